@@ -1,0 +1,1 @@
+"""Pure domain of annotator: no I/O, no SQLAlchemy, no Qt."""

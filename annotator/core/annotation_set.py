@@ -1,0 +1,64 @@
+"""Annotated documents: a report with one annotator's spans and relations.
+
+This is what formats read and write (one line of our JSONL) and what services return to shells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotator.core.errors import ValidationError
+from annotator.core.relations import Relation
+from annotator.core.report import Report
+from annotator.core.spans import Span, check_bounds, sorted_spans
+
+
+@dataclass(frozen=True)
+class AnnotationSet:
+    """One annotator's work on one report. ``version`` is the set's edit counter."""
+
+    report_id: str
+    annotator: str
+    spans: tuple[Span, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    version: int = 0
+
+    def span(self, span_id: str) -> Span:
+        for s in self.spans:
+            if s.id == span_id:
+                return s
+        raise ValidationError(f"span {span_id} is not in {self.annotator}'s set")
+
+    def by_id(self) -> dict[str, Span]:
+        return {s.id: s for s in self.spans}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report plus one annotator's set on it: the unit every corpus format reads and writes.
+
+    ``annotator`` may be ``None`` when the file names nobody (brat, CoNLL); the caller decides."""
+
+    report: Report
+    annotator: str | None
+    spans: tuple[Span, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def validate(self) -> None:
+        """Check every offset against the text and every relation endpoint; raise on the first problem."""
+        text = self.report.text
+        ids: set[str] = set()
+        for s in self.spans:
+            if s.id in ids:
+                raise ValidationError(f"span id {s.id} is used twice")
+            ids.add(s.id)
+            check_bounds(s.start, s.end, len(text), what=f"span {s.id}")
+        for r in self.relations:
+            if r.head not in ids or r.tail not in ids:
+                missing = r.head if r.head not in ids else r.tail
+                raise ValidationError(f"relation {r.id} names span {missing}, which does not exist")
+
+    def sorted(self) -> Document:
+        return Document(self.report, self.annotator, tuple(sorted_spans(self.spans)), self.relations,
+                        self.warnings)

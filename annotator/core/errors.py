@@ -1,0 +1,60 @@
+"""Typed errors shared by every layer.
+
+Each error's ``str()`` is one sentence a user can act on; the CLI prints it and the GUI shows it,
+so the wording lives here once.
+"""
+
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """Base of every error the application reports to a user."""
+
+
+class ValidationError(AnnotatorError):
+    """An edit or a piece of data breaks a rule of the model (offsets, labels, relations)."""
+
+
+class ReaderError(AnnotatorError):
+    """A report file could not be read; names the file."""
+
+    def __init__(self, path: object, detail: str) -> None:
+        self.path = str(path)
+        self.detail = detail
+        super().__init__(f"{self.path}: {detail}")
+
+
+class MissingExtraError(ReaderError):
+    """A feature needs an optional dependency that is not installed."""
+
+    def __init__(self, path: object, what: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(path, f"reading {what} needs the optional extra '{extra}' "
+                               f"(pip install 'annotator[{extra}]')")
+
+
+class FormatError(AnnotatorError):
+    """A corpus file breaks its format; names the file and, where known, the line and span."""
+
+    def __init__(self, file: object, line: int | None, detail: str) -> None:
+        self.file = str(file)
+        self.line = line
+        self.detail = detail
+        where = f"{self.file} line {line}" if line is not None else self.file
+        super().__init__(f"{where}: {detail}")
+
+
+class NotFound(AnnotatorError):
+    """A report, span, annotator or entity does not exist."""
+
+
+class Conflict(AnnotatorError):
+    """An edit lost a race with another writer, or two sources disagree."""
+
+
+class DatabaseError(AnnotatorError):
+    """The database cannot be opened, migrated or trusted (e.g. newer than this program)."""
+
+
+class PermissionDenied(AnnotatorError):
+    """An annotator tried to change a set that is not theirs (or ``gold`` outside adjudication)."""

@@ -1,0 +1,34 @@
+"""Identity of reports: the SHA-256 of the UTF-8 bytes of the exact text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import NewType
+
+ReportId = NewType("ReportId", str)
+AnnotatorName = NewType("AnnotatorName", str)
+
+GOLD = AnnotatorName("gold")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_NAME = re.compile(r"^[^\s\x00-\x1f/\\][^\x00-\x1f/\\]{0,63}$")
+
+
+def report_id(text: str) -> ReportId:
+    """The id of a report: identical texts from any file, encoding or workstation get the same id."""
+    return ReportId(hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def is_report_id(value: str) -> bool:
+    return bool(_HEX64.match(value))
+
+
+def annotator_name(value: str) -> AnnotatorName:
+    """Validate an annotator name: 1-64 characters, no control characters or slashes, not blank."""
+    name = value.strip()
+    if not name or not _NAME.match(name):
+        from annotator.core.errors import ValidationError
+
+        raise ValidationError(f"'{value}' is not a usable annotator name "
+                              "(1-64 characters, no slashes or control characters)")
+    return AnnotatorName(name)

@@ -1,0 +1,105 @@
+"""Code-point offset helpers: boundaries that must not be cut, word snapping, trimming.
+
+All positions are code points into the exact text. UTF-16 conversion lives in ``core.units``
+(for formats) and ``gui.offsets`` (the Qt boundary), never here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_JOINERS = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
+_TRIM = set(" \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
+            "\u3000.,;:!?\"'()[]{}«»“”‘’«»،؛؟…—–-/\\|*_")
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Mn", "Me", "Mc")
+
+
+def _is_regional(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+
+
+def _is_modifier(ch: str) -> bool:
+    return 0x1F3FB <= ord(ch) <= 0x1F3FF or 0xE0020 <= ord(ch) <= 0xE007F
+
+
+def is_cluster_boundary(text: str, pos: int) -> bool:
+    """True when ``pos`` does not fall inside a user-perceived character: not between a base and its
+    combining marks, not inside CRLF, a ZWJ sequence, a flag pair, a keycap or a skin-tone modifier.
+
+    A pragmatic subset of UAX #29 that covers what reports contain (Arabic harakat, emoji)."""
+    if pos <= 0 or pos >= len(text):
+        return True
+    before, after = text[pos - 1], text[pos]
+    if before == "\r" and after == "\n":
+        return False
+    if _is_mark(after) or after in _JOINERS or _is_modifier(after):
+        return False
+    if before == "\u200d":
+        return False
+    if _is_regional(before) and _is_regional(after):
+        # pairs of regional indicators form flags: count how many precede
+        n = 0
+        i = pos - 1
+        while i >= 0 and _is_regional(text[i]):
+            n += 1
+            i -= 1
+        return n % 2 == 0
+    return True
+
+
+def clamp(pos: int, text: str) -> int:
+    return max(0, min(pos, len(text)))
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or _is_mark(ch) or ch in "\u200c\u200d_'’ـ" or ch == "\u0640"
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow ``[start, end)`` to whole words, then trim surrounding spaces and punctuation.
+
+    What an annotator means by a rough mouse selection: "ficers met at Dei" becomes "officers met at
+    Deir". Returns the input unchanged when nothing word-like is selected."""
+    start, end = clamp(min(start, end), text), clamp(max(start, end), text)
+    s, e = trim(text, start, end)
+    if s >= e:
+        return start, end
+    while s > 0 and _is_word_char(text[s - 1]) and _is_word_char(text[s]):
+        s -= 1
+    while e < len(text) and _is_word_char(text[e]) and _is_word_char(text[e - 1]):
+        e += 1
+    while e < len(text) and not is_cluster_boundary(text, e):
+        e += 1
+    while s > 0 and not is_cluster_boundary(text, s):
+        s -= 1
+    return s, e
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop spaces and punctuation at both ends (an apostrophe inside a word stays)."""
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def snap_to_clusters(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen to the nearest cluster boundaries (used when word snapping is off)."""
+    start, end = clamp(min(start, end), text), clamp(max(start, end), text)
+    while start > 0 and not is_cluster_boundary(text, start):
+        start -= 1
+    while end < len(text) and not is_cluster_boundary(text, end):
+        end += 1
+    return start, end
+
+
+def next_boundary(text: str, pos: int, step: int) -> int:
+    """The next cluster boundary from ``pos`` moving by ``step`` (+1 or -1)."""
+    pos = clamp(pos + step, text)
+    while 0 < pos < len(text) and not is_cluster_boundary(text, pos):
+        pos += step
+    return pos

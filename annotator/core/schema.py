@@ -1,0 +1,184 @@
+"""The annotation schema: labels (with keys and colours), relation types and attributes.
+
+It is data: the default below is the product's, and a project may load another (``Schema.from_dict``).
+Everything that checks a span or relation asks the schema, never a hard-coded label list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from annotator.core.errors import ValidationError
+from annotator.core.relations import Relation
+from annotator.core.spans import Span
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    key: str  # the keyboard key that applies it ("1".."9")
+    color: str  # "#rrggbb"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RelationType:
+    name: str
+    heads: tuple[str, ...]  # labels allowed at the head
+    tails: tuple[str, ...]  # labels allowed at the tail
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AttributeDef:
+    name: str
+    labels: tuple[str, ...]  # labels that carry it
+    values: tuple[str, ...] = ()  # allowed values; empty = free text; ("true","false") = flag
+    default: str | None = None
+
+
+DEFAULT_SCHEMA: dict[str, Any] = {
+    "name": "conflict-reports",
+    "labels": [
+        {"name": "actor", "key": "1", "color": "#2f7fd1", "description": "a person, group, state or outlet"},
+        {"name": "place", "key": "2", "color": "#2a9d5b", "description": "a named location"},
+        {"name": "date", "key": "3", "color": "#c77d10", "description": "a date or time expression"},
+        {"name": "claim", "key": "4", "color": "#b0479a", "description": "a statement attributed to a source"},
+    ],
+    "relations": [
+        {"name": "source", "heads": ["claim"], "tails": ["actor"], "description": "who makes the claim"},
+        {"name": "actor", "heads": ["claim"], "tails": ["actor"], "description": "an actor in the claim"},
+        {"name": "place", "heads": ["claim"], "tails": ["place"], "description": "where the claim happens"},
+        {"name": "date", "heads": ["claim"], "tails": ["date"], "description": "when the claim happens"},
+    ],
+    "attributes": [
+        {"name": "status", "labels": ["claim"],
+         "values": ["reported", "confirmed", "denied", "speculative"], "default": "reported"},
+        {"name": "kind", "labels": ["actor"],
+         "values": ["person", "organisation", "state", "armed group", "media"]},
+        {"name": "negated", "labels": ["claim", "actor", "place", "date"], "values": ["true", "false"]},
+        {"name": "note", "labels": ["claim", "actor", "place", "date"], "values": []},
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    labels: tuple[Label, ...]
+    relations: tuple[RelationType, ...] = ()
+    attributes: tuple[AttributeDef, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def default(cls) -> Schema:
+        return cls.from_dict(DEFAULT_SCHEMA)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Schema:
+        """Build and validate a schema; every problem is one clear ``ValidationError``."""
+        try:
+            labels = tuple(Label(str(d["name"]), str(d.get("key", "")), str(d.get("color", "#888888")),
+                                 str(d.get("description", ""))) for d in data["labels"])
+            relations = tuple(RelationType(str(d["name"]), tuple(d.get("heads", ())),
+                                           tuple(d.get("tails", ())), str(d.get("description", "")))
+                              for d in data.get("relations", ()))
+            attributes = tuple(AttributeDef(str(d["name"]), tuple(d.get("labels", ())),
+                                            tuple(str(v) for v in d.get("values", ())), d.get("default"))
+                               for d in data.get("attributes", ()))
+        except (KeyError, TypeError) as exc:
+            raise ValidationError(f"the schema is malformed: missing or wrong field {exc}") from None
+        schema = cls(str(data.get("name", "schema")), labels, relations, attributes)
+        schema._check()
+        return schema
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "labels": [{"name": l.name, "key": l.key, "color": l.color, "description": l.description}
+                       for l in self.labels],
+            "relations": [{"name": r.name, "heads": list(r.heads), "tails": list(r.tails),
+                           "description": r.description} for r in self.relations],
+            "attributes": [{"name": a.name, "labels": list(a.labels), "values": list(a.values),
+                            "default": a.default} for a in self.attributes],
+        }
+
+    def _check(self) -> None:
+        names = [l.name for l in self.labels]
+        if not names:
+            raise ValidationError("the schema defines no labels")
+        if len(set(names)) != len(names):
+            raise ValidationError("the schema defines a label twice")
+        keys = [l.key for l in self.labels if l.key]
+        if len(set(keys)) != len(keys):
+            raise ValidationError("two labels of the schema share a key")
+        for l in self.labels:
+            if not l.name or any(c.isspace() for c in l.name):
+                raise ValidationError(f"label '{l.name}' must be one word")
+            if not (len(l.color) == 7 and l.color.startswith("#")):
+                raise ValidationError(f"label '{l.name}' has colour '{l.color}', expected #rrggbb")
+        for r in self.relations:
+            for lab in (*r.heads, *r.tails):
+                if lab not in names:
+                    raise ValidationError(f"relation '{r.name}' names unknown label '{lab}'")
+        for a in self.attributes:
+            for lab in a.labels:
+                if lab not in names:
+                    raise ValidationError(f"attribute '{a.name}' names unknown label '{lab}'")
+
+    # -- queries -------------------------------------------------------------------------------
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(l.name for l in self.labels)
+
+    def label(self, name: str) -> Label:
+        for l in self.labels:
+            if l.name == name:
+                return l
+        raise ValidationError(f"'{name}' is not a label of schema '{self.name}' "
+                              f"(labels: {', '.join(self.label_names)})")
+
+    def label_for_key(self, key: str) -> Label | None:
+        return next((l for l in self.labels if l.key == key), None)
+
+    def relation_type(self, name: str) -> RelationType:
+        for r in self.relations:
+            if r.name == name:
+                return r
+        raise ValidationError(f"'{name}' is not a relation type of schema '{self.name}'")
+
+    def relation_types_for(self, head_label: str, tail_label: str) -> list[RelationType]:
+        return [r for r in self.relations if head_label in r.heads and tail_label in r.tails]
+
+    def attributes_for(self, label: str) -> list[AttributeDef]:
+        return [a for a in self.attributes if label in a.labels]
+
+    # -- validation ----------------------------------------------------------------------------
+    def check_span(self, span: Span) -> None:
+        self.label(span.label)
+        for key, value in span.attrs.items():
+            defs = [a for a in self.attributes_for(span.label) if a.name == key]
+            if defs and defs[0].values and str(value).lower() not in defs[0].values:
+                raise ValidationError(f"attribute '{key}' of a {span.label} cannot be '{value}' "
+                                      f"(allowed: {', '.join(defs[0].values)})")
+
+    def check_relation(self, relation: Relation, spans: Mapping[str, Span]) -> None:
+        rtype = self.relation_type(relation.label)
+        head, tail = spans.get(relation.head), spans.get(relation.tail)
+        if head is None or tail is None:
+            missing = relation.head if head is None else relation.tail
+            raise ValidationError(f"relation {relation.id} names span {missing}, which does not exist")
+        if relation.head == relation.tail:
+            raise ValidationError(f"relation {relation.id} links span {relation.head} to itself")
+        if rtype.heads and head.label not in rtype.heads:
+            raise ValidationError(f"a '{rtype.name}' relation starts at a {'/'.join(rtype.heads)}, "
+                                  f"not a {head.label}")
+        if rtype.tails and tail.label not in rtype.tails:
+            raise ValidationError(f"a '{rtype.name}' relation points to a {'/'.join(rtype.tails)}, "
+                                  f"not a {tail.label}")
+
+
+def unknown_labels(labels: Sequence[str], schema: Schema) -> list[str]:
+    """Labels not in the schema, sorted, each once (for import messages)."""
+    return sorted(set(labels) - set(schema.label_names))
