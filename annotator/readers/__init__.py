@@ -9,26 +9,33 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.core.errors import ReaderError
+from functools import cache
+
 from annotator.readers.base import MAX_REPORT_BYTES, Reader, ReaderResult
-from annotator.readers.docx import DocxReader
-from annotator.readers.html import HtmlReader
-from annotator.readers.pdf import PdfReader
-from annotator.readers.text import TextReader
 
-READERS: tuple[Reader, ...] = (TextReader(), HtmlReader(), PdfReader(), DocxReader())
-
-__all__ = ["READERS", "Reader", "ReaderResult", "reader_for", "read_report_file", "supported_suffixes",
+__all__ = ["readers", "Reader", "ReaderResult", "reader_for", "read_report_file", "supported_suffixes",
            "MAX_REPORT_BYTES"]
 
 
+@cache
+def readers() -> tuple[Reader, ...]:
+    """The registry: an explicit tuple, built on first use (each module's parser loads lazily too)."""
+    from annotator.readers.docx import DocxReader
+    from annotator.readers.html import HtmlReader
+    from annotator.readers.pdf import PdfReader
+    from annotator.readers.text import TextReader
+
+    return (TextReader(), HtmlReader(), PdfReader(), DocxReader())
+
+
 def supported_suffixes() -> tuple[str, ...]:
-    return tuple(s for r in READERS for s in r.SUFFIXES)
+    return (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
 
 def reader_for(path: Path) -> Reader:
     """The reader for ``path``: by suffix first, then by the best sniff score of its first bytes."""
     suffix = path.suffix.lower()
-    for reader in READERS:
+    for reader in readers():
         if suffix in reader.SUFFIXES:
             return reader
     try:
@@ -36,7 +43,7 @@ def reader_for(path: Path) -> Reader:
             head = fh.read(2048)
     except OSError as exc:
         raise ReaderError(path, f"cannot be opened ({exc.strerror or exc})") from None
-    best = max(READERS, key=lambda r: r.sniff(head))
+    best = max(readers(), key=lambda r: r.sniff(head))
     if best.sniff(head) <= 0:
         raise ReaderError(path, f"is not a supported report type (supported: "
                                 f"{', '.join(supported_suffixes())})")

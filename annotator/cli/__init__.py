@@ -1,0 +1,1 @@
+"""The command line: argument parsing and printing only; the work is in services."""

@@ -1,0 +1,20 @@
+"""``annotator formats``"""
+
+from __future__ import annotations
+
+import argparse
+
+from annotator.cli.output import emit
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.services.formats import list_formats
+
+    infos = list_formats()
+    lines = [f"{'format':12} {'read':5} {'write':5} {'text':5} {'extra':18} nesting"]
+    for f in infos:
+        extra = "-" if f.extra is None else f"{f.extra} ({'installed' if f.extra_installed else 'missing'})"
+        lines.append(f"{f.name:12} {'yes' if f.can_read else 'no':5} {'yes' if f.can_write else 'no':5} "
+                     f"{'yes' if f.carries_text else 'no':5} {extra:18} {f.nesting}")
+    emit(args, {"formats": [f.to_json() for f in infos]}, lines)
+    return 0

@@ -1,0 +1,33 @@
+"""``annotator load FILE --format F``"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from annotator.cli.output import emit, open_context
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.services.load import load_annotations, parse_label_map
+
+    options = {k: v for k, v in (("offsets", args.offsets), ("dataset", args.dataset),
+                                 ("predictions_as", args.predictions_as), ("report", args.report))
+               if v is not None}
+    label_map = parse_label_map(args.label_map)
+    ctx = open_context(args)
+    try:
+        if "report" in options:
+            from annotator.services.reports import resolve_report_id
+
+            options["report"] = resolve_report_id(ctx, options["report"])
+        result = load_annotations(ctx, Path(args.file), args.format, annotator=args.annotator,
+                                  label_map=label_map, options=options)
+    finally:
+        ctx.close()
+    lines = [f"{result.file}: {result.documents} documents, {result.reports_new} new reports, "
+             f"{result.sets_changed} sets stored, {result.sets_unchanged} unchanged, "
+             f"{result.spans} spans, {result.relations} relations"]
+    lines += [f"warning: {w}" for w in result.warnings]
+    emit(args, result.to_json(), lines)
+    return 0

@@ -1,0 +1,136 @@
+"""Root parser, lazy subcommands, exit codes, and the one place errors become a sentence.
+
+Only argparse and the standard library are imported up front, so ``annotator --help`` is fast;
+each subcommand module (and the services it needs) is imported when that command runs."""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import importlib
+import sys
+from typing import Callable, Sequence
+
+from annotator import __version__
+
+
+class ExitCode(enum.IntEnum):
+    SUCCESS = 0
+    PROBLEM = 1  # the command ran and found something the user must act on
+    BAD_INPUT = 2  # bad usage or unreadable input
+    CANCELLED = 130
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    g = parser.add_argument_group("common options")
+    g.add_argument("--db", metavar="TARGET", default=default,
+                   help="SQLite file or SQLAlchemy URL (default: $ANNOTATOR_DB, then the user data folder)")
+    g.add_argument("--json", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                   help="machine-readable output on stdout")
+    g.add_argument("--annotator", metavar="NAME", default=default,
+                   help="whose annotation set to read or write ('gold' = adjudicated)")
+    g.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                   help="show tracebacks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator", description="Annotate conflict reports offline: spans, claims, records, agreement.")
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        _common(p, suppress=True)
+        return p
+
+    p = add("gui", "launch the desktop application")
+    p.add_argument("--screenshot", metavar="PNG", help="render the window to a PNG and exit")
+    p.add_argument("--report", metavar="ID", help="report to show (id or id prefix)")
+    p.add_argument("--view", choices=["main", "record", "agreement", "adjudication"], default="main")
+    p.add_argument("--size", metavar="WxH", default="1400x860", help="window size for --screenshot")
+    p.add_argument("--no-samples", action="store_true", help="do not load the sample reports")
+
+    p = add("import", "import reports (.txt .md .html .htm .pdf .docx, or folders recursively)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--title")
+    p.add_argument("--published", metavar="YYYY-MM-DD")
+    p.add_argument("--source")
+
+    add("reports", "list reports with their annotators and span counts")
+
+    p = add("load", "import annotations from a corpus file in format F")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", required=True, metavar="F")
+    p.add_argument("--label-map", metavar="OLD=NEW,...", help="rename labels while loading")
+    p.add_argument("--offsets", choices=["codepoints", "utf16", "graphemes"],
+                   help="offset unit of the file (doccano)")
+    p.add_argument("--report", metavar="ID", help="align a CoNLL file to this stored report")
+    p.add_argument("--dataset", help="Prodigy dataset name, stripped from annotator ids")
+    p.add_argument("--predictions-as", metavar="NAME", help="also load Label Studio predictions as NAME")
+
+    p = add("export", "write the corpus in format F")
+    p.add_argument("--format", required=True, metavar="F")
+    p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--report", action="append", metavar="ID", help="only these reports (repeatable)")
+    p.add_argument("--labels", metavar="L,...", help="only these labels")
+    p.add_argument("--scheme", choices=["iob2", "bioes"], help="CoNLL tag scheme")
+    p.add_argument("--outermost-only", action="store_true", help="CoNLL: one column, outermost spans")
+    p.add_argument("--offsets", choices=["codepoints", "utf16", "graphemes"], help="doccano offset unit")
+
+    add("formats", "list the corpus formats, what each can read and write, and extras needed")
+
+    p = add("record", "the structured record of each report")
+    p.add_argument("--report", action="append", metavar="ID")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("--out", metavar="PATH")
+
+    p = add("agreement", "inter-annotator agreement per label, pair and report")
+    p.add_argument("--annotators", metavar="A,B,...")
+    p.add_argument("--labels", metavar="L,...")
+    p.add_argument("--report", action="append", metavar="ID")
+
+    p = add("bundle", "exchange work between air-gapped workstations")
+    bsub = p.add_subparsers(dest="bundle_command", metavar="export|import", required=True)
+    bx = bsub.add_parser("export", help="write one annotator's work to a bundle file")
+    _common(bx, suppress=True)
+    bx.add_argument("--out", required=True, metavar="FILE")
+    bi = bsub.add_parser("import", help="verify and merge a bundle file")
+    _common(bi, suppress=True)
+    bi.add_argument("file", metavar="FILE")
+
+    p = add("backup", "an online backup copy of the database")
+    p.add_argument("--out", required=True, metavar="FILE")
+    add("check", "integrity check of the database")
+    return parser
+
+
+COMMANDS: dict[str, str] = {
+    "gui": "gui", "import": "import_", "reports": "reports", "load": "load", "export": "export",
+    "formats": "formats", "record": "record", "agreement": "agreement", "bundle": "bundle",
+    "backup": "database", "check": "database",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "gui"
+    if args.command is None:
+        args.screenshot = None
+        args.report = None
+        args.view = "main"
+        args.size = "1400x860"
+        args.no_samples = False
+    module = importlib.import_module(f"annotator.cli.commands.{COMMANDS[command]}")
+    run: Callable[[argparse.Namespace], int] = getattr(module, "run")
+    args.command = command
+    from annotator.cli.output import guarded
+
+    return guarded(run, args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Opening, upgrading, backing up and checking the database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+from annotator.core.errors import DatabaseError
+from annotator.core.schema import Schema
+from annotator.services.context import ServiceContext
+from annotator.store import migrate
+from annotator.store.engine import database_url, is_sqlite, make_engine, sqlite_path
+from annotator.store.models import AnnotationSetRow, ReportRow, SettingRow, SpanRow
+from annotator.store.uow import session_factory
+
+ENV_DB = "ANNOTATOR_DB"
+
+
+def default_database_path() -> Path:
+    """The embedded database in the user data directory (platformdirs)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("annotator", appauthor=False)) / "annotator.sqlite3"
+
+
+def resolve_target(target: str | Path | None) -> str:
+    """``--db`` value, else ``$ANNOTATOR_DB``, else the default file; always a SQLAlchemy URL."""
+    chosen = target or os.environ.get(ENV_DB) or default_database_path()
+    return database_url(chosen)
+
+
+def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> ServiceContext:
+    """Open (creating or upgrading) the database and return a ready context."""
+    url = resolve_target(target)
+    engine = make_engine(url)
+    try:
+        created = migrate.current_revision(engine) is None
+        backup = migrate.upgrade(engine) if upgrade else None
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except Exception as exc:  # noqa: BLE001 - connection problems become one sentence
+        engine.dispose()
+        raise DatabaseError(f"cannot open the database {_display(url)} ({_first_line(exc)})") from None
+    ctx = ServiceContext(engine=engine, factory=session_factory(engine), url=url, created=created,
+                         backup=backup)
+    ctx.schema = load_schema(ctx)
+    return ctx
+
+
+def load_schema(ctx: ServiceContext) -> Schema:
+    """The project's schema stored in the database, else the default."""
+    with ctx.uow() as uow:
+        row = uow.session.get(SettingRow, "schema")
+        return Schema.from_dict(row.value) if row is not None else Schema.default()
+
+
+def save_schema(ctx: ServiceContext, schema: Schema) -> None:
+    with ctx.uow() as uow:
+        row = uow.session.get(SettingRow, "schema")
+        if row is None:
+            uow.session.add(SettingRow(key="schema", value=schema.to_dict()))
+        else:
+            row.value = schema.to_dict()
+        uow.commit()
+    ctx.schema = schema
+
+
+def backup(ctx: ServiceContext, out: Path) -> Path:
+    """An online, consistent copy of a SQLite database (the backup API works during writes)."""
+    path = sqlite_path(ctx.url)
+    if path is None:
+        raise DatabaseError("backup copies SQLite databases; use pg_dump for a PostgreSQL server")
+    out = Path(out)
+    tmp = out.with_name(out.name + ".part")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.replace(tmp, out)
+    return out
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    problems: list[str]
+    reports: int
+    spans: int
+    revision: str | None
+
+
+def check(ctx: ServiceContext) -> CheckResult:
+    """Integrity check: SQLite's own check, report ids against their texts, span bounds."""
+    import hashlib
+
+    problems: list[str] = []
+    with ctx.uow() as uow:
+        s = uow.session
+        if is_sqlite(ctx.url):
+            for (line,) in s.execute(text("PRAGMA integrity_check")):
+                if line != "ok":
+                    problems.append(f"SQLite integrity: {line}")
+            for row in s.execute(text("PRAGMA foreign_key_check")):
+                problems.append(f"dangling reference in table {row[0]}")
+        n_reports = 0
+        for rid, body, chars in s.execute(select(ReportRow.id, ReportRow.text, ReportRow.chars)):
+            n_reports += 1
+            if hashlib.sha256(body.encode("utf-8")).hexdigest() != rid:
+                problems.append(f"report {rid[:12]}…: text does not match its id")
+            if len(body) != chars:
+                problems.append(f"report {rid[:12]}…: stored length is wrong")
+        n_spans = s.scalar(select(func.count()).select_from(SpanRow)) or 0
+        bad = s.execute(select(SpanRow.key, ReportRow.id).join(AnnotationSetRow, AnnotationSetRow.id == SpanRow.set_id)
+                        .join(ReportRow, ReportRow.id == AnnotationSetRow.report_id)
+                        .where(SpanRow.end > ReportRow.chars))
+        for key, rid in bad:
+            problems.append(f"report {rid[:12]}…: span {key} ends after the text")
+    return CheckResult(not problems, problems, n_reports, n_spans, migrate.current_revision(ctx.engine))
+
+
+def _display(url: str) -> str:
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,102 @@
+"""The format registry as the shells see it, and stored reports offered to format readers."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from annotator.core.errors import FormatError, MissingExtraError
+from annotator.core.report import Report
+from annotator.services.context import ServiceContext
+
+_EXTRA_MODULES = {"spacy": "spacy", "xmi": "cassis"}
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    name: str
+    extensions: tuple[str, ...]
+    can_read: bool
+    can_write: bool
+    extra: str | None
+    extra_installed: bool
+    carries_text: bool
+    nesting: str
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _registry():  # type: ignore[no-untyped-def]
+    import annotator.formats as formats
+
+    return formats
+
+
+def extra_installed(extra: str | None) -> bool:
+    return extra is None or importlib.util.find_spec(_EXTRA_MODULES.get(extra, extra)) is not None
+
+
+def list_formats() -> list[FormatInfo]:
+    return [FormatInfo(f.NAME, tuple(f.EXTENSIONS), bool(f.CAN_READ), bool(f.CAN_WRITE), f.EXTRA,
+                       extra_installed(f.EXTRA), bool(f.CARRIES_TEXT), f.NESTING)
+            for f in _registry().FORMATS]
+
+
+def _format(name: str):  # type: ignore[no-untyped-def]
+    try:
+        fmt = _registry().get(name)
+    except (KeyError, LookupError, ValueError):
+        fmt = None
+    if fmt is None:
+        names = ", ".join(f.NAME for f in _registry().FORMATS)
+        raise FormatError(name, None, f"is not a known format (formats: {names})")
+    if not extra_installed(fmt.EXTRA):
+        raise MissingExtraError(name, f"the {name} format", fmt.EXTRA)
+    return fmt
+
+
+def readable_format(name: str):  # type: ignore[no-untyped-def]
+    fmt = _format(name)
+    if not fmt.CAN_READ:
+        raise FormatError(name, None, "can be written but not read")
+    return fmt
+
+
+def writable_format(name: str):  # type: ignore[no-untyped-def]
+    fmt = _format(name)
+    if not fmt.CAN_WRITE:
+        raise FormatError(name, None, "can be read but not written")
+    return fmt
+
+
+class KnownReports:
+    """Read-only access to stored reports for readers that must match text they do not carry."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def get(self, report_id: str) -> Report | None:
+        with self._ctx.uow() as uow:
+            return uow.repo.report(report_id) if uow.repo.has_report(report_id) else None
+
+    def __contains__(self, report_id: object) -> bool:
+        return isinstance(report_id, str) and self.get(report_id) is not None
+
+    def __getitem__(self, report_id: str) -> Report:
+        report = self.get(report_id)
+        if report is None:
+            raise KeyError(report_id)
+        return report
+
+    def __iter__(self) -> Iterator[Report]:
+        with self._ctx.uow() as uow:
+            ids = uow.repo.report_ids()
+        for rid in ids:
+            report = self.get(rid)
+            if report is not None:
+                yield report
+
+    def values(self) -> Iterator[Report]:
+        return iter(self)

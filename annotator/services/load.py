@@ -1,0 +1,155 @@
+"""Loading annotations from corpus files in any readable format.
+
+All of a file is read and checked before anything is stored, and the file is stored in one
+transaction: a bad file names file, line and span and leaves the database as it was. Loading the
+same file again changes nothing (sets whose content is already identical are not touched)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from annotator.core.annotation_set import Document
+from annotator.core.errors import AnnotatorError, FormatError, ValidationError
+from annotator.core.ids import annotator_name
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.relations import Relation
+from annotator.core.spans import Span
+from annotator.services.context import ServiceContext
+from annotator.services.formats import readable_format
+from annotator.store.mapping import relation_to_dict, span_to_dict
+
+
+@dataclass
+class LoadResult:
+    file: str
+    format: str
+    documents: int = 0
+    reports_new: int = 0
+    sets_changed: int = 0
+    sets_unchanged: int = 0
+    spans: int = 0
+    relations: int = 0
+    annotators: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def parse_label_map(text: str | None) -> dict[str, str]:
+    """``"PER=actor,LOC=place"`` → mapping; a clear error for anything else."""
+    mapping: dict[str, str] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        old, sep, new = part.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise ValidationError(f"--label-map entry '{part}' is not OLD=NEW")
+        mapping[old.strip()] = new.strip()
+    return mapping
+
+
+def read_documents(ctx: ServiceContext, path: Path, fmt_name: str, options: dict[str, Any]) -> list[Document]:
+    """Read every document of the file (raising on the first problem)."""
+    fmt = readable_format(fmt_name)
+    if not Path(path).exists():
+        raise FormatError(path, None, "does not exist")
+    try:
+        return list(fmt.read(Path(path), options=options))
+    except AnnotatorError:
+        raise
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise FormatError(path, None, f"is not a valid {fmt_name} file ({type(exc).__name__}: {exc})") from None
+
+
+def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, annotator: str | None = None,
+                     label_map: dict[str, str] | None = None, options: dict[str, Any] | None = None,
+                     progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> LoadResult:
+    path = Path(path)
+    opts = dict(options or {})
+    opts.setdefault("known_reports", _known_reports_lookup(ctx))
+    docs = read_documents(ctx, path, fmt_name, opts)
+    if cancel is not None:
+        cancel.check()
+    label_map = label_map or {}
+    prepared = [_prepare(ctx, path, i, doc, annotator, label_map) for i, doc in enumerate(docs)]
+    result = LoadResult(str(path), fmt_name, documents=len(prepared))
+    for doc in docs:
+        result.warnings.extend(doc.warnings)
+    with ctx.uow() as uow:
+        for i, (doc, who) in enumerate(prepared):
+            if cancel is not None:
+                cancel.check()  # nothing is committed: the whole file or nothing
+            progress(i, len(prepared), doc.report.title)
+            if not uow.repo.has_report(doc.report.id):
+                uow.repo.add_report(doc.report, origin=str(path))
+                result.reports_new += 1
+            row = uow.repo.set_row(doc.report.id, who, create=True, lock=True)
+            assert row is not None
+            current = uow.repo.set_from_row(row, who)
+            if _same(current.spans, doc.spans) and _same_rel(current.relations, doc.relations):
+                result.sets_unchanged += 1
+                continue
+            before = {"spans": [span_to_dict(s) for s in current.spans],
+                      "relations": [relation_to_dict(r) for r in current.relations]}
+            uow.repo.replace_set_contents(row, doc.spans, doc.relations)
+            uow.repo.log_edit(row, who, "load", path.name, before,
+                              {"spans": [span_to_dict(s) for s in doc.spans],
+                               "relations": [relation_to_dict(r) for r in doc.relations],
+                               "format": fmt_name})
+            result.sets_changed += 1
+            result.spans += len(doc.spans)
+            result.relations += len(doc.relations)
+            if who not in result.annotators:
+                result.annotators.append(who)
+        uow.commit()
+    progress(len(prepared), len(prepared), "")
+    return result
+
+
+def _prepare(ctx: ServiceContext, path: Path, index: int, doc: Document, annotator: str | None,
+             label_map: dict[str, str]) -> tuple[Document, str]:
+    where = f"document {index + 1}"
+    who_raw = annotator or doc.annotator
+    if not who_raw:
+        raise FormatError(path, None, f"{where} names no annotator; give one with --annotator")
+    try:
+        who = annotator_name(who_raw)
+    except ValidationError as exc:
+        raise FormatError(path, None, f"{where}: {exc}") from None
+    spans = tuple(s.with_(label=label_map.get(s.label, s.label)) for s in doc.spans)
+    unknown = sorted({s.label for s in spans} - set(ctx.schema.label_names))
+    if unknown:
+        raise FormatError(path, None, f"unknown labels {', '.join(unknown)} (schema labels: "
+                                      f"{', '.join(ctx.schema.label_names)}); map them with --label-map OLD=NEW")
+    doc = Document(doc.report, who, spans, doc.relations, doc.warnings)
+    try:
+        doc.validate()
+        by_id = doc.sorted().spans
+        for s in by_id:
+            ctx.schema.check_span(s)
+        lookup = {s.id: s for s in spans}
+        for r in doc.relations:
+            ctx.schema.check_relation(r, lookup)
+    except ValidationError as exc:
+        raise FormatError(path, None, f"{where} ({doc.report.title or doc.report.id[:12]}): {exc}") from None
+    return doc, who
+
+
+def _same(a: Iterable[Span], b: Iterable[Span]) -> bool:
+    key = lambda s: (s.id, s.start, s.end, s.label, sorted(s.attrs.items()), s.value, s.entity)  # noqa: E731
+    return sorted(map(key, a), key=str) == sorted(map(key, b), key=str)
+
+
+def _same_rel(a: Iterable[Relation], b: Iterable[Relation]) -> bool:
+    key = lambda r: (r.id, r.head, r.tail, r.label, sorted(r.attrs.items()))  # noqa: E731
+    return sorted(map(key, a), key=str) == sorted(map(key, b), key=str)
+
+
+def _known_reports_lookup(ctx: ServiceContext):  # type: ignore[no-untyped-def]
+    """Formats without text (W3C) or with rebuilt text (CoNLL) match stored reports through this."""
+    from annotator.services.formats import KnownReports
+
+    return KnownReports(ctx)

@@ -1,0 +1,154 @@
+"""Importing reports from files and listing them.
+
+One transaction per file: a bad file is reported and leaves nothing behind, the good ones are kept.
+The same text from any file or encoding is the same report (``existing``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from annotator.core.errors import AnnotatorError, ReaderError
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.report import Report
+from annotator.readers import read_report_file, supported_suffixes
+from annotator.services.context import ServiceContext
+
+
+@dataclass(frozen=True)
+class ImportedReport:
+    id: str
+    title: str
+    status: str  # "new" | "existing"
+    path: str
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    path: str
+    error: str
+
+
+@dataclass
+class ImportResult:
+    reports: list[ImportedReport] = field(default_factory=list)
+    errors: list[ImportFailure] = field(default_factory=list)
+    cancelled: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {"reports": [r.__dict__ for r in self.reports],
+                "errors": [{"path": e.path, "error": e.error} for e in self.errors]}
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    id: str
+    title: str
+    published: str | None
+    chars: int
+    source: str | None
+    direction: str
+    language: str | None
+    annotators: dict[str, int]
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "title": self.title, "published": self.published, "chars": self.chars,
+                "annotators": dict(self.annotators)}
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given, and folders recursively (supported suffixes only, hidden files skipped)."""
+    suffixes = set(supported_suffixes())
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    p = Path(root) / name
+                    if not name.startswith(".") and p.suffix.lower() in suffixes:
+                        yield p
+        else:
+            yield path
+
+
+def import_reports(ctx: ServiceContext, paths: Iterable[Path | str], *, title: str | None = None,
+                   published: str | None = None, source: str | None = None,
+                   progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> ImportResult:
+    """Import files and folders; metadata options override what the file says."""
+    files = list(expand_paths(Path(p) for p in paths))
+    result = ImportResult()
+    for i, path in enumerate(files):
+        if cancel is not None and cancel.cancelled:
+            result.cancelled = True
+            break
+        progress(i, len(files), path.name)
+        try:
+            report = report_from_file(path, title=title, published=published, source=source)
+            status = store_report(ctx, report, origin=str(path))
+        except AnnotatorError as exc:
+            result.errors.append(ImportFailure(str(path), str(exc)))
+            continue
+        result.reports.append(ImportedReport(report.id, report.title, status, str(path)))
+    progress(len(files), len(files), "")
+    return result
+
+
+def report_from_file(path: Path, *, title: str | None = None, published: str | None = None,
+                     source: str | None = None) -> Report:
+    if not path.exists():
+        raise ReaderError(path, "does not exist")
+    got = read_report_file(path)
+    if published is not None:
+        _check_iso_date(path, published)
+    meta = dict(got.meta)
+    if got.encoding:
+        meta.setdefault("encoding", got.encoding)
+    return Report.of(got.text, title=title or got.title or path.stem, source=source or got.source,
+                     published=published or got.published, url=got.url, language=got.language, meta=meta)
+
+
+def _check_iso_date(path: Path, value: str) -> None:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ReaderError(path, f"--published '{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+def store_report(ctx: ServiceContext, report: Report, *, origin: str | None = None) -> str:
+    """Store a report unless its text is already stored; one transaction. Returns new/existing."""
+    with ctx.uow() as uow:
+        if uow.repo.has_report(report.id):
+            return "existing"
+        uow.repo.add_report(report, origin=origin)
+        uow.commit()
+    return "new"
+
+
+def list_reports(ctx: ServiceContext) -> list[ReportSummary]:
+    with ctx.uow() as uow:
+        return [ReportSummary(r.id, r.title, r.published, r.chars, r.source, r.direction, r.language,
+                              r.annotators) for r in uow.repo.report_summaries()]
+
+
+def get_report(ctx: ServiceContext, report_id: str) -> Report:
+    with ctx.uow() as uow:
+        return uow.repo.report(resolve_report_id(ctx, report_id))
+
+
+def resolve_report_id(ctx: ServiceContext, prefix: str) -> str:
+    """A full id from an unambiguous prefix (people type the first 8-12 hex digits)."""
+    from annotator.core.errors import NotFound
+
+    with ctx.uow() as uow:
+        if len(prefix) == 64 and uow.repo.has_report(prefix):
+            return prefix
+        matches = [rid for rid in uow.repo.report_ids() if rid.startswith(prefix.lower())]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFound(f"no report has an id starting with '{prefix}'")
+    raise NotFound(f"'{prefix}' matches {len(matches)} reports; give more of the id")

@@ -1,0 +1,40 @@
+"""The bundled sample reports and their annotations by two annotators, loaded into a new database
+so every feature has something to show on first launch."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.services.context import ServiceContext
+from annotator.services.reports import ImportResult, import_reports
+
+ENV_RESOURCES = "ANNOTATOR_RESOURCES"
+
+
+def resources_dir() -> Path:
+    """``resources/`` of the source tree (``$ANNOTATOR_RESOURCES`` overrides)."""
+    env = os.environ.get(ENV_RESOURCES)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def samples_dir() -> Path:
+    return resources_dir() / "samples"
+
+
+def load_samples(ctx: ServiceContext, *, progress: ProgressFn = no_progress,
+                 cancel: CancelToken | None = None) -> ImportResult:
+    """Import every sample report, then the sample annotations (idempotent)."""
+    folder = samples_dir()
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".txt", ".md", ".html", ".htm")
+                   and p.name.lower() != "readme.md")
+    result = import_reports(ctx, files, progress=progress, cancel=cancel)
+    annotations = folder / "annotations.jsonl"
+    if annotations.exists():
+        from annotator.services.load import load_annotations
+
+        load_annotations(ctx, annotations, "jsonl")
+    return result

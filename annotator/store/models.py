@@ -1,0 +1,169 @@
+"""Typed rows. No behaviour here: conversion to core objects is ``mapping.py``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (JSON, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from annotator.store.base import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ReportRow(Base):
+    """A report. ``id`` is the SHA-256 of ``text``; the text never changes (a trigger refuses it)."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    chars: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    source: Mapped[str | None] = mapped_column(String(500))
+    published: Mapped[str | None] = mapped_column(String(32))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    language: Mapped[str | None] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(3), default="ltr")
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    origin: Mapped[str | None] = mapped_column(String(2000))  # the file it was first imported from
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    sets: Mapped[list[AnnotationSetRow]] = relationship(back_populates="report")
+
+
+class AnnotatorRow(Base):
+    __tablename__ = "annotators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AnnotationSetRow(Base):
+    """One annotator's work on one report. ``version`` counts its committed edits."""
+
+    __tablename__ = "annotation_sets"
+    __table_args__ = (UniqueConstraint("report_id", "annotator_id", name="uq_annotation_sets_report_annotator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    next_key: Mapped[int] = mapped_column(Integer, default=1)  # next "T<n>"/"R<n>" number
+    status: Mapped[str] = mapped_column(String(16), default="in progress")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    report: Mapped[ReportRow] = relationship(back_populates="sets")
+    annotator: Mapped[AnnotatorRow] = relationship()
+    spans: Mapped[list[SpanRow]] = relationship(back_populates="set", cascade="all, delete-orphan",
+                                                passive_deletes=True)
+    relations: Mapped[list[RelationRow]] = relationship(back_populates="set", cascade="all, delete-orphan",
+                                                        passive_deletes=True)
+
+
+class SpanRow(Base):
+    """A span in code points of its report's text. ``key`` is its id within the set (``T3``)."""
+
+    __tablename__ = "spans"
+    __table_args__ = (
+        UniqueConstraint("set_id", "key", name="uq_spans_set_key"),
+        CheckConstraint("start >= 0 AND \"end\" > start", name="offsets"),
+        Index("ix_spans_set_start", "set_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("annotation_sets.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(64))
+    attrs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    value: Mapped[str | None] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    resolution: Mapped[str | None] = mapped_column(String(16))
+
+    set: Mapped[AnnotationSetRow] = relationship(back_populates="spans")
+
+
+class RelationRow(Base):
+    __tablename__ = "relations"
+    __table_args__ = (UniqueConstraint("set_id", "key", name="uq_relations_set_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("annotation_sets.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    head_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"), index=True)
+    tail_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(64))
+    attrs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    set: Mapped[AnnotationSetRow] = relationship(back_populates="relations")
+    head: Mapped[SpanRow] = relationship(foreign_keys=[head_id])
+    tail: Mapped[SpanRow] = relationship(foreign_keys=[tail_id])
+
+
+class EditRow(Base):
+    """The edit log: every committed change to a set, with its before/after, in order.
+
+    Serves undo across sessions, exchange bundles and the audit view."""
+
+    __tablename__ = "edits"
+    __table_args__ = (Index("ix_edits_set_version", "set_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("annotation_sets.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)  # the set's version after this edit
+    annotator: Mapped[str] = mapped_column(String(64))  # who made it (adjudicators write gold)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    op: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(64))  # span/relation key
+    before: Mapped[Any | None] = mapped_column(JSON)
+    after: Mapped[Any | None] = mapped_column(JSON)
+
+
+class EntityRow(Base):
+    """A canonical actor or place of the registry."""
+
+    __tablename__ = "entities"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)  # actor | place
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str | None] = mapped_column(String(64))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    country: Mapped[str | None] = mapped_column(String(8))
+    admin1: Mapped[str | None] = mapped_column(String(200))
+    parent_id: Mapped[str | None] = mapped_column(String(128))
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    aliases: Mapped[list[AliasRow]] = relationship(back_populates="entity", cascade="all, delete-orphan",
+                                                   passive_deletes=True)
+
+
+class AliasRow(Base):
+    __tablename__ = "entity_aliases"
+    __table_args__ = (UniqueConstraint("entity_id", "name", name="uq_entity_aliases_entity_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    lang: Mapped[str | None] = mapped_column(String(16))
+
+    entity: Mapped[EntityRow] = relationship(back_populates="aliases")
+
+
+class SettingRow(Base):
+    """Small key/value settings stored with the data (e.g. the project schema)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

@@ -1,0 +1,244 @@
+"""Repositories: add/get/list in core types and rows. They flush but never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from annotator.core.annotation_set import AnnotationSet
+from annotator.core.errors import NotFound
+from annotator.core.relations import Relation
+from annotator.core.report import Report
+from annotator.core.spans import Span
+from annotator.store.mapping import relation_from_row, report_from_row, span_from_row
+from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow,
+                                    SpanRow, utcnow)
+
+
+@dataclass(frozen=True)
+class ReportSummaryRow:
+    id: str
+    title: str
+    published: str | None
+    chars: int
+    source: str | None
+    direction: str
+    language: str | None
+    annotators: dict[str, int]  # annotator -> span count
+
+
+class Repositories:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- reports -------------------------------------------------------------------------------
+    def report_row(self, report_id: str) -> ReportRow:
+        row = self.session.get(ReportRow, report_id)
+        if row is None:
+            raise NotFound(f"report {report_id[:12]}… is not in the database")
+        return row
+
+    def report(self, report_id: str) -> Report:
+        return report_from_row(self.report_row(report_id))
+
+    def report_chars(self, report_id: str) -> int:
+        """The text length without loading the text (edits only need the bound)."""
+        chars = self.session.scalar(select(ReportRow.chars).where(ReportRow.id == report_id))
+        if chars is None:
+            raise NotFound(f"report {report_id[:12]}… is not in the database")
+        return chars
+
+    def has_report(self, report_id: str) -> bool:
+        return self.session.scalar(select(func.count()).select_from(ReportRow)
+                                   .where(ReportRow.id == report_id)) == 1
+
+    def add_report(self, report: Report, origin: str | None = None) -> ReportRow:
+        row = ReportRow(id=report.id, text=report.text, chars=len(report.text), title=report.title or "",
+                        source=report.source, published=report.published, url=report.url,
+                        language=report.language, direction=report.direction, meta=dict(report.meta),
+                        origin=origin, imported_at=utcnow())
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def report_ids(self) -> list[str]:
+        return list(self.session.scalars(select(ReportRow.id).order_by(ReportRow.imported_at, ReportRow.id)))
+
+    def report_summaries(self) -> list[ReportSummaryRow]:
+        counts: dict[str, dict[str, int]] = {}
+        q = (select(AnnotationSetRow.report_id, AnnotatorRow.name, func.count(SpanRow.id))
+             .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
+             .outerjoin(SpanRow, SpanRow.set_id == AnnotationSetRow.id)
+             .group_by(AnnotationSetRow.report_id, AnnotatorRow.name))
+        for report_id, name, n in self.session.execute(q):
+            counts.setdefault(report_id, {})[name] = n
+        rows = self.session.execute(
+            select(ReportRow.id, ReportRow.title, ReportRow.published, ReportRow.chars, ReportRow.source,
+                   ReportRow.direction, ReportRow.language)
+            .order_by(ReportRow.imported_at, ReportRow.id))
+        return [ReportSummaryRow(r.id, r.title, r.published, r.chars, r.source, r.direction, r.language,
+                                 counts.get(r.id, {})) for r in rows]
+
+    # -- annotators ----------------------------------------------------------------------------
+    def annotator_row(self, name: str, *, create: bool = True) -> AnnotatorRow:
+        row = self.session.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
+        if row is not None or not create:
+            if row is None:
+                raise NotFound(f"annotator '{name}' has no work in this database")
+            return row
+        try:
+            with self.session.begin_nested():
+                row = AnnotatorRow(name=name, created_at=utcnow())
+                self.session.add(row)
+        except IntegrityError:  # another process created it meanwhile
+            row = self.session.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
+            assert row is not None
+        return row
+
+    def annotator_names(self) -> list[str]:
+        return list(self.session.scalars(select(AnnotatorRow.name).order_by(AnnotatorRow.name)))
+
+    # -- annotation sets -----------------------------------------------------------------------
+    def set_row(self, report_id: str, annotator: str, *, create: bool = False,
+                lock: bool = False) -> AnnotationSetRow | None:
+        q = (select(AnnotationSetRow).join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
+             .where(AnnotationSetRow.report_id == report_id, AnnotatorRow.name == annotator))
+        if lock:
+            q = q.with_for_update()
+        row = self.session.scalar(q)
+        if row is not None or not create:
+            return row
+        self.report_row(report_id)
+        who = self.annotator_row(annotator)
+        try:
+            with self.session.begin_nested():
+                row = AnnotationSetRow(report_id=report_id, annotator_id=who.id, version=0, next_key=1,
+                                       updated_at=utcnow())
+                self.session.add(row)
+        except IntegrityError:
+            row = self.session.scalar(q)
+            assert row is not None
+        if lock:
+            row = self.session.scalar(q)
+        return row
+
+    def annotation_set(self, report_id: str, annotator: str) -> AnnotationSet:
+        row = self.set_row(report_id, annotator)
+        if row is None:
+            return AnnotationSet(report_id, annotator)
+        return self.set_from_row(row, annotator)
+
+    def set_from_row(self, row: AnnotationSetRow, annotator: str) -> AnnotationSet:
+        spans = list(self.session.scalars(select(SpanRow).where(SpanRow.set_id == row.id)
+                                          .order_by(SpanRow.start, SpanRow.end.desc(), SpanRow.id)))
+        keys = {s.id: s.key for s in spans}
+        rels = self.session.scalars(select(RelationRow).where(RelationRow.set_id == row.id)
+                                    .order_by(RelationRow.id))
+        return AnnotationSet(row.report_id, annotator, tuple(span_from_row(s) for s in spans),
+                             tuple(relation_from_row(r, keys) for r in rels), row.version)
+
+    def sets_of_report(self, report_id: str) -> dict[str, AnnotationSet]:
+        rows = self.session.execute(
+            select(AnnotationSetRow, AnnotatorRow.name)
+            .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
+            .where(AnnotationSetRow.report_id == report_id).order_by(AnnotatorRow.name))
+        return {name: self.set_from_row(row, name) for row, name in rows}
+
+    def set_keys(self, annotator: str | None = None,
+                 report_ids: Sequence[str] | None = None) -> list[tuple[str, str]]:
+        """(report id, annotator) of every stored set, in a stable order."""
+        q = (select(AnnotationSetRow.report_id, AnnotatorRow.name)
+             .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
+             .order_by(AnnotationSetRow.report_id, AnnotatorRow.name))
+        if annotator is not None:
+            q = q.where(AnnotatorRow.name == annotator)
+        if report_ids:
+            q = q.where(AnnotationSetRow.report_id.in_(list(report_ids)))
+        return [(r, a) for r, a in self.session.execute(q)]
+
+    # -- spans and relations -------------------------------------------------------------------
+    def span_row(self, set_row: AnnotationSetRow, key: str) -> SpanRow:
+        row = self.session.scalar(select(SpanRow).where(SpanRow.set_id == set_row.id, SpanRow.key == key))
+        if row is None:
+            raise NotFound(f"span {key} does not exist (it may have been deleted)")
+        return row
+
+    def spans_of(self, set_row: AnnotationSetRow) -> list[Span]:
+        return [span_from_row(s) for s in self.session.scalars(
+            select(SpanRow).where(SpanRow.set_id == set_row.id))]
+
+    def add_span(self, set_row: AnnotationSetRow, span: Span) -> SpanRow:
+        row = SpanRow(set_id=set_row.id, key=span.id, start=span.start, end=span.end, label=span.label,
+                      attrs=dict(span.attrs), value=span.value, entity_id=span.entity,
+                      resolution=span.resolution)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def relation_row(self, set_row: AnnotationSetRow, key: str) -> RelationRow:
+        row = self.session.scalar(select(RelationRow).where(RelationRow.set_id == set_row.id,
+                                                            RelationRow.key == key))
+        if row is None:
+            raise NotFound(f"relation {key} does not exist (it may have been deleted)")
+        return row
+
+    def relations_touching(self, span_row: SpanRow) -> list[RelationRow]:
+        return list(self.session.scalars(select(RelationRow).options(selectinload(RelationRow.head),
+                                                                     selectinload(RelationRow.tail))
+                                         .where((RelationRow.head_id == span_row.id) |
+                                                (RelationRow.tail_id == span_row.id))
+                                         .order_by(RelationRow.id)))
+
+    def add_relation(self, set_row: AnnotationSetRow, relation: Relation) -> RelationRow:
+        head = self.span_row(set_row, relation.head)
+        tail = self.span_row(set_row, relation.tail)
+        row = RelationRow(set_id=set_row.id, key=relation.id, head_id=head.id, tail_id=tail.id,
+                          label=relation.label, attrs=dict(relation.attrs))
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def relation(self, row: RelationRow) -> Relation:
+        return Relation(row.key, row.head.key, row.tail.key, row.label, dict(row.attrs or {}))
+
+    def replace_set_contents(self, set_row: AnnotationSetRow, spans: Iterable[Span],
+                             relations: Iterable[Relation]) -> None:
+        """Drop every span and relation of the set and store these instead (loads, bundles)."""
+        for rel in list(set_row.relations):
+            self.session.delete(rel)
+        for span in list(set_row.spans):
+            self.session.delete(span)
+        self.session.flush()
+        for span in spans:
+            self.add_span(set_row, span)
+        for rel in relations:
+            self.add_relation(set_row, rel)
+
+    # -- edit log ------------------------------------------------------------------------------
+    def log_edit(self, set_row: AnnotationSetRow, annotator: str, op: str, target: str | None,
+                 before: Any, after: Any) -> int:
+        """Bump the set's version and append the edit; returns the new version."""
+        set_row.version += 1
+        set_row.updated_at = utcnow()
+        self.session.add(EditRow(set_id=set_row.id, version=set_row.version, annotator=annotator, at=utcnow(),
+                                 op=op, target=target, before=before, after=after))
+        self.session.flush()
+        return set_row.version
+
+    def edits(self, set_row: AnnotationSetRow) -> list[EditRow]:
+        return list(self.session.scalars(select(EditRow).where(EditRow.set_id == set_row.id)
+                                         .order_by(EditRow.version, EditRow.id)))
+
+    def take_key(self, set_row: AnnotationSetRow, prefix: str) -> str:
+        """A fresh id within the set ("T12", "R3"); the counter lives on the locked set row."""
+        model = SpanRow if prefix == "T" else RelationRow
+        n = set_row.next_key
+        while self.session.scalar(select(model.id).where(model.set_id == set_row.id,
+                                                         model.key == f"{prefix}{n}")) is not None:
+            n += 1  # keys loaded from files may already use the number
+        set_row.next_key = n + 1
+        return f"{prefix}{n}"

@@ -1,0 +1,99 @@
+"""The command line as scripts use it: exit codes, JSON shapes, one-sentence errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator import __version__
+
+
+def cli(*args: str, db: Path | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ}
+    if db is not None:
+        env["ANNOTATOR_DB"] = str(db)
+    proc = subprocess.run([sys.executable, "-m", "annotator", *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cli.sqlite3"
+
+
+def test_version_and_help() -> None:
+    assert cli("--version", check=True).stdout.strip() == f"annotator {__version__}"
+    out = cli("--help", check=True).stdout
+    for command in ("import", "reports", "load", "export", "formats", "record", "agreement", "bundle"):
+        assert command in out
+
+
+def test_import_then_reports_json(tmp_path: Path, db: Path) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("Deirezzor24 reported that IRGC officers met in Deir ez-Zor on April 7.", encoding="utf-8")
+    b = tmp_path / "b.txt"
+    b.write_bytes("\ufeffDeirezzor24 reported that IRGC officers met in Deir ez-Zor on April 7.".encode("utf-8"))
+    first = json.loads(cli("import", str(a), "--json", "--published", "2024-04-09", db=db, check=True).stdout)
+    assert set(first) == {"reports", "errors"} and first["errors"] == []
+    (rep,) = first["reports"]
+    assert rep["status"] == "new" and len(rep["id"]) == 64 and rep["path"] == str(a)
+    second = json.loads(cli("--json", "import", str(b), "--db", str(db), check=True).stdout)
+    assert second["reports"][0] == {**rep, "path": str(b)} | {"status": "existing"}
+    listing = json.loads(cli("reports", "--json", db=db, check=True).stdout)
+    assert listing == {"reports": [{"id": rep["id"], "title": rep["title"], "published": "2024-04-09",
+                                    "chars": 70, "annotators": {}}]}
+
+
+def test_bad_file_is_one_sentence_exit_2_and_database_unchanged(tmp_path: Path, db: Path) -> None:
+    good = tmp_path / "folder" / "good.txt"
+    good.parent.mkdir()
+    good.write_text("A short report about Raqqa.", encoding="utf-8")
+    bad = tmp_path / "folder" / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 this is not really a pdf")
+    empty = tmp_path / "folder" / "empty.txt"
+    empty.write_bytes(b"")
+    proc = cli("import", str(good.parent), "--json", db=db)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = [l for l in proc.stderr.splitlines() if l]
+    assert len(lines) == 2 and all(l.startswith("error: ") for l in lines)
+    assert any("broken.pdf" in l for l in lines) and any("empty.txt" in l for l in lines)
+    out = json.loads(proc.stdout)
+    assert [r["title"] for r in out["reports"]] == ["A short report about Raqqa."]
+    assert len(out["errors"]) == 2
+    listing = json.loads(cli("reports", "--json", db=db, check=True).stdout)
+    assert len(listing["reports"]) == 1
+
+
+def test_missing_file_and_bad_date(tmp_path: Path, db: Path) -> None:
+    proc = cli("import", str(tmp_path / "nope.txt"), db=db)
+    assert proc.returncode == 2 and "nope.txt" in proc.stderr and "does not exist" in proc.stderr
+    f = tmp_path / "r.txt"
+    f.write_text("text", encoding="utf-8")
+    proc = cli("import", str(f), "--published", "9 April", db=db)
+    assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
+    assert json.loads(cli("reports", "--json", db=db, check=True).stdout) == {"reports": []}
+
+
+def test_bad_database_target(tmp_path: Path) -> None:
+    proc = cli("reports", "--db", str(tmp_path))
+    assert proc.returncode == 2 and "folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_check_and_backup(tmp_path: Path, db: Path) -> None:
+    f = tmp_path / "r.txt"
+    f.write_text("Report text.", encoding="utf-8")
+    cli("import", str(f), db=db, check=True)
+    out = json.loads(cli("check", "--json", db=db, check=True).stdout)
+    assert out["ok"] and out["reports"] == 1
+    copy = tmp_path / "copy.sqlite3"
+    cli("backup", "--out", str(copy), db=db, check=True)
+    assert json.loads(cli("reports", "--json", "--db", str(copy), check=True).stdout)["reports"][0]["chars"] == 12

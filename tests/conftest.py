@@ -1,0 +1,94 @@
+"""Shared fixtures: real databases (SQLite files in temporary folders, and the PostgreSQL test
+server when ``ANNOTATOR_TEST_PG_URL`` is set — required under ``CI=true``)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DATA = Path(__file__).parent / "data"
+PG_ENV = "ANNOTATOR_TEST_PG_URL"
+
+
+def pg_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+def _fresh_pg_database() -> str:
+    """A new, empty database on the test server (one per test keeps tests independent)."""
+    import sqlalchemy as sa
+
+    base = pg_url()
+    assert base is not None
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return str(sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False))
+
+
+def _drop_pg_database(url: str) -> None:
+    import sqlalchemy as sa
+
+    name = sa.engine.make_url(url).database
+    admin = sa.create_engine(pg_url(), isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL on each backend: storage and service tests run on both."""
+    if request.param == "sqlite":
+        yield f"sqlite+pysqlite:///{tmp_path / 'annotator.sqlite3'}"
+        return
+    if pg_url() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {PG_ENV} is not set: .ci/run must start the PostgreSQL test server")
+        pytest.skip(f"PostgreSQL test server not running: set {PG_ENV} (scripts/pg-test-server starts one)")
+    url = _fresh_pg_database()
+    try:
+        yield url
+    finally:
+        _drop_pg_database(url)
+
+
+@pytest.fixture
+def ctx(db_url: str):  # type: ignore[no-untyped-def]
+    """An opened, migrated service context on each backend."""
+    from annotator.services.database import open_database
+
+    context = open_database(db_url)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def sqlite_ctx(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A context on a real SQLite file only (GUI and format tests)."""
+    from annotator.services.database import open_database
+
+    context = open_database(tmp_path / "annotator.sqlite3")
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user's data, settings or default database during tests."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)

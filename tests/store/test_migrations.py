@@ -1,0 +1,65 @@
+"""Alembic: a linear chain, models equal to migrations, and upgrades that keep data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from annotator.services.database import open_database
+from annotator.store import migrate
+from annotator.store.base import Base
+from annotator.store.engine import make_engine
+
+TEXT = "On 7 April, the site deirezzor24 reported that Russian and Iranian officers met."
+
+
+def test_revision_chain_is_linear() -> None:
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    revisions = list(script.walk_revisions())
+    assert len(script.get_heads()) == 1
+    downs = [r.down_revision for r in revisions]
+    assert downs.count(None) == 1
+    assert len(set(downs)) == len(downs)
+
+
+def test_models_match_migrations(db_url) -> None:
+    ctx = open_database(db_url)
+    try:
+        with ctx.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    finally:
+        ctx.close()
+    assert diff == []
+
+
+def test_upgrade_from_first_revision_keeps_data(db_url, tmp_path) -> None:
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0001", backup=False)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO reports (id, text, chars, title, direction, meta, imported_at) "
+            "VALUES (:id, :text, :chars, 'old report', 'ltr', '{}', CURRENT_TIMESTAMP)"),
+            {"id": "a" * 64, "text": TEXT, "chars": len(TEXT)})
+        conn.execute(sa.text("INSERT INTO annotators (name, created_at) VALUES ('alice', CURRENT_TIMESTAMP)"))
+        conn.execute(sa.text("INSERT INTO annotation_sets (report_id, annotator_id, updated_at) "
+                             "SELECT :id, id, CURRENT_TIMESTAMP FROM annotators"), {"id": "a" * 64})
+        conn.execute(sa.text('INSERT INTO spans (set_id, key, start, "end", label, attrs) '
+                             "SELECT id, 'T1', 47, 54, 'actor', '{}' FROM annotation_sets"))
+    engine.dispose()
+
+    ctx = open_database(db_url)  # upgrades to head
+    try:
+        assert migrate.current_revision(ctx.engine) == migrate.head_revision()
+        if db_url.startswith("sqlite"):
+            assert ctx.backup is not None and ctx.backup.exists()
+        from annotator.services import annotate
+
+        s = annotate.get_set(ctx, "a" * 64, "alice")
+        assert [(x.id, x.start, x.end, x.label) for x in s.spans] == [("T1", 47, 54, "actor")]
+        assert s.version == 0
+        new, change = annotate.create_span(ctx, "a" * 64, 0, 2, "actor", annotator="alice")
+        assert new.id == "T2" and change.version == 1  # numbering continues after old keys
+    finally:
+        ctx.close()
