@@ -1,0 +1,136 @@
+"""The pure domain: identity, offsets, clusters, UTF-16 mapping, schema rules."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.core.annotation_set import Document
+from annotator.core.errors import ValidationError
+from annotator.core.ids import annotator_name, report_id
+from annotator.core.offsets import is_cluster_boundary, snap_to_clusters, snap_to_words, trim
+from annotator.core.relations import Relation
+from annotator.core.report import Report, text_direction
+from annotator.core.schema import DEFAULT_SCHEMA, Schema
+from annotator.core.spans import Span, check_bounds, layers, nesting_depths, spans_at
+from annotator.core.units import Utf16Map
+
+SENTENCE = "🔴 Colonel أبو علي met IRGC officers in Deir al-Zour."
+
+
+def test_report_identity_and_direction() -> None:
+    r = Report.of(SENTENCE, title="x")
+    assert r.id == report_id(SENTENCE) == "bc141c75c01e58c1a71b386433e329eff7afcb2087789afefd920f8d2a5f78cf"
+    assert r.direction == "ltr" and r.language == "en"
+    assert text_direction("قال مصدر إن اجتماعاً عُقد في دير الزور.") == "rtl"
+    assert Report.of("قال مصدر إن اجتماعاً عُقد في دير الزور.").language == "ar"
+
+
+def test_bounds() -> None:
+    check_bounds(0, 1, 1)
+    for s, e in [(-1, 1), (1, 1), (2, 1), (0, 2)]:
+        with pytest.raises(ValidationError):
+            check_bounds(s, e, 1)
+    with pytest.raises(ValidationError):
+        check_bounds(True, 1, 3)  # type: ignore[arg-type]
+
+
+def test_nesting_and_layers() -> None:
+    claim = Span("T1", 2, 35, "claim")
+    actor = Span("T2", 2, 17, "actor")
+    place = Span("T3", 39, 51, "place")
+    cross = Span("T4", 30, 45, "actor")
+    assert nesting_depths([place, actor, claim]) == {"T1": 0, "T2": 1, "T3": 0}
+    assert [[s.id for s in layer] for layer in layers([claim, actor, place, cross])] == [
+        ["T1", "T3"], ["T2", "T4"]]
+    assert [s.id for s in spans_at([claim, actor, place], 5)] == ["T1", "T2"]
+
+
+@pytest.mark.parametrize("text,pos,expected", [
+    ("a\r\nb", 2, False), ("a\r\nb", 1, True), ("e\u0301x", 1, False),
+    ("\u0628\u064e\u0627", 1, False),  # Arabic letter + fatha
+    ("👨\u200d👩\u200d👧!", 2, False), ("👨\u200d👩\u200d👧!", 5, True),
+    ("🇸🇾🇮🇶", 1, False), ("🇸🇾🇮🇶", 2, True), ("🇸🇾🇮🇶", 3, False),
+    ("1\ufe0f\u20e3", 1, False), ("👍🏽x", 1, False),
+])
+def test_cluster_boundaries(text: str, pos: int, expected: bool) -> None:
+    assert is_cluster_boundary(text, pos) is expected
+
+
+def test_snapping_to_words_and_trimming() -> None:
+    text = "officers met at Deir al-Zour, he said."
+    s, e = snap_to_words(text, 3, 19)  # "icers met at Dei"
+    assert text[s:e] == "officers met at Deir"
+    s, e = snap_to_words(text, 16, 29)  # "Deir al-Zour," with trailing comma
+    assert text[s:e] == "Deir al-Zour"
+    assert trim(text, 12, 16) == (13, 15)
+    arabic = "وصل العقيد أبو عليّ إلى دير الزور"
+    s, e = snap_to_words(arabic, arabic.index("بو"), arabic.index("علي") + 2)
+    assert arabic[s:e] == "أبو عليّ"  # the shadda stays with its letter
+    assert snap_to_clusters("e\u0301x", 1, 1) == (0, 2)
+
+
+def test_utf16_map_round_trip_and_surrogate_split() -> None:
+    m = Utf16Map(SENTENCE)
+    assert m.utf16_length == 53
+    assert (m.to_utf16(2), m.to_utf16(35)) == (3, 36)
+    assert (m.to_codepoint(3), m.to_codepoint(36)) == (2, 35)
+    with pytest.raises(ValidationError, match="surrogate"):
+        m.to_codepoint(1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \r\nعلي\u064e🔴🇸🇾\u200d👨")), max_size=40))
+def test_utf16_map_agrees_with_encoding(text: str) -> None:
+    m = Utf16Map(text)
+    for cp in range(len(text) + 1):
+        u = len(text[:cp].encode("utf-16-le")) // 2
+        assert m.to_utf16(cp) == u
+        assert m.to_codepoint(u) == cp
+
+
+def test_schema_default_and_validation() -> None:
+    schema = Schema.default()
+    assert schema.label_names == ("actor", "place", "date", "claim")
+    assert schema.label_for_key("4").name == "claim"
+    schema.check_span(Span("T1", 0, 1, "claim", {"status": "denied"}))
+    with pytest.raises(ValidationError, match="status"):
+        schema.check_span(Span("T1", 0, 1, "claim", {"status": "rumoured"}))
+    spans = {"T1": Span("T1", 0, 5, "claim"), "T2": Span("T2", 0, 2, "actor")}
+    schema.check_relation(Relation("R1", "T1", "T2", "source"), spans)
+    with pytest.raises(ValidationError):
+        schema.check_relation(Relation("R1", "T2", "T1", "source"), spans)
+    assert Schema.from_dict(schema.to_dict()) == schema
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda d: d.update(labels=[]), "no labels"),
+    (lambda d: d["labels"].append(dict(d["labels"][0])), "twice"),
+    (lambda d: d["labels"][1].update(key="1"), "share a key"),
+    (lambda d: d["labels"][0].update(color="blue"), "colour"),
+    (lambda d: d["relations"][0].update(tails=["weapon"]), "unknown label"),
+    (lambda d: d.pop("labels"), "malformed"),
+])
+def test_bad_schemas_are_clear(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
+    import copy
+
+    data = copy.deepcopy(DEFAULT_SCHEMA)
+    mutate(data)
+    with pytest.raises(ValidationError, match=message):
+        Schema.from_dict(data)
+
+
+def test_document_validation_names_the_span() -> None:
+    r = Report.of("short")
+    with pytest.raises(ValidationError, match="span T2 ends at 9"):
+        Document(r, "a", (Span("T1", 0, 5, "actor"), Span("T2", 1, 9, "actor"))).validate()
+    with pytest.raises(ValidationError, match="T9"):
+        Document(r, "a", (Span("T1", 0, 5, "claim"),), (Relation("R1", "T1", "T9", "source"),)).validate()
+
+
+def test_annotator_names() -> None:
+    assert annotator_name(" alice ") == "alice"
+    for bad in ("", "  ", "a/b", "x\ty", "a" * 65):
+        with pytest.raises(ValidationError):
+            annotator_name(bad)
