@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.errors import Conflict, DatabaseError
+from annotator.store.entity_repository import EntityRepository
 from annotator.store.repositories import Repositories
 
 
@@ -19,10 +20,12 @@ class UnitOfWork:
         self._factory = factory
         self.session: Session | None = None
         self.repo: Repositories
+        self.entities: EntityRepository
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         self.repo = Repositories(self.session)
+        self.entities = EntityRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,0 +1,38 @@
+"""``annotator agreement``"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from annotator.cli.output import emit, open_context
+
+
+def _fmt(value: Any) -> str:
+    return "  n/a" if value is None else f"{value:5.3f}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.services.agreement import compute_agreement
+    from annotator.services.export import split_list
+
+    ctx = open_context(args)
+    try:
+        report = compute_agreement(ctx, report_ids=args.report or (), annotators=split_list(args.annotators),
+                                   labels=split_list(args.labels))
+    finally:
+        ctx.close()
+    o = report["overall"]
+    lines = [f"overall      F1 exact {_fmt(o.get('f1_exact'))}  F1 overlap {_fmt(o.get('f1_overlap'))}  "
+             f"alpha_U {_fmt(o.get('alpha_u'))}  spans {o.get('n_spans')}"]
+    for label, v in sorted(report.get("by_label", {}).items()):
+        lines.append(f"{label:12} F1 exact {_fmt(v.get('f1_exact'))}  F1 overlap {_fmt(v.get('f1_overlap'))}  "
+                     f"alpha_U {_fmt(v.get('alpha_u'))}  spans {v.get('n_spans')}")
+    for p in report.get("by_pair", []):
+        lines.append(f"{p['a']} × {p['b']}: F1 exact {_fmt(p.get('f1_exact'))}  F1 overlap "
+                     f"{_fmt(p.get('f1_overlap'))}  alpha_U {_fmt(p.get('alpha_u'))}")
+    tk = report.get("token_kappa")
+    if isinstance(tk, dict) and tk.get("explanation"):
+        lines.append(f"token kappa: {tk.get('kappa')}  ({tk['explanation']})")
+    emit(args, report, lines)
+    return 0

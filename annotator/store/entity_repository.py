@@ -1,0 +1,140 @@
+"""Entity registry rows (actors, places and their aliases) in core-friendly dicts. Never commits."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from annotator.core.errors import NotFound
+from annotator.store.models import AliasRow, EntityRow, SpanRow, utcnow
+
+FIELDS = ("kind", "name", "type", "lat", "lon", "country", "admin1", "parent_id")
+
+
+def entity_to_dict(row: EntityRow) -> dict[str, Any]:
+    return {"id": row.id, "kind": row.kind, "name": row.name, "type": row.type, "lat": row.lat, "lon": row.lon,
+            "country": row.country, "admin1": row.admin1, "parent": row.parent_id, "meta": dict(row.meta or {}),
+            "aliases": [{"name": a.name, "lang": a.lang} for a in sorted(row.aliases, key=lambda a: a.id or 0)]}
+
+
+class EntityRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(EntityRow)) or 0
+
+    def get(self, entity_id: str) -> dict[str, Any]:
+        row = self.session.get(EntityRow, entity_id, options=[selectinload(EntityRow.aliases)])
+        if row is None:
+            raise NotFound(f"entity '{entity_id}' is not in the registry")
+        return entity_to_dict(row)
+
+    def find(self, entity_id: str) -> dict[str, Any] | None:
+        row = self.session.get(EntityRow, entity_id, options=[selectinload(EntityRow.aliases)])
+        return None if row is None else entity_to_dict(row)
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = self.session.scalars(select(EntityRow).options(selectinload(EntityRow.aliases))
+                                    .where(EntityRow.id.in_(wanted)))
+        return {r.id: entity_to_dict(r) for r in rows}
+
+    def iter_all(self, kind: str | None = None, batch: int = 2000) -> Iterator[dict[str, Any]]:
+        q = select(EntityRow).options(selectinload(EntityRow.aliases)).order_by(EntityRow.id)
+        if kind:
+            q = q.where(EntityRow.kind == kind)
+        for row in self.session.scalars(q.execution_options(yield_per=batch)):
+            yield entity_to_dict(row)
+
+    def search(self, text: str, kind: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        like = f"%{text.strip()}%"
+        q = (select(EntityRow).options(selectinload(EntityRow.aliases))
+             .outerjoin(AliasRow, AliasRow.entity_id == EntityRow.id)
+             .where(or_(EntityRow.name.ilike(like), AliasRow.name.ilike(like), EntityRow.id.ilike(like)))
+             .distinct().order_by(EntityRow.name).limit(limit))
+        if kind:
+            q = q.where(EntityRow.kind == kind)
+        return [entity_to_dict(r) for r in self.session.scalars(q)]
+
+    def upsert(self, data: dict[str, Any]) -> str:
+        """Insert or replace an entity and its aliases; returns "added", "updated" or "unchanged"."""
+        row = self.session.get(EntityRow, data["id"], options=[selectinload(EntityRow.aliases)])
+        if row is not None and _same(entity_to_dict(row), data):
+            return "unchanged"
+        status = "updated"
+        if row is None:
+            row = EntityRow(id=data["id"], meta={}, updated_at=utcnow())
+            self.session.add(row)
+            status = "added"
+        row.kind = data.get("kind") or "actor"
+        row.name = data.get("name") or data["id"]
+        row.type = data.get("type")
+        row.lat, row.lon = data.get("lat"), data.get("lon")
+        row.country, row.admin1 = data.get("country"), data.get("admin1")
+        row.parent_id = data.get("parent")
+        row.meta = dict(data.get("meta") or {})
+        row.updated_at = utcnow()
+        seen: set[str] = set()
+        aliases = []
+        for alias in data.get("aliases") or []:
+            name = (alias.get("name") if isinstance(alias, dict) else str(alias)) or ""
+            name = name.strip()
+            if name and name not in seen:
+                seen.add(name)
+                aliases.append(AliasRow(name=name[:300], lang=alias.get("lang") if isinstance(alias, dict) else None))
+        row.aliases = aliases
+        self.session.flush()
+        return status
+
+    def add_many(self, items: Iterable[dict[str, Any]]) -> int:
+        """Fast bulk insert for seeding an empty registry."""
+        n = 0
+        entity_rows, alias_rows = [], []
+        now = utcnow()
+        for d in items:
+            entity_rows.append({"id": d["id"], "kind": d.get("kind") or "actor", "name": d.get("name") or d["id"],
+                                "type": d.get("type"), "lat": d.get("lat"), "lon": d.get("lon"),
+                                "country": d.get("country"), "admin1": d.get("admin1"),
+                                "parent_id": d.get("parent"), "meta": dict(d.get("meta") or {}), "updated_at": now})
+            seen: set[str] = set()
+            for a in d.get("aliases") or []:
+                name = (a.get("name") if isinstance(a, dict) else str(a) or "").strip()
+                if name and name not in seen:
+                    seen.add(name)
+                    alias_rows.append({"entity_id": d["id"], "name": name[:300],
+                                       "lang": a.get("lang") if isinstance(a, dict) else None})
+            n += 1
+        if entity_rows:
+            self.session.execute(EntityRow.__table__.insert(), entity_rows)
+        if alias_rows:
+            self.session.execute(AliasRow.__table__.insert(), alias_rows)
+        return n
+
+    def delete(self, entity_id: str) -> None:
+        self.session.execute(delete(EntityRow).where(EntityRow.id == entity_id))
+
+    def repoint_mentions(self, old: str, new: str) -> int:
+        """Spans linked to ``old`` now link to ``new`` (merging duplicates); returns how many."""
+        result = self.session.execute(update(SpanRow).where(SpanRow.entity_id == old).values(entity_id=new))
+        return result.rowcount or 0
+
+    def mention_counts(self) -> dict[str, int]:
+        q = select(SpanRow.entity_id, func.count()).where(SpanRow.entity_id.is_not(None)).group_by(SpanRow.entity_id)
+        return {eid: n for eid, n in self.session.execute(q)}
+
+
+def _same(stored: dict[str, Any], data: dict[str, Any]) -> bool:
+    for key in ("kind", "name", "type", "lat", "lon", "country", "admin1"):
+        if stored.get(key) != data.get(key):
+            return False
+    if stored.get("parent") != data.get("parent"):
+        return False
+    a = sorted((x["name"], x.get("lang")) for x in stored.get("aliases") or [])
+    b = sorted(((x.get("name") if isinstance(x, dict) else str(x)).strip(),
+                x.get("lang") if isinstance(x, dict) else None) for x in data.get("aliases") or [])
+    return a == sorted(set(b))
