@@ -1,0 +1,117 @@
+"""Name normalisation for matching mentions to entity aliases, in Arabic and Latin script.
+
+Three levels, each a pure function of a string:
+
+- ``fold(s)``: script-preserving normal form — NFKC; Arabic diacritics and tatweel removed, alef/ya/
+  ta-marbuta/hamza-carrier variants unified, Arabic-Indic digits to ASCII; Latin case and diacritics
+  folded; apostrophes and ayn/hamza signs (' ’ ʿ ʾ `) removed; punctuation to spaces; possessive
+  "'s" dropped ("Syria's" → "syria").
+- ``key(s)``: ``fold`` minus the definite article: Arabic "ال" prefixes and Latin al-/el-/ad-/az-/as-/
+  ash-/at-/ar-/an-/ez-/es-... (as separate words or hyphenated prefixes). Exact lookups use it.
+- ``skeleton(s)``: a cross-script transliteration key — ``key`` transliterated with anyascii, digraphs
+  reduced (sh→s, kh→k, th→t, dh→d, gh→g, ph→f, q→k, c→k), vowels and semivowels (a e i o u y w)
+  dropped after doubled letters are collapsed, a word-final h dropped (ta marbuta, -ah/-eh), spaces
+  removed. "Deir ez-Zor",
+  "Dayr az-Zawr", "Deir Al-Zour" and "دير الزور" all give ``drzr``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+
+_AR_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_AR_MAP = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ې": "ي", "ئ": "ي",
+    "ؤ": "و",
+    "ة": "ه", "ۀ": "ه", "ە": "ه",
+    "ک": "ك", "ڪ": "ك",
+    "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
+    "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
+    "\u200c": " ", "\u200d": "", "\u200e": "", "\u200f": "", "\u061c": "",
+})
+_APOSTROPHES = "'’‘`ʿʾʼʻ´"
+_POSSESSIVE = re.compile(r"(?<=\w)[" + _APOSTROPHES + r"]s\b")
+_APOS = re.compile("[" + _APOSTROPHES + "]")
+_NON_WORD = re.compile(r"[^\w]+")
+_LATIN_ARTICLES = frozenset("al el il ul ad ed ud az ez as es us ash esh at et ath adh ar er an en".split())
+_LATIN_ARTICLE_PREFIX = re.compile(r"\b(?:" + "|".join(sorted(_LATIN_ARTICLES, key=len, reverse=True))
+                                   + r")-(?=\w)")
+_DIGRAPHS = (("sh", "s"), ("kh", "k"), ("th", "t"), ("dh", "d"), ("gh", "g"), ("ph", "f"), ("ch", "k"),
+             ("q", "k"), ("c", "k"), ("x", "ks"), ("j", "j"))
+_VOWELS = re.compile(r"[aeiouyw]")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+def is_arabic_script(s: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" or "\ufb50" <= c <= "\ufeff"
+               for c in s)
+
+
+def normalize_arabic(s: str) -> str:
+    """Arabic orthographic normalisation only (diacritics, tatweel, letter variants, digits)."""
+    return _AR_DIACRITICS.sub("", s).translate(_AR_MAP)
+
+
+@lru_cache(maxsize=200_000)
+def fold(s: str) -> str:
+    """Script-preserving folded form: see the module docstring."""
+    s = unicodedata.normalize("NFKC", s)
+    s = normalize_arabic(s)
+    s = _POSSESSIVE.sub("", s)
+    s = _APOS.sub("", s)
+    # Latin diacritics: decompose, drop combining marks (Arabic marks are already gone)
+    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    s = unicodedata.normalize("NFKC", s).casefold()
+    s = _LATIN_ARTICLE_PREFIX.sub(" ", s)
+    s = _NON_WORD.sub(" ", s.replace("_", " "))
+    return " ".join(s.split())
+
+
+def _strip_article(word: str) -> str:
+    if word in _LATIN_ARTICLES:
+        return ""
+    if len(word) > 3 and word.startswith("ال"):
+        return word[2:]
+    if len(word) > 4 and (word.startswith("وال") or word.startswith("بال")):
+        return word[3:]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def key(s: str) -> str:
+    """``fold`` without definite articles: the exact-lookup key."""
+    words = [_strip_article(w) for w in fold(s).split()]
+    result = " ".join(w for w in words if w)
+    return result or fold(s)
+
+
+def transliterate(s: str) -> str:
+    """``key`` in ASCII (anyascii), lower case, apostrophes removed."""
+    t = anyascii(key(s)).lower()
+    t = _APOS.sub("", t)
+    return " ".join(_NON_WORD.sub(" ", t).split())
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(s: str) -> str:
+    """Cross-script consonant skeleton: see the module docstring."""
+    t = ""
+    for word in transliterate(s).split():
+        w = _DOUBLES.sub(r"\1", word)
+        for a, b in _DIGRAPHS:
+            w = w.replace(a, b)
+        w = _VOWELS.sub("", w)
+        if len(w) > 1 and w.endswith("h"):  # ta marbuta / final -ah, -eh
+            w = w[:-1]
+        t += w[1:] if t and w and t[-1] == w[0] else w
+    return t or transliterate(s).replace(" ", "")
+
+
+def name_keys(s: str) -> tuple[str, str, str]:
+    """(key, transliteration, skeleton) of a name, as the resolver indexes it."""
+    return key(s), transliterate(s), skeleton(s)

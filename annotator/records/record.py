@@ -1,0 +1,179 @@
+"""The structured record of one report and one annotation set: who, where, when, what is claimed, by whom.
+
+``build_record(report, spans, relations, entities_by_id)`` returns a plain dict shaped as
+``docs/record.schema.json`` describes (the ``record --json`` contract of cli.md):
+
+- ``report``: id, title, published, source, url, language; ``annotator`` (or null);
+- ``actors``, ``places``: every actor/place span in document order as a *mention* — ``id`` (span id),
+  ``text``, ``start``, ``end``, ``entity`` (``{"id", "name", "type"}``, places also ``lat``/``lon``, or null)
+  and ``resolution`` (``confirmed`` | ``automatic`` | ``unresolved``);
+- ``dates``: every date span — ``id``, ``text``, ``start``, ``end``, ``value`` (ISO 8601 or null),
+  ``granularity`` (day | month | year | interval or null) and ``resolution`` (``confirmed`` when the
+  annotator set the value, ``automatic`` when normalised here from the report's publication date,
+  ``unresolved`` when it cannot be read);
+- ``claims``: ``id``, ``text``, ``start``, ``end``, ``status`` (attribute ``status``, default ``reported``),
+  ``negated``, ``source`` (the claimant actor mention through a ``source`` relation, or null), and the
+  participants ``actors``, ``places``, ``dates`` (mentions as above, each with ``link``:
+  ``explicit`` or ``implicit``).
+
+Participants. A claim's participants are the spans linked to it by ``actor``/``place``/``date`` relations
+(``link: explicit``, wherever they are) plus, by default, every actor/place/date span lying inside the
+claim's offsets (``link: implicit``). The annotator removes an implicit participant either by
+- a relation from the claim to the span whose ``attrs`` has ``"unlinked": true`` (or ``"true"``) —
+  unlinks it from that claim only; or
+- the span attribute ``unlinked`` = ``true`` — unlinks it from every claim it lies in (explicit relations
+  still count).
+The claim's source actor is not repeated among its participant actors.
+
+Resolution. A span's ``entity`` with ``resolution`` ``automatic`` stays automatic; with any other or no
+resolution it is ``confirmed``. A span without entity is ``unresolved`` — unless a ``Resolver`` is passed, in
+which case an automatic match is filled in (``automatic``), without changing the span itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+from annotator.core.relations import Relation
+from annotator.core.report import Report
+from annotator.core.spans import Span, sorted_spans
+from annotator.records.dates import granularity_of, is_iso_value, normalize_date
+from annotator.records.entities import Entity
+from annotator.records.resolver import Resolver
+
+RECORD_VERSION = 1
+PARTICIPANT_LABELS = {"actor": "actors", "place": "places", "date": "dates"}
+_TRUE = {True, "true", "True", "yes", "1", 1}
+
+
+def _flag(value: Any) -> bool:
+    return value in _TRUE
+
+
+def _entity_summary(entity_id: str, entities_by_id: Mapping[str, Entity]) -> dict[str, Any]:
+    entity = entities_by_id.get(entity_id)
+    if entity is None:
+        return {"id": entity_id, "name": entity_id, "type": None}
+    return entity.summary()
+
+
+class _Builder:
+    def __init__(self, report: Report, spans: Sequence[Span], relations: Sequence[Relation],
+                 entities_by_id: Mapping[str, Entity], resolver: Resolver | None,
+                 normalize_dates: bool) -> None:
+        self.report = report
+        self.spans = sorted_spans(spans)
+        self.by_id = {s.id: s for s in self.spans}
+        self.relations = relations
+        self.entities_by_id = entities_by_id
+        self.resolver = resolver
+        self.normalize_dates = normalize_dates
+        self.mentions: dict[str, dict[str, Any]] = {}
+
+    def mention(self, span: Span) -> dict[str, Any]:
+        cached = self.mentions.get(span.id)
+        if cached is not None:
+            return cached
+        text = span.text_in(self.report.text)
+        out: dict[str, Any] = {"id": span.id, "text": text, "start": span.start, "end": span.end}
+        if span.label == "date":
+            out.update(self._date(span, text))
+        else:
+            entity, resolution = None, "unresolved"
+            if span.entity:
+                entity = _entity_summary(span.entity, self.entities_by_id)
+                resolution = "automatic" if span.resolution == "automatic" else "confirmed"
+            elif self.resolver is not None and span.label in ("actor", "place"):
+                found = self.resolver.resolve(text, kind=span.label)
+                if found.entity_id is not None:
+                    entity = self._summary_from_resolver(found.entity_id)
+                    resolution = "automatic"
+            out["entity"] = entity
+            out["resolution"] = resolution
+        if _flag(span.attrs.get("negated")):
+            out["negated"] = True
+        if span.attrs.get("note"):
+            out["note"] = str(span.attrs["note"])
+        self.mentions[span.id] = out
+        return out
+
+    def _summary_from_resolver(self, entity_id: str) -> dict[str, Any]:
+        if entity_id in self.entities_by_id:
+            return _entity_summary(entity_id, self.entities_by_id)
+        entity = self.resolver.get(entity_id) if self.resolver is not None else None
+        return entity.summary() if entity is not None else {"id": entity_id, "name": entity_id, "type": None}
+
+    def _date(self, span: Span, text: str) -> dict[str, Any]:
+        if span.value and is_iso_value(span.value):
+            resolution = "automatic" if span.resolution == "automatic" else "confirmed"
+            return {"value": span.value, "granularity": granularity_of(span.value), "resolution": resolution}
+        if self.normalize_dates:
+            found = normalize_date(text, self.report.published, language=self.report.language)
+            if found is not None:
+                return {"value": found.value, "granularity": found.granularity, "resolution": "automatic"}
+        return {"value": None, "granularity": None, "resolution": "unresolved"}
+
+    def claim(self, claim: Span) -> dict[str, Any]:
+        outgoing = [r for r in self.relations if r.head == claim.id and r.tail in self.by_id]
+        unlinked = {r.tail for r in outgoing if _flag(r.attrs.get("unlinked"))}
+        source_span = next((self.by_id[r.tail] for r in outgoing
+                            if r.label == "source" and r.tail not in unlinked), None)
+        participants: dict[str, list[tuple[Span, str]]] = {key: [] for key in PARTICIPANT_LABELS.values()}
+        seen: set[str] = set()
+        explicit = [(self.by_id[r.tail], "explicit") for r in outgoing
+                    if r.label in PARTICIPANT_LABELS and r.tail not in unlinked]
+        implicit = [(s, "implicit") for s in self.spans
+                    if s.id != claim.id and s.label in PARTICIPANT_LABELS and claim.contains(s)
+                    and s.id not in unlinked and not _flag(s.attrs.get("unlinked"))]
+        for span, link in explicit + implicit:
+            if span.id in seen or span.label not in PARTICIPANT_LABELS:
+                continue
+            if source_span is not None and span.id == source_span.id:
+                continue
+            seen.add(span.id)
+            participants[PARTICIPANT_LABELS[span.label]].append((span, link))
+        out: dict[str, Any] = {
+            "id": claim.id,
+            "text": claim.text_in(self.report.text),
+            "start": claim.start,
+            "end": claim.end,
+            "status": str(claim.attrs.get("status") or "reported"),
+            "negated": _flag(claim.attrs.get("negated")),
+            "source": dict(self.mention(source_span)) if source_span is not None else None,
+        }
+        for key, items in participants.items():
+            items.sort(key=lambda item: (item[0].start, -item[0].end, item[0].id))
+            out[key] = [dict(self.mention(span), link=link) for span, link in items]
+        if claim.attrs.get("note"):
+            out["note"] = str(claim.attrs["note"])
+        return out
+
+    def build(self, annotator: str | None) -> dict[str, Any]:
+        r = self.report
+        return {
+            "record_version": RECORD_VERSION,
+            "report": {"id": r.id, "title": r.title, "published": r.published, "source": r.source,
+                       "url": r.url, "language": r.language},
+            "annotator": annotator,
+            "claims": [self.claim(s) for s in self.spans if s.label == "claim"],
+            "actors": [self.mention(s) for s in self.spans if s.label == "actor"],
+            "places": [self.mention(s) for s in self.spans if s.label == "place"],
+            "dates": [self.mention(s) for s in self.spans if s.label == "date"],
+        }
+
+
+def build_record(report: Report, spans: Iterable[Span], relations: Iterable[Relation] = (),
+                 entities_by_id: Mapping[str, Entity] | None = None, *, annotator: str | None = None,
+                 resolver: Resolver | None = None, normalize_dates: bool = True) -> dict[str, Any]:
+    """The record of ``report`` under one annotation set (its ``spans`` and ``relations``).
+
+    ``entities_by_id`` maps the entity ids the spans carry to entities (missing ids still appear, named
+    by their id). ``resolver`` (optional) fills in automatic matches for unresolved actors and places.
+    ``normalize_dates`` computes values for date spans without one (needs dateparser for odd shapes)."""
+    builder = _Builder(report, list(spans), list(relations), entities_by_id or {}, resolver, normalize_dates)
+    return builder.build(annotator)
+
+
+def records_document(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The ``record --json`` document: ``{"records": [...]}``."""
+    return {"records": list(records)}

@@ -1,0 +1,86 @@
+import pytest
+
+from annotator.records.dates import (DateValue, as_date, granularity_of, is_iso_value, normalize_date,
+                                     prenormalize)
+
+ANCHOR = "2024-04-09"  # a Tuesday
+
+
+@pytest.mark.parametrize("text, value, granularity", [
+    ("April 5", "2024-04-05", "day"),
+    ("٧ نيسان ٢٠٢٤", "2024-04-07", "day"),
+    ("7 أبريل 2024", "2024-04-07", "day"),
+    ("April 7, 2024", "2024-04-07", "day"),
+    ("on April 7, 2024,", "2024-04-07", "day"),
+    ("Wednesday, April 10, 2024", "2024-04-10", "day"),
+    ("the 7th of April", "2024-04-07", "day"),
+    ("07/04/2024", "2024-04-07", "day"),
+    ("2024-04-07", "2024-04-07", "day"),
+    ("April 2024", "2024-04", "month"),
+    ("كانون الثاني 2024", "2024-01", "month"),
+    ("2023", "2023", "year"),
+    ("December 20", "2023-12-20", "day"),  # in the future of the anchor: the year before
+    ("١٥ تشرين الأول", "2023-10-15", "day"),
+])
+def test_absolute_and_partial_dates(text, value, granularity):
+    result = normalize_date(text, ANCHOR)
+    assert result is not None and (result.value, result.granularity) == (value, granularity)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("yesterday", "2024-04-08"),
+    ("the day before yesterday", "2024-04-07"),
+    ("last Friday", "2024-04-05"),
+    ("Friday", "2024-04-05"),
+    ("last Tuesday", "2024-04-02"),
+    ("3 days ago", "2024-04-06"),
+    ("two weeks ago", "2024-03-26"),
+    ("أمس", "2024-04-08"),
+    ("الجمعة الماضية", "2024-04-05"),
+    ("منذ ثلاثة أيام", "2024-04-06"),
+])
+def test_relative_dates(text, value):
+    result = normalize_date(text, ANCHOR)
+    assert result is not None and result.value == value and result.granularity == "day"
+
+
+def test_relative_periods():
+    assert normalize_date("last month", ANCHOR).value == "2024-03"
+    assert normalize_date("last year", ANCHOR).value == "2023"
+    assert normalize_date("last week", ANCHOR) == DateValue("2024-04-01/2024-04-07", "interval")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("April 5–7", "2024-04-05/2024-04-07"),
+    ("April 5-7, 2024", "2024-04-05/2024-04-07"),
+    ("5–7 April 2024", "2024-04-05/2024-04-07"),
+    ("between April 5 and 7", "2024-04-05/2024-04-07"),
+    ("April 30 – May 2", "2024-04-30/2024-05-02"),
+    ("Dec 30 - Jan 2", "2023-12-30/2024-01-02"),
+    ("٥-٧ نيسان", "2024-04-05/2024-04-07"),
+    ("March–April 2024", "2024-03/2024-04"),
+])
+def test_intervals(text, value):
+    result = normalize_date(text, ANCHOR)
+    assert result is not None and result.value == value and result.granularity == "interval"
+
+
+def test_no_anchor_means_no_guess():
+    assert normalize_date("April 5") is None
+    assert normalize_date("yesterday") is None
+    assert normalize_date("April 7, 2024").value == "2024-04-07"
+
+
+def test_dateparser_fallback_and_nonsense():
+    result = normalize_date("السابع من نيسان", ANCHOR)
+    assert result is not None and result.value == "2024-04-07"
+    assert normalize_date("nonsense words", ANCHOR) is None
+    assert normalize_date("", ANCHOR) is None
+
+
+def test_helpers():
+    assert as_date("2024-04") .isoformat() == "2024-04-30"
+    assert as_date(None) is None
+    assert is_iso_value("2024-04-05/2024-04-07") and not is_iso_value("April")
+    assert granularity_of("2024-04") == "month" and granularity_of("2024/2025") == "interval"
+    assert prenormalize("٧ نيسان ٢٠٢٤") == "7 april 2024"
