@@ -54,7 +54,7 @@ DEFAULT_SCHEMA: dict[str, Any] = {
     ],
     "attributes": [
         {"name": "status", "labels": ["claim"],
-         "values": ["reported", "confirmed", "denied", "speculative"], "default": "reported"},
+         "values": ["reported", "confirmed", "unconfirmed", "denied", "speculative"], "default": "reported"},
         {"name": "kind", "labels": ["actor"],
          "values": ["person", "organisation", "state", "armed group", "media"]},
         {"name": "negated", "labels": ["claim", "actor", "place", "date"], "values": ["true", "false"]},
@@ -157,11 +157,18 @@ class Schema:
     # -- validation ----------------------------------------------------------------------------
     def check_span(self, span: Span) -> None:
         self.label(span.label)
+        problem = self.attribute_problem(span)
+        if problem:
+            raise ValidationError(problem)
+
+    def attribute_problem(self, span: Span) -> str | None:
+        """Why an attribute value is not allowed by the schema, or None (imports warn, edits refuse)."""
         for key, value in span.attrs.items():
             defs = [a for a in self.attributes_for(span.label) if a.name == key]
             if defs and defs[0].values and str(value).lower() not in defs[0].values:
-                raise ValidationError(f"attribute '{key}' of a {span.label} cannot be '{value}' "
-                                      f"(allowed: {', '.join(defs[0].values)})")
+                return (f"attribute '{key}' of a {span.label} cannot be '{value}' "
+                        f"(allowed: {', '.join(defs[0].values)})")
+        return None
 
     def check_relation(self, relation: Relation, spans: Mapping[str, Span]) -> None:
         rtype = self.relation_type(relation.label)

@@ -50,6 +50,21 @@ def seed_registry(ctx: ServiceContext, *, force: bool = False) -> int:
         return n
 
 
+def ensure_registry(ctx: ServiceContext) -> int:
+    """Seed the starter registry once per database (a later empty registry stays empty)."""
+    from annotator.store.models import SettingRow
+
+    with ctx.uow() as uow:
+        if uow.session.get(SettingRow, "registry_seeded") is not None:
+            return 0
+    added = seed_registry(ctx)
+    with ctx.uow() as uow:
+        if uow.session.get(SettingRow, "registry_seeded") is None:
+            uow.session.add(SettingRow(key="registry_seeded", value={"entries": added}))
+            uow.commit()
+    return added
+
+
 def search_entities(ctx: ServiceContext, text: str = "", kind: str | None = None,
                     limit: int = 200) -> list[dict[str, Any]]:
     with ctx.uow() as uow:

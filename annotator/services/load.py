@@ -69,14 +69,23 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
                      progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> LoadResult:
     path = Path(path)
     opts = dict(options or {})
-    opts.setdefault("known_reports", _known_reports_lookup(ctx))
+    fmt = readable_format(fmt_name)
+    if opts.get("report"):
+        from annotator.services.reports import get_report
+
+        known = get_report(ctx, opts.pop("report"))
+        opts["reports"] = {known.id: known}
+    elif not fmt.CARRIES_TEXT or fmt.NAME == "conll":
+        from annotator.services.formats import KnownReports
+
+        opts["reports"] = KnownReports(ctx)  # match stored texts instead of inventing new reports
     docs = read_documents(ctx, path, fmt_name, opts)
     if cancel is not None:
         cancel.check()
     label_map = label_map or {}
     prepared = [_prepare(ctx, path, i, doc, annotator, label_map) for i, doc in enumerate(docs)]
     result = LoadResult(str(path), fmt_name, documents=len(prepared))
-    for doc in docs:
+    for doc, _who in prepared:
         result.warnings.extend(doc.warnings)
     with ctx.uow() as uow:
         for i, (doc, who) in enumerate(prepared):
@@ -124,12 +133,14 @@ def _prepare(ctx: ServiceContext, path: Path, index: int, doc: Document, annotat
     if unknown:
         raise FormatError(path, None, f"unknown labels {', '.join(unknown)} (schema labels: "
                                       f"{', '.join(ctx.schema.label_names)}); map them with --label-map OLD=NEW")
-    doc = Document(doc.report, who, spans, doc.relations, doc.warnings)
+    warnings = list(doc.warnings)
+    for s in spans:  # other tools' attribute values are kept, with a warning
+        problem = ctx.schema.attribute_problem(s)
+        if problem:
+            warnings.append(f"{where} span {s.id}: {problem}; kept as given")
+    doc = Document(doc.report, who, spans, doc.relations, tuple(warnings))
     try:
         doc.validate()
-        by_id = doc.sorted().spans
-        for s in by_id:
-            ctx.schema.check_span(s)
         lookup = {s.id: s for s in spans}
         for r in doc.relations:
             ctx.schema.check_relation(r, lookup)
@@ -147,9 +158,3 @@ def _same_rel(a: Iterable[Relation], b: Iterable[Relation]) -> bool:
     key = lambda r: (r.id, r.head, r.tail, r.label, sorted(r.attrs.items()))  # noqa: E731
     return sorted(map(key, a), key=str) == sorted(map(key, b), key=str)
 
-
-def _known_reports_lookup(ctx: ServiceContext):  # type: ignore[no-untyped-def]
-    """Formats without text (W3C) or with rebuilt text (CoNLL) match stored reports through this."""
-    from annotator.services.formats import KnownReports
-
-    return KnownReports(ctx)

@@ -79,15 +79,21 @@ class EntityRepository:
         row.parent_id = data.get("parent")
         row.meta = dict(data.get("meta") or {})
         row.updated_at = utcnow()
-        seen: set[str] = set()
-        aliases = []
+        wanted: dict[str, str | None] = {}
         for alias in data.get("aliases") or []:
-            name = (alias.get("name") if isinstance(alias, dict) else str(alias)) or ""
-            name = name.strip()
-            if name and name not in seen:
-                seen.add(name)
-                aliases.append(AliasRow(name=name[:300], lang=alias.get("lang") if isinstance(alias, dict) else None))
-        row.aliases = aliases
+            name = ((alias.get("name") if isinstance(alias, dict) else str(alias)) or "").strip()[:300]
+            if name and name not in wanted:
+                wanted[name] = alias.get("lang") if isinstance(alias, dict) else None
+        # keep rows whose name stays (the unique (entity, name) key must never be inserted twice
+        # before the old row is deleted), drop the others, add the new names
+        for old_row in list(row.aliases):
+            if old_row.name in wanted:
+                old_row.lang = wanted.pop(old_row.name)
+            else:
+                row.aliases.remove(old_row)
+        self.session.flush()
+        for name, lang in wanted.items():
+            row.aliases.append(AliasRow(name=name, lang=lang))
         self.session.flush()
         return status
 

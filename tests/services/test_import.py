@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from annotator.core.ids import report_id
 from annotator.services.reports import import_reports, list_reports
 
-ARABIC = "قال المرصد إن عناصر من الحرس الثوري وصلوا إلى دير الزور يوم ٧ نيسان ٢٠٢٤."
+ARABIC = "قال المرصد إن عناصر من الحرس الثوري وصلوا إلى دير الزور يوم 7 نيسان 2024."
 
 
 def dump(ctx) -> list[tuple]:  # type: ignore[no-untyped-def]

@@ -21,7 +21,13 @@ def run(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     data = asdict(summary) if is_dataclass(summary) else dict(summary or {})
-    lines = [f"wrote {args.out} ({args.format})"]
-    lines += [f"  {k}: {v}" for k, v in data.items() if v not in (None, [], {}, 0)]
+    lines = [f"wrote {args.out} ({args.format}): {data.get('documents', 0)} documents, "
+             f"{data.get('spans', 0)} spans, {data.get('relations', 0)} relations"]
+    counts: dict[str, int] = {}
+    for item in data.get("dropped") or []:
+        key = f"{item['kind']}: {item['reason']}"
+        counts[key] = counts.get(key, 0) + 1
+    lines += [f"  not held by {args.format}: {n} × {key}" for key, n in sorted(counts.items())]
+    lines += [f"  note: {w}" for w in data.get("warnings") or []]
     emit(args, {"out": args.out, "format": args.format, **data}, lines)
     return 0

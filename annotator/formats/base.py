@@ -1,0 +1,293 @@
+"""The corpus-format protocol and the helpers every format module shares.
+
+A format turns files into ``Document`` objects and back. It never touches a database or a session:
+services decide what is stored. Each module converts its own offset unit (formats.md has the table);
+what a format cannot hold is listed in the ``WriteSummary`` so nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from annotator.core.annotation_set import Document
+from annotator.core.errors import FormatError, MissingExtraError, ValidationError
+from annotator.core.ids import report_id
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.report import Report
+
+Options = Mapping[str, Any]
+
+REPORT_META_KEYS = ("title", "source", "published", "url")
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """One thing a writer could not hold. ``kind`` is span, relation, attribute, value, entity,
+    resolution, overlap, unaligned, extent (written with changed offsets), metadata or annotator."""
+
+    kind: str
+    report_id: str
+    annotator: str | None
+    item: str  # span/relation id, attribute name, or "" for document-level losses
+    reason: str
+    written_as: tuple[int, int] | None = None  # kind "extent": the offsets actually written
+
+
+@dataclass
+class WriteSummary:
+    """What a writer wrote and, item by item, what it could not hold (shown to the user)."""
+
+    format: str
+    path: str
+    documents: int = 0
+    spans: int = 0
+    relations: int = 0
+    files: list[str] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def drop(self, kind: str, doc: Document, item: str, reason: str,
+             written_as: tuple[int, int] | None = None) -> None:
+        self.dropped.append(Dropped(kind, doc.report.id, doc.annotator, item, reason, written_as))
+
+    def warn_once(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def dropped_items(self, doc: Document, *kinds: str) -> set[str]:
+        """Ids of the items of ``doc`` dropped with one of ``kinds`` (all kinds when none given)."""
+        return {d.item for d in self.dropped if d.report_id == doc.report.id
+                and d.annotator == doc.annotator and (not kinds or d.kind in kinds)}
+
+    def adjusted(self, doc: Document) -> dict[str, tuple[int, int]]:
+        """Spans of ``doc`` written with other offsets than they have (kind "extent")."""
+        return {d.item: d.written_as for d in self.dropped if d.kind == "extent" and d.written_as
+                and d.report_id == doc.report.id and d.annotator == doc.annotator}
+
+
+class Format(Protocol):
+    """What every format module exposes (as an instance registered in ``formats.FORMATS``)."""
+
+    NAME: str
+    EXTENSIONS: tuple[str, ...]
+    CAN_READ: bool
+    CAN_WRITE: bool
+    EXTRA: str | None  # optional dependency group ("spacy", "xmi") or None
+    CARRIES_TEXT: bool  # the file holds the report text (else reports must be known)
+    NESTING: str  # one-line policy statement shown by ``annotator formats``
+
+    def sniff(self, head: bytes) -> int:
+        """A score 0-100 of how likely ``head`` (the first bytes of a file) is this format."""
+
+    def read(self, path: Path, *, options: Options | None = None) -> Iterator[Document]:
+        """Yield the documents of ``path``; raise ``FormatError`` naming file, line and span."""
+
+    def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
+              progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
+        """Write ``documents`` to ``path`` atomically and say what could not be held."""
+
+
+# -- reading helpers ------------------------------------------------------------------------------
+class ReadContext:
+    """Per-file reading state: labels allowed/mapped, the annotator override, known reports."""
+
+    def __init__(self, path: Path, options: Options | None) -> None:
+        self.path = Path(path)
+        self.options: Options = options or {}
+        labels = self.options.get("labels")
+        self.labels: frozenset[str] | None = frozenset(labels) if labels is not None else None
+        self.label_map: Mapping[str, str] = self.options.get("label_map") or {}
+        self.annotator_override: str | None = self.options.get("annotator")
+
+    def error(self, line: int | None, detail: str) -> FormatError:
+        return FormatError(self.path, line, detail)
+
+    def label(self, raw: Any) -> str:
+        return self.label_map.get(str(raw), str(raw))
+
+    def annotator(self, found: str | None) -> str | None:
+        return self.annotator_override or found
+
+    def check_labels(self, doc: Document, line: int | None) -> None:
+        """Refuse a document using labels outside the allowed set, listing every unknown one."""
+        if self.labels is None:
+            return
+        unknown = sorted({s.label for s in doc.spans} - self.labels)
+        if unknown:
+            raise self.error(line, f"unknown label(s) {', '.join(unknown)} (allowed: "
+                                   f"{', '.join(sorted(self.labels))}; map them with label_map)")
+
+    def finish(self, doc: Document, line: int | None) -> Document:
+        """Validate offsets and relation endpoints, then labels; every problem is a FormatError."""
+        try:
+            doc.validate()
+        except ValidationError as exc:
+            raise self.error(line, str(exc)) from None
+        self.check_labels(doc, line)
+        return doc
+
+    def known_reports(self) -> dict[str, Report]:
+        """Reports given in options (``reports``: dict id→Report, or a list of Reports or texts)."""
+        given = self.options.get("reports") or {}
+        if isinstance(given, Mapping):
+            values: Iterable[Any] = given.values()
+        else:
+            values = given
+        out: dict[str, Report] = {}
+        for item in values:
+            rep = item if isinstance(item, Report) else Report.of(str(item))
+            out[rep.id] = rep
+        return out
+
+
+def strip_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def make_report(text: str, meta: Mapping[str, Any] | None = None, *, warnings: list[str] | None = None
+                ) -> Report:
+    """A Report from a text and a flat metadata mapping; unknown keys go to ``Report.meta``."""
+    meta = dict(meta or {})
+    given_id = meta.pop("report_id", None)
+    if given_id and warnings is not None and given_id != report_id(text):
+        warnings.append(f"report_id {given_id} does not match the text (its SHA-256 is used)")
+    fields = {k: meta.pop(k) for k in REPORT_META_KEYS if k in meta}
+    fields = {k: (None if v is None else str(v)) for k, v in fields.items()}
+    if fields.get("title") is None:
+        fields["title"] = ""
+    for k in ("language", "direction"):
+        if meta.get(k) is not None:
+            fields[k] = str(meta.pop(k))
+        else:
+            meta.pop(k, None)
+    extra = {k: v for k, v in meta.items() if v is not None}
+    return Report.of(text, meta=extra, **fields)
+
+
+def report_meta(report: Report, *, with_id: bool = True) -> dict[str, Any]:
+    """The flat metadata of a report, as formats with a free metadata slot store it."""
+    out: dict[str, Any] = {}
+    if with_id:
+        out["report_id"] = report.id
+    out["title"] = report.title
+    for k in ("source", "published", "url"):
+        if getattr(report, k) is not None:
+            out[k] = getattr(report, k)
+    out["language"] = report.language
+    out["direction"] = report.direction
+    for k, v in report.meta.items():
+        out.setdefault(k, v)
+    return out
+
+
+def iter_json_lines(path: Path, ctx: ReadContext, fh: IO[str] | None = None
+                    ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Stream (line number, object) from a JSON Lines file; blank lines are skipped."""
+    own = fh is None
+    stream = fh if fh is not None else open(path, encoding="utf-8", newline="")
+    try:
+        for number, raw in enumerate(stream, 1):
+            if number == 1:
+                raw = strip_bom(raw)
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise ctx.error(number, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(obj, dict):
+                raise ctx.error(number, "is not a JSON object")
+            yield number, obj
+    finally:
+        if own:
+            stream.close()
+
+
+def need_int(ctx: ReadContext, line: int | None, value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ctx.error(line, f"{what} is {value!r}, not an integer offset")
+    return value
+
+
+def check_span_text(ctx: ReadContext, line: int | None, text: str, start: int, end: int,
+                    expected: str | None, span: str) -> None:
+    """Reject offsets whose covered text differs from the text the file records for the span."""
+    if expected is not None and text[start:end] != expected:
+        raise ctx.error(line, f"span {span} {start}-{end} covers {text[start:end]!r}, but the file "
+                              f"says {expected!r} (offsets do not match the text)")
+
+
+def lazy_import(module: str, extra: str, path: Path, what: str) -> Any:
+    """Import an optional dependency inside a function, naming the extra when it is missing."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(path, what, extra) from None
+
+
+# -- writing helpers ------------------------------------------------------------------------------
+def check_cancel(cancel: CancelToken | None) -> None:
+    if cancel is not None:
+        cancel.check()
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Write to a temporary name beside ``path`` and rename when the block completes; on any error
+    (including ``Cancelled``) the temporary file is removed, so no half-written file is left."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        if "b" in mode:
+            fh: IO[Any] = os.fdopen(fd, mode)
+        else:
+            fh = os.fdopen(fd, mode, encoding="utf-8", newline="")
+        with fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_dir(path: Path) -> Iterator[Path]:
+    """A temporary folder beside ``path`` renamed to ``path`` when complete. An existing non-empty
+    folder is refused (never merged into), so an export never mixes with older files."""
+    path = Path(path)
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise FormatError(path, None, "exists and is not an empty folder; choose a new folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
+    try:
+        yield tmp
+        if path.exists():
+            path.rmdir()
+        os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def json_line(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def safe_name(name: str, fallback: str) -> str:
+    """A file-name-safe form of ``name`` (annotator names exclude slashes already)."""
+    cleaned = "".join(ch if ch.isalnum() or ch in "-_.@" else "_" for ch in name).strip(".")
+    return cleaned or fallback

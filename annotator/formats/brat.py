@@ -1,0 +1,296 @@
+"""brat standoff (formats.md §5): ``DOC.txt`` + ``DOC.ann`` + ``annotation.conf``.
+
+Offsets are code points of the ``.txt`` with ``\\r`` counted, so the text is read and written as
+bytes-exact UTF-8 with no newline translation. The ``.ann`` is line based: a span crossing a line
+break is written as fragments (as brat's UI does), and a discontinuous span read from brat becomes
+its covering span with ``attrs["brat_fragments"]`` so the writer can restore it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.core.annotation_set import Document
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.relations import Relation
+from annotator.core.spans import Span
+from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_dir, check_cancel,
+                                    make_report, safe_name, strip_bom)
+from annotator.formats.tokenize import LINE_BREAKS
+
+FRAGMENTS = "brat_fragments"
+_SPAN_FIELDS = {"Value": "value", "Resolution": "resolution"}  # valued A lines mapped to Span fields
+_ENTITY_PREFIX = "annotator:"
+
+
+def cap(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def uncap(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The pieces of ``[start, end)`` between line breaks (brat's UI splits a selection so)."""
+    out, i = [], start
+    while i < end:
+        while i < end and text[i] in LINE_BREAKS:
+            i += 1
+        j = i
+        while j < end and text[j] not in LINE_BREAKS:
+            j += 1
+        if j > i:
+            out.append((i, j))
+        i = j
+    return out
+
+
+class BratFormat:
+    NAME = "brat"
+    EXTENSIONS = (".ann", "")
+    CAN_READ = True
+    CAN_WRITE = True
+    EXTRA = None
+    CARRIES_TEXT = True
+    NESTING = ("any overlap (annotation.conf allows <OVERLAP> ANY); spans crossing line breaks become "
+               "fragments; a folder per annotator")
+
+    def sniff(self, head: bytes) -> int:
+        first = head.split(b"\n", 1)[0]
+        return 70 if first[:1] == b"T" and first.count(b"\t") == 2 else 0
+
+    # -- reading ---------------------------------------------------------------------------------
+    def read(self, path: Path, *, options: Options | None = None) -> Iterator[Document]:
+        path = Path(path)
+        if path.is_dir():
+            anns = sorted(path.rglob("*.ann"))
+            for ann in anns:
+                rel = ann.parent.relative_to(path)
+                annotator = rel.parts[0] if rel.parts else None
+                yield self._read_pair(ann, annotator, options)
+        else:
+            yield self._read_pair(path.with_suffix(".ann"), None, options)
+
+    def _read_pair(self, ann: Path, annotator: str | None, options: Options | None) -> Document:
+        ctx = ReadContext(ann, options)
+        txt = ann.with_suffix(".txt")
+        try:
+            text = strip_bom(txt.read_bytes().decode("utf-8"))
+            content = ann.read_bytes().decode("utf-8") if ann.exists() else ""
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ctx.error(None, f"cannot read {txt.name} or {ann.name} as UTF-8 ({exc})") from None
+        spans: dict[str, Span] = {}
+        relations: dict[str, Relation] = {}
+        warnings: list[str] = []
+        deferred: list[tuple[int, list[str]]] = []
+        for number, raw in enumerate(strip_bom(content).split("\n"), 1):
+            line = raw[:-1] if raw.endswith("\r") else raw
+            if not line.strip():
+                continue
+            fields = line.split("\t")
+            kind = line[:1]
+            if kind == "T":
+                if len(fields) < 2:
+                    raise ctx.error(number, f"text-bound annotation {fields[0]} has no type and offsets")
+                spans[fields[0]] = self._text_bound(ctx, number, text, fields, warnings)
+            elif kind == "R":
+                parts = fields[1].split(" ") if len(fields) > 1 else []
+                args = dict(p.split(":", 1) for p in parts[1:] if ":" in p)
+                if len(parts) != 3 or "Arg1" not in args or "Arg2" not in args:
+                    raise ctx.error(number, f"relation {fields[0]} is not 'TYPE Arg1:ID Arg2:ID'")
+                relations[fields[0]] = Relation(fields[0], args["Arg1"], args["Arg2"], uncap(parts[0]))
+            elif kind in "AM#N":
+                deferred.append((number, fields))
+            elif kind in "E*":
+                warnings.append(f"line {number}: {'event' if kind == 'E' else 'equivalence'} "
+                                f"{fields[0]} is not in annotator's model and was skipped")
+            else:
+                raise ctx.error(number, f"'{line[:20]}' is not a brat annotation line")
+        for number, fields in deferred:
+            self._modifier(ctx, number, fields, spans, relations, warnings)
+        doc = Document(make_report(text), ctx.annotator(annotator), tuple(spans.values()),
+                       tuple(relations.values()), tuple(warnings))
+        return ctx.finish(doc, None)
+
+    def _text_bound(self, ctx: ReadContext, number: int, text: str, fields: list[str],
+                    warnings: list[str]) -> Span:
+        sid = fields[0]
+        try:
+            label, offsets = fields[1].split(" ", 1)
+            frags = [tuple(int(x) for x in piece.split(" ")) for piece in offsets.split(";")]
+        except ValueError:
+            raise ctx.error(number, f"span {sid}: '{fields[1]}' is not 'TYPE START END[;START END]'") from None
+        for frag in frags:
+            if len(frag) != 2 or not 0 <= frag[0] <= frag[1] <= len(text):
+                raise ctx.error(number, f"span {sid}: fragment {frag} is outside the text (0..{len(text)})")
+        recorded = fields[2] if len(fields) > 2 else None
+        covered = " ".join(text[s:e] for s, e in frags)
+        if recorded is not None and recorded != covered:
+            warnings.append(f"line {number}: span {sid} records {recorded!r} but its offsets cover "
+                            f"{covered!r} (brat's UI shifts offsets after emoji, brat issue #1115)")
+        start, end = frags[0][0], frags[-1][1]
+        attrs: dict[str, Any] = {}
+        gaps = [text[frags[k][1]:frags[k + 1][0]] for k in range(len(frags) - 1)]
+        if any(g.strip() for g in gaps):
+            attrs[FRAGMENTS] = offsets
+            warnings.append(f"line {number}: discontinuous span {sid} ({offsets}) imported as its "
+                            f"covering span {start}-{end}")
+        return Span(sid, start, end, ctx.label(label), attrs)
+
+    def _modifier(self, ctx: ReadContext, number: int, fields: list[str], spans: dict[str, Span],
+                  relations: dict[str, Relation], warnings: list[str]) -> None:
+        parts = fields[1].split(" ") if len(fields) > 1 else []
+        if len(parts) < 2:
+            raise ctx.error(number, f"annotation {fields[0]} names no target")
+        kind, name, target = fields[0][:1], parts[0], parts[1]
+        owner: Span | Relation | None = spans.get(target) or relations.get(target)
+        if owner is None:
+            raise ctx.error(number, f"annotation {fields[0]} names {target}, which is not in the file")
+        if kind == "#":
+            if name != "AnnotatorNotes":
+                warnings.append(f"line {number}: note type {name} skipped")
+                return
+            owner.attrs["note"] = fields[2] if len(fields) > 2 else ""
+        elif kind == "N":
+            if name != "Reference" or len(parts) < 3 or not isinstance(owner, Span):
+                warnings.append(f"line {number}: normalization {fields[0]} skipped")
+                return
+            ref = parts[2]
+            entity = ref[len(_ENTITY_PREFIX):] if ref.startswith(_ENTITY_PREFIX) else ref
+            spans[target] = owner.with_(entity=entity)
+        else:  # A / M attribute: binary (flag) or valued
+            value: Any = " ".join(parts[2:]) if len(parts) > 2 else True
+            if isinstance(owner, Span) and name in _SPAN_FIELDS:
+                spans[target] = owner.with_(**{_SPAN_FIELDS[name]: str(value)})
+            else:
+                owner.attrs[uncap(name)] = value
+
+    # -- writing ---------------------------------------------------------------------------------
+    def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
+              progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
+        summary = WriteSummary(self.NAME, str(path))
+        conf: dict[str, Any] = {"entities": set(), "relations": {}, "attributes": {}}
+        used: set[Path] = set()
+        with atomic_dir(Path(path)) as tmp:
+            for n, doc in enumerate(documents, 1):
+                check_cancel(cancel)
+                folder = tmp / safe_name(doc.annotator, "annotator") if doc.annotator else tmp
+                folder.mkdir(exist_ok=True)
+                stem = f"{safe_name(doc.report.title, 'report')[:48]}-{doc.report.id[:8]}" \
+                    if doc.report.title else doc.report.id[:16]
+                base, k = folder / stem, 1
+                while base in used:
+                    k += 1
+                    base = folder / f"{stem}-{k}"
+                used.add(base)
+                base.with_suffix(".txt").write_bytes(doc.report.text.encode("utf-8"))
+                base.with_suffix(".ann").write_bytes(self._ann(doc, conf, summary).encode("utf-8"))
+                summary.files.append(str(Path(path) / base.relative_to(tmp)) + ".ann")
+                summary.documents += 1
+                progress(n, None, doc.report.title)
+            (tmp / "annotation.conf").write_text(_conf(conf), encoding="utf-8", newline="\n")
+        if summary.documents:
+            summary.warn_once("brat holds no report metadata (title, date) and no annotator but the "
+                              "folder name")
+        return summary
+
+    def _ann(self, doc: Document, conf: dict[str, Any], summary: WriteSummary) -> str:
+        text, lines = doc.report.text, []
+        ids: dict[str, str] = {}
+        n_attr = n_note = n_norm = 0
+        labels = {s.id: s.label for s in doc.spans}
+        for s in doc.spans:
+            if not s.label or any(c.isspace() for c in s.label):
+                summary.drop("span", doc, s.id, f"label {s.label!r} contains whitespace (brat types cannot)")
+                continue
+            frags = self._restore(text, s) or _fragments(text, s.start, s.end)
+            if not frags:
+                summary.drop("span", doc, s.id, "covers only line breaks")
+                continue
+            if frags[0][0] != s.start or frags[-1][1] != s.end:
+                summary.drop("extent", doc, s.id, f"starts or ends with a line break; written as "
+                                                  f"{frags[0][0]}-{frags[-1][1]}", (frags[0][0], frags[-1][1]))
+            tid = ids[s.id] = f"T{len(ids) + 1}"
+            offsets = ";".join(f"{a} {b}" for a, b in frags)
+            lines.append(f"{tid}\t{s.label} {offsets}\t{' '.join(text[a:b] for a, b in frags)}")
+            conf["entities"].add(s.label)
+            summary.spans += 1
+            if s.entity is not None:
+                n_norm += 1
+                ref = s.entity if ":" in s.entity and " " not in s.entity else f"{_ENTITY_PREFIX}{s.entity}"
+                if any(c.isspace() for c in ref):
+                    summary.drop("entity", doc, s.id, "entity id contains whitespace")
+                else:
+                    lines.append(f"N{n_norm}\tReference {tid} {ref}\t{text[s.start:s.end].splitlines()[0]}")
+            items = [(k, v) for k, v in s.attrs.items() if k != FRAGMENTS]
+            items += [(field, getattr(s, field)) for field in ("value", "resolution") if getattr(s, field)]
+            for key, value in items:
+                name = cap(key) if key in s.attrs else {v: k for k, v in _SPAN_FIELDS.items()}[key]
+                if key == "note":
+                    if any(c in LINE_BREAKS for c in str(value)):
+                        summary.drop("attribute", doc, f"{s.id}.note", "a note with line breaks")
+                        continue
+                    n_note += 1
+                    lines.append(f"#{n_note}\tAnnotatorNotes {tid}\t{value}")
+                    continue
+                if key in s.attrs and (name in _SPAN_FIELDS or not key or any(c.isspace() for c in key)):
+                    summary.drop("attribute", doc, f"{s.id}.{key}", "name reserved or not one word")
+                    continue
+                if value is True:
+                    n_attr += 1
+                    lines.append(f"A{n_attr}\t{name} {tid}")
+                elif isinstance(value, str) and value and not any(c.isspace() for c in value):
+                    n_attr += 1
+                    lines.append(f"A{n_attr}\t{name} {tid} {value}")
+                    conf["attributes"].setdefault(name, (set(), set()))[1].add(value)
+                else:
+                    summary.drop("attribute", doc, f"{s.id}.{key}", "brat attribute values are one word")
+                    continue
+                conf["attributes"].setdefault(name, (set(), set()))[0].add(s.label)
+        for r in doc.relations:
+            if r.head not in ids or r.tail not in ids or not r.label or any(c.isspace() for c in r.label):
+                summary.drop("relation", doc, r.id, "an endpoint span was not written or the label is not one word")
+                continue
+            rid = f"R{summary.relations + 1}"
+            lines.append(f"{rid}\t{cap(r.label)} Arg1:{ids[r.head]} Arg2:{ids[r.tail]}")
+            heads, tails = conf["relations"].setdefault(cap(r.label), (set(), set()))
+            heads.add(labels[r.head])
+            tails.add(labels[r.tail])
+            summary.relations += 1
+            if r.attrs:
+                summary.drop("attribute", doc, r.id, "relation attributes are not written to brat")
+        return "\n".join(lines) + ("\n" if lines else "")
+
+    @staticmethod
+    def _restore(text: str, s: Span) -> list[tuple[int, int]] | None:
+        """Fragments from ``attrs["brat_fragments"]`` when they still fit the span."""
+        raw = s.attrs.get(FRAGMENTS)
+        if not isinstance(raw, str):
+            return None
+        try:
+            frags = [(int(a), int(b)) for a, b in (p.split(" ") for p in raw.split(";"))]
+        except ValueError:
+            return None
+        ok = frags and frags[0][0] == s.start and frags[-1][1] == s.end and all(
+            a < b and not any(c in LINE_BREAKS for c in text[a:b]) for a, b in frags)
+        return frags if ok else None
+
+
+def _conf(conf: dict[str, Any]) -> str:
+    out = ["# written by annotator: entity types are span labels, relation types the capitalised",
+           "# relation labels; nesting and crossing allowed via <OVERLAP>.", "[entities]"]
+    out += sorted(conf["entities"])
+    out += ["", "[relations]"]
+    for name, (heads, tails) in sorted(conf["relations"].items()):
+        out.append(f"{name}\tArg1:{'|'.join(sorted(heads))}, Arg2:{'|'.join(sorted(tails))}")
+    out += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "", "[attributes]"]
+    for name, (labels, values) in sorted(conf["attributes"].items()):
+        out.append(f"{name}\tArg:{'|'.join(sorted(labels))}" + (f", Value:{'|'.join(sorted(values))}"
+                                                              if values else ""))
+    return "\n".join(out) + "\n"
+
+
+FORMAT = BratFormat()

@@ -1,0 +1,119 @@
+"""annotator's own JSON Lines (shared/docs/native-jsonl.md): the lossless format.
+
+One object per (report, annotator) line, offsets in code points. Every other format is a view of this
+one, so reading and writing must round-trip exactly; the reader streams line by line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.core.annotation_set import Document
+from annotator.core.ids import report_id
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.relations import Relation
+from annotator.core.spans import Span
+from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
+                                    check_span_text, iter_json_lines, json_line, make_report, need_int)
+
+_LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations"}
+_SPAN_KEYS = {"id", "start", "end", "label", "text", "attrs", "value", "entity", "resolution"}
+
+
+def document_to_record(doc: Document) -> dict[str, Any]:
+    """The JSON object of one document (shared with the benchmark and other writers)."""
+    rep, text = doc.report, doc.report.text
+    meta: dict[str, Any] = {"title": rep.title, "source": rep.source, "published": rep.published,
+                            "url": rep.url, "language": rep.language, "direction": rep.direction}
+    meta.update(rep.meta)
+    spans = []
+    for s in doc.spans:
+        item: dict[str, Any] = {"id": s.id, "start": s.start, "end": s.end, "label": s.label,
+                                "text": text[s.start:s.end], "attrs": s.attrs, "value": s.value,
+                                "entity": s.entity}
+        if s.resolution is not None:
+            item["resolution"] = s.resolution
+        spans.append(item)
+    relations = []
+    for r in doc.relations:
+        rel: dict[str, Any] = {"id": r.id, "head": r.head, "tail": r.tail, "label": r.label}
+        if r.attrs:
+            rel["attrs"] = r.attrs
+        relations.append(rel)
+    return {"id": rep.id, "text": text, "meta": meta, "annotator": doc.annotator, "spans": spans,
+            "relations": relations}
+
+
+class JsonlFormat:
+    NAME = "jsonl"
+    EXTENSIONS = (".jsonl",)
+    CAN_READ = True
+    CAN_WRITE = True
+    EXTRA = None
+    CARRIES_TEXT = True
+    NESTING = "lossless: any nesting and overlap, relations, attributes, metadata, annotator"
+
+    def sniff(self, head: bytes) -> int:
+        first = head.split(b"\n", 1)[0]
+        return 90 if b'"spans"' in first and b'"annotator"' in first and b'"meta"' in first else 0
+
+    def read(self, path: Path, *, options: Options | None = None) -> Iterator[Document]:
+        ctx = ReadContext(path, options)
+        for line, obj in iter_json_lines(Path(path), ctx):
+            yield self._document(ctx, line, obj)
+
+    def _document(self, ctx: ReadContext, line: int, obj: dict[str, Any]) -> Document:
+        text = obj.get("text")
+        if not isinstance(text, str):
+            raise ctx.error(line, "has no 'text' string")
+        warnings: list[str] = []
+        if obj.get("id") is not None and obj["id"] != report_id(text):
+            raise ctx.error(line, f"id {obj['id']} is not the SHA-256 of the line's text")
+        unknown = sorted(set(obj) - _LINE_KEYS)
+        meta = dict(obj.get("meta") or {})
+        if not isinstance(meta, dict):
+            raise ctx.error(line, "'meta' is not an object")
+        for key in unknown:  # the model has room for them in the report's metadata
+            meta.setdefault(key, obj[key])
+        report = make_report(text, meta)
+        spans: list[Span] = []
+        for raw in obj.get("spans") or ():
+            if not isinstance(raw, dict):
+                raise ctx.error(line, f"span {raw!r} is not an object")
+            sid = str(raw.get("id", f"T{len(spans) + 1}"))
+            start = need_int(ctx, line, raw.get("start"), f"span {sid} start")
+            end = need_int(ctx, line, raw.get("end"), f"span {sid} end")
+            if 0 <= start < end <= len(text):
+                check_span_text(ctx, line, text, start, end, raw.get("text"), sid)
+            extra = set(raw) - _SPAN_KEYS
+            if extra:
+                warnings.append(f"span {sid}: ignored key(s) {', '.join(sorted(extra))}")
+            spans.append(Span(sid, start, end, ctx.label(raw.get("label", "")), dict(raw.get("attrs") or {}),
+                              raw.get("value"), raw.get("entity"), raw.get("resolution")))
+        relations = []
+        for raw in obj.get("relations") or ():
+            if not isinstance(raw, dict) or "head" not in raw or "tail" not in raw:
+                raise ctx.error(line, f"relation {raw!r} lacks head or tail")
+            relations.append(Relation(str(raw.get("id", f"R{len(relations) + 1}")), str(raw["head"]),
+                                      str(raw["tail"]), str(raw.get("label", "")), dict(raw.get("attrs") or {})))
+        doc = Document(report, ctx.annotator(obj.get("annotator")), tuple(spans), tuple(relations),
+                       tuple(warnings))
+        return ctx.finish(doc, line)
+
+    def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
+              progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
+        summary = WriteSummary(self.NAME, str(path), files=[str(path)])
+        with atomic_file(Path(path)) as fh:
+            for doc in documents:
+                check_cancel(cancel)
+                fh.write(json_line(document_to_record(doc)))
+                summary.documents += 1
+                summary.spans += len(doc.spans)
+                summary.relations += len(doc.relations)
+                progress(summary.documents, None, doc.report.title)
+        return summary
+
+
+FORMAT = JsonlFormat()

@@ -1,0 +1,211 @@
+"""Label Studio full JSON export (formats.md §3): code points, one task per report.
+
+Per-region controls (``perRegion`` choices) share the region's id: they become span attributes; a
+region's ``meta.text`` is its note. ``predictions`` are model output, ignored unless the option
+``predictions_as`` names the annotator to import them as.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.core.annotation_set import Document
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.relations import Relation
+from annotator.core.spans import Span
+from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
+                                    make_report, need_int, report_meta, strip_bom)
+
+LABEL_TYPES = ("labels",)
+CONFIG = ('<View><Relations>{relations}</Relations><Labels name="label" toName="text">{labels}</Labels>'
+          '<Text name="text" value="$text"/>{choices}</View>')
+
+
+class LabelStudioFormat:
+    NAME = "labelstudio"
+    EXTENSIONS = (".json",)
+    CAN_READ = True
+    CAN_WRITE = True
+    EXTRA = None
+    CARRIES_TEXT = True
+    NESTING = "any overlap; relations as relation results; attributes as per-region choices"
+
+    def sniff(self, head: bytes) -> int:
+        return 85 if head.lstrip().startswith(b"[") and b'"annotations"' in head and b'"data"' in head else 0
+
+    # -- reading ---------------------------------------------------------------------------------
+    def read(self, path: Path, *, options: Options | None = None) -> Iterator[Document]:
+        ctx = ReadContext(path, options)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                tasks = json.loads(strip_bom(fh.read()))
+        except json.JSONDecodeError as exc:
+            raise ctx.error(exc.lineno, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if isinstance(tasks, dict):
+            tasks = [tasks]
+        if not isinstance(tasks, list):
+            raise ctx.error(None, "is not a Label Studio JSON export (a list of tasks)")
+        text_key = str(ctx.options.get("text_key", "text"))
+        predictions_as = ctx.options.get("predictions_as")
+        for number, task in enumerate(tasks, 1):
+            where = f"task {task.get('id', number) if isinstance(task, dict) else number}"
+            if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+                raise ctx.error(None, f"{where} has no 'data' object")
+            text = task["data"].get(text_key)
+            if not isinstance(text, str):
+                raise ctx.error(None, f"{where} has no data.{text_key} string")
+            meta = {k: v for k, v in task["data"].items() if k != text_key}
+            report = make_report(text, meta)
+            for ann in task.get("annotations") or []:
+                if ann.get("was_cancelled"):
+                    continue
+                yield self._document(ctx, where, report, ann.get("result") or [], _annotator(ann))
+            if predictions_as:
+                for pred in task.get("predictions") or []:
+                    yield self._document(ctx, where, report, pred.get("result") or [], str(predictions_as))
+
+    def _document(self, ctx: ReadContext, where: str, report: Any, results: list[Any],
+                  annotator: str | None) -> Document:
+        spans: list[Span] = []
+        region_spans: dict[str, list[int]] = {}
+        extras: list[dict[str, Any]] = []
+        for res in results:
+            if not isinstance(res, dict):
+                raise ctx.error(None, f"{where}: result {res!r} is not an object")
+            value = res.get("value") or {}
+            if res.get("type") in LABEL_TYPES:
+                rid = str(res.get("id") or f"r{len(spans) + 1}")
+                start = need_int(ctx, None, value.get("start"), f"{where} region {rid} start")
+                end = need_int(ctx, None, value.get("end"), f"{where} region {rid} end")
+                note = (res.get("meta") or {}).get("text")
+                attrs: dict[str, Any] = {"note": "\n".join(note) if isinstance(note, list) else str(note)} \
+                    if note else {}
+                for k, label in enumerate(value.get(res["type"]) or [], 1):
+                    sid = rid if k == 1 else f"{rid}#{k}"
+                    region_spans.setdefault(rid, []).append(len(spans))
+                    spans.append(Span(sid, start, end, ctx.label(label), dict(attrs)))
+            elif res.get("type") != "relation" and "id" in res:
+                extras.append(res)
+        for res in extras:  # per-region controls: same id as the region
+            idx = region_spans.get(str(res["id"]))
+            if idx is None:
+                continue
+            value = res.get("value") or {}
+            kind = res.get("type")
+            got = value.get(kind) if kind else None
+            if got is None:
+                continue
+            if isinstance(got, list) and len(got) == 1:
+                got = got[0]
+            for i in idx:
+                spans[i].attrs[str(res.get("from_name", kind))] = got
+        relations: list[Relation] = []
+        for res in results:
+            if res.get("type") != "relation":
+                continue
+            src, dst = str(res.get("from_id")), str(res.get("to_id"))
+            if src not in region_spans or dst not in region_spans:
+                raise ctx.error(None, f"{where}: relation {src}->{dst} names a region that is not there")
+            head, tail = (dst, src) if res.get("direction") == "left" else (src, dst)
+            attrs = {"direction": "bi"} if res.get("direction") == "bi" else {}
+            for label in res.get("labels") or ["relation"]:
+                relations.append(Relation(f"R{len(relations) + 1}", spans[region_spans[head][0]].id,
+                                          spans[region_spans[tail][0]].id, str(label), dict(attrs)))
+        doc = Document(report, ctx.annotator(annotator), tuple(spans), tuple(relations))
+        try:
+            return ctx.finish(doc, None)
+        except Exception as exc:
+            raise ctx.error(None, f"{where}: {getattr(exc, 'detail', exc)}") from None
+
+    # -- writing ---------------------------------------------------------------------------------
+    def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
+              progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
+        summary = WriteSummary(self.NAME, str(path), files=[str(path)])
+        users: dict[str, int] = {}
+        labels, rel_labels, attr_names = set(), set(), set()
+        with atomic_file(Path(path)) as fh:
+            fh.write("[")
+            task: dict[str, Any] | None = None
+            n_tasks = 0
+            for n, doc in enumerate(documents, 1):
+                check_cancel(cancel)
+                if task is None or task["data"].get("report_id") != doc.report.id:
+                    if task is not None:
+                        _dump(fh, task, n_tasks)
+                    n_tasks += 1
+                    task = {"id": n_tasks, "data": {"text": doc.report.text, **report_meta(doc.report)},
+                            "annotations": [], "predictions": [], "meta": {}}
+                uid = users.setdefault(doc.annotator or "", len(users) + 1)
+                result = self._result(doc, summary)
+                labels.update(s.label for s in doc.spans)
+                rel_labels.update(r.label for r in doc.relations)
+                attr_names.update(k for s in doc.spans for k in s.attrs if k != "note")
+                task["annotations"].append({"id": n, "completed_by": uid, "annotator": doc.annotator,
+                                            "result": result, "was_cancelled": False,
+                                            "ground_truth": doc.annotator == "gold"})
+                summary.documents += 1
+                progress(n, None, doc.report.title)
+            if task is not None:
+                _dump(fh, task, n_tasks)
+            fh.write("]")
+        summary.warnings.append("labeling config for this export: " + CONFIG.format(
+            relations="".join(f'<Relation value="{x}"/>' for x in sorted(rel_labels)),
+            labels="".join(f'<Label value="{x}"/>' for x in sorted(labels)),
+            choices="".join(f'<Choices name="{x}" toName="text" perRegion="true"/>' for x in sorted(attr_names))))
+        return summary
+
+    def _result(self, doc: Document, summary: WriteSummary) -> list[dict[str, Any]]:
+        text = doc.report.text
+        result: list[dict[str, Any]] = []
+        for s in doc.spans:
+            value = {"start": s.start, "end": s.end, "text": text[s.start:s.end]}
+            region: dict[str, Any] = {"value": {**value, "labels": [s.label]}, "id": s.id, "from_name": "label",
+                                      "to_name": "text", "type": "labels", "origin": "manual"}
+            if "note" in s.attrs:
+                region["meta"] = {"text": [str(s.attrs["note"])]}
+            result.append(region)
+            for key, val in s.attrs.items():
+                if key == "note":
+                    continue
+                if not isinstance(val, (str, int, float, bool, list)):
+                    summary.drop("attribute", doc, f"{s.id}.{key}", "not a string or list of strings")
+                    continue
+                result.append({"value": {**value, "choices": val if isinstance(val, list) else [val]},
+                               "id": s.id, "from_name": key, "to_name": "text", "type": "choices",
+                               "origin": "manual"})
+            for kind in ("value", "entity", "resolution"):
+                if getattr(s, kind) is not None:
+                    summary.drop(kind, doc, s.id, f"Label Studio has no slot for a span's {kind}")
+        for r in doc.relations:
+            rel: dict[str, Any] = {"from_id": r.head, "to_id": r.tail, "type": "relation",
+                                   "direction": "bi" if r.attrs.get("direction") == "bi" else "right",
+                                   "labels": [r.label]}
+            if set(r.attrs) - {"direction"}:
+                summary.drop("attribute", doc, r.id, "Label Studio relations have no attributes")
+            result.append(rel)
+        summary.spans += len(doc.spans)
+        summary.relations += len(doc.relations)
+        return result
+
+
+def _dump(fh: IO[str], task: dict[str, Any], n: int) -> None:
+    if n > 1:
+        fh.write(",")
+    fh.write(json.dumps(task, ensure_ascii=False, separators=(",", ":")))
+
+
+def _annotator(ann: dict[str, Any]) -> str | None:
+    """The annotator of one annotation: our ``annotator`` key, an older export's e-mail, or the
+    numeric user id (current exports carry no name: the ``annotator`` option supplies one)."""
+    if isinstance(ann.get("annotator"), str):
+        return ann["annotator"]
+    who = ann.get("completed_by")
+    if isinstance(who, dict):
+        return str(who.get("email") or who.get("id"))
+    return None if who is None else str(who)
+
+
+FORMAT = LabelStudioFormat()

@@ -1,0 +1,152 @@
+"""spaCy v3 DocBin (formats.md §7), needs the optional extra ``spacy``.
+
+All spans go to ``doc.spans["sc"]`` (``id_`` = our span id, ``kb_id_`` = entity), ``doc.ents`` holds
+the outermost non-overlapping layer, and ``user_data`` carries what spaCy has no place for. Spans
+must sit on token boundaries: we tokenize with ``spacy.blank(lang)`` and force splits at span edges
+rather than let ``char_span`` contract or expand a span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.core.annotation_set import Document
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.relations import Relation
+from annotator.core.spans import Span, layers
+from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
+                                    lazy_import, make_report, report_meta)
+from annotator.formats.tokenize import Token, force_splits
+
+SPANS_KEY = "sc"
+
+
+def plain(value: Any) -> Any:
+    """msgpack gives tuples for lists: turn them back, recursively."""
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def make_doc(nlp: Any, text: str, spans: Iterable[Span]) -> Any:
+    """A Doc of ``text`` tokenized by ``nlp`` with extra splits so every span edge is a boundary."""
+    from spacy.tokens import Doc
+
+    spans = list(spans)
+    doc = nlp.make_doc(text)
+    tokens = [Token(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc]
+    starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+    if all(s.start in starts and s.end in ends for s in spans):
+        return doc
+    fixed = force_splits(tokens, (s.start for s in spans), (s.end for s in spans))
+    return Doc(nlp.vocab, words=[text[t.start:t.end] for t in fixed], spaces=[t.ws for t in fixed])
+
+
+class SpacyFormat:
+    NAME = "spacy"
+    EXTENSIONS = (".spacy",)
+    CAN_READ = True
+    CAN_WRITE = True
+    EXTRA = "spacy"
+    CARRIES_TEXT = True
+    NESTING = ('all spans in doc.spans["sc"] (any overlap); doc.ents = outermost non-overlapping layer; '
+               "relations, attributes and metadata in user_data")
+
+    def sniff(self, head: bytes) -> int:
+        return 0  # zlib-compressed msgpack: recognised by suffix only
+
+    def read(self, path: Path, *, options: Options | None = None) -> Iterator[Document]:
+        ctx = ReadContext(path, options)
+        spacy = lazy_import("spacy", "spacy", path, "spaCy DocBin files")
+        from spacy.tokens import DocBin
+
+        key = str(ctx.options.get("spans_key", SPANS_KEY))
+        try:
+            bin_ = DocBin().from_disk(path)
+            docs = list(bin_.get_docs(spacy.blank(str(ctx.options.get("lang", "en"))).vocab))
+        except Exception as exc:  # spaCy raises ValueError/KeyError/zlib errors on bad files
+            raise ctx.error(None, f"is not a spaCy DocBin ({type(exc).__name__}: {exc})") from None
+        for number, sdoc in enumerate(docs, 1):
+            yield self._document(ctx, number, sdoc, key)
+
+    def _document(self, ctx: ReadContext, number: int, sdoc: Any, key: str) -> Document:
+        data = plain(dict(sdoc.user_data))
+        report_data = data.get("report") if isinstance(data.get("report"), dict) else {}
+        report = make_report(sdoc.text, {k: v for k, v in report_data.items() if k != "id"})
+        source = sdoc.spans[key] if key in sdoc.spans else sdoc.ents
+        span_attrs = data.get("span_attrs") or {}
+        span_fields = data.get("span_fields") or {}
+        spans: list[Span] = []
+        for k, s in enumerate(source, 1):
+            sid = s.id_ or f"T{k}"
+            fields = span_fields.get(sid) or {}
+            spans.append(Span(sid, s.start_char, s.end_char, ctx.label(s.label_),
+                              dict(span_attrs.get(sid) or {}), fields.get("value"), s.kb_id_ or None,
+                              fields.get("resolution")))
+        relations = [Relation(str(r.get("id", f"R{i}")), str(r["head"]), str(r["tail"]), str(r.get("label", "")),
+                              dict(r.get("attrs") or {}))
+                     for i, r in enumerate(data.get("relations") or [], 1)]
+        annotator = data.get("annotator") if isinstance(data.get("annotator"), str) else None
+        doc = Document(report, ctx.annotator(annotator), tuple(spans), tuple(relations))
+        try:
+            return ctx.finish(doc, None)
+        except Exception as exc:
+            raise ctx.error(None, f"document {number}: {getattr(exc, 'detail', exc)}") from None
+
+    def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
+              progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
+        opts = options or {}
+        spacy = lazy_import("spacy", "spacy", path, "spaCy DocBin files")
+        from spacy.tokens import DocBin
+
+        nlp = spacy.blank(str(opts.get("lang", "en")))
+        summary = WriteSummary(self.NAME, str(path), files=[str(path)])
+        bin_ = DocBin(store_user_data=True)
+        for n, doc in enumerate(documents, 1):
+            check_cancel(cancel)
+            bin_.add(self.to_spacy(nlp, doc, summary))
+            progress(n, None, doc.report.title)
+        with atomic_file(Path(path), "wb") as fh:
+            fh.write(bin_.to_bytes())
+        return summary
+
+    def to_spacy(self, nlp: Any, doc: Document, summary: WriteSummary) -> Any:
+        """One spaCy Doc for one of our documents (public for the benchmark and tests)."""
+        sdoc = make_doc(nlp, doc.report.text, doc.spans)
+        kept: list[Any] = []
+        written: set[str] = set()
+        for s in doc.spans:
+            span = sdoc.char_span(s.start, s.end, label=s.label, span_id=s.id, kb_id=s.entity or "")
+            if span is None:
+                summary.drop("unaligned", doc, s.id, "spaCy could not place the span on tokens")
+                continue
+            kept.append(span)
+            written.add(s.id)
+        sdoc.spans[SPANS_KEY] = kept
+        by_id = {s.id: s for s in doc.spans if s.id in written}
+        outer = {s.id for s in (layers(list(by_id.values())) or [[]])[0]}
+        sdoc.ents = [sp for sp in kept if sp.id_ in outer]
+        relations = []
+        for r in doc.relations:
+            if r.head in written and r.tail in written:
+                relations.append({"id": r.id, "head": r.head, "tail": r.tail, "label": r.label,
+                                  **({"attrs": r.attrs} if r.attrs else {})})
+            else:
+                summary.drop("relation", doc, r.id, "an endpoint span could not be written")
+        sdoc.user_data.update({
+            "annotator": doc.annotator, "report": report_meta(doc.report) | {"id": doc.report.id},
+            "relations": relations,
+            "span_attrs": {s.id: s.attrs for s in by_id.values() if s.attrs},
+            "span_fields": {s.id: {"value": s.value, "resolution": s.resolution} for s in by_id.values()
+                            if s.value is not None or s.resolution is not None}})
+        summary.documents += 1
+        summary.spans += len(kept)
+        summary.relations += len(relations)
+        return sdoc
+
+
+FORMAT = SpacyFormat()

@@ -1,0 +1,154 @@
+"""The structured record and entity resolution over stored sets.
+
+The resolver index is built from the registry once per context and rebuilt when the registry
+changes (the registry's edit stamp), since building is the expensive part."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Iterable, Sequence
+
+from annotator.core.changes import Change
+from annotator.core.errors import ValidationError
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.spans import Span
+from annotator.services import annotate
+from annotator.services.context import ServiceContext
+from annotator.services.reports import resolve_report_id
+
+_LOCK = threading.Lock()
+_CACHE: dict[int, tuple[tuple[int, str], Any]] = {}
+
+
+def _registry_stamp(ctx: ServiceContext) -> tuple[int, str]:
+    from sqlalchemy import func, select
+
+    from annotator.store.models import EntityRow
+
+    with ctx.uow() as uow:
+        n, latest = uow.session.execute(select(func.count(), func.max(EntityRow.updated_at))).one()
+    return int(n or 0), str(latest)
+
+
+def resolver(ctx: ServiceContext):  # type: ignore[no-untyped-def]
+    """The resolver over the database's registry (cached per context until the registry changes)."""
+    from annotator.records.entities import Entity
+    from annotator.records.resolver import Resolver
+    from annotator.services.entities import ensure_registry
+
+    ensure_registry(ctx)
+    stamp = _registry_stamp(ctx)
+    with _LOCK:
+        cached = _CACHE.get(id(ctx))
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+    with ctx.uow() as uow:
+        entities = [Entity.from_dict(e) for e in uow.entities.iter_all()]
+    built = Resolver(entities)
+    with _LOCK:
+        _CACHE[id(ctx)] = (stamp, built)
+    return built
+
+
+def entity_candidates(ctx: ServiceContext, report_id: str, span: Span, limit: int = 8) -> list[dict[str, Any]]:
+    """Ranked candidates for an actor/place span, for the annotator to confirm or change."""
+    from annotator.services.reports import get_report
+
+    if span.label not in ("actor", "place"):
+        return []
+    text = span.text_in(get_report(ctx, report_id).text)
+    found = resolver(ctx).resolve(text, kind=span.label, limit=limit)
+    return [{"id": c.entity_id, "name": c.name, "kind": c.kind, "type": c.type, "score": round(c.score, 1),
+             "alias": c.alias, "method": c.method, "automatic": found.automatic and c.entity_id == found.entity_id}
+            for c in found.candidates]
+
+
+def link_entity(ctx: ServiceContext, report_id: str, span_id: str, entity_id: str | None, *, annotator: str,
+                resolution: str = "confirmed") -> tuple[Span, Change]:
+    """Confirm (or clear, with ``None``) the entity of a span; one committed edit."""
+    if entity_id is not None:
+        from annotator.services.entities import require_entity
+
+        require_entity(ctx, entity_id)
+    return annotate.update_span(ctx, report_id, span_id, annotator=annotator, entity=entity_id,
+                                resolution=resolution if entity_id else None, op="link_entity")
+
+
+def set_date_value(ctx: ServiceContext, report_id: str, span_id: str, value: str | None, *,
+                   annotator: str) -> tuple[Span, Change]:
+    """The annotator's correction of a date's ISO 8601 value (``None`` clears it)."""
+    from annotator.records.dates import is_iso_value
+
+    if value is not None and not is_iso_value(value):
+        raise ValidationError(f"'{value}' is not an ISO 8601 date, month, year or interval "
+                              "(e.g. 2024-04-07, 2024-04, 2024, 2024-04-05/2024-04-07)")
+    return annotate.update_span(ctx, report_id, span_id, annotator=annotator, value=value,
+                                resolution="confirmed" if value else None, op="set_date_value")
+
+
+def auto_annotate_values(ctx: ServiceContext, report_id: str, span_ids: Iterable[str] | None = None, *,
+                         annotator: str) -> list[Change]:
+    """Fill in what can be decided without the annotator: automatic entity matches for unresolved
+    actors/places and normalised values for dates without one. Each fill is its own committed edit;
+    values the annotator set are never touched."""
+    from annotator.records.dates import normalize_date
+    from annotator.services.reports import get_report
+
+    report = get_report(ctx, report_id)
+    current = annotate.get_set(ctx, report_id, annotator)
+    wanted = set(span_ids) if span_ids is not None else None
+    changes: list[Change] = []
+    res = None
+    for span in current.spans:
+        if wanted is not None and span.id not in wanted:
+            continue
+        text = span.text_in(report.text)
+        if span.label == "date" and not span.value:
+            found = normalize_date(text, report.published, language=report.language)
+            if found is not None:
+                changes.append(annotate.update_span(ctx, report_id, span.id, annotator=annotator, value=found.value,
+                                                    resolution="automatic", op="normalise_date")[1])
+        elif span.label in ("actor", "place") and not span.entity:
+            res = res or resolver(ctx)
+            hit = res.resolve(text, kind=span.label)
+            if hit.entity_id is not None:
+                changes.append(annotate.update_span(ctx, report_id, span.id, annotator=annotator,
+                                                    entity=hit.entity_id, resolution="automatic",
+                                                    op="resolve_entity")[1])
+    return changes
+
+
+def build_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotator: str | None = None,
+                  progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[dict[str, Any]]:
+    """One record per (report, annotation set) in scope; ``annotator`` narrows to one set per report."""
+    from annotator.records.entities import Entity
+    from annotator.records.record import build_record
+
+    ids = [resolve_report_id(ctx, r) for r in report_ids]
+    with ctx.uow() as uow:
+        keys = uow.repo.set_keys(annotator=annotator, report_ids=ids or None)
+    res = resolver(ctx)
+    records = []
+    for i, (rid, who) in enumerate(keys):
+        if cancel is not None:
+            cancel.check()
+        progress(i, len(keys), who)
+        with ctx.uow() as uow:
+            report = uow.repo.report(rid)
+            aset = uow.repo.annotation_set(rid, who)
+            linked = uow.entities.get_many(s.entity for s in aset.spans if s.entity)
+        entities = {eid: Entity.from_dict(e) for eid, e in linked.items()}
+        records.append(build_record(report, aset.spans, aset.relations, entities, annotator=who, resolver=res))
+    progress(len(keys), len(keys), "")
+    return records
+
+
+def record_for(ctx: ServiceContext, report_id: str, annotator: str) -> dict[str, Any]:
+    """The live record of one set (the GUI's Record panel)."""
+    found = build_records(ctx, report_ids=[report_id], annotator=annotator)
+    if found:
+        return found[0]
+    from annotator.records.record import build_record
+    from annotator.services.reports import get_report
+
+    return build_record(get_report(ctx, report_id), (), (), {}, annotator=annotator)

@@ -1,0 +1,105 @@
+"""CoNLL: one column per depth, IOB2/BIOES, alignment to known reports or a rebuilt text."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from annotator.core.annotation_set import Document
+from annotator.core.errors import FormatError
+from annotator.formats import get
+
+from .common import CommonTests
+from .conftest import PEERS, SPANS_A, SPANS_B, TEXT_A, TEXT_B, extents
+
+FILE = PEERS / "conll" / "reports.conll"
+A_REBUILT = ("On 7 April , the site deirezzor24 reported that Russian and Iranian officers met at Deir al - Zour "
+             "airfield 🛬 .\nColonel أبو علي attended .")
+
+
+class TestConll(CommonTests.FormatTest):
+    NAME = "conll"
+    FILENAME = "reports.conll"
+    HOLDS: set[str] = set()
+
+    def read_options(self, docs: list[Document]) -> dict:
+        return {"reports": {d.report.id: d.report for d in docs}}
+
+
+class TestConllBioes(TestConll):
+    READ_OPTIONS = WRITE_OPTIONS = {"scheme": "bioes"}
+
+    def read_options(self, docs: list[Document]) -> dict:
+        return {**super().read_options(docs), "scheme": "bioes"}
+
+
+def test_peer_file_rebuilt_text() -> None:
+    docs = list(get("conll").read(FILE))
+    assert len(docs) == 2 and all(d.annotator is None and not d.relations for d in docs)
+    assert Counter(s.label for d in docs for s in d.spans) == {"actor": 6, "claim": 2, "date": 1, "place": 3}
+    a, b = docs
+    assert a.report.text == A_REBUILT and len(a.report.text) == 138
+    assert a.report.id == "91376ae0fc3214fb3dfe1adbd1adb6c355e5fc7f03ddd8a9ee396a4c243cb470"
+    assert b.report.id == "7b506e426c1dd947d4926c8018c10faa8a2e536330cd7f84a8f2ea19286cd29d"
+    assert hashlib.sha256(b.report.text.encode()).hexdigest() == b.report.id and len(b.report.text) == 114
+    got = {(s.start, s.end, s.label, a.report.text[s.start:s.end]) for s in a.spans}
+    assert (84, 107, "place", "Deir al - Zour airfield") in got and (112, 127, "actor", "Colonel أبو علي") in got
+    assert (66, 75, "place") in {(s.start, s.end, s.label) for s in b.spans}
+
+
+def test_peer_file_aligned_to_known_reports() -> None:
+    docs = list(get("conll").read(FILE, options={"reports": [TEXT_A, TEXT_B]}))
+    assert [d.report.text for d in docs] == [TEXT_A, TEXT_B]
+    assert extents(docs[0]) == sorted((s, e, lab) for _, s, e, lab in SPANS_A)
+    assert extents(docs[1]) == sorted((s, e, lab) for _, s, e, lab in SPANS_B)
+
+
+def test_writer_reproduces_peer_layout(tmp_path: Path, peer_docs) -> None:
+    get("conll").write(peer_docs, tmp_path / "c.conll")
+    ours = (tmp_path / "c.conll").read_text(encoding="utf-8")
+    assert ours.rstrip("\n") == FILE.read_text(encoding="utf-8").rstrip("\n")  # same tokens, columns, breaks
+
+
+def test_bioes_and_outermost_only(tmp_path: Path, peer_docs) -> None:
+    get("conll").write(peer_docs, tmp_path / "c.conll", options={"scheme": "bioes"})
+    text = (tmp_path / "c.conll").read_text(encoding="utf-8")
+    assert "deirezzor24 -X- _ S-actor O" in text and "officers -X- _ I-claim E-actor" in text
+    summary = get("conll").write(peer_docs, tmp_path / "o.conll", options={"outermost_only": True})
+    assert {d.item for d in summary.dropped if d.kind == "overlap"} == {"T4", "T6", "T3"}
+    assert "-DOCSTART- -X- -X- O\n" in (tmp_path / "o.conll").read_text(encoding="utf-8")
+
+
+def test_relations_and_attributes_reported(tmp_path: Path, peer_docs) -> None:
+    summary = get("conll").write(peer_docs, tmp_path / "c.conll")
+    assert len([d for d in summary.dropped if d.kind == "relation"]) == 5
+    assert {d.item for d in summary.dropped if d.kind == "attribute"} == {"T7", "T2"}
+
+
+def test_iob2_rejects_dangling_inside(tmp_path: Path) -> None:
+    path = tmp_path / "bad.conll"
+    path.write_text("a -X- _ O\nb -X- _ I-actor\n", encoding="utf-8")
+    with pytest.raises(FormatError) as err:
+        list(get("conll").read(path))
+    assert err.value.line == 2 and "iob1" in str(err.value)
+    doc = next(get("conll").read(path, options={"scheme": "iob1"}))
+    assert [(s.start, s.end) for s in doc.spans] == [(2, 3)]
+
+
+def test_germeval_layout(tmp_path: Path) -> None:
+    path = tmp_path / "g.tsv"
+    path.write_text("# http://example.org\n1\tColonel\tB-PER\tO\n2\tAbu\tI-PER\tB-LOC\n3\tAli\tI-PER\tI-LOC\n"
+                    "4\tleft\tO\tO\n\n", encoding="utf-8")
+    doc = next(get("conll").read(path))
+    assert doc.report.text == "Colonel Abu Ali left"
+    assert extents(doc) == [(0, 15, "PER"), (8, 15, "LOC")]
+
+
+def test_malformed_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.conll"
+    path.write_text("a b c\n", encoding="utf-8")
+    with pytest.raises(FormatError) as err:
+        list(get("conll").read(path))
+    assert err.value.line == 1

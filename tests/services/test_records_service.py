@@ -1,0 +1,91 @@
+"""Records over stored sets: resolution to the seeded registry, dates, the record document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from annotator.core.errors import ValidationError
+from annotator.core.report import Report
+from annotator.services import annotate, entities, records
+from annotator.services.reports import store_report
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXT = ("Deirezzor24 said on April 9 that IRGC officers met in Deir Al-Zour on April 5. The Islamic "
+        "Revolutionary Guard Corps denied it; Dayr az-Zawr residents and the Islamic Revolutionary Guards "
+        "Corps were quoted, as were people in Deir ez-Zor and دير الزور and الحرس الثوري.")
+
+
+def _span(ctx, rid, surface, label, occurrence=0):  # type: ignore[no-untyped-def]
+    start = -1
+    for _ in range(occurrence + 1):
+        start = TEXT.index(surface, start + 1)
+    span, _ = annotate.create_span(ctx, rid, start, start + len(surface), label, annotator="alice")
+    return span
+
+
+def test_mentions_resolve_across_scripts_and_dates_anchor_on_publication(ctx) -> None:
+    r = Report.of(TEXT, title="t", published="2024-04-09")
+    store_report(ctx, r)
+    places = [_span(ctx, r.id, s, "place") for s in ("Deir Al-Zour", "Dayr az-Zawr", "Deir ez-Zor", "دير الزور")]
+    actors = [_span(ctx, r.id, s, "actor") for s in ("IRGC", "Islamic Revolutionary Guard Corps",
+                                                      "Islamic Revolutionary Guards Corps", "الحرس الثوري")]
+    date = _span(ctx, r.id, "April 5", "date")
+    claim = _span(ctx, r.id, "IRGC officers met in Deir Al-Zour on April 5", "claim")
+    source = _span(ctx, r.id, "Deirezzor24", "actor")
+    annotate.create_relation(ctx, r.id, claim.id, source.id, "source", annotator="alice")
+    records.auto_annotate_values(ctx, r.id, annotator="alice")
+    s = annotate.get_set(ctx, r.id, "alice")
+    assert {s.span(p.id).entity for p in places} == {"place:geonames:170794"}
+    assert {s.span(a.id).entity for a in actors} == {"actor:irgc"}
+    assert all(s.span(x.id).resolution == "automatic" for x in places + actors)
+    assert s.span(date.id).value == "2024-04-05"
+
+    (rec,) = records.build_records(ctx, annotator="alice")
+    (c,) = rec["claims"]
+    assert c["source"]["entity"]["id"] == "actor:deirezzor24" and c["status"] == "reported"
+    assert [p["entity"]["id"] for p in c["places"]] == ["place:geonames:170794"]
+    assert c["places"][0]["entity"]["lat"] == pytest.approx(35.336, abs=0.01)
+    assert [d["value"] for d in c["dates"]] == ["2024-04-05"]
+    schema = json.loads((ROOT / "docs" / "record.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(rec, schema)
+
+
+def test_confirming_correcting_and_merging(ctx) -> None:
+    r = Report.of(TEXT, published="2024-04-09")
+    store_report(ctx, r)
+    actor = _span(ctx, r.id, "IRGC", "actor")
+    date = _span(ctx, r.id, "April 9", "date")
+    candidates = records.entity_candidates(ctx, r.id, actor)
+    assert candidates[0]["id"] == "actor:irgc" and candidates[0]["score"] >= 90
+    records.link_entity(ctx, r.id, actor.id, "actor:irgc", annotator="alice")
+    records.set_date_value(ctx, r.id, date.id, "2024-04-09", annotator="alice")
+    with pytest.raises(ValidationError):
+        records.set_date_value(ctx, r.id, date.id, "9 April", annotator="alice")
+    s = annotate.get_set(ctx, r.id, "alice")
+    assert (s.span(actor.id).entity, s.span(actor.id).resolution) == ("actor:irgc", "confirmed")
+    local = entities.save_entity(ctx, {"id": entities.new_entity_id("actor", "Guards"), "kind": "actor",
+                                       "name": "Guards", "aliases": [{"name": "the Guards", "lang": "en"}]})
+    records.link_entity(ctx, r.id, actor.id, local["id"], annotator="alice")
+    moved = entities.merge_entities(ctx, "actor:irgc", local["id"])
+    assert moved == 1
+    assert annotate.get_set(ctx, r.id, "alice").span(actor.id).entity == "actor:irgc"
+    merged = entities.get_entity(ctx, "actor:irgc")
+    assert "the Guards" in {a["name"] for a in merged["aliases"]}
+
+
+def test_registry_export_import_round_trip(ctx, tmp_path: Path) -> None:
+    entities.ensure_registry(ctx)
+    for suffix in (".json", ".csv"):
+        out = tmp_path / f"registry{suffix}"
+        n = entities.export_registry(ctx, out)
+        assert n > 2000
+        result = entities.import_registry(ctx, out)
+        assert (result.added, result.updated, result.unchanged) == (0, 0, n)
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"id": "place:x", "kind": "planet", "name": "X"}]', encoding="utf-8")
+    with pytest.raises(Exception, match="kind must be actor or place"):
+        entities.import_registry(ctx, bad)
