@@ -1,0 +1,123 @@
+"""Loading other tools' files into annotators' sets and exporting the corpus, through the database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from annotator.core.errors import AnnotatorError, FormatError, MissingExtraError
+from annotator.core.ids import report_id
+from annotator.services import annotate
+from annotator.services.export import ExportScope, export_corpus
+from annotator.services.formats import list_formats
+from annotator.services.load import load_annotations, parse_label_map
+
+PEERS = Path(__file__).resolve().parents[1] / "data" / "peers"
+A_ID = "3c76ae27242d09762d1df33070a339ea49521bc11037d12fa4de13b2349469f4"
+B_ID = "eda3d477e26c45aba7cfc55cd6f80775686346f165e4c79e9a788d4ec64ee8c5"
+
+
+def dump(ctx) -> list[tuple]:  # type: ignore[no-untyped-def]
+    with ctx.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(
+            'SELECT r.id, a.name, s.key, s.start, s."end", s.label FROM spans s '
+            "JOIN annotation_sets x ON x.id = s.set_id JOIN annotators a ON a.id = x.annotator_id "
+            "JOIN reports r ON r.id = x.report_id ORDER BY 1, 2, 3"))] + [
+            tuple(r) for r in conn.execute(sa.text("SELECT id, chars FROM reports ORDER BY id"))]
+
+
+def test_doccano_utf16_offsets_land_as_code_points_and_reload_changes_nothing(ctx) -> None:
+    result = load_annotations(ctx, PEERS / "doccano/relation/alice.jsonl", "doccano")
+    assert (result.documents, result.reports_new, result.spans, result.relations) == (2, 2, 12, 5)
+    b = annotate.get_set(ctx, B_ID, "alice")
+    with ctx.uow() as uow:
+        text = uow.repo.report(B_ID).text
+    assert sorted(text[s.start:s.end] for s in b.spans if s.label == "actor") == [
+        "ISIS cells", "Kata'eb Ja'far", "Syrian army"]
+    before = dump(ctx)
+    again = load_annotations(ctx, PEERS / "doccano/relation/alice.jsonl", "doccano")
+    assert (again.sets_changed, again.sets_unchanged) == (0, 2)
+    assert dump(ctx) == before
+    assert annotate.get_set(ctx, B_ID, "alice").version == b.version
+
+
+def test_w3c_needs_the_report_and_then_matches_it(ctx) -> None:
+    with pytest.raises(FormatError, match="report not loaded|needs the reports"):
+        load_annotations(ctx, PEERS / "w3c/doc-b.jsonld", "w3c")
+    load_annotations(ctx, PEERS / "brat", "brat", annotator="carol")
+    result = load_annotations(ctx, PEERS / "w3c/doc-b.jsonld", "w3c")
+    assert result.annotators == ["alice"] and result.spans == 5
+
+
+def test_conll_aligns_to_stored_reports(ctx) -> None:
+    load_annotations(ctx, PEERS / "brat", "brat", annotator="carol")
+    result = load_annotations(ctx, PEERS / "conll/reports.conll", "conll", annotator="dan")
+    assert result.reports_new == 0
+    assert len(annotate.get_set(ctx, A_ID, "dan").spans) == 7
+
+
+def test_bad_files_name_the_problem_and_change_nothing(ctx, tmp_path: Path) -> None:
+    load_annotations(ctx, PEERS / "doccano/relation/alice.jsonl", "doccano")
+    before = dump(ctx)
+    text = "Raqqa report."
+    good = {"id": report_id(text), "text": text, "annotator": "eve", "spans": [{"id": "T1", "start": 0, "end": 5, "label": "place", "text": "Raqqa"}], "relations": []}
+    bad = dict(good, spans=[{"id": "T1", "start": 0, "end": 40, "label": "place", "text": "Raqqa"}])
+    f = tmp_path / "mixed.jsonl"
+    f.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(FormatError) as err:
+        load_annotations(ctx, f, "jsonl")
+    assert "mixed.jsonl" in str(err.value) and "line 2" in str(err.value)
+    unknown = tmp_path / "unknown.jsonl"
+    unknown.write_text(json.dumps(dict(good, spans=[dict(good["spans"][0], label="LOC")])) + "\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="unknown labels LOC"):
+        load_annotations(ctx, unknown, "jsonl")
+    nobody = tmp_path / "nobody.jsonl"
+    nobody.write_text(json.dumps({k: v for k, v in good.items() if k != "annotator"}) + "\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="--annotator"):
+        load_annotations(ctx, nobody, "jsonl")
+    with pytest.raises(AnnotatorError, match="not a known format"):
+        load_annotations(ctx, f, "excel")
+    assert dump(ctx) == before
+    mapped = load_annotations(ctx, unknown, "jsonl", label_map=parse_label_map("LOC=place"))
+    assert mapped.spans == 1
+
+
+def test_export_every_writable_format_and_reload_jsonl_exactly(ctx, tmp_path: Path) -> None:
+    load_annotations(ctx, PEERS / "brat", "brat", annotator="carol")
+    load_annotations(ctx, PEERS / "doccano/relation/alice.jsonl", "doccano")
+    names = {f.name: f for f in list_formats()}
+    outs = {"brat": "brat-out", "xmi": "x.zip", "spacy": "c.spacy", "labelstudio": "ls.json", "w3c": "w.json",
+            "conll": "c.conll"}
+    for name, info in names.items():
+        if not info.can_write:
+            continue
+        out = tmp_path / outs.get(name, f"{name}.jsonl")
+        summary = export_corpus(ctx, name, out, ExportScope(annotators=("alice",)))
+        assert summary.documents == 2 and out.exists()
+        assert not list(tmp_path.glob("*.part"))
+    native = tmp_path / "jsonl.jsonl"
+    lines = [json.loads(l) for l in native.read_text(encoding="utf-8").splitlines()]
+    assert {l["annotator"] for l in lines} == {"alice"} and {l["id"] for l in lines} == {A_ID, B_ID}
+    before = annotate.get_set(ctx, A_ID, "alice")
+    result = load_annotations(ctx, native, "jsonl", annotator="alice")
+    assert result.sets_unchanged == 2
+    assert annotate.get_set(ctx, A_ID, "alice") == before
+
+
+def test_export_scope_by_label_and_report(ctx, tmp_path: Path) -> None:
+    load_annotations(ctx, PEERS / "doccano/relation/alice.jsonl", "doccano")
+    out = tmp_path / "actors.jsonl"
+    export_corpus(ctx, "jsonl", out, ExportScope(report_ids=(B_ID[:10],), labels=("actor",)))
+    (line,) = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    assert line["id"] == B_ID and {s["label"] for s in line["spans"]} == {"actor"} and line["relations"] == []
+
+
+def test_missing_extra_is_named(ctx, monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotator.services.formats as fmts
+
+    monkeypatch.setattr(fmts, "extra_installed", lambda extra: extra is None)
+    with pytest.raises(MissingExtraError, match=r"annotator\[spacy\]"):
+        load_annotations(ctx, PEERS / "spacy/reports.spacy", "spacy")
