@@ -1,0 +1,44 @@
+"""CLI contract for corpus and record commands (shapes scripts rely on)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from cli_helpers import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+PEERS = ROOT / "tests" / "data" / "peers"
+
+
+def test_formats_lists_every_format_with_extras() -> None:
+    out = json.loads(cli("formats", "--json", check=True).stdout)
+    names = [f["name"] for f in out["formats"]]
+    assert names == ["jsonl", "doccano", "prodigy", "labelstudio", "brat", "conll", "spacy", "xmi", "w3c"]
+    by = {f["name"]: f for f in out["formats"]}
+    assert by["spacy"]["extra"] == "spacy" and by["xmi"]["extra"] == "xmi"
+    assert by["w3c"]["carries_text"] is False and by["conll"]["nesting"]
+
+
+def test_load_export_record_round_trip(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    loaded = json.loads(cli("load", str(PEERS / "brat"), "--format", "brat", "--annotator", "alice", "--json",
+                            db=db, check=True).stdout)
+    assert loaded["spans"] == 13 and loaded["relations"] == 5 and loaded["warnings"]
+    bad = cli("load", str(PEERS / "brat"), "--format", "brat", db=db)
+    assert bad.returncode == 2 and "--annotator" in bad.stderr and "Traceback" not in bad.stderr
+    out = tmp_path / "out.conll"
+    exported = json.loads(cli("export", "--format", "conll", "--out", str(out), "--json", db=db, check=True).stdout)
+    assert exported["documents"] == 2 and any(d["kind"] == "relation" for d in exported["dropped"])
+    record = json.loads(cli("record", "--json", "--annotator", "alice", db=db, check=True).stdout)
+    schema = json.loads((ROOT / "docs" / "record.schema.json").read_text(encoding="utf-8"))
+    assert len(record["records"]) == 2
+    for rec in record["records"]:
+        jsonschema.validate(rec, schema)
+    claims = [c for r in record["records"] for c in r["claims"]]
+    assert any(c["source"] and c["source"]["text"] == "deirezzor24" for c in claims)
+    csv_out = tmp_path / "claims.csv"
+    cli("record", "--format", "csv", "--out", str(csv_out), db=db, check=True)
+    assert csv_out.read_text(encoding="utf-8").count("\n") == 1 + len(claims)
