@@ -27,14 +27,14 @@ def samples_dir() -> Path:
 
 def load_samples(ctx: ServiceContext, *, progress: ProgressFn = no_progress,
                  cancel: CancelToken | None = None) -> ImportResult:
-    """Import every sample report, then the sample annotations (idempotent)."""
+    """Load the sample annotations (they carry each report's metadata: title, publication date),
+    then import the sample files, which are then the same reports (idempotent)."""
     folder = samples_dir()
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".txt", ".md", ".html", ".htm")
-                   and p.name.lower() != "readme.md")
-    result = import_reports(ctx, files, progress=progress, cancel=cancel)
     annotations = folder / "annotations.jsonl"
     if annotations.exists():
         from annotator.services.load import load_annotations
 
         load_annotations(ctx, annotations, "jsonl")
-    return result
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".txt", ".md", ".html", ".htm")
+                   and p.name.lower() != "readme.md")
+    return import_reports(ctx, files, progress=progress, cancel=cancel)

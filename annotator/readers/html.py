@@ -1,0 +1,252 @@
+"""Saved web pages: the article's text and its metadata, without rendering anything.
+
+HTML from the field is untrusted: it is parsed as a string and never rendered, so no script runs
+and no ``src``/``href`` is ever fetched (design.md, "Untrusted input"). trafilatura finds the main
+text and metadata; where it finds nothing usable a small stdlib parser takes the text of
+``<article>``/``<main>``/``<body>`` without scripts or styles. ``<meta>`` tags are read here too,
+because trafilatura misses some (``og:site_name`` on short pages, ``article:published_time``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from annotator.core.report import guess_language
+from annotator.readers.base import ReaderResult
+from annotator.readers.text import decode_bytes, first_line_title, read_file_bytes
+
+log = logging.getLogger(__name__)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_SKIP = {"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+         "canvas", "select", "button", "form"}
+_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+          "section", "article", "main", "header", "footer", "aside", "nav", "blockquote", "pre",
+          "figure", "figcaption", "dd", "dt", "dl", "hr", "address", "time"}
+_DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "date", "dc.date",
+              "dc.date.issued", "dcterms.created", "pubdate", "publishdate", "article:modified_time")
+
+
+class HtmlReader:
+    """``.html``/``.htm``: main text via trafilatura, metadata via trafilatura and ``<meta>`` tags."""
+
+    NAME = "html"
+    SUFFIXES: tuple[str, ...] = (".html", ".htm")
+    EXTRA: str | None = None
+
+    def sniff(self, head: bytes) -> int:
+        lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()[:2048]
+        if lowered.startswith((b"<!doctype html", b"<html")):
+            return 90
+        if any(tag in lowered for tag in (b"<html", b"<head", b"<body", b"<article")):
+            return 60
+        return 0
+
+    def read(self, path: Path) -> ReaderResult:
+        markup, encoding = decode_html(read_file_bytes(path), path)
+        page = _PageParser.parse(markup)
+        extracted = _trafilatura(markup)
+        text = (extracted.get("text") or "").strip()
+        method = "trafilatura"
+        if not text:
+            text, method = page.fallback_text(), "html.parser"
+        url = _first_url(page.canonical, page.meta.get("og:url"), extracted.get("url"))
+        source = (extracted.get("sitename") or page.meta.get("og:site_name")
+                  or page.meta.get("application-name") or (urlsplit(url).hostname if url else None))
+        title = (extracted.get("title") or page.meta.get("og:title") or page.title
+                 or first_line_title(text))
+        meta: dict[str, Any] = {"format": "html", "extracted_by": method}
+        for key in ("author", "description"):
+            value = extracted.get(key) or page.meta.get(key)
+            if value:
+                meta[key] = value
+        return ReaderResult(
+            text=text,
+            title=_clean(title),
+            source=_clean(source),
+            published=_iso_date(extracted.get("date")) or page.published(),
+            url=url,
+            language=page.language or extracted.get("language") or guess_language(text),
+            encoding=encoding,
+            meta=meta,
+        )
+
+
+def decode_html(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode a page: BOM or valid UTF-8 first, then a declared ``<meta charset>``, then detection."""
+    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+        declared = _META_CHARSET.search(data[:4096])
+        if declared:
+            try:
+                name = codecs.lookup(declared.group(1).decode("ascii")).name
+                return data.decode(name), name
+            except (LookupError, UnicodeDecodeError):
+                pass
+    return decode_bytes(data, path)
+
+
+def _trafilatura(markup: str) -> dict[str, Any]:
+    """trafilatura's text and metadata as a dict, or ``{}`` if it fails on this page.
+
+    It is given the string (never a URL), so it cannot fetch anything; it is told to leave out
+    images, links and comments."""
+    try:
+        import trafilatura
+
+        doc = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False,
+                                          include_images=False, include_links=False,
+                                          include_tables=True, favor_recall=True)
+    except Exception as exc:  # a parser bug on one hostile page must not stop an import
+        log.warning("trafilatura failed, using the fallback parser: %s", exc)
+        return {}
+    if doc is None:
+        return {}
+    if isinstance(doc, dict):
+        return doc
+    fields = ("text", "title", "author", "url", "hostname", "description", "sitename", "date", "language")
+    return {name: getattr(doc, name, None) for name in fields}
+
+
+class _PageParser(HTMLParser):
+    """Collects ``<title>``, ``<html lang>``, ``<meta>``, ``<link rel=canonical>`` and, for the
+    fallback, the visible text of ``<article>``, ``<main>`` and ``<body>`` (scripts excluded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title: str | None = None
+        self.language: str | None = None
+        self.meta: dict[str, str] = {}
+        self.canonical: str | None = None
+        self.times: list[str] = []
+        self._skip = 0
+        self._in_head = False  # <head> may be left unclosed: <body> ends it, as in browsers
+        self._in_title = False
+        self._title_parts: list[str] = []
+        self._regions = {"article": 0, "main": 0}
+        self._chunks: list[tuple[str, bool, bool]] = []  # (text, in article, in main)
+
+    @classmethod
+    def parse(cls, markup: str) -> _PageParser:
+        parser = cls()
+        try:
+            parser.feed(markup)
+            parser.close()
+        except Exception as exc:  # html.parser is lenient; this guards against its rare assertions
+            log.warning("html.parser stopped early: %s", exc)
+        return parser
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "html" and a.get("lang"):
+            self.language = a["lang"].split("-")[0].strip().lower() or None
+        elif tag == "meta":
+            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").strip().lower()
+            if key and a.get("content") and key not in self.meta:
+                self.meta[key] = a["content"].strip()
+        elif tag == "link" and "canonical" in a.get("rel", "").lower().split():
+            self.canonical = self.canonical or a.get("href", "").strip() or None
+        elif tag == "time" and a.get("datetime"):
+            self.times.append(a["datetime"])
+        elif tag == "title" and self.title is None:
+            self._in_title = True
+        if tag == "head":
+            self._in_head = True
+        elif tag == "body":
+            self._in_head = False
+        if tag in _SKIP:
+            self._skip += 1
+        elif tag in self._regions:
+            self._regions[tag] += 1
+        if tag in _BLOCK:
+            self._add("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # void elements (<meta/>, <br/>) open nothing: never count them as entering a region
+        if tag in _SKIP or tag in self._regions:
+            if tag in _BLOCK:
+                self._add("\n")
+            return
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self._in_title:
+            self._in_title = False
+            self.title = re.sub(r"\s+", " ", "".join(self._title_parts)).strip() or None
+        if tag == "head":
+            self._in_head = False
+        if tag in _SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in self._regions:
+            self._regions[tag] = max(0, self._regions[tag] - 1)
+        if tag in _BLOCK:
+            self._add("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self._title_parts.append(data)
+        elif not self._skip and not self._in_head:
+            self._add(data)
+
+    def _add(self, data: str) -> None:
+        self._chunks.append((data, self._regions["article"] > 0, self._regions["main"] > 0))
+
+    def fallback_text(self) -> str:
+        """Text of the first of article/main/body that has any, one line per block."""
+        for pick in (lambda c: c[1], lambda c: c[2], lambda c: True):
+            raw = "".join(c[0] for c in self._chunks if pick(c))
+            lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in raw.split("\n"))
+            text = "\n".join(line for line in lines if line)
+            if text:
+                return text
+        return ""
+
+    def published(self) -> str | None:
+        for key in _DATE_KEYS:
+            found = _iso_date(self.meta.get(key))
+            if found:
+                return found
+        for value in self.times:
+            found = _iso_date(value)
+            if found:
+                return found
+        return None
+
+
+def _iso_date(value: object) -> str | None:
+    """``YYYY-MM-DD`` from the start of an ISO date/datetime string, if it is a real date."""
+    if not isinstance(value, str):
+        return None
+    m = _ISO_DATE.match(value.strip())
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _first_url(*candidates: object) -> str | None:
+    """The first absolute http(s) URL among ``candidates``; it is recorded, never fetched."""
+    for value in candidates:
+        if isinstance(value, str) and urlsplit(value.strip()).scheme in ("http", "https"):
+            return value.strip()
+    return None
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = re.sub(r"\s+", " ", value).strip()
+    return value[:200] or None
