@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -171,13 +171,13 @@ class Repositories:
         return [span_from_row(s) for s in self.session.scalars(
             select(SpanRow).where(SpanRow.set_id == set_row.id))]
 
-    def add_span(self, set_row: AnnotationSetRow, span: Span) -> SpanRow:
-        row = SpanRow(set_id=set_row.id, key=span.id, start=span.start, end=span.end, label=span.label,
-                      attrs=dict(span.attrs), value=span.value, entity_id=span.entity,
-                      resolution=span.resolution)
-        self.session.add(row)
-        self.session.flush()
-        return row
+    def add_span(self, set_row: AnnotationSetRow, span: Span) -> int:
+        """Insert a span (a Core insert: edits are the hot path, the ORM unit of work is not needed)."""
+        return self.session.execute(
+            insert(SpanRow).values(set_id=set_row.id, key=span.id, start=span.start, end=span.end,
+                                   label=span.label, attrs=dict(span.attrs), value=span.value,
+                                   entity_id=span.entity, resolution=span.resolution)
+            .returning(SpanRow.id)).scalar_one()
 
     def relation_row(self, set_row: AnnotationSetRow, key: str) -> RelationRow:
         row = self.session.scalar(select(RelationRow).where(RelationRow.set_id == set_row.id,
@@ -222,11 +222,13 @@ class Repositories:
     def log_edit(self, set_row: AnnotationSetRow, annotator: str, op: str, target: str | None,
                  before: Any, after: Any) -> int:
         """Bump the set's version and append the edit; returns the new version."""
+        now = utcnow()
         set_row.version += 1
-        set_row.updated_at = utcnow()
-        self.session.add(EditRow(set_id=set_row.id, version=set_row.version, annotator=annotator, at=utcnow(),
-                                 op=op, target=target, before=before, after=after))
+        set_row.updated_at = now
         self.session.flush()
+        self.session.execute(insert(EditRow).values(set_id=set_row.id, version=set_row.version,
+                                                    annotator=annotator, at=now, op=op, target=target,
+                                                    before=before, after=after))
         return set_row.version
 
     def edits(self, set_row: AnnotationSetRow) -> list[EditRow]:
