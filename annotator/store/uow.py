@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from annotator.core.errors import Conflict, DatabaseError
 from annotator.store.entity_repository import EntityRepository
 from annotator.store.repositories import Repositories
+from annotator.store.set_transfer import SetTransfer
 
 
 class UnitOfWork:
@@ -21,11 +22,13 @@ class UnitOfWork:
         self.session: Session | None = None
         self.repo: Repositories
         self.entities: EntityRepository
+        self.transfer: SetTransfer
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         self.repo = Repositories(self.session)
         self.entities = EntityRepository(self.session)
+        self.transfer = SetTransfer(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,0 +1,58 @@
+"""``annotator bundle export --annotator NAME --out FILE`` and ``annotator bundle import FILE``"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from annotator.cli.output import emit, open_context
+from annotator.core.errors import AnnotatorError
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.services.bundles import export_bundle, import_bundle
+
+    if args.bundle_command == "export" and not getattr(args, "annotator", None):
+        raise AnnotatorError("bundle export needs --annotator NAME (whose work goes into the bundle)")
+    ctx = open_context(args)
+    try:
+        if args.bundle_command == "export":
+            summary = export_bundle(ctx, args.annotator, Path(args.out))
+            emit(args, summary.to_json(), _export_lines(summary))
+            return 0
+        result = import_bundle(ctx, Path(args.file))
+    finally:
+        ctx.close()
+    emit(args, result.to_json(), _import_lines(result))
+    return 0
+
+
+def _export_lines(s) -> list[str]:  # type: ignore[no-untyped-def]
+    lines = [f"wrote {s.file}: {s.annotator}, {s.sets} sets, {s.spans} spans, {s.relations} relations, "
+             f"{s.entities} registry entries ({s.bytes:,} bytes)"]
+    if s.missing_entities:
+        lines.append(f"  note: {len(s.missing_entities)} linked entities are not in this registry "
+                     f"({', '.join(s.missing_entities[:5])}{' …' if len(s.missing_entities) > 5 else ''})")
+    return lines
+
+
+def _import_lines(r) -> list[str]:  # type: ignore[no-untyped-def]
+    lines = [f"imported {r.file} ({r.annotator}, written {r.created}):",
+             f"  reports: {r.reports_new} new, {r.reports_existing} already here",
+             f"  sets: {r.sets_added} added, {r.sets_replaced} replaced by newer, {r.sets_unchanged} unchanged, "
+             f"{r.sets_skipped_older} skipped as older",
+             f"  registry: {r.entities_added} added, {r.entities_merged} merged, {r.entities_unchanged} unchanged, "
+             f"{len(r.entity_conflicts)} conflicts"]
+    for item in r.skipped_older:
+        lines.append(f"  skipped: report {item['report'][:12]}… has version {item['local_version']} here, "
+                     f"the bundle has {item['bundle_version']}")
+    for item in r.diverged:
+        lines.append(f"  kept local: report {item['report'][:12]}… has version {item['version']} on both "
+                     "workstations but different content")
+    for c in r.entity_conflicts:
+        fields = ", ".join(f"{k} here {v['local']!r}, bundle {v['bundle']!r}" for k, v in c["fields"].items())
+        lines.append(f"  conflict: entity {c['id']} ({c['name']}): {fields}; kept the local values")
+    lines += [f"  warning: {w}" for w in r.warnings]
+    if not r.changed:
+        lines.append("  nothing changed: this database already holds everything in the bundle")
+    return lines

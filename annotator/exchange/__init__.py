@@ -1,0 +1,1 @@
+"""Exchange bundles between air-gapped workstations: a zip with a manifest, pure of any session."""

@@ -1,0 +1,150 @@
+"""Writing a bundle: members streamed into a zip under a temporary name, renamed when complete.
+
+Sets are written one at a time (memory does not grow with the corpus) and hashed as they go; the
+manifest with every member's SHA-256 and size is written last. A failure or a cancel anywhere leaves
+no file behind, and never a half-written bundle under the final name."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from annotator.core.annotation_set import AnnotationSet
+from annotator.core.report import Report
+from annotator.exchange.bundle_format import DATA_MEMBERS, ENTITIES, MANIFEST, SETS, Manifest, MemberInfo
+from annotator.exchange.lines import dumps, entity_record, set_to_record
+
+
+class _Member:
+    """One member being written, with the running SHA-256 and size the manifest will record."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str) -> None:
+        self.name = name
+        self._stream: IO[bytes] = archive.open(name, "w", force_zip64=True)
+        self._hash = hashlib.sha256()
+        self._size = 0
+
+    def write(self, data: bytes) -> None:
+        self._stream.write(data)
+        self._hash.update(data)
+        self._size += len(data)
+
+    def close(self) -> MemberInfo:
+        self._stream.close()
+        return MemberInfo(self._hash.hexdigest(), self._size)
+
+
+class BundleWriter:
+    """``with BundleWriter(out, "alice", app_version=...) as w: w.add_set(...); w.add_entity(...)``.
+
+    Sets come first, then entities (a zip member is written in one go); ``entity_ids`` tells the
+    caller which registry entries the written spans link to."""
+
+    def __init__(self, out: Path | str, annotator: str, *, app_version: str,
+                 created: datetime | None = None, compresslevel: int = 6) -> None:
+        self.out = Path(out)
+        self.annotator = annotator
+        self.app_version = app_version
+        self.created = (created or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        self.compresslevel = compresslevel
+        self.entity_ids: set[str] = set()
+        self.manifest: Manifest | None = None
+        self._counts = {"sets": 0, "spans": 0, "relations": 0, "entities": 0}
+        self._infos: dict[str, MemberInfo] = {}
+        self._current: _Member | None = None
+        self._entities_written: set[str] = set()
+        self._tmp: Path | None = None
+        self._fh: IO[bytes] | None = None
+        self._zip: zipfile.ZipFile | None = None
+
+    # -- context ---------------------------------------------------------------------------------
+    def __enter__(self) -> BundleWriter:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.out.parent, prefix=f".{self.out.name}.", suffix=".part")
+        self._tmp = Path(tmp)
+        self._fh = os.fdopen(fd, "wb")
+        self._zip = zipfile.ZipFile(self._fh, "w", compression=zipfile.ZIP_DEFLATED,
+                                    compresslevel=self.compresslevel)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc is None:
+            try:
+                self._finish()
+                return
+            except BaseException:
+                self._discard()
+                raise
+        self._discard()
+
+    # -- content ---------------------------------------------------------------------------------
+    def add_set(self, report: Report, aset: AnnotationSet) -> None:
+        if aset.annotator != self.annotator:
+            raise ValueError(f"set of {aset.annotator!r} in a bundle of {self.annotator!r}")
+        self._member(SETS).write(dumps(set_to_record(report, aset)))
+        self._counts["sets"] += 1
+        self._counts["spans"] += len(aset.spans)
+        self._counts["relations"] += len(aset.relations)
+        self.entity_ids.update(s.entity for s in aset.spans if s.entity)
+
+    def add_entity(self, data: dict[str, Any]) -> None:
+        """Add a registry entry once (repeats by id are ignored)."""
+        if data["id"] in self._entities_written:
+            return
+        self._member(ENTITIES).write(dumps(entity_record(data)))
+        self._entities_written.add(data["id"])
+        self._counts["entities"] += 1
+
+    # -- internals -------------------------------------------------------------------------------
+    def _member(self, name: str) -> _Member:
+        if self._current is not None and self._current.name == name:
+            return self._current
+        if name in self._infos:
+            raise ValueError(f"{name} is already complete: write sets before entities")
+        self._close_current()
+        assert self._zip is not None
+        self._current = _Member(self._zip, name)
+        return self._current
+
+    def _close_current(self) -> None:
+        if self._current is not None:
+            self._infos[self._current.name] = self._current.close()
+            self._current = None
+
+    def _finish(self) -> None:
+        assert self._zip is not None and self._fh is not None and self._tmp is not None
+        for name in DATA_MEMBERS:  # an empty member is still a member: the reader expects each
+            if name not in self._infos:
+                self._member(name)
+        self._close_current()
+        self.manifest = Manifest(self.annotator, self.created, self.app_version, dict(self._infos),
+                                 dict(self._counts))
+        self._zip.writestr(MANIFEST, json.dumps(self.manifest.to_json(), ensure_ascii=False, indent=2))
+        self._zip.close()
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        os.replace(self._tmp, self.out)
+
+    def _discard(self) -> None:
+        with contextlib.suppress(Exception):
+            if self._current is not None:
+                self._current.close()
+        with contextlib.suppress(Exception):
+            if self._zip is not None:
+                self._zip.close()
+        with contextlib.suppress(Exception):
+            if self._fh is not None:
+                self._fh.close()
+        if self._tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)

@@ -1,0 +1,257 @@
+"""Exchange bundles between air-gapped workstations: export one annotator's work, import and merge.
+
+Export streams the annotator's sets (with their reports' texts) and the registry entries their spans
+link to into one verified file. Import refuses a bad file before touching the database, then merges
+in ONE transaction, so a refused, failed or cancelled import leaves the database as it was:
+
+- a report is recognised by the SHA-256 of its text, whichever workstation it came from;
+- a set is replaced only by a newer one of the same annotator (higher edit counter); equal is
+  unchanged, lower is skipped and reported; sets of other annotators are never read or written;
+- the imported set keeps the bundle's version, so importing the same bundle twice changes nothing;
+- registry entries merge by id (``exchange.merge``), conflicts are reported, local values kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from annotator import __version__
+from annotator.core.annotation_set import AnnotationSet
+from annotator.core.errors import NotFound, ValidationError
+from annotator.core.ids import annotator_name
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.exchange.bundle_format import Bundle, BundleError
+from annotator.exchange.merge import ADDED, OLDER, REPLACED, UNCHANGED, merge_entity, set_decision
+from annotator.exchange.reader import read_bundle
+from annotator.exchange.writer import BundleWriter
+from annotator.services.context import ServiceContext
+from annotator.store.mapping import relation_to_dict, span_to_dict
+from annotator.store.set_transfer import SetWrite
+from annotator.store.uow import UnitOfWork
+
+_BATCH = 500
+_MAX_WARNINGS = 20
+
+
+@dataclass
+class ExportSummary:
+    file: str
+    annotator: str
+    created: str
+    sets: int = 0
+    spans: int = 0
+    relations: int = 0
+    entities: int = 0
+    missing_entities: list[str] = field(default_factory=list)  # linked (spans, parents), absent from the registry
+    bytes: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ImportSummary:
+    file: str
+    annotator: str
+    created: str
+    app_version: str
+    reports_new: int = 0
+    reports_existing: int = 0
+    sets_added: int = 0
+    sets_replaced: int = 0
+    sets_unchanged: int = 0
+    sets_skipped_older: int = 0
+    skipped_older: list[dict[str, Any]] = field(default_factory=list)  # report, local/bundle version
+    diverged: list[dict[str, Any]] = field(default_factory=list)  # same version, other content: kept local
+    entities_added: int = 0
+    entities_merged: int = 0
+    entities_unchanged: int = 0
+    entity_conflicts: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.reports_new or self.sets_added or self.sets_replaced or self.entities_added
+                    or self.entities_merged)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "annotator": self.annotator, "created": self.created,
+                "app_version": self.app_version,
+                "reports": {"new": self.reports_new, "existing": self.reports_existing},
+                "sets": {"added": self.sets_added, "replaced": self.sets_replaced,
+                         "unchanged": self.sets_unchanged, "skipped_older": self.sets_skipped_older,
+                         "diverged": len(self.diverged)},
+                "skipped_older": list(self.skipped_older), "diverged": list(self.diverged),
+                "entities": {"added": self.entities_added, "merged": self.entities_merged,
+                             "unchanged": self.entities_unchanged, "conflicts": list(self.entity_conflicts)},
+                "warnings": list(self.warnings)}
+
+
+# -- export ----------------------------------------------------------------------------------------
+def export_bundle(ctx: ServiceContext, annotator: str, out: Path | str, *, progress: ProgressFn = no_progress,
+                  cancel: CancelToken | None = None) -> ExportSummary:
+    """Write ``annotator``'s sets, their reports and linked registry entries to ``out``.
+
+    One read transaction gives a consistent snapshot; the file appears only when complete."""
+    who = annotator_name(annotator)
+    out = Path(out)
+    with ctx.uow() as uow:
+        total = uow.transfer.count_sets(who)
+        if total == 0:
+            raise NotFound(f"annotator '{who}' has no annotation sets in this database; there is nothing to export")
+        with BundleWriter(out, who, app_version=__version__) as writer:
+            for i, (report, aset) in enumerate(uow.transfer.iter_sets(who)):
+                if cancel is not None:
+                    cancel.check()
+                if i % 200 == 0:
+                    progress(i, total, report.title)
+                writer.add_set(report, aset)
+            entities, missing = _registry_closure(uow, writer.entity_ids)
+            for entity in entities:
+                writer.add_entity(entity)
+    assert writer.manifest is not None
+    counts = writer.manifest.counts
+    progress(total, total, "")
+    return ExportSummary(str(out), who, writer.manifest.created, counts["sets"], counts["spans"],
+                         counts["relations"], counts["entities"], missing, out.stat().st_size)
+
+
+def _registry_closure(uow: UnitOfWork, ids: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The entries with these ids and, for places, their parents (so "Deir ez-Zor governorate" travels
+    with the town), ordered by id; and the ids referred to but absent from the registry."""
+    found: dict[str, dict[str, Any]] = {}
+    tried: set[str] = set()
+    wanted = set(ids)
+    while wanted:
+        batch = sorted(wanted)
+        tried.update(batch)
+        for i in range(0, len(batch), _BATCH):
+            found.update(uow.entities.get_many(batch[i:i + _BATCH]))
+        wanted = {e["parent"] for e in found.values() if e.get("parent")} - tried
+    return [found[k] for k in sorted(found)], sorted(tried - set(found))
+
+
+# -- import ----------------------------------------------------------------------------------------
+def import_bundle(ctx: ServiceContext, path: Path | str, *, progress: ProgressFn = no_progress,
+                  cancel: CancelToken | None = None) -> ImportSummary:
+    """Verify the bundle at ``path`` completely, then merge it in one transaction."""
+    path = Path(path)
+    progress(0, None, f"verifying {path.name}")
+    bundle = read_bundle(path)
+    warnings = _check_schema(ctx, bundle)
+    if cancel is not None:
+        cancel.check()
+    m = bundle.manifest
+    summary = ImportSummary(str(path), m.annotator, m.created, m.app_version, warnings=warnings)
+    with ctx.uow() as uow:
+        _merge_entities(uow, bundle, summary)
+        _merge_reports(uow, bundle, summary)
+        _merge_sets(uow, bundle, path, summary, progress, cancel)
+        if cancel is not None:
+            cancel.check()  # the last moment a cancel can still leave everything as it was
+        uow.commit()
+    progress(len(bundle.sets), len(bundle.sets), "")
+    return summary
+
+
+def _check_schema(ctx: ServiceContext, bundle: Bundle) -> list[str]:
+    """Refuse labels and relations this database's schema does not know (as loading a file does);
+    attribute values outside the schema are kept, with one warning each."""
+    known = set(ctx.schema.label_names)
+    unknown = sorted({s.label for item in bundle.sets for s in item.set.spans} - known)
+    if unknown:
+        raise BundleError(bundle.path, f"uses labels {', '.join(unknown)} that this database's schema does "
+                                       f"not have (labels: {', '.join(ctx.schema.label_names)})")
+    warnings: list[str] = []
+    for item in bundle.sets:
+        spans = item.set.by_id()
+        for rel in item.set.relations:
+            try:
+                ctx.schema.check_relation(rel, spans)
+            except ValidationError as exc:
+                raise BundleError(bundle.path, f"report {item.report.id[:12]}…: {exc}") from None
+        for span in item.set.spans:
+            problem = ctx.schema.attribute_problem(span)
+            if problem:
+                warnings.append(f"report {item.report.id[:12]}… span {span.id}: {problem}; kept as given")
+    if len(warnings) > _MAX_WARNINGS:
+        warnings[_MAX_WARNINGS:] = [f"… and {len(warnings) - _MAX_WARNINGS} more attribute values outside the schema"]
+    return warnings
+
+
+def _merge_entities(uow: UnitOfWork, bundle: Bundle, summary: ImportSummary) -> None:
+    ids = [e["id"] for e in bundle.entities]
+    local: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(ids), _BATCH):
+        local.update(uow.entities.get_many(ids[i:i + _BATCH]))
+    for entity in bundle.entities:
+        mine = local.get(entity["id"])
+        merged = merge_entity(mine, entity)
+        if merged.status != "unchanged":
+            uow.entities.upsert(merged.result)
+        setattr(summary, f"entities_{merged.status}", getattr(summary, f"entities_{merged.status}") + 1)
+        if merged.conflicts:
+            summary.entity_conflicts.append({"id": entity["id"], "name": (mine or entity)["name"],
+                                             "fields": merged.conflicts})
+
+
+def _merge_reports(uow: UnitOfWork, bundle: Bundle, summary: ImportSummary) -> None:
+    existing = uow.transfer.existing_reports([item.report.id for item in bundle.sets])
+    new = [item.report for item in bundle.sets if item.report.id not in existing]
+    uow.transfer.add_reports(new, origin=bundle.path)
+    summary.reports_new, summary.reports_existing = len(new), len(existing)
+
+
+def _merge_sets(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSummary, progress: ProgressFn,
+                cancel: CancelToken | None) -> None:
+    """Decide each set by version, then write the added and replaced ones in batches."""
+    who = bundle.annotator
+    annotator_id = uow.repo.annotator_row(who).id
+    local = uow.transfer.set_versions(annotator_id, [item.report.id for item in bundle.sets])
+    total = len(bundle.sets)
+    for start in range(0, total, _BATCH):
+        if cancel is not None:
+            cancel.check()
+        progress(start, total, f"merging {path.name}")
+        chunk = bundle.sets[start:start + _BATCH]
+        known = [item.report.id for item in chunk if item.report.id in local]
+        local_sets = {aset.report_id: aset for _r, aset in uow.transfer.iter_sets(who, known)} if known else {}
+        writes: list[SetWrite] = []
+        for item in chunk:
+            rid, incoming = item.report.id, item.set
+            set_id, version = local.get(rid, (None, None))
+            decision = set_decision(version, incoming.version)
+            if decision == UNCHANGED:
+                summary.sets_unchanged += 1
+                if not _same_content(local_sets[rid], incoming):
+                    summary.diverged.append({"report": rid, "version": incoming.version})
+            elif decision == OLDER:
+                summary.sets_skipped_older += 1
+                summary.skipped_older.append({"report": rid, "local_version": version,
+                                              "bundle_version": incoming.version})
+            else:
+                before = _dump(local_sets[rid]) if decision == REPLACED else None
+                after = {**_dump(incoming), "bundle": path.name, "created": bundle.manifest.created}
+                writes.append(SetWrite(rid, incoming.spans, incoming.relations, incoming.version, before, after,
+                                       set_id))
+                if decision == ADDED:
+                    summary.sets_added += 1
+                else:
+                    summary.sets_replaced += 1
+        uow.transfer.write_sets(who, annotator_id, writes, op="bundle_import", target=path.name[:64])
+
+
+def _dump(aset: AnnotationSet) -> dict[str, Any]:
+    return {"version": aset.version, "spans": [span_to_dict(s) for s in aset.spans],
+            "relations": [relation_to_dict(r) for r in aset.relations]}
+
+
+def _same_content(a: AnnotationSet, b: AnnotationSet) -> bool:
+    def spans(s: AnnotationSet) -> list[dict[str, object]]:
+        return sorted((span_to_dict(x) for x in s.spans), key=lambda d: str(d["id"]))
+
+    def relations(s: AnnotationSet) -> list[dict[str, object]]:
+        return sorted((relation_to_dict(x) for x in s.relations), key=lambda d: str(d["id"]))
+
+    return spans(a) == spans(b) and relations(a) == relations(b)
