@@ -103,3 +103,15 @@ def next_boundary(text: str, pos: int, step: int) -> int:
     while 0 < pos < len(text) and not is_cluster_boundary(text, pos):
         pos += step
     return pos
+
+
+def next_word_edge(text: str, pos: int, step: int) -> int:
+    """The next position from ``pos`` (moving by ``step``) where a word starts or ends, skipping
+    spaces and punctuation: how a span boundary moves by word with snapping on."""
+    pos = next_boundary(text, pos, step)
+    while 0 < pos < len(text):
+        before, after = _is_word_char(text[pos - 1]), _is_word_char(text[pos])
+        if before != after:
+            return pos
+        pos = next_boundary(text, pos, step)
+    return pos

@@ -44,6 +44,14 @@ def get_set(ctx: ServiceContext, report_id: str, annotator: str) -> AnnotationSe
         return uow.repo.annotation_set(report_id, annotator)
 
 
+def get_sets(ctx: ServiceContext, report_id: str) -> dict[str, AnnotationSet]:
+    """Every annotator's set on one report (the GUI shows the others read-only)."""
+    with ctx.uow() as uow:
+        uow.repo.report_chars(report_id)
+        return {who: uow.repo.annotation_set(report_id, who)
+                for _, who in uow.repo.set_keys(report_ids=[report_id])}
+
+
 def _edit_set(uow: UnitOfWork, report_id: str, annotator: str) -> AnnotationSetRow:
     row = uow.repo.set_row(report_id, annotator, create=True, lock=True)
     assert row is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from annotator.core.errors import AnnotatorError, ReaderError
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -128,10 +128,11 @@ def store_report(ctx: ServiceContext, report: Report, *, origin: str | None = No
     return "new"
 
 
-def list_reports(ctx: ServiceContext) -> list[ReportSummary]:
+def list_reports(ctx: ServiceContext, report_ids: Sequence[str] | None = None) -> list[ReportSummary]:
+    """Every report (or only ``report_ids``, which a view uses to refresh the rows an edit touched)."""
     with ctx.uow() as uow:
         return [ReportSummary(r.id, r.title, r.published, r.chars, r.source, r.direction, r.language,
-                              r.annotators) for r in uow.repo.report_summaries()]
+                              r.annotators) for r in uow.repo.report_summaries(report_ids)]
 
 
 def get_report(ctx: ServiceContext, report_id: str) -> Report:

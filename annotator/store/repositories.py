@@ -68,18 +68,22 @@ class Repositories:
     def report_ids(self) -> list[str]:
         return list(self.session.scalars(select(ReportRow.id).order_by(ReportRow.imported_at, ReportRow.id)))
 
-    def report_summaries(self) -> list[ReportSummaryRow]:
+    def report_summaries(self, report_ids: Sequence[str] | None = None) -> list[ReportSummaryRow]:
         counts: dict[str, dict[str, int]] = {}
         q = (select(AnnotationSetRow.report_id, AnnotatorRow.name, func.count(SpanRow.id))
              .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
              .outerjoin(SpanRow, SpanRow.set_id == AnnotationSetRow.id)
              .group_by(AnnotationSetRow.report_id, AnnotatorRow.name))
+        if report_ids is not None:
+            q = q.where(AnnotationSetRow.report_id.in_(list(report_ids)))
         for report_id, name, n in self.session.execute(q):
             counts.setdefault(report_id, {})[name] = n
-        rows = self.session.execute(
-            select(ReportRow.id, ReportRow.title, ReportRow.published, ReportRow.chars, ReportRow.source,
-                   ReportRow.direction, ReportRow.language)
-            .order_by(ReportRow.imported_at, ReportRow.id))
+        rq = (select(ReportRow.id, ReportRow.title, ReportRow.published, ReportRow.chars, ReportRow.source,
+                     ReportRow.direction, ReportRow.language)
+              .order_by(ReportRow.imported_at, ReportRow.id))
+        if report_ids is not None:
+            rq = rq.where(ReportRow.id.in_(list(report_ids)))
+        rows = self.session.execute(rq)
         return [ReportSummaryRow(r.id, r.title, r.published, r.chars, r.source, r.direction, r.language,
                                  counts.get(r.id, {})) for r in rows]
 

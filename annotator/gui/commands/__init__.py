@@ -1,0 +1,1 @@
+"""One ``QUndoCommand`` per edit; ``redo``/``undo`` call services, which commit before returning."""

@@ -1,0 +1,323 @@
+"""The main window: composes the report list, the document view, the spans panel, the actions and
+the undo stack. It holds no rules of its own: edits go through the labelling controller's
+commands, reads through services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow,
+                               QMenu, QMessageBox, QProgressDialog, QSplitter, QTableView, QToolBar, QVBoxLayout,
+                               QWidget)
+
+from annotator.core.changes import Change
+from annotator.core.spans import Span
+from annotator.gui.labelling import LabellingController
+from annotator.gui.models.document_model import DocumentModel
+from annotator.gui.models.report_list_model import ID_ROLE, ReportFilterModel, ReportListModel
+from annotator.gui.models.span_table_model import SPAN_ID_ROLE, SpanTableModel
+from annotator.gui.session import EditSession
+from annotator.gui.tasks import BackgroundJob
+from annotator.gui.views.document_view import DocumentView
+from annotator.gui.views.help_dialog import HelpDialog
+from annotator.services import annotate, reports
+
+STATE_TEXT = {"saving": "Saving…", "saved": "Saved", "failed": "Not saved"}
+
+
+def _swatch(color: str) -> QIcon:
+    pix = QPixmap(14, 14)
+    pix.fill(QColor(color))
+    return QIcon(pix)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: EditSession, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings or QSettings()
+        self.setWindowTitle(f"annotator — {session.annotator}")
+        self.document = DocumentModel(self)
+        self.view = DocumentView(self.document, session.schema, self)
+        self.labelling = LabellingController(session, self.document, self.view, self)
+        self.jobs: list[BackgroundJob] = []
+
+        self.report_model = ReportListModel(session.annotator, self)
+        self.report_proxy = ReportFilterModel(self)
+        self.report_proxy.setSourceModel(self.report_model)
+        self.filter_box = QLineEdit(self)
+        self.filter_box.setPlaceholderText("Filter reports (title, source, id, date)")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self.report_proxy.setFilterFixedString)
+        self.report_table = self._table(self.report_proxy)
+        self.report_table.setSortingEnabled(True)
+        self.report_table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.report_table.selectionModel().currentRowChanged.connect(self._report_chosen)
+        self.report_table.setColumnWidth(0, 190)
+        for col in (1, 2, 3):
+            self.report_table.setColumnWidth(col, 80)
+
+        self.span_model = SpanTableModel(self.document, session.schema, self)
+        self.span_table = self._table(self.span_model)
+        self.span_table.selectionModel().currentRowChanged.connect(self._span_row_chosen)
+        for col, width in enumerate((70, 190, 48, 48)):
+            self.span_table.setColumnWidth(col, width)
+
+        left = QWidget(self)
+        lay = QVBoxLayout(left)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.filter_box)
+        lay.addWidget(self.report_table)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.span_table)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([330, 700, 370])
+        self.setCentralWidget(self.splitter)
+
+        self.annotator_label = QLabel(f"Annotator: {session.annotator}", self)
+        self.save_label = QLabel(STATE_TEXT["saved"], self)
+        self.statusBar().addPermanentWidget(self.annotator_label)
+        self.statusBar().addPermanentWidget(self.save_label)
+
+        self._build_actions()
+        session.save_state.connect(lambda s: self.save_label.setText(STATE_TEXT.get(s, s)))
+        session.failed.connect(self._show_error)
+        session.bus.changed.connect(self._on_change)
+        session.bus.reports_changed.connect(self.reload_reports)
+        self.labelling.message.connect(lambda m: self.statusBar().showMessage(m, 4000))
+        self.labelling.selection_changed.connect(self._sync_span_row)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self._restore_layout()
+        self.reload_reports()
+
+    # -- construction -----------------------------------------------------------------------------
+    def _table(self, model) -> QTableView:  # type: ignore[no-untyped-def]
+        table = QTableView(self)
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(22)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.setWordWrap(False)
+        table.setAlternatingRowColors(True)
+        return table
+
+    def _build_actions(self) -> None:
+        stack = self.session.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.label_actions: list[QAction] = []
+        for lab in self.session.schema.labels:
+            act = QAction(_swatch(lab.color), f"{lab.key}  {lab.name}", self)
+            act.setToolTip(f"Label the selection as {lab.name} (key {lab.key})")
+            act.triggered.connect(lambda _=False, name=lab.name: self.labelling.apply_label(name))
+            self.label_actions.append(act)
+        self.delete_action = QAction("&Delete span\tDel", self)  # the view handles the key itself
+        self.delete_action.triggered.connect(self.labelling.delete_selected)
+        self.snap_action = QAction("Snap to words", self, checkable=True, checked=True)
+        self.snap_action.setToolTip("Selections grow to whole words and drop spaces/punctuation at the ends")
+        self.snap_action.toggled.connect(lambda on: setattr(self.labelling, "snap", on))
+        self.others_action = QAction("Show other annotators", self, checkable=True, checked=False)
+        self.others_action.setToolTip("Show other annotators' spans read-only, as dashed outlines")
+        self.others_action.toggled.connect(self.document.set_show_others)
+        self.help_action = QAction("&Keyboard shortcuts", self)
+        self.help_action.setShortcut(QKeySequence("F1"))
+        self.help_action.triggered.connect(self.show_help)
+        self.import_action = QAction("&Import reports…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.import_action.triggered.connect(self.choose_import)
+        self.find_action = QAction("Filter reports", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(lambda: self.filter_box.setFocus())
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions(self.label_actions)
+        edit_menu.addAction(self.delete_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addActions([self.snap_action, self.others_action, self.find_action])
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.help_action)
+
+        bar = QToolBar("Labels", self)
+        bar.setObjectName("labelToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addActions(self.label_actions)
+        bar.addSeparator()
+        bar.addActions([self.undo_action, self.redo_action])
+        bar.addSeparator()
+        bar.addActions([self.snap_action, self.others_action])
+        self.addToolBar(bar)
+        for act in [self.undo_action, self.redo_action, self.help_action, self.find_action, self.import_action]:
+            self.addAction(act)
+
+    # -- reports ----------------------------------------------------------------------------------
+    def reload_reports(self) -> None:
+        current = self.document.report_id
+        self.report_model.set_reports(reports.list_reports(self.session.ctx))
+        if current:
+            self.select_report(current)
+
+    def select_report(self, report_id: str) -> bool:
+        row = self.report_model.row_of(report_id)
+        if row is None:
+            return False
+        proxy_index = self.report_proxy.mapFromSource(self.report_model.index(row, 0))
+        if not proxy_index.isValid():
+            self.filter_box.clear()
+            proxy_index = self.report_proxy.mapFromSource(self.report_model.index(row, 0))
+        self.report_table.selectionModel().setCurrentIndex(
+            proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        if self.document.report_id != report_id:
+            self.open_report(report_id)
+        return True
+
+    def _report_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            report_id = current.data(ID_ROLE)
+            if report_id != self.document.report_id:
+                self.open_report(report_id)
+
+    def open_report(self, report_id: str) -> None:
+        ctx, who = self.session.ctx, self.session.annotator
+        report = reports.get_report(ctx, report_id)
+        sets = annotate.get_sets(ctx, report_id)
+        mine = sets.pop(who).spans if who in sets else ()
+        self.document.load(report, who, list(mine), {k: list(v.spans) for k, v in sets.items()})
+        self.setWindowTitle(f"{report.title or report.id[:12]} — annotator — {who}")
+        self.view.setFocus()
+
+    # -- changes --------------------------------------------------------------------------------------
+    def _on_change(self, change: Change, _initiator: object) -> None:
+        self.report_model.update_reports(reports.list_reports(self.session.ctx, [change.report_id]))
+
+    def _show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        QMessageBox.warning(self, "Not saved", message)
+
+    # -- spans panel ----------------------------------------------------------------------------------
+    def _span_row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        span = self.document.mine.get(current.siblingAtColumn(0).data(SPAN_ID_ROLE))
+        if span is not None and span.id != self.view.selected_id:
+            self.view.select_span(span)
+
+    def _sync_span_row(self, span: Span | None) -> None:
+        row = self.span_model.row_of(span.id) if span is not None else None
+        sel = self.span_table.selectionModel()
+        if row is None:
+            sel.clearSelection()
+            return
+        index = self.span_model.index(row, 0)
+        sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                            | QItemSelectionModel.SelectionFlag.Rows)
+        self.span_table.scrollTo(index)
+
+    def _context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
+        menu = QMenu(self)
+        menu.addActions(self.label_actions)
+        menu.addSeparator()
+        menu.addAction(self.delete_action)
+        menu.addSeparator()
+        menu.addActions([self.undo_action, self.redo_action])
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    # -- import ---------------------------------------------------------------------------------------
+    def choose_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Import reports", str(Path.home()),
+                                                "Reports (*.txt *.md *.html *.htm *.pdf *.docx);;All files (*)")
+        if files:
+            self.import_files([Path(f) for f in files])
+
+    def import_files(self, paths: list[Path]) -> BackgroundJob:
+        ctx = self.session.ctx
+        job = BackgroundJob(lambda progress, cancel: reports.import_reports(ctx, paths, progress=progress,
+                                                                            cancel=cancel), self)
+        dialog = QProgressDialog("Importing reports…", "Cancel", 0, len(paths), self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(job.cancel)
+        job.progress.connect(lambda done, total, msg: (dialog.setMaximum(max(total, 0)), dialog.setValue(done),
+                                                       dialog.setLabelText(msg or "Importing reports…")))
+
+        def finished(result) -> None:  # type: ignore[no-untyped-def]
+            dialog.reset()
+            self.reload_reports()
+            new = sum(1 for r in result.reports if r.status == "new")
+            text = f"Imported {new} new report(s), {len(result.reports) - new} already present"
+            if result.errors:
+                QMessageBox.warning(self, "Some files were not imported",
+                                    "\n".join(f"{e.path}: {e.error}" for e in result.errors))
+            self.statusBar().showMessage(text, 8000)
+            self.jobs.remove(job)
+
+        def stopped(message: str = "") -> None:
+            dialog.reset()
+            self.reload_reports()
+            if message:
+                QMessageBox.warning(self, "Import failed", message)
+            self.jobs.remove(job)
+
+        job.finished.connect(finished)
+        job.failed.connect(stopped)
+        job.cancelled.connect(lambda: stopped())
+        self.jobs.append(job)
+        job.start()
+        return job
+
+    # -- help, layout ---------------------------------------------------------------------------------
+    def show_help(self) -> HelpDialog:
+        dialog = HelpDialog(self.session.schema, self)
+        dialog.show()
+        return dialog
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        split = self.settings.value("window/splitter")
+        if isinstance(split, QByteArray):
+            self.splitter.restoreState(split)
+        self.snap_action.setChecked(self.settings.value("view/snap", True, type=bool))
+        self.others_action.setChecked(self.settings.value("view/others", False, type=bool))
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("view/snap", self.snap_action.isChecked())
+        self.settings.setValue("view/others", self.others_action.isChecked())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        for job in list(self.jobs):
+            job.cancel()
+        self.save_layout()
+        super().closeEvent(event)
+
+
+

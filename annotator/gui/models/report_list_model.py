@@ -1,0 +1,110 @@
+"""The report list: one row per report (title, published, length, my spans, status), keyed by id.
+Edits refresh only the rows their ``Change`` names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from annotator.services.reports import ReportSummary
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+COLUMNS = ("Title", "Published", "Length", "My spans", "Status")
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def status_of(summary: ReportSummary, annotator: str) -> str:
+    """Where this annotator stands on a report, in words a supervisor also uses."""
+    mine = summary.annotators.get(annotator)
+    others = [n for n in summary.annotators if n != annotator and n != "gold"]
+    if "gold" in summary.annotators:
+        return "adjudicated"
+    if mine:
+        return "annotated" if not others else f"annotated (+{len(others)})"
+    if others:
+        return f"by {len(others)} other{'s' if len(others) > 1 else ''}"
+    return "new"
+
+
+class ReportListModel(QAbstractTableModel):
+    def __init__(self, annotator: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.annotator = annotator
+        self._rows: list[ReportSummary] = []
+        self._row_of: dict[str, int] = {}
+
+    def set_reports(self, reports: list[ReportSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(reports)
+        self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+        self.endResetModel()
+
+    def update_reports(self, reports: list[ReportSummary]) -> None:
+        """Replace the rows of these reports in place (after an edit changed their counts)."""
+        for summary in reports:
+            row = self._row_of.get(summary.id)
+            if row is None:
+                continue
+            self._rows[row] = summary
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def summary(self, row: int) -> ReportSummary:
+        return self._rows[row]
+
+    def row_of(self, report_id: str) -> int | None:
+        return self._row_of.get(report_id)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == ID_ROLE:
+            return r.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (r.title or r.id[:12], r.published or "", f"{r.chars:,}",
+                    r.annotators.get(self.annotator, 0), status_of(r, self.annotator))[col]
+        if role == SORT_ROLE:
+            return ((r.title or "").casefold(), r.published or "", r.chars,
+                    r.annotators.get(self.annotator, 0), status_of(r, self.annotator))[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            who = ", ".join(f"{n}: {c}" for n, c in sorted(r.annotators.items())) or "nobody yet"
+            return f"{r.title}\n{r.source or ''}\nid {r.id[:16]}…\nspans — {who}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0 and r.direction == "rtl":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class ReportFilterModel(QSortFilterProxyModel):
+    """Filter box over title, source and id; sorting by typed values, not display strings."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        pattern = self.filterRegularExpression().pattern()
+        if not pattern:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, ReportListModel)
+        r = model.summary(source_row)
+        needle = pattern.casefold()
+        return any(needle in (v or "").casefold() for v in (r.title, r.source, r.id, r.published))

@@ -1,0 +1,107 @@
+"""The spans panel: the annotator's spans of the open report in document order (label, text,
+offsets, value/entity). Rows are inserted and removed one by one as edits arrive, so a selection
+survives an edit elsewhere and 10,000 rows never reset."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from annotator.core.schema import Schema
+from annotator.core.spans import Span, sort_key
+from annotator.gui.models.document_model import DocumentModel
+
+SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("Label", "Text", "Start", "End", "Value / entity")
+Index = QModelIndex | QPersistentModelIndex
+
+
+def excerpt(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class SpanTableModel(QAbstractTableModel):
+    def __init__(self, document: DocumentModel, schema: Schema, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.schema = schema
+        self._rows: list[Span] = []
+        self._keys: list[tuple[int, int, str, str]] = []
+        document.reset.connect(self._reset)
+        document.spans_changed.connect(self._changed)
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self._rows = list(self.document.sorted_mine())
+        self._keys = [sort_key(s) for s in self._rows]
+        self.endResetModel()
+
+    def _changed(self, ids: list[str]) -> None:
+        for span_id in ids:
+            old = next((i for i, s in enumerate(self._rows) if s.id == span_id), None)
+            new = self.document.mine.get(span_id)
+            if old is not None and new is not None and sort_key(new) == self._keys[old]:
+                self._rows[old] = new
+                self.dataChanged.emit(self.index(old, 0), self.index(old, len(COLUMNS) - 1))
+                continue
+            if old is not None:
+                self.beginRemoveRows(QModelIndex(), old, old)
+                del self._rows[old], self._keys[old]
+                self.endRemoveRows()
+            if new is not None:
+                at = bisect_left(self._keys, sort_key(new))
+                self.beginInsertRows(QModelIndex(), at, at)
+                self._rows.insert(at, new)
+                self._keys.insert(at, sort_key(new))
+                self.endInsertRows()
+
+    def row_of(self, span_id: str) -> int | None:
+        span = self.document.mine.get(span_id)
+        if span is None:
+            return None
+        i = bisect_left(self._keys, sort_key(span))
+        return i if i < len(self._rows) and self._rows[i].id == span_id else None
+
+    def span(self, row: int) -> Span:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        s = self._rows[index.row()]
+        col = index.column()
+        if role == SPAN_ID_ROLE:
+            return s.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return s.label
+            if col == 1:
+                return excerpt(s.text_in(self.document.text))
+            if col == 2:
+                return s.start
+            if col == 3:
+                return s.end
+            return s.value or s.entity or ""
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            try:
+                return QColor(self.schema.label(s.label).color)
+            except Exception:  # noqa: BLE001 - a label outside the schema still shows
+                return None
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
+            return s.text_in(self.document.text)
+        return None

@@ -1,0 +1,1 @@
+"""Widgets: they show models and emit what the user asked for; they decide nothing themselves."""
