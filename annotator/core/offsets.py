@@ -105,13 +105,13 @@ def next_boundary(text: str, pos: int, step: int) -> int:
     return pos
 
 
-def next_word_edge(text: str, pos: int, step: int) -> int:
-    """The next position from ``pos`` (moving by ``step``) where a word starts or ends, skipping
-    spaces and punctuation: how a span boundary moves by word with snapping on."""
+def next_word_edge(text: str, pos: int, step: int, edge: str = "end") -> int:
+    """The next word end (``edge="end"``) or word start (``"start"``) from ``pos`` moving by
+    ``step``, skipping spaces and punctuation: how a span boundary moves by word with snapping on."""
     pos = next_boundary(text, pos, step)
     while 0 < pos < len(text):
         before, after = _is_word_char(text[pos - 1]), _is_word_char(text[pos])
-        if before != after:
+        if (edge == "end" and before and not after) or (edge == "start" and after and not before):
             return pos
         pos = next_boundary(text, pos, step)
     return pos

@@ -88,12 +88,11 @@ class LabellingController(QObject):
         if span is None or not self.editable:
             return
         text = self.document.text
-        move = next_word_edge if self.snap else next_boundary
         start, end = span.start, span.end
         if edge == "start":
-            start = move(text, start, step)
+            start = next_word_edge(text, start, step, "start") if self.snap else next_boundary(text, start, step)
         else:
-            end = move(text, end, step)
+            end = next_word_edge(text, end, step, "end") if self.snap else next_boundary(text, end, step)
         if start >= end or (start, end) == (span.start, span.end):
             return
         self._push(UpdateSpan(self.session, self.document, span, start=start, end=end))

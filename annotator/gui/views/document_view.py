@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import (QFont, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen,
+from PySide6.QtCore import QEvent, QKeyCombination, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import (QFont, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QKeySequence, QPaintEvent, QPen,
                            QTextCursor, QTextOption)
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
@@ -220,6 +220,12 @@ class DocumentView(QPlainTextEdit):
 
     # -- keyboard ---------------------------------------------------------------------------------
     def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+                or event.keyCombination() == QKeyCombination(Qt.KeyboardModifier.ControlModifier
+                                                             | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Z)):
+            event.ignore()  # leave undo/redo to the window's undo stack, not the text widget's
+            return False
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in (
                 Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             self.cycle.emit(-1 if event.key() == Qt.Key.Key_Backtab else 1)
