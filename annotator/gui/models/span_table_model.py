@@ -66,7 +66,7 @@ class SpanTableModel(QAbstractTableModel):
         i = bisect_left(self._keys, sort_key(span))
         return i if i < len(self._rows) and self._rows[i].id == span_id else None
 
-    def span(self, row: int) -> Span:
+    def span_at(self, row: int) -> Span:
         return self._rows[row]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:

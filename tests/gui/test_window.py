@@ -1,0 +1,176 @@
+"""The window around the document: persistence without a save step, other annotators, help,
+layout, the annotator's name, the report list, imports in the background, failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from annotator.core.report import Report
+from annotator.core.spans import Span
+from annotator.gui.app import remembered_annotator
+from annotator.gui.views.annotator_dialog import AnnotatorDialog
+from annotator.gui.views.help_dialog import HelpDialog
+from annotator.services import annotate
+from gui_helpers import ENGLISH, key
+
+
+def test_closing_and_reopening_finds_every_span(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    words = [("Syrian Observatory", "1"), ("al-Busayrah", "2"), ("3 May 2024", "3")]
+    for word, k in words:
+        s = ENGLISH.index(word)
+        window.view.select_offsets(s, s + len(word))
+        key(window.view, k)
+    window.close()
+    window.session.ctx.close()
+    again = open_window()
+    assert sorted(s.text_in(ENGLISH) for s in again.document.mine.values()) == sorted(w for w, _ in words)
+    assert again.span_model.rowCount() == 3
+    row = again.report_model.row_of(report_ids["english"])
+    assert again.report_model.index(row, 3).data() == 3  # "My spans" column
+
+
+def test_other_annotators_are_shown_read_only(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    bob = open_window(annotator="bob")
+    s = ENGLISH.index("Liwa al-Baqir")
+    bob.view.select_offsets(s, s + len("Liwa al-Baqir"))
+    key(bob.view, "1")
+    alice = open_window(annotator="alice")
+    assert alice.document.mine == {}
+    assert not any(not x.mine for x in alice.document.shown())
+    alice.others_action.setChecked(True)
+    theirs = [x for x in alice.document.shown() if not x.mine]
+    assert [(x.owner, x.span.start) for x in theirs] == [("bob", s)]
+    # a click on bob's span selects nothing, and alice's label key creates her own span
+    assert alice.document.innermost_at(s + 1) is None
+    alice.view.select_offsets(s, s + len("Liwa al-Baqir"))
+    key(alice.view, "2")
+    assert [x.label for x in annotate.get_set(alice.session.ctx, report_ids["english"], "bob").spans] == ["actor"]
+    assert [x.label for x in annotate.get_set(alice.session.ctx, report_ids["english"], "alice").spans] == ["place"]
+
+
+def test_help_lists_the_schema_keys(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    window.help_action.trigger()
+    dialog = window.findChild(HelpDialog)
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.browser.toPlainText()
+    for lab in window.session.schema.labels:
+        assert f"{lab.key}" in text and lab.name in text
+    assert "Ctrl+Z" in text and "Tab" in text
+
+
+def test_layout_and_toggles_persist(open_window, settings) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    window.splitter.setSizes([200, 800, 300])
+    sizes = window.splitter.sizes()
+    window.snap_action.setChecked(False)
+    window.close()
+    again = open_window()
+    assert again.splitter.sizes() == sizes
+    assert not again.snap_action.isChecked()
+    assert again.labelling.snap is False
+
+
+def test_report_list_filters_sorts_and_opens(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    proxy = window.report_proxy
+    assert proxy.rowCount() == 3
+    window.filter_box.setText("homs")
+    assert proxy.rowCount() == 1
+    window.report_table.selectRow(0)
+    assert window.document.report_id == report_ids["emoji"]
+    window.filter_box.clear()
+    window.report_table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # by length, as numbers
+    lengths = [window.report_model.summary(proxy.mapToSource(proxy.index(r, 0)).row()).chars for r in range(3)]
+    assert lengths == sorted(lengths)
+
+
+def test_spans_panel_row_selects_and_scrolls_to_the_span(open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    for word in ("Syrian Observatory", "al-Busayrah"):
+        s = ENGLISH.index(word)
+        window.view.select_offsets(s, s + len(word))
+        key(window.view, "1")
+    window.span_table.selectRow(0)
+    assert window.view.selected_span() is not None
+    assert window.view.selected_span().text_in(ENGLISH) == "Syrian Observatory"
+
+
+def test_first_launch_asks_for_the_name_and_keeps_it(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialog = AnnotatorDialog("someone")
+    qtbot.addWidget(dialog)
+    dialog.edit.setText("a/b")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible() or dialog.result() != dialog.DialogCode.Accepted
+    assert "not a usable annotator name" in dialog.error.text()
+    dialog.edit.setText("  Leila  ")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.name() == "Leila"
+    assert remembered_annotator(settings, "Leila", ask=False) == "Leila"
+    assert remembered_annotator(settings, None, ask=True) == "Leila"  # stored: no second prompt
+
+
+def test_a_refused_edit_says_not_saved_and_leaves_no_undo_step(open_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    window = open_window()
+    s = ENGLISH.index("al-Busayrah")
+    window.view.select_offsets(s, s + len("al-Busayrah"))
+    key(window.view, "4")  # claim
+    span = window.view.selected_span()
+    assert span is not None
+    # a boundary past the end of the text: the service refuses, nothing is stored or stacked
+    from annotator.gui.commands.span_commands import UpdateSpan
+
+    bad = UpdateSpan(window.session, window.document, span, end=len(ENGLISH) + 5)
+    window.session.undo_stack.push(bad)
+    assert bad.failed and window.session.undo_stack.count() == 1
+    assert window.save_label.text() == "Not saved"
+    assert shown and shown[0].endswith(".")
+    assert [x.label for x in annotate.get_set(window.session.ctx, window.document.report_id, "alice").spans] == ["claim"]
+
+
+def test_import_runs_in_the_background(open_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    files = []
+    for i in range(3):
+        p = tmp_path / f"r{i}.txt"
+        p.write_text(f"Report {i}: clashes near Manbij were reported by local sources.\n", encoding="utf-8")
+        files.append(p)
+    job = window.import_files(files)
+    with qtbot.waitSignal(job.finished, timeout=10000):
+        pass
+    qtbot.waitUntil(lambda: window.report_model.rowCount() == 6)
+    assert not job.running
+
+
+def test_gold_is_not_editable_in_the_annotation_window(open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(annotator="gold")
+    s = ENGLISH.index("al-Busayrah")
+    window.view.select_offsets(s, s + 3)
+    key(window.view, "1")
+    assert window.document.mine == {}
+
+
+@pytest.mark.parametrize("text", [ENGLISH])
+def test_tooltip_lists_every_span_at_the_point(open_window, text) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    claim = "fighters of Liwa al-Baqir shelled"
+    cs = text.index(claim)
+    window.view.select_offsets(cs, cs + len(claim))
+    key(window.view, "4")
+    a = text.index("Liwa")
+    window.view.select_offsets(a, a + 4)
+    key(window.view, "1")
+    hits = window.document.spans_at(a + 1)
+    assert [h.span.label for h in hits] == ["claim", "actor"]
+    assert all(isinstance(h.span, Span) for h in hits)
+    assert Report.of(text).id == window.document.report_id
