@@ -4,6 +4,7 @@ commands, reads through services."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt
@@ -209,6 +210,14 @@ class MainWindow(QMainWindow):
 
     # -- changes --------------------------------------------------------------------------------------
     def _on_change(self, change: Change, _initiator: object) -> None:
+        row = self.report_model.row_of(change.report_id)
+        if (row is not None and change.report_id == self.document.report_id
+                and change.annotator == self.session.annotator):
+            # my own edit on the open report: the new count is known without a query
+            old = self.report_model.summary(row)
+            counts = {**old.annotators, change.annotator: len(self.document.mine)}
+            self.report_model.update_reports([dataclasses.replace(old, annotators=counts)])
+            return
         self.report_model.update_reports(reports.list_reports(self.session.ctx, [change.report_id]))
 
     def _show_error(self, message: str) -> None:

@@ -243,8 +243,11 @@ class Repositories:
         """A fresh id within the set ("T12", "R3"); the counter lives on the locked set row."""
         model = SpanRow if prefix == "T" else RelationRow
         n = set_row.next_key
-        while self.session.scalar(select(model.id).where(model.set_id == set_row.id,
-                                                         model.key == f"{prefix}{n}")) is not None:
-            n += 1  # keys loaded from files may already use the number
+        if self.session.scalar(select(model.id).where(model.set_id == set_row.id,
+                                                      model.key == f"{prefix}{n}")) is not None:
+            # keys loaded from files already use the number: jump past the highest one in one query
+            keys = self.session.scalars(select(model.key).where(model.set_id == set_row.id,
+                                                                model.key.like(f"{prefix}%")))
+            n = max([int(k[len(prefix):]) for k in keys if k[len(prefix):].isdigit()] + [n]) + 1
         set_row.next_key = n + 1
         return f"{prefix}{n}"

@@ -4,13 +4,14 @@ repaint from its signals, so an edit touches one span, never the whole document.
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.report import Report
-from annotator.core.spans import Span, nesting_depths, sort_key, sorted_spans
+from annotator.core.spans import Span, sort_key, sorted_spans
 from annotator.gui.offsets import QtOffsets
 
 
@@ -26,8 +27,29 @@ class ShownSpan:
     mine: bool
 
 
+def _shown_key(x: ShownSpan) -> tuple[int, int, bool, str, str]:
+    return (x.qt_start, -x.qt_end, not x.mine, x.owner, x.span.id)
+
+
+def overlap_depths(ordered: list[Span]) -> dict[str, int]:
+    """Depth of each span = how many spans before it (document order) are still open at its start.
+    Nested spans get their nesting depth; partly overlapping ones get a level of their own too, so
+    their bars never coincide. One sweep with a heap of open ends: O(n log n)."""
+    open_ends: list[int] = []
+    depths: dict[str, int] = {}
+    for span in ordered:
+        while open_ends and open_ends[0] <= span.start:
+            heapq.heappop(open_ends)
+        depths[span.id] = len(open_ends)
+        heapq.heappush(open_ends, span.end)
+    return depths
+
+
 class DocumentModel(QObject):
-    """Spans of one report; emits ``spans_changed(ids)`` after each change and ``reset`` on load."""
+    """Spans of one report; emits ``spans_changed(ids)`` after each change and ``reset`` on load.
+
+    An edit of one span updates the drawing index in place (bisection, plus the depth of the few
+    spans whose start it covers), so a change costs the same with 10 or 10,000 spans."""
 
     reset = Signal()
     spans_changed = Signal(list)
@@ -40,10 +62,13 @@ class DocumentModel(QObject):
         self.mine: dict[str, Span] = {}
         self.others: dict[str, list[Span]] = {}
         self.show_others = False
-        self._shown: list[ShownSpan] | None = None
-        self._starts: list[int] = []
-        self._max_len = 0
-        self._sorted_mine: list[Span] | None = None
+        self._own: list[Span] = []  # own spans in document order
+        self._own_keys: list[tuple[int, int, str, str]] = []
+        self._shown: list[ShownSpan] = []
+        self._shown_keys: list[tuple[int, int, bool, str, str]] = []
+        self._entry_of: dict[str, ShownSpan] = {}
+        self._max_len = 0  # longest span in code points (Qt units are never fewer)
+        self._max_qt_len = 0
 
     # -- loading and edits ----------------------------------------------------------------------
     def load(self, report: Report, annotator: str, mine: list[Span] | tuple[Span, ...],
@@ -53,35 +78,44 @@ class DocumentModel(QObject):
         self.annotator = annotator
         self.mine = {s.id: s for s in mine}
         self.others = dict(others or {})
-        self._invalidate()
+        self._rebuild()
         self.reset.emit()
 
     def clear(self) -> None:
         self.report = None
         self.offsets = QtOffsets("")
         self.mine, self.others = {}, {}
-        self._invalidate()
+        self._rebuild()
         self.reset.emit()
 
     def upsert(self, span: Span) -> None:
+        old = self.mine.get(span.id)
+        if old is not None:
+            self._drop_own(old)
         self.mine[span.id] = span
-        self._invalidate()
+        i = bisect_left(self._own_keys, sort_key(span))
+        self._own.insert(i, span)
+        self._own_keys.insert(i, sort_key(span))
+        self._max_len = max(self._max_len, span.length)
+        self._redepth(span, old)
         self.spans_changed.emit([span.id])
 
     def remove(self, span_id: str) -> None:
-        self.mine.pop(span_id, None)
-        self._invalidate()
+        old = self.mine.pop(span_id, None)
+        if old is not None:
+            self._drop_own(old)
+            self._redepth(None, old)
         self.spans_changed.emit([span_id])
 
     def set_show_others(self, show: bool) -> None:
         if show != self.show_others:
             self.show_others = show
-            self._invalidate()
+            self._rebuild()
             self.reset.emit()
 
     def set_others(self, others: dict[str, list[Span]]) -> None:
         self.others = dict(others)
-        self._invalidate()
+        self._rebuild()
         self.reset.emit()
 
     # -- queries ----------------------------------------------------------------------------------
@@ -94,34 +128,17 @@ class DocumentModel(QObject):
         return self.report.text if self.report else ""
 
     def sorted_mine(self) -> list[Span]:
-        if self._sorted_mine is None:
-            self._sorted_mine = sorted_spans(self.mine.values())
-        return self._sorted_mine
+        return self._own
 
     def shown(self) -> list[ShownSpan]:
-        """Every span drawn, ordered by Qt start (built once per change: O(n log n) on 10,000 spans)."""
-        if self._shown is None:
-            out: list[ShownSpan] = []
-            groups = [(self.annotator, list(self.mine.values()), True)]
-            if self.show_others:
-                groups += [(who, spans, False) for who, spans in sorted(self.others.items())]
-            for who, spans, mine in groups:
-                depths = nesting_depths(spans)
-                for s in spans:
-                    qs, qe = self.offsets.qt_range(s.start, s.end)
-                    out.append(ShownSpan(s, who, qs, qe, depths.get(s.id, 0), mine))
-            out.sort(key=lambda x: (x.qt_start, -x.qt_end, not x.mine))
-            self._shown = out
-            self._starts = [x.qt_start for x in out]
-            self._max_len = max((x.qt_end - x.qt_start for x in out), default=0)
+        """Every span drawn, ordered by Qt start."""
         return self._shown
 
     def shown_between(self, qt_from: int, qt_to: int) -> list[ShownSpan]:
         """Drawn spans that intersect Qt positions [qt_from, qt_to)."""
-        shown = self.shown()
-        lo = bisect_left(self._starts, qt_from - self._max_len)
-        hi = bisect_right(self._starts, qt_to)
-        return [x for x in shown[lo:hi] if x.qt_end > qt_from and x.qt_start < qt_to]
+        lo = bisect_left(self._shown_keys, (qt_from - self._max_qt_len,))
+        hi = bisect_right(self._shown_keys, (qt_to, 1))
+        return [x for x in self._shown[lo:hi] if x.qt_end > qt_from and x.qt_start < qt_to]
 
     def spans_at(self, offset: int, *, mine_only: bool = False) -> list[ShownSpan]:
         """Spans covering a code-point offset, outermost first (own before others)."""
@@ -138,16 +155,88 @@ class DocumentModel(QObject):
     def neighbour(self, span_id: str | None, step: int, offset: int = 0) -> Span | None:
         """The next (+1) or previous (-1) own span in document order, wrapping around; without a
         current span, the first one at or after ``offset`` (Tab walks nested spans one by one)."""
-        order = self.sorted_mine()
+        order = self._own
         if not order:
             return None
         if span_id is None or span_id not in self.mine:
-            keys = [(s.start, -s.end) for s in order]
-            i = bisect_left(keys, (offset, -10**12))
+            i = bisect_left(self._own_keys, (offset, -10**12))
             return order[i % len(order)] if step > 0 else order[(i - 1) % len(order)]
-        i = bisect_left([sort_key(s) for s in order], sort_key(self.mine[span_id]))
+        i = bisect_left(self._own_keys, sort_key(self.mine[span_id]))
         return order[(i + step) % len(order)]
 
-    def _invalidate(self) -> None:
-        self._shown = None
-        self._sorted_mine = None
+    # -- the drawing index ------------------------------------------------------------------------
+    def _entry(self, span: Span, owner: str, depth: int, mine: bool) -> ShownSpan:
+        qs, qe = self.offsets.qt_range(span.start, span.end)
+        return ShownSpan(span, owner, qs, qe, depth, mine)
+
+    def _rebuild(self) -> None:
+        self._own = sorted_spans(self.mine.values())
+        self._own_keys = [sort_key(s) for s in self._own]
+        groups = [(self.annotator, self._own, True)]
+        if self.show_others:
+            groups += [(who, sorted_spans(spans), False) for who, spans in sorted(self.others.items())]
+        out: list[ShownSpan] = []
+        for who, ordered, mine in groups:
+            depths = overlap_depths(ordered)
+            out += [self._entry(s, who, depths[s.id], mine) for s in ordered]
+        out.sort(key=_shown_key)
+        self._shown = out
+        self._shown_keys = [_shown_key(x) for x in out]
+        self._entry_of = {x.span.id: x for x in out if x.mine}
+        self._max_len = max((x.span.length for x in out), default=0)
+        self._max_qt_len = max((x.qt_end - x.qt_start for x in out), default=0)
+
+    def _drop_own(self, span: Span) -> None:
+        i = bisect_left(self._own_keys, sort_key(span))
+        if i < len(self._own) and self._own[i].id == span.id:
+            del self._own[i], self._own_keys[i]
+        entry = self._entry_of.pop(span.id, None)
+        if entry is not None:
+            self._remove_entry(entry)
+
+    def _remove_entry(self, entry: ShownSpan) -> None:
+        j = bisect_left(self._shown_keys, _shown_key(entry))
+        if j < len(self._shown) and self._shown[j] is entry:
+            del self._shown[j], self._shown_keys[j]
+
+    def _insert_entry(self, entry: ShownSpan) -> None:
+        key = _shown_key(entry)
+        j = bisect_left(self._shown_keys, key)
+        self._shown.insert(j, entry)
+        self._shown_keys.insert(j, key)
+        self._entry_of[entry.span.id] = entry
+        self._max_qt_len = max(self._max_qt_len, entry.qt_end - entry.qt_start)
+
+    def _local_depth(self, span: Span) -> int:
+        """Own spans before this one in document order that are still open at its start."""
+        i = bisect_left(self._own_keys, sort_key(span))
+        depth = 0
+        j = i - 1
+        while j >= 0 and self._own[j].start >= span.start - self._max_len:
+            if self._own[j].end > span.start:
+                depth += 1
+            j -= 1
+        return depth
+
+    def _redepth(self, new: Span | None, old: Span | None) -> None:
+        """Insert ``new``'s entry and refresh the depth of own spans whose start the old or new
+        extent covers (only theirs can change)."""
+        affected: dict[str, Span] = {}
+        for extent in (new, old):
+            if extent is None:
+                continue
+            i = bisect_left(self._own_keys, (extent.start, -10**12))
+            while i < len(self._own) and self._own[i].start < extent.end:
+                affected[self._own[i].id] = self._own[i]
+                i += 1
+        if new is not None:
+            affected[new.id] = new
+        for span in affected.values():
+            entry = self._entry_of.get(span.id)
+            depth = self._local_depth(span)
+            if entry is not None and entry.depth == depth and entry.span is span:
+                continue
+            if entry is not None:
+                self._entry_of.pop(span.id)
+                self._remove_entry(entry)
+            self._insert_entry(self._entry(span, self.annotator, depth, True))

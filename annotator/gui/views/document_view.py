@@ -180,25 +180,27 @@ class DocumentView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         shown = self.model.shown_between(qt_from, qt_to)
+        rects = {id(item): self.span_rects(item.qt_start, item.qt_end) for item in shown}
         for item in shown:  # fills first, so bars stay on top
             if item.mine:
-                for r in self.span_rects(item.qt_start, item.qt_end):
-                    painter.fillRect(r, self.colors.fill(item.span.label))
+                fill = self.colors.fill(item.span.label)
+                for r in rects[id(item)]:
+                    painter.fillRect(r, fill)
         for item in shown:
-            self._paint_bars(painter, item)
+            self._paint_bars(painter, item, rects[id(item)])
         self._paint_selection(painter)
         painter.end()
 
-    def _paint_bars(self, painter: QPainter, item: ShownSpan) -> None:
+    def _paint_bars(self, painter: QPainter, item: ShownSpan, rects: list[QRectF]) -> None:
         color = self.colors.bar(item.span.label, mine=item.mine)
-        rects = self.span_rects(item.qt_start, item.qt_end)
         if item.mine:
             lift = min(item.depth, 5) * (BAR + 1)
             for r in rects:
                 painter.fillRect(QRectF(r.left(), r.bottom() - BAR - lift, r.width(), BAR), color)
-            ticks = self.edge_rects(item.span)
-            for r in ticks:  # ticks at both ends show where nested spans begin and end
-                painter.fillRect(QRectF(r.left(), r.bottom() - 6 - lift, 1.5, 6), color)
+            if item.depth or item.span.id == self.selected_id:
+                # ticks at both ends show where nested spans begin and end
+                for r in self.edge_rects(item.span):
+                    painter.fillRect(QRectF(r.left(), r.bottom() - 6 - lift, 1.5, 6), color)
         else:
             pen = QPen(color, 1, Qt.PenStyle.DashLine)
             painter.setPen(pen)
