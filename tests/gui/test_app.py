@@ -1,0 +1,43 @@
+"""``annotator gui --screenshot``: the real window rendered offscreen, on a new database that gets
+the sample reports, and one clear sentence for what cannot be shown."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QColor, QImage
+
+
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+           "XDG_DATA_HOME": str(tmp_path / "data")}
+    return subprocess.run([sys.executable, "-m", "annotator", *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def test_screenshot_of_a_new_database_shows_the_samples(tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    db = tmp_path / "new.sqlite3"
+    proc = run_cli(tmp_path, "gui", "--db", str(db), "--annotator", "alice", "--screenshot", str(out),
+                   "--size", "1200x700")
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1200, 700)
+    # the label colours of the sample annotations are on screen
+    actor = QColor("#2f7fd1")
+    seen = {QColor(image.pixel(x, y)).name() for x in range(300, 1000, 2) for y in range(60, 600, 2)}
+    assert actor.name() in seen
+    listing = run_cli(tmp_path, "reports", "--db", str(db), "--json")
+    assert listing.returncode == 0 and listing.stdout.count('"id"') >= 5
+
+
+def test_unknown_view_and_bad_size_are_one_sentence(tmp_path: Path) -> None:
+    db = tmp_path / "new.sqlite3"
+    proc = run_cli(tmp_path, "gui", "--db", str(db), "--annotator", "alice", "--screenshot",
+                   str(tmp_path / "x.png"), "--size", "big")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("error: --size takes WIDTHxHEIGHT")
+    assert "Traceback" not in proc.stderr
