@@ -94,3 +94,21 @@ def test_incremental_drawing_index_equals_a_full_rebuild() -> None:
     assert incremental == [(x.span, x.depth, x.qt_start) for x in fresh.shown()]
     assert doc.sorted_mine() == fresh.sorted_mine()
     assert doc.shown_between(100, 300) == fresh.shown_between(100, 300)
+
+
+def test_colours_adapt_to_a_dark_palette(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor, QPalette
+
+    from annotator.gui.views.span_colors import SpanColors
+
+    light = QPalette(QColor("#f0f0f0"))
+    dark = QPalette(QColor("#202020"))
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#e0e0e0"))
+    lc, dc = SpanColors(Schema.default(), light), SpanColors(Schema.default(), dark)
+    assert not lc.dark and dc.dark
+    for label in ("actor", "place", "date", "claim"):
+        # bars are brighter on dark backgrounds, and fills stay translucent so text keeps its contrast
+        assert dc.bar(label).lightness() > lc.bar(label).lightness()
+        assert 0 < lc.fill(label).alpha() < 100 and 0 < dc.fill(label).alpha() < 100
+        assert abs(dc.bar(label).lightness() - QColor("#1e1e1e").lightness()) > 60

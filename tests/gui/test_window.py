@@ -174,3 +174,12 @@ def test_tooltip_lists_every_span_at_the_point(open_window, text) -> None:  # ty
     assert [h.span.label for h in hits] == ["claim", "actor"]
     assert all(isinstance(h.span, Span) for h in hits)
     assert Report.of(text).id == window.document.report_id
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    vp = window.view.viewport()
+    point = window.view.span_rects(*window.document.offsets.qt_range(a + 1, a + 2))[0].center().toPoint()
+    QApplication.sendEvent(vp, QHelpEvent(QEvent.Type.ToolTip, point, vp.mapToGlobal(point)))
+    tip = QToolTip.text()
+    assert "claim" in tip and "actor" in tip and "Liwa" in tip

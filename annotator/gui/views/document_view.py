@@ -232,10 +232,13 @@ class DocumentView(QPlainTextEdit):
                 Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             self.cycle.emit(-1 if event.key() == Qt.Key.Key_Backtab else 1)
             return True
+        return super().event(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             self._tooltip(event)
             return True
-        return super().event(event)
+        return super().viewportEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
