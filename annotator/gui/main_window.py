@@ -23,6 +23,7 @@ from annotator.gui.session import EditSession
 from annotator.gui.tasks import BackgroundJob
 from annotator.gui.views.document_view import DocumentView
 from annotator.gui.views.help_dialog import HelpDialog
+from annotator.gui.views.transfer_dialogs import ExportDialog, ImportAnnotationsDialog
 from annotator.services import annotate, reports
 
 STATE_TEXT = {"saving": "Saving…", "saved": "Saved", "failed": "Not saved"}
@@ -139,6 +140,12 @@ class MainWindow(QMainWindow):
         self.import_action = QAction("&Import reports…", self)
         self.import_action.setShortcut(QKeySequence("Ctrl+O"))
         self.import_action.triggered.connect(self.choose_import)
+        self.import_annotations_action = QAction("Import &annotations…", self)
+        self.import_annotations_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.import_annotations_action.triggered.connect(self.show_import_annotations)
+        self.export_action = QAction("&Export corpus…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.show_export)
         self.find_action = QAction("Filter reports", self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(lambda: self.filter_box.setFocus())
@@ -148,6 +155,8 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.import_annotations_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -169,7 +178,8 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addActions([self.snap_action, self.others_action])
         self.addToolBar(bar)
-        for act in [self.undo_action, self.redo_action, self.help_action, self.find_action, self.import_action]:
+        for act in [self.undo_action, self.redo_action, self.help_action, self.find_action, self.import_action,
+                    self.import_annotations_action, self.export_action]:
             self.addAction(act)
 
     # -- reports ----------------------------------------------------------------------------------
@@ -177,6 +187,7 @@ class MainWindow(QMainWindow):
         current = self.document.report_id
         self.report_model.set_reports(reports.list_reports(self.session.ctx))
         if current:
+            self.open_report(current)  # fresh sets: an import may have changed them
             self.select_report(current)
 
     def select_report(self, report_id: str) -> bool:
@@ -294,6 +305,22 @@ class MainWindow(QMainWindow):
         self.jobs.append(job)
         job.start()
         return job
+
+    def annotator_names(self) -> list[str]:
+        names = {n for r in self.report_model.summaries() for n in r.annotators}
+        return sorted(names, key=lambda n: (n == "gold", n.casefold()))
+
+    def show_export(self) -> ExportDialog:
+        dialog = ExportDialog(self.session.ctx, self.session.schema, self.annotator_names(),
+                              current_report=self.document.report_id, parent=self)
+        dialog.show()
+        return dialog
+
+    def show_import_annotations(self) -> ImportAnnotationsDialog:
+        dialog = ImportAnnotationsDialog(self.session.ctx, parent=self)
+        dialog.completed.connect(lambda _result: self.session.bus.reports_changed.emit())
+        dialog.show()
+        return dialog
 
     # -- help, layout ---------------------------------------------------------------------------------
     def show_help(self) -> HelpDialog:

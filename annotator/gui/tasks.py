@@ -61,7 +61,8 @@ class BackgroundJob(QObject):
             self.cancelled.emit()
         except Exception as exc:  # noqa: BLE001 - every failure becomes one sentence in the GUI
             self.running = False
-            traceback.print_exc()
+            if not isinstance(exc, AnnotatorError):
+                traceback.print_exc()  # a bug: keep the details for the log
             self.failed.emit(error_text(exc))
         else:
             self.running = False

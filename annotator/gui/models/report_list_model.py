@@ -51,6 +51,9 @@ class ReportListModel(QAbstractTableModel):
             self._rows[row] = summary
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
+    def summaries(self) -> list[ReportSummary]:
+        return list(self._rows)
+
     def summary(self, row: int) -> ReportSummary:
         return self._rows[row]
 

@@ -30,7 +30,7 @@ class HelpDialog(QDialog):
     def __init__(self, schema: Schema, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        body = "".join(f"<tr><td style='padding:3px 14px 3px 0'><b>{k}</b></td><td>{v}</td></tr>"
+        body = "".join(f"<tr><td style='padding:3px 14px 3px 0; white-space:nowrap'><b>{k}</b></td><td>{v}</td></tr>"
                        for k, v in shortcuts(schema))
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)
@@ -43,4 +43,4 @@ class HelpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
-        self.resize(620, 480)
+        self.resize(760, 560)

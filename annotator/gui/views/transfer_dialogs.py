@@ -1,0 +1,265 @@
+"""Export… and Import annotations…: the format, the scope and the destination; the work runs as a
+background job with a progress bar and Cancel (a cancelled export leaves no file behind, a
+cancelled or failed import changes nothing), then a summary of what was written or loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QRadioButton,
+                               QVBoxLayout, QWidget)
+
+from annotator.core.schema import Schema
+from annotator.gui.tasks import BackgroundJob
+from annotator.gui.views.job_panel import JobPanel
+from annotator.services.context import ServiceContext
+from annotator.services.formats import FormatInfo, list_formats
+
+FOLDER_FORMATS = {"brat"}  # written as a folder of files
+
+
+def _format_combo(parent: QWidget, formats: list[FormatInfo]) -> QComboBox:
+    combo = QComboBox(parent)
+    for info in formats:
+        combo.addItem(info.name, info)
+        i = combo.count() - 1
+        combo.setItemData(i, info.nesting, Qt.ItemDataRole.ToolTipRole)
+        if not info.extra_installed:
+            combo.model().item(i).setEnabled(False)  # type: ignore[attr-defined]
+            combo.setItemText(i, f"{info.name} (needs the '{info.extra}' extra)")
+    return combo
+
+
+def _checklist(parent: QWidget, names: list[str], checked: bool = True) -> QListWidget:
+    widget = QListWidget(parent)
+    for name in names:
+        item = QListWidgetItem(name, widget)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    widget.setMaximumHeight(96)
+    return widget
+
+
+def _checked(widget: QListWidget) -> list[str]:
+    return [widget.item(i).text() for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked]
+
+
+class _JobDialog(QDialog):
+    """Shared shape: a form, a result line, a job panel and Run/Close buttons."""
+
+    completed = Signal(object)  # the service's result
+
+    def __init__(self, title: str, run_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.result_label = QLabel("", self)
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.panel = JobPanel(self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
+        self.run_button = self.buttons.addButton(run_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.panel)
+        layout.addWidget(self.result_label)
+        layout.addWidget(self.buttons)
+        self.job: BackgroundJob | None = None
+        self.resize(560, 0)
+
+    def start(self) -> BackgroundJob | None:
+        try:
+            work = self.work()
+        except Exception as exc:  # noqa: BLE001 - a bad field is one sentence under the form
+            from annotator.gui.tasks import error_text
+
+            self.show_result(error_text(exc), error=True)
+            return None
+        self.job = BackgroundJob(work, self)
+        self.panel.follow(self.job)
+        self.run_button.setEnabled(False)
+        self.result_label.setText("")
+        self.job.finished.connect(self._finished)
+        self.job.failed.connect(lambda m: self._stopped(m, error=True))
+        self.job.cancelled.connect(lambda: self._stopped("Cancelled: nothing was written or changed."))
+        self.job.start()
+        return self.job
+
+    def _finished(self, result: Any) -> None:
+        self.run_button.setEnabled(True)
+        self.show_result(self.describe(result))
+        self.completed.emit(result)
+
+    def _stopped(self, message: str, *, error: bool = False) -> None:
+        self.run_button.setEnabled(True)
+        self.show_result(message, error=error)
+
+    def show_result(self, text: str, *, error: bool = False) -> None:
+        self.result_label.setStyleSheet("color: #b00020" if error else "")
+        self.result_label.setText(text)
+
+    def reject(self) -> None:
+        if self.job is not None and self.job.running:
+            self.panel.cancel()
+            return  # closes once the job has stopped
+        super().reject()
+
+    def work(self):  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    def describe(self, result: Any) -> str:
+        raise NotImplementedError
+
+
+class ExportDialog(_JobDialog):
+    def __init__(self, ctx: ServiceContext, schema: Schema, annotators: list[str], *,
+                 current_report: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__("Export corpus", "Export", parent)
+        self.ctx = ctx
+        self.current_report = current_report
+        self.format_combo = _format_combo(self, [f for f in list_formats() if f.can_write])
+        self.nesting = QLabel("", self)
+        self.nesting.setWordWrap(True)
+        self.annotators = _checklist(self, annotators)
+        self.labels = _checklist(self, list(schema.label_names))
+        self.all_reports = QRadioButton("All reports", self)
+        self.this_report = QRadioButton("The open report only", self)
+        self.all_reports.setChecked(True)
+        self.this_report.setEnabled(current_report is not None)
+        scope = QHBoxLayout()
+        scope.addWidget(self.all_reports)
+        scope.addWidget(self.this_report)
+        self.destination = QLineEdit(self)
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self.browse)
+        dest = QHBoxLayout()
+        dest.addWidget(self.destination, 1)
+        dest.addWidget(browse)
+        self.form.addRow("Format", self.format_combo)
+        self.form.addRow("", self.nesting)
+        self.form.addRow("Annotators", self.annotators)
+        self.form.addRow("Labels", self.labels)
+        self.form.addRow("Reports", scope)
+        self.form.addRow("Destination", dest)
+        self.format_combo.currentIndexChanged.connect(self._format_changed)
+        self._format_changed()
+
+    @property
+    def info(self) -> FormatInfo:
+        return self.format_combo.currentData()
+
+    def _format_changed(self) -> None:
+        info = self.info
+        self.nesting.setText(f"<small>{info.nesting}</small>")
+        text = self.destination.text().strip()
+        if text:
+            p = Path(text)
+            ext = "" if info.name in FOLDER_FORMATS else info.extensions[0]
+            self.destination.setText(str(p.with_name(p.stem + ext)) if p.stem else text)
+
+    def browse(self) -> None:
+        info = self.info
+        if info.name in FOLDER_FORMATS:
+            folder = QFileDialog.getExistingDirectory(self, "Export into a new folder inside…", str(Path.home()))
+            if folder:
+                self.destination.setText(str(Path(folder) / f"corpus-{info.name}"))
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", str(Path.home() / f"corpus{info.extensions[0]}"),
+                                              f"{info.name} (*{' *'.join(e for e in info.extensions if e)})")
+        if path:
+            self.destination.setText(path)
+
+    def work(self):  # type: ignore[no-untyped-def]
+        from annotator.core.errors import ValidationError
+        from annotator.services.export import ExportScope, export_corpus
+
+        out = self.destination.text().strip()
+        if not out:
+            raise ValidationError("choose where to write the export")
+        annotators = _checked(self.annotators)
+        labels = _checked(self.labels)
+        if not annotators:
+            raise ValidationError("choose at least one annotator")
+        if not labels:
+            raise ValidationError("choose at least one label")
+        everyone = len(annotators) == self.annotators.count()
+        scope = ExportScope(() if everyone else tuple(annotators),
+                            (self.current_report,) if self.this_report.isChecked() and self.current_report else (),
+                            () if len(labels) == self.labels.count() else tuple(labels))
+        ctx, fmt = self.ctx, self.info.name
+        return lambda progress, cancel: export_corpus(ctx, fmt, Path(out), scope, progress=progress, cancel=cancel)
+
+    def describe(self, result: Any) -> str:
+        text = (f"Wrote {result.documents} document(s), {result.spans} span(s) and {result.relations} "
+                f"relation(s) to {result.path}.")
+        if result.dropped:
+            text += f" {len(result.dropped)} item(s) this format cannot hold were left out or changed:"
+            text += "".join(f"\n• {d.kind} {d.item}: {d.reason}" for d in result.dropped[:8])
+            if len(result.dropped) > 8:
+                text += f"\n• … and {len(result.dropped) - 8} more"
+        for warning in result.warnings[:5]:
+            text += f"\n{warning}"
+        return text
+
+
+class ImportAnnotationsDialog(_JobDialog):
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__("Import annotations", "Import", parent)
+        self.ctx = ctx
+        self.formats = [f for f in list_formats() if f.can_read]
+        self.format_combo = _format_combo(self, self.formats)
+        self.path = QLineEdit(self)
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.annotator = QLineEdit(self)
+        self.annotator.setPlaceholderText("the names in the file")
+        self.label_map = QLineEdit(self)
+        self.label_map.setPlaceholderText("e.g. PER=actor,LOC=place,GPE=place")
+        self.form.addRow("File", row)
+        self.form.addRow("Format", self.format_combo)
+        self.form.addRow("As annotator", self.annotator)
+        self.form.addRow("Label map", self.label_map)
+        self.path.textChanged.connect(self._guess_format)
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Annotations to import", str(Path.home()))
+        if path:
+            self.path.setText(path)
+
+    def _guess_format(self, text: str) -> None:
+        suffix = Path(text).suffix.lower()
+        for i, info in enumerate(self.formats):
+            if suffix and suffix in info.extensions:
+                self.format_combo.setCurrentIndex(i)
+                return
+
+    def work(self):  # type: ignore[no-untyped-def]
+        from annotator.core.errors import ValidationError
+        from annotator.services.load import load_annotations, parse_label_map
+
+        path = self.path.text().strip()
+        if not path:
+            raise ValidationError("choose a file to import")
+        mapping = parse_label_map(self.label_map.text())
+        who = self.annotator.text().strip() or None
+        ctx, fmt = self.ctx, self.format_combo.currentData().name
+        return lambda progress, cancel: load_annotations(ctx, Path(path), fmt, annotator=who, label_map=mapping,
+                                                         progress=progress, cancel=cancel)
+
+    def describe(self, result: Any) -> str:
+        text = (f"Loaded {result.documents} document(s) from {Path(result.file).name}: {result.spans} span(s), "
+                f"{result.relations} relation(s); {result.reports_new} new report(s), {result.sets_changed} "
+                f"set(s) changed, {result.sets_unchanged} already up to date"
+                f" ({', '.join(result.annotators) or 'no annotator'}).")
+        for warning in result.warnings[:5]:
+            text += f"\n{warning}"
+        return text

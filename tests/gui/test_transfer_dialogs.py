@@ -1,0 +1,118 @@
+"""Export… and Import annotations… from the window: real files, work off the GUI thread, a summary,
+and Cancel that leaves no file behind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from annotator.services.annotate import get_set
+from annotator.services.database import open_database
+from annotator.services.samples import load_samples
+from gui_helpers import ENGLISH, key
+
+
+def label(window, word: str, k: str) -> None:  # type: ignore[no-untyped-def]
+    s = ENGLISH.index(word)
+    window.view.select_offsets(s, s + len(word))
+    key(window.view, k)
+
+
+def test_export_jsonl_of_my_set(open_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    label(window, "Syrian Observatory", "1")
+    label(window, "al-Busayrah", "2")
+    dialog = window.show_export()
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("jsonl", Qt.ItemDataRole.DisplayRole))
+    out = tmp_path / "corpus.jsonl"
+    dialog.destination.setText(str(out))
+    with qtbot.waitSignal(dialog.completed, timeout=20000):
+        dialog.run_button.click()
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [(x["annotator"], len(x["spans"])) for x in lines] == [("alice", 2)]
+    assert {s["text"] for s in lines[0]["spans"]} == {"Syrian Observatory", "al-Busayrah"}
+    assert "Wrote 1 document(s), 2 span(s)" in dialog.result_label.text()
+
+
+def test_export_conll_says_what_it_could_not_hold(open_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    label(window, "fighters of Liwa al-Baqir shelled", "4")
+    label(window, "Liwa al-Baqir", "1")
+    dialog = window.show_export()
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findText("conll"))
+    assert "nesting depth" in dialog.nesting.text()
+    dialog.destination.setText(str(tmp_path / "corpus.conll"))
+    with qtbot.waitSignal(dialog.completed, timeout=20000):
+        dialog.run_button.click()
+    assert (tmp_path / "corpus.conll").exists()
+    assert "Wrote 1 document(s)" in dialog.result_label.text()
+
+
+def test_cancelled_export_leaves_no_file(open_window, qtbot, tmp_path: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ctx = open_database(db_path)
+    load_samples(ctx)  # 7 reports × 2 annotators: several progress steps
+    ctx.close()
+    window = open_window()
+    window.reload_reports()
+    dialog = window.show_export()
+    out = tmp_path / "corpus.jsonl"
+    dialog.destination.setText(str(out))
+    job = dialog.start()
+    assert job is not None
+    # cancel from the worker's first progress report (direct connection: deterministic)
+    job.progress.connect(lambda *_: job.cancel(), Qt.ConnectionType.DirectConnection)
+    with qtbot.waitSignal(job.cancelled, timeout=20000):
+        pass
+    assert not out.exists()
+    assert not list(tmp_path.glob(".corpus.jsonl.*"))
+    qtbot.waitUntil(lambda: "Cancelled" in dialog.result_label.text())
+
+
+def test_export_needs_a_destination(open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    dialog = window.show_export()
+    dialog.destination.setText("")
+    assert dialog.start() is None
+    assert dialog.result_label.text() == "choose where to write the export."
+
+
+def test_import_annotations_as_a_named_annotator(open_window, qtbot, tmp_path: Path, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    label(window, "Syrian Observatory", "1")
+    exported = tmp_path / "alice.jsonl"
+    dialog = window.show_export()
+    dialog.destination.setText(str(exported))
+    with qtbot.waitSignal(dialog.completed, timeout=20000):
+        dialog.run_button.click()
+    importer = window.show_import_annotations()
+    importer.path.setText(str(exported))
+    assert importer.format_combo.currentText() == "jsonl"
+    importer.annotator.setText("carol")
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        importer.run_button.click()
+    assert "1 set(s) changed" in importer.result_label.text()
+    spans = get_set(window.session.ctx, report_ids["english"], "carol").spans
+    assert [s.text_in(ENGLISH) for s in spans] == ["Syrian Observatory"]
+    row = window.report_model.row_of(report_ids["english"])
+    qtbot.waitUntil(lambda: "carol" in window.report_model.summary(row).annotators)
+    # the same file again changes nothing
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        importer.run_button.click()
+    assert "0 set(s) changed, 1 already up to date" in importer.result_label.text()
+
+
+def test_a_bad_file_is_one_sentence_and_changes_nothing(open_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "abc", "spans": [{"start": 0, "end": 9, "label": "actor"}]}\n', encoding="utf-8")
+    importer = window.show_import_annotations()
+    importer.path.setText(str(bad))
+    job = importer.start()
+    assert job is not None
+    with qtbot.waitSignal(job.failed, timeout=20000):
+        pass
+    text = importer.result_label.text()
+    assert "bad.jsonl" in text and "\n" not in text
+    assert window.report_model.rowCount() == 3
