@@ -4,12 +4,15 @@ span; Alt+Shift+arrows move a boundary; a mouse drag moves one. Each becomes one
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.offsets import next_boundary, next_word_edge, snap_to_clusters, snap_to_words
 from annotator.core.spans import Span
-from annotator.gui.commands.span_commands import CreateSpan, DeleteSpan, SpanCommand, UpdateSpan
+from annotator.gui.commands.span_commands import CreateRelation, CreateSpan, DeleteSpan, SpanCommand, UpdateSpan
 from annotator.gui.models.document_model import DocumentModel
+from annotator.gui.models.span_table_model import excerpt
 from annotator.gui.session import EditSession
 from annotator.gui.views.document_view import DocumentView
 
@@ -31,6 +34,12 @@ class LabellingController(QObject):
         view.span_clicked.connect(self.select)
         view.cycle.connect(self.cycle)
         view.boundary_dragged.connect(self.drag_boundary)
+        view.relation_key.connect(self.start_relation)
+        view.confirm_key.connect(self.confirm)
+        view.escape_key.connect(self.cancel_relation)
+        self.pending_head: str | None = None
+        # asks which relation type when several fit (the window shows a menu); None = the first
+        self.ask_type: Callable[[list[str]], str | None] | None = None
 
     @property
     def editable(self) -> bool:
@@ -41,8 +50,59 @@ class LabellingController(QObject):
         return not command.failed
 
     def select(self, span: Span | None) -> None:
+        if self.pending_head is not None and span is not None and span.id != self.pending_head:
+            self.view.select_span(span, scroll=False)
+            self.finish_relation(span, ask=True)
+            return
         self.view.select_span(span, scroll=False)
         self.selection_changed.emit(span)
+
+    # -- relations ----------------------------------------------------------------------------------
+    def start_relation(self) -> None:
+        head = self.view.selected_span()
+        if head is None or not self.editable:
+            self.message.emit("Select a span first (e.g. a claim), then press R.")
+            return
+        self.pending_head = head.id
+        self.message.emit(f"Relation from {head.label} “{excerpt(head.text_in(self.document.text), 40)}”: "
+                          "Tab to the other span and press Enter, or click it. Esc cancels.")
+
+    def cancel_relation(self) -> None:
+        if self.pending_head is not None:
+            self.pending_head = None
+            self.message.emit("Relation cancelled.")
+
+    def confirm(self) -> None:
+        tail = self.view.selected_span()
+        if self.pending_head is not None and tail is not None:
+            self.finish_relation(tail, ask=False)
+
+    def relation_types(self, head: Span, tail: Span) -> tuple[Span, Span, list[str]]:
+        """Allowed types head → tail; if none, the reverse (an actor picked first, then its claim)."""
+        names = [t.name for t in self.session.schema.relation_types_for(head.label, tail.label)]
+        if names:
+            return head, tail, names
+        return tail, head, [t.name for t in self.session.schema.relation_types_for(tail.label, head.label)]
+
+    def finish_relation(self, tail: Span, *, ask: bool) -> None:
+        head = self.document.mine.get(self.pending_head or "")
+        self.pending_head = None
+        if head is None or head.id == tail.id:
+            return
+        head, tail, names = self.relation_types(head, tail)
+        if not names:
+            self.message.emit(f"The schema has no relation between a {head.label} and a {tail.label}.")
+            return
+        label = names[0]
+        if ask and len(names) > 1 and self.ask_type is not None:
+            chosen = self.ask_type(names)
+            if chosen is None:
+                return
+            label = chosen
+        if self._push(CreateRelation(self.session, self.document, head, tail, label)):
+            self.message.emit(f"{head.label} → {tail.label}: {label}")
+        self.view.select_span(head, scroll=False)
+        self.selection_changed.emit(head)
 
     def apply_label(self, label: str) -> None:
         """The label key: create from the text selection, or relabel the selected span."""

@@ -7,10 +7,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QCursor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow,
-                               QMenu, QMessageBox, QProgressDialog, QSplitter, QTableView, QToolBar, QVBoxLayout,
+                               QMenu, QMessageBox, QProgressDialog, QSplitter, QTableView, QTabWidget, QToolBar,
+                               QVBoxLayout,
                                QWidget)
 
 from annotator.core.changes import Change
@@ -22,9 +23,14 @@ from annotator.gui.models.span_table_model import SPAN_ID_ROLE, SpanTableModel
 from annotator.gui.session import EditSession
 from annotator.gui.tasks import BackgroundJob
 from annotator.gui.views.document_view import DocumentView
+from annotator.gui.commands.span_commands import DeleteRelation, UpdateSpan
+from annotator.gui.models.relation_table_model import RelationTableModel
+from annotator.gui.tasks import error_text
 from annotator.gui.views.help_dialog import HelpDialog
+from annotator.gui.views.record_panel import RecordPanel
+from annotator.gui.views.span_inspector import SpanInspector
 from annotator.gui.views.transfer_dialogs import ExportDialog, ImportAnnotationsDialog
-from annotator.services import annotate, reports
+from annotator.services import annotate, entities, records, reports
 
 STATE_TEXT = {"saving": "Saving…", "saved": "Saved", "failed": "Not saved"}
 
@@ -67,6 +73,38 @@ class MainWindow(QMainWindow):
         for col, width in enumerate((70, 190, 48, 48)):
             self.span_table.setColumnWidth(col, width)
 
+        self.relation_model = RelationTableModel(self.document, self)
+        self.relation_table = self._table(self.relation_model)
+        self.relation_table.selectionModel().currentRowChanged.connect(self._relation_row_chosen)
+        self.relation_table.setColumnWidth(0, 70)
+        self.relation_table.setColumnWidth(1, 160)
+        self.delete_relation_action = QAction("Delete relation", self.relation_table)
+        self.delete_relation_action.setShortcut(QKeySequence("Del"))
+        self.delete_relation_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_relation_action.triggered.connect(self.delete_current_relation)
+        self.relation_table.addAction(self.delete_relation_action)
+        self.relation_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.record_panel = RecordPanel(self)
+        self.record_panel.span_link.connect(self.jump_to_span)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.span_table, "Spans")
+        self.tabs.addTab(self.relation_table, "Relations")
+        self.tabs.addTab(self.record_panel, "Record")
+        self.tabs.currentChanged.connect(lambda _i: self._schedule_record())
+        self.inspector = SpanInspector(session.schema, self)
+        self.inspector.edit.connect(self._inspector_edit)
+        self.inspector.new_entity.connect(self._create_entity)
+        self.right = QSplitter(Qt.Orientation.Vertical, self)
+        self.right.setObjectName("rightSplitter")
+        self.right.addWidget(self.tabs)
+        self.right.addWidget(self.inspector)
+        self.right.setSizes([520, 280])
+        self._record_timer = QTimer(self)
+        self._record_timer.setSingleShot(True)
+        self._record_timer.setInterval(150)
+        self._record_timer.timeout.connect(self.refresh_record)
+        self._record_dirty = True
+
         left = QWidget(self)
         lay = QVBoxLayout(left)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -76,7 +114,7 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.view)
-        self.splitter.addWidget(self.span_table)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
@@ -95,6 +133,11 @@ class MainWindow(QMainWindow):
         session.bus.reports_changed.connect(self.reload_reports)
         self.labelling.message.connect(lambda m: self.statusBar().showMessage(m, 4000))
         self.labelling.selection_changed.connect(self._sync_span_row)
+        self.labelling.selection_changed.connect(self._inspect)
+        self.labelling.ask_type = self._ask_relation_type
+        self.document.reset.connect(self._schedule_record)
+        self.document.spans_changed.connect(self._span_edited)
+        self.document.relations_changed.connect(self._schedule_record)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self._restore_layout()
@@ -214,8 +257,9 @@ class MainWindow(QMainWindow):
         ctx, who = self.session.ctx, self.session.annotator
         report = reports.get_report(ctx, report_id)
         sets = annotate.get_sets(ctx, report_id)
-        mine = sets.pop(who).spans if who in sets else ()
-        self.document.load(report, who, list(mine), {k: list(v.spans) for k, v in sets.items()})
+        own = sets.pop(who, None)
+        self.document.load(report, who, list(own.spans) if own else [], {k: list(v.spans) for k, v in sets.items()},
+                           list(own.relations) if own else [])
         self.setWindowTitle(f"{report.title or report.id[:12]} — annotator — {who}")
         self.view.setFocus()
 
@@ -231,9 +275,13 @@ class MainWindow(QMainWindow):
             return
         self.report_model.update_reports(reports.list_reports(self.session.ctx, [change.report_id]))
 
-    def _show_error(self, message: str) -> None:
+    def _show_error(self, message: str) -> QMessageBox:
+        """The refusal in the status bar and in a window-modal box that does not block the event loop."""
         self.statusBar().showMessage(message, 10000)
-        QMessageBox.warning(self, "Not saved", message)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", message, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     # -- spans panel ----------------------------------------------------------------------------------
     def _span_row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -253,6 +301,87 @@ class MainWindow(QMainWindow):
         sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                             | QItemSelectionModel.SelectionFlag.Rows)
         self.span_table.scrollTo(index)
+
+    # -- relations, inspector, record -----------------------------------------------------------
+    def _relation_row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            rel = self.relation_model.relation_at(current.row())
+            self.jump_to_span(rel.head)
+
+    def delete_current_relation(self) -> None:
+        index = self.relation_table.currentIndex()
+        if index.isValid():
+            rel = self.relation_model.relation_at(index.row())
+            self.session.undo_stack.push(DeleteRelation(self.session, self.document, rel))
+
+    def jump_to_span(self, span_id: str) -> None:
+        span = self.document.mine.get(span_id)
+        if span is not None:
+            self.view.select_span(span)
+            self._sync_span_row(span)
+            self._inspect(span)
+
+    def _ask_relation_type(self, names: list[str]) -> str | None:
+        menu = QMenu(self)
+        for name in names:
+            menu.addAction(name)
+        chosen = menu.exec(QCursor.pos())
+        return chosen.text() if chosen is not None else None
+
+    def _inspect(self, span: Span | None) -> None:
+        if span is None or self.document.report_id is None:
+            self.inspector.show_span(None, "", [])
+            return
+        candidates: list[dict] = []
+        entity_name = None
+        try:
+            if span.label in ("actor", "place"):
+                candidates = records.entity_candidates(self.session.ctx, self.document.report_id, span)
+                if span.entity:
+                    entity_name = next((c["name"] for c in candidates if c["id"] == span.entity), None) or \
+                        entities.get_entity(self.session.ctx, span.entity)["name"]
+        except Exception as exc:  # noqa: BLE001 - the inspector still shows the span
+            self.statusBar().showMessage(error_text(exc), 8000)
+        self.inspector.show_span(span, self.document.text, candidates, entity_name)
+
+    def _span_edited(self, ids: list[str]) -> None:
+        self._schedule_record()
+        current = self.inspector.span
+        if current is not None and current.id in ids:
+            self._inspect(self.document.mine.get(current.id))
+
+    def _inspector_edit(self, span: Span, fields: dict) -> None:
+        self.session.undo_stack.push(UpdateSpan(self.session, self.document, span, **fields))
+
+    def _create_entity(self, span: Span, name: str) -> None:
+        data = {"id": entities.new_entity_id(span.label, name), "kind": span.label, "name": name,
+                "aliases": [span.text_in(self.document.text)]}
+        try:
+            saved = entities.save_entity(self.session.ctx, data)
+        except Exception as exc:  # noqa: BLE001 - one sentence, nothing changed
+            self._show_error(error_text(exc))
+            return
+        self.session.undo_stack.push(UpdateSpan(self.session, self.document, span, entity=saved["id"],
+                                                resolution="confirmed"))
+
+    def _schedule_record(self) -> None:
+        self._record_dirty = True
+        if self.tabs.currentWidget() is self.record_panel:
+            self._record_timer.start()
+
+    def refresh_record(self) -> None:
+        """Rebuild the record view (only while it is shown; edits mark it stale otherwise)."""
+        if not self._record_dirty:
+            return
+        self._record_dirty = False
+        rid = self.document.report_id
+        if rid is None:
+            self.record_panel.show_record(None)
+            return
+        try:
+            self.record_panel.show_record(records.record_for(self.session.ctx, rid, self.session.annotator))
+        except Exception as exc:  # noqa: BLE001
+            self.record_panel.setPlainText(error_text(exc))
 
     def _context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
         menu = QMenu(self)
@@ -338,6 +467,10 @@ class MainWindow(QMainWindow):
         split = self.settings.value("window/splitter")
         if isinstance(split, QByteArray):
             self.splitter.restoreState(split)
+        right = self.settings.value("window/right")
+        if isinstance(right, QByteArray):
+            self.right.restoreState(right)
+        self.tabs.setCurrentIndex(self.settings.value("view/tab", 0, type=int))
         self.snap_action.setChecked(self.settings.value("view/snap", True, type=bool))
         self.others_action.setChecked(self.settings.value("view/others", False, type=bool))
 
@@ -345,6 +478,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/right", self.right.saveState())
+        self.settings.setValue("view/tab", self.tabs.currentIndex())
         self.settings.setValue("view/snap", self.snap_action.isChecked())
         self.settings.setValue("view/others", self.others_action.isChecked())
         self.settings.sync()

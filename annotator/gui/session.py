@@ -32,6 +32,7 @@ class EditSession(QObject):
         self.bus = bus or ChangeBus(self)
         self.undo_stack = QUndoStack(self)
         self.last_state = "saved"
+        self.auto_values = True  # fill dates' values and unambiguous entities when a span is created
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run one editing service call as this annotator; the state says Saved once it committed."""

@@ -141,6 +141,8 @@ def update_span(ctx: ServiceContext, report_id: str, span_id: str, *, annotator:
         if attrs is not None:
             changes["attrs"] = {k: v for k, v in attrs.items() if v is not None}
         if value is not _UNSET:
+            if value is not None:
+                _check_value(value)
             changes["value"] = value
         if entity is not _UNSET:
             changes["entity"] = entity
@@ -156,6 +158,15 @@ def update_span(ctx: ServiceContext, report_id: str, span_id: str, *, annotator:
         uow.repo.log_edit(row, who, op, span_id, span_to_dict(before), span_to_dict(after))
         uow.commit()
         return after, _change(row, report_id, who, op, (span_id,))
+
+
+def _check_value(value: Any) -> None:
+    """A span's value is an ISO 8601 date, month, year or interval (what records and exports expect)."""
+    from annotator.records.dates import is_iso_value
+
+    if not isinstance(value, str) or not is_iso_value(value):
+        raise ValidationError(f"'{value}' is not an ISO 8601 date, month, year or interval "
+                              "(e.g. 2024-04-07, 2024-04, 2024, 2024-04-05/2024-04-07)")
 
 
 def _check_relations_still_valid(ctx: ServiceContext, uow: UnitOfWork, row: AnnotationSetRow, srow: Any,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from annotator.core.errors import DatabaseError
+from annotator.core.errors import DatabaseError, ValidationError
 from annotator.core.schema import Schema
 from annotator.services.context import ServiceContext
 from annotator.store import migrate
@@ -52,11 +52,26 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
     return ctx
 
 
+def default_schema() -> Schema:
+    """The shipped schema, ``resources/schema/default.json`` (validated; a broken file is one sentence)."""
+    import json
+
+    from annotator.services.samples import resources_dir
+
+    path = resources_dir() / "schema" / "default.json"
+    if not path.exists():
+        return Schema.default()
+    try:
+        return Schema.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, ValidationError) as exc:
+        raise ValidationError(f"{path}: {exc}") from None
+
+
 def load_schema(ctx: ServiceContext) -> Schema:
-    """The project's schema stored in the database, else the default."""
+    """The project's schema stored in the database, else the shipped default."""
     with ctx.uow() as uow:
         row = uow.session.get(SettingRow, "schema")
-        return Schema.from_dict(row.value) if row is not None else Schema.default()
+        return Schema.from_dict(row.value) if row is not None else default_schema()
 
 
 def save_schema(ctx: ServiceContext, schema: Schema) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Sequence
 from annotator.core.changes import Change
 from annotator.core.errors import ValidationError
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
@@ -86,35 +87,52 @@ def set_date_value(ctx: ServiceContext, report_id: str, span_id: str, value: str
                                 resolution="confirmed" if value else None, op="set_date_value")
 
 
+def auto_annotate_span(ctx: ServiceContext, report: Report, span: Span, *,
+                       annotator: str) -> tuple[Span, Change] | None:
+    """The automatic value of one fresh span (a date's ISO value, an unambiguous entity match), as
+    one committed edit; None when there is nothing to decide or the annotator already decided."""
+    from annotator.records.dates import normalize_date
+
+    text = span.text_in(report.text)
+    if span.label == "date" and not span.value:
+        found = normalize_date(text, report.published, language=report.language)
+        if found is not None:
+            return annotate.update_span(ctx, report.id, span.id, annotator=annotator, value=found.value,
+                                        resolution="automatic", op="normalise_date")
+    elif span.label in ("actor", "place") and not span.entity:
+        hit = resolver(ctx).resolve(text, kind=span.label)
+        if hit.entity_id is not None:
+            return annotate.update_span(ctx, report.id, span.id, annotator=annotator, entity=hit.entity_id,
+                                        resolution="automatic", op="resolve_entity")
+    return None
+
+
+def warm_up(ctx: ServiceContext) -> None:
+    """Build the resolver index and load the date parser's data (seconds on first use), so the first
+    span an annotator creates resolves at once. The GUI calls this off its thread at start-up."""
+    from annotator.records.dates import normalize_date
+
+    resolver(ctx)
+    normalize_date("5 April 2024", "2024-04-09", language="en")
+    normalize_date("٧ نيسان ٢٠٢٤", "2024-04-09", language="ar")
+
+
 def auto_annotate_values(ctx: ServiceContext, report_id: str, span_ids: Iterable[str] | None = None, *,
                          annotator: str) -> list[Change]:
     """Fill in what can be decided without the annotator: automatic entity matches for unresolved
     actors/places and normalised values for dates without one. Each fill is its own committed edit;
     values the annotator set are never touched."""
-    from annotator.records.dates import normalize_date
     from annotator.services.reports import get_report
 
     report = get_report(ctx, report_id)
     current = annotate.get_set(ctx, report_id, annotator)
     wanted = set(span_ids) if span_ids is not None else None
     changes: list[Change] = []
-    res = None
     for span in current.spans:
-        if wanted is not None and span.id not in wanted:
-            continue
-        text = span.text_in(report.text)
-        if span.label == "date" and not span.value:
-            found = normalize_date(text, report.published, language=report.language)
-            if found is not None:
-                changes.append(annotate.update_span(ctx, report_id, span.id, annotator=annotator, value=found.value,
-                                                    resolution="automatic", op="normalise_date")[1])
-        elif span.label in ("actor", "place") and not span.entity:
-            res = res or resolver(ctx)
-            hit = res.resolve(text, kind=span.label)
-            if hit.entity_id is not None:
-                changes.append(annotate.update_span(ctx, report_id, span.id, annotator=annotator,
-                                                    entity=hit.entity_id, resolution="automatic",
-                                                    op="resolve_entity")[1])
+        if wanted is None or span.id in wanted:
+            done = auto_annotate_span(ctx, report, span, annotator=annotator)
+            if done is not None:
+                changes.append(done[1])
     return changes
 
 

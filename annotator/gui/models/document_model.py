@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, sort_key, sorted_spans
 from annotator.gui.offsets import QtOffsets
@@ -53,6 +54,7 @@ class DocumentModel(QObject):
 
     reset = Signal()
     spans_changed = Signal(list)
+    relations_changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +64,7 @@ class DocumentModel(QObject):
         self.mine: dict[str, Span] = {}
         self.others: dict[str, list[Span]] = {}
         self.show_others = False
+        self.relations: dict[str, Relation] = {}
         self._own: list[Span] = []  # own spans in document order
         self._own_keys: list[tuple[int, int, str, str]] = []
         self._shown: list[ShownSpan] = []
@@ -72,11 +75,13 @@ class DocumentModel(QObject):
 
     # -- loading and edits ----------------------------------------------------------------------
     def load(self, report: Report, annotator: str, mine: list[Span] | tuple[Span, ...],
-             others: dict[str, list[Span]] | None = None) -> None:
+             others: dict[str, list[Span]] | None = None,
+             relations: list[Relation] | tuple[Relation, ...] = ()) -> None:
         self.report = report
         self.offsets = QtOffsets(report.text)
         self.annotator = annotator
         self.mine = {s.id: s for s in mine}
+        self.relations = {r.id: r for r in relations}
         self.others = dict(others or {})
         self._rebuild()
         self.reset.emit()
@@ -84,7 +89,7 @@ class DocumentModel(QObject):
     def clear(self) -> None:
         self.report = None
         self.offsets = QtOffsets("")
-        self.mine, self.others = {}, {}
+        self.mine, self.others, self.relations = {}, {}, {}
         self._rebuild()
         self.reset.emit()
 
@@ -106,6 +111,14 @@ class DocumentModel(QObject):
             self._drop_own(old)
             self._redepth(None, old)
         self.spans_changed.emit([span_id])
+
+    def upsert_relation(self, relation: Relation) -> None:
+        self.relations[relation.id] = relation
+        self.relations_changed.emit()
+
+    def remove_relation(self, relation_id: str) -> None:
+        if self.relations.pop(relation_id, None) is not None:
+            self.relations_changed.emit()
 
     def set_show_others(self, show: bool) -> None:
         if show != self.show_others:

@@ -36,6 +36,9 @@ class DocumentView(QPlainTextEdit):
     span_clicked = Signal(object)  # Span or None
     cycle = Signal(int)  # Tab (+1) / Shift+Tab (-1)
     boundary_dragged = Signal(str, int, int)  # span id, new start, new end (code points)
+    relation_key = Signal()  # R: start a relation from the selected span
+    confirm_key = Signal()  # Enter: finish what was started (a relation)
+    escape_key = Signal()
 
     def __init__(self, document: DocumentModel, schema: Schema, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -257,7 +260,14 @@ class DocumentView(QPlainTextEdit):
             edge = "start" if mods & Qt.KeyboardModifier.ControlModifier else "end"
             self.nudge.emit(edge, step)
             return
+        if key == Qt.Key.Key_R and mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            self.relation_key.emit()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and mods == Qt.KeyboardModifier.NoModifier:
+            self.confirm_key.emit()
+            return
         if key == Qt.Key.Key_Escape:
+            self.escape_key.emit()
             cursor = self.textCursor()
             cursor.clearSelection()
             self.setTextCursor(cursor)

@@ -1,0 +1,127 @@
+"""Relations by keyboard, the Record panel, date values and entity candidates in the inspector."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from annotator.services.annotate import get_set
+from gui_helpers import ENGLISH, key
+
+
+def label(window, word: str, k: str, occurrence: int = 0):  # type: ignore[no-untyped-def]
+    s = ENGLISH.index(word)
+    for _ in range(occurrence):
+        s = ENGLISH.index(word, s + 1)
+    window.view.select_offsets(s, s + len(word))
+    key(window.view, k)
+    return window.view.selected_span()
+
+
+def stored_set(window):  # type: ignore[no-untyped-def]
+    return get_set(window.session.ctx, window.document.report_id, window.session.annotator)
+
+
+def test_claim_with_a_source_by_keyboard_shows_in_the_record(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    view = window.view
+    source = label(window, "Syrian Observatory", "1")
+    claim = label(window, "fighters of Liwa al-Baqir shelled the village of al-Busayrah at dawn", "4")
+    label(window, "Liwa al-Baqir", "1")
+    label(window, "al-Busayrah", "2")
+    # select the claim with the keyboard: Tab walks the spans in document order
+    while view.selected_span().id != claim.id:
+        key(view, Qt.Key.Key_Tab)
+    key(view, "r")
+    while view.selected_span().id != source.id:
+        key(view, Qt.Key.Key_Backtab)
+    key(view, Qt.Key.Key_Return)
+    rels = stored_set(window).relations
+    assert [(r.label, r.head, r.tail) for r in rels] == [("source", claim.id, source.id)]
+    assert window.relation_model.rowCount() == 1
+    assert window.relation_model.index(0, 0).data() == "source"
+    window.tabs.setCurrentWidget(window.record_panel)
+    qtbot.waitUntil(lambda: "Syrian Observatory" in window.record_panel.toPlainText(), timeout=5000)
+    text = window.record_panel.toPlainText()
+    assert "Claims (1)" in text and "by" in text
+    assert "Liwa al-Baqir" in text and "al-Busayrah" in text  # participants inside the claim
+    record = window.record_panel.record
+    assert record["claims"][0]["source"]["id"] == source.id
+    # a click on a mention in the record selects that span in the text
+    window.record_panel.span_link.emit(source.id)
+    assert view.selected_span().id == source.id
+    # the relation is undoable and durable
+    window.session.undo_stack.undo()
+    assert stored_set(window).relations == ()
+    assert window.relation_model.rowCount() == 0
+
+
+def test_relation_by_mouse_and_delete_from_the_panel(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    claim = label(window, "fighters of Liwa al-Baqir shelled the village of al-Busayrah at dawn", "4")
+    place = label(window, "Deir ez-Zor", "2")
+    window.view.select_span(claim)
+    key(window.view, "r")
+    rect = window.view.span_rects(*window.document.offsets.qt_range(place.start, place.end))[0]
+    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     rect.center().toPoint())
+    assert [(r.label, r.tail) for r in stored_set(window).relations] == [("place", place.id)]
+    window.relation_table.setFocus()
+    window.relation_table.selectRow(0)
+    assert window.view.selected_span().id == claim.id  # jump to the relation's head
+    window.delete_relation_action.trigger()
+    assert stored_set(window).relations == ()
+    window.session.undo_stack.undo()
+    assert len(stored_set(window).relations) == 1
+
+
+def test_date_value_is_filled_shown_and_corrected(open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    date = label(window, "3 May 2024", "3")
+    span = window.document.mine[date.id]
+    assert span.value == "2024-05-03" and span.resolution == "automatic"
+    inspector = window.inspector
+    assert inspector.value_box.isVisibleTo(window) and inspector.value_edit.text() == "2024-05-03"
+    inspector.value_edit.setText("2024-05-02")
+    inspector.value_edit.editingFinished.emit()
+    stored = {s.id: s for s in stored_set(window).spans}[date.id]
+    assert (stored.value, stored.resolution) == ("2024-05-02", "confirmed")
+    inspector.value_edit.setText("early May")
+    inspector.value_edit.editingFinished.emit()
+    assert "not an ISO 8601 date" in window.statusBar().currentMessage()
+    assert {s.id: s for s in stored_set(window).spans}[date.id].value == "2024-05-02"
+    window.session.undo_stack.undo()
+    assert {s.id: s for s in stored_set(window).spans}[date.id].value == "2024-05-03"
+
+
+def test_entity_candidates_confirm_unlink_and_new(open_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    place = label(window, "Deir ez-Zor", "2")
+    span = window.document.mine[place.id]
+    assert span.entity == "place:geonames:170794" and span.resolution == "automatic"
+    inspector = window.inspector
+    assert inspector.candidates.count() >= 1
+    assert "Deir ez-Zor" in inspector.candidates.item(0).text()
+    inspector.unlink_button.click()
+    assert window.document.mine[place.id].entity is None
+    inspector.link_button.click()
+    stored = {s.id: s for s in stored_set(window).spans}[place.id]
+    assert (stored.entity, stored.resolution) == ("place:geonames:170794", "confirmed")
+    actor = label(window, "Liwa al-Baqir", "1")
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Liwa al-Baqir", True))
+    window.inspector.new_button.click()
+    linked = {s.id: s for s in stored_set(window).spans}[actor.id]
+    assert linked.entity == "actor:local:liwa-al-baqir" and linked.resolution == "confirmed"
+
+
+def test_claim_status_attribute(open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    claim = label(window, "fighters of Liwa al-Baqir shelled the village of al-Busayrah at dawn", "4")
+    combo = window.inspector._attr_widgets["status"]
+    combo.setCurrentIndex(combo.findData("denied"))
+    assert {s.id: s for s in stored_set(window).spans}[claim.id].attrs["status"] == "denied"
+    negated = window.inspector._attr_widgets["negated"]
+    negated.setChecked(True)
+    assert {s.id: s for s in stored_set(window).spans}[claim.id].attrs == {"status": "denied", "negated": "true"}
