@@ -28,6 +28,7 @@ from annotator.gui.models.relation_table_model import RelationTableModel
 from annotator.gui.tasks import error_text
 from annotator.gui.views.help_dialog import HelpDialog
 from annotator.gui.views.record_panel import RecordPanel
+from annotator.gui.views.registry_dialog import RegistryDialog
 from annotator.gui.views.span_inspector import SpanInspector
 from annotator.gui.views.transfer_dialogs import ExportDialog, ImportAnnotationsDialog
 from annotator.services import annotate, entities, records, reports
@@ -189,6 +190,8 @@ class MainWindow(QMainWindow):
         self.export_action = QAction("&Export corpus…", self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self.show_export)
+        self.registry_action = QAction("Entity &registry…", self)
+        self.registry_action.triggered.connect(self.show_registry)
         self.find_action = QAction("Filter reports", self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(lambda: self.filter_box.setFocus())
@@ -200,6 +203,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.import_annotations_action)
         file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.registry_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -448,6 +453,12 @@ class MainWindow(QMainWindow):
     def show_import_annotations(self) -> ImportAnnotationsDialog:
         dialog = ImportAnnotationsDialog(self.session.ctx, parent=self)
         dialog.completed.connect(lambda _result: self.session.bus.reports_changed.emit())
+        dialog.show()
+        return dialog
+
+    def show_registry(self) -> RegistryDialog:
+        dialog = RegistryDialog(self.session.ctx, self)
+        dialog.finished.connect(lambda _r: self._inspect(self.view.selected_span()))
         dialog.show()
         return dialog
 
