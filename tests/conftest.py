@@ -4,7 +4,6 @@ server when ``ANNOTATOR_TEST_PG_URL`` is set — required under ``CI=true``)."""
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 from typing import Iterator
 
@@ -12,36 +11,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from pg_databases import PG_ENV, pg_url  # noqa: E402
+from pg_databases import drop_pg_database as _drop_pg_database  # noqa: E402
+from pg_databases import fresh_pg_database as _fresh_pg_database  # noqa: E402
+
 DATA = Path(__file__).parent / "data"
-PG_ENV = "ANNOTATOR_TEST_PG_URL"
-
-
-def pg_url() -> str | None:
-    return os.environ.get(PG_ENV) or None
-
-
-def _fresh_pg_database() -> str:
-    """A new, empty database on the test server (one per test keeps tests independent)."""
-    import sqlalchemy as sa
-
-    base = pg_url()
-    assert base is not None
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return str(sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False))
-
-
-def _drop_pg_database(url: str) -> None:
-    import sqlalchemy as sa
-
-    name = sa.engine.make_url(url).database
-    admin = sa.create_engine(pg_url(), isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -78,7 +78,8 @@ def build_window(args: argparse.Namespace, *, ask: bool):  # type: ignore[no-unt
     name = remembered_annotator(settings, getattr(args, "annotator", None), ask=ask)
     if name is None:
         return None
-    ctx = open_database(getattr(args, "db", None))
+    target = getattr(args, "db", None) or os.environ.get("ANNOTATOR_DB") or settings.value("database/target") or None
+    ctx = open_database(target)
     if ctx.created and not getattr(args, "no_samples", False):
         load_samples(ctx)
     ctx.schema = load_schema(ctx)

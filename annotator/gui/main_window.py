@@ -30,8 +30,11 @@ from annotator.gui.views.help_dialog import HelpDialog
 from annotator.gui.views.record_panel import RecordPanel
 from annotator.gui.views.registry_dialog import RegistryDialog
 from annotator.gui.views.span_inspector import SpanInspector
-from annotator.gui.views.transfer_dialogs import ExportDialog, ImportAnnotationsDialog
+from annotator.gui.views.connection_dialog import ConnectionDialog
+from annotator.gui.views.transfer_dialogs import (BundleExportDialog, BundleImportDialog, ExportDialog,
+                                                  ImportAnnotationsDialog)
 from annotator.services import annotate, entities, records, reports
+from annotator.services.database import display_url, has_password
 
 STATE_TEXT = {"saving": "Saving…", "saved": "Saved", "failed": "Not saved"}
 
@@ -123,6 +126,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.annotator_label = QLabel(f"Annotator: {session.annotator}", self)
+        self.database_label = QLabel(display_url(session.ctx.url), self)
+        self.statusBar().addPermanentWidget(self.database_label)
         self.save_label = QLabel(STATE_TEXT["saved"], self)
         self.statusBar().addPermanentWidget(self.annotator_label)
         self.statusBar().addPermanentWidget(self.save_label)
@@ -190,6 +195,12 @@ class MainWindow(QMainWindow):
         self.export_action = QAction("&Export corpus…", self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self.show_export)
+        self.bundle_export_action = QAction("Export exchange &bundle…", self)
+        self.bundle_export_action.triggered.connect(self.show_bundle_export)
+        self.bundle_import_action = QAction("Import exchange b&undle…", self)
+        self.bundle_import_action.triggered.connect(self.show_bundle_import)
+        self.database_action = QAction("&Database…", self)
+        self.database_action.triggered.connect(self.show_database)
         self.registry_action = QAction("Entity &registry…", self)
         self.registry_action.triggered.connect(self.show_registry)
         self.find_action = QAction("Filter reports", self)
@@ -204,7 +215,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_annotations_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.bundle_export_action)
+        file_menu.addAction(self.bundle_import_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.registry_action)
+        file_menu.addAction(self.database_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -455,6 +470,39 @@ class MainWindow(QMainWindow):
         dialog.completed.connect(lambda _result: self.session.bus.reports_changed.emit())
         dialog.show()
         return dialog
+
+    def show_bundle_export(self) -> BundleExportDialog:
+        names = [n for n in self.annotator_names() if n != "gold"] or [self.session.annotator]
+        dialog = BundleExportDialog(self.session.ctx, names, self.session.annotator, self)
+        dialog.show()
+        return dialog
+
+    def show_bundle_import(self) -> BundleImportDialog:
+        dialog = BundleImportDialog(self.session.ctx, self)
+        dialog.completed.connect(lambda _result: self.session.bus.reports_changed.emit())
+        dialog.show()
+        return dialog
+
+    def show_database(self) -> ConnectionDialog:
+        dialog = ConnectionDialog(display_url(self.session.ctx.url), self)
+        dialog.accepted.connect(lambda: self.switch_database(dialog.ctx, dialog.url))
+        dialog.show()
+        return dialog
+
+    def switch_database(self, ctx, target: str | None = None) -> MainWindow:  # type: ignore[no-untyped-def]
+        """Continue in another database: a new window on it (same annotator), this one closes."""
+        from annotator.services.database import load_schema
+
+        ctx.schema = load_schema(ctx)
+        if target and not has_password(target):
+            self.settings.setValue("database/target", target)  # never a password in the settings
+        window = MainWindow(EditSession(ctx, self.session.annotator, ctx.schema), self.settings)
+        window.resize(self.size())
+        window.show()
+        self.replacement = window
+        self.close()
+        self.session.ctx.close()
+        return window
 
     def show_registry(self) -> RegistryDialog:
         dialog = RegistryDialog(self.session.ctx, self)

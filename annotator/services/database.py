@@ -143,6 +143,28 @@ def check(ctx: ServiceContext) -> CheckResult:
     return CheckResult(not problems, problems, n_reports, n_spans, migrate.current_revision(ctx.engine))
 
 
+def postgres_url(*, host: str, port: int, database: str, user: str, password: str = "") -> str:
+    """A psycopg 3 URL with every part quoted (a password may hold '@' or '/')."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("postgresql+psycopg", username=user or None, password=password or None, host=host or None,
+                      port=port, database=database).render_as_string(hide_password=False)
+
+
+def has_password(target: str) -> bool:
+    """Whether a database target carries a password (then it is never written to settings)."""
+    if "://" not in target:
+        return False
+    from sqlalchemy.engine import make_url
+
+    return bool(make_url(target).password)
+
+
+def display_url(url: str) -> str:
+    """The database as people read it: a file path, or the server URL without its password."""
+    return _display(url)
+
+
 def _display(url: str) -> str:
     path = sqlite_path(url)
     if path is not None:

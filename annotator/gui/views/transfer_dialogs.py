@@ -263,3 +263,92 @@ class ImportAnnotationsDialog(_JobDialog):
         for warning in result.warnings[:5]:
             text += f"\n{warning}"
         return text
+
+
+class BundleExportDialog(_JobDialog):
+    """One annotator's work, with its reports' texts and linked entities, in one verified file to
+    carry across the air gap."""
+
+    def __init__(self, ctx: ServiceContext, annotators: list[str], current: str, parent: QWidget | None = None) -> None:
+        super().__init__("Export exchange bundle", "Export", parent)
+        self.ctx = ctx
+        self.annotator = QComboBox(self)
+        self.annotator.addItems(annotators or [current])
+        self.annotator.setCurrentText(current)
+        self.destination = QLineEdit(self)
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.destination, 1)
+        row.addWidget(browse)
+        self.form.addRow("Annotator", self.annotator)
+        self.form.addRow("Bundle file", row)
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Bundle file",
+                                              str(Path.home() / f"{self.annotator.currentText()}.annotator-bundle"),
+                                              "Exchange bundle (*.annotator-bundle *.zip)")
+        if path:
+            self.destination.setText(path)
+
+    def work(self):  # type: ignore[no-untyped-def]
+        from annotator.core.errors import ValidationError
+        from annotator.services.bundles import export_bundle
+
+        out = self.destination.text().strip()
+        if not out:
+            raise ValidationError("choose where to write the bundle")
+        ctx, who = self.ctx, self.annotator.currentText()
+        return lambda progress, cancel: export_bundle(ctx, who, Path(out), progress=progress, cancel=cancel)
+
+    def describe(self, result: Any) -> str:
+        text = (f"Wrote {result.sets} set(s) of {result.annotator} ({result.spans} spans, {result.relations} "
+                f"relations, {result.entities} entities) to {Path(result.file).name}, {result.bytes:,} bytes.")
+        if result.missing_entities:
+            text += f" {len(result.missing_entities)} linked entit(y/ies) were not in the registry."
+        return text
+
+
+class BundleImportDialog(_JobDialog):
+    """Verifies a bundle completely (checksums, format, size limits) and merges it in one
+    transaction; a refused bundle changes nothing."""
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__("Import exchange bundle", "Import", parent)
+        self.ctx = ctx
+        self.path = QLineEdit(self)
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.form.addRow("Bundle file", row)
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Bundle to import", str(Path.home()),
+                                              "Exchange bundle (*.annotator-bundle *.zip);;All files (*)")
+        if path:
+            self.path.setText(path)
+
+    def work(self):  # type: ignore[no-untyped-def]
+        from annotator.core.errors import ValidationError
+        from annotator.services.bundles import import_bundle
+
+        path = self.path.text().strip()
+        if not path:
+            raise ValidationError("choose a bundle file")
+        ctx = self.ctx
+        return lambda progress, cancel: import_bundle(ctx, Path(path), progress=progress, cancel=cancel)
+
+    def describe(self, result: Any) -> str:
+        text = (f"{result.annotator}'s bundle: {result.reports_new} new report(s), {result.sets_added} set(s) "
+                f"added, {result.sets_replaced} replaced by newer work, {result.sets_unchanged} unchanged, "
+                f"{result.sets_skipped_older} older than ours kept; entities {result.entities_added} added, "
+                f"{result.entities_merged} merged.")
+        if result.entity_conflicts:
+            text += f" {len(result.entity_conflicts)} entity conflict(s) kept our version."
+        if result.diverged:
+            text += f" {len(result.diverged)} set(s) diverged at the same version: ours kept."
+        for w in result.warnings[:3]:
+            text += f"\n{w}"
+        return text

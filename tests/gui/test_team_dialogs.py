@@ -1,0 +1,101 @@
+"""Team work from the window: exchange bundles between two database files, and switching to a
+team PostgreSQL server through the connection dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.services.annotate import get_set
+from annotator.services.database import open_database
+from annotator.services.reports import list_reports
+from gui_helpers import ENGLISH, key
+
+
+def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path: Path, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(annotator="bob")
+    s = ENGLISH.index("Liwa al-Baqir")
+    window.view.select_offsets(s, s + len("Liwa al-Baqir"))
+    key(window.view, "1")
+    dialog = window.show_bundle_export()
+    assert dialog.annotator.currentText() == "bob"
+    bundle = tmp_path / "bob.annotator-bundle"
+    dialog.destination.setText(str(bundle))
+    with qtbot.waitSignal(dialog.completed, timeout=20000):
+        dialog.run_button.click()
+    assert bundle.exists() and "Wrote 1 set(s) of bob" in dialog.result_label.text()
+
+    other = tmp_path / "supervisor.sqlite3"
+    ctx = open_database(other)
+    target = window.switch_database(ctx, str(other))
+    qtbot.addWidget(target)
+    assert target.report_model.rowCount() == 0
+    importer = target.show_bundle_import()
+    importer.path.setText(str(bundle))
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        importer.run_button.click()
+    assert "1 new report(s), 1 set(s) added" in importer.result_label.text()
+    qtbot.waitUntil(lambda: target.report_model.rowCount() == 1)
+    spans = get_set(ctx, report_ids["english"], "bob").spans
+    assert [x.text_in(ENGLISH) for x in spans] == ["Liwa al-Baqir"]
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        importer.run_button.click()  # the same bundle again changes nothing
+    assert "0 new report(s), 0 set(s) added, 0 replaced by newer work, 1 unchanged" in importer.result_label.text()
+    # a tampered bundle is refused in one sentence and nothing changes
+    bad = tmp_path / "tampered.annotator-bundle"
+    data = bytearray(bundle.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    bad.write_bytes(bytes(data))
+    importer.path.setText(str(bad))
+    job = importer.start()
+    with qtbot.waitSignal(job.failed, timeout=20000):
+        pass
+    assert "tampered.annotator-bundle" in importer.result_label.text()
+    assert len(list_reports(ctx)) == 1
+    target.session.ctx.close()
+
+
+def test_connection_dialog_opens_a_postgresql_server(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from pg_databases import drop_pg_database, fresh_pg_database, pg_url
+
+    if pg_url() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but ANNOTATOR_TEST_PG_URL is not set")
+        pytest.skip("PostgreSQL test server not running (scripts/pg-test-server starts one)")
+    url = fresh_pg_database()
+    try:
+        from sqlalchemy.engine import make_url
+
+        parts = make_url(url)
+        window = open_window()
+        dialog = window.show_database()
+        dialog.server.setChecked(True)
+        dialog.host.setText(parts.host or "")
+        dialog.port.setValue(parts.port or 5432)
+        dialog.database.setText(parts.database or "")
+        dialog.user.setText(parts.username or "")
+        dialog.password.setText(parts.password or "")
+        with qtbot.waitSignal(dialog.accepted, timeout=20000):
+            dialog.connect_button.click()
+        new = window.replacement
+        qtbot.addWidget(new)
+        assert new.session.ctx.backend == "postgresql"
+        assert "postgresql" in new.database_label.text()
+        assert new.report_model.rowCount() == 0
+        new.session.ctx.close()
+        # a wrong server is one sentence in the dialog, and the window stays on its database
+        again = open_window()
+        bad = again.show_database()
+        bad.server.setChecked(True)
+        bad.host.setText("127.0.0.1")
+        bad.port.setValue(1)
+        bad.database.setText("nothing")
+        bad.user.setText("nobody")
+        assert not bad.try_connect()
+        assert bad.status.text().endswith(".") and "\n" not in bad.status.text()
+        assert again.session.ctx.backend == "sqlite"
+    finally:
+        drop_pg_database(url)
