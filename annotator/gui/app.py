@@ -113,23 +113,48 @@ def run(args: argparse.Namespace) -> int:
     elif window.report_proxy.rowCount():
         window.report_table.selectRow(0)
     view = getattr(args, "view", "main") or "main"
-    if view != "main":
-        raise AnnotatorError(f"the {view} view is not available in this version; use --view main")
     if screenshot:
-        return take_screenshot(app, window, Path(screenshot), parse_size(getattr(args, "size", "1400x860")))
+        size = parse_size(getattr(args, "size", "1400x860"))
+        return take_screenshot(app, window, show_view(window, view), Path(screenshot), size)
+    if view != "main":
+        show_view(window, view)
     window.show()
     code = app.exec()
     window.session.ctx.close()
     return int(code)
 
 
-def take_screenshot(app, window, out: Path, size: tuple[int, int]) -> int:  # type: ignore[no-untyped-def]
+def show_view(window, view: str):  # type: ignore[no-untyped-def]
+    """The widget for ``--view``: the main window (record: with its Record tab), the agreement
+    dashboard computed on the database, or the side-by-side comparison adjudication starts from."""
+    if view == "record":
+        window.tabs.setCurrentWidget(window.record_panel)
+        window.refresh_record()
+        return window
+    if view == "agreement":
+        from annotator.services.agreement import compute_agreement
+
+        dashboard = window.show_agreement()
+        dashboard.show_report(compute_agreement(window.session.ctx))
+        return dashboard
+    if view == "adjudication":
+        report_id = window.document.report_id
+        if report_id is None:
+            raise AnnotatorError("there is no report to compare; import or load one first")
+        return window.show_side_by_side(report_id)
+    return window
+
+
+def take_screenshot(app, window, widget, out: Path, size: tuple[int, int]) -> int:  # type: ignore[no-untyped-def]
     window.resize(*size)
     window.show()
+    if widget is not window:
+        widget.resize(*size)
+        widget.show()
     for _ in range(5):
         app.processEvents()
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(out)):
+    if not widget.grab().save(str(out)):
         raise AnnotatorError(f"could not write the screenshot to {out}")
     print(out)
     window.close()

@@ -29,7 +29,9 @@ from annotator.gui.tasks import error_text
 from annotator.gui.views.help_dialog import HelpDialog
 from annotator.gui.views.record_panel import RecordPanel
 from annotator.gui.views.registry_dialog import RegistryDialog
+from annotator.gui.views.side_by_side import SideBySideView
 from annotator.gui.views.span_inspector import SpanInspector
+from annotator.gui.views.agreement_dashboard import AgreementDashboard
 from annotator.gui.views.connection_dialog import ConnectionDialog
 from annotator.gui.views.transfer_dialogs import (BundleExportDialog, BundleImportDialog, ExportDialog,
                                                   ImportAnnotationsDialog)
@@ -201,6 +203,9 @@ class MainWindow(QMainWindow):
         self.bundle_import_action.triggered.connect(self.show_bundle_import)
         self.database_action = QAction("&Database…", self)
         self.database_action.triggered.connect(self.show_database)
+        self.agreement_action = QAction("&Agreement dashboard…", self)
+        self.agreement_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.agreement_action.triggered.connect(self.show_agreement)
         self.registry_action = QAction("Entity &registry…", self)
         self.registry_action.triggered.connect(self.show_registry)
         self.find_action = QAction("Filter reports", self)
@@ -229,6 +234,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.delete_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addActions([self.snap_action, self.others_action, self.find_action])
+        view_menu.addSeparator()
+        view_menu.addAction(self.agreement_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.help_action)
 
@@ -242,7 +249,7 @@ class MainWindow(QMainWindow):
         bar.addActions([self.snap_action, self.others_action])
         self.addToolBar(bar)
         for act in [self.undo_action, self.redo_action, self.help_action, self.find_action, self.import_action,
-                    self.import_annotations_action, self.export_action]:
+                    self.import_annotations_action, self.export_action, self.agreement_action]:
             self.addAction(act)
 
     # -- reports ----------------------------------------------------------------------------------
@@ -503,6 +510,19 @@ class MainWindow(QMainWindow):
         self.close()
         self.session.ctx.close()
         return window
+
+    def show_agreement(self) -> AgreementDashboard:
+        dialog = AgreementDashboard(self.session.ctx, self)
+        dialog.open_report.connect(self.show_side_by_side)
+        dialog.show()
+        return dialog
+
+    def show_side_by_side(self, report_id: str) -> SideBySideView:
+        sets = annotate.get_sets(self.session.ctx, report_id)
+        view = SideBySideView(reports.get_report(self.session.ctx, report_id),
+                              {who: list(s.spans) for who, s in sets.items()}, self.session.schema, self)
+        view.show()
+        return view
 
     def show_registry(self) -> RegistryDialog:
         dialog = RegistryDialog(self.session.ctx, self)

@@ -1,0 +1,204 @@
+"""The supervisor's dashboard: agreement per annotator pair (heatmap), per label (bars) and per
+report (most disagreement first). It computes off the GUI thread with progress and Cancel, exports
+the figures (CSV, JSON) and the heatmap (PNG), and opens a side-by-side view of a report."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QSplitter, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
+                               QVBoxLayout, QWidget)
+
+from annotator.gui.models.agreement_models import MEASURES, VALUE_ROLE, PairMatrixModel, RowsModel, fmt, heat
+from annotator.gui.tasks import BackgroundJob
+from annotator.gui.views.job_panel import JobPanel
+from annotator.services.context import ServiceContext
+
+LABEL_COLUMNS = [("label", "Label"), ("f1_exact", "F1 exact"), ("f1_overlap", "F1 overlap"), ("alpha_u", "α_U"),
+                 ("n_spans", "Spans")]
+REPORT_COLUMNS = [("title", "Report"), ("n_annotators", "Annotators"), ("f1_exact", "F1 exact"),
+                  ("f1_overlap", "F1 overlap"), ("alpha_u", "α_U"), ("n_spans", "Spans")]
+
+
+class BarDelegate(QStyledItemDelegate):
+    """A coefficient cell drawn as a bar (0..1) with its value, so weak labels stand out."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        value = index.data(VALUE_ROLE)
+        if not isinstance(value, (int, float)):
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        rect: QRect = option.rect.adjusted(2, 3, -2, -3)
+        width = int(rect.width() * max(0.0, min(1.0, float(value))))
+        painter.fillRect(QRect(rect.left(), rect.top(), width, rect.height()), heat(float(value)))
+        painter.setPen(option.palette.color(option.palette.ColorRole.Text))
+        painter.drawText(rect.adjusted(4, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), fmt(float(value)))
+        painter.restore()
+
+
+class AgreementDashboard(QDialog):
+    computed = Signal(dict)
+    open_report = Signal(str)  # a report id to show side by side
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Agreement")
+        self.report: dict[str, Any] | None = None
+        self.measure = QComboBox(self)
+        for key, name in MEASURES.items():
+            self.measure.addItem(name, key)
+        self.compute_button = QPushButton("Compute", self)
+        self.compute_button.clicked.connect(self.compute)
+        self.csv_button = QPushButton("Export CSV…", self)
+        self.csv_button.clicked.connect(lambda: self._save("csv"))
+        self.json_button = QPushButton("Export JSON…", self)
+        self.json_button.clicked.connect(lambda: self._save("json"))
+        self.png_button = QPushButton("Heatmap PNG…", self)
+        self.png_button.clicked.connect(lambda: self._save("png"))
+        self.panel = JobPanel(self)
+        self.summary = QLabel("Press Compute to measure agreement on every report with two or more annotators.", self)
+        self.summary.setWordWrap(True)
+        self.pairs = PairMatrixModel(self)
+        self.pair_view = QTableView(self)
+        self.pair_view.setModel(self.pairs)
+        self.pair_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.pair_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.labels = RowsModel(LABEL_COLUMNS, self)
+        self.label_view = self._table(self.labels)
+        self.reports = RowsModel(REPORT_COLUMNS, self)
+        self.report_view = self._table(self.reports)
+        self.report_view.doubleClicked.connect(self._report_activated)
+        self.report_view.activated.connect(self._report_activated)
+        bars = BarDelegate(self)
+        for view, columns in ((self.label_view, LABEL_COLUMNS), (self.report_view, REPORT_COLUMNS)):
+            for i, (key, _) in enumerate(columns):
+                if key in MEASURES:
+                    view.setItemDelegateForColumn(i, bars)
+        self.token_note = QLabel("", self)
+        self.token_note.setWordWrap(True)
+        self.measure.currentIndexChanged.connect(lambda _i: self.pairs.set_measure(self.measure.currentData()))
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Heatmap:", self))
+        top.addWidget(self.measure)
+        top.addStretch(1)
+        for b in (self.compute_button, self.csv_button, self.json_button, self.png_button):
+            top.addWidget(b)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel("<b>Annotator pairs</b>", self))
+        left_layout.addWidget(self.pair_view, 3)
+        left_layout.addWidget(QLabel("<b>Labels</b>", self))
+        left_layout.addWidget(self.label_view, 2)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel("<b>Reports</b> (most disagreement first; double-click to compare)", self))
+        right_layout.addWidget(self.report_view)
+        split = QSplitter(self)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([520, 600])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.panel)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.token_note)
+        self.job: BackgroundJob | None = None
+        self.resize(1200, 760)
+
+    def _table(self, model: RowsModel) -> QTableView:
+        view = QTableView(self)
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.setColumnWidth(0, 220)
+        return view
+
+    # -- computing ----------------------------------------------------------------------------------
+    def compute(self) -> BackgroundJob:
+        from annotator.services.agreement import compute_agreement
+
+        ctx = self.ctx
+        self.job = BackgroundJob(lambda progress, cancel: compute_agreement(ctx, progress=progress, cancel=cancel),
+                                 self)
+        self.panel.follow(self.job)
+        self.compute_button.setEnabled(False)
+        self.job.finished.connect(self.show_report)
+        self.job.failed.connect(lambda m: self._stopped(m))
+        self.job.cancelled.connect(lambda: self._stopped("Cancelled."))
+        self.job.start()
+        return self.job
+
+    def _stopped(self, message: str) -> None:
+        self.compute_button.setEnabled(True)
+        self.summary.setText(message)
+
+    def show_report(self, report: dict[str, Any]) -> None:
+        self.compute_button.setEnabled(True)
+        self.report = report
+        self.pairs.set_report(report)
+        self.labels.set_rows([{"label": k, **v} for k, v in sorted(report.get("by_label", {}).items())])
+        self.reports.set_rows(list(report.get("by_report", [])))
+        o = report.get("overall", {})
+        self.summary.setText(
+            f"Overall: F1 exact {fmt(o.get('f1_exact'))}, F1 overlap {fmt(o.get('f1_overlap'))} "
+            f"(macro over labels {fmt(o.get('macro_f1_overlap'))}), α_U {fmt(o.get('alpha_u'))}; "
+            f"{o.get('n_spans', 0)} spans, {len(self.pairs.names)} annotators, "
+            f"{len(report.get('by_report', []))} reports.")
+        tk = report.get("token_kappa") or {}
+        if tk:
+            self.token_note.setText(f"Token κ {fmt(tk.get('kappa'))} over {tk.get('tokens', 0)} tokens — "
+                                    f"{tk.get('explanation', '')}")
+        self.computed.emit(report)
+
+    def _report_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_report.emit(self.reports.rows[index.row()]["report"])
+
+    # -- export -------------------------------------------------------------------------------------
+    def _save(self, kind: str) -> None:
+        if self.report is None:
+            self.summary.setText("Compute first.")
+            return
+        filters = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "png": "PNG image (*.png)"}
+        path, _ = QFileDialog.getSaveFileName(self, "Export agreement", str(Path.home() / f"agreement.{kind}"),
+                                              filters[kind])
+        if path:
+            self.export(Path(path), kind)
+
+    def export(self, path: Path, kind: str) -> Path:
+        assert self.report is not None
+        if kind == "json":
+            path.write_text(json.dumps(self.report, indent=2, ensure_ascii=False), encoding="utf-8")
+        elif kind == "png":
+            self.pair_view.grab().save(str(path))
+        else:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["scope", "name", "f1_exact", "f1_overlap", "alpha_u", "n_spans"])
+                o = self.report.get("overall", {})
+                writer.writerow(["overall", "", o.get("f1_exact"), o.get("f1_overlap"), o.get("alpha_u"), o.get("n_spans")])
+                for label, v in sorted(self.report.get("by_label", {}).items()):
+                    writer.writerow(["label", label, v.get("f1_exact"), v.get("f1_overlap"), v.get("alpha_u"),
+                                     v.get("n_spans")])
+                for p in self.report.get("by_pair", []):
+                    writer.writerow(["pair", f"{p['a']} × {p['b']}", p.get("f1_exact"), p.get("f1_overlap"),
+                                     p.get("alpha_u"), p.get("n_spans")])
+                for r in self.report.get("by_report", []):
+                    writer.writerow(["report", r["report"], r.get("f1_exact"), r.get("f1_overlap"), r.get("alpha_u"),
+                                     r.get("n_spans")])
+        self.summary.setText(f"Wrote {path}.")
+        return path
