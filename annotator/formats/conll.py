@@ -8,6 +8,8 @@ The writer prints ``TOKEN -X- _ L1 L2 …`` with L1 the outermost spans; GermEva
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -92,6 +94,9 @@ def encode(spans: Iterable[tuple[int, int, str]], n: int, scheme: str) -> list[s
     return tags
 
 
+_RANGE = re.compile(r"^\d+-\d+$")  # a CoNLL-U multiword token row
+
+
 class ConllFormat:
     NAME = "conll"
     EXTENSIONS = (".conll", ".txt", ".tsv", ".bio", ".iob")
@@ -114,7 +119,7 @@ class ConllFormat:
         known: dict[str, list[Report]] = {}
         for rep in ctx.known_reports().values():
             known.setdefault(_key(rep.text), []).append(rep)
-        sentences: list[list[tuple[str, list[str], int]]] = [[]]
+        sentences: list[list[tuple[str, list[str], int, int | None]]] = [[]]
         first_line: int | None = None
         with open(path, encoding="utf-8", newline=None) as fh:
             for number, raw in enumerate(fh, 1):
@@ -132,7 +137,15 @@ class ConllFormat:
                         yield self._document(ctx, sentences, scheme, known, first_line)
                     sentences, first_line = [[]], None
                     continue
+                if "\t" in line and _RANGE.match(cols[0]) and len(cols) >= 3:
+                    raise ctx.error(number, f"token '{cols[1]}' spans rows {cols[0]}, overlapping the tokens that "
+                                            "follow; CoNLL spans need exactly one row per token")
                 if "\t" in line and cols[0].isdigit() and len(cols) >= 3:
+                    index = int(cols[0])
+                    previous = sentences[-1][-1][3] if sentences[-1] else None
+                    if previous is not None and index <= previous:
+                        raise ctx.error(number, f"token index {index} after {previous}: overlapping or repeated "
+                                                "tokens (each token must have its own, increasing index)")
                     token, tags = cols[1], cols[2:]  # GermEval: IDX TOKEN OUTER INNER
                 elif len(cols) >= 4:
                     token, tags = cols[0], cols[3:]  # CoNLL-2003 / ours: TOKEN POS CHUNK TAG...
@@ -141,11 +154,12 @@ class ConllFormat:
                 else:
                     raise ctx.error(number, f"has {len(cols)} columns; expected TOKEN … TAG")
                 first_line = first_line or number
-                sentences[-1].append((token, tags, number))
+                index_value = int(cols[0]) if "\t" in line and cols[0].isdigit() and len(cols) >= 3 else None
+                sentences[-1].append((token, tags, number, index_value))
         if any(sentences):
             yield self._document(ctx, sentences, scheme, known, first_line)
 
-    def _document(self, ctx: ReadContext, sentences: list[list[tuple[str, list[str], int]]], scheme: str,
+    def _document(self, ctx: ReadContext, sentences: list[list[tuple[str, list[str], int, int | None]]], scheme: str,
                   known: dict[str, list[Report]], line: int | None) -> Document:
         rows = [row for sent in sentences for row in sent]
         tokens = [r[0] for r in rows]
@@ -166,7 +180,7 @@ class ConllFormat:
                 if k:
                     parts.append("\n")
                     pos += 1
-                for j, (token, _, _) in enumerate(sent):
+                for j, (token, _, _, _) in enumerate(sent):
                     if j:
                         parts.append(" ")
                         pos += 1

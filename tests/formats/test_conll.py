@@ -103,3 +103,21 @@ def test_malformed_line(tmp_path: Path) -> None:
     with pytest.raises(FormatError) as err:
         list(get("conll").read(path))
     assert err.value.line == 1
+
+
+def test_overlapping_tokens_are_one_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from annotator.core.errors import FormatError
+    from annotator.formats.conll import FORMAT
+
+    multiword = tmp_path / "mw.tsv"
+    multiword.write_text("1\tal-Bab\tB-place\tO\n2-3\tdel\tO\tO\n2\tde\tO\tO\n", encoding="utf-8")
+    with pytest.raises(FormatError) as err:
+        list(FORMAT.read(multiword))
+    assert "mw.tsv" in str(err.value) and "line 2" in str(err.value) and "one row per token" in str(err.value)
+    repeated = tmp_path / "rep.tsv"
+    repeated.write_text("1\tHoms\tB-place\tO\n2\tcity\tO\tO\n2\tcity\tO\tO\n", encoding="utf-8")
+    with pytest.raises(FormatError) as err:
+        list(FORMAT.read(repeated))
+    assert "line 3" in str(err.value) and "overlapping or repeated" in str(err.value)

@@ -1,0 +1,76 @@
+"""The supervisor dashboard on the sample reports: the figures shown are the engine's."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from annotator.gui.models.agreement_models import VALUE_ROLE, fmt
+from annotator.services.agreement import compute_agreement
+from annotator.services.database import open_database
+from annotator.services.samples import load_samples
+
+
+def samples_window(open_window, db_path: Path):  # type: ignore[no-untyped-def]
+    ctx = open_database(db_path)
+    load_samples(ctx)
+    ctx.close()
+    window = open_window(report=None)
+    window.reload_reports()
+    return window
+
+
+def test_dashboard_shows_the_engine_figures(open_window, qtbot, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = samples_window(open_window, db_path)
+    dashboard = window.show_agreement()
+    with qtbot.waitSignal(dashboard.computed, timeout=60000):
+        dashboard.compute_button.click()
+    engine = compute_agreement(window.session.ctx)
+    # heatmap: alice × bob in every measure
+    pairs = dashboard.pairs
+    assert pairs.names == ["alice", "bob"]
+    pair = engine["by_pair"][0]
+    for measure in ("f1_overlap", "f1_exact", "alpha_u"):
+        dashboard.measure.setCurrentIndex(dashboard.measure.findData(measure))
+        assert pairs.index(0, 1).data(VALUE_ROLE) == pair[measure]
+        assert pairs.index(0, 1).data() == fmt(pair[measure])
+    # labels with their bars' values
+    labels = dashboard.labels
+    shown = {labels.rows[r]["label"]: labels.index(r, 2).data(VALUE_ROLE) for r in range(labels.rowCount())}
+    assert shown == {k: v["f1_overlap"] for k, v in engine["by_label"].items()}
+    # reports, most disagreement first, as the engine orders them
+    reports = dashboard.reports
+    assert [reports.rows[r]["report"] for r in range(reports.rowCount())] == [r["report"] for r in engine["by_report"]]
+    assert fmt(engine["overall"]["f1_overlap"]) in dashboard.summary.text()
+    assert "token" in dashboard.token_note.text().lower()
+    # exports
+    dashboard.export(tmp_path / "a.json", "json")
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["by_pair"][0]["a"] == "alice"
+    dashboard.export(tmp_path / "a.csv", "csv")
+    rows = list(csv.reader((tmp_path / "a.csv").open(encoding="utf-8")))
+    assert rows[0][:2] == ["scope", "name"] and any(r[0] == "pair" for r in rows)
+    dashboard.export(tmp_path / "a.png", "png")
+    assert not QImage(str(tmp_path / "a.png")).isNull()
+    # a report opens side by side with the disagreements marked
+    first = reports.index(0, 0)
+    view = None
+    dashboard.open_report.connect(lambda rid: None)
+    view = window.show_side_by_side(reports.rows[0]["report"])
+    assert set(view.browsers) >= {"alice", "bob"}
+    assert any(view.marked[w] for w in view.marked)
+    assert first.isValid()
+
+
+def test_dashboard_cancel(open_window, qtbot, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = samples_window(open_window, db_path)
+    dashboard = window.show_agreement()
+    job = dashboard.compute()
+    job.progress.connect(lambda *_: job.cancel(), Qt.ConnectionType.DirectConnection)
+    with qtbot.waitSignal(job.cancelled, timeout=60000):
+        pass
+    qtbot.waitUntil(lambda: dashboard.summary.text() == "Cancelled.")
+    assert dashboard.compute_button.isEnabled()
