@@ -520,7 +520,8 @@ class MainWindow(QMainWindow):
     def show_side_by_side(self, report_id: str) -> SideBySideView:
         sets = annotate.get_sets(self.session.ctx, report_id)
         view = SideBySideView(reports.get_report(self.session.ctx, report_id),
-                              {who: list(s.spans) for who, s in sets.items()}, self.session.schema, self)
+                              {who: list(s.spans) for who, s in sets.items()}, self.session.schema, self,
+                              ctx=self.session.ctx)
         view.show()
         return view
 

@@ -74,3 +74,20 @@ def test_dashboard_cancel(open_window, qtbot, db_path: Path) -> None:  # type: i
         pass
     qtbot.waitUntil(lambda: dashboard.summary.text() == "Cancelled.")
     assert dashboard.compute_button.isEnabled()
+
+
+def test_side_by_side_adjudicates_into_gold(open_window, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.annotate import get_set
+
+    window = samples_window(open_window, db_path)
+    rid = next(r.id for r in window.report_model.summaries() if {"alice", "bob"} <= set(r.annotators))
+    view = window.show_side_by_side(rid)
+    assert "gold" not in view.browsers
+    added = view.accept_set("alice")
+    gold = get_set(window.session.ctx, rid, "gold")
+    assert added == len(gold.spans) > 0 and "gold" in view.browsers
+    bob_only = next(iter(view.marked["bob"]))
+    before = len(gold.spans)
+    view.accept_span("bob", bob_only)
+    assert len(get_set(window.session.ctx, rid, "gold").spans) in (before, before + 1)
+    assert "into gold" in view.status.text()

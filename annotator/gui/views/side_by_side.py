@@ -7,11 +7,13 @@ from __future__ import annotations
 import html
 from typing import Sequence
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
+from annotator.core.ids import GOLD
 from annotator.core.report import Report
 from annotator.core.schema import Schema
 from annotator.core.spans import Span
+from annotator.services.context import ServiceContext
 
 
 def disagreements(sets: dict[str, Sequence[Span]]) -> dict[str, set[str]]:
@@ -51,7 +53,9 @@ def spans_html(text: str, spans: Sequence[Span], marked: set[str], schema: Schem
                                              if o.start < b and a < o.end) or "nothing")
                     for who, ospans in others.items()]
             tip += " | " + " | ".join(seen)
-        parts.append(f"<span style='{style}' title='{html.escape(tip, quote=True)}'>{chunk}</span>")
+        link = f"span:{html.escape(inner.id)}"
+        parts.append(f"<a href='{link}' style='{style} text-decoration:none; color:inherit;'>"
+                     f"<span style='{style}' title='{html.escape(tip, quote=True)}'>{chunk}</span></a>")
     return "".join(parts)
 
 
@@ -64,29 +68,82 @@ def _tint(color: str, strength: float) -> str:
 
 
 class SideBySideView(QDialog):
+    """Adjudication starts here: click a span to copy it into gold, or accept an annotator's whole
+    set as the starting point; the gold column (once it exists) shows the result."""
+
     def __init__(self, report: Report, sets: dict[str, Sequence[Span]], schema: Schema,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, ctx: ServiceContext | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Side by side — {report.title or report.id[:12]}")
-        marked = disagreements(sets)
+        self.report, self.schema, self.ctx = report, schema, ctx
+        self.split = QSplitter(self)
+        self.status = QLabel("Click a span to accept it into gold." if ctx else "", self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.split, 1)
+        layout.addWidget(self.status)
         self.browsers: dict[str, QTextBrowser] = {}
-        split = QSplitter(self)
-        for who in sorted(sets):
-            box = QWidget(self)
-            lay = QVBoxLayout(box)
-            lay.setContentsMargins(0, 0, 0, 0)
-            n_bad = len(marked[who])
-            lay.addWidget(QLabel(f"<b>{html.escape(who)}</b> — {len(sets[who])} spans, {n_bad} not agreed", box))
-            browser = QTextBrowser(box)
-            browser.setOpenLinks(False)
-            others = {w: s for w, s in sets.items() if w != who}
-            body = spans_html(report.text, sets[who], marked[who], schema, others)
-            direction = "rtl" if report.direction == "rtl" else "ltr"
-            browser.setHtml(f"<div dir='{direction}' style='line-height:150%'>{body}</div>")
-            lay.addWidget(browser)
-            split.addWidget(box)
-            self.browsers[who] = browser
-        self.marked = marked
-        layout = QHBoxLayout(self)
-        layout.addWidget(split)
+        self.headers: dict[str, QLabel] = {}
+        self.sets: dict[str, Sequence[Span]] = {}
+        self.marked: dict[str, set[str]] = {}
+        self.show_sets(sets)
         self.resize(1200, 700)
+
+    def show_sets(self, sets: dict[str, Sequence[Span]]) -> None:
+        self.sets = dict(sets)
+        compared = {w: s for w, s in sets.items() if w != GOLD}
+        self.marked = disagreements(compared) if compared else {}
+        for who in sorted(sets, key=lambda w: (w == GOLD, w)):
+            if who not in self.browsers:
+                self._add_column(who)
+            others = {w: s for w, s in compared.items() if w != who}
+            marked = self.marked.get(who, set())
+            body = spans_html(self.report.text, sets[who], marked, self.schema, others)
+            direction = "rtl" if self.report.direction == "rtl" else "ltr"
+            self.browsers[who].setHtml(f"<div dir='{direction}' style='line-height:150%'>{body}</div>")
+            self.headers[who].setText(f"<b>{html.escape(who)}</b> — {len(sets[who])} spans"
+                                      + (f", {len(marked)} not agreed" if who != GOLD else ""))
+
+    def _add_column(self, who: str) -> None:
+        box = QWidget(self)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        header = QLabel(box)
+        lay.addWidget(header)
+        browser = QTextBrowser(box)
+        browser.setOpenLinks(False)
+        browser.anchorClicked.connect(lambda url, w=who: self.accept_span(w, url.toString().split(":", 1)[-1]))
+        lay.addWidget(browser)
+        if self.ctx is not None and who != GOLD:
+            button = QPushButton(f"Accept all of {who} into gold", box)
+            button.clicked.connect(lambda _=False, w=who: self.accept_set(w))
+            lay.addWidget(button)
+        self.split.addWidget(box)
+        self.browsers[who] = browser
+        self.headers[who] = header
+
+    def _reload(self) -> None:
+        from annotator.services.annotate import get_sets
+
+        assert self.ctx is not None
+        self.show_sets({w: list(s.spans) for w, s in get_sets(self.ctx, self.report.id).items()})
+
+    def accept_span(self, who: str, span_id: str) -> None:
+        if self.ctx is None or who == GOLD:
+            return
+        from annotator.services.adjudicate import accept_span
+
+        span = next((s for s in self.sets.get(who, ()) if s.id == span_id), None)
+        if span is None:
+            return
+        accept_span(self.ctx, self.report.id, span)
+        self.status.setText(f"Accepted {who}'s {span.label} “{span.text_in(self.report.text)[:50]}” into gold.")
+        self._reload()
+
+    def accept_set(self, who: str) -> int:
+        from annotator.services.adjudicate import accept_set
+
+        assert self.ctx is not None
+        added = accept_set(self.ctx, self.report.id, who)
+        self.status.setText(f"Gold now holds {who}'s set: {added} span(s) added.")
+        self._reload()
+        return added
