@@ -31,7 +31,8 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
             for who in names:
                 spans = uow.repo.annotation_set(rid, who).spans
                 sets[who] = [s for s in spans if not wanted_labels or s.label in wanted_labels]
-            docs.append(DocumentSpans(report_id=rid, length=report.chars, sets=sets, title=report.title))
+            docs.append(DocumentSpans(report_id=rid, length=report.chars, sets=sets, title=report.title,
+                                      text=report.text))
     return docs
 
 

@@ -1,0 +1,351 @@
+"""The corpus-level agreement report (agreement.md §8): overall, per label, per annotator pair, per report, and
+against gold.
+
+Why it is shaped this way:
+
+* **Span F1 is the headline** (strict = "exact" and overlap), pooled (micro) over documents, labels and pairs,
+  with the macro mean over labels beside it; α_U (§6) is the chance-corrected companion.  Token κ is shown
+  only with its token counts and an explanation of O-inflation (§5).
+* **Who takes part.**  Only annotators with a set on a document take part in it; the ``gold`` set is never a
+  pairwise party and is the reference side in ``vs_gold``.  A document with one annotator has no pairwise
+  figures (``None`` with a reason, never 1.0).
+* **Averages** over documents or pairs are unweighted means of defined values and say how many were used.
+* **Speed.**  Every document is visited once; the per-document, per-pair and per-label counts are kept and
+  pooled afterwards, and α_U reuses each document's pairwise distance sums for the corpus, pair and document
+  figures (``unitizing.UnitizedDocument``).
+
+The output is plain JSON-serialisable data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from annotator.agreement.positions import positions_alpha
+from annotator.agreement.spans import SpanT, as_spans, label_counts
+from annotator.agreement.tokens import EXPLANATION, TOKEN, kappa_from_layer_tables, layer_codes, \
+    table_from_codes, tokenize
+from annotator.agreement.undefined import ratio, summarise
+from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
+
+GOLD = "gold"
+
+
+@dataclass
+class DocumentSpans:
+    """One report's annotation sets: ``sets`` maps annotator → spans (``annotator.core.spans.Span`` or
+    ``(start, end, label)`` tuples; code-point offsets, end exclusive).  ``length`` is the text length in
+    code points (the α_U continuum); ``text``, when given, enables token κ."""
+
+    report_id: str
+    length: int
+    sets: dict[str, list[Any]]
+    title: str = ""
+    text: str | None = None
+
+
+@dataclass
+class _Counts:
+    """Pooled span counts: per label ``[n_a, n_b, tp_strict, tp_overlap]``."""
+
+    labels: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
+
+    def add(self, counts: Mapping[str, tuple[int, int, int, int]]) -> None:
+        for lab, c in counts.items():
+            mine = self.labels[lab]
+            for i in range(4):
+                mine[i] += c[i]
+
+    def totals(self, only: str | None = None) -> tuple[int, int, int, int]:
+        rows = [self.labels[only]] if only is not None and only in self.labels else (
+            [] if only is not None else list(self.labels.values()))
+        return tuple(sum(r[i] for r in rows) for i in range(4))  # type: ignore[return-value]
+
+
+def _f1(counts: _Counts, label: str | None = None) -> dict[str, Any]:
+    n_a, n_b, tp_s, tp_o = counts.totals(label)
+    out: dict[str, Any] = {"f1_exact": ratio(2 * tp_s, n_a + n_b), "f1_overlap": ratio(2 * tp_o, n_a + n_b),
+                           "tp_exact": tp_s, "tp_overlap": tp_o, "n_spans": n_a + n_b, "n_a": n_a, "n_b": n_b}
+    if out["f1_exact"] is None:
+        out["reason"] = "no spans to compare"
+    return out
+
+
+def _macro(counts: _Counts) -> dict[str, Any]:
+    exact, overlap = [], []
+    for lab in counts.labels:
+        n_a, n_b, tp_s, tp_o = counts.totals(lab)
+        if n_a + n_b:
+            exact.append(2 * tp_s / (n_a + n_b))
+            overlap.append(2 * tp_o / (n_a + n_b))
+    return {"macro_f1_exact": sum(exact) / len(exact) if exact else None,
+            "macro_f1_overlap": sum(overlap) / len(overlap) if overlap else None, "macro_n_labels": len(exact)}
+
+
+def _spans_of(items: Iterable[Any], wanted: set[str] | None) -> list[SpanT]:
+    spans = as_spans(items)
+    return [s for s in spans if s[1] > s[0] and (wanted is None or s[2] in wanted)]
+
+
+def _check_cancel(cancel: Any) -> None:
+    if cancel is None:
+        return
+    check = getattr(cancel, "check", None)
+    if callable(check):
+        check()
+
+
+def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None = None,
+                     annotators: Sequence[str] | None = None, progress: ProgressFn = no_progress,
+                     cancel: CancelToken | None = None, *, gold: str = GOLD) -> dict[str, Any]:
+    """The corpus report: ``overall``, ``by_label``, ``by_pair``, ``by_report``, ``vs_gold``, ``token_kappa``
+    and ``parameters`` (see the module docstring).  ``labels`` / ``annotators`` restrict the scope
+    (``gold`` is always kept as reference); ``cancel`` is checked between documents and raises
+    ``annotator.core.progress.Cancelled``."""
+    docs = list(docs)
+    wanted_labels = set(labels) if labels else None
+    wanted_people = set(annotators) if annotators else None
+    total = len(docs)
+    progress(0, total, "agreement: reading annotation sets")
+
+    pair_counts: dict[tuple[str, str], _Counts] = defaultdict(_Counts)
+    pair_docs: dict[tuple[str, str], list[int]] = defaultdict(list)
+    gold_counts: dict[str, _Counts] = defaultdict(_Counts)
+    gold_docs: dict[str, list[int]] = defaultdict(list)
+    all_counts = _Counts()
+    spans_per_annotator: dict[str, int] = defaultdict(int)
+    spans_per_label: dict[str, int] = defaultdict(int)
+    coders_seen: set[str] = set()
+    labels_seen: set[str] = set()
+    unitized: list[UnitizedDocument] = []
+    doc_coders: list[list[str]] = []
+    gold_unitized: dict[int, UnitizedDocument] = {}
+    position_docs: list[dict[str, list[SpanT]]] = []
+    token_tables: dict[str, np.ndarray] = {}
+    n_with_text = 0
+    by_report: list[dict[str, Any]] = []
+
+    for index, doc in enumerate(docs):
+        _check_cancel(cancel)
+        sets: dict[str, list[SpanT]] = {}
+        for who, items in doc.sets.items():
+            if who != gold and wanted_people is not None and who not in wanted_people:
+                continue
+            sets[who] = _spans_of(items, wanted_labels)
+        coders = sorted(w for w in sets if w != gold)
+        coders_seen.update(coders)
+        for who in coders:
+            spans_per_annotator[who] += len(sets[who])
+            for s in sets[who]:
+                spans_per_label[s[2]] += 1
+                labels_seen.add(s[2])
+        if gold in sets:
+            labels_seen.update(s[2] for s in sets[gold])
+        entry: dict[str, Any] = {"report": doc.report_id, "title": doc.title, "annotators": coders,
+                                 "n_annotators": len(coders), "length": doc.length,
+                                 "n_spans": sum(len(sets[w]) for w in coders),
+                                 "has_gold": gold in sets}
+        # pairwise span F1
+        f1_exact: list[float | None] = []
+        f1_overlap: list[float | None] = []
+        for a, b in combinations(coders, 2):
+            counts = label_counts(sets[a], sets[b])
+            pair_counts[(a, b)].add(counts)
+            pair_docs[(a, b)].append(index)
+            all_counts.add(counts)
+            n_a = sum(c[0] for c in counts.values())
+            n_b = sum(c[1] for c in counts.values())
+            f1_exact.append(ratio(2 * sum(c[2] for c in counts.values()), n_a + n_b))
+            f1_overlap.append(ratio(2 * sum(c[3] for c in counts.values()), n_a + n_b))
+        ex, ov = summarise(f1_exact), summarise(f1_overlap)
+        entry.update(f1_exact=ex["mean"], f1_overlap=ov["mean"], n_pairs=len(f1_exact),
+                     n_pairs_undefined=ov["skipped"])
+        # against gold
+        if gold in sets:
+            for who in coders:
+                gold_counts[who].add(label_counts(sets[gold], sets[who]))
+                gold_docs[who].append(index)
+        # α_U
+        ud = UnitizedDocument(doc.length, {w: sets[w] for w in coders})
+        unitized.append(ud)
+        doc_coders.append(coders)
+        if gold in sets:
+            gold_unitized[index] = UnitizedDocument(doc.length, sets)
+        if len(coders) >= 2:
+            au = alpha_u_concatenated([ud], coders)
+            entry["alpha_u"] = au["alpha_u"]
+            if au["alpha_u"] is None:
+                entry["alpha_u_reason"] = au.get("reason")
+        else:
+            entry["alpha_u"] = None
+        if len(coders) < 2:
+            entry["reason"] = ("one annotator only: no pairwise agreement" if coders else
+                               "no annotator (besides gold) on this report")
+        elif ov["mean"] is None:
+            entry["reason"] = "no annotator marked a span in scope"
+        position_docs.append({w: sets[w] for w in coders})
+        # token κ (only with the text)
+        if doc.text is not None and len(coders) >= 2:
+            n_with_text += 1
+            starts, ends = tokenize(doc.text)
+            layer_labels = sorted({s[2] for w in coders for s in sets[w]} | (wanted_labels or set()))
+            codes = {w: {lab: layer_codes(starts, ends, [(s, e) for s, e, l in sets[w] if l == lab])
+                         for lab in layer_labels} for w in coders}
+            for a, b in combinations(coders, 2):
+                for lab in layer_labels:
+                    t = table_from_codes(codes[a][lab], codes[b][lab])
+                    if lab in token_tables:
+                        token_tables[lab] += t
+                    else:
+                        token_tables[lab] = t
+        by_report.append(entry)
+        if (index + 1) % 50 == 0 or index + 1 == total:
+            progress(index + 1, total, "agreement: comparing annotation sets")
+
+    _check_cancel(cancel)
+    all_labels = sorted(set(labels) if labels else labels_seen)
+    all_coders = sorted(coders_seen)
+
+    # ---- α_U at corpus level
+    pair_alpha: dict[tuple[str, str], dict[str, Any]] = {}
+    for pair, indices in pair_docs.items():
+        pair_alpha[pair] = alpha_u_concatenated([unitized[i] for i in indices], list(pair), all_labels)
+    multi = [i for i, c in enumerate(doc_coders) if len(c) >= 2]
+    complete = [i for i in multi if doc_coders[i] == all_coders]
+    if multi and len(complete) == len(multi):
+        corpus_alpha = alpha_u_concatenated([unitized[i] for i in complete], all_coders, all_labels)
+        alpha_method = "concatenated"
+        alpha_note = ("all annotators' spans on the documents laid end to end in one continuum "
+                      "(INCEpTION's corpus α_U)")
+    else:
+        alpha_method = "mean_of_pairs"
+        alpha_note = ("not every report was annotated by the same annotators, so corpus α_U cannot use one "
+                      "continuum with all of them: unweighted mean of the pairwise α_U values (each pair on the "
+                      "reports both annotated, laid end to end)")
+        values = summarise([r["alpha_u"] for r in pair_alpha.values()])
+        corpus_alpha = {"alpha_u": values["mean"], "n": values["n"], "skipped": values["skipped"],
+                        "per_label": {lab: summarise([r["per_label"].get(lab) for r in pair_alpha.values()])["mean"]
+                                      for lab in all_labels}}
+        if values["mean"] is None:
+            corpus_alpha["reason"] = values.get("reason", "no pair has a defined α_U")
+
+    # ---- overall
+    overall: dict[str, Any] = {**_f1(all_counts), **_macro(all_counts)}
+    overall.pop("n_a", None)
+    overall.pop("n_b", None)
+    overall["n_spans_compared"] = overall.pop("n_spans")
+    overall["n_spans"] = sum(spans_per_annotator.values())
+    overall["n_spans_gold"] = 0
+    overall["alpha_u"] = corpus_alpha.get("alpha_u")
+    overall["alpha_u_method"] = alpha_method
+    if overall["alpha_u"] is None:
+        overall["alpha_u_reason"] = corpus_alpha.get("reason")
+    overall.update(n_reports=total, n_reports_compared=len(multi),
+                   n_reports_single_annotator=sum(1 for c in doc_coders if len(c) == 1),
+                   n_reports_no_annotator=sum(1 for c in doc_coders if not c),
+                   n_annotators=len(all_coders), n_pairs=len(pair_counts),
+                   n_pair_comparisons=sum(len(v) for v in pair_docs.values()),
+                   spans_per_annotator=dict(sorted(spans_per_annotator.items())))
+    report_means = summarise([r["f1_overlap"] for r in by_report if r["n_annotators"] >= 2])
+    overall["report_mean_f1_overlap"] = report_means["mean"]
+    overall["report_mean_n"] = report_means["n"]
+    overall["report_mean_skipped"] = report_means["skipped"]
+    if not pair_counts:
+        overall["reason"] = "no report has two annotators (besides gold): pairwise agreement is undefined"
+    elif overall["f1_exact"] is None:
+        overall["reason"] = "no annotator marked a span in scope"
+    positions = positions_alpha(position_docs, all_coders, all_labels) if all_coders else None
+    if positions is not None:
+        overall["alpha_positions"] = {k: v for k, v in positions.items() if not k.startswith("details")
+                                      and k != "per_label_binarised"}
+
+    # ---- by label
+    by_label: dict[str, Any] = {}
+    for lab in all_labels:
+        entry = _f1(all_counts, lab)
+        entry.pop("n_a", None)
+        entry.pop("n_b", None)
+        entry["n_spans_compared"] = entry.pop("n_spans")
+        entry["n_spans"] = spans_per_label.get(lab, 0)
+        entry["alpha_u"] = corpus_alpha.get("per_label", {}).get(lab)
+        if positions is not None:
+            entry["alpha_positions_binarised"] = positions["per_label_binarised"].get(lab)
+        entry["pairs"] = {f"{a}|{b}": ratio(2 * c.totals(lab)[3], c.totals(lab)[0] + c.totals(lab)[1])
+                          for (a, b), c in sorted(pair_counts.items())}
+        by_label[lab] = entry
+
+    # ---- by pair
+    by_pair: list[dict[str, Any]] = []
+    for (a, b) in sorted(pair_counts):
+        c = pair_counts[(a, b)]
+        entry = {"a": a, "b": b, **_f1(c), **_macro(c), "n_reports": len(pair_docs[(a, b)])}
+        au = pair_alpha[(a, b)]
+        entry["alpha_u"] = au["alpha_u"]
+        if au["alpha_u"] is None:
+            entry["alpha_u_reason"] = au.get("reason")
+        entry["by_label"] = {lab: {"f1_exact": _f1(c, lab)["f1_exact"], "f1_overlap": _f1(c, lab)["f1_overlap"],
+                                   "alpha_u": au["per_label"].get(lab), "n_spans": _f1(c, lab)["n_spans"]}
+                             for lab in all_labels}
+        by_pair.append(entry)
+
+    # ---- vs gold
+    vs_gold: list[dict[str, Any]] = []
+    for who in sorted(gold_counts):
+        c = gold_counts[who]
+        n_gold, n_who, tp_s, tp_o = c.totals()
+        ua = [gold_unitized[i] for i in gold_docs[who]]
+        au = alpha_u_concatenated(ua, [gold, who], all_labels)
+        entry = {"annotator": who, "precision": ratio(tp_s, n_who), "recall": ratio(tp_s, n_gold),
+                 "f1_exact": ratio(2 * tp_s, n_gold + n_who), "precision_overlap": ratio(tp_o, n_who),
+                 "recall_overlap": ratio(tp_o, n_gold), "f1_overlap": ratio(2 * tp_o, n_gold + n_who),
+                 "alpha_u": au["alpha_u"], "n_spans": n_who, "n_spans_gold": n_gold, "tp_exact": tp_s,
+                 "tp_overlap": tp_o, "n_reports": len(gold_docs[who]), **_macro(c),
+                 "by_label": {lab: {"f1_exact": _f1(c, lab)["f1_exact"], "f1_overlap": _f1(c, lab)["f1_overlap"],
+                                    "precision": ratio(c.totals(lab)[2], c.totals(lab)[1]),
+                                    "recall": ratio(c.totals(lab)[2], c.totals(lab)[0])}
+                              for lab in all_labels}}
+        if entry["f1_exact"] is None:
+            entry["reason"] = "neither gold nor the annotator has spans on the shared reports"
+        vs_gold.append(entry)
+    overall["n_spans_gold"] = sum(len(_spans_of(d.sets.get(gold, ()), wanted_labels)) for d in docs if gold in d.sets)
+
+    # ---- token κ
+    if token_tables:
+        token_kappa = kappa_from_layer_tables(token_tables)
+        token_kappa.update(n_reports=n_with_text, tokenizer=TOKEN.pattern,
+                           unit="token × label layer × annotator pair; IOB2 codes per label layer")
+    else:
+        token_kappa = {"kappa": None, "tokens": 0, "n_reports": 0, "explanation": EXPLANATION,
+                       "reason": ("no report text was given (DocumentSpans.text), so there are no tokens"
+                                  if n_with_text == 0 and not any(d.text for d in docs)
+                                  else "no report with text has two annotators")}
+
+    by_report.sort(key=lambda r: (r["f1_overlap"] is None, r["f1_overlap"] if r["f1_overlap"] is not None else 0.0,
+                                  r["report"]))
+    progress(total, total, "agreement: done")
+    parameters = {
+        "gold": gold, "labels": all_labels, "annotators": all_coders,
+        "label_filter": sorted(wanted_labels) if wanted_labels else None,
+        "annotator_filter": sorted(wanted_people) if wanted_people else None,
+        "f1_exact": "strict: same start, end and label (multiset intersection)",
+        "f1_overlap": "same label and at least one shared position, maximum one-to-one matching",
+        "pooling": "micro: tp and span counts added over reports, labels and annotator pairs; macro = mean "
+                   "over labels with spans",
+        "by_report": "mean of the pairwise F1 values of the report's annotators (n_pairs); sorted by overlap F1, "
+                     "lowest first, undefined last",
+        "vs_gold": "gold is the reference side: precision = tp / annotator spans, recall = tp / gold spans "
+                   "(precision/recall: exact mode; *_overlap: overlap mode)",
+        "alpha_u_method": alpha_method, "alpha_u_note": alpha_note,
+        "alpha_u_overlap_rule": "within one label, overlapping spans of one annotator: earliest start wins, "
+                                "longest among equal starts (INCEpTION)",
+        "alpha_u_dropped_spans": sum(sum(u.dropped.values()) for u in unitized),
+        "token_kappa": "tokens \\w+|[^\\w\\s]; one IOB2 layer per label; pooled over annotator pairs",
+    }
+    return {"overall": overall, "by_label": by_label, "by_pair": by_pair, "by_report": by_report,
+            "vs_gold": vs_gold, "token_kappa": token_kappa, "parameters": parameters}

@@ -1,0 +1,315 @@
+"""Span-level agreement (agreement.md §4): F1 between two annotators and the SemEval-2013 9.1 schemes.
+
+Free span annotation has no well-defined negative units, so the standard agreement figure for NER-style
+work is pairwise F1 (positive specific agreement, Hripcsak & Rothschild 2005).  Four matching modes:
+``strict`` and ``boundary`` count the multiset intersection of ``(start, end, label)`` / ``(start, end)``;
+``overlap`` and ``overlap_any_label`` need a *maximum* one-to-one matching among overlapping pairs, because a
+greedy matcher under-counts with nested spans (the §4 example).  Everything pools counts (micro) and also
+reports per-label and macro F1.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from typing import Any, Iterable, Mapping, Sequence
+
+from annotator.agreement.undefined import ratio
+
+SpanT = tuple[int, int, str]
+MODES = ("strict", "overlap", "boundary", "overlap_any_label")
+SCHEMES = ("strict", "exact", "partial", "ent_type")
+
+
+def as_spans(items: Iterable[Any] | None) -> list[SpanT]:
+    """Normalise ``[start, end, label]`` lists/tuples or objects with ``.start``/``.end``/``.label``
+    (``annotator.core.spans.Span``) to plain tuples."""
+    out: list[SpanT] = []
+    for s in items or ():
+        if isinstance(s, (list, tuple)):
+            out.append((int(s[0]), int(s[1]), str(s[2]) if len(s) > 2 else ""))
+        else:
+            out.append((int(s.start), int(s.end), str(s.label)))
+    return out
+
+
+# ------------------------------------------------------------------------------------------- matching
+
+
+def max_matching(a: Sequence[SpanT], b: Sequence[SpanT], *, same_label: bool = True) -> int:
+    """Size of a maximum one-to-one matching between spans of ``a`` and ``b`` that share a position.
+
+    Candidate lists come from a sort on start (partners must overlap, so lists are short); a greedy pass
+    that prefers identical spans seeds the matching and Kuhn's augmenting paths (iterative, so deep nesting
+    cannot hit the recursion limit) make it maximum.
+    """
+    if not a or not b:
+        return 0
+    order_b = sorted(range(len(b)), key=lambda j: b[j][0])
+    starts_b = [b[j][0] for j in order_b]
+    adj: list[list[int]] = []
+    for s, e, lab in a:
+        hi = bisect_left(starts_b, e)
+        cand = [j for j in order_b[:hi] if b[j][1] > s and (not same_label or b[j][2] == lab)]
+        # identical partners first: they are the usual match and make the greedy seed near-optimal
+        cand.sort(key=lambda j: (b[j][0] != s or b[j][1] != e, abs(b[j][0] - s) + abs(b[j][1] - e)))
+        adj.append(cand)
+    match_a = [-1] * len(a)
+    match_b = [-1] * len(b)
+    for i, cand in enumerate(adj):
+        for j in cand:
+            if match_b[j] < 0:
+                match_a[i], match_b[j] = j, i
+                break
+    for root in range(len(a)):
+        if match_a[root] >= 0 or not adj[root]:
+            continue
+        _augment(root, adj, match_a, match_b)
+    return sum(1 for j in match_a if j >= 0)
+
+
+def _augment(root: int, adj: list[list[int]], match_a: list[int], match_b: list[int]) -> bool:
+    """One iterative DFS for an augmenting path from the free A-vertex ``root``."""
+    seen: set[int] = set()
+    parent_b: dict[int, int] = {}  # b vertex -> the a vertex it was reached from
+    stack: list[tuple[int, int]] = [(root, 0)]
+    while stack:
+        i, k = stack[-1]
+        cand = adj[i]
+        if k >= len(cand):
+            stack.pop()
+            continue
+        stack[-1] = (i, k + 1)
+        j = cand[k]
+        if j in seen:
+            continue
+        seen.add(j)
+        parent_b[j] = i
+        if match_b[j] < 0:  # free: flip the path back to the root
+            while True:
+                ia = parent_b[j]
+                prev = match_a[ia]
+                match_a[ia], match_b[j] = j, ia
+                if ia == root:
+                    return True
+                j = prev
+        stack.append((match_b[j], 0))
+    return False
+
+
+def true_positives(a: Sequence[SpanT], b: Sequence[SpanT], mode: str) -> int:
+    """tp of one mode (§4 table)."""
+    if mode == "strict":
+        return sum((Counter(a) & Counter(b)).values())
+    if mode == "boundary":
+        return sum((Counter(s[:2] for s in a) & Counter(s[:2] for s in b)).values())
+    if mode == "overlap":
+        return max_matching(a, b, same_label=True)
+    if mode == "overlap_any_label":
+        return max_matching(a, b, same_label=False)
+    raise ValueError(f"unknown mode {mode!r} (one of {', '.join(MODES)})")
+
+
+def prf(tp: float, n_a: int, n_b: int) -> dict[str, Any]:
+    """Precision/recall/F1 with A as reference; undefined parts are ``None`` with a reason."""
+    out: dict[str, Any] = {"tp": tp, "n_a": n_a, "n_b": n_b, "precision": ratio(tp, n_b),
+                           "recall": ratio(tp, n_a), "f1": ratio(2 * tp, n_a + n_b)}
+    if out["f1"] is None:
+        out["reason"] = "neither side has a span: F1 is 0/0"
+    elif out["precision"] is None:
+        out["reason"] = "the response side (B) has no span: precision is 0/0"
+    elif out["recall"] is None:
+        out["reason"] = "the reference side (A) has no span: recall is 0/0"
+    return out
+
+
+def by_label(spans: Sequence[SpanT]) -> dict[str, list[SpanT]]:
+    out: dict[str, list[SpanT]] = defaultdict(list)
+    for s in spans:
+        out[s[2]].append(s)
+    return out
+
+
+def label_counts(a: Sequence[SpanT], b: Sequence[SpanT]) -> dict[str, tuple[int, int, int, int]]:
+    """Per label: ``(n_a, n_b, tp_strict, tp_overlap)`` — the counts the corpus report pools."""
+    la, lb = by_label(a), by_label(b)
+    out: dict[str, tuple[int, int, int, int]] = {}
+    for label in la.keys() | lb.keys():
+        xa, xb = la.get(label, []), lb.get(label, [])
+        if xa and xb:
+            strict = sum((Counter(xa) & Counter(xb)).values())
+            # every strict match is an overlap match; only search when something is left to match
+            overlap = strict if strict == min(len(xa), len(xb)) else max_matching(xa, xb, same_label=True)
+        else:
+            strict = overlap = 0
+        out[label] = (len(xa), len(xb), strict, overlap)
+    return out
+
+
+class Tally:
+    """Pooled counts of one mode (micro F1) plus per-label counts (per-label and macro F1)."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.tp = self.n_a = self.n_b = 0
+        self.labels: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+
+    def add(self, a: Sequence[SpanT], b: Sequence[SpanT]) -> None:
+        la, lb = by_label(a), by_label(b)
+        for label in la.keys() | lb.keys():
+            xa, xb = la.get(label, []), lb.get(label, [])
+            c = self.labels[label]
+            c[1] += len(xa)
+            c[2] += len(xb)
+            if self.mode in ("strict", "overlap"):  # label-bound modes: tp splits by label exactly
+                tp = true_positives(xa, xb, self.mode)
+                c[0] += tp
+                self.tp += tp
+        if self.mode not in ("strict", "overlap"):
+            self.tp += true_positives(a, b, self.mode)
+        self.n_a += len(a)
+        self.n_b += len(b)
+
+    def result(self) -> dict[str, Any]:
+        out = prf(self.tp, self.n_a, self.n_b)
+        out["mode"] = self.mode
+        if self.mode in ("strict", "overlap"):
+            per = {label: prf(*c) for label, c in sorted(self.labels.items())}
+            out["per_label"] = per
+            out["per_label_f1"] = {label: v["f1"] for label, v in per.items()}
+            macro = [v["f1"] for v in per.values() if v["f1"] is not None]
+            out["macro_f1"] = sum(macro) / len(macro) if macro else None
+            out["macro_n_labels"] = len(macro)
+        return out
+
+
+def span_f1(*, annotators: Mapping[str, Sequence[Any]] | None = None,
+            documents: Mapping[str, Mapping[str, Sequence[Any]]] | None = None, mode: str | None = None,
+            labels: Sequence[str] | None = None, reference: str | None = None,
+            **_ignored: Any) -> dict[str, Any]:
+    """Span F1 between two annotators (the first named, or ``reference``, is side A), pooled over documents.
+
+    ``documents`` (``{doc: {name: spans}}``) pools tp and span counts over the documents on which *both*
+    annotators have a set.  Without ``mode`` the result holds one sub-dict per mode (``strict``, ``overlap``,
+    ``boundary``, ``overlap_any_label``); with ``mode`` it is that sub-dict.  Fewer or more than two
+    annotators give ``f1 = None`` with a reason (use the corpus report for many annotators).
+    """
+    docs = documents if documents is not None else {"": annotators or {}}
+    names: list[str] = []
+    for sets in docs.values():
+        names += [n for n in sets if n not in names]
+    if reference is not None and reference in names:
+        names.remove(reference)
+        names.insert(0, reference)
+    modes = [mode] if mode else list(MODES)
+    if len(names) != 2:
+        why = f"span F1 compares exactly two annotators, got {len(names)}"
+        empty = {m: {"f1": None, "precision": None, "recall": None, "tp": 0, "n_a": 0, "n_b": 0, "mode": m,
+                     "reason": why} for m in modes}
+        res = empty[mode] if mode else {**empty, "annotators": names, "reason": why}
+        return res
+    keep = set(labels) if labels else None
+    pairs = []
+    skipped = 0
+    for sets in docs.values():
+        if names[0] not in sets or names[1] not in sets:
+            skipped += 1
+            continue
+        a = [s for s in as_spans(sets[names[0]]) if keep is None or s[2] in keep]
+        b = [s for s in as_spans(sets[names[1]]) if keep is None or s[2] in keep]
+        pairs.append((a, b))
+    results: dict[str, Any] = {}
+    for m in modes:
+        tally = Tally(m)
+        for a, b in pairs:
+            tally.add(a, b)
+        results[m] = {**tally.result(), "a": names[0], "b": names[1], "n_documents": len(pairs),
+                      "n_documents_skipped": skipped}
+    if mode:
+        return results[mode]
+    results["annotators"] = names
+    return results
+
+
+# ------------------------------------------------------------------------------ SemEval-2013 task 9.1
+
+
+def iob_to_spans(sentences: Sequence[Sequence[str]]) -> list[SpanT]:
+    """IOB2 tag lists (one per sentence) to token-offset spans; sentences are laid end to end, so a span
+    never crosses a sentence.  A stray ``I-x`` (no open span of x) starts a span, as conlleval does."""
+    out: list[SpanT] = []
+    offset = 0
+    for tags in sentences:
+        start: int | None = None
+        label = ""
+        for i, tag in enumerate(list(tags) + ["O"]):
+            prefix, _, lab = tag.partition("-")
+            if start is not None and (prefix != "I" or lab != label):
+                out.append((offset + start, offset + i, label))
+                start = None
+            if prefix == "B" or (prefix == "I" and start is None):
+                start, label = i, lab
+        offset += len(tags)
+    return out
+
+
+def _semeval_input(items: Sequence[Any]) -> list[SpanT]:
+    items = list(items or [])
+    if items and isinstance(items[0], (list, tuple)) and all(isinstance(t, str) for t in items[0]):
+        return iob_to_spans(items)  # one IOB2 tag list per sentence
+    return as_spans(items)
+
+
+def span_semeval(*, reference: Sequence[Any], response: Sequence[Any], **_ignored: Any) -> dict[str, Any]:
+    """MUC/SemEval-2013 9.1 counts (COR/INC/PAR/MIS/SPU) and P/R/F1 for strict, exact, partial, ent_type.
+
+    Like ``nervaluate``: response spans are taken in order; one that equals a reference span exactly is COR
+    everywhere, otherwise it is classified against the first reference span (in document order) with the
+    same boundaries or, failing that, the first it overlaps; a response overlapping nothing is SPU, and a
+    reference span no response touched is MIS.  Our own strict/overlap F1 are added for comparison.
+    """
+    ref = sorted(_semeval_input(reference), key=lambda s: (s[0], s[1]))
+    resp = _semeval_input(response)
+    counts = {s: Counter() for s in SCHEMES}
+    touched: set[int] = set()
+    for s, e, lab in resp:
+        exact = [i for i, r in enumerate(ref) if r == (s, e, lab)]
+        same = [i for i, r in enumerate(ref) if r[0] == s and r[1] == e]
+        over = [i for i, r in enumerate(ref) if r[0] < e and s < r[1]]
+        if exact:
+            touched.add(exact[0])
+            for scheme in SCHEMES:
+                counts[scheme]["cor"] += 1
+        elif same:
+            touched.add(same[0])
+            counts["strict"]["inc"] += 1
+            counts["exact"]["cor"] += 1
+            counts["partial"]["cor"] += 1
+            counts["ent_type"]["inc"] += 1
+        elif over:
+            i = over[0]
+            touched.add(i)
+            counts["strict"]["inc"] += 1
+            counts["exact"]["inc"] += 1
+            counts["partial"]["par"] += 1
+            counts["ent_type"]["cor" if ref[i][2] == lab else "inc"] += 1
+        else:
+            for scheme in SCHEMES:
+                counts[scheme]["spu"] += 1
+    missed = len(ref) - len(touched)
+    out: dict[str, Any] = {"n_reference": len(ref), "n_response": len(resp)}
+    for scheme in SCHEMES:
+        c = counts[scheme]
+        cor, inc, par, spu = c["cor"], c["inc"], c["par"], c["spu"]
+        pos, act = cor + inc + par + missed, cor + inc + par + spu
+        credit = cor + 0.5 * par if scheme == "partial" else cor
+        p, r = ratio(credit, act), ratio(credit, pos)
+        f1 = ratio(2 * credit, pos + act)  # = 2PR/(P+R), defined whenever either side has a span
+        entry: dict[str, Any] = {"cor": cor, "inc": inc, "par": par, "mis": missed, "spu": spu,
+                                 "possible": pos, "actual": act, "precision": p, "recall": r, "f1": f1}
+        if f1 is None:
+            entry["reason"] = "neither side has a span"
+        out[scheme] = entry
+    out["ours_strict_f1"] = prf(true_positives(ref, resp, "strict"), len(ref), len(resp))["f1"]
+    out["ours_overlap_f1"] = prf(true_positives(ref, resp, "overlap"), len(ref), len(resp))["f1"]
+    return out

@@ -1,0 +1,181 @@
+"""Token-level Cohen's κ over IOB2 tags (agreement.md §5), and the numbers that show why it flatters.
+
+Token κ is what many NER papers quote, so the report offers it — but tokens both annotators left ``O``
+count as agreement, and padding a document with such tokens pushes κ towards ``1 − D/(n_A + n_B)`` (the token
+F1 of a binary layer).  κ then measures document length as much as annotators.  This module therefore always
+returns κ together with its token counts, the padded values, κ on the tokens someone tagged, and token F1.
+
+For the corpus report the tags are built with numpy: one IOB layer per label (IOB cannot hold nesting; nested
+same-label spans collapse to their union), codes 0 = O, 1 = B, 2 = I, and a 3×3 table per layer and pair.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from annotator.agreement.undefined import ratio
+
+PADDING = (12, 100, 10_000)
+TOKEN = re.compile(r"\w+|[^\w\s]")
+EXPLANATION = ("Token kappa treats every token both annotators left O as agreement: padding a text with untagged "
+               "tokens pushes percent agreement to 1 and kappa towards 1 - D/(n_A + n_B) (the token F1 of a "
+               "binary layer), so it rises with document length and sparse annotation and says as much about "
+               "the documents as about the annotators. Read span F1 and alpha_U; quote token kappa only with "
+               "its token counts.")
+
+
+def _kappa_from_table(table: np.ndarray) -> tuple[float | None, float | None]:
+    """(κ, observed agreement) of a square count table; κ ``None`` when chance agreement is 1 or no data."""
+    n = float(table.sum())
+    if n == 0:
+        return None, None
+    p = table / n
+    p_o = float(np.trace(p))
+    p_e = float(p.sum(axis=1) @ p.sum(axis=0))
+    return (None if abs(1.0 - p_e) < 1e-15 else (p_o - p_e) / (1.0 - p_e)), p_o
+
+
+def _table(a: Sequence[str], b: Sequence[str], categories: list[str]) -> np.ndarray:
+    index = {c: i for i, c in enumerate(categories)}
+    t = np.zeros((len(categories), len(categories)))
+    for x, y in zip(a, b):
+        t[index[x], index[y]] += 1
+    return t
+
+
+def _padded(table: np.ndarray, o_index: int, n: int) -> np.ndarray:
+    t = table.copy()
+    t[o_index, o_index] += n
+    return t
+
+
+def token_kappa(*, tags: Mapping[str, Sequence[str]], padding: Sequence[int] = PADDING,
+                **_ignored: Any) -> dict[str, Any]:
+    """Cohen's κ over two annotators' IOB2 tag sequences (each distinct tag string is a category).
+
+    Returns ``kappa_all_tokens`` and ``percent_agreement``; ``kappa_plus_<n>_O_tokens`` for every ``n`` in
+    ``padding``; ``kappa_tokens_tagged_by_someone``; ``token_f1_non_O`` (a token agrees when both gave the
+    same non-O tag); and the same for the binary "tagged / not tagged" layer (``binary_layer_*``).
+    """
+    names = list(tags)
+    out: dict[str, Any] = {"kappa_all_tokens": None, "percent_agreement": None, "tokens": 0,
+                           "explanation": EXPLANATION}
+    if len(names) != 2:
+        out["reason"] = f"token kappa compares two annotators, got {len(names)}"
+        return out
+    a, b = list(tags[names[0]]), list(tags[names[1]])
+    out.update(a=names[0], b=names[1])
+    if len(a) != len(b):
+        out["reason"] = f"the tag sequences differ in length ({len(a)} and {len(b)} tokens)"
+        return out
+    out["tokens"] = len(a)
+    if not a:
+        out["reason"] = "no tokens"
+        return out
+    cats = sorted(set(a) | set(b) | {"O"}, key=lambda t: (t != "O", t))
+    table = _table(a, b, cats)
+    out["kappa_all_tokens"], out["percent_agreement"] = _kappa_from_table(table)
+    out["kappa"] = out["kappa_all_tokens"]
+    for n in padding:
+        out[f"kappa_plus_{n}_O_tokens"] = _kappa_from_table(_padded(table, 0, n))[0]
+    n_a = sum(x != "O" for x in a)
+    n_b = sum(y != "O" for y in b)
+    differ = sum(x != y for x, y in zip(a, b))
+    same_tagged = sum(x == y != "O" for x, y in zip(a, b))
+    out.update(n_a_tagged=n_a, n_b_tagged=n_b, tokens_differing=differ,
+               kappa_limit_with_infinite_O_padding=(1.0 - differ / (n_a + n_b)) if n_a + n_b else None)
+    tagged = [(x, y) for x, y in zip(a, b) if x != "O" or y != "O"]
+    out["tokens_tagged_by_someone"] = len(tagged)
+    out["kappa_tokens_tagged_by_someone"] = _kappa_from_table(
+        _table([x for x, _ in tagged], [y for _, y in tagged], cats))[0] if tagged else None
+    out["token_f1_non_O"] = ratio(2 * same_tagged, n_a + n_b)
+    ba = ["X" if x != "O" else "O" for x in a]
+    bb = ["X" if y != "O" else "O" for y in b]
+    btable = _table(ba, bb, ["O", "X"])
+    out["binary_layer_kappa"] = _kappa_from_table(btable)[0]
+    for n in padding:
+        out[f"binary_layer_kappa_plus_{n}_O"] = _kappa_from_table(_padded(btable, 0, n))[0]
+    out["binary_layer_f1"] = ratio(2 * btable[1, 1], n_a + n_b)
+    if out["kappa_all_tokens"] is None:
+        out["reason"] = "both annotators gave every token the same single tag: kappa is 0/0"
+    return out
+
+
+# -------------------------------------------------------------------------- report helpers (numpy)
+
+
+def tokenize(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Word and punctuation tokens (``\\w+|[^\\w\\s]``) as arrays of code-point starts and ends."""
+    bounds = [m.span() for m in TOKEN.finditer(text)]
+    if not bounds:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    arr = np.asarray(bounds, dtype=np.int64)
+    return arr[:, 0], arr[:, 1]
+
+
+def layer_codes(starts: np.ndarray, ends: np.ndarray, spans: Iterable[tuple[int, int]]) -> np.ndarray:
+    """IOB2 codes (0 = O, 1 = B, 2 = I) of one label layer; a token is inside a span if it overlaps it.
+
+    Overlapping or nested spans of the layer are merged to their union first; two spans that merely touch
+    stay separate (the second starts with B).
+    """
+    codes = np.zeros(len(starts), dtype=np.int8)
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    if not merged or len(starts) == 0:
+        return codes
+    m = np.asarray(merged, dtype=np.int64)
+    first = np.searchsorted(ends, m[:, 0], side="right")  # first token ending after the span start
+    last = np.searchsorted(starts, m[:, 1], side="left")  # tokens starting before the span end: [first, last)
+    for f, l in zip(first.tolist(), last.tolist()):
+        if f < l:
+            if codes[f] == 0:
+                codes[f] = 1
+            codes[f + 1:l] = 2
+    return codes
+
+
+def table_from_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """3×3 count table of two code arrays (rows A, columns B; order O, B, I)."""
+    return np.bincount(a.astype(np.int64) * 3 + b.astype(np.int64), minlength=9).reshape(3, 3).astype(float)
+
+
+def kappa_from_layer_tables(tables: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """κ per label layer and pooled (the label layers stacked as one sequence), with counts and the
+    explanation about O-inflation."""
+    per_label: dict[str, Any] = {}
+    macro: list[float] = []
+    pooled_tokens = 0
+    # pooled over layers: categories O, B-x, I-x for every label x; O is shared by all layers
+    labels = sorted(tables)
+    size = 1 + 2 * len(labels)
+    pooled = np.zeros((size, size))
+    for i, lab in enumerate(labels):
+        t = tables[lab]
+        idx = [0, 1 + 2 * i, 2 + 2 * i]
+        pooled[np.ix_(idx, idx)] += t
+        kappa, p_o = _kappa_from_table(t)
+        n = int(t.sum())
+        tagged = int(n - t[0, 0])
+        entry: dict[str, Any] = {"kappa": kappa, "percent_agreement": p_o, "tokens": n,
+                                 "tokens_tagged_by_someone": tagged}
+        if kappa is None:
+            entry["reason"] = "no tokens" if n == 0 else "no variation: every token is O for both sides"
+        else:
+            macro.append(kappa)
+        per_label[lab] = entry
+        pooled_tokens += n
+    kappa, p_o = _kappa_from_table(pooled)
+    out: dict[str, Any] = {"kappa": kappa, "percent_agreement": p_o, "tokens": pooled_tokens,
+                           "macro_kappa": sum(macro) / len(macro) if macro else None,
+                           "macro_n_labels": len(macro), "per_label": per_label, "explanation": EXPLANATION}
+    if kappa is None:
+        out["reason"] = "no tokens compared" if pooled_tokens == 0 else "no variation in the tags"
+    return out

@@ -1,0 +1,234 @@
+"""Krippendorff's unitizing alpha α_U (agreement.md §6), as DKPro Statistics computes it and INCEpTION shows it.
+
+α_U needs no units decided in advance: each annotator's spans of one label, with the gaps between them,
+tile the continuum, and disagreement is measured on overlapping segments.  It is the chance-corrected
+companion of span F1 in the report.
+
+Two things shape this module:
+
+* **Concatenation.**  At corpus level INCEpTION lays the documents end to end in one virtual continuum and
+  computes once.  The observed part is additive over documents (a unit never crosses a document boundary, and
+  a unit inside another annotator's gap stays inside it when gaps merge across the boundary), but the expected
+  part depends on the *merged* gap lengths.  ``UnitizedDocument`` therefore keeps, per label and annotator,
+  the kept units and the pairwise distance sums of one document, and ``alpha_u_concatenated`` joins any
+  subset of documents and annotators (whole corpus, one pair, one document) without rebuilding anything.
+* **Overlap within a layer.**  α_U needs non-overlapping same-label spans per annotator; INCEpTION's rule is
+  applied (earliest start wins, longest among equal starts) and the number of dropped spans is reported.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from annotator.agreement.spans import as_spans
+
+Unit = tuple[int, int]  # begin, end (end exclusive), relative to the document's continuum
+
+
+def keep_non_overlapping(spans: Iterable[Unit]) -> tuple[list[Unit], int]:
+    """INCEpTION's rule within one label layer: sort by start (longer first on ties) and keep a span only if
+    it starts at or after the end of the last kept one.  Returns the kept units and how many were dropped."""
+    ordered = sorted(spans, key=lambda x: (x[0], -x[1]))
+    kept: list[Unit] = []
+    end = None
+    for s, e in ordered:
+        if end is None or s >= end:
+            kept.append((s, e))
+            end = e
+    return kept, len(ordered) - len(kept)
+
+
+def pair_distance(x: Sequence[Unit], y: Sequence[Unit]) -> float:
+    """Σ δ(g, h) over the segments of two annotators that share a position (both tilings of one continuum).
+
+    Only unit–unit pairs (squared start and end differences) and units lying entirely inside the other's gap
+    (squared length) contribute; a unit is entirely inside a gap exactly when it overlaps no unit of the other
+    annotator, so gaps never need to be materialised.
+    """
+    total = 0
+    j0 = 0
+    hit_y = [False] * len(y)
+    for s, e in x:
+        while j0 < len(y) and y[j0][1] <= s:
+            j0 += 1
+        j = j0
+        hit = False
+        while j < len(y) and y[j][0] < e:
+            ys, ye = y[j]
+            total += (s - ys) ** 2 + (e - ye) ** 2
+            hit_y[j] = True
+            hit = True
+            j += 1
+        if not hit:
+            total += (e - s) ** 2
+    for (s, e), hit in zip(y, hit_y):
+        if not hit:
+            total += (e - s) ** 2
+    return float(total)
+
+
+class UnitizedDocument:
+    """One document's continuum ``[0, length)`` with every annotator's kept units per label.
+
+    ``sets`` maps annotator → spans (tuples ``(start, end, label)`` or objects with those attributes, offsets
+    relative to ``begin``).  Spans are clipped to the continuum; empty ones are ignored.
+    """
+
+    def __init__(self, length: int, sets: Mapping[str, Iterable[Any]], *, begin: int = 0,
+                 labels: Iterable[str] | None = None) -> None:
+        self.length = int(length)
+        self.annotators = list(sets)
+        wanted = set(labels) if labels is not None else None
+        raw: dict[str, dict[str, list[Unit]]] = {}
+        for who, items in sets.items():
+            for s, e, lab in as_spans(items):
+                if wanted is not None and lab not in wanted:
+                    continue
+                s, e = max(s - begin, 0), min(e - begin, self.length)
+                if e > s:
+                    raw.setdefault(lab, {}).setdefault(who, []).append((s, e))
+        self.layers: dict[str, dict[str, list[Unit]]] = {}
+        self.dropped: dict[str, int] = {who: 0 for who in self.annotators}
+        for lab, per in raw.items():
+            layer: dict[str, list[Unit]] = {}
+            for who, units in per.items():
+                kept, dropped = keep_non_overlapping(units)
+                layer[who] = kept
+                self.dropped[who] += dropped
+            self.layers[lab] = layer
+        self._delta: dict[tuple[str, str, str], float] = {}
+
+    def units(self, label: str, who: str) -> list[Unit]:
+        return self.layers.get(label, {}).get(who, [])
+
+    def delta(self, label: str, a: str, b: str) -> float:
+        """Σ δ between annotators ``a`` and ``b`` in one label layer (cached; symmetric)."""
+        key = (label, a, b) if a <= b else (label, b, a)
+        value = self._delta.get(key)
+        if value is None:
+            layer = self.layers.get(label, {})
+            ua, ub = layer.get(a, []), layer.get(b, [])
+            value = pair_distance(ua, ub) if (ua or ub) else 0.0
+            self._delta[key] = value
+        return value
+
+
+def _expected(unit_lengths: np.ndarray, gap_lengths: np.ndarray, m: int, length: int) -> float | None:
+    """D_e of one layer (§6); ``None`` when the denominator vanishes."""
+    u = unit_lengths.astype(float)
+    n_c = len(u)
+    g = np.sort(gap_lengths.astype(float))
+    suffix = np.concatenate([np.cumsum(g[::-1])[::-1], [0.0]])
+    first = np.searchsorted(g, u, side="left")  # gaps γ ≥ l start here
+    over = suffix[first] - (u - 1.0) * (len(g) - first)  # Σ_{γ ≥ l} (γ − l + 1)
+    numerator = float(((n_c - 1) * (2 * u ** 3 - 3 * u ** 2 + u) / 3.0 + u ** 2 * over).sum())
+    denominator = float(m * length) * float(m * length - 1) - float((u * (u - 1.0)).sum())
+    if denominator <= 0:
+        return None
+    return (2.0 / length) * numerator / denominator
+
+
+def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[str],
+                         labels: Iterable[str] | None = None) -> dict[str, Any]:
+    """α_U per label and overall on the documents laid end to end (one virtual continuum), m = len(annotators).
+
+    An annotator listed but without a set on a document counts as having marked nothing there; callers pass
+    only documents every listed annotator worked on.  Returns ``alpha_u``, ``D_o``, ``D_e`` (sums over
+    labels), ``per_label`` (α_U per label) and ``labels`` (full figures per label), plus counts.
+    """
+    names = list(annotators)
+    m = len(names)
+    total_length = sum(d.length for d in docs)
+    label_set = set(labels) if labels is not None else {lab for d in docs for lab in d.layers}
+    out: dict[str, Any] = {"alpha_u": None, "D_o": None, "D_e": None, "per_label": {}, "labels": {},
+                           "continuum_length": total_length, "n_annotators": m, "n_documents": len(docs),
+                           "n_units": 0, "dropped_overlapping": sum(d.dropped.get(w, 0) for d in docs for w in names)}
+    if m < 2:
+        out["reason"] = "α_U needs at least two annotators"
+        for lab in sorted(label_set):
+            out["per_label"][lab] = None
+        return out
+    if total_length <= 0:
+        out["reason"] = "empty continuum"
+        return out
+    sum_o = sum_e = 0.0
+    any_defined = False
+    for lab in sorted(label_set):
+        sum_delta = 0.0
+        unit_lengths: list[int] = []
+        gaps: list[int] = []
+        for who in names:
+            carry = 0  # the gap still open from the documents before (gaps merge across boundaries)
+            for d in docs:
+                pos = 0
+                for s, e in d.units(lab, who):
+                    if carry + s - pos > 0:
+                        gaps.append(carry + s - pos)
+                    carry = 0
+                    unit_lengths.append(e - s)
+                    pos = e
+                carry += d.length - pos
+            if carry > 0:
+                gaps.append(carry)
+        for d in docs:
+            if lab in d.layers:
+                for a, b in combinations(names, 2):
+                    sum_delta += d.delta(lab, a, b)
+        res: dict[str, Any] = {"alpha_u": None, "D_o": None, "D_e": None, "sum_of_distances": sum_delta,
+                               "n_units": len(unit_lengths)}
+        out["n_units"] += len(unit_lengths)
+        if not unit_lengths:
+            res["reason"] = "no unit of positive length in this layer"
+        else:
+            d_o = 2.0 * sum_delta / (m * (m - 1) * float(total_length) ** 2)
+            d_e = _expected(np.asarray(unit_lengths), np.asarray(gaps), m, total_length)
+            res["D_o"], res["D_e"] = d_o, d_e
+            if not d_e:
+                res["reason"] = "no expected disagreement in this layer"
+            else:
+                res["alpha_u"] = 1.0 - d_o / d_e
+                sum_o += d_o
+                sum_e += d_e
+                any_defined = True
+        out["labels"][lab] = res
+        out["per_label"][lab] = res["alpha_u"]
+    if not any_defined:
+        out["reason"] = "no unit of positive length anywhere (nothing to unitize)"
+        return out
+    out["D_o"], out["D_e"] = sum_o, sum_e
+    out["alpha_u"] = 1.0 - sum_o / sum_e
+    return out
+
+
+def krippendorff_alpha_unitizing(*, continuum: Sequence[int] | None = None,
+                                 annotators: Mapping[str, Iterable[Any]] | None = None,
+                                 labels: Sequence[str] | None = None,
+                                 cases: Mapping[str, Mapping[str, Any]] | None = None,
+                                 **_ignored: Any) -> dict[str, Any]:
+    """α_U on one continuum ``[begin, end)`` for all given annotators (also those who marked nothing).
+
+    The result has ``alpha_u`` (overall, 1 − ΣD_o/ΣD_e), ``per_label``, and one entry per label with its
+    ``D_o``, ``D_e`` and ``sum_of_distances``; for a single label those are also at top level.  ``cases``
+    computes several named inputs (``{name: alpha_u}`` plus ``details``).
+    """
+    if cases is not None:
+        details = {name: krippendorff_alpha_unitizing(**case) for name, case in cases.items()}
+        result: dict[str, Any] = {name: d["alpha_u"] for name, d in details.items()}
+        result["details"] = details
+        return result
+    annotators = annotators or {}
+    begin, end = (int(continuum[0]), int(continuum[1])) if continuum else (0, 0)
+    doc = UnitizedDocument(end - begin, annotators, begin=begin, labels=labels)
+    out = alpha_u_concatenated([doc], list(annotators), labels)
+    out["continuum"] = [begin, end]
+    out["dropped_by_annotator"] = doc.dropped
+    out["sum_of_distances"] = sum(v["sum_of_distances"] for v in out["labels"].values())
+    for lab, res in out["labels"].items():
+        out.setdefault(lab, res)
+    if len(out["labels"]) == 1:
+        (res,) = out["labels"].values()
+        out["D_o"], out["D_e"] = res["D_o"], res["D_e"]
+    return out
