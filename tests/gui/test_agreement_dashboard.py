@@ -68,10 +68,10 @@ def test_dashboard_shows_the_engine_figures(open_window, qtbot, db_path: Path, t
 def test_dashboard_cancel(open_window, qtbot, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     window = samples_window(open_window, db_path)
     dashboard = window.show_agreement()
-    job = dashboard.compute()
+    job = dashboard.compute(run=False)
     job.progress.connect(lambda *_: job.cancel(), Qt.ConnectionType.DirectConnection)
     with qtbot.waitSignal(job.cancelled, timeout=60000):
-        pass
+        job.start()
     qtbot.waitUntil(lambda: dashboard.summary.text() == "Cancelled.")
     assert dashboard.compute_button.isEnabled()
 

@@ -48,9 +48,9 @@ def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path
     data[len(data) // 2] ^= 0xFF
     bad.write_bytes(bytes(data))
     importer.path.setText(str(bad))
-    job = importer.start()
+    job = importer.start(run=False)
     with qtbot.waitSignal(job.failed, timeout=20000):
-        pass
+        job.start()
     assert "tampered.annotator-bundle" in importer.result_label.text()
     assert len(list_reports(ctx)) == 1
     target.session.ctx.close()

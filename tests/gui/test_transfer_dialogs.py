@@ -59,12 +59,12 @@ def test_cancelled_export_leaves_no_file(open_window, qtbot, tmp_path: Path, db_
     dialog = window.show_export()
     out = tmp_path / "corpus.jsonl"
     dialog.destination.setText(str(out))
-    job = dialog.start()
+    job = dialog.start(run=False)
     assert job is not None
     # cancel from the worker's first progress report (direct connection: deterministic)
     job.progress.connect(lambda *_: job.cancel(), Qt.ConnectionType.DirectConnection)
     with qtbot.waitSignal(job.cancelled, timeout=20000):
-        pass
+        job.start()
     assert not out.exists()
     assert not list(tmp_path.glob(".corpus.jsonl.*"))
     qtbot.waitUntil(lambda: "Cancelled" in dialog.result_label.text())
@@ -109,10 +109,10 @@ def test_a_bad_file_is_one_sentence_and_changes_nothing(open_window, qtbot, tmp_
     bad.write_text('{"text": "abc", "spans": [{"start": 0, "end": 9, "label": "actor"}]}\n', encoding="utf-8")
     importer = window.show_import_annotations()
     importer.path.setText(str(bad))
-    job = importer.start()
+    job = importer.start(run=False)
     assert job is not None
     with qtbot.waitSignal(job.failed, timeout=20000):
-        pass
+        job.start()
     text = importer.result_label.text()
     assert "bad.jsonl" in text and "\n" not in text
     assert window.report_model.rowCount() == 3

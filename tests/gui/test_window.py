@@ -145,9 +145,8 @@ def test_import_runs_in_the_background(open_window, qtbot, tmp_path: Path) -> No
         p.write_text(f"Report {i}: clashes near Manbij were reported by local sources.\n", encoding="utf-8")
         files.append(p)
     job = window.import_files(files)
-    with qtbot.waitSignal(job.finished, timeout=10000):
-        pass
-    qtbot.waitUntil(lambda: window.report_model.rowCount() == 6)
+    # the job's end reloads the list (waiting on the list avoids racing the finished signal)
+    qtbot.waitUntil(lambda: window.report_model.rowCount() == 6 and not window.jobs, timeout=10000)
     assert not job.running
 
 

@@ -128,7 +128,7 @@ class AgreementDashboard(QDialog):
         return view
 
     # -- computing ----------------------------------------------------------------------------------
-    def compute(self) -> BackgroundJob:
+    def compute(self, *, run: bool = True) -> BackgroundJob:
         from annotator.services.agreement import compute_agreement
 
         ctx = self.ctx
@@ -139,7 +139,8 @@ class AgreementDashboard(QDialog):
         self.job.finished.connect(self.show_report)
         self.job.failed.connect(lambda m: self._stopped(m))
         self.job.cancelled.connect(lambda: self._stopped("Cancelled."))
-        self.job.start()
+        if run:
+            self.job.start()
         return self.job
 
     def _stopped(self, message: str) -> None:

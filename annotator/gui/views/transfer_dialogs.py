@@ -73,7 +73,8 @@ class _JobDialog(QDialog):
         self.job: BackgroundJob | None = None
         self.resize(560, 0)
 
-    def start(self) -> BackgroundJob | None:
+    def start(self, *, run: bool = True) -> BackgroundJob | None:
+        """Build the job and (unless ``run`` is false: callers that connect first) start it."""
         try:
             work = self.work()
         except Exception as exc:  # noqa: BLE001 - a bad field is one sentence under the form
@@ -88,7 +89,8 @@ class _JobDialog(QDialog):
         self.job.finished.connect(self._finished)
         self.job.failed.connect(lambda m: self._stopped(m, error=True))
         self.job.cancelled.connect(lambda: self._stopped("Cancelled: nothing was written or changed."))
-        self.job.start()
+        if run:
+            self.job.start()
         return self.job
 
     def _finished(self, result: Any) -> None:
