@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
-Index = QModelIndex | QPersistentModelIndex
+from annotator.gui.models.table_base import Index, RowTableModel
+
 MEASURES = {"f1_overlap": "F1 overlap", "f1_exact": "F1 exact", "alpha_u": "α_U"}
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -94,29 +95,22 @@ class PairMatrixModel(QAbstractTableModel):
         return None
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(RowTableModel):
     """A list of result rows with named columns (per label, per report)."""
 
     def __init__(self, columns: list[tuple[str, str]], parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = columns  # (key, header)
-        self.rows: list[dict[str, Any]] = []
+        self.headers = [header for _, header in columns]
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return self._rows
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self._rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section][1]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

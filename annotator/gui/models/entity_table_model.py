@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
+
+from annotator.gui.models.table_base import Index, RowTableModel
 
 ENTITY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Name", "Kind", "Type", "Country", "Aliases", "Mentions", "Id")
-Index = QModelIndex | QPersistentModelIndex
 
 
-class EntityTableModel(QAbstractTableModel):
+class EntityTableModel(RowTableModel):
+    headers = COLUMNS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[dict[str, Any]] = []
@@ -23,17 +26,6 @@ class EntityTableModel(QAbstractTableModel):
 
     def entity_at(self, row: int) -> dict[str, Any]:
         return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

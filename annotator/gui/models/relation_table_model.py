@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from annotator.core.relations import Relation
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.models.span_table_model import excerpt
+from annotator.gui.models.table_base import Index, RowTableModel
 
 RELATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Type", "From", "To")
-Index = QModelIndex | QPersistentModelIndex
 
 
-class RelationTableModel(QAbstractTableModel):
+class RelationTableModel(RowTableModel):
+    headers = COLUMNS
+
     def __init__(self, document: DocumentModel, parent: Any = None) -> None:
         super().__init__(parent)
         self.document = document
@@ -38,17 +40,6 @@ class RelationTableModel(QAbstractTableModel):
 
     def relation_at(self, row: int) -> Relation:
         return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def _describe(self, span_id: str) -> str:
         span = self.document.mine.get(span_id)

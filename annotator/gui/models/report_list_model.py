@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 
+from annotator.gui.models.table_base import Index, RowTableModel
 from annotator.services.reports import ReportSummary
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Title", "Published", "Length", "My spans", "Status")
 
-Index = QModelIndex | QPersistentModelIndex
 
 
 def status_of(summary: ReportSummary, annotator: str) -> str:
@@ -29,7 +29,9 @@ def status_of(summary: ReportSummary, annotator: str) -> str:
     return "new"
 
 
-class ReportListModel(QAbstractTableModel):
+class ReportListModel(RowTableModel):
+    headers = COLUMNS
+
     def __init__(self, annotator: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.annotator = annotator
@@ -59,17 +61,6 @@ class ReportListModel(QAbstractTableModel):
 
     def row_of(self, report_id: str) -> int | None:
         return self._row_of.get(report_id)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

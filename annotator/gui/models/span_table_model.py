@@ -7,16 +7,16 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from annotator.core.schema import Schema
 from annotator.core.spans import Span, sort_key
 from annotator.gui.models.document_model import DocumentModel
+from annotator.gui.models.table_base import Index, RowTableModel
 
 SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Label", "Text", "Start", "End", "Value / entity")
-Index = QModelIndex | QPersistentModelIndex
 
 
 def excerpt(text: str, limit: int = 80) -> str:
@@ -24,7 +24,9 @@ def excerpt(text: str, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class SpanTableModel(QAbstractTableModel):
+class SpanTableModel(RowTableModel):
+    headers = COLUMNS
+
     def __init__(self, document: DocumentModel, schema: Schema, parent: Any = None) -> None:
         super().__init__(parent)
         self.document = document
@@ -68,17 +70,6 @@ class SpanTableModel(QAbstractTableModel):
 
     def span_at(self, row: int) -> Span:
         return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

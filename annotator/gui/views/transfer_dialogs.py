@@ -33,6 +33,16 @@ def _format_combo(parent: QWidget, formats: list[FormatInfo]) -> QComboBox:
     return combo
 
 
+def _path_row(parent: QWidget, edit: QLineEdit, browse) -> QHBoxLayout:  # type: ignore[no-untyped-def]
+    """A path field with its Browse… button."""
+    button = QPushButton("Browse…", parent)
+    button.clicked.connect(browse)
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return row
+
+
 def _checklist(parent: QWidget, names: list[str], checked: bool = True) -> QListWidget:
     widget = QListWidget(parent)
     for name in names:
@@ -138,11 +148,7 @@ class ExportDialog(_JobDialog):
         scope.addWidget(self.all_reports)
         scope.addWidget(self.this_report)
         self.destination = QLineEdit(self)
-        browse = QPushButton("Browse…", self)
-        browse.clicked.connect(self.browse)
-        dest = QHBoxLayout()
-        dest.addWidget(self.destination, 1)
-        dest.addWidget(browse)
+        dest = _path_row(self, self.destination, self.browse)
         self.form.addRow("Format", self.format_combo)
         self.form.addRow("", self.nesting)
         self.form.addRow("Annotators", self.annotators)
@@ -217,11 +223,7 @@ class ImportAnnotationsDialog(_JobDialog):
         self.formats = [f for f in list_formats() if f.can_read]
         self.format_combo = _format_combo(self, self.formats)
         self.path = QLineEdit(self)
-        browse = QPushButton("Browse…", self)
-        browse.clicked.connect(self.browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
+        row = _path_row(self, self.path, self.browse)
         self.annotator = QLineEdit(self)
         self.annotator.setPlaceholderText("the names in the file")
         self.label_map = QLineEdit(self)
@@ -278,11 +280,7 @@ class BundleExportDialog(_JobDialog):
         self.annotator.addItems(annotators or [current])
         self.annotator.setCurrentText(current)
         self.destination = QLineEdit(self)
-        browse = QPushButton("Browse…", self)
-        browse.clicked.connect(self.browse)
-        row = QHBoxLayout()
-        row.addWidget(self.destination, 1)
-        row.addWidget(browse)
+        row = _path_row(self, self.destination, self.browse)
         self.form.addRow("Annotator", self.annotator)
         self.form.addRow("Bundle file", row)
 
@@ -319,11 +317,7 @@ class BundleImportDialog(_JobDialog):
         super().__init__("Import exchange bundle", "Import", parent)
         self.ctx = ctx
         self.path = QLineEdit(self)
-        browse = QPushButton("Browse…", self)
-        browse.clicked.connect(self.browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
+        row = _path_row(self, self.path, self.browse)
         self.form.addRow("Bundle file", row)
 
     def browse(self) -> None:
