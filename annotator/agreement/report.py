@@ -108,7 +108,8 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
     and ``parameters`` (see the module docstring).  ``labels`` / ``annotators`` restrict the scope
     (``gold`` is always kept as reference); ``cancel`` is checked between documents and raises
     ``annotator.core.progress.Cancelled``."""
-    docs = list(docs)
+    # a stable order: concatenated α_U depends on which document follows which (gaps join at the seams)
+    docs = sorted(docs, key=lambda d: d.report_id)
     wanted_labels = set(labels) if labels else None
     wanted_people = set(annotators) if annotators else None
     total = len(docs)
