@@ -119,9 +119,26 @@ def run(args: argparse.Namespace) -> int:
     if view != "main":
         show_view(window, view)
     window.show()
+    warm_up(window)
     code = app.exec()
     window.session.ctx.close()
     return int(code)
+
+
+def warm_up(window):  # type: ignore[no-untyped-def]
+    """Build the entity index and load the date parser off the GUI thread (seconds on first use), so
+    the first span created resolves at once."""
+    from annotator.gui.tasks import BackgroundJob
+    from annotator.services.records import warm_up as warm
+
+    ctx = window.session.ctx
+    job = BackgroundJob(lambda _progress, _cancel: warm(ctx), window)
+    job.failed.connect(lambda message: window.statusBar().showMessage(message, 8000))
+    window.jobs.append(job)
+    job.finished.connect(lambda _r: window.jobs.remove(job))
+    job.failed.connect(lambda _m: window.jobs.remove(job) if job in window.jobs else None)
+    job.start()
+    return job
 
 
 def show_view(window, view: str):  # type: ignore[no-untyped-def]

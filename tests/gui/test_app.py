@@ -41,3 +41,11 @@ def test_unknown_view_and_bad_size_are_one_sentence(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("error: --size takes WIDTHxHEIGHT")
     assert "Traceback" not in proc.stderr
+
+
+def test_warm_up_runs_in_the_background(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from annotator.gui.app import warm_up
+
+    window = open_window()
+    job = warm_up(window)
+    qtbot.waitUntil(lambda: not job.running and job not in window.jobs, timeout=30000)
