@@ -206,6 +206,10 @@ class MainWindow(QMainWindow):
         self.agreement_action = QAction("&Agreement dashboard…", self)
         self.agreement_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.agreement_action.triggered.connect(self.show_agreement)
+        self.schema_import_action = QAction("Import label schema…", self)
+        self.schema_import_action.triggered.connect(self.choose_schema)
+        self.schema_export_action = QAction("Export label schema…", self)
+        self.schema_export_action.triggered.connect(self.choose_schema_export)
         self.registry_action = QAction("Entity &registry…", self)
         self.registry_action.triggered.connect(self.show_registry)
         self.find_action = QAction("Filter reports", self)
@@ -224,6 +228,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.bundle_import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.registry_action)
+        file_menu.addAction(self.schema_import_action)
+        file_menu.addAction(self.schema_export_action)
         file_menu.addAction(self.database_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -524,6 +530,41 @@ class MainWindow(QMainWindow):
                               ctx=self.session.ctx)
         view.show()
         return view
+
+    def choose_schema(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Label schema", str(Path.home()), "Schema (*.json)")
+        if path:
+            self.use_schema(Path(path))
+
+    def use_schema(self, path: Path) -> MainWindow | None:
+        """Make a schema file the project's; the window is rebuilt with its labels and keys."""
+        from annotator.services.database import import_schema
+
+        try:
+            import_schema(self.session.ctx, path)
+        except Exception as exc:  # noqa: BLE001 - one sentence; the schema is unchanged
+            self._show_error(error_text(exc))
+            return None
+        return self.reopen()
+
+    def choose_schema_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export label schema", str(Path.home() / "schema.json"),
+                                              "Schema (*.json)")
+        if path:
+            from annotator.services.database import export_schema
+
+            self.statusBar().showMessage(f"Wrote {export_schema(self.session.ctx, path)}", 8000)
+
+    def reopen(self) -> MainWindow:
+        """A fresh window on the same database (after the schema changed)."""
+        from annotator.services.database import open_database
+
+        current = self.document.report_id
+        ctx = open_database(self.session.ctx.url)
+        window = self.switch_database(ctx)
+        if current:
+            window.select_report(current)
+        return window
 
     def show_registry(self) -> RegistryDialog:
         dialog = RegistryDialog(self.session.ctx, self)

@@ -74,6 +74,41 @@ def load_schema(ctx: ServiceContext) -> Schema:
         return Schema.from_dict(row.value) if row is not None else default_schema()
 
 
+def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
+    """Span labels stored in this database, with their counts."""
+    with ctx.uow() as uow:
+        rows = uow.session.execute(select(SpanRow.label, func.count(SpanRow.id)).group_by(SpanRow.label))
+        return {label: n for label, n in rows}
+
+
+def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
+    """Make a schema file this project's schema: validated, and refused while stored spans use a
+    label it drops (relabel or delete those first), so no annotation is orphaned."""
+    import json
+
+    path = Path(path)
+    try:
+        schema = Schema.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise ValidationError(f"{path}: {exc}") from None
+    except ValidationError as exc:
+        raise ValidationError(f"{path}: {exc}") from None
+    missing = {label: n for label, n in labels_in_use(ctx).items() if label not in schema.label_names}
+    if missing:
+        listed = ", ".join(f"{label} ({n} spans)" for label, n in sorted(missing.items()))
+        raise ValidationError(f"{path}: the schema drops labels still in use: {listed}")
+    save_schema(ctx, schema)
+    return schema
+
+
+def export_schema(ctx: ServiceContext, path: Path | str) -> Path:
+    import json
+
+    path = Path(path)
+    path.write_text(json.dumps(ctx.schema.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 def save_schema(ctx: ServiceContext, schema: Schema) -> None:
     with ctx.uow() as uow:
         row = uow.session.get(SettingRow, "schema")

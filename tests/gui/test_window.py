@@ -181,3 +181,38 @@ def test_tooltip_lists_every_span_at_the_point(open_window, text) -> None:  # ty
     QApplication.sendEvent(vp, QHelpEvent(QEvent.Type.ToolTip, point, vp.mapToGlobal(point)))
     tip = QToolTip.text()
     assert "claim" in tip and "actor" in tip and "Liwa" in tip
+
+
+def test_a_project_schema_brings_its_own_labels_and_keys(open_window, qtbot, tmp_path: Path, report_ids) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from annotator.services.database import default_schema
+
+    window = open_window()
+    s = ENGLISH.index("al-Busayrah")
+    window.view.select_offsets(s, s + len("al-Busayrah"))
+    key(window.view, "2")
+    data = default_schema().to_dict()
+    data["labels"].append({"name": "weapon", "key": "5", "color": "#6b6b6b", "description": "a weapon"})
+    good = tmp_path / "schema.json"
+    good.write_text(json.dumps(data), encoding="utf-8")
+    new = window.use_schema(good)
+    assert new is not None
+    qtbot.addWidget(new)
+    assert [a.text() for a in new.label_actions][-1] == "5  weapon"
+    w = ENGLISH.index("shelled")
+    new.view.select_offsets(w, w + len("shelled"))
+    key(new.view, "5")
+    assert "weapon" in {x.label for x in annotate.get_set(new.session.ctx, report_ids["english"], "alice").spans}
+    # a schema that drops a label still in use is refused in one sentence; nothing changes
+    data["labels"] = [lab for lab in data["labels"] if lab["name"] != "place"]
+    data["relations"] = [r for r in data["relations"] if "place" not in r["heads"] + r["tails"]]
+    data["attributes"] = [a for a in data["attributes"] if a["labels"] != ["place"]]
+    for a in data["attributes"]:
+        a["labels"] = [lab for lab in a["labels"] if lab != "place"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    assert new.use_schema(bad) is None
+    assert "drops labels still in use: place (1 spans)" in new.statusBar().currentMessage()
+    assert new.session.ctx.schema.label_names[-1] == "weapon"
+    new.session.ctx.close()
