@@ -38,6 +38,15 @@ def test_claim_with_a_source_by_keyboard_shows_in_the_record(open_window, qtbot)
     key(view, Qt.Key.Key_Return)
     rels = stored_set(window).relations
     assert [(r.label, r.head, r.tail) for r in rels] == [("source", claim.id, source.id)]
+    # with the claim selected, the relation is drawn as an arc from the claim to its source
+    view.select_span(window.document.mine[claim.id], scroll=False)
+    arcs = view.relation_arcs()
+    assert [label for label, _, _ in arcs] == ["source"]
+    image = view.viewport().grab().toImage()
+    _, head, tail = arcs[0]
+    left, right = sorted((int(head.x()), int(tail.x())))
+    band = [image.pixelColor(x, y).lightness() for x in range(left + 4, right - 4, 3) for y in range(0, int(head.y()) - 1)]
+    assert min(band) < 160  # the arc and its label are drawn above the line, between the two spans
     assert window.relation_model.rowCount() == 1
     assert window.relation_model.index(0, 0).data() == "source"
     window.tabs.setCurrentWidget(window.record_panel)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from PySide6.QtCore import QEvent, QKeyCombination, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import (QFont, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QKeySequence, QPaintEvent, QPen,
+from PySide6.QtCore import QEvent, QKeyCombination, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (QFont, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QKeySequence, QPainterPath, QPaintEvent, QPen,
                            QTextCursor, QTextOption)
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
@@ -59,6 +59,7 @@ class DocumentView(QPlainTextEdit):
         font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.25)
         self.setFont(font)
         self.setCursorWidth(2)
+        self.document().setDocumentMargin(14)  # room above the first line for relation arcs
         document.reset.connect(self._reload)
         document.spans_changed.connect(self._spans_changed)
         self._keys = {lab.key: lab.name for lab in schema.labels}
@@ -192,6 +193,7 @@ class DocumentView(QPlainTextEdit):
         for item in shown:
             self._paint_bars(painter, item, rects[id(item)])
         self._paint_selection(painter)
+        self._paint_relations(painter)
         painter.end()
 
     def _paint_bars(self, painter: QPainter, item: ShownSpan, rects: list[QRectF]) -> None:
@@ -222,6 +224,49 @@ class DocumentView(QPlainTextEdit):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for r in self.span_rects(qs, qe):
             painter.drawRect(r.adjusted(0.5, 0.5, -0.5, -0.5))
+
+    def relation_arcs(self) -> list[tuple[str, QPointF, QPointF]]:
+        """Arcs for the selected span's relations whose ends are on screen: (label, head point, tail point),
+        each point at the top middle of the span's first visible box."""
+        span = self.selected_span()
+        if span is None:
+            return []
+        arcs = []
+        for rel in self.model.relations.values():
+            if span.id not in (rel.head, rel.tail):
+                continue
+            ends = []
+            for sid in (rel.head, rel.tail):
+                other = self.model.mine.get(sid)
+                boxes = self.span_rects(*self.model.offsets.qt_range(other.start, other.end)) if other else []
+                visible = [b for b in boxes if b.bottom() >= 0 and b.top() <= self.viewport().height()]
+                ends.append(QPointF(visible[0].center().x(), visible[0].top() + 1) if visible else None)
+            if ends[0] is not None and ends[1] is not None:
+                arcs.append((rel.label, ends[0], ends[1]))
+        return arcs
+
+    def _paint_relations(self, painter: QPainter) -> None:
+        """The selected span's relations as arcs over the text, labelled at their apex."""
+        color = self.palette().color(self.palette().ColorRole.Text)
+        color.setAlpha(170)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for label, head, tail in self.relation_arcs():
+            lift = 14 + min(40.0, abs(tail.x() - head.x()) / 8)
+            apex_y = max(3.0, min(head.y(), tail.y()) - lift)  # flattened on the first line, never clipped
+            path = QPainterPath(head)
+            path.cubicTo(QPointF(head.x(), apex_y), QPointF(tail.x(), apex_y), tail)
+            painter.setPen(QPen(color, 1.3))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            painter.setBrush(color)
+            painter.drawEllipse(tail, 2.5, 2.5)  # the arrow end: the tail
+            mid = QPointF((head.x() + tail.x()) / 2, max(apex_y + 6, min(head.y(), tail.y()) - lift * 0.75))
+            metrics = painter.fontMetrics()
+            box = QRectF(metrics.boundingRect(label)).adjusted(-3, -1, 3, 1)
+            box.moveCenter(mid)
+            painter.fillRect(box, self.palette().color(self.palette().ColorRole.Base))
+            painter.setPen(color)
+            painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), label)
 
     # -- keyboard ---------------------------------------------------------------------------------
     def event(self, event: QEvent) -> bool:
