@@ -291,6 +291,8 @@ class MainWindow(QMainWindow):
         report = reports.get_report(ctx, report_id)
         sets = annotate.get_sets(ctx, report_id)
         own = sets.pop(who, None)
+        self.document.entity_names = entities.entity_names(
+            ctx, {sp.entity for s in [own, *sets.values()] if s for sp in s.spans if sp.entity})
         self.document.load(report, who, list(own.spans) if own else [], {k: list(v.spans) for k, v in sets.items()},
                            list(own.relations) if own else [])
         self.setWindowTitle(f"{report.title or report.id[:12]} — annotator — {who}")
@@ -379,6 +381,10 @@ class MainWindow(QMainWindow):
 
     def _span_edited(self, ids: list[str]) -> None:
         self._schedule_record()
+        fresh = {s.entity for i in ids if (s := self.document.mine.get(i)) and s.entity
+                 and s.entity not in self.document.entity_names}
+        if fresh:
+            self.document.entity_names.update(entities.entity_names(self.session.ctx, fresh))
         current = self.inspector.span
         if current is not None and current.id in ids:
             self._inspect(self.document.mine.get(current.id))

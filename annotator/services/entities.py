@@ -80,6 +80,12 @@ def get_entity(ctx: ServiceContext, entity_id: str) -> dict[str, Any]:
         return uow.entities.get(entity_id)
 
 
+def entity_names(ctx: ServiceContext, ids: Iterable[str]) -> dict[str, str]:
+    """Display names of registry entities (one query), for lists that show spans' entities."""
+    with ctx.uow() as uow:
+        return {eid: e["name"] for eid, e in uow.entities.get_many(ids).items()}
+
+
 def save_entity(ctx: ServiceContext, data: dict[str, Any]) -> dict[str, Any]:
     """Create or edit one entity (validated); committed before returning."""
     (entity,) = _validated([data], "entity")

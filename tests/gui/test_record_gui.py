@@ -108,6 +108,8 @@ def test_entity_candidates_confirm_unlink_and_new(open_window, monkeypatch) -> N
     place = label(window, "Deir ez-Zor", "2")
     span = window.document.mine[place.id]
     assert span.entity == "place:geonames:170794" and span.resolution == "automatic"
+    row = window.span_model.row_of(place.id)
+    assert window.span_model.index(row, 4).data() == "Deir ez-Zor (automatic)"  # the name, not the id
     inspector = window.inspector
     assert inspector.candidates.count() >= 1
     assert "Deir ez-Zor" in inspector.candidates.item(0).text()

@@ -65,6 +65,7 @@ class DocumentModel(QObject):
         self.others: dict[str, list[Span]] = {}
         self.show_others = False
         self.relations: dict[str, Relation] = {}
+        self.entity_names: dict[str, str] = {}  # filled by the window from the registry
         self._own: list[Span] = []  # own spans in document order
         self._own_keys: list[tuple[int, int, str, str]] = []
         self._shown: list[ShownSpan] = []

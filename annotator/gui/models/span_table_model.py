@@ -87,7 +87,12 @@ class SpanTableModel(RowTableModel):
                 return s.start
             if col == 3:
                 return s.end
-            return s.value or s.entity or ""
+            if s.value:
+                return s.value
+            if s.entity:
+                name = self.document.entity_names.get(s.entity, s.entity)
+                return f"{name} ({s.resolution})" if s.resolution == "automatic" else name
+            return ""
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             try:
                 return QColor(self.schema.label(s.label).color)
@@ -95,4 +100,6 @@ class SpanTableModel(RowTableModel):
                 return None
         if role == Qt.ItemDataRole.ToolTipRole and col == 1:
             return s.text_in(self.document.text)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 4 and s.entity:
+            return s.entity
         return None

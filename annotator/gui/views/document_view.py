@@ -383,8 +383,10 @@ class DocumentView(QPlainTextEdit):
         lines = []
         for h in hits:
             who = "" if h.mine else f"  ({h.owner})"
+            value = h.span.value or (self.model.entity_names.get(h.span.entity, h.span.entity) if h.span.entity else "")
+            shown = f" → <b>{_escape(value)}</b>" if value else ""
             lines.append(f"<b style='color:{self.colors.base(h.span.label).name()}'>{h.span.label}</b> "
-                         f"“{_escape(excerpt(h.span.text_in(self.model.text), 60))}” "
+                         f"“{_escape(excerpt(h.span.text_in(self.model.text), 60))}”{shown} "
                          f"[{h.span.start}–{h.span.end}]{who}")
         QToolTip.showText(event.globalPos(), "<br>".join(lines), self)
 
