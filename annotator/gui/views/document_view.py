@@ -249,8 +249,15 @@ class DocumentView(QPlainTextEdit):
         """The selected span's relations as arcs over the text, labelled at their apex."""
         color = self.palette().color(self.palette().ColorRole.Text)
         color.setAlpha(170)
+        backdrop = self.palette().color(self.palette().ColorRole.Base)
+        backdrop.setAlpha(210)
+        small = QFont(self.font())
+        small.setPointSizeF(self.font().pointSizeF() * 0.72)
+        painter.setFont(small)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for label, head, tail in self.relation_arcs():
+            if abs(head.x() - tail.x()) < 4 and abs(head.y() - tail.y()) < 4:
+                continue  # a participant starting where its claim starts: the Relations tab lists it
             lift = 14 + min(40.0, abs(tail.x() - head.x()) / 8)
             apex_y = max(3.0, min(head.y(), tail.y()) - lift)  # flattened on the first line, never clipped
             path = QPainterPath(head)
@@ -264,7 +271,7 @@ class DocumentView(QPlainTextEdit):
             metrics = painter.fontMetrics()
             box = QRectF(metrics.boundingRect(label)).adjusted(-3, -1, 3, 1)
             box.moveCenter(mid)
-            painter.fillRect(box, self.palette().color(self.palette().ColorRole.Base))
+            painter.fillRect(box, backdrop)
             painter.setPen(color)
             painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), label)
 
