@@ -69,9 +69,8 @@ class MainWindow(QMainWindow):
         self.report_table.setSortingEnabled(True)
         self.report_table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         self.report_table.selectionModel().currentRowChanged.connect(self._report_chosen)
-        self.report_table.setColumnWidth(0, 190)
-        for col in (1, 2, 3):
-            self.report_table.setColumnWidth(col, 80)
+        for col, width in enumerate((150, 82, 54, 44, 112)):
+            self.report_table.setColumnWidth(col, width)
 
         self.span_model = SpanTableModel(self.document, session.schema, self)
         self.span_table = self._table(self.span_model)
@@ -124,7 +123,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([330, 700, 370])
+        self.splitter.setSizes([450, 600, 350])
         self.setCentralWidget(self.splitter)
 
         self.annotator_label = QLabel(f"Annotator: {session.annotator}", self)

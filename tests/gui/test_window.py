@@ -31,7 +31,7 @@ def test_closing_and_reopening_finds_every_span(open_window, report_ids) -> None
     assert sorted(s.text_in(ENGLISH) for s in again.document.mine.values()) == sorted(w for w, _ in words)
     assert again.span_model.rowCount() == 3
     row = again.report_model.row_of(report_ids["english"])
-    assert again.report_model.index(row, 3).data() == 3  # "My spans" column
+    assert again.report_model.index(row, 3).data() == 3  # the "Mine" column
 
 
 def test_other_annotators_are_shown_read_only(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]

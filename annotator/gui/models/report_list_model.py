@@ -12,7 +12,7 @@ from annotator.services.reports import ReportSummary
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Title", "Published", "Length", "My spans", "Status")
+COLUMNS = ("Title", "Published", "Length", "Mine", "Status")
 
 
 
@@ -75,6 +75,8 @@ class ReportListModel(RowTableModel):
         if role == SORT_ROLE:
             return ((r.title or "").casefold(), r.published or "", r.chars,
                     r.annotators.get(self.annotator, 0), status_of(r, self.annotator))[col]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
+            return f"your spans on this report ({self.annotator})"
         if role == Qt.ItemDataRole.ToolTipRole:
             who = ", ".join(f"{n}: {c}" for n, c in sorted(r.annotators.items())) or "nobody yet"
             return f"{r.title}\n{r.source or ''}\nid {r.id[:16]}…\nspans — {who}"
