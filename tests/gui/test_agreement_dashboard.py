@@ -91,3 +91,7 @@ def test_side_by_side_adjudicates_into_gold(open_window, db_path: Path) -> None:
     view.accept_span("bob", bob_only)
     assert len(get_set(window.session.ctx, rid, "gold").spans) in (before, before + 1)
     assert "into gold" in view.status.text()
+    gold_span = get_set(window.session.ctx, rid, "gold").spans[0]
+    view.accept_span("gold", gold_span.id)  # a click in the gold column takes the span out
+    assert gold_span.id not in {s.id for s in get_set(window.session.ctx, rid, "gold").spans}
+    assert "from gold" in view.status.text()

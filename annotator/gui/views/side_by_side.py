@@ -77,7 +77,8 @@ class SideBySideView(QDialog):
         self.setWindowTitle(f"Side by side — {report.title or report.id[:12]}")
         self.report, self.schema, self.ctx = report, schema, ctx
         self.split = QSplitter(self)
-        self.status = QLabel("Click a span to accept it into gold." if ctx else "", self)
+        self.status = QLabel("Click a span to accept it into gold; click a gold span to take it out." if ctx else "",
+                             self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.split, 1)
         layout.addWidget(self.status)
@@ -128,7 +129,11 @@ class SideBySideView(QDialog):
         self.show_sets({w: list(s.spans) for w, s in get_sets(self.ctx, self.report.id).items()})
 
     def accept_span(self, who: str, span_id: str) -> None:
-        if self.ctx is None or who == GOLD:
+        """A click: an annotator's span is copied into gold; a gold span is taken out of gold."""
+        if self.ctx is None:
+            return
+        if who == GOLD:
+            self.reject_gold(span_id)
             return
         from annotator.services.adjudicate import accept_span
 
@@ -137,6 +142,17 @@ class SideBySideView(QDialog):
             return
         accept_span(self.ctx, self.report.id, span)
         self.status.setText(f"Accepted {who}'s {span.label} “{span.text_in(self.report.text)[:50]}” into gold.")
+        self._reload()
+
+    def reject_gold(self, span_id: str) -> None:
+        from annotator.services.adjudicate import reject_gold_span
+
+        assert self.ctx is not None
+        span = next((s for s in self.sets.get(GOLD, ()) if s.id == span_id), None)
+        if span is None:
+            return
+        reject_gold_span(self.ctx, self.report.id, span_id)
+        self.status.setText(f"Removed {span.label} “{span.text_in(self.report.text)[:50]}” from gold.")
         self._reload()
 
     def accept_set(self, who: str) -> int:
