@@ -14,12 +14,12 @@ from typing import Any
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import ValidationError
 from annotator.core.ids import report_id
+from annotator.core.native import REPORT_META, native_record
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
 from annotator.exchange.bundle_format import BundleSet
 
-REPORT_META = ("title", "source", "published", "url", "language", "direction")
 ENTITY_KINDS = ("actor", "place")
 ENTITY_FIELDS = ("kind", "name", "type", "lat", "lon", "country", "admin1", "parent")
 _ENTITY_ID = re.compile(r"^[A-Za-z0-9:_.\-]{1,128}$")
@@ -37,25 +37,9 @@ def dumps(obj: dict[str, Any]) -> bytes:
 # -- sets ------------------------------------------------------------------------------------------
 def set_to_record(report: Report, aset: AnnotationSet) -> dict[str, Any]:
     """The JSON object of one set: a native JSONL line plus the set's edit counter ``version``."""
-    text = report.text
-    meta: dict[str, Any] = {key: getattr(report, key) for key in REPORT_META}
-    meta.update(report.meta)
-    spans = []
-    for s in aset.spans:
-        item: dict[str, Any] = {"id": s.id, "start": s.start, "end": s.end, "label": s.label,
-                                "text": text[s.start:s.end], "attrs": s.attrs, "value": s.value,
-                                "entity": s.entity}
-        if s.resolution is not None:
-            item["resolution"] = s.resolution
-        spans.append(item)
-    relations = []
-    for r in aset.relations:
-        rel: dict[str, Any] = {"id": r.id, "head": r.head, "tail": r.tail, "label": r.label}
-        if r.attrs:
-            rel["attrs"] = r.attrs
-        relations.append(rel)
-    return {"id": report.id, "text": text, "meta": meta, "annotator": aset.annotator,
-            "version": aset.version, "spans": spans, "relations": relations}
+    record = native_record(report, aset.annotator, aset.spans, aset.relations)
+    record["version"] = aset.version
+    return record
 
 
 def parse_set(raw: bytes, annotator: str) -> BundleSet:

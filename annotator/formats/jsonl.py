@@ -12,6 +12,7 @@ from typing import Any
 
 from annotator.core.annotation_set import Document
 from annotator.core.ids import report_id
+from annotator.core.native import native_record
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
@@ -24,26 +25,7 @@ _SPAN_KEYS = {"id", "start", "end", "label", "text", "attrs", "value", "entity",
 
 def document_to_record(doc: Document) -> dict[str, Any]:
     """The JSON object of one document (shared with the benchmark and other writers)."""
-    rep, text = doc.report, doc.report.text
-    meta: dict[str, Any] = {"title": rep.title, "source": rep.source, "published": rep.published,
-                            "url": rep.url, "language": rep.language, "direction": rep.direction}
-    meta.update(rep.meta)
-    spans = []
-    for s in doc.spans:
-        item: dict[str, Any] = {"id": s.id, "start": s.start, "end": s.end, "label": s.label,
-                                "text": text[s.start:s.end], "attrs": s.attrs, "value": s.value,
-                                "entity": s.entity}
-        if s.resolution is not None:
-            item["resolution"] = s.resolution
-        spans.append(item)
-    relations = []
-    for r in doc.relations:
-        rel: dict[str, Any] = {"id": r.id, "head": r.head, "tail": r.tail, "label": r.label}
-        if r.attrs:
-            rel["attrs"] = r.attrs
-        relations.append(rel)
-    return {"id": rep.id, "text": text, "meta": meta, "annotator": doc.annotator, "spans": spans,
-            "relations": relations}
+    return native_record(doc.report, doc.annotator, doc.spans, doc.relations)
 
 
 class JsonlFormat:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,15 +126,7 @@ def backup(ctx: ServiceContext, out: Path) -> Path:
         raise DatabaseError("backup copies SQLite databases; use pg_dump for a PostgreSQL server")
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
-    src = sqlite3.connect(path)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    migrate.copy_sqlite(path, tmp)
     os.replace(tmp, out)
     return out
 

@@ -76,7 +76,13 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
         return None
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     dest = path.with_name(f"{path.name}.rev{revision}-{stamp}.bak")
-    src = sqlite3.connect(path)
+    copy_sqlite(path, dest)
+    return dest
+
+
+def copy_sqlite(source: Path, dest: Path) -> None:
+    """A consistent copy of a live SQLite file (SQLite's online backup: safe while others write)."""
+    src = sqlite3.connect(source)
     try:
         dst = sqlite3.connect(dest)
         try:
@@ -85,4 +91,3 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
             dst.close()
     finally:
         src.close()
-    return dest

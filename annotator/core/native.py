@@ -1,0 +1,35 @@
+"""The native JSONL object of one annotator's work on one report (native-jsonl.md): shared by the
+corpus writer and the exchange bundles, so both write exactly the same shape."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from annotator.core.relations import Relation
+from annotator.core.report import Report
+from annotator.core.spans import Span
+
+REPORT_META = ("title", "source", "published", "url", "language", "direction")
+
+
+def native_record(report: Report, annotator: str | None, spans: Iterable[Span],
+                  relations: Iterable[Relation]) -> dict[str, Any]:
+    text = report.text
+    meta: dict[str, Any] = {key: getattr(report, key) for key in REPORT_META}
+    meta.update(report.meta)
+    out_spans = []
+    for s in spans:
+        item: dict[str, Any] = {"id": s.id, "start": s.start, "end": s.end, "label": s.label,
+                                "text": text[s.start:s.end], "attrs": s.attrs, "value": s.value,
+                                "entity": s.entity}
+        if s.resolution is not None:
+            item["resolution"] = s.resolution
+        out_spans.append(item)
+    out_relations = []
+    for r in relations:
+        rel: dict[str, Any] = {"id": r.id, "head": r.head, "tail": r.tail, "label": r.label}
+        if r.attrs:
+            rel["attrs"] = r.attrs
+        out_relations.append(rel)
+    return {"id": report.id, "text": text, "meta": meta, "annotator": annotator, "spans": out_spans,
+            "relations": out_relations}
