@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PNG", help="render the window to a PNG and exit")
     p.add_argument("--report", metavar="ID", help="report to show (id or id prefix)")
     p.add_argument("--view", choices=["main", "record", "agreement", "adjudication"], default="main")
-    p.add_argument("--size", metavar="WxH", default="1400x860", help="window size for --screenshot")
+    p.add_argument("--size", metavar="WxH", help="window size for --screenshot (default: the size a first "
+                   "launch opens with, about 80%% of the screen)")
     p.add_argument("--no-samples", action="store_true", help="do not load the sample reports")
 
     p = add("import", "import reports (.txt .md .html .htm .pdf .docx, or folders recursively)")
@@ -101,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(bi, suppress=True)
     bi.add_argument("file", metavar="FILE")
 
+    add("whoami", "the annotator this database's user works as by default")
+
     p = add("backup", "an online backup copy of the database")
     p.add_argument("--out", required=True, metavar="FILE")
     add("check", "integrity check of the database")
@@ -110,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, str] = {
     "gui": "gui", "import": "import_", "reports": "reports", "load": "load", "export": "export",
     "formats": "formats", "record": "record", "agreement": "agreement", "bundle": "bundle",
-    "backup": "database", "check": "database",
+    "backup": "database", "check": "database", "whoami": "identity",
 }
 
 
@@ -122,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.screenshot = None
         args.report = None
         args.view = "main"
-        args.size = "1400x860"
+        args.size = None
         args.no_samples = False
     module = importlib.import_module(f"annotator.cli.commands.{COMMANDS[command]}")
     run: Callable[[argparse.Namespace], int] = getattr(module, "run")

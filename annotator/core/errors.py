@@ -52,6 +52,11 @@ class Conflict(AnnotatorError):
     """An edit lost a race with another writer, or two sources disagree."""
 
 
+class StaleEdit(Conflict):
+    """An edit was made against a set (or a span) that is no longer what the user saw: another
+    window, process or import changed it, or the edit names another report. Nothing was written."""
+
+
 class DatabaseError(AnnotatorError):
     """The database cannot be opened, migrated or trusted (e.g. newer than this program)."""
 

@@ -14,12 +14,17 @@ from annotator.core.relations import Relation
 from annotator.core.spans import Span
 
 
+VALUE_KINDS = ("date",)  # normalised values a label may carry
+
+
 @dataclass(frozen=True)
 class Label:
     name: str
     key: str  # the keyboard key that applies it ("1".."9")
     color: str  # "#rrggbb"
     description: str = ""
+    entity: str | None = None  # spans link to registry entities of this kind ("actor", "place")
+    value: str | None = None  # spans carry a normalised value of this kind ("date": ISO 8601)
 
 
 @dataclass(frozen=True)
@@ -38,12 +43,17 @@ class AttributeDef:
     default: str | None = None
 
 
+SCHEMA_VERSION = 2  # 2: labels declare their entity kind and value kind
+
 DEFAULT_SCHEMA: dict[str, Any] = {
     "name": "conflict-reports",
+    "version": SCHEMA_VERSION,
     "labels": [
-        {"name": "actor", "key": "1", "color": "#2f7fd1", "description": "a person, group, state or outlet"},
-        {"name": "place", "key": "2", "color": "#2a9d5b", "description": "a named location"},
-        {"name": "date", "key": "3", "color": "#c77d10", "description": "a date or time expression"},
+        {"name": "actor", "key": "1", "color": "#2f7fd1", "description": "a person, group, state or outlet",
+         "entity": "actor"},
+        {"name": "place", "key": "2", "color": "#2a9d5b", "description": "a named location", "entity": "place"},
+        {"name": "date", "key": "3", "color": "#c77d10", "description": "a date or time expression",
+         "value": "date"},
         {"name": "claim", "key": "4", "color": "#b0479a", "description": "a statement attributed to a source"},
     ],
     "relations": [
@@ -79,8 +89,12 @@ class Schema:
     def from_dict(cls, data: Mapping[str, Any]) -> Schema:
         """Build and validate a schema; every problem is one clear ``ValidationError``."""
         try:
+            legacy = "version" not in data
             labels = tuple(Label(str(d["name"]), str(d.get("key", "")), str(d.get("color", "#888888")),
-                                 str(d.get("description", ""))) for d in data["labels"])
+                                 str(d.get("description", "")),
+                                 _opt(d.get("entity", _LEGACY_ENTITY.get(d["name"]) if legacy else None)),
+                                 _opt(d.get("value", _LEGACY_VALUE.get(d["name"]) if legacy else None)))
+                           for d in data["labels"])
             relations = tuple(RelationType(str(d["name"]), tuple(d.get("heads", ())),
                                            tuple(d.get("tails", ())), str(d.get("description", "")))
                               for d in data.get("relations", ()))
@@ -96,7 +110,9 @@ class Schema:
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "labels": [{"name": l.name, "key": l.key, "color": l.color, "description": l.description}
+            "version": SCHEMA_VERSION,
+            "labels": [{"name": l.name, "key": l.key, "color": l.color, "description": l.description,
+                        **({"entity": l.entity} if l.entity else {}), **({"value": l.value} if l.value else {})}
                        for l in self.labels],
             "relations": [{"name": r.name, "heads": list(r.heads), "tails": list(r.tails),
                            "description": r.description} for r in self.relations],
@@ -118,6 +134,11 @@ class Schema:
                 raise ValidationError(f"label '{l.name}' must be one word")
             if not (len(l.color) == 7 and l.color.startswith("#")):
                 raise ValidationError(f"label '{l.name}' has colour '{l.color}', expected #rrggbb")
+            if l.value is not None and l.value not in VALUE_KINDS:
+                raise ValidationError(f"label '{l.name}' declares value '{l.value}'; "
+                                      f"known values: {', '.join(VALUE_KINDS)}")
+            if l.entity is not None and (not l.entity or any(c.isspace() for c in l.entity)):
+                raise ValidationError(f"label '{l.name}' declares entity kind '{l.entity}', expected one word")
         for r in self.relations:
             for lab in (*r.heads, *r.tails):
                 if lab not in names:
@@ -138,6 +159,16 @@ class Schema:
                 return l
         raise ValidationError(f"'{name}' is not a label of schema '{self.name}' "
                               f"(labels: {', '.join(self.label_names)})")
+
+    def entity_kind(self, label: str) -> str | None:
+        """The registry kind a label's spans link to (None: the label links to nothing)."""
+        found = next((l for l in self.labels if l.name == label), None)
+        return found.entity if found else None
+
+    def value_kind(self, label: str) -> str | None:
+        """The kind of normalised value a label's spans carry (``"date"``), or None."""
+        found = next((l for l in self.labels if l.name == label), None)
+        return found.value if found else None
 
     def label_for_key(self, key: str) -> Label | None:
         return next((l for l in self.labels if l.key == key), None)
@@ -184,6 +215,15 @@ class Schema:
         if rtype.tails and tail.label not in rtype.tails:
             raise ValidationError(f"a '{rtype.name}' relation points to a {'/'.join(rtype.tails)}, "
                                   f"not a {tail.label}")
+
+
+# Schemas written before labels declared their semantics (no "version") meant these by name.
+_LEGACY_ENTITY = {"actor": "actor", "place": "place"}
+_LEGACY_VALUE = {"date": "date"}
+
+
+def _opt(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
 
 
 def unknown_labels(labels: Sequence[str], schema: Schema) -> list[str]:

@@ -13,7 +13,7 @@ from annotator.core.schema import Schema
 from annotator.services.context import ServiceContext
 from annotator.store import migrate
 from annotator.store.engine import database_url, is_sqlite, make_engine, sqlite_path
-from annotator.store.models import AnnotationSetRow, ReportRow, SettingRow, SpanRow
+from annotator.store.models import AnnotationSetRow, ReportRow, SpanRow
 from annotator.store.uow import session_factory
 
 ENV_DB = "ANNOTATOR_DB"
@@ -69,8 +69,8 @@ def default_schema() -> Schema:
 def load_schema(ctx: ServiceContext) -> Schema:
     """The project's schema stored in the database, else the shipped default."""
     with ctx.uow() as uow:
-        row = uow.session.get(SettingRow, "schema")
-        return Schema.from_dict(row.value) if row is not None else default_schema()
+        stored = uow.settings.get("schema")
+    return Schema.from_dict(stored) if stored is not None else default_schema()
 
 
 def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
@@ -110,11 +110,7 @@ def export_schema(ctx: ServiceContext, path: Path | str) -> Path:
 
 def save_schema(ctx: ServiceContext, schema: Schema) -> None:
     with ctx.uow() as uow:
-        row = uow.session.get(SettingRow, "schema")
-        if row is None:
-            uow.session.add(SettingRow(key="schema", value=schema.to_dict()))
-        else:
-            row.value = schema.to_dict()
+        uow.settings.put("schema", schema.to_dict())
         uow.commit()
     ctx.schema = schema
 

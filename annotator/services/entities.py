@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from annotator.core.errors import FormatError, NotFound, ValidationError
+from annotator.core.errors import Conflict, FormatError, NotFound, ValidationError
 from annotator.services.context import ServiceContext
 from annotator.services.samples import resources_dir
+from annotator.store.uow import UnitOfWork
 
 KINDS = ("actor", "place")
+SEEDED = "registry_seeded"
 _ID = re.compile(r"^[A-Za-z0-9:_.\-]{1,128}$")
 
 
@@ -40,29 +42,39 @@ def starter_files() -> list[Path]:
 def seed_registry(ctx: ServiceContext, *, force: bool = False) -> int:
     """Load the shipped starter set into an empty registry (a new database); returns entries added."""
     with ctx.uow() as uow:
-        if uow.entities.count() and not force:
-            return 0
-        n = 0
-        for path in starter_files():
-            items = _read_json_entities(path)
-            n += uow.entities.add_many(_validated(items, path))
+        n = _seed(uow, force=force)
         uow.commit()
         return n
 
 
-def ensure_registry(ctx: ServiceContext) -> int:
-    """Seed the starter registry once per database (a later empty registry stays empty)."""
-    from annotator.store.models import SettingRow
+def _seed(uow: UnitOfWork, *, force: bool = False) -> int:
+    if uow.entities.count() and not force:
+        return 0
+    n = 0
+    for path in starter_files():
+        n += uow.entities.add_many(_validated(_read_json_entities(path), path))
+    return n
 
+
+def ensure_registry(ctx: ServiceContext) -> int:
+    """Seed the starter registry once per database (a later empty registry stays empty).
+
+    The seed and its "done" mark are one transaction, and the mark is written insert-or-ignore, so
+    two callers at once (a start-up task and the first span's resolution, or two processes) never
+    fail on each other: the second finds the registry seeded."""
     with ctx.uow() as uow:
-        if uow.session.get(SettingRow, "registry_seeded") is not None:
+        if uow.settings.has(SEEDED):
             return 0
-    added = seed_registry(ctx)
-    with ctx.uow() as uow:
-        if uow.session.get(SettingRow, "registry_seeded") is None:
-            uow.session.add(SettingRow(key="registry_seeded", value={"entries": added}))
+    try:
+        with ctx.uow() as uow:
+            if uow.settings.has(SEEDED):
+                return 0
+            added = _seed(uow)
+            uow.settings.add_once(SEEDED, {"entries": added})
             uow.commit()
-    return added
+            return added
+    except Conflict:  # another writer seeded the same entries first
+        return 0
 
 
 def search_entities(ctx: ServiceContext, text: str = "", kind: str | None = None,

@@ -88,11 +88,17 @@ def import_reports(ctx: ServiceContext, paths: Iterable[Path | str], *, title: s
             report = report_from_file(path, title=title, published=published, source=source)
             status = store_report(ctx, report, origin=str(path))
         except AnnotatorError as exc:
-            result.errors.append(ImportFailure(str(path), str(exc)))
+            result.errors.append(ImportFailure(str(path), _naming(path, exc)))
             continue
         result.reports.append(ImportedReport(report.id, report.title, status, str(path)))
     progress(len(files), len(files), "")
     return result
+
+
+def _naming(path: Path, exc: AnnotatorError) -> str:
+    """The error's sentence, naming the file once (readers name it already; other checks may not)."""
+    text = str(exc)
+    return text if str(path) in text else f"{path}: {text}"
 
 
 def report_from_file(path: Path, *, title: str | None = None, published: str | None = None,
