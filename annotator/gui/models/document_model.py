@@ -7,6 +7,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -14,6 +15,9 @@ from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, sort_key, sorted_spans
 from annotator.gui.offsets import QtOffsets
+
+if TYPE_CHECKING:
+    from annotator.gui.session import OpenSet
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,15 @@ class DocumentModel(QObject):
     spans whose start it covers), so a change costs the same with 10 or 10,000 spans."""
 
     reset = Signal()
+    shown_changed = Signal()  # another (report, set) is shown, or nothing: bound panels clear
     spans_changed = Signal(list)
     relations_changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.report: Report | None = None
+        self.target: OpenSet | None = None  # the set shown, which edits made here name
+        self.loading = False  # a report is being opened (its spans are not here yet)
         self.offsets = QtOffsets("")
         self.annotator = ""
         self.mine: dict[str, Span] = {}
@@ -77,21 +84,28 @@ class DocumentModel(QObject):
     # -- loading and edits ----------------------------------------------------------------------
     def load(self, report: Report, annotator: str, mine: list[Span] | tuple[Span, ...],
              others: dict[str, list[Span]] | None = None,
-             relations: list[Relation] | tuple[Relation, ...] = ()) -> None:
+             relations: list[Relation] | tuple[Relation, ...] = (), target: OpenSet | None = None) -> None:
         self.report = report
+        self.target = target
+        self.loading = False
         self.offsets = QtOffsets(report.text)
         self.annotator = annotator
         self.mine = {s.id: s for s in mine}
         self.relations = {r.id: r for r in relations}
         self.others = dict(others or {})
         self._rebuild()
+        self.shown_changed.emit()
         self.reset.emit()
 
-    def clear(self) -> None:
+    def clear(self, *, loading: bool = False) -> None:
+        """Show nothing (``loading``: a report is on its way), so no panel keeps another report's spans."""
         self.report = None
+        self.target = None
+        self.loading = loading
         self.offsets = QtOffsets("")
         self.mine, self.others, self.relations = {}, {}, {}
         self._rebuild()
+        self.shown_changed.emit()
         self.reset.emit()
 
     def upsert(self, span: Span) -> None:

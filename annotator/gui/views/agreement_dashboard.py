@@ -75,7 +75,8 @@ class AgreementDashboard(QDialog):
         self.label_view = self._table(self.labels)
         self.reports = RowsModel(REPORT_COLUMNS, self)
         self.report_view = self._table(self.reports)
-        self.report_view.doubleClicked.connect(self._report_activated)
+        # "activated" is the double-click (or Enter) on every platform; connecting doubleClicked as
+        # well opened two side-by-side windows for one gesture
         self.report_view.activated.connect(self._report_activated)
         bars = BarDelegate(self)
         for view, columns in ((self.label_view, LABEL_COLUMNS), (self.report_view, REPORT_COLUMNS)):

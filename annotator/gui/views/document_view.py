@@ -329,14 +329,26 @@ class DocumentView(QPlainTextEdit):
 
     # -- mouse --------------------------------------------------------------------------------------
     def _edge_under(self, pos: QPoint) -> str | None:
+        """The selected span's edge under the pointer: from EDGE_GRAB px outside the span to 1 px
+        inside it. A press further inside starts a text selection, so a drag that begins in an inner
+        span (even one starting a letter after its claim) selects text instead of moving the claim."""
         span = self.selected_span()
         if span is None:
             return None
         edges = self.edge_rects(span)
         if len(edges) != 2:
             return None
+        boxes = self.span_rects(*self.model.offsets.qt_range(span.start, span.end))
+        if not boxes:
+            return None
         for name, r in zip(("start", "end"), edges):
-            if r.top() <= pos.y() <= r.bottom() and abs(pos.x() - r.center().x()) <= EDGE_GRAB:
+            if not r.top() <= pos.y() <= r.bottom():
+                continue
+            box = next((b for b in boxes if b.top() <= r.center().y() <= b.bottom()
+                        and b.left() - 1 <= r.center().x() <= b.right() + 1), None)
+            outward = -1 if box is None or r.center().x() - box.left() < box.right() - r.center().x() else 1
+            beyond = (pos.x() - r.center().x()) * outward  # > 0 outside the span, < 0 inside
+            if -1 <= beyond <= EDGE_GRAB:
                 return name
         return None
 
