@@ -56,6 +56,14 @@ def spans_for(text: str, n: int = 10_000) -> list[dict[str, object]]:
     return spans
 
 
+def _settle(app, window) -> None:  # type: ignore[no-untyped-def]
+    """Until the window's database lane has delivered everything (what "Saved" waits for)."""
+    while window.session.lane.busy:
+        app.processEvents()
+        time.sleep(0.0005)
+    app.processEvents()
+
+
 def run() -> dict[str, object]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -83,8 +91,10 @@ def run() -> dict[str, object]:
         window.show()
         app.processEvents()
 
+        _settle(app, window)
         t = time.perf_counter()
         window.open_report(rid)
+        _settle(app, window)
         window.view.viewport().repaint()
         results["open_1mb_10k_spans_s"] = round(time.perf_counter() - t, 3)
         results["report_chars"] = len(text)
@@ -115,6 +125,7 @@ def run() -> dict[str, object]:
             s = start + (i * 37) % 2000
             t = time.perf_counter()
             window.labelling.create(s, s + 4, "actor")
+            _settle(app, window)
             t_paint = time.perf_counter()
             window.view.viewport().repaint()
             create.append((time.perf_counter() - t) * 1000)
@@ -123,7 +134,8 @@ def run() -> dict[str, object]:
         results["gui_create_span_p99_ms"] = round(_percentile(create, 0.99), 2)
         results["of_which_repaint_p50_ms"] = round(statistics.median(paint), 2)
         t = time.perf_counter()
-        window.session.undo_stack.undo()
+        window.session.undo()
+        _settle(app, window)
         window.view.viewport().repaint()
         results["gui_undo_ms"] = round((time.perf_counter() - t) * 1000, 2)
         results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

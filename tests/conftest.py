@@ -18,6 +18,12 @@ from pg_databases import fresh_pg_database as _fresh_pg_database  # noqa: E402
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--steps", type=int, default=300,
+                     help="steps of the model-based GUI walk (tests/gui/test_model_walk.py; default 300)")
+    parser.addoption("--walk-seed", type=int, default=1, help="seed of the model-based GUI walk (default 1)")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database URL on each backend: storage and service tests run on both."""

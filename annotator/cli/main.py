@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("gui", "launch the desktop application")
     p.add_argument("--screenshot", metavar="PNG", help="render the window to a PNG and exit")
     p.add_argument("--report", metavar="ID", help="report to show (id or id prefix)")
+    p.add_argument("--span", metavar="ID", help="span to select in the report shown (e.g. T3), for a screenshot "
+                   "of the inspector")
     p.add_argument("--view", choices=["main", "record", "agreement", "adjudication"], default="main")
     p.add_argument("--size", metavar="WxH", help="window size for --screenshot (default: the size a first "
                    "launch opens with, about 80%% of the screen)")
@@ -124,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args.screenshot = None
         args.report = None
+        args.span = None
         args.view = "main"
         args.size = None
         args.no_samples = False

@@ -123,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
     view = getattr(args, "view", "main") or "main"
     if screenshot:
         settle(app, window)
+        if getattr(args, "span", None):
+            select_span(window, args.span)
         return take_screenshot(app, window, show_view(window, view), Path(screenshot), size)
     if view != "main":
         show_view(window, view)
@@ -150,6 +152,16 @@ def warm_up(window):  # type: ignore[no-untyped-def]
     job.failed.connect(lambda _m: window.jobs.remove(job) if job in window.jobs else None)
     job.start()
     return job
+
+
+def select_span(window, span_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Select a span of the report shown, as a click on it would (the inspector shows it)."""
+    from PySide6.QtWidgets import QApplication
+
+    if window.document.mine.get(span_id) is None:
+        raise AnnotatorError(f"span {span_id} is not in {window.session.annotator}'s set on the report shown")
+    window.jump_to_span(span_id)
+    settle(QApplication.instance(), window)
 
 
 def settle(app, window, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]

@@ -83,6 +83,10 @@ def build(window: MainWindow) -> None:
                                              lambda: window_dialogs.show_switch_annotator(window))
     window.agreement_action = _action(window, "&Agreement dashboard…", lambda: window_dialogs.show_agreement(window),
                                       key="agreement")
+    window.compare_action = _action(window, "&Compare annotators (side by side)",
+                                    lambda: window.show_side_by_side(window.document.report_id)
+                                    if window.document.report_id else None,
+                                    tip="Every annotator's spans on the report shown, next to gold: click to adjudicate")
     window.schema_import_action = _action(window, "Import label schema…", lambda: window_dialogs.choose_schema(window))
     window.schema_export_action = _action(window, "Export label schema…",
                                           lambda: window_dialogs.choose_schema_export(window))
@@ -114,7 +118,7 @@ def build(window: MainWindow) -> None:
     view_menu = window.menuBar().addMenu("&View")
     view_menu.addActions([window.snap_action, window.others_action, window.labels_action, window.find_action])
     view_menu.addSeparator()
-    view_menu.addAction(window.agreement_action)
+    view_menu.addActions([window.compare_action, window.agreement_action])
     help_menu = window.menuBar().addMenu("&Help")
     help_menu.addAction(window.help_action)
 

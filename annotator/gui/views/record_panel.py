@@ -54,7 +54,9 @@ def record_html(record: dict[str, Any]) -> str:
         parts.append(f"<h4>{title} ({len(items)})</h4>")
         parts.append("<br>".join(_mention(m) for m in items) or "<i>none</i>")
     parts.append("<p><small>✓ confirmed · ≈ automatic · ? unresolved</small></p>")
-    return "".join(parts)
+    # the page reads left to right whatever script the report is in; each piece of report text is an
+    # isolated run inside it (an Arabic first word would otherwise turn a whole line around)
+    return f"<div dir='ltr'>{''.join(parts)}</div>"
 
 
 class RecordPanel(QTextBrowser):
