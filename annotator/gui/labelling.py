@@ -83,7 +83,15 @@ class LabellingController(QObject):
         target = self.target
         if not self._allowed() or target is None:
             return
-        self.session.when_ready(target, lambda: gesture() if self.document.target is target else None)
+
+        def run() -> None:
+            if self.document.target is target:
+                gesture()
+            else:  # made on a report the user has left before the edit before it was answered
+                self.message.emit("A key pressed while the previous edit was saving was not applied: "
+                                  "another report was opened meanwhile.")
+
+        self.session.when_ready(target, run)
 
     def start_relation(self) -> None:
         if not self._allowed():

@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
 
         window_actions.build(self)
         session.save_state.connect(lambda s: self.save_label.setText(STATE_TEXT.get(s, s)))
-        session.failed.connect(self._show_error)
+        session.failed.connect(self.show_error)
         session.problem.connect(lambda m: self.statusBar().showMessage(m, 8000))
         session.stale.connect(self._set_changed_elsewhere)
         session.bus.changed.connect(self._on_change)
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
             self.session.read(others, lambda found: self.document.set_others(found)
                               if self.document.report_id == change.report_id else None)
 
-    def _show_error(self, message: str) -> QMessageBox:
+    def show_error(self, message: str) -> QMessageBox:
         """The refusal in the status bar and in a window-modal box that does not block the event loop."""
         self.statusBar().showMessage(message, 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", message, QMessageBox.StandardButton.Ok, self)
@@ -342,7 +342,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.labelling.refusal() or "", 6000)
             return
         rel = self.relation_model.relation_at(index.row())
-        target.stack.push(DeleteRelation(self.session, self.document, target, rel))
+        self.session.when_ready(target, lambda: target.stack.push(DeleteRelation(self.session, self.document,
+                                                                                 target, rel)))
 
     def jump_to_span(self, span_id: str) -> None:
         span = self.document.mine.get(span_id)

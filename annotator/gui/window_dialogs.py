@@ -162,17 +162,14 @@ def choose_schema(window: MainWindow) -> None:
         use_schema(window, Path(path))
 
 
-def use_schema(window: MainWindow, path: Path) -> MainWindow | None:
+def use_schema(window: MainWindow, path: Path) -> None:
     """Make a schema file the project's; the window is rebuilt with its labels and keys."""
     from annotator.services.database import import_schema
 
     session = window.session
-    try:
-        schema = import_schema(session.ctx, path)
-    except Exception as exc:  # noqa: BLE001 - one sentence; the schema is unchanged
-        window._show_error(error_text(exc))
-        return None
-    return replace_window(window, EditSession(session.ctx, session.annotator, schema))
+    session.read(lambda: import_schema(session.ctx, path),
+                 lambda schema: replace_window(window, EditSession(session.ctx, session.annotator, schema)),
+                 lambda exc: window.show_error(error_text(exc)))  # one sentence; the schema is unchanged
 
 
 def choose_schema_export(window: MainWindow) -> None:

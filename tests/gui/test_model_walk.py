@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from annotator.core.report import Report
 from annotator.services.annotate import get_set
-from gui_helpers import (ARABIC, EMOJI, ENGLISH, activate, click, click_anchor, drag, key, redo, settle, undo,
-                         word_rect_points)
+from gui_helpers import (ARABIC, EMOJI, ENGLISH, activate, anchors, click, click_anchor, drag, key, redo, settle,
+                         undo, word_rect_points)
 
 STEPS_PER_WALK = 60
 LABEL_KEYS = ("1", "2", "3", "4")
@@ -325,7 +325,9 @@ class WindowWalk:
         assert view is not None
         self.may_change.add((rid, "gold"))
         WindowWalk.acted["accept_into_gold_side_by_side"] = WindowWalk.acted.get("accept_into_gold_side_by_side", 0) + 1
-        candidates = [(who, s) for who, spans in sorted(view.sets.items()) if who != "gold" for s in spans]
+        # a span wholly covered by spans nested in it has no text of its own to click
+        candidates = [(who, s) for who, spans in sorted(view.sets.items()) if who != "gold" for s in spans
+                      if f"span:{s.id}" in anchors(view.browsers[who])]
         if whole_set and view.buttons:
             click(sorted(view.buttons.items())[which % len(view.buttons)][1])
         elif candidates:

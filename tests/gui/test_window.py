@@ -225,6 +225,7 @@ def test_a_project_schema_brings_its_own_labels_and_keys(open_window, qtbot, tmp
     answer = {"path": str(good)}
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (answer["path"], "Schema (*.json)"))
     window.schema_import_action.trigger()  # File → Import label schema…, the file dialog answered
+    settle(window)
     new = window.replacement
     assert new is not None
     qtbot.addWidget(new)
@@ -244,6 +245,7 @@ def test_a_project_schema_brings_its_own_labels_and_keys(open_window, qtbot, tmp
     bad.write_text(json.dumps(data), encoding="utf-8")
     answer["path"] = str(bad)
     new.schema_import_action.trigger()
+    settle(new)
     assert new.replacement is None
     assert "drops labels still in use: place (1 spans)" in new.statusBar().currentMessage()
     assert new.session.ctx.schema.label_names[-1] == "weapon"

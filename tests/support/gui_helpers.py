@@ -203,3 +203,18 @@ def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
             continue
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def anchors(browser) -> set[str]:  # type: ignore[no-untyped-def]
+    """Every link drawn in a QTextBrowser (what a person can click)."""
+    found: set[str] = set()
+    block = browser.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            href = it.fragment().charFormat().anchorHref()
+            if href:
+                found.add(href)
+            it += 1
+        block = block.next()
+    return found
