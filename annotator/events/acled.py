@@ -36,7 +36,7 @@ def acled_row(unit: IncidentSummary, schema: DatasetSchema, countries: Mapping[s
     not_happened = [q for q in ev.event.qualifiers if q in NOT_HAPPENED]
     if not_happened:
         return None, [f"the event is {'/'.join(not_happened)}: ACLED records only events that took place"]
-    cw = ev.crosswalk(NAME)
+    cw = unit.crosswalk(NAME)
     event_type, sub_type = cw.get("event_type"), cw.get("sub_event_type")
     types = schema.table("event_types")
     if not event_type or not sub_type:
@@ -44,8 +44,8 @@ def acled_row(unit: IncidentSummary, schema: DatasetSchema, countries: Mapping[s
                         "choose another type)")
     elif sub_type not in types.get(event_type, []):
         problems.append(f"sub_event_type '{sub_type}' is not an ACLED sub-event type of '{event_type}'")
-    a1 = ev.actors(NAME, "actor1")
-    a2 = ev.actors(NAME, "actor2")
+    a1 = unit.actors(NAME, "actor1")
+    a2 = unit.actors(NAME, "actor2")
     actor1, actor2 = (a1[0] if a1 else None), (a2[0] if a2 else None)
     if actor1 is None:
         problems.append("actor1 (no actor in the event's actor 1 role)")
@@ -57,14 +57,14 @@ def acled_row(unit: IncidentSummary, schema: DatasetSchema, countries: Mapping[s
     if actor2 is not None and inter2 is None:
         problems.append(f"inter2 (the actor type of '{actor2.name}' ({actor2.kind or 'unknown'}) gives no ACLED "
                         "inter code: set the event attribute acled.inter2 to 1-8)")
-    when = ev.date(NAME)
+    when = unit.date(NAME)
     timing = acled_time(schema, when) if when is not None else None
     if when is None:
         problems.append("event_date (no date with a value in the event's date role)")
     elif timing is None:
         problems.append(f"time_precision (the date '{when.value}' spans {when.days} days; ACLED needs a day, "
                         "a week or a month)")
-    place = ev.place(NAME)
+    place = unit.place(NAME)
     geo = place_code(schema, place, "geo_precision_from_place_type", "geo_precision_if_approximate",
                      cw.get("geo_precision")) if place is not None else None
     country = countries.get(place.country or "") if place is not None else None
@@ -93,9 +93,9 @@ def acled_row(unit: IncidentSummary, schema: DatasetSchema, countries: Mapping[s
         "event_id_cnty": f"{country['alpha3']}-{unit.key}", "event_date": day.isoformat(), "year": day.year,
         "time_precision": precision, "disorder_type": disorder, "event_type": event_type,
         "sub_event_type": sub_type, "actor1": actor1.name,
-        "assoc_actor_1": "; ".join(a.name for a in ev.actors(NAME, "assoc_actor_1")), "inter1": inter1,
+        "assoc_actor_1": "; ".join(a.name for a in unit.actors(NAME, "assoc_actor_1")), "inter1": inter1,
         "actor2": actor2.name if actor2 else "",
-        "assoc_actor_2": "; ".join(a.name for a in ev.actors(NAME, "assoc_actor_2")),
+        "assoc_actor_2": "; ".join(a.name for a in unit.actors(NAME, "assoc_actor_2")),
         "inter2": inter2, "interaction": interaction,
         "civilian_targeting": schema.data.get("civilian_targeting", "") if civilians else "",
         "iso": country["numeric"], "region": country.get("acled_region", ""), "country": country["name"],

@@ -7,7 +7,9 @@ that gave them (``statements``) and derives what datasets want from a group:
   estimate of the best-graded statement (Admiralty rank: reliability first, then credibility; ties go
   to the lower median of the tied figures);
 - ACLED ``fatalities``: the most conservative (lowest) best estimate, as ACLED's codebook asks;
-- ``number_of_sources``: distinct sources across all reporting claims.
+- ``number_of_sources``: distinct sources across all reporting claims;
+- the type is the best-graded event's; actors, place and date come each from the best-graded event
+  that has them (a place with coordinates before one without).
 
 An event outside any incident is an incident of one (the same rules give its own figures)."""
 
@@ -18,7 +20,7 @@ from typing import Any, Sequence
 
 from annotator.core.events import Estimate, Incident
 from annotator.core.grading import Grade
-from annotator.events.resolve import ResolvedEvent
+from annotator.events.resolve import ActorRef, DateRef, PlaceRef, ResolvedEvent
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,26 @@ class IncidentSummary:
     @property
     def key(self) -> str:
         return self.incident.id if self.incident is not None else self.lead.key
+
+    # -- the incident's fields: each from the best-graded event that has it ---------------------
+    def crosswalk(self, dataset: str) -> dict[str, Any]:
+        """The lead's type codes; dataset attributes from every event, the better graded first."""
+        out: dict[str, Any] = {}
+        for ev in reversed(self.events):
+            out.update({k: v for k, v in ev.crosswalk(dataset).items()})
+        out.update(self.lead.crosswalk(dataset))
+        return out
+
+    def actors(self, dataset: str, slot: str) -> list[ActorRef]:
+        return next((found for ev in self.events if (found := ev.actors(dataset, slot))), [])
+
+    def place(self, dataset: str, slot: str = "location") -> PlaceRef | None:
+        places = [p for ev in self.events if (p := ev.place(dataset, slot)) is not None]
+        located = [p for p in places if p.lat is not None and p.lon is not None]
+        return (located or places or [None])[0]
+
+    def date(self, dataset: str, slot: str = "date") -> DateRef | None:
+        return next((d for ev in self.events if (d := ev.date(dataset, slot)) is not None), None)
 
     def statements(self, kind: str) -> list[Statement]:
         out = []

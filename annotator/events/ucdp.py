@@ -36,10 +36,10 @@ def ged_row(unit: IncidentSummary, schema: DatasetSchema,
     not_happened = [q for q in ev.event.qualifiers if q in NOT_HAPPENED]
     if not_happened:
         return None, [f"the event is {'/'.join(not_happened)}: GED records only events that took place"]
-    cw = ev.crosswalk(NAME)
+    cw = unit.crosswalk(NAME)
     problems: list[str] = []
-    sa = ev.actors(NAME, "side_a")
-    sb = ev.actors(NAME, "side_b")
+    sa = unit.actors(NAME, "side_a")
+    sb = unit.actors(NAME, "side_b")
     side_a, side_b = (sa[0] if sa else None), (sb[0] if sb else None)
     violence = str(cw.get("type_of_violence") or "")
     if not violence:
@@ -63,10 +63,10 @@ def ged_row(unit: IncidentSummary, schema: DatasetSchema,
     if deaths.best is None or deaths.best < int(schema.data.get("minimum_deaths", 1)):
         problems.append("best/low/high (GED records events with at least one death; the event states "
                         f"{'none' if deaths.best is None else deaths.best})")
-    when = ev.date(NAME)
+    when = unit.date(NAME)
     if when is None:
         problems.append("date_start/date_end (no date with a value in the event's date role)")
-    place = ev.place(NAME)
+    place = unit.place(NAME)
     where = place_code(schema, place, "where_prec_from_place_type", "where_prec_if_approximate",
                        cw.get("where_prec")) if place is not None else None
     country = countries.get(place.country or "") if place is not None else None
