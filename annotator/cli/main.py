@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotators", metavar="A,B,...")
     p.add_argument("--labels", metavar="L,...")
     p.add_argument("--report", action="append", metavar="ID")
+    p.add_argument("--events", action="store_true", help="agreement on events, field by field")
 
     p = add("bundle", "exchange work between air-gapped workstations")
     bsub = p.add_subparsers(dest="bundle_command", metavar="export|import", required=True)

@@ -9,11 +9,12 @@
 - ``incident``: one per incident; ``relationship``: actor ``located-at`` place, actor ``related-to`` actor;
 - a TLP ``marking-definition`` chosen by the user, referenced by every object.
 
-Ids are UUIDv5 over stable keys (report id, annotator, event id, registry id), so exporting the same
-events twice gives the same ids; timestamps are one export time given by the caller."""
+Ids are version-4 UUIDs whose bits come from a hash of stable keys (report id, annotator, event id,
+registry id), so exporting the same events twice gives the same ids; timestamps are one export time given by the caller."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Sequence
@@ -29,7 +30,10 @@ NAMESPACE = uuid.UUID("5b0a7f38-8f43-4c2a-9a4e-3d2a4c1e9b10")  # annotator's nam
 
 
 def stix_id(kind: str, key: str) -> str:
-    return f"{kind}--{uuid.uuid5(NAMESPACE, f'{kind}|{key}')}"
+    """``kind--UUID``: the version-4 form STIX asks of SDOs and SROs, its bits taken from a SHA-256 of our
+    namespace and a stable key instead of a random source, so the same event always gets the same id."""
+    digest = hashlib.sha256(NAMESPACE.bytes + f"{kind}|{key}".encode("utf-8")).digest()
+    return f"{kind}--{uuid.UUID(bytes=digest[:16], version=4)}"
 
 
 def timestamp(when: datetime) -> str:
@@ -175,11 +179,12 @@ def stix_bundle(events: Sequence[ResolvedEvent], units: Iterable[IncidentSummary
         creator = b.annotator(who)
         published = f"{r.published}T00:00:00.000Z" if r.published and len(r.published) == 10 else b.when
         ext = [{"source_name": "annotator", "external_id": r.id, "description": "SHA-256 of the report text"}]
-        if r.url:
-            ext.append({"source_name": r.source or "report", "url": r.url})
+        # a URL reference without a hash of what it points to is refused by strict validators: it goes
+        # into the description instead
+        where = f" from {r.url}" if r.url else ""
         b.sdo("report", f"{rid}|{who}", creator, name=r.title or rid[:12], published=published,
               object_refs=sorted(set(refs)), external_references=ext, report_types=["threat-report"],
-              description=f"Events annotated by {who}")
+              description=f"Events annotated by {who} in the report{where}")
     objects = list(b.objects.values())
     bundle = {"type": "bundle", "id": stix_id("bundle", "|".join(sorted(o["id"] for o in objects))),
               "objects": objects}
