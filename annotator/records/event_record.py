@@ -56,7 +56,7 @@ def _entry(report: Report, event: Event, spans: Mapping[str, Span], relations: S
         title = next((t.title for t in schema.types if t.name == event.type), event.type)
     missing = [sid for sid in event.span_ids() if sid not in spans]
     roles = {role: [dict(mention(spans[sid])) for sid in ids if sid in spans]
-             for role, ids in event.roles.items()}
+             for role, ids in event.roles.items() if any(sid in spans for sid in ids)}
     claims = []
     for cid in event.claims:
         claim = spans.get(cid)
