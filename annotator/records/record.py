@@ -196,6 +196,17 @@ def build_record(report: Report, spans: Iterable[Span], relations: Iterable[Rela
     return builder.build(annotator, events, incidents or {}, event_schema)
 
 
+def event_entries_of(report: Report, spans: Iterable[Span], relations: Iterable[Relation],
+                     entities_by_id: Mapping[str, Entity] | None = None, *, resolver: Resolver | None = None,
+                     events: Sequence[Event] = (), incidents: Mapping[str, Incident] | None = None,
+                     event_schema: EventSchema | None = None) -> list[dict[str, Any]]:
+    """Only the ``events`` part of the record (exports need no more): the same mentions, dates and
+    grades as ``build_record`` without building the rest."""
+    builder = _Builder(report, list(spans), list(relations), entities_by_id or {}, resolver, True)
+    return event_entries(report, events, builder.by_id, builder.relations, event_schema, builder.mention,
+                         builder.entities_by_id, incidents or {})
+
+
 def records_document(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The ``record --json`` document: ``{"records": [...]}``."""
     return {"records": list(records)}

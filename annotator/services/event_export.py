@@ -40,7 +40,7 @@ def iter_resolved(ctx: ServiceContext, scope: ExportScope = ExportScope(), *, pr
                   cancel: CancelToken | None = None) -> Iterator[ResolvedEvent]:
     """The events of the sets in scope, resolved, set by set (sets are read in batches)."""
     from annotator.records.entities import Entity
-    from annotator.records.record import build_record
+    from annotator.records.record import event_entries_of
     from annotator.services.records import resolver
 
     schema = event_schema(ctx)
@@ -63,8 +63,8 @@ def iter_resolved(ctx: ServiceContext, scope: ExportScope = ExportScope(), *, pr
                 incidents = uow.events.incidents({e.incident for _, s in loaded for e in s.events if e.incident})
             entities = {eid: Entity.from_dict(e) for eid, e in linked.items()}
             for report, aset in loaded:
-                record = build_record(report, aset.spans, aset.relations, entities, annotator=who, resolver=res,
-                                      events=aset.events, incidents=incidents, event_schema=schema)
+                record = {"events": event_entries_of(report, aset.spans, aset.relations, entities, resolver=res,
+                                                     events=aset.events, incidents=incidents, event_schema=schema)}
                 known = dict(entities)
                 for entry in record["events"]:
                     for mentions in entry["roles"].values():

@@ -3,7 +3,7 @@ here, so every caller reads and writes events the same way. Never commits."""
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -31,16 +31,18 @@ class EventRepository:
         return self.events_of_sets([set_id]).get(set_id, [])
 
     def events_of_sets(self, set_ids: Sequence[int]) -> dict[int, list[Event]]:
-        """The events of many sets, a batch of sets per query pair, in key order within each set."""
+        """The events of many sets, a batch of sets per query pair, in creation order within each set
+        (plain rows, not ORM instances: exports read tens of thousands)."""
         out: dict[int, list[Event]] = {}
+        events, arguments = EventRow.__table__, EventArgumentRow.__table__
         for chunk in _chunks(list(set_ids)):
-            rows = list(self.session.scalars(select(EventRow).where(EventRow.set_id.in_(chunk))
-                                             .order_by(EventRow.set_id, EventRow.id)))
+            rows = list(self.session.execute(select(events).where(events.c.set_id.in_(chunk))
+                                             .order_by(events.c.set_id, events.c.id)))
             if not rows:
                 continue
-            args: dict[int, list[EventArgumentRow]] = {}
+            args: dict[int, list[Any]] = {}
             for ids in _chunks([r.id for r in rows]):
-                for a in self.session.scalars(select(EventArgumentRow).where(EventArgumentRow.event_id.in_(ids))):
+                for a in self.session.execute(select(arguments).where(arguments.c.event_id.in_(ids))):
                     args.setdefault(a.event_id, []).append(a)
             for r in rows:
                 out.setdefault(r.set_id, []).append(event_from_row(r, args.get(r.id, [])))

@@ -39,7 +39,8 @@ def relation_to_dict(rel: Relation) -> dict[str, object]:
 
 
 # -- events -------------------------------------------------------------------------------------------
-def event_from_row(row: EventRow, arguments: Iterable[EventArgumentRow]) -> Event:
+def event_from_row(row: EventRow | Any, arguments: Iterable[EventArgumentRow | Any]) -> Event:
+    """From an ORM row or a plain result row of ``events`` and its ``event_arguments``."""
     roles: dict[str, list[str]] = {}
     claims: list[str] = []
     trigger = None
