@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from annotator.core.grading import Grade
 from annotator.events.datasets import DatasetSchema
 from annotator.events.incidents import IncidentSummary
-from annotator.events.precision import acled_time, place_code
+from annotator.events.precision import acled_time, located
 from annotator.events.resolve import ActorRef
 
 NAME = "acled"
@@ -65,18 +65,10 @@ def acled_row(unit: IncidentSummary, schema: DatasetSchema, countries: Mapping[s
         problems.append(f"time_precision (the date '{when.value}' spans {when.days} days; ACLED needs a day, "
                         "a week or a month)")
     place = unit.place(NAME)
-    geo = place_code(schema, place, "geo_precision_from_place_type", "geo_precision_if_approximate",
-                     cw.get("geo_precision")) if place is not None else None
-    country = countries.get(place.country or "") if place is not None else None
-    if place is None:
-        problems.append("location (no place in the event's place role)")
-    else:
-        if place.lat is None or place.lon is None:
-            problems.append(f"latitude/longitude ('{place.text}' is not linked to a registry place with coordinates)")
-        if country is None:
-            problems.append(f"country ('{place.text}' has no country in the registry)")
-        if geo is None:
-            problems.append(f"geo_precision (the registry type of '{place.name}' is {place.place_type or 'unknown'})")
+    country, geo, missing = located(schema, place, countries, field="geo_precision",
+                                    table="geo_precision_from_place_type",
+                                    approximate_key="geo_precision_if_approximate", override=cw.get("geo_precision"))
+    problems += missing
     scale = cw.get("source_scale") or ""
     if scale and not all(part in schema.data.get("source_scale", []) for part in str(scale).split("-")):
         problems.append(f"source_scale '{scale}' is not an ACLED source scale")

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from annotator.events.datasets import DatasetSchema
+from typing import Any, Mapping
+
 from annotator.events.resolve import DateRef, PlaceRef
 
 
@@ -51,3 +53,22 @@ def place_code(schema: DatasetSchema, place: PlaceRef, table: str, approximate_k
     if place.approximate and fallback is not None and int(fallback) > int(code):
         return str(fallback)
     return code
+
+
+def located(schema: DatasetSchema, place: PlaceRef | None, countries: Mapping[str, Mapping[str, Any]], *,
+            field: str, table: str, approximate_key: str,
+            override: object = None) -> tuple[Mapping[str, Any] | None, str | None, list[str]]:
+    """A place's country entry and precision code for a dataset, with every problem as one phrase
+    (``field`` names the dataset's precision column)."""
+    if place is None:
+        return None, None, ["location (no place in the event's place role)"]
+    code = place_code(schema, place, table, approximate_key, override)
+    country = countries.get(place.country or "")
+    problems = []
+    if place.lat is None or place.lon is None:
+        problems.append(f"latitude/longitude ('{place.text}' is not linked to a registry place with coordinates)")
+    if country is None:
+        problems.append(f"country ('{place.text}' has no country in the registry)")
+    if code is None:
+        problems.append(f"{field} (the registry type of '{place.name}' is {place.place_type or 'unknown'})")
+    return country, code, problems

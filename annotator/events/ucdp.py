@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from annotator.events.datasets import DatasetSchema
 from annotator.events.incidents import IncidentSummary
-from annotator.events.precision import ged_date, place_code
+from annotator.events.precision import ged_date, located
 from annotator.events.resolve import ActorRef
 
 NAME = "ucdp-ged"
@@ -67,18 +67,10 @@ def ged_row(unit: IncidentSummary, schema: DatasetSchema,
     if when is None:
         problems.append("date_start/date_end (no date with a value in the event's date role)")
     place = unit.place(NAME)
-    where = place_code(schema, place, "where_prec_from_place_type", "where_prec_if_approximate",
-                       cw.get("where_prec")) if place is not None else None
-    country = countries.get(place.country or "") if place is not None else None
-    if place is None:
-        problems.append("latitude/longitude (no place in the event's place role)")
-    else:
-        if place.lat is None or place.lon is None:
-            problems.append(f"latitude/longitude ('{place.text}' is not linked to a registry place with coordinates)")
-        if country is None:
-            problems.append(f"country ('{place.text}' has no country in the registry)")
-        if where is None:
-            problems.append(f"where_prec (the registry type of '{place.name}' is {place.place_type or 'unknown'})")
+    country, where, missing = located(schema, place, countries, field="where_prec",
+                                      table="where_prec_from_place_type", approximate_key="where_prec_if_approximate",
+                                      override=cw.get("where_prec"))
+    problems += missing
     if problems:
         return None, problems
     assert side_a is not None and place is not None and when is not None and country is not None
