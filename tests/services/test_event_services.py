@@ -142,3 +142,32 @@ def test_incidents_keep_conflicting_figures_with_their_grades(ctx) -> None:  # t
     incidents.delete_incident(ctx, incident.id)
     assert [e.incident for e in events.get_events(ctx, r1, "alice")] == [None]
     assert incidents.list_incidents(ctx) == []
+
+
+def test_events_are_curated_into_gold_with_their_spans(ctx) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.event_curation import accept_event, accept_events
+
+    rid, ids = build(ctx)
+    event, _ = events.create_event_from_claim(ctx, rid, ids["claim"], "meeting", annotator="alice",
+                                              counts={"fatalities": 1})
+    gold_event = accept_event(ctx, rid, "alice", event.id)
+    gold = annotate.get_set(ctx, rid, "gold")
+    spans = gold.by_id()
+    assert gold.events == (gold_event,) and gold_event.count("fatalities").best == 1
+    assert spans[gold_event.roles["actor2"][0]].start == annotate.get_set(ctx, rid, "alice").span(ids["a2"]).start
+    assert accept_events(ctx, rid, "alice") == [gold_event]  # accepting again adds nothing
+
+
+def test_a_schema_dropping_event_types_in_use_is_refused(sqlite_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from annotator.services.database import export_schema, import_schema
+
+    rid, ids = build(sqlite_ctx)
+    events.create_event_from_claim(sqlite_ctx, rid, ids["claim"], "meeting", annotator="alice")
+    path = export_schema(sqlite_ctx, tmp_path / "schema.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["events"]["types"] = [t for t in data["events"]["types"] if t["name"] != "meeting"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"drops event types still in use: meeting \(1 events\)"):
+        import_schema(sqlite_ctx, path)
