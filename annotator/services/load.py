@@ -107,6 +107,9 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
                     and list(current.events) == list(doc.events):
                 result.sets_unchanged += 1
                 continue
+            if current.events and not doc.events:
+                result.warnings.append(f"{doc.report.title or doc.report.id[:12]}: {who}'s {len(current.events)} "
+                                       f"event(s) were removed with the spans they named ({fmt_name} holds no events)")
             before = {"spans": [span_to_dict(s) for s in current.spans],
                       "relations": [relation_to_dict(r) for r in current.relations],
                       "events": [event_to_dict(e) for e in current.events]}

@@ -11,7 +11,6 @@ import pytest
 
 from annotator.core.errors import FormatError
 from annotator.exchange.reader import read_bundle
-from annotator.services import annotate
 from annotator.services.bundles import export_bundle, import_bundle
 from annotator.services.database import open_database
 from annotator.services.export import export_corpus, export_scope
