@@ -117,16 +117,15 @@ def export_events(ctx: ServiceContext, fmt: str, out: Path | str, scope: ExportS
             json.dump(bundle, fh, ensure_ascii=False, indent=1)
             fh.write("\n")
         return summary
-    if fmt == "acled":
-        from annotator.events.acled import acled_row as row_of
-    else:
-        from annotator.events.ucdp import ged_row as row_of  # type: ignore[assignment]
+    from annotator.events.acled import acled_row
+    from annotator.events.ucdp import ged_row
+
     with atomic_file(out) as fh:
         writer = csv.DictWriter(fh, fieldnames=dataset.columns, lineterminator="\r\n")
         writer.writeheader()
         for unit in units:
-            row, problems = row_of(unit, dataset, countries) if fmt == "ucdp-ged" else row_of(unit, dataset, countries,
-                                                                                              stamp)  # type: ignore[call-arg]
+            row, problems = (acled_row(unit, dataset, countries, stamp) if fmt == "acled"
+                             else ged_row(unit, dataset, countries))
             if row is None:
                 summary.skipped += [_skipped(ev, problems) for ev in unit.events]
                 continue

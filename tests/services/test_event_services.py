@@ -171,3 +171,17 @@ def test_a_schema_dropping_event_types_in_use_is_refused(sqlite_ctx, tmp_path) -
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValidationError, match=r"drops event types still in use: meeting \(1 events\)"):
         import_schema(sqlite_ctx, path)
+
+
+def test_the_events_panel_view_says_what_each_dataset_still_misses(sqlite_ctx) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.event_export import event_view
+
+    rid, ids = build(sqlite_ctx)
+    grading.set_grade(sqlite_ctx, rid, ids["source"], annotator="alice", reliability_value="C")
+    events.create_event_from_claim(sqlite_ctx, rid, ids["claim"], "armed_clash", annotator="alice",
+                                   counts={"fatalities": 3})
+    [view] = event_view(sqlite_ctx, rid, "alice")
+    assert view["title"] == "Armed clash" and view["grade"]["reliability"] == "C"
+    assert view["sources"] == ["Euphrates Post"] and view["roles"]["place"][0]["text"] == "al-Mayadin"
+    assert any(m.startswith("inter1") for m in view["missing"]["acled"])  # "IRGC officers" has no entity type
+    assert view["missing"]["plover"] == []
