@@ -96,15 +96,19 @@ def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
 
     path = Path(path)
     try:
-        schema = Schema.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        # labels in use are checked first: dropping one is the mistake to name, before what else it breaks
+        names = {str(d.get("name")) for d in data.get("labels", []) if isinstance(d, dict)} \
+            if isinstance(data, dict) and isinstance(data.get("labels"), list) else None
+        missing = {label: n for label, n in labels_in_use(ctx).items() if names is not None and label not in names}
+        if missing:
+            listed = ", ".join(f"{label} ({n} spans)" for label, n in sorted(missing.items()))
+            raise ValidationError(f"the schema drops labels still in use: {listed}")
+        schema = Schema.from_dict(data)
     except (OSError, ValueError) as exc:
         raise ValidationError(f"{path}: {exc}") from None
     except ValidationError as exc:
         raise ValidationError(f"{path}: {exc}") from None
-    missing = {label: n for label, n in labels_in_use(ctx).items() if label not in schema.label_names}
-    if missing:
-        listed = ", ".join(f"{label} ({n} spans)" for label, n in sorted(missing.items()))
-        raise ValidationError(f"{path}: the schema drops labels still in use: {listed}")
     kept = {t.name for t in schema.events.types} if schema.events is not None else set()
     dropped = {t: n for t, n in event_types_in_use(ctx).items() if t not in kept}
     if dropped:
