@@ -11,18 +11,18 @@ from annotator.core.spans import Span
 from annotator.store.models import EventArgumentRow, EventRow, RelationRow, ReportRow, SpanRow
 
 
-def report_from_row(row: ReportRow) -> Report:
+def report_from_row(row: ReportRow | Any) -> Report:
     return Report(id=row.id, text=row.text, title=row.title, source=row.source,  # type: ignore[arg-type]
                   published=row.published, url=row.url, language=row.language,
                   direction=row.direction, meta=dict(row.meta or {}))
 
 
-def span_from_row(row: SpanRow) -> Span:
+def span_from_row(row: SpanRow | Any) -> Span:
     return Span(id=row.key, start=row.start, end=row.end, label=row.label, attrs=dict(row.attrs or {}),
                 value=row.value, entity=row.entity_id, resolution=row.resolution)
 
 
-def relation_from_row(row: RelationRow, keys: dict[int, str]) -> Relation:
+def relation_from_row(row: RelationRow | Any, keys: dict[int, str]) -> Relation:
     return Relation(id=row.key, head=keys[row.head_id], tail=keys[row.tail_id], label=row.label,
                     attrs=dict(row.attrs or {}))
 

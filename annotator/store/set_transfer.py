@@ -61,15 +61,16 @@ class SetTransfer:
         for start in range(0, len(index), batch):
             chunk = index[start:start + batch]
             set_ids = [sid for sid, _rid, _v in chunk]
-            reports = {r.id: r for r in self.session.scalars(
-                select(ReportRow).where(ReportRow.id.in_([rid for _s, rid, _v in chunk])))}
-            spans: dict[int, list[SpanRow]] = {}
-            for s in self.session.scalars(select(SpanRow).where(SpanRow.set_id.in_(set_ids))
+            # plain rows, not ORM instances: building an instance costs several times reading the row
+            reports = {r.id: r for r in self.session.execute(
+                select(ReportRow.__table__).where(ReportRow.id.in_([rid for _s, rid, _v in chunk])))}
+            spans: dict[int, list[Any]] = {}
+            for s in self.session.execute(select(SpanRow.__table__).where(SpanRow.set_id.in_(set_ids))
                                           .order_by(SpanRow.set_id, SpanRow.start, SpanRow.end.desc(),
                                                     SpanRow.id)):
                 spans.setdefault(s.set_id, []).append(s)
-            relations: dict[int, list[RelationRow]] = {}
-            for r in self.session.scalars(select(RelationRow).where(RelationRow.set_id.in_(set_ids))
+            relations: dict[int, list[Any]] = {}
+            for r in self.session.execute(select(RelationRow.__table__).where(RelationRow.set_id.in_(set_ids))
                                           .order_by(RelationRow.set_id, RelationRow.id)):
                 relations.setdefault(r.set_id, []).append(r)
             events = EventRepository(self.session).events_of_sets(set_ids)
