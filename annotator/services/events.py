@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from annotator.core.changes import Change
-from annotator.core.errors import NotFound, ValidationError
+from annotator.core.errors import Conflict, NotFound, ValidationError
 from annotator.core.event_schema import EventSchema
 from annotator.core.events import Estimate, Event, event_to_dict
 from annotator.services.annotate import check_writer
@@ -82,14 +82,15 @@ def create_event(ctx: ServiceContext, report_id: str, event_type: str, *, annota
                  roles: Mapping[str, Sequence[str]] | None = None, claims: Sequence[str] = (),
                  trigger: str | None = None, counts: Mapping[str, Any] | None = None,
                  qualifiers: Sequence[str] = (), attrs: Mapping[str, Any] | None = None,
-                 incident: str | None = None, key: str | None = None,
+                 incident: str | None = None, key: str | None = None, expect_version: int | None = None,
                  adjudicating: bool = False) -> tuple[Event, Change]:
-    """Create an event; ``key`` re-uses an id (redo after undo keeps the event's identity)."""
+    """Create an event; ``key`` re-uses an id (redo after undo keeps the event's identity).
+    ``expect_version`` is the set's version the caller showed: another one refuses the edit."""
     who = check_writer(annotator, adjudicating=adjudicating)
     event = _build("?", event_type, roles, claims, trigger, counts, qualifiers, attrs, incident)
     with ctx.uow() as uow:
         uow.repo.report_chars(report_id)
-        row = _edit_set(uow, report_id, who)
+        row = _edit_set(uow, report_id, who, expect_version)
         event = event.with_(id=key or uow.events.take_key(row))
         _check(ctx, uow, row, event)
         uow.events.add_event(row.id, event)
@@ -101,13 +102,15 @@ def create_event(ctx: ServiceContext, report_id: str, event_type: str, *, annota
 def update_event(ctx: ServiceContext, report_id: str, event_id: str, *, annotator: str,
                  type: Any = _UNSET, roles: Any = _UNSET, claims: Any = _UNSET, trigger: Any = _UNSET,
                  counts: Any = _UNSET, qualifiers: Any = _UNSET, attrs: Any = _UNSET, incident: Any = _UNSET,
-                 op: str = "update_event", adjudicating: bool = False) -> tuple[Event, Change]:
-    """Change any field of an event in one edit (a role, a count, the type, ...)."""
+                 op: str = "update_event", expect_version: int | None = None, expect: Event | None = None,
+                 adjudicating: bool = False) -> tuple[Event, Change]:
+    """Change any field of an event in one edit (a role, a count, the type, ...). ``expect`` is the event
+    as the caller showed it: a different stored event refuses the edit, as a stale version does."""
     who = check_writer(annotator, adjudicating=adjudicating)
     with ctx.uow() as uow:
-        row = _edit_set(uow, report_id, who)
+        row = _edit_set(uow, report_id, who, expect_version)
         erow = uow.events.event_row(row.id, event_id)
-        before = uow.events.event(erow)
+        before = _shown(uow.events.event(erow), expect)
         after = _build(event_id, before.type if type is _UNSET else type,
                        before.roles if roles is _UNSET else roles,
                        before.claims if claims is _UNSET else claims,
@@ -152,13 +155,14 @@ def toggle_qualifier(ctx: ServiceContext, report_id: str, event_id: str, qualifi
 
 
 def delete_event(ctx: ServiceContext, report_id: str, event_id: str, *, annotator: str,
+                 expect_version: int | None = None, expect: Event | None = None,
                  adjudicating: bool = False) -> tuple[Event, Change]:
     """Delete an event (returned, so ``restore_event`` can undo it exactly)."""
     who = check_writer(annotator, adjudicating=adjudicating)
     with ctx.uow() as uow:
-        row = _edit_set(uow, report_id, who)
+        row = _edit_set(uow, report_id, who, expect_version)
         erow = uow.events.event_row(row.id, event_id)
-        event = uow.events.event(erow)
+        event = _shown(uow.events.event(erow), expect)
         uow.events.delete_event(erow)
         uow.repo.log_edit(row, who, "delete_event", event_id, event_to_dict(event), None)
         uow.commit()
@@ -166,11 +170,11 @@ def delete_event(ctx: ServiceContext, report_id: str, event_id: str, *, annotato
 
 
 def restore_event(ctx: ServiceContext, report_id: str, event: Event, *, annotator: str,
-                  adjudicating: bool = False) -> Change:
+                  expect_version: int | None = None, adjudicating: bool = False) -> Change:
     """Undo of a deletion: the same event (same id) again, as one edit."""
     who = check_writer(annotator, adjudicating=adjudicating)
     with ctx.uow() as uow:
-        row = _edit_set(uow, report_id, who)
+        row = _edit_set(uow, report_id, who, expect_version)
         _check(ctx, uow, row, event)
         uow.events.add_event(row.id, event)
         uow.repo.log_edit(row, who, "restore_event", event.id, None, event_to_dict(event))
@@ -202,10 +206,21 @@ def _check(ctx: ServiceContext, uow: UnitOfWork, row: AnnotationSetRow, event: E
         uow.events.incident(event.incident)  # NotFound for an unknown incident
 
 
-def _edit_set(uow: UnitOfWork, report_id: str, annotator: str) -> AnnotationSetRow:
+def _edit_set(uow: UnitOfWork, report_id: str, annotator: str, expect_version: int | None = None) -> AnnotationSetRow:
+    """The set row, locked for this transaction, after checking it is the version the caller saw."""
     row = uow.repo.set_row(report_id, annotator, create=True, lock=True)
     assert row is not None
+    if expect_version is not None and row.version != expect_version:
+        raise Conflict(f"{annotator}'s annotations on this report were changed elsewhere since they were shown "
+                       f"(version {expect_version}, now {row.version}); nothing was written")
     return row
+
+
+def _shown(stored: Event, expect: Event | None) -> Event:
+    """Refuse an edit of an event that is not what the caller showed."""
+    if expect is not None and stored != expect:
+        raise Conflict(f"event {stored.id} is not the one shown (it was changed since); nothing was written")
+    return stored
 
 
 def _change(row: AnnotationSetRow, report_id: str, annotator: str, op: str, event_id: str) -> Change:

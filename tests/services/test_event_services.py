@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from annotator.core.errors import NotFound, PermissionDenied, ValidationError
+from annotator.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from annotator.core.report import Report
 from annotator.services import annotate, events, grading, incidents, records
 from annotator.services.reports import store_report
@@ -70,6 +70,10 @@ def test_event_edits_are_committed_logged_and_undoable(ctx) -> None:  # type: ig
         events.create_event(ctx, rid, "meeting", annotator="gold", claims=(ids["claim"],))
     with pytest.raises(NotFound):
         events.delete_event(ctx, rid, "E99", annotator="alice")
+    with pytest.raises(Conflict, match="changed elsewhere"):  # edits name the version they were made against
+        events.update_event(ctx, rid, event.id, annotator="alice", counts={}, expect_version=before - 1)
+    with pytest.raises(Conflict, match="not the one shown"):
+        events.delete_event(ctx, rid, event.id, annotator="alice", expect=event)
     assert version(ctx, rid) == before and events.get_events(ctx, rid, "alice") == [emptied]
 
     deleted, change = events.delete_event(ctx, rid, event.id, annotator="alice")
