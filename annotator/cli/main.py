@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheme", choices=["iob2", "bioes"], help="CoNLL tag scheme")
     p.add_argument("--outermost-only", action="store_true", help="CoNLL: one column, outermost spans")
     p.add_argument("--offsets", choices=["codepoints", "utf16", "graphemes"], help="doccano offset unit")
+    p.add_argument("--tlp", choices=["clear", "white", "green", "amber", "red"],
+                   help="STIX: the TLP marking of every object (default green)")
 
     add("formats", "list the corpus formats, what each can read and write, and extras needed")
 
@@ -94,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotators", metavar="A,B,...")
     p.add_argument("--labels", metavar="L,...")
     p.add_argument("--report", action="append", metavar="ID")
+    p.add_argument("--events", action="store_true", help="agreement on events, field by field")
 
     p = add("bundle", "exchange work between air-gapped workstations")
     bsub = p.add_subparsers(dest="bundle_command", metavar="export|import", required=True)

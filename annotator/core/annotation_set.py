@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotator.core.errors import ValidationError
+from annotator.core.events import Event, Incident, check_event_spans
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds, sorted_spans
@@ -22,6 +23,7 @@ class AnnotationSet:
     spans: tuple[Span, ...] = ()
     relations: tuple[Relation, ...] = ()
     version: int = 0
+    events: tuple[Event, ...] = ()
 
     def span(self, span_id: str) -> Span:
         for s in self.spans:
@@ -44,6 +46,8 @@ class Document:
     spans: tuple[Span, ...] = ()
     relations: tuple[Relation, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    events: tuple[Event, ...] = ()
+    incidents: tuple[Incident, ...] = ()  # the incidents its events name (title, notes)
 
     def validate(self) -> None:
         """Check every offset against the text and every relation endpoint; raise on the first problem."""
@@ -58,7 +62,13 @@ class Document:
             if r.head not in ids or r.tail not in ids:
                 missing = r.head if r.head not in ids else r.tail
                 raise ValidationError(f"relation {r.id} names span {missing}, which does not exist")
+        event_ids: set[str] = set()
+        for e in self.events:
+            if e.id in event_ids:
+                raise ValidationError(f"event id {e.id} is used twice")
+            event_ids.add(e.id)
+            check_event_spans(e, ids)
 
     def sorted(self) -> Document:
         return Document(self.report, self.annotator, tuple(sorted_spans(self.spans)), self.relations,
-                        self.warnings)
+                        self.warnings, self.events, self.incidents)

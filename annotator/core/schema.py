@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from annotator.core.errors import ValidationError
+from annotator.core.event_schema import EventSchema
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
 
@@ -69,6 +70,8 @@ DEFAULT_SCHEMA: dict[str, Any] = {
          "values": ["person", "organisation", "state", "armed group", "media"]},
         {"name": "negated", "labels": ["claim", "actor", "place", "date"], "values": ["true", "false"]},
         {"name": "note", "labels": ["claim", "actor", "place", "date"], "values": []},
+        {"name": "reliability", "labels": ["actor", "claim"], "values": list("ABCDEF")},  # Admiralty (core.grading)
+        {"name": "credibility", "labels": ["claim"], "values": list("123456")},
     ],
 }
 
@@ -80,6 +83,7 @@ class Schema:
     relations: tuple[RelationType, ...] = ()
     attributes: tuple[AttributeDef, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    events: EventSchema | None = None  # event types and roles (core.event_schema), when the project has them
 
     @classmethod
     def default(cls) -> Schema:
@@ -103,7 +107,8 @@ class Schema:
                                for d in data.get("attributes", ()))
         except (KeyError, TypeError) as exc:
             raise ValidationError(f"the schema is malformed: missing or wrong field {exc}") from None
-        schema = cls(str(data.get("name", "schema")), labels, relations, attributes)
+        events = EventSchema.from_dict(data["events"]) if data.get("events") else None
+        schema = cls(str(data.get("name", "schema")), labels, relations, attributes, events=events)
         schema._check()
         return schema
 
@@ -118,6 +123,7 @@ class Schema:
                            "description": r.description} for r in self.relations],
             "attributes": [{"name": a.name, "labels": list(a.labels), "values": list(a.values),
                             "default": a.default} for a in self.attributes],
+            **({"events": self.events.to_dict()} if self.events is not None else {}),
         }
 
     def _check(self) -> None:
@@ -147,6 +153,8 @@ class Schema:
             for lab in a.labels:
                 if lab not in names:
                     raise ValidationError(f"attribute '{a.name}' names unknown label '{lab}'")
+        if self.events is not None:
+            self.events.check(names, [r.name for r in self.relations])
 
     # -- queries -------------------------------------------------------------------------------
     @property
@@ -196,7 +204,7 @@ class Schema:
         """Why an attribute value is not allowed by the schema, or None (imports warn, edits refuse)."""
         for key, value in span.attrs.items():
             defs = [a for a in self.attributes_for(span.label) if a.name == key]
-            if defs and defs[0].values and str(value).lower() not in defs[0].values:
+            if defs and defs[0].values and str(value).lower() not in {v.lower() for v in defs[0].values}:
                 return (f"attribute '{key}' of a {span.label} cannot be '{value}' "
                         f"(allowed: {', '.join(defs[0].values)})")
         return None

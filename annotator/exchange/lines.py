@@ -13,6 +13,7 @@ from typing import Any
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import ValidationError
+from annotator.core.events import Incident, events_of_line
 from annotator.core.ids import report_id
 from annotator.core.native import REPORT_META, native_record
 from annotator.core.relations import Relation
@@ -35,9 +36,9 @@ def dumps(obj: dict[str, Any]) -> bytes:
 
 
 # -- sets ------------------------------------------------------------------------------------------
-def set_to_record(report: Report, aset: AnnotationSet) -> dict[str, Any]:
+def set_to_record(report: Report, aset: AnnotationSet, incidents: tuple[Incident, ...] = ()) -> dict[str, Any]:
     """The JSON object of one set: a native JSONL line plus the set's edit counter ``version``."""
-    record = native_record(report, aset.annotator, aset.spans, aset.relations)
+    record = native_record(report, aset.annotator, aset.spans, aset.relations, aset.events, incidents)
     record["version"] = aset.version
     return record
 
@@ -66,8 +67,12 @@ def parse_set(raw: bytes, annotator: str) -> BundleSet:
     relations = tuple(_relation(d, set(ids)) for d in _list(obj.get("relations"), "relations"))
     if len({r.id for r in relations}) != len(relations):
         raise LineError("uses a relation id twice")
+    try:
+        events, incidents = events_of_line(obj, ids)
+    except ValidationError as exc:
+        raise LineError(str(exc)) from None
     report = _report(text, rid, meta)
-    return BundleSet(report, AnnotationSet(rid, annotator, spans, relations, version))
+    return BundleSet(report, AnnotationSet(rid, annotator, spans, relations, version, events), incidents)
 
 
 def _report(text: str, rid: str, meta: dict[str, Any]) -> Report:

@@ -62,7 +62,8 @@ def read_bundle(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
     sets = _parse_sets(path, data.pop(SETS), manifest.annotator)
     entities = _parse_entities(path, data.pop(ENTITIES))
     found_counts = (("sets", len(sets)), ("spans", sum(len(b.set.spans) for b in sets)),
-                    ("relations", sum(len(b.set.relations) for b in sets)), ("entities", len(entities)))
+                    ("relations", sum(len(b.set.relations) for b in sets)),
+                    ("events", sum(len(b.set.events) for b in sets)), ("entities", len(entities)))
     for what, found in found_counts:
         declared = manifest.counts.get(what)
         if declared is not None and declared != found:
@@ -161,7 +162,7 @@ def _read_manifest(path: Path, archive: zipfile.ZipFile, limits: Limits) -> Mani
     if not isinstance(counts, dict) or not all(isinstance(v, int) for v in counts.values()):
         raise BundleError(path, f"has a malformed {MANIFEST} (counts)")
     return Manifest(who, str(obj.get("created") or ""), str(obj.get("app_version") or ""), infos,
-                    {str(k): v for k, v in counts.items()})
+                    {str(k): v for k, v in counts.items()}, version=version)
 
 
 def _check_members(path: Path, infos: list[zipfile.ZipInfo], manifest: Manifest,

@@ -18,8 +18,9 @@ from types import TracebackType
 from typing import IO, Any
 
 from annotator.core.annotation_set import AnnotationSet
+from annotator.core.events import Incident
 from annotator.core.report import Report
-from annotator.exchange.bundle_format import DATA_MEMBERS, ENTITIES, MANIFEST, SETS, Manifest, MemberInfo
+from annotator.exchange.bundle_format import DATA_MEMBERS, ENTITIES, MANIFEST, SETS, VERSION, Manifest, MemberInfo
 from annotator.exchange.lines import dumps, entity_record, set_to_record
 
 
@@ -57,7 +58,7 @@ class BundleWriter:
         self.compresslevel = compresslevel
         self.entity_ids: set[str] = set()
         self.manifest: Manifest | None = None
-        self._counts = {"sets": 0, "spans": 0, "relations": 0, "entities": 0}
+        self._counts = {"sets": 0, "spans": 0, "relations": 0, "events": 0, "entities": 0}
         self._infos: dict[str, MemberInfo] = {}
         self._current: _Member | None = None
         self._entities_written: set[str] = set()
@@ -87,10 +88,11 @@ class BundleWriter:
         self._discard()
 
     # -- content ---------------------------------------------------------------------------------
-    def add_set(self, report: Report, aset: AnnotationSet) -> None:
+    def add_set(self, report: Report, aset: AnnotationSet, incidents: tuple[Incident, ...] = ()) -> None:
         if aset.annotator != self.annotator:
             raise ValueError(f"set of {aset.annotator!r} in a bundle of {self.annotator!r}")
-        self._member(SETS).write(dumps(set_to_record(report, aset)))
+        self._member(SETS).write(dumps(set_to_record(report, aset, incidents)))
+        self._counts["events"] += len(aset.events)
         self._counts["sets"] += 1
         self._counts["spans"] += len(aset.spans)
         self._counts["relations"] += len(aset.relations)
@@ -126,8 +128,10 @@ class BundleWriter:
             if name not in self._infos:
                 self._member(name)
         self._close_current()
-        self.manifest = Manifest(self.annotator, self.created, self.app_version, dict(self._infos),
-                                 dict(self._counts))
+        counts = {k: v for k, v in self._counts.items() if k != "events" or v}
+        # a bundle without events stays version 1, which older workstations still read
+        self.manifest = Manifest(self.annotator, self.created, self.app_version, dict(self._infos), counts,
+                                 version=VERSION if self._counts["events"] else 1)
         self._zip.writestr(MANIFEST, json.dumps(self.manifest.to_json(), ensure_ascii=False, indent=2))
         self._zip.close()
         self._fh.flush()

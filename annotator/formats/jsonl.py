@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation_set import Document
+from annotator.core.errors import ValidationError
+from annotator.core.events import events_of_line
 from annotator.core.ids import report_id
 from annotator.core.native import native_record
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -19,13 +21,13 @@ from annotator.core.spans import Span
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
                                     check_span_text, iter_json_lines, json_line, make_report, need_int)
 
-_LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations"}
+_LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations", "events", "incidents"}
 _SPAN_KEYS = {"id", "start", "end", "label", "text", "attrs", "value", "entity", "resolution"}
 
 
 def document_to_record(doc: Document) -> dict[str, Any]:
     """The JSON object of one document (shared with the benchmark and other writers)."""
-    return native_record(doc.report, doc.annotator, doc.spans, doc.relations)
+    return native_record(doc.report, doc.annotator, doc.spans, doc.relations, doc.events, doc.incidents)
 
 
 class JsonlFormat:
@@ -80,8 +82,12 @@ class JsonlFormat:
                 raise ctx.error(line, f"relation {raw!r} lacks head or tail")
             relations.append(Relation(str(raw.get("id", f"R{len(relations) + 1}")), str(raw["head"]),
                                       str(raw["tail"]), str(raw.get("label", "")), dict(raw.get("attrs") or {})))
+        try:
+            events, incidents = events_of_line(obj, [s.id for s in spans])
+        except ValidationError as exc:
+            raise ctx.error(line, str(exc)) from None
         doc = Document(report, ctx.annotator(obj.get("annotator")), tuple(spans), tuple(relations),
-                       tuple(warnings))
+                       tuple(warnings), events, incidents)
         return ctx.finish(doc, line)
 
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,

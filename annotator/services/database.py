@@ -80,6 +80,15 @@ def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
         return {label: n for label, n in rows}
 
 
+def event_types_in_use(ctx: ServiceContext) -> dict[str, int]:
+    """Event types stored in this database, with their counts."""
+    from annotator.store.models import EventRow
+
+    with ctx.uow() as uow:
+        return {t: n for t, n in uow.session.execute(select(EventRow.type, func.count(EventRow.id))
+                                                     .group_by(EventRow.type))}
+
+
 def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
     """Make a schema file this project's schema: validated, and refused while stored spans use a
     label it drops (relabel or delete those first), so no annotation is orphaned."""
@@ -87,15 +96,24 @@ def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
 
     path = Path(path)
     try:
-        schema = Schema.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        # labels in use are checked first: dropping one is the mistake to name, before what else it breaks
+        names = {str(d.get("name")) for d in data.get("labels", []) if isinstance(d, dict)} \
+            if isinstance(data, dict) and isinstance(data.get("labels"), list) else None
+        missing = {label: n for label, n in labels_in_use(ctx).items() if names is not None and label not in names}
+        if missing:
+            listed = ", ".join(f"{label} ({n} spans)" for label, n in sorted(missing.items()))
+            raise ValidationError(f"the schema drops labels still in use: {listed}")
+        schema = Schema.from_dict(data)
     except (OSError, ValueError) as exc:
         raise ValidationError(f"{path}: {exc}") from None
     except ValidationError as exc:
         raise ValidationError(f"{path}: {exc}") from None
-    missing = {label: n for label, n in labels_in_use(ctx).items() if label not in schema.label_names}
-    if missing:
-        listed = ", ".join(f"{label} ({n} spans)" for label, n in sorted(missing.items()))
-        raise ValidationError(f"{path}: the schema drops labels still in use: {listed}")
+    kept = {t.name for t in schema.events.types} if schema.events is not None else set()
+    dropped = {t: n for t, n in event_types_in_use(ctx).items() if t not in kept}
+    if dropped:
+        listed = ", ".join(f"{t} ({n} events)" for t, n in sorted(dropped.items()))
+        raise ValidationError(f"{path}: the schema drops event types still in use: {listed}")
     save_schema(ctx, schema)
     return schema
 

@@ -34,6 +34,7 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
         keys = [k for k in keys if k[1] in scope.annotators]
     labels = set(scope.labels)
     cached: tuple[str, Any] | None = None
+    incidents: dict[str, Any] = {}
     for i, (report_id, annotator) in enumerate(keys):
         if cancel is not None:
             cancel.check()
@@ -42,10 +43,15 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
             if cached is None or cached[0] != report_id:
                 cached = (report_id, uow.repo.report(report_id))
             aset = uow.repo.annotation_set(report_id, annotator)
+            wanted = {e.incident for e in aset.events if e.incident} - set(incidents)
+            if wanted:
+                incidents.update(uow.events.incidents(wanted))
         spans = tuple(s for s in aset.spans if not labels or s.label in labels)
         kept = {s.id for s in spans}
         relations = tuple(r for r in aset.relations if r.head in kept and r.tail in kept)
-        yield Document(cached[1], annotator, spans, relations)
+        named = {e.incident for e in aset.events if e.incident}
+        yield Document(cached[1], annotator, spans, relations, events=aset.events,
+                       incidents=tuple(incidents[i] for i in sorted(named) if i in incidents))
     progress(len(keys), len(keys), "")
 
 

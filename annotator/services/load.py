@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 from annotator.core.annotation_set import Document
 from annotator.core.errors import AnnotatorError, FormatError, ValidationError
+from annotator.core.events import event_to_dict
 from annotator.core.ids import annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
@@ -31,6 +32,7 @@ class LoadResult:
     sets_unchanged: int = 0
     spans: int = 0
     relations: int = 0
+    events: int = 0
     annotators: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -98,19 +100,29 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
             row = uow.repo.set_row(doc.report.id, who, create=True, lock=True)
             assert row is not None
             current = uow.repo.set_from_row(row, who)
-            if _same(current.spans, doc.spans) and _same_rel(current.relations, doc.relations):
+            for incident in doc.incidents:  # a title known here is kept; a new incident is added
+                if incident.id not in uow.events.incidents([incident.id]):
+                    uow.events.save_incident(incident)
+            if _same(current.spans, doc.spans) and _same_rel(current.relations, doc.relations) \
+                    and list(current.events) == list(doc.events):
                 result.sets_unchanged += 1
                 continue
+            if current.events and not doc.events:
+                result.warnings.append(f"{doc.report.title or doc.report.id[:12]}: {who}'s {len(current.events)} "
+                                       f"event(s) were removed with the spans they named ({fmt_name} holds no events)")
             before = {"spans": [span_to_dict(s) for s in current.spans],
-                      "relations": [relation_to_dict(r) for r in current.relations]}
-            uow.repo.replace_set_contents(row, doc.spans, doc.relations)
+                      "relations": [relation_to_dict(r) for r in current.relations],
+                      "events": [event_to_dict(e) for e in current.events]}
+            uow.repo.replace_set_contents(row, doc.spans, doc.relations, doc.events)
             uow.repo.log_edit(row, who, "load", path.name, before,
                               {"spans": [span_to_dict(s) for s in doc.spans],
                                "relations": [relation_to_dict(r) for r in doc.relations],
+                               "events": [event_to_dict(e) for e in doc.events],
                                "format": fmt_name})
             result.sets_changed += 1
             result.spans += len(doc.spans)
             result.relations += len(doc.relations)
+            result.events += len(doc.events)
             if who not in result.annotators:
                 result.annotators.append(who)
         uow.commit()
@@ -138,12 +150,16 @@ def _prepare(ctx: ServiceContext, path: Path, index: int, doc: Document, annotat
         problem = ctx.schema.attribute_problem(s)
         if problem:
             warnings.append(f"{where} span {s.id}: {problem}; kept as given")
-    doc = Document(doc.report, who, spans, doc.relations, tuple(warnings))
+    doc = Document(doc.report, who, spans, doc.relations, tuple(warnings), doc.events, doc.incidents)
     try:
         doc.validate()
         lookup = {s.id: s for s in spans}
         for r in doc.relations:
             ctx.schema.check_relation(r, lookup)
+        if doc.events and ctx.schema.events is None:
+            raise ValidationError(f"it has events but schema '{ctx.schema.name}' defines no event types")
+        for e in doc.events:
+            ctx.schema.events.check_event(e, lookup)  # type: ignore[union-attr]
     except ValidationError as exc:
         raise FormatError(path, None, f"{where} ({doc.report.title or doc.report.id[:12]}): {exc}") from None
     return doc, who

@@ -171,8 +171,10 @@ def build_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annota
             report = uow.repo.report(rid)
             aset = uow.repo.annotation_set(rid, who)
             linked = uow.entities.get_many(s.entity for s in aset.spans if s.entity)
+            incidents = uow.events.incidents({e.incident for e in aset.events if e.incident})
         entities = {eid: Entity.from_dict(e) for eid, e in linked.items()}
-        records.append(build_record(report, aset.spans, aset.relations, entities, annotator=who, resolver=res))
+        records.append(build_record(report, aset.spans, aset.relations, entities, annotator=who, resolver=res,
+                                    events=aset.events, incidents=incidents, event_schema=ctx.schema.events))
     progress(len(keys), len(keys), "")
     return records
 

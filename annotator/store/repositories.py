@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import NotFound
+from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from annotator.store.event_repository import EventRepository
 from annotator.store.mapping import relation_from_row, report_from_row, span_from_row
 from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow,
                                     SpanRow, utcnow)
@@ -143,7 +145,8 @@ class Repositories:
         rels = self.session.scalars(select(RelationRow).where(RelationRow.set_id == row.id)
                                     .order_by(RelationRow.id))
         return AnnotationSet(row.report_id, annotator, tuple(span_from_row(s) for s in spans),
-                             tuple(relation_from_row(r, keys) for r in rels), row.version)
+                             tuple(relation_from_row(r, keys) for r in rels), row.version,
+                             tuple(EventRepository(self.session).events_of(row.id)))
 
     def sets_of_report(self, report_id: str) -> dict[str, AnnotationSet]:
         rows = self.session.execute(
@@ -210,8 +213,11 @@ class Repositories:
         return Relation(row.key, row.head.key, row.tail.key, row.label, dict(row.attrs or {}))
 
     def replace_set_contents(self, set_row: AnnotationSetRow, spans: Iterable[Span],
-                             relations: Iterable[Relation]) -> None:
-        """Drop every span and relation of the set and store these instead (loads, bundles)."""
+                             relations: Iterable[Relation], events: Iterable[Event] | None = None) -> None:
+        """Drop every span and relation of the set and store these instead (loads, bundles); with
+        ``events``, the set's events too."""
+        if events is not None:
+            EventRepository(self.session).replace_set_events({set_row.id: list(events)})
         for rel in list(set_row.relations):
             self.session.delete(rel)
         for span in list(set_row.spans):

@@ -13,9 +13,11 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from annotator.core.annotation_set import AnnotationSet
+from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from annotator.store.event_repository import EventRepository
 from annotator.store.mapping import relation_from_row, report_from_row, span_from_row
 from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow,
                                     utcnow)
@@ -35,6 +37,7 @@ class SetWrite:
     before: Any = None
     after: Any = None
     set_id: int | None = None  # None: the set does not exist yet
+    events: Sequence[Event] = ()
 
 
 def _chunks(items: Sequence[str], size: int = BATCH) -> Iterator[Sequence[str]]:
@@ -58,23 +61,26 @@ class SetTransfer:
         for start in range(0, len(index), batch):
             chunk = index[start:start + batch]
             set_ids = [sid for sid, _rid, _v in chunk]
-            reports = {r.id: r for r in self.session.scalars(
-                select(ReportRow).where(ReportRow.id.in_([rid for _s, rid, _v in chunk])))}
-            spans: dict[int, list[SpanRow]] = {}
-            for s in self.session.scalars(select(SpanRow).where(SpanRow.set_id.in_(set_ids))
+            # plain rows, not ORM instances: building an instance costs several times reading the row
+            reports = {r.id: r for r in self.session.execute(
+                select(ReportRow.__table__).where(ReportRow.id.in_([rid for _s, rid, _v in chunk])))}
+            spans: dict[int, list[Any]] = {}
+            for s in self.session.execute(select(SpanRow.__table__).where(SpanRow.set_id.in_(set_ids))
                                           .order_by(SpanRow.set_id, SpanRow.start, SpanRow.end.desc(),
                                                     SpanRow.id)):
                 spans.setdefault(s.set_id, []).append(s)
-            relations: dict[int, list[RelationRow]] = {}
-            for r in self.session.scalars(select(RelationRow).where(RelationRow.set_id.in_(set_ids))
+            relations: dict[int, list[Any]] = {}
+            for r in self.session.execute(select(RelationRow.__table__).where(RelationRow.set_id.in_(set_ids))
                                           .order_by(RelationRow.set_id, RelationRow.id)):
                 relations.setdefault(r.set_id, []).append(r)
+            events = EventRepository(self.session).events_of_sets(set_ids)
             for sid, rid, version in chunk:
                 rows = spans.get(sid, [])
                 keys = {s.id: s.key for s in rows}
                 yield report_from_row(reports[rid]), AnnotationSet(
                     rid, annotator, tuple(span_from_row(s) for s in rows),
-                    tuple(relation_from_row(r, keys) for r in relations.get(sid, [])), version)
+                    tuple(relation_from_row(r, keys) for r in relations.get(sid, [])), version,
+                    tuple(events.get(sid, ())))
 
     def _set_index(self, annotator: str, report_ids: Sequence[str] | None = None) -> list[tuple[int, str, int]]:
         q = (select(AnnotationSetRow.id, AnnotationSetRow.report_id, AnnotationSetRow.version)
@@ -140,6 +146,7 @@ class SetTransfer:
                        "tail_id": span_ids[(set_ids[w.report_id], r.tail)]} for w in writes for r in w.relations]
         if rel_values:
             self.session.execute(insert(RelationRow.__table__), rel_values)
+        EventRepository(self.session).replace_set_events({set_ids[w.report_id]: w.events for w in writes})
         table = AnnotationSetRow.__table__
         self.session.execute(
             update(table).where(table.c.id == bindparam("sid"))
@@ -163,6 +170,6 @@ class SetTransfer:
 
 def _next_key(write: SetWrite) -> int:
     """One past the highest ``T<n>``/``R<n>`` number used, so new edits never reuse an id."""
-    numbers = [int(k[1:]) for k in (*(s.id for s in write.spans), *(r.id for r in write.relations))
-               if k[1:].isdigit()]
+    numbers = [int(k[1:]) for k in (*(s.id for s in write.spans), *(r.id for r in write.relations),
+                                    *(e.id for e in write.events)) if k[1:].isdigit()]
     return max(numbers, default=0) + 1

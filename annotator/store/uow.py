@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.errors import Conflict, DatabaseError
 from annotator.store.entity_repository import EntityRepository
+from annotator.store.event_repository import EventRepository
 from annotator.store.repositories import Repositories
 from annotator.store.set_transfer import SetTransfer
 from annotator.store.settings_repository import SettingsRepository
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.entities: EntityRepository
         self.transfer: SetTransfer
         self.settings: SettingsRepository
+        self.events: EventRepository
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
@@ -32,6 +34,7 @@ class UnitOfWork:
         self.entities = EntityRepository(self.session)
         self.transfer = SetTransfer(self.session)
         self.settings = SettingsRepository(self.session)
+        self.events = EventRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
