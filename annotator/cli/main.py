@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="ID", help="report to show (id or id prefix)")
     p.add_argument("--span", metavar="ID", help="span to select in the report shown (e.g. T3), for a screenshot "
                    "of the inspector")
-    p.add_argument("--view", choices=["main", "record", "agreement", "adjudication"], default="main")
+    p.add_argument("--view", choices=["main", "record", "events", "new-event", "agreement", "adjudication"],
+                   default="main", help="what to show: the window (record / events: with that tab), the new-event "
+                   "dialog for the --span claim, the agreement dashboard, or the side-by-side view")
     p.add_argument("--size", metavar="WxH", help="window size for --screenshot (default: the size a first "
                    "launch opens with, about 80%% of the screen)")
     p.add_argument("--no-samples", action="store_true", help="do not load the sample reports")

@@ -187,6 +187,21 @@ def show_view(window, view: str):  # type: ignore[no-untyped-def]
         window.refresh_record()
         settle(QApplication.instance(), window)
         return window
+    if view == "events":
+        window.tabs.setCurrentWidget(window.events_panel)
+        if window.event_model.rowCount():
+            window.events_panel.table.selectRow(0)
+        settle(QApplication.instance(), window)
+        return window
+    if view == "new-event":
+        from annotator.gui.views.event_type_dialog import EventTypeDialog
+
+        window.new_event()
+        settle(QApplication.instance(), window)
+        dialog = window.findChild(EventTypeDialog)
+        if dialog is None:
+            raise AnnotatorError(window.statusBar().currentMessage() or "no claim is selected (--span)")
+        return dialog
     if view == "agreement":
         from annotator.services.agreement import compute_agreement
 
@@ -211,7 +226,7 @@ def take_screenshot(app, window, widget, out: Path, size: tuple[int, int] | None
         window.resize(*size)
     window.show()
     if widget is not window:
-        if size is not None:
+        if size is not None and not getattr(widget, "NATURAL_SIZE", False):
             widget.resize(*size)
         widget.show()
     for _ in range(5):

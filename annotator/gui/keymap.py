@@ -11,6 +11,7 @@ from annotator.core.schema import Schema
 WINDOW = "anywhere in the window"
 DOCUMENT = "in the text"
 RELATIONS = "in the Relations tab"
+EVENTS = "in the Events tab"
 REPORTS = "in the report list"
 SIDE_BY_SIDE = "side by side (adjudication)"
 
@@ -51,6 +52,8 @@ def bindings(schema: Schema) -> list[Binding]:
         Binding("relate-confirm", ("Return", "Enter"), "finish the relation at the span reached with Tab "
                 "(or click the other span)", DOCUMENT, "Enter"),
         Binding("escape", ("Esc",), "cancel a relation; clear the selection", DOCUMENT),
+        Binding("event", ("E",), "make an event of the selected claim: type to choose its kind, Enter; its roles "
+                "come from the claim's relations", DOCUMENT),
         Binding("undo", ("Ctrl+Z",), "undo the last edit of the report shown (each step is saved at once)", WINDOW),
         Binding("redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "redo", WINDOW),
         Binding("show-labels", ("Ctrl+L",), "show each span's label in a small tag at its start", WINDOW),
@@ -62,6 +65,7 @@ def bindings(schema: Schema) -> list[Binding]:
         Binding("help", ("F1",), "this sheet", WINDOW),
         Binding("quit", ("Ctrl+Q",), "quit (every edit is already saved)", WINDOW),
         Binding("delete-relation", ("Del",), "delete the chosen relation", RELATIONS),
+        Binding("delete-event", ("Del",), "delete the chosen event", EVENTS),
         Binding("open-report", ("Return",), "open the chosen report (arrows move through the list)", REPORTS,
                 "arrows / Enter"),
         Binding("adjudicate-open", (), "in the dashboard's report list: open the report side by side", WINDOW,

@@ -23,12 +23,14 @@ from annotator.gui.bidi import isolate
 from annotator.gui.commands.span_commands import DeleteRelation
 from annotator.gui.labelling import LabellingController
 from annotator.gui.models.document_model import DocumentModel
+from annotator.gui.models.event_table_model import EventTableModel
 from annotator.gui.models.relation_table_model import RelationTableModel
 from annotator.gui.models.report_list_model import ID_ROLE, ReportFilterModel, ReportListModel
 from annotator.gui.models.span_table_model import SPAN_ID_ROLE, SpanTableModel
 from annotator.gui.session import EditSession, OpenSet
 from annotator.gui.tasks import BackgroundJob, error_text
 from annotator.gui.views.document_view import DocumentView
+from annotator.gui.views.events_panel import EventsPanel
 from annotator.gui.views.record_panel import RecordPanel
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.gui.views.span_inspector import SpanInspector
@@ -82,9 +84,17 @@ class MainWindow(QMainWindow):
         self.relation_table.setColumnWidth(1, 160)
         self.record_panel = RecordPanel(self)
         self.record_panel.span_link.connect(self.jump_to_span)
+        self.event_model = EventTableModel(self.document, session.schema, self)
+        self.events_panel = EventsPanel(self.event_model, session.schema, self)
+        self.events_panel.change.connect(self._event_change)
+        self.events_panel.delete.connect(self._event_delete)
+        self.events_panel.fill_role.connect(self._event_fill_role)
+        self.events_panel.chosen.connect(self._event_chosen)
+        self.view.event_key.connect(self.new_event)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.span_table, "Spans")
         self.tabs.addTab(self.relation_table, "Relations")
+        self.tabs.addTab(self.events_panel, "Events")
         self.tabs.addTab(self.record_panel, "Record")
         self.tabs.currentChanged.connect(lambda _i: self._schedule_record())
         self.inspector = SpanInspector(session.schema, self)
@@ -141,6 +151,7 @@ class MainWindow(QMainWindow):
         self.document.reset.connect(self._schedule_record)
         self.document.spans_changed.connect(self._span_edited)
         self.document.relations_changed.connect(self._schedule_record)
+        self.document.events_changed.connect(self._schedule_record)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self._restore_layout()
@@ -252,7 +263,7 @@ class MainWindow(QMainWindow):
         self.document.entity_names = dict(opened.entity_names)
         self.document.load(opened.report, target.annotator, list(opened.own.spans),
                            {who: list(s.spans) for who, s in opened.others.items()}, list(opened.own.relations),
-                           target)
+                           target, list(opened.own.events))
         self._title()
         if not self.report_table.hasFocus() and not self.filter_box.hasFocus():
             self.view.setFocus()
@@ -402,6 +413,123 @@ class MainWindow(QMainWindow):
                           lambda saved: self.labelling.edit_fields(target, span, "link_entity", entity=saved["id"],
                                                                    resolution="confirmed"),
                           lambda exc: self.session.failed.emit(error_text(exc)))
+
+    # -- events -----------------------------------------------------------------------------------
+    def new_event(self) -> None:
+        """E on a claim: choose the event's type (its roles come from the claim's relations)."""
+        from annotator.gui.commands.event_commands import CreateEventFromClaim
+        from annotator.gui.views.event_type_dialog import EventTypeDialog
+        from annotator.services import events as event_service
+
+        why = self.labelling.refusal()
+        claim = self.view.selected_span()
+        schema = self.session.schema.events
+        if why is None and schema is None:
+            why = "The project schema defines no event types (File → Import label schema with an events section)."
+        if why is None and (claim is None or not schema.is_claim(claim)):  # type: ignore[union-attr]
+            why = "Select a claim (click it, or Tab to it), then press E to make an event of it."
+        if why is not None:
+            self.statusBar().showMessage(why, 6000)
+            return
+        assert claim is not None and schema is not None and self.document.target is not None
+        target, ctx = self.document.target, self.session.ctx
+        dialog = EventTypeDialog(schema, isolate(claim.text_in(self.document.text)[:80]), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def proposed(proposal: Any) -> None:
+            mine = self.document.mine
+            dialog.show_roles({r: [mine[i].text_in(self.document.text) for i in ids if i in mine]
+                               for r, ids in proposal.roles.items()})
+
+        self.session.read(lambda: event_service.propose_event(ctx, target.report_id, claim.id,
+                                                              annotator=target.annotator), proposed)
+
+        def create() -> None:
+            chosen = dialog.chosen()
+            if chosen is None:
+                return
+            title = schema.type(chosen).title
+            command = CreateEventFromClaim(self.session, self.document, target, claim.id, chosen, title)
+            command.on_done = lambda cmd: self._show_event(cmd.event.id) if cmd.shown and cmd.event else None
+            self.session.when_ready(target, lambda: target.stack.push(command))
+
+        dialog.accepted.connect(create)
+        dialog.open()
+
+    def _show_event(self, event_id: str) -> None:
+        self.tabs.setCurrentWidget(self.events_panel)
+        row = self.event_model.row_of(event_id)
+        if row is not None:
+            self.events_panel.table.selectRow(row)
+
+    def _event_change(self, event: Any, op: str, delta: dict[str, Any]) -> None:
+        """An edit from the Events tab, applied to the event as it is when the edit runs."""
+        from annotator.core.events import QUALIFIERS
+        from annotator.gui.commands.event_commands import UpdateEvent
+
+        target = self.document.target
+        if target is None or self.labelling.refusal() is not None:
+            self.statusBar().showMessage(self.labelling.refusal() or "", 6000)
+            return
+
+        def run() -> None:
+            current = self.document.events.get(event.id)
+            if current is None or self.document.target is not target:
+                return
+            fields: dict[str, Any] = {}
+            if "type" in delta:
+                fields["type"] = delta["type"]
+            if "kind" in delta:
+                counts = {k: v.to_dict() for k, v in current.counts.items()}
+                counts[delta["kind"]] = delta["value"]
+                fields["counts"] = counts
+            if "qualifier" in delta:
+                on = set(current.qualifiers) - {delta["qualifier"]} | ({delta["qualifier"]} if delta["on"] else set())
+                fields["qualifiers"] = [q for q in QUALIFIERS if q in on]
+            if "role" in delta:
+                roles = {r: list(ids) for r, ids in current.roles.items()}
+                roles[delta["role"]] = [*roles.get(delta["role"], []), delta["span"]]
+                fields["roles"] = roles
+            target.stack.push(UpdateEvent(self.session, self.document, target, current,
+                                          f"Edit event {self.event_model.title(current)}", op, **fields))
+
+        self.session.when_ready(target, run)
+
+    def _event_fill_role(self, event: Any, role: str) -> None:
+        span = self.view.selected_span()
+        if span is None:
+            self.statusBar().showMessage("Select a span in the text first, then put it in a role.", 6000)
+            return
+        self._event_change(event, "set_event_role", {"role": role, "span": span.id})
+
+    def _event_delete(self, event: Any) -> None:
+        from annotator.gui.commands.event_commands import DeleteEvent
+
+        target = self.document.target
+        if target is None or self.labelling.refusal() is not None:
+            self.statusBar().showMessage(self.labelling.refusal() or "", 6000)
+            return
+        title = self.event_model.title(event)
+        self.session.when_ready(target, lambda: target.stack.push(
+            DeleteEvent(self.session, self.document, target, self.document.events.get(event.id, event), title)))
+
+    def _event_chosen(self, event: Any) -> None:
+        """The chosen event's claim is selected in the text; what the datasets miss follows from the lane."""
+        from annotator.services.event_export import event_view
+
+        target = self.document.target
+        if event is None or target is None:
+            return
+        if event.claims and event.claims[0] in self.document.mine:
+            self.jump_to_span(event.claims[0])
+        ctx = self.session.ctx
+
+        def missing() -> dict[str, list[str]]:
+            found = next((e for e in event_view(ctx, target.report_id, target.annotator) if e.get("id") == event.id),
+                         None)
+            return {k: list(v) for k, v in (found or {}).get("missing", {}).items()}
+
+        self.session.read(missing, lambda m: self.events_panel.show_missing(event.id, m))
 
     def _schedule_record(self) -> None:
         self._record_dirty = True

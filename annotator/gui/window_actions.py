@@ -99,6 +99,14 @@ def build(window: MainWindow) -> None:
     window.delete_relation_action.triggered.connect(window.delete_current_relation)
     window.relation_table.addAction(window.delete_relation_action)
     window.relation_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    events_table = window.events_panel.table
+    window.delete_event_action = QAction("Delete event", events_table)
+    window.delete_event_action.setShortcuts([QKeySequence(k) for k in keymap.keys(schema, "delete-event")])
+    window.delete_event_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    window.delete_event_action.triggered.connect(
+        lambda: window.events_panel.current is not None and window._event_delete(window.events_panel.current))
+    events_table.addAction(window.delete_event_action)
+    events_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     file_menu = window.menuBar().addMenu("&File")
     file_menu.addActions([window.import_action, window.import_annotations_action, window.export_action])

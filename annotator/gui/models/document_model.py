@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, sort_key, sorted_spans
@@ -60,6 +61,7 @@ class DocumentModel(QObject):
     shown_changed = Signal()  # another (report, set) is shown, or nothing: bound panels clear
     spans_changed = Signal(list)
     relations_changed = Signal()
+    events_changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +74,7 @@ class DocumentModel(QObject):
         self.others: dict[str, list[Span]] = {}
         self.show_others = False
         self.relations: dict[str, Relation] = {}
+        self.events: dict[str, Event] = {}
         self.entity_names: dict[str, str] = {}  # filled by the window from the registry
         self._own: list[Span] = []  # own spans in document order
         self._own_keys: list[tuple[int, int, str, str]] = []
@@ -84,7 +87,8 @@ class DocumentModel(QObject):
     # -- loading and edits ----------------------------------------------------------------------
     def load(self, report: Report, annotator: str, mine: list[Span] | tuple[Span, ...],
              others: dict[str, list[Span]] | None = None,
-             relations: list[Relation] | tuple[Relation, ...] = (), target: OpenSet | None = None) -> None:
+             relations: list[Relation] | tuple[Relation, ...] = (), target: OpenSet | None = None,
+             events: list[Event] | tuple[Event, ...] = ()) -> None:
         self.report = report
         self.target = target
         self.loading = False
@@ -92,6 +96,7 @@ class DocumentModel(QObject):
         self.annotator = annotator
         self.mine = {s.id: s for s in mine}
         self.relations = {r.id: r for r in relations}
+        self.events = {e.id: e for e in events}
         self.others = dict(others or {})
         self._rebuild()
         self.shown_changed.emit()
@@ -103,7 +108,7 @@ class DocumentModel(QObject):
         self.target = None
         self.loading = loading
         self.offsets = QtOffsets("")
-        self.mine, self.others, self.relations = {}, {}, {}
+        self.mine, self.others, self.relations, self.events = {}, {}, {}, {}
         self._rebuild()
         self.shown_changed.emit()
         self.reset.emit()
@@ -134,6 +139,14 @@ class DocumentModel(QObject):
     def remove_relation(self, relation_id: str) -> None:
         if self.relations.pop(relation_id, None) is not None:
             self.relations_changed.emit()
+
+    def upsert_event(self, event: Event) -> None:
+        self.events[event.id] = event
+        self.events_changed.emit()
+
+    def remove_event(self, event_id: str) -> None:
+        if self.events.pop(event_id, None) is not None:
+            self.events_changed.emit()
 
     def set_show_others(self, show: bool) -> None:
         if show != self.show_others:

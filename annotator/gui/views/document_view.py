@@ -37,6 +37,7 @@ class DocumentView(QPlainTextEdit):
     cycle = Signal(int)  # Tab (+1) / Shift+Tab (-1)
     boundary_dragged = Signal(str, int, int)  # span id, new start, new end (code points)
     relation_key = Signal()  # R: start a relation from the selected span
+    event_key = Signal()  # E: make an event of the selected claim
     confirm_key = Signal()  # Enter: finish what was started (a relation)
     escape_key = Signal()
 
@@ -314,6 +315,9 @@ class DocumentView(QPlainTextEdit):
             return
         if key == Qt.Key.Key_R and mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
             self.relation_key.emit()
+            return
+        if key == Qt.Key.Key_E and mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            self.event_key.emit()
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and mods == Qt.KeyboardModifier.NoModifier:
             self.confirm_key.emit()
