@@ -7,11 +7,7 @@ what a format cannot hold is listed in the ``WriteSummary`` so nothing is droppe
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +18,7 @@ from annotator.core.errors import FormatError, MissingExtraError, ValidationErro
 from annotator.core.ids import report_id
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
+from annotator.files.atomic import atomic_dir, atomic_file  # noqa: F401 - THE atomic writers, for formats
 
 Options = Mapping[str, Any]
 
@@ -239,48 +236,6 @@ def lazy_import(module: str, extra: str, path: Path, what: str) -> Any:
 def check_cancel(cancel: CancelToken | None) -> None:
     if cancel is not None:
         cancel.check()
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Write to a temporary name beside ``path`` and rename when the block completes; on any error
-    (including ``Cancelled``) the temporary file is removed, so no half-written file is left."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        if "b" in mode:
-            fh: IO[Any] = os.fdopen(fd, mode)
-        else:
-            fh = os.fdopen(fd, mode, encoding="utf-8", newline="")
-        with fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def atomic_dir(path: Path) -> Iterator[Path]:
-    """A temporary folder beside ``path`` renamed to ``path`` when complete. An existing non-empty
-    folder is refused (never merged into), so an export never mixes with older files."""
-    path = Path(path)
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise FormatError(path, None, "exists and is not an empty folder; choose a new folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
-    try:
-        yield tmp
-        if path.exists():
-            path.rmdir()
-        os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def json_line(obj: Any) -> str:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from annotator.core.errors import FormatError, NotFound, ValidationError
+from annotator.files.atomic import atomic_file
 from annotator.services.context import ServiceContext
 from annotator.services.samples import resources_dir
 
@@ -129,9 +129,8 @@ def export_registry(ctx: ServiceContext, out: Path, *, fmt: str | None = None) -
     """Write the registry as JSON (a list) or CSV (one row per entity; aliases joined by ' | ')."""
     out = Path(out)
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "json")
-    tmp = out.with_name(out.name + ".part")
     n = 0
-    with ctx.uow() as uow, open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with ctx.uow() as uow, atomic_file(out) as fh:
         if fmt == "csv":
             writer = csv.writer(fh)
             writer.writerow(["id", "kind", "name", "type", "lat", "lon", "country", "admin1", "parent", "aliases"])
@@ -147,7 +146,6 @@ def export_registry(ctx: ServiceContext, out: Path, *, fmt: str | None = None) -
                 fh.write((",\n" if n else "") + json.dumps(e, ensure_ascii=False))
                 n += 1
             fh.write("\n]\n")
-    os.replace(tmp, out)
     return n
 
 

@@ -84,6 +84,7 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
         cancel.check()
     label_map = label_map or {}
     prepared = [_prepare(ctx, path, i, doc, annotator, label_map) for i, doc in enumerate(docs)]
+    _refuse_two_sets_for_one(path, prepared, annotator)
     result = LoadResult(str(path), fmt_name, documents=len(prepared))
     for doc, _who in prepared:
         result.warnings.extend(doc.warnings)
@@ -147,6 +148,18 @@ def _prepare(ctx: ServiceContext, path: Path, index: int, doc: Document, annotat
     except ValidationError as exc:
         raise FormatError(path, None, f"{where} ({doc.report.title or doc.report.id[:12]}): {exc}") from None
     return doc, who
+
+
+def _refuse_two_sets_for_one(path: Path, prepared: list[tuple[Document, str]], override: str | None) -> None:
+    """One (report, annotator) set per file: a second would overwrite the first inside the load."""
+    seen: dict[tuple[str, str], int] = {}
+    for i, (doc, who) in enumerate(prepared):
+        first = seen.setdefault((doc.report.id, who), i)
+        if first != i:
+            why = (f"--annotator {override} gives every set in the file to one annotator; load it without "
+                   "--annotator") if override else "split the file or give each set its own annotator"
+            raise FormatError(path, None, f"documents {first + 1} and {i + 1} are both {who}'s set for report "
+                                          f"{doc.report.id[:12]}… ({why})")
 
 
 def _same(a: Iterable[Span], b: Iterable[Span]) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from annotator.core.errors import DatabaseError
+from annotator.store.faults import BUSY_TIMEOUT_S
 
 
 def database_url(target: str | Path) -> str:
@@ -32,6 +33,14 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
+def display_target(url: str) -> str:
+    """The database as people read it: a file path, or the server URL without its password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # WAL lets readers (GUI lists, exports) run beside the writer; synchronous=FULL makes each
     # commit durable before it returns, which is what "Saved" promises.
@@ -39,8 +48,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()
+
+
+def _begin_before_savepoint(conn, _name) -> None:  # type: ignore[no-untyped-def]
+    """Open a real transaction before the first SAVEPOINT of one (SQLite only).
+
+    Python's sqlite3 (legacy transaction control, Python < 3.12) sends BEGIN only before an INSERT,
+    UPDATE or DELETE. A SAVEPOINT sent first starts a transaction of its own, and its RELEASE then
+    COMMITS everything: a failed load kept the annotator and the empty set it had created inside a
+    savepoint. BEGIN IMMEDIATE also takes the write lock at once, waiting for another writer
+    (busy_timeout) instead of failing half-way through the transaction."""
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        finally:
+            cursor.close()
 
 
 def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
@@ -60,6 +86,7 @@ def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
                 raise DatabaseError(f"cannot create the folder for {path} ({exc.strerror})") from None
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     if backend == "postgresql":
         try:
