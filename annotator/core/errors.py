@@ -73,3 +73,11 @@ class StorageError(AnnotatorError):
 
 class PermissionDenied(AnnotatorError):
     """An annotator tried to change a set that is not theirs (or ``gold`` outside adjudication)."""
+
+
+def failure_detail(exc: BaseException) -> str:
+    """What a parser's own exception says, short, for the sentence a reader turns it into."""
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply to be read"
+    text = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

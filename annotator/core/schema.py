@@ -12,6 +12,7 @@ from typing import Any, Mapping, Sequence
 from annotator.core.errors import ValidationError
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
+from annotator.core.storable import relation_problem, span_problem
 
 
 @dataclass(frozen=True)
@@ -156,8 +157,9 @@ class Schema:
 
     # -- validation ----------------------------------------------------------------------------
     def check_span(self, span: Span) -> None:
+        """A span an edit may store: a schema label, allowed attribute values, storable fields."""
         self.label(span.label)
-        problem = self.attribute_problem(span)
+        problem = self.attribute_problem(span) or span_problem(span)
         if problem:
             raise ValidationError(problem)
 
@@ -172,6 +174,9 @@ class Schema:
 
     def check_relation(self, relation: Relation, spans: Mapping[str, Span]) -> None:
         rtype = self.relation_type(relation.label)
+        problem = relation_problem(relation)
+        if problem:
+            raise ValidationError(problem)
         head, tail = spans.get(relation.head), spans.get(relation.tail)
         if head is None or tail is None:
             missing = relation.head if head is None else relation.tail

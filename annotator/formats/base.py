@@ -11,13 +11,14 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from annotator.core.annotation_set import Document
 from annotator.core.errors import FormatError, MissingExtraError, ValidationError
 from annotator.core.ids import report_id
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
+from annotator.files import json_input
 from annotator.files.atomic import atomic_dir, atomic_file  # noqa: F401 - THE atomic writers, for formats
 
 Options = Mapping[str, Any]
@@ -185,27 +186,49 @@ def report_meta(report: Report, *, with_id: bool = True) -> dict[str, Any]:
     return out
 
 
-def iter_json_lines(path: Path, ctx: ReadContext, fh: IO[str] | None = None
+def iter_json_lines(path: Path, ctx: ReadContext, fh: BinaryIO | None = None
                     ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Stream (line number, object) from a JSON Lines file; blank lines are skipped."""
+    """Stream (line number, object) from a JSON Lines file (or the binary stream ``fh``): blank lines
+    skipped, lines capped, every parser failure one sentence naming the line (``files.json_input``)."""
     own = fh is None
-    stream = fh if fh is not None else open(path, encoding="utf-8", newline="")
     try:
-        for number, raw in enumerate(stream, 1):
-            if number == 1:
-                raw = strip_bom(raw)
-            if not raw.strip():
-                continue
+        stream: BinaryIO = fh if fh is not None else open(path, "rb")
+    except OSError as exc:
+        raise ctx.error(None, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        lines = json_input.iter_json_lines(stream)
+        while True:
             try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise ctx.error(number, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+                number, obj = next(lines)
+            except StopIteration:
+                return
+            except json_input.JsonInputError as exc:
+                raise ctx.error(exc.line, exc.detail) from None
             if not isinstance(obj, dict):
                 raise ctx.error(number, "is not a JSON object")
             yield number, obj
     finally:
         if own:
             stream.close()
+
+
+def load_json_document(ctx: ReadContext) -> Any:
+    """The value of a whole-file JSON export (Label Studio, W3C), with the limits of
+    ``files.json_input`` and its failures as one sentence naming the file and line."""
+    try:
+        return json_input.load_json_file(ctx.path)
+    except json_input.JsonInputError as exc:
+        raise ctx.error(exc.line, exc.detail) from None
+
+
+def json_shape(ctx: ReadContext, value: Any, kind: type | tuple[type, ...], what: str,
+               line: int | None = None) -> Any:
+    """``value`` when it has the JSON type expected, else the reader's one sentence (shapes from
+    outside are checked, never trusted: ``"value": "x"`` where an object belongs)."""
+    try:
+        return json_input.expect(value, kind, what, line)
+    except json_input.JsonInputError as exc:
+        raise ctx.error(exc.line, exc.detail) from None
 
 
 def need_int(ctx: ReadContext, line: int | None, value: Any, what: str) -> int:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from annotator.core.errors import DatabaseError, StorageError, ValidationError
+from annotator.core.errors import DatabaseError, FormatError, StorageError, ValidationError, failure_detail
 from annotator.core.schema import Schema
 from annotator.files.atomic import write_atomic
+from annotator.files.json_input import JsonInputError, load_json_file
 from annotator.services.backups import latest_backup
 from annotator.services.context import ServiceContext
 from annotator.store import migrate
@@ -105,15 +106,19 @@ def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
 def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
     """Make a schema file this project's schema: validated, and refused while stored spans use a
     label it drops (relabel or delete those first), so no annotation is orphaned."""
-    import json
-
     path = Path(path)
     try:
-        schema = Schema.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
-        raise ValidationError(f"{path}: {exc}") from None
+        data = load_json_file(path, max_bytes=16 << 20)
+    except JsonInputError as exc:
+        raise FormatError(path, exc.line, exc.detail) from None
+    if not isinstance(data, dict):
+        raise FormatError(path, None, "is not a label schema (a JSON object)")
+    try:
+        schema = Schema.from_dict(data)
     except ValidationError as exc:
         raise ValidationError(f"{path}: {exc}") from None
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:  # a wrong JSON type somewhere inside
+        raise FormatError(path, None, f"is not a label schema ({failure_detail(exc)})") from None
     missing = {label: n for label, n in labels_in_use(ctx).items() if label not in schema.label_names}
     if missing:
         listed = ", ".join(f"{label} ({n} spans)" for label, n in sorted(missing.items()))

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from annotator.core.errors import FormatError, NotFound, ValidationError
+from annotator.core.storable import value_problem
 from annotator.files.atomic import atomic_file
+from annotator.files.json_input import JsonInputError, load_json_file
 from annotator.services.context import ServiceContext
 from annotator.services.samples import resources_dir
 
@@ -171,9 +173,9 @@ def _num(v: float | None) -> str:
 
 def _read_json_entities(path: Path) -> list[dict[str, Any]]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FormatError(path, getattr(exc, "lineno", None), f"is not a JSON registry ({exc})") from None
+        data = load_json_file(path)
+    except JsonInputError as exc:
+        raise FormatError(path, exc.line, f"is not a JSON registry: it {exc.detail}") from None
     if isinstance(data, dict):
         data = data.get("entities", [])
     if not isinstance(data, list):
@@ -182,6 +184,15 @@ def _read_json_entities(path: Path) -> list[dict[str, Any]]:
 
 
 def _read_csv_entities(path: Path) -> list[dict[str, Any]]:
+    try:
+        return _csv_rows(path)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise FormatError(path, None, f"is not a readable CSV registry ({exc})") from None
+    except OSError as exc:
+        raise FormatError(path, None, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _csv_rows(path: Path) -> list[dict[str, Any]]:
     items = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
         for i, row in enumerate(csv.DictReader(fh), start=2):
@@ -222,7 +233,12 @@ def _validated(items: Iterable[Any], where: object) -> list[dict[str, Any]]:
         aliases = e.get("aliases") or []
         if not isinstance(aliases, list):
             raise FormatError(where, line, f"{e['id']}: aliases must be a list")
+        if any(isinstance(a, dict) and not isinstance(a.get("name"), str) for a in aliases):
+            raise FormatError(where, line, f"{e['id']}: an alias has no name")
         e["aliases"] = [a if isinstance(a, dict) else {"name": str(a), "lang": None} for a in aliases]
+        problem = value_problem(e, e["id"])
+        if problem:
+            raise FormatError(where, line, problem)
         out.append(e)
     return out
 

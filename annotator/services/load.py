@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from annotator.core.annotation_set import Document
-from annotator.core.errors import AnnotatorError, FormatError, ValidationError
+from annotator.core.errors import AnnotatorError, FormatError, ValidationError, failure_detail
 from annotator.core.ids import annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
@@ -60,8 +60,10 @@ def read_documents(ctx: ServiceContext, path: Path, fmt_name: str, options: dict
         return list(fmt.read(Path(path), options=options))
     except AnnotatorError:
         raise
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError) as exc:
-        raise FormatError(path, None, f"is not a valid {fmt_name} file ({type(exc).__name__}: {exc})") from None
+    except MemoryError:
+        raise FormatError(path, None, "is too large to read with the memory this computer has") from None
+    except Exception as exc:  # noqa: BLE001 - whatever a parser raises is this file's problem, in one sentence
+        raise FormatError(path, None, f"is not a valid {fmt_name} file ({failure_detail(exc)})") from None
 
 
 def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, annotator: str | None = None,
