@@ -83,4 +83,5 @@ def _bug(exc: BaseException) -> int:
 def open_context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from annotator.services.database import open_database
 
-    return open_database(getattr(args, "db", None))
+    return open_database(getattr(args, "db", None),
+                         on_wait=lambda message: print(f"note: {message} ...", file=sys.stderr, flush=True))

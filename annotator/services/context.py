@@ -12,6 +12,7 @@ from annotator.core.schema import Schema
 from annotator.store.engine import sqlite_path
 from annotator.store.sqlite_file import stamp_clean
 from annotator.store.uow import UnitOfWork
+from annotator.store.waits import WaitWatch
 
 
 @dataclass
@@ -24,6 +25,7 @@ class ServiceContext:
     backup: Path | None = None  # copy made before an upgrade
     verified: bool = False  # opened by ``open_database``: a SQLite file was found sound at open
     wrote: bool = False  # a transaction was committed through this context
+    wait_watch: WaitWatch | None = None  # tells the shell while the database makes us wait
 
     def __post_init__(self) -> None:
         event.listen(self.engine, "commit", self._committed)
@@ -41,6 +43,8 @@ class ServiceContext:
     def close(self) -> None:
         """Release the database; a SQLite file found sound at open and only read since is stamped
         as left sound, so the next open need not check it again (``store.sqlite_file``)."""
+        if self.wait_watch is not None:
+            self.wait_watch.stop()
         self.engine.dispose()
         path = sqlite_path(self.url)
         if path is not None and self.verified and not self.wrote:

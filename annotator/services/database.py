@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from annotator.store.faults import database_fault
 from annotator.store.models import AnnotationSetRow, ReportRow, SettingRow, SpanRow
 from annotator.store.sqlite_file import integrity_problems, verify_at_open
 from annotator.store.uow import session_factory
+from annotator.store.waits import WaitWatch
 
 ENV_DB = "ANNOTATOR_DB"
 
@@ -37,12 +39,15 @@ def resolve_target(target: str | Path | None) -> str:
     return database_url(chosen)
 
 
-def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> ServiceContext:
+def open_database(target: str | Path | None = None, *, upgrade: bool = True,
+                  on_wait: Callable[[str], None] | None = None) -> ServiceContext:
     """Open (creating or upgrading) the database and return a ready context.
 
     A SQLite file is first checked for damage (``store.sqlite_file.verify_at_open``: free when the
     file is as annotator left it) and refused with a sentence naming ``annotator check`` and the
-    latest backup (``open_for_repair`` opens it anyway, for ``check`` and restoring a backup)."""
+    latest backup (``open_for_repair`` opens it anyway, for ``check`` and restoring a backup).
+    ``on_wait`` hears, once per statement, that the database makes us wait (a lock held by another
+    program); the shell shows it while SQLite waits up to 10 s before refusing."""
     url = resolve_target(target)
     path = sqlite_path(url)
     if path is not None:
@@ -62,6 +67,8 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
         raise DatabaseError(f"cannot open the database {display_target(url)} ({_first_line(exc)})") from None
     ctx = ServiceContext(engine=engine, factory=session_factory(engine), url=url, created=created,
                          backup=backup, verified=True)
+    if on_wait is not None:
+        ctx.wait_watch = WaitWatch(engine, on_wait)
     ctx.schema = load_schema(ctx)
     return ctx
 

@@ -62,11 +62,7 @@ def _begin_before_savepoint(conn, _name) -> None:  # type: ignore[no-untyped-def
     (busy_timeout) instead of failing half-way through the transaction."""
     dbapi = conn.connection.dbapi_connection
     if dbapi is not None and not dbapi.in_transaction:
-        cursor = dbapi.cursor()
-        try:
-            cursor.execute("BEGIN IMMEDIATE")
-        finally:
-            cursor.close()
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
