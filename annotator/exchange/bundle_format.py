@@ -18,6 +18,7 @@ from typing import Any
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import FormatError
 from annotator.core.report import Report
+from annotator.files.lines import DEFAULT_MAX_LINE
 
 FORMAT = "annotator-bundle"
 VERSION = 1
@@ -49,7 +50,7 @@ class Limits:
     max_total_size: int = 2 << 30  # 2 GiB uncompressed
     max_ratio: float = 200.0  # uncompressed / compressed; JSONL of reports compresses ~3-10x
     ratio_floor: int = 1 << 20  # members smaller than this are not ratio-checked (tiny files compress well)
-    max_line: int = 64 << 20  # one set (a report's text and its annotations) per line
+    max_line: int = DEFAULT_MAX_LINE  # one set (a report's text and its annotations) per line
     max_sets: int = 200_000  # 20x the largest corpus measured; bounds the ids kept while verifying
     max_entities: int = 500_000
 

@@ -10,6 +10,7 @@ reader's business: callers still check that an object is an object (``expect``).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,7 +89,9 @@ def load_json_file(path: Path | str, *, max_bytes: int = MAX_JSON_FILE) -> Any:
     path = Path(path)
     try:
         with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            if os.fstat(fh.fileno()).st_size > max_bytes:
+                raise JsonInputError(f"is larger than the {max_bytes // (1 << 20):,} MB a JSON file may have")
+            data = fh.read(max_bytes + 1)  # a file growing meanwhile is still capped
     except IsADirectoryError:
         raise JsonInputError("is a folder, not a JSON file") from None
     except OSError as exc:

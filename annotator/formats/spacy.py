@@ -8,6 +8,7 @@ rather than let ``char_span`` contract or expand a span.
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -33,6 +34,8 @@ def _checked_docbin_bytes(ctx: ReadContext) -> bytes:
     inflates whole, so a 1 MB file inflating to 1 GiB is refused here instead of after using 2 GB."""
     try:
         with open(ctx.path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size > MAX_FILE:
+                raise ctx.error(None, f"is larger than the {MAX_FILE >> 20:,} MB a spaCy file may have")
             data = fh.read(MAX_FILE + 1)
     except OSError as exc:
         raise ctx.error(None, f"cannot be read ({exc.strerror or exc})") from None
