@@ -52,10 +52,10 @@ def _sqlite_fault(orig: sqlite3.Error, where: str) -> StorageError | None:
                             "saved", kind="other")
     if name.startswith("SQLITE_IOERR"):
         return StorageError(f"the disk holding the database {where} reported an input/output error "
-                            f"({_detail(orig)}); nothing was saved", kind="io")
+                            f"({_detail(orig)}: is it full, failing or removed?); nothing was saved", kind="io")
     if name.startswith("SQLITE_CANTOPEN"):
-        return StorageError(f"the database {where} cannot be opened (does its folder exist, and may this "
-                            "user write to it?)", kind="readonly")
+        return StorageError(f"the database {where} cannot be opened: its folder is read-only, missing or not "
+                            "writable by this user (SQLite writes its journal beside the file)", kind="readonly")
     return None
 
 

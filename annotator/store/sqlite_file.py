@@ -121,7 +121,11 @@ def _pragma_check(path: Path, pragma: str) -> list[str]:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        return [str(exc)]
+        name = str(getattr(exc, "sqlite_errorname", "") or "")
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return [str(exc)]
+        raise database_fault(exc, str(path)) or StorageError(f"the database {path} cannot be read ({exc})") \
+            from None  # a full, read-only or failing disk is not damage
     return [] if rows == ["ok"] else rows
 
 
