@@ -21,7 +21,7 @@ from annotator.core.errors import DatabaseError, StorageError
 from annotator.files.atomic import remove_stale_temporaries_in
 from annotator.services.context import ServiceContext
 from annotator.store import migrate
-from annotator.store.engine import make_engine, sqlite_path
+from annotator.store.engine import make_engine, sqlite_key, sqlite_path
 from annotator.store.sqlite_file import copy_sqlite, quick_check, restore_into, stamp_clean
 
 DEFAULT_EVERY_MINUTES = 10
@@ -55,7 +55,7 @@ def backup_folder(database: Path) -> Path:
 
 def backup(ctx: ServiceContext, out: Path | str) -> Path:
     """An online, consistent copy of the database at ``out`` (``annotator backup --out``)."""
-    return copy_sqlite(_database_file(ctx), Path(out))
+    return copy_sqlite(_database_file(ctx), Path(out), key=sqlite_key(ctx.url))
 
 
 def rolling_backup(ctx: ServiceContext, *, keep: int = DEFAULT_KEEP, tag: str = "") -> BackupInfo | None:
@@ -67,7 +67,7 @@ def rolling_backup(ctx: ServiceContext, *, keep: int = DEFAULT_KEEP, tag: str = 
     folder = backup_folder(path)
     now = datetime.now(timezone.utc)
     name = f"{path.stem}-{now.strftime(_STAMP)}{('-' + tag) if tag else ''}{_SUFFIX}"
-    out = copy_sqlite(path, folder / name)
+    out = copy_sqlite(path, folder / name, key=sqlite_key(ctx.url))
     _prune(folder, path, keep)
     return BackupInfo(out, now, out.stat().st_size)
 
@@ -121,10 +121,11 @@ def restore_backup(ctx: ServiceContext, source: Path | str) -> BackupInfo | None
     source = Path(source)
     if not source.is_file():
         raise StorageError(f"the backup {source} does not exist")
-    problems = quick_check(source)
+    key = sqlite_key(ctx.url)
+    problems = quick_check(source, key=key)
     if problems:
         raise StorageError(f"the backup {source} is damaged ({problems[0]}); choose another one", kind="damaged")
-    engine = make_engine(source)
+    engine = make_engine(ctx.url.replace(str(database), str(source)) if key else source)
     try:
         revision = migrate.current_revision(engine)
     except Exception:  # noqa: BLE001 - whatever a foreign file raises, it is not ours
@@ -140,7 +141,7 @@ def restore_backup(ctx: ServiceContext, source: Path | str) -> BackupInfo | None
         if exc.kind != "damaged":
             raise
     ctx.engine.dispose()  # our own pooled connections must not hold the file while it is rewritten
-    restore_into(source, database)
+    restore_into(source, database, key=key)
     migrate.upgrade(ctx.engine)  # a backup from an older version is brought up to date
     stamp_clean(database)
     return saved

@@ -16,7 +16,8 @@ from annotator.files.json_input import JsonInputError, load_json_file
 from annotator.services.backups import latest_backup
 from annotator.services.context import ServiceContext
 from annotator.store import migrate
-from annotator.store.engine import database_url, display_target, is_sqlite, make_engine, sqlite_path
+from annotator.store.engine import (database_url, display_target, is_sqlite, make_engine, sqlite_key,
+                                    sqlite_path)
 from annotator.store.faults import database_fault
 from annotator.store.models import AnnotationSetRow, ReportRow, SettingRow, SpanRow
 from annotator.store.sqlite_file import integrity_problems, verify_at_open
@@ -24,6 +25,7 @@ from annotator.store.uow import session_factory
 from annotator.store.waits import WaitWatch
 
 ENV_DB = "ANNOTATOR_DB"
+ENV_DB_KEY = "ANNOTATOR_DB_KEY"
 
 
 def default_database_path() -> Path:
@@ -34,9 +36,20 @@ def default_database_path() -> Path:
 
 
 def resolve_target(target: str | Path | None) -> str:
-    """``--db`` value, else ``$ANNOTATOR_DB``, else the default file; always a SQLAlchemy URL."""
+    """``--db`` value, else ``$ANNOTATOR_DB``, else the default file; always a SQLAlchemy URL.
+
+    With ``$ANNOTATOR_DB_KEY`` set, a file path names a SQLCipher-encrypted database opened with that
+    key (extra ``encryption``); the key is never written anywhere by annotator."""
     chosen = target or os.environ.get(ENV_DB) or default_database_path()
-    return database_url(chosen)
+    url = database_url(chosen)
+    key = os.environ.get(ENV_DB_KEY)
+    path = sqlite_path(url)
+    if key and path is not None and "://" not in str(chosen):
+        from sqlalchemy.engine import URL
+
+        url = URL.create("sqlite+pysqlcipher", username="", password=key, database=str(path)).render_as_string(
+            hide_password=False)
+    return url
 
 
 def open_database(target: str | Path | None = None, *, upgrade: bool = True,
@@ -51,7 +64,7 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True,
     url = resolve_target(target)
     path = sqlite_path(url)
     if path is not None:
-        verify_at_open(path, latest_backup=latest_backup(path))
+        verify_at_open(path, latest_backup=latest_backup(path), key=sqlite_key(url))
     engine = make_engine(url)
     try:
         created = migrate.current_revision(engine) is None
@@ -168,7 +181,7 @@ def check(ctx: ServiceContext) -> CheckResult:
     problems: list[str] = []
     path = sqlite_path(ctx.url)
     if path is not None:
-        problems += [f"SQLite integrity: {line}" for line in integrity_problems(path)]
+        problems += [f"SQLite integrity: {line}" for line in integrity_problems(path, key=sqlite_key(ctx.url))]
     n_reports = n_spans = 0
     try:
         n_reports, n_spans = _check_contents(ctx, problems)

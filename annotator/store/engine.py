@@ -33,6 +33,12 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
+def sqlite_key(url: str) -> str | None:
+    """The key of an encrypted (SQLCipher) database URL, ``sqlite+pysqlcipher://:KEY@/path``."""
+    u = make_url(url)
+    return u.password if u.drivername == "sqlite+pysqlcipher" and u.password else None
+
+
 def display_target(url: str) -> str:
     """The database as people read it: a file path, or the server URL without its password."""
     path = sqlite_path(url)
@@ -45,6 +51,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     # WAL lets readers (GUI lists, exports) run beside the writer; synchronous=FULL makes each
     # commit durable before it returns, which is what "Saved" promises.
     cursor = dbapi_connection.cursor()
+    if type(dbapi_connection).__module__.startswith("sqlcipher3"):
+        cursor.execute("PRAGMA cipher_log_level = NONE")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -80,7 +88,11 @@ def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(f"cannot create the folder for {path} ({exc.strerror})") from None
-        engine = create_engine(url, echo=echo)
+        try:
+            engine = create_engine(url, echo=echo)
+        except ModuleNotFoundError:
+            raise DatabaseError("an encrypted database needs the optional extra 'encryption' "
+                                "(pip install 'annotator[encryption]')") from None
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine

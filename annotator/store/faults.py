@@ -29,12 +29,12 @@ def database_fault(exc: BaseException, where: str) -> StorageError | None:
     """The sentence for a storage fault in ``exc`` (a DBAPI error, raw or wrapped by SQLAlchemy) on
     the database ``where`` (as people read it); None when ``exc`` is not a storage fault."""
     orig = getattr(exc, "orig", None) or exc
-    if isinstance(orig, sqlite3.Error):
+    if isinstance(orig, sqlite3.Error) or type(orig).__module__.startswith("sqlcipher3"):
         return _sqlite_fault(orig, where)
     return _postgres_fault(exc, orig, where)
 
 
-def _sqlite_fault(orig: sqlite3.Error, where: str) -> StorageError | None:
+def _sqlite_fault(orig: BaseException, where: str) -> StorageError | None:
     name = _sqlite_name(orig)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return StorageError(f"the database {where} is locked by another program (waited {BUSY_TIMEOUT_S} s); "

@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from annotator.core.errors import DatabaseError
-from annotator.store.engine import sqlite_path
+from annotator.store.engine import sqlite_key, sqlite_path
 from annotator.store.sqlite_file import copy_sqlite
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -140,4 +140,4 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
         return None
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     dest = path.with_name(f"{path.name}.rev{revision}-{stamp}.bak")
-    return copy_sqlite(path, dest)
+    return copy_sqlite(path, dest, key=sqlite_key(engine.url.render_as_string(hide_password=False)))

@@ -13,30 +13,57 @@ import contextlib
 import json
 import os
 import sqlite3
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-from annotator.core.errors import StorageError
+from annotator.core.errors import MissingExtraError, StorageError
 from annotator.files.atomic import atomic_path
 from annotator.store.faults import CHECK_HINT, database_fault
 
 
-def copy_sqlite(source: Path, dest: Path) -> Path:
+@cache
+def dbapi_errors() -> tuple[type[Exception], ...]:
+    """sqlite3's errors, and SQLCipher's when the extra is installed (looked up when one is raised)."""
+    try:
+        import sqlcipher3
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, sqlcipher3.Error)
+
+
+def connect(path: Path | str, key: str | None = None) -> Any:
+    """A DB-API connection to the file: the standard sqlite3, or SQLCipher (extra ``encryption``)
+    with ``key`` for an encrypted database (the copy of one is encrypted with the same key)."""
+    if key is None:
+        return sqlite3.connect(path)
+    try:
+        import sqlcipher3
+    except ImportError:
+        raise MissingExtraError(path, "an encrypted database", "encryption") from None
+    conn = sqlcipher3.connect(str(path))
+    conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our sentence, not SQLCipher's log
+    conn.execute("PRAGMA key = '" + key.replace("'", "''") + "'")
+    return conn
+
+
+def copy_sqlite(source: Path, dest: Path, *, key: str | None = None) -> Path:
     """A consistent copy of a live SQLite file at ``dest`` (safe while others write), all or nothing."""
     source, dest = Path(source), Path(dest)
     if not source.is_file():
         raise StorageError(f"the database {source} does not exist; there is nothing to copy")
     with atomic_path(dest) as tmp:
         try:
-            _backup(source, tmp)
-        except sqlite3.Error as exc:
+            _backup(source, tmp, key)
+        except dbapi_errors() as exc:
             raise _copy_fault(exc, source, dest) from exc
     return dest
 
 
-def _backup(source: Path, dest: Path) -> None:
-    src = sqlite3.connect(source)
+def _backup(source: Path, dest: Path, key: str | None = None) -> None:
+    src = connect(source, key)
     try:
-        dst = sqlite3.connect(dest)
+        dst = connect(dest, key)
         try:
             src.backup(dst)
         finally:
@@ -45,7 +72,7 @@ def _backup(source: Path, dest: Path) -> None:
         src.close()
 
 
-def _copy_fault(exc: sqlite3.Error, source: Path, dest: Path) -> StorageError:
+def _copy_fault(exc: Exception, source: Path, dest: Path) -> StorageError:
     """A fault of the copy's disk names the copy; anything else is the source's fault."""
     name = str(getattr(exc, "sqlite_errorname", "") or "")
     if name == "SQLITE_FULL":
@@ -59,16 +86,16 @@ def _copy_fault(exc: sqlite3.Error, source: Path, dest: Path) -> StorageError:
                                                             f"written to {dest}")
 
 
-def restore_into(backup: Path, live: Path) -> None:
+def restore_into(backup: Path, live: Path, *, key: str | None = None) -> None:
     """Make ``live`` hold exactly what ``backup`` holds.
 
     Through the backup API when the live file can still be opened (SQLite locks it and writes it
     in one transaction, so other connections see before or after); when it is too damaged for
     that, the verified copy replaces the file by an atomic rename (its WAL files removed)."""
     try:
-        src = sqlite3.connect(backup)
+        src = connect(backup, key)
         try:
-            dst = sqlite3.connect(live)
+            dst = connect(live, key)
             try:
                 src.backup(dst)
             finally:
@@ -76,12 +103,12 @@ def restore_into(backup: Path, live: Path) -> None:
         finally:
             src.close()
         return
-    except sqlite3.Error as exc:
+    except dbapi_errors() as exc:
         name = str(getattr(exc, "sqlite_errorname", "") or "")
         if not name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
             raise database_fault(exc, str(live)) or StorageError(f"restoring {live} failed ({exc})") from exc
     with atomic_path(live) as tmp:
-        _backup(backup, tmp)
+        _backup(backup, tmp, key)
         for side in ("-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(str(live) + side)
@@ -102,47 +129,63 @@ def _signature(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, wal_size]
 
 
-def quick_check(path: Path) -> list[str]:
+def quick_check(path: Path, *, key: str | None = None) -> list[str]:
     """SQLite's quick_check of the file: [] when sound, else what it found (at most 20 lines)."""
-    return _pragma_check(path, "quick_check(20)")
+    return _pragma_check(path, "quick_check(20)", key)
 
 
-def integrity_problems(path: Path) -> list[str]:
+def integrity_problems(path: Path, *, key: str | None = None) -> list[str]:
     """SQLite's full integrity_check (indexes against tables too): [] when sound."""
-    return _pragma_check(path, "integrity_check(100)")
+    return _pragma_check(path, "integrity_check(100)", key)
 
 
-def _pragma_check(path: Path, pragma: str) -> list[str]:
+def _pragma_check(path: Path, pragma: str, key: str | None) -> list[str]:
     try:
-        conn = sqlite3.connect(path)
+        conn = connect(path, key)
         try:
             rows = [line.strip() for r in conn.execute(f"PRAGMA {pragma}") for line in str(r[0]).splitlines()
                     if line.strip() and not line.startswith("*** in database")]
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except dbapi_errors() as exc:
         name = str(getattr(exc, "sqlite_errorname", "") or "")
-        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or (key is not None and "not a database" in str(exc)):
             return [str(exc)]
         raise database_fault(exc, str(path)) or StorageError(f"the database {path} cannot be read ({exc})") \
             from None  # a full, read-only or failing disk is not damage
     return [] if rows == ["ok"] else rows
 
 
-def verify_at_open(path: Path, *, latest_backup: Path | None = None) -> None:
+def verify_at_open(path: Path, *, latest_backup: Path | None = None, key: str | None = None) -> None:
     """Refuse a damaged database file with one sentence naming ``annotator check`` and the backup."""
     if not path.is_file() or path.stat().st_size == 0:
         return
     signature = _signature(path)
     with contextlib.suppress(OSError, ValueError):
         if json.loads(_stamp_path(path).read_text()) == signature:
-            return
-    problems = quick_check(path)
+            if key is None or _key_opens(path, key):
+                return  # as annotator left it (and, encrypted, this key opens it)
+    problems = quick_check(path, key=key)
+    if problems and key is not None:
+        raise StorageError(f"the database {path} cannot be read with the key given: the key is wrong, or the file "
+                           f"is damaged ({problems[0]})", kind="damaged")
     if problems:
         hint = (f"run `annotator check` to see what is affected, and restore the latest backup ({latest_backup}, "
                 f"with `annotator backup --restore {latest_backup}`)") if latest_backup else CHECK_HINT
         raise StorageError(f"the database {path} is damaged ({problems[0]}); {hint}", kind="damaged")
     stamp_clean(path)
+
+
+def _key_opens(path: Path, key: str) -> bool:
+    try:
+        conn = connect(path, key)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except dbapi_errors():
+        return False
+    return True
 
 
 def stamp_clean(path: Path) -> None:
