@@ -93,15 +93,7 @@ def restore_into(backup: Path, live: Path, *, key: str | None = None) -> None:
     in one transaction, so other connections see before or after); when it is too damaged for
     that, the verified copy replaces the file by an atomic rename (its WAL files removed)."""
     try:
-        src = connect(backup, key)
-        try:
-            dst = connect(live, key)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        _backup(backup, live, key)
         return
     except dbapi_errors() as exc:
         name = str(getattr(exc, "sqlite_errorname", "") or "")
