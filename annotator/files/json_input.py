@@ -89,15 +89,16 @@ def load_json_file(path: Path | str, *, max_bytes: int = MAX_JSON_FILE) -> Any:
     path = Path(path)
     try:
         with open(path, "rb") as fh:
-            if os.fstat(fh.fileno()).st_size > max_bytes:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
                 raise JsonInputError(f"is larger than the {max_bytes // (1 << 20):,} MB a JSON file may have")
-            data = fh.read(max_bytes + 1)  # a file growing meanwhile is still capped
+            data = fh.read(size + 1)  # a file growing meanwhile shows as too large below
     except IsADirectoryError:
         raise JsonInputError("is a folder, not a JSON file") from None
     except OSError as exc:
         raise JsonInputError(f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > max_bytes:
-        raise JsonInputError(f"is larger than the {max_bytes // (1 << 20):,} MB a JSON file may have")
+    if len(data) > size:
+        raise JsonInputError("grew while it was being read; try again when it is complete")
     return parse_json(data)
 
 

@@ -34,13 +34,14 @@ def _checked_docbin_bytes(ctx: ReadContext) -> bytes:
     inflates whole, so a 1 MB file inflating to 1 GiB is refused here instead of after using 2 GB."""
     try:
         with open(ctx.path, "rb") as fh:
-            if os.fstat(fh.fileno()).st_size > MAX_FILE:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE:
                 raise ctx.error(None, f"is larger than the {MAX_FILE >> 20:,} MB a spaCy file may have")
-            data = fh.read(MAX_FILE + 1)
+            data = fh.read(size + 1)
     except OSError as exc:
         raise ctx.error(None, f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_FILE:
-        raise ctx.error(None, f"is larger than the {MAX_FILE >> 20:,} MB a spaCy file may have")
+    if len(data) > size:
+        raise ctx.error(None, "grew while it was being read; try again when it is complete")
     cap = min(MAX_INFLATED, MAX_RATIO * max(len(data), 1 << 20))
     inflater = zlib.decompressobj()
     total, pos, step = 0, 0, 1 << 20
