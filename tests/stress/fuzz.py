@@ -218,7 +218,7 @@ def build_targets(work: Path) -> tuple[list[Target], Path]:
                Target("labelstudio", seeds / "c.json", load("labelstudio")),
                Target("w3c", seeds / "c.jsonld", load("w3c")),
                Target("conll", seeds / "c.conll", load("conll", options={"report": report_id}, annotator="alice")),
-               Target("brat", seeds / "brat", load("brat", annotator="alice"), "folder"),
+               Target("brat", seeds / "brat", load("brat"), "folder"),  # annotators from the folder names
                Target("spacy", seeds / "c.spacy", load("spacy")),
                Target("xmi", seeds / "c-xmi.zip", load("xmi"), "zip"),
                Target("bundle", seeds / "b.annbundle", lambda ctx, path: import_bundle(ctx, path), "bundle"),
