@@ -100,6 +100,16 @@ def _whitespace_lines(total: int, tail: bytes = b""):  # type: ignore[no-untyped
     return write
 
 
+def _json_line(path: Path, block: bytes, times: int, tail: bytes) -> Path:
+    """One JSON line ``{"text": "<block × times>`` + ``tail``, written in blocks."""
+    with open(path, "wb") as fh:
+        fh.write(b'{"text": "')
+        for _ in range(times):
+            fh.write(block)
+        fh.write(tail)
+    return path
+
+
 def run(quick: bool = False) -> dict[str, object]:
     scale = 8 if quick else 1
     figures: dict[str, object] = {}
@@ -140,20 +150,11 @@ def run(quick: bool = False) -> dict[str, object]:
                 member.write(b"[1]\n")
         cases.append((f"doccano zip: {256 // scale} MiB of newlines (stored), then a bad line", "doccano", p))
 
-        p = work / "long.jsonl"
-        with open(p, "wb") as fh:
-            fh.write(b'{"text": "')
-            for _ in range(1024 // scale):
-                fh.write(b"y" * MIB)
-            fh.write(b'"}\n')
+        p = _json_line(work / "long.jsonl", b"y" * MIB, 1024 // scale, b'"}\n')
         cases.append((f"JSONL: a {1024 // scale} MiB single line (a plain file)", "jsonl", p))
 
-        p = work / "almost.jsonl"
-        with open(p, "wb") as fh:
-            fh.write(b'{"text": "')
-            for _ in range(31 // max(scale // 4, 1)):
-                fh.write("ع".encode() * (MIB // 2))
-            fh.write(b'", "spans": [{"start": "x"}]}\n')
+        p = _json_line(work / "almost.jsonl", "ع".encode() * (MIB // 2), 31 // max(scale // 4, 1),
+                       b'", "spans": [{"start": "x"}]}\n')
         cases.append(("JSONL: a 31 MiB line (just under the cap) of Arabic text with a bad span", "jsonl", p))
 
         p = work / "deep.json"
