@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SUITES = ("foundation", "gui", "formats", "streaming", "records", "agreement", "exchange", "events")
+SUITES = ("foundation", "gui", "formats", "streaming", "records", "agreement", "exchange", "events", "hostile")
 
 
 def main() -> int:

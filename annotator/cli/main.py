@@ -18,6 +18,7 @@ class ExitCode(enum.IntEnum):
     SUCCESS = 0
     PROBLEM = 1  # the command ran and found something the user must act on
     BAD_INPUT = 2  # bad usage or unreadable input
+    BUG = 3  # an unexpected error: the message asks to report it, --debug shows the traceback
     CANCELLED = 130
 
 
@@ -111,8 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("whoami", "the annotator this database's user works as by default")
 
-    p = add("backup", "an online backup copy of the database")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p = add("backup", "an online backup copy of the database; list or restore the automatic backups")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--out", metavar="FILE", help="write a backup copy to FILE")
+    what.add_argument("--list", action="store_true", help="list the automatic backups, newest first")
+    what.add_argument("--restore", metavar="FILE", help="make the database hold what the backup FILE holds "
+                                                        "(the current state is kept as a backup first)")
     add("check", "integrity check of the database")
     return parser
 

@@ -13,6 +13,7 @@ from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
+from annotator.core.storable import relation_problem, span_problem
 
 
 VALUE_KINDS = ("date",)  # normalised values a label may carry
@@ -195,8 +196,9 @@ class Schema:
 
     # -- validation ----------------------------------------------------------------------------
     def check_span(self, span: Span) -> None:
+        """A span an edit may store: a schema label, allowed attribute values, storable fields."""
         self.label(span.label)
-        problem = self.attribute_problem(span)
+        problem = self.attribute_problem(span) or span_problem(span)
         if problem:
             raise ValidationError(problem)
 
@@ -211,6 +213,9 @@ class Schema:
 
     def check_relation(self, relation: Relation, spans: Mapping[str, Span]) -> None:
         rtype = self.relation_type(relation.label)
+        problem = relation_problem(relation)
+        if problem:
+            raise ValidationError(problem)
         head, tail = spans.get(relation.head), spans.get(relation.tail)
         if head is None or tail is None:
             missing = relation.head if head is None else relation.tail

@@ -20,6 +20,7 @@ from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import FormatError
 from annotator.core.events import Incident
 from annotator.core.report import Report
+from annotator.files.lines import DEFAULT_MAX_LINE
 
 FORMAT = "annotator-bundle"
 VERSION = 2  # 2: set lines carry events and incidents (a version-1 reader would drop them, so it refuses)
@@ -51,6 +52,9 @@ class Limits:
     max_total_size: int = 2 << 30  # 2 GiB uncompressed
     max_ratio: float = 200.0  # uncompressed / compressed; JSONL of reports compresses ~3-10x
     ratio_floor: int = 1 << 20  # members smaller than this are not ratio-checked (tiny files compress well)
+    max_line: int = DEFAULT_MAX_LINE  # one set (a report's text and its annotations) per line
+    max_sets: int = 200_000  # 20x the largest corpus measured; bounds the ids kept while verifying
+    max_entities: int = 500_000
 
 
 DEFAULT_LIMITS = Limits()

@@ -19,7 +19,9 @@ from annotator.core.native import REPORT_META, native_record
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
+from annotator.core.storable import relation_problem, report_problem, span_problem, text_problem, value_problem
 from annotator.exchange.bundle_format import BundleSet
+from annotator.files.json_input import JsonInputError, parse_json
 
 ENTITY_KINDS = ("actor", "place")
 ENTITY_FIELDS = ("kind", "name", "type", "lat", "lon", "country", "admin1", "parent")
@@ -49,6 +51,9 @@ def parse_set(raw: bytes, annotator: str) -> BundleSet:
     text = obj.get("text")
     if not isinstance(text, str):
         raise LineError("has no 'text' string")
+    problem = text_problem(text, "its text")
+    if problem:
+        raise LineError(problem)
     rid = report_id(text)
     if obj.get("id") != rid:
         raise LineError(f"id {str(obj.get('id'))[:16]}… is not the SHA-256 of the line's text")
@@ -72,6 +77,10 @@ def parse_set(raw: bytes, annotator: str) -> BundleSet:
     except ValidationError as exc:
         raise LineError(str(exc)) from None
     report = _report(text, rid, meta)
+    problem = report_problem(report) or next(filter(None, map(span_problem, spans)), None) \
+        or next(filter(None, map(relation_problem, relations)), None)
+    if problem:
+        raise LineError(problem)
     return BundleSet(report, AnnotationSet(rid, annotator, spans, relations, version, events), incidents)
 
 
@@ -163,15 +172,19 @@ def parse_entity(raw: bytes) -> dict[str, Any]:
     for a in obj.get("aliases") or []:
         if not isinstance(a, (dict, str)) or (isinstance(a, dict) and not isinstance(a.get("name"), str)):
             raise LineError(f"entity {eid}: alias {a!r:.40} is not a name")
-    return entity_record(obj)
+    record = entity_record(obj)
+    problem = value_problem(record, f"entity {eid}")
+    if problem:
+        raise LineError(problem)
+    return record
 
 
 # -- helpers ---------------------------------------------------------------------------------------
 def _object(raw: bytes) -> dict[str, Any]:
     try:
-        obj = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LineError(f"is not valid JSON ({exc})") from None
+        obj = parse_json(raw)
+    except JsonInputError as exc:
+        raise LineError(exc.detail) from None
     if not isinstance(obj, dict):
         raise LineError("is not a JSON object")
     return obj

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from annotator import __version__
 from annotator.core.annotation_set import AnnotationSet
@@ -22,7 +22,7 @@ from annotator.core.errors import NotFound, ValidationError
 from annotator.core.events import event_to_dict
 from annotator.core.ids import annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
-from annotator.exchange.bundle_format import Bundle, BundleError
+from annotator.exchange.bundle_format import Bundle, BundleError, BundleSet
 from annotator.exchange.merge import ADDED, OLDER, REPLACED, UNCHANGED, merge_entity, set_decision
 from annotator.exchange.reader import read_bundle
 from annotator.exchange.writer import BundleWriter
@@ -146,8 +146,10 @@ def import_bundle(ctx: ServiceContext, path: Path | str, *, progress: ProgressFn
     """Verify the bundle at ``path`` completely, then merge it in one transaction."""
     path = Path(path)
     progress(0, None, f"verifying {path.name}")
-    bundle = read_bundle(path)
-    warnings = _check_schema(ctx, bundle)
+    warnings: list[str] = []
+    bundle = read_bundle(path, check=_schema_check(ctx, path, warnings))
+    if len(warnings) > _MAX_WARNINGS:
+        warnings[_MAX_WARNINGS:] = [f"… and {len(warnings) - _MAX_WARNINGS} more attribute values outside the schema"]
     if cancel is not None:
         cancel.check()
     m = bundle.manifest
@@ -164,37 +166,36 @@ def import_bundle(ctx: ServiceContext, path: Path | str, *, progress: ProgressFn
     return summary
 
 
-def _check_schema(ctx: ServiceContext, bundle: Bundle) -> list[str]:
+def _schema_check(ctx: ServiceContext, path: Path, warnings: list[str]) -> Callable[[BundleSet], None]:
     """Refuse labels and relations this database's schema does not know (as loading a file does);
-    attribute values outside the schema are kept, with one warning each."""
+    attribute values outside the schema are kept, with one warning each. Runs on each set while
+    the bundle is verified, before anything of it is kept."""
     known = set(ctx.schema.label_names)
-    unknown = sorted({s.label for item in bundle.sets for s in item.set.spans} - known)
-    if unknown:
-        raise BundleError(bundle.path, f"uses labels {', '.join(unknown)} that this database's schema does "
-                                       f"not have (labels: {', '.join(ctx.schema.label_names)})")
-    warnings: list[str] = []
-    for item in bundle.sets:
+
+    def check(item: BundleSet) -> None:
+        unknown = sorted({s.label for s in item.set.spans} - known)
+        if unknown:
+            raise BundleError(path, f"uses labels {', '.join(unknown)} that this database's schema does "
+                                    f"not have (labels: {', '.join(ctx.schema.label_names)})")
         spans = item.set.by_id()
         for rel in item.set.relations:
             try:
                 ctx.schema.check_relation(rel, spans)
             except ValidationError as exc:
-                raise BundleError(bundle.path, f"report {item.report.id[:12]}…: {exc}") from None
+                raise BundleError(path, f"report {item.report.id[:12]}…: {exc}") from None
         if item.set.events and ctx.schema.events is None:
-            raise BundleError(bundle.path, f"report {item.report.id[:12]}… has events but this database's schema "
+            raise BundleError(path, f"report {item.report.id[:12]}… has events but this database's schema "
                                            "defines no event types")
         for event in item.set.events:
             try:
                 ctx.schema.events.check_event(event, spans)  # type: ignore[union-attr]
             except ValidationError as exc:
-                raise BundleError(bundle.path, f"report {item.report.id[:12]}…: {exc}") from None
+                raise BundleError(path, f"report {item.report.id[:12]}…: {exc}") from None
         for span in item.set.spans:
             problem = ctx.schema.attribute_problem(span)
             if problem:
                 warnings.append(f"report {item.report.id[:12]}… span {span.id}: {problem}; kept as given")
-    if len(warnings) > _MAX_WARNINGS:
-        warnings[_MAX_WARNINGS:] = [f"… and {len(warnings) - _MAX_WARNINGS} more attribute values outside the schema"]
-    return warnings
+    return check
 
 
 def _merge_entities(uow: UnitOfWork, bundle: Bundle, summary: ImportSummary) -> None:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from annotator.core.errors import Conflict, FormatError, NotFound, ValidationError
+from annotator.core.storable import value_problem
+from annotator.files.atomic import atomic_file
+from annotator.files.json_input import JsonInputError, load_json_file
 from annotator.services.context import ServiceContext
 from annotator.services.samples import resources_dir
 from annotator.store.uow import UnitOfWork
@@ -141,9 +143,8 @@ def export_registry(ctx: ServiceContext, out: Path, *, fmt: str | None = None) -
     """Write the registry as JSON (a list) or CSV (one row per entity; aliases joined by ' | ')."""
     out = Path(out)
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "json")
-    tmp = out.with_name(out.name + ".part")
     n = 0
-    with ctx.uow() as uow, open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with ctx.uow() as uow, atomic_file(out) as fh:
         if fmt == "csv":
             writer = csv.writer(fh)
             writer.writerow(["id", "kind", "name", "type", "lat", "lon", "country", "admin1", "parent", "aliases"])
@@ -159,7 +160,6 @@ def export_registry(ctx: ServiceContext, out: Path, *, fmt: str | None = None) -
                 fh.write((",\n" if n else "") + json.dumps(e, ensure_ascii=False))
                 n += 1
             fh.write("\n]\n")
-    os.replace(tmp, out)
     return n
 
 
@@ -185,9 +185,9 @@ def _num(v: float | None) -> str:
 
 def _read_json_entities(path: Path) -> list[dict[str, Any]]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FormatError(path, getattr(exc, "lineno", None), f"is not a JSON registry ({exc})") from None
+        data = load_json_file(path)
+    except JsonInputError as exc:
+        raise FormatError(path, exc.line, f"is not a JSON registry: it {exc.detail}") from None
     if isinstance(data, dict):
         data = data.get("entities", [])
     if not isinstance(data, list):
@@ -196,6 +196,15 @@ def _read_json_entities(path: Path) -> list[dict[str, Any]]:
 
 
 def _read_csv_entities(path: Path) -> list[dict[str, Any]]:
+    try:
+        return _csv_rows(path)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise FormatError(path, None, f"is not a readable CSV registry ({exc})") from None
+    except OSError as exc:
+        raise FormatError(path, None, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _csv_rows(path: Path) -> list[dict[str, Any]]:
     items = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
         for i, row in enumerate(csv.DictReader(fh), start=2):
@@ -236,7 +245,12 @@ def _validated(items: Iterable[Any], where: object) -> list[dict[str, Any]]:
         aliases = e.get("aliases") or []
         if not isinstance(aliases, list):
             raise FormatError(where, line, f"{e['id']}: aliases must be a list")
+        if any(isinstance(a, dict) and not isinstance(a.get("name"), str) for a in aliases):
+            raise FormatError(where, line, f"{e['id']}: an alias has no name")
         e["aliases"] = [a if isinstance(a, dict) else {"name": str(a), "lang": None} for a in aliases]
+        problem = value_problem(e, e["id"])
+        if problem:
+            raise FormatError(where, line, problem)
         out.append(e)
     return out
 

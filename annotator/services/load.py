@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from annotator.core.annotation_set import Document
-from annotator.core.errors import AnnotatorError, FormatError, ValidationError
+from annotator.core.errors import AnnotatorError, FormatError, ValidationError, failure_detail
 from annotator.core.events import event_to_dict
 from annotator.core.ids import annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -62,8 +62,10 @@ def read_documents(ctx: ServiceContext, path: Path, fmt_name: str, options: dict
         return list(fmt.read(Path(path), options=options))
     except AnnotatorError:
         raise
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError) as exc:
-        raise FormatError(path, None, f"is not a valid {fmt_name} file ({type(exc).__name__}: {exc})") from None
+    except MemoryError:
+        raise FormatError(path, None, "is too large to read with the memory this computer has") from None
+    except Exception as exc:  # noqa: BLE001 - whatever a parser raises is this file's problem, in one sentence
+        raise FormatError(path, None, f"is not a valid {fmt_name} file ({failure_detail(exc)})") from None
 
 
 def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, annotator: str | None = None,
@@ -86,6 +88,7 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
         cancel.check()
     label_map = label_map or {}
     prepared = [_prepare(ctx, path, i, doc, annotator, label_map) for i, doc in enumerate(docs)]
+    _refuse_two_sets_for_one(path, prepared, annotator)
     result = LoadResult(str(path), fmt_name, documents=len(prepared))
     for doc, _who in prepared:
         result.warnings.extend(doc.warnings)
@@ -163,6 +166,18 @@ def _prepare(ctx: ServiceContext, path: Path, index: int, doc: Document, annotat
     except ValidationError as exc:
         raise FormatError(path, None, f"{where} ({doc.report.title or doc.report.id[:12]}): {exc}") from None
     return doc, who
+
+
+def _refuse_two_sets_for_one(path: Path, prepared: list[tuple[Document, str]], override: str | None) -> None:
+    """One (report, annotator) set per file: a second would overwrite the first inside the load."""
+    seen: dict[tuple[str, str], int] = {}
+    for i, (doc, who) in enumerate(prepared):
+        first = seen.setdefault((doc.report.id, who), i)
+        if first != i:
+            why = (f"--annotator {override} gives every set in the file to one annotator; load it without "
+                   "--annotator") if override else "split the file or give each set its own annotator"
+            raise FormatError(path, None, f"documents {first + 1} and {i + 1} are both {who}'s set for report "
+                                          f"{doc.report.id[:12]}… ({why})")
 
 
 def _same(a: Iterable[Span], b: Iterable[Span]) -> bool:

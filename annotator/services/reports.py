@@ -5,16 +5,20 @@ The same text from any file or encoding is the same report (``existing``)."""
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from annotator.core.errors import AnnotatorError, ReaderError
+from annotator.core.errors import AnnotatorError, ReaderError, StorageError, failure_detail
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
+from annotator.core.storable import report_problem
 from annotator.readers import read_report_file, supported_suffixes
 from annotator.services.context import ServiceContext
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class ImportedReport:
 class ImportFailure:
     path: str
     error: str
+    unexpected: bool = False  # a bug, not the file's fault
 
 
 @dataclass
@@ -87,8 +92,15 @@ def import_reports(ctx: ServiceContext, paths: Iterable[Path | str], *, title: s
         try:
             report = report_from_file(path, title=title, published=published, source=source)
             status = store_report(ctx, report, origin=str(path))
+        except StorageError:
+            raise  # the disk or the database cannot take any file: stop (the files stored so far stay)
         except AnnotatorError as exc:
             result.errors.append(ImportFailure(str(path), _naming(path, exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - a bug on one file must not cost the user the others
+            log.error("unexpected error importing %s", path, exc_info=True)
+            result.errors.append(ImportFailure(str(path), f"{path}: unexpected {failure_detail(exc)} (a bug in "
+                                                          "annotator: please report it)", unexpected=True))
             continue
         result.reports.append(ImportedReport(report.id, report.title, status, str(path)))
     progress(len(files), len(files), "")
@@ -111,8 +123,13 @@ def report_from_file(path: Path, *, title: str | None = None, published: str | N
     meta = dict(got.meta)
     if got.encoding:
         meta.setdefault("encoding", got.encoding)
-    return Report.of(got.text, title=title or got.title or path.stem, source=source or got.source,
-                     published=published or got.published, url=got.url, language=got.language, meta=meta)
+    report = Report.of(got.text, title=title or got.title or path.stem,
+                       source=source or got.source, published=published or got.published, url=got.url,
+                       language=got.language, meta=meta)
+    problem = report_problem(report)
+    if problem:
+        raise ReaderError(path, problem)
+    return report
 
 
 def _check_iso_date(path: Path, value: str) -> None:

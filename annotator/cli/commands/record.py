@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from annotator.cli.output import open_context
+from annotator.files.atomic import write_atomic
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,10 +26,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.json or args.out or args.format == "json":
         body = json.dumps(records_document(records), ensure_ascii=False, indent=2) + "\n"
     if args.out:
-        out = Path(args.out)
-        tmp = out.with_name(out.name + ".part")
-        tmp.write_text(body, encoding="utf-8", newline="")
-        os.replace(tmp, out)
+        out = write_atomic(Path(args.out), body)
         if not args.json:
             print(f"wrote {len(records)} records to {out}")
         else:
