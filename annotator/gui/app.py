@@ -81,12 +81,11 @@ def build_window(args: argparse.Namespace, *, ask: bool):  # type: ignore[no-unt
 
     from annotator.gui.main_window import MainWindow
     from annotator.gui.session import EditSession
-    from annotator.services.database import open_database
     from annotator.services.samples import load_samples
 
     settings = QSettings()
     target = getattr(args, "db", None) or os.environ.get("ANNOTATOR_DB") or settings.value("database/target") or None
-    ctx = open_database(target)
+    ctx = open_or_restore(target, ask=ask)
     if ctx.created and not getattr(args, "no_samples", False):
         load_samples(ctx)
     name = choose_annotator(ctx, settings, getattr(args, "annotator", None), ask=ask)
@@ -94,6 +93,39 @@ def build_window(args: argparse.Namespace, *, ask: bool):  # type: ignore[no-unt
         ctx.close()
         return None
     return MainWindow(EditSession(ctx, name, ctx.schema), settings)
+
+
+def open_or_restore(target, *, ask: bool):  # type: ignore[no-untyped-def]
+    """Open the database; when the file is damaged, offer to restore its latest automatic backup
+    (the damaged file is kept as a backup of its own first) and open that."""
+    from annotator.core.errors import StorageError
+    from annotator.services.database import open_database, open_for_repair
+
+    try:
+        return open_database(target)
+    except StorageError as exc:
+        if exc.kind != "damaged" or not ask:
+            raise
+        from PySide6.QtWidgets import QMessageBox
+
+        from annotator.services.backups import latest_backup, restore_backup
+        from annotator.services.database import resolve_target
+        from annotator.store.engine import sqlite_path
+
+        path = sqlite_path(resolve_target(target))
+        latest = latest_backup(path) if path is not None else None
+        if latest is None:
+            raise
+        answer = QMessageBox.question(None, "The database is damaged",
+                                      f"{exc}\n\nRestore the latest automatic backup, {latest.name}?")
+        if answer != QMessageBox.StandardButton.Yes:
+            raise
+        repair = open_for_repair(target)
+        try:
+            restore_backup(repair, latest)
+        finally:
+            repair.close()
+        return open_database(target)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -130,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
         show_view(window, view)
     window.show()
     warm_up(window)
+    start_backups(window)
     code = app.exec()
     window.session.ctx.close()
     return int(code)
@@ -162,6 +195,18 @@ def select_span(window, span_id: str) -> None:  # type: ignore[no-untyped-def]
         raise AnnotatorError(f"span {span_id} is not in {window.session.annotator}'s set on the report shown")
     window.jump_to_span(span_id)
     settle(QApplication.instance(), window)
+
+
+def start_backups(window) -> None:  # type: ignore[no-untyped-def]
+    """A rolling backup now (on the lane, after the first report opened) and every few minutes of
+    editing; a PostgreSQL server has none here (its administrator backs it up)."""
+    from annotator.services.backups import AutoBackup
+
+    session = window.session
+    if session.ctx.backend != "sqlite":
+        return
+    session.backups = AutoBackup(session.ctx)
+    session.read(session.backups.started, lambda _made: None)
 
 
 def settle(app, window, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]

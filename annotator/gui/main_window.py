@@ -37,9 +37,21 @@ from annotator.gui.views.span_inspector import SpanInspector
 from annotator.services import annotate, entities, records, reports
 from annotator.services.database import display_url
 
-STATE_TEXT = {"saving": "Saving…", "saved": "Saved", "failed": "Not saved"}
+STATE_TEXT = {"saving": "Saving…", "saved": "Saved", "failed": "Not saved", "retrying": "Not saved — retrying…"}
 FIRST_LAUNCH_SHARE = 0.8  # of the screen's available area, when no layout was saved
 FIRST = "\0first"  # the report to open once the list arrives: the first one
+
+
+def _unchanged(event: Any, fields: dict[str, Any]) -> bool:
+    """Whether applying ``fields`` (update_event's form) to ``event`` would change nothing."""
+    now = {"type": event.type, "counts": {k: v.to_dict() for k, v in event.counts.items() if not v.is_empty},
+           "qualifiers": list(event.qualifiers), "roles": {r: list(ids) for r, ids in event.roles.items()}}
+    for name, value in fields.items():
+        if name == "counts":
+            value = {k: v for k, v in value.items() if any(x is not None for x in v.values())}
+        if now.get(name) != value:
+            return False
+    return True
 
 
 class MainWindow(QMainWindow):
@@ -490,6 +502,8 @@ class MainWindow(QMainWindow):
                 roles = {r: list(ids) for r, ids in current.roles.items()}
                 roles[delta["role"]] = [*roles.get(delta["role"], []), delta["span"]]
                 fields["roles"] = roles
+            if _unchanged(current, fields):
+                return  # e.g. a count box losing the focus after its value was already saved
             target.stack.push(UpdateEvent(self.session, self.document, target, current,
                                           f"Edit event {self.event_model.title(current)}", op, **fields))
 

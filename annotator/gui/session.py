@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from annotator.core.changes import Change
-from annotator.core.errors import StaleEdit
+from annotator.core.errors import StaleEdit, StorageError
 from annotator.core.ids import GOLD
 from annotator.core.schema import Schema
 from annotator.gui.change_bus import ChangeBus
@@ -40,10 +40,13 @@ class OpenSet:
         return f"OpenSet({self.report_id[:8]}…, {self.annotator}, v{self.version})"
 
 
+RETRY_MS = 3000  # a server that went away is asked again this often, until it answers
+
+
 class EditSession(QObject):
     """One person's editing session on one database."""
 
-    save_state = Signal(str)  # "saving" | "saved" | "failed"
+    save_state = Signal(str)  # "saving" | "saved" | "failed" | "retrying"
     failed = Signal(str)  # one sentence, shown in a message box and the status bar
     stale = Signal(object)  # an OpenSet whose stored set changed elsewhere: reload it
     problem = Signal(str)  # a read that failed (the status bar says why; nothing was being saved)
@@ -59,6 +62,7 @@ class EditSession(QObject):
         self.undo_group = QUndoGroup(self)
         self.last_state = "saved"
         self.auto_values = True  # a new span gets its date value / unambiguous entity in the same edit
+        self.backups: Any = None  # an AutoBackup the app sets: a rolling copy after edits, on the lane
         self._sets: dict[tuple[str, str], OpenSet] = {}
         self._in_flight = 0
         self._burst_failed = False
@@ -132,6 +136,11 @@ class EditSession(QObject):
             change = result[1] if isinstance(result, tuple) else result
             if isinstance(change, Change):
                 target.version = change.version
+            if self.backups is not None:
+                try:
+                    self.backups.edited()  # cheap unless one is due; the edit is already committed
+                except Exception as exc:  # noqa: BLE001 - the edit stands; say the backup did not
+                    self.problem.emit(f"The automatic backup failed: {error_text(exc)}")
             return result
 
         def ok(result: Any) -> None:
@@ -144,6 +153,13 @@ class EditSession(QObject):
             self._settle()
 
         def refused(exc: BaseException) -> None:
+            if isinstance(exc, StorageError) and exc.retry:
+                # the server went away (or the file is locked): nothing was saved; the same call is
+                # made again until it answers, and the edit counts as on its way meanwhile
+                self._state("retrying")
+                self.problem.emit(f"{error_text(exc)} Retrying every {RETRY_MS // 1000} s.")
+                QTimer.singleShot(RETRY_MS, self, lambda: self.lane.submit(work, ok, refused))
+                return
             self._in_flight -= 1
             self._burst_failed = True
             self.failed.emit(error_text(exc))

@@ -79,6 +79,8 @@ def build(window: MainWindow) -> None:
     window.bundle_import_action = _action(window, "Import exchange b&undle…",
                                           lambda: window_dialogs.show_bundle_import(window))
     window.database_action = _action(window, "&Database…", lambda: window_dialogs.show_database(window))
+    window.backups_action = _action(window, "Bac&kups…", lambda: window_dialogs.show_backups(window),
+                                    tip="The automatic copies of the database; restore one")
     window.switch_annotator_action = _action(window, "S&witch annotator…",
                                              lambda: window_dialogs.show_switch_annotator(window))
     window.agreement_action = _action(window, "&Agreement dashboard…", lambda: window_dialogs.show_agreement(window),
@@ -115,7 +117,7 @@ def build(window: MainWindow) -> None:
     file_menu.addSeparator()
     file_menu.addActions([window.registry_action, window.schema_import_action, window.schema_export_action])
     file_menu.addSeparator()
-    file_menu.addActions([window.switch_annotator_action, window.database_action])
+    file_menu.addActions([window.switch_annotator_action, window.database_action, window.backups_action])
     file_menu.addSeparator()
     file_menu.addAction(window.quit_action)
     edit_menu = window.menuBar().addMenu("&Edit")

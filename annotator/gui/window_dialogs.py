@@ -14,6 +14,7 @@ from annotator.gui.session import EditSession
 from annotator.gui.tasks import BackgroundJob, error_text
 from annotator.gui.views.agreement_dashboard import AgreementDashboard
 from annotator.gui.views.annotator_dialog import SwitchAnnotatorDialog
+from annotator.gui.views.backups_dialog import BackupsDialog
 from annotator.gui.views.connection_dialog import ConnectionDialog
 from annotator.gui.views.help_dialog import HelpDialog
 from annotator.gui.views.registry_dialog import RegistryDialog
@@ -153,6 +154,21 @@ def show_switch_annotator(window: MainWindow) -> SwitchAnnotatorDialog:
 
     dialog.accepted.connect(chosen)
     dialog.open()
+    return dialog
+
+
+def show_backups(window: MainWindow) -> BackupsDialog:
+    """The rolling backups; after a restore the window reopens on what the database holds now."""
+    session = window.session
+
+    def restored() -> None:
+        from annotator.services.database import load_schema
+
+        session.ctx.schema = load_schema(session.ctx)
+        replace_window(window, EditSession(session.ctx, session.annotator, session.ctx.schema))
+
+    dialog = BackupsDialog(session, restored, window)
+    dialog.show()
     return dialog
 
 

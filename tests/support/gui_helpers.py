@@ -46,8 +46,22 @@ def settle(widget: object, timeout_s: float = 20.0) -> None:
     QApplication.processEvents()
     while lane.busy:
         assert time.monotonic() < deadline, "the database lane did not finish in time"
-        QTest.qWait(2)
+        time.sleep(0.001)  # QTest.qWait keeps the GIL while it waits: the lane's thread would starve
+        QApplication.processEvents()
     QApplication.processEvents()
+
+
+def wait_until(condition, timeout_s: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
+    """Process events until ``condition()`` holds (sleeping between, so other threads run)."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+        QApplication.processEvents()
+    return True
 
 
 def drag(view: DocumentView, a: QPoint, b: QPoint) -> None:
@@ -180,7 +194,8 @@ def activate(window) -> None:  # type: ignore[no-untyped-def]
     window.windowHandle().requestActivate()
     deadline = time.monotonic() + 3
     while QApplication.activeWindow() is not window and time.monotonic() < deadline:
-        QTest.qWait(5)
+        time.sleep(0.005)
+        QApplication.processEvents()
 
 
 def open_dialog(window, action, cls):  # type: ignore[no-untyped-def]
