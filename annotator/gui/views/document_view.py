@@ -386,8 +386,9 @@ class DocumentView(QPlainTextEdit):
                 painter.drawRect(r.adjusted(0.5, 0.5, -0.5, -0.5))
 
     def _anchor(self, lines: list[ShownLine], span: Span) -> Anchor | None:
-        """Where an arc meets a span: above its tag if shown, else above its first glyph box, on the
-        line where it starts; None when that line is not on screen."""
+        """Where an arc meets a span: above its tag (and the tags stacked over it) if shown, else
+        above its first glyph box, on the line where it starts; None when that line is not on
+        screen."""
         qs, qe = self.model.offsets.qt_range(span.start, span.end)
         i = bisect_right([line.plan.qt_start for line in lines], qs) - 1
         if i < 0 or qs > lines[i].plan.qt_end:
@@ -395,8 +396,11 @@ class DocumentView(QPlainTextEdit):
         line = lines[i]
         for tag in line.plan.tags:
             if tag.mine and tag.span_id == span.id:
-                r = line.plan.tag_rect(tag, line.x0, line.top)
-                return Anchor(line, r.center().x(), r.top() - 1)
+                x = line.x0 + (tag.left + tag.right) / 2
+                # above the highest tag in that column, so the arc's leg crosses no other tag
+                top = min(line.plan.tag_rect(t, line.x0, line.top).top() for t in line.plan.tags
+                          if line.x0 + t.left <= x <= line.x0 + t.right)
+                return Anchor(line, x, top - 1)
         boxes = line.boxes(qs, qe)
         if not boxes:
             return None
