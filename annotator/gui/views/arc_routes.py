@@ -63,6 +63,8 @@ class ArcDrawing:
 
 
 def route(requests: list[ArcRequest], label_width: Callable[[str], float]) -> list[ArcDrawing]:
+    """The pieces to draw for a span's relations: lanes are handed out per line, shortest arc
+    (label included) first, each in the lowest lane where it overlaps no arc already there."""
     segments: list[_Segment] = []
     for req in requests:
         segments += _segments(req, label_width)
