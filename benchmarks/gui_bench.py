@@ -57,6 +57,20 @@ def spans_for(text: str, n: int = 10_000) -> list[dict[str, object]]:
     return spans
 
 
+def _page_paints(view, every: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """Milliseconds to paint every ``every``-th page, scrolling from the top to the end."""
+    bar = view.verticalScrollBar()
+    times = []
+    value = 0
+    while value <= bar.maximum():
+        bar.setValue(value)
+        t = time.perf_counter()
+        view.viewport().repaint()
+        times.append((time.perf_counter() - t) * 1000)
+        value += every * max(1, bar.pageStep())
+    return times
+
+
 def run() -> dict[str, object]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -92,15 +106,8 @@ def run() -> dict[str, object]:
         results["spans"] = len(window.document.mine)
 
         bar = window.view.verticalScrollBar()
-        pages = []
         t_all = time.perf_counter()
-        value = 0
-        while value <= bar.maximum():
-            bar.setValue(value)
-            t = time.perf_counter()
-            window.view.viewport().repaint()
-            pages.append((time.perf_counter() - t) * 1000)
-            value += max(1, bar.pageStep())
+        pages = _page_paints(window.view, every=1)
         results["scroll_all_pages_s"] = round(time.perf_counter() - t_all, 2)
         results["pages_painted"] = len(pages)
         results["page_paint_p50_ms"] = round(statistics.median(pages), 2)
@@ -108,14 +115,7 @@ def run() -> dict[str, object]:
 
         # with Show labels on: every fourth page again, tags packed above each line
         window.view.set_show_labels(True)
-        labelled = []
-        value = 0
-        while value <= bar.maximum():
-            bar.setValue(value)
-            t = time.perf_counter()
-            window.view.viewport().repaint()
-            labelled.append((time.perf_counter() - t) * 1000)
-            value += 4 * max(1, bar.pageStep())
+        labelled = _page_paints(window.view, every=4)
         window.view.set_show_labels(False)
         results["page_paint_show_labels_p50_ms"] = round(statistics.median(labelled), 2)
         results["page_paint_show_labels_max_ms"] = round(max(labelled), 2)

@@ -76,6 +76,17 @@ def long_report(db_path: Path, report_ids: dict[str, str]) -> str:
     return report.id
 
 
+def show(window, qtbot, report_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick a report in the list and wait until the view shows it (it may open off the GUI thread)."""
+    assert window.select_report(report_id)
+    qtbot.waitUntil(lambda: window.document.report_id == report_id, timeout=20000)
+
+
+def show_others(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.others_action.setChecked(True)
+    qtbot.waitUntil(lambda: any(not x.mine for x in window.document.shown()), timeout=20000)
+
+
 def stored(window):  # type: ignore[no-untyped-def]
     rid = window.document.report_id
     return sorted((s.start, s.end, s.label) for s in get_set(window.session.ctx, rid, window.session.annotator).spans)
@@ -103,9 +114,9 @@ def bar_pixels(window) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped
     return out
 
 
-def test_depth_nine_nesting_never_draws_a_bar_on_a_glyph(open_window, nested_report) -> None:  # type: ignore[no-untyped-def]
+def test_depth_nine_nesting_never_draws_a_bar_on_a_glyph(open_window, nested_report, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = open_window()
-    assert window.select_report(nested_report)
+    show(window, qtbot, nested_report)
     view = window.view
     shown = [x for x in window.document.shown() if x.mine]
     assert sorted(x.depth for x in shown) == list(range(10))
@@ -141,12 +152,12 @@ def test_depth_nine_nesting_never_draws_a_bar_on_a_glyph(open_window, nested_rep
     assert tops[MAX_DEPTH] < tops[1] < tops[0]
 
 
-def test_other_annotators_dashed_bars_stay_off_the_text_and_off_own_bars(open_window, nested_report) -> None:  # type: ignore[no-untyped-def]
+def test_other_annotators_dashed_bars_stay_off_the_text_and_off_own_bars(open_window, nested_report, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = open_window()
-    assert window.select_report(nested_report)
+    show(window, qtbot, nested_report)
     view = window.view
     before = line_boxes(view)
-    window.others_action.setChecked(True)
+    show_others(window, qtbot)
     after = line_boxes(view)
     assert after[1].top() - after[0].bottom() > before[1].top() - before[0].bottom()  # room for bob's band
     lines = after
@@ -160,10 +171,10 @@ def test_other_annotators_dashed_bars_stay_off_the_text_and_off_own_bars(open_wi
 
 def test_show_labels_tags_every_visible_span_start_above_the_text(open_window, nested_report, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = open_window()
-    assert window.select_report(nested_report)
+    show(window, qtbot, nested_report)
     view = window.view
     assert view.tag_rects() == []  # off by default
-    window.others_action.setChecked(True)
+    show_others(window, qtbot)
     view.set_show_labels(True)
     tags = view.tag_rects()
     lines = line_boxes(view)
@@ -253,9 +264,9 @@ def test_relation_arcs_run_in_the_gaps_above_the_lines(open_window) -> None:  # 
     assert min(gap) < 160
 
 
-def test_the_reservation_follows_nesting_edits_by_keyboard(open_window, long_report, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_reservation_follows_nesting_edits_by_keyboard(open_window, long_report, monkeypatch, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = open_window()
-    assert window.select_report(long_report)
+    show(window, qtbot, long_report)
     view = window.view
     view.setFocus()
 
@@ -341,9 +352,9 @@ def caret_extent(view, qs: int, qe: int) -> tuple[float, float]:  # type: ignore
     return left + min(xs), left + max(xs)
 
 
-def test_scrolled_to_the_end_the_last_line_shows_whole(open_window, nested_report) -> None:  # type: ignore[no-untyped-def]
+def test_scrolled_to_the_end_the_last_line_shows_whole(open_window, nested_report, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = open_window()
-    assert window.select_report(nested_report)
+    show(window, qtbot, nested_report)
     view = window.view
     view.setFixedHeight(120)
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
