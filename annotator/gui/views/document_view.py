@@ -89,7 +89,7 @@ class DocumentView(QPlainTextEdit):
         self.setMouseTracking(True)
         self.setFont(font)
         self.setCursorWidth(2)
-        self.document().setDocumentMargin(14)
+        self.document().setDocumentMargin(14)  # left and right of the text, and over the first line's room
         self._extents: dict[str, tuple[int, int]] = {}  # own spans' Qt ranges as last drawn
         self._relation_ends: dict[str, tuple[str, str]] = {}
         document.reset.connect(self._reload)
@@ -172,6 +172,7 @@ class DocumentView(QPlainTextEdit):
 
     def show_labels(self) -> bool:
         return self.planner.show_labels
+
     # -- selection in code points ---------------------------------------------------------------
     def selection_offsets(self) -> tuple[int, int] | None:
         cursor = self.textCursor()
