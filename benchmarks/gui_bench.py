@@ -1,7 +1,8 @@
 """GUI figures on a 1 MB report with 10,000 spans (nested: every tenth span is a claim holding the
 next ones): time to open it in the real main window and paint the first screen, time to paint
-every page while scrolling through it (worst page = the longest stall), time per span creation
-through the GUI path (undo command → service commit → model → repaint), and peak RSS."""
+every page while scrolling through it (worst page = the longest stall), the same with *Show
+labels* on (every fourth page), time per span creation through the GUI path (undo command →
+service commit → model → repaint), and peak RSS."""
 
 from __future__ import annotations
 
@@ -64,6 +65,20 @@ def _settle(app, window) -> None:  # type: ignore[no-untyped-def]
     app.processEvents()
 
 
+def _page_paints(view, every: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """Milliseconds to paint every ``every``-th page, scrolling from the top to the end."""
+    bar = view.verticalScrollBar()
+    times = []
+    value = 0
+    while value <= bar.maximum():
+        bar.setValue(value)
+        t = time.perf_counter()
+        view.viewport().repaint()
+        times.append((time.perf_counter() - t) * 1000)
+        value += every * max(1, bar.pageStep())
+    return times
+
+
 def run() -> dict[str, object]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -101,19 +116,19 @@ def run() -> dict[str, object]:
         results["spans"] = len(window.document.mine)
 
         bar = window.view.verticalScrollBar()
-        pages = []
         t_all = time.perf_counter()
-        value = 0
-        while value <= bar.maximum():
-            bar.setValue(value)
-            t = time.perf_counter()
-            window.view.viewport().repaint()
-            pages.append((time.perf_counter() - t) * 1000)
-            value += max(1, bar.pageStep())
+        pages = _page_paints(window.view, every=1)
         results["scroll_all_pages_s"] = round(time.perf_counter() - t_all, 2)
         results["pages_painted"] = len(pages)
         results["page_paint_p50_ms"] = round(statistics.median(pages), 2)
         results["page_paint_max_ms"] = round(max(pages), 2)
+
+        # with Show labels on: every fourth page again, tags packed above each line
+        window.view.set_show_labels(True)
+        labelled = _page_paints(window.view, every=4)
+        window.view.set_show_labels(False)
+        results["page_paint_show_labels_p50_ms"] = round(statistics.median(labelled), 2)
+        results["page_paint_show_labels_max_ms"] = round(max(labelled), 2)
 
         bar.setValue(bar.maximum() // 2)
         app.processEvents()

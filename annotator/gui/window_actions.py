@@ -62,9 +62,9 @@ def build(window: MainWindow) -> None:
                                  tip="Selections grow to whole words and drop spaces/punctuation at the ends",
                                  checkable=True, checked=True)
     window.others_action = _action(window, "Show other annotators", window.document.set_show_others,
-                                   tip="Show other annotators' spans read-only, as dashed outlines",
+                                   tip="Show other annotators' spans read-only, as dashed bars in a band of their own",
                                    checkable=True)
-    window.labels_action = _action(window, "Show &labels", _show_labels(window), key="show-labels",
+    window.labels_action = _action(window, "Show &labels", window.view.set_show_labels, key="show-labels",
                                    tip="Write each span's label in a small tag at its start", checkable=True)
     window.help_action = _action(window, "&Keyboard shortcuts", lambda: window_dialogs.show_help(window), key="help")
     window.import_action = _action(window, "&Import reports…", lambda: window_dialogs.choose_import(window),
@@ -141,12 +141,3 @@ def build(window: MainWindow) -> None:
     bar.addSeparator()
     bar.addActions([window.snap_action, window.others_action, window.labels_action])
     window.addToolBar(bar)
-
-
-def _show_labels(window: MainWindow) -> Callable[[bool], None]:
-    def toggle(on: bool) -> None:
-        setter = getattr(window.view, "set_show_labels", None)
-        if setter is not None:
-            setter(on)
-
-    return toggle

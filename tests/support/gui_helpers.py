@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -233,3 +233,42 @@ def anchors(browser) -> set[str]:  # type: ignore[no-untyped-def]
             it += 1
         block = block.next()
     return found
+
+
+def _shown_blocks(view: DocumentView):  # type: ignore[no-untyped-def]
+    """(block, viewport geometry) of the blocks on screen, from Qt's own geometry."""
+    offset = view.contentOffset()
+    block = view.firstVisibleBlock()
+    while block.isValid():
+        geom = view.blockBoundingGeometry(block).translated(offset)
+        if geom.top() > view.viewport().height():
+            break
+        yield block, geom
+        block = block.next()
+
+
+def line_boxes(view: DocumentView) -> list[QRectF]:
+    """Viewport glyph boxes (ascent + descent) of the text lines on screen, from Qt's layout."""
+    out = []
+    for block, geom in _shown_blocks(view):
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            out.append(QRectF(geom.left() + line.x(), geom.top() + line.y(), line.width(), line.height()))
+    return out
+
+
+def glyph_ink_boxes(view: DocumentView) -> list[QRectF]:
+    """Viewport boxes of every glyph's ink on screen, from the fonts' own glyph outlines: an oracle
+    that does not use the view's drawing code."""
+    out = []
+    for block, geom in _shown_blocks(view):
+        layout = block.layout()
+        lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+        for run in (run for line in lines for run in line.glyphRuns(line.textStart(), line.textLength())):
+            font = run.rawFont()
+            for index, pos in zip(run.glyphIndexes(), run.positions()):
+                ink = font.boundingRect(index)
+                if not ink.isEmpty():
+                    out.append(ink.translated(geom.left() + pos.x(), geom.top() + pos.y()))
+    return out

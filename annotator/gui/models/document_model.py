@@ -37,16 +37,17 @@ def _shown_key(x: ShownSpan) -> tuple[int, int, bool, str, str]:
     return (x.qt_start, -x.qt_end, not x.mine, x.owner, x.span.id)
 
 
-def overlap_depths(ordered: list[Span]) -> dict[str, int]:
-    """Depth of each span = how many spans before it (document order) are still open at its start.
-    Nested spans get their nesting depth; partly overlapping ones get a level of their own too, so
-    their bars never coincide. One sweep with a heap of open ends: O(n log n)."""
+def stacked_depths(ordered: list[Span]) -> list[int]:
+    """Depth of each span (in list order; spans of several annotators may share an id) = how many
+    spans before it (document order) are still open at its start. Nested spans get their nesting
+    depth; partly overlapping ones get a level of their own too, so their bars never coincide. One
+    sweep with a heap of open ends: O(n log n)."""
     open_ends: list[int] = []
-    depths: dict[str, int] = {}
+    depths: list[int] = []
     for span in ordered:
         while open_ends and open_ends[0] <= span.start:
             heapq.heappop(open_ends)
-        depths[span.id] = len(open_ends)
+        depths.append(len(open_ends))
         heapq.heappush(open_ends, span.end)
     return depths
 
@@ -213,13 +214,14 @@ class DocumentModel(QObject):
     def _rebuild(self) -> None:
         self._own = sorted_spans(self.mine.values())
         self._own_keys = [sort_key(s) for s in self._own]
-        groups = [(self.annotator, self._own, True)]
+        out = [self._entry(s, self.annotator, d, True) for s, d in zip(self._own, stacked_depths(self._own))]
         if self.show_others:
-            groups += [(who, sorted_spans(spans), False) for who, spans in sorted(self.others.items())]
-        out: list[ShownSpan] = []
-        for who, ordered, mine in groups:
-            depths = overlap_depths(ordered)
-            out += [self._entry(s, who, depths[s.id], mine) for s in ordered]
+            # one sweep over all other annotators' spans: their dashed bars share one band, so two
+            # annotators' overlapping spans get levels of their own rather than the same one
+            theirs = sorted(((s, who) for who, spans in self.others.items() for s in spans),
+                            key=lambda pair: (sort_key(pair[0]), pair[1]))
+            out += [self._entry(s, who, d, False)
+                    for (s, who), d in zip(theirs, stacked_depths([s for s, _ in theirs]))]
         out.sort(key=_shown_key)
         self._shown = out
         self._shown_keys = [_shown_key(x) for x in out]
