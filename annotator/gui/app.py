@@ -108,12 +108,9 @@ def open_or_restore(target, *, ask: bool):  # type: ignore[no-untyped-def]
             raise
         from PySide6.QtWidgets import QMessageBox
 
-        from annotator.services.backups import latest_backup, restore_backup
-        from annotator.services.database import resolve_target
-        from annotator.store.engine import sqlite_path
+        from annotator.services.backups import latest_backup_of_target, restore_backup
 
-        path = sqlite_path(resolve_target(target))
-        latest = latest_backup(path) if path is not None else None
+        latest = latest_backup_of_target(target)
         if latest is None:
             raise
         answer = QMessageBox.question(None, "The database is damaged",

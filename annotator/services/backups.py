@@ -83,6 +83,15 @@ def latest_backup(database: Path) -> Path | None:
     return found[0].path if found else None
 
 
+def latest_backup_of_target(target: str | Path | None) -> Path | None:
+    """The newest rolling backup of the database a user named (a path, a URL or the default), or None
+    (a server, or no backup yet) — what a damaged file at start-up can be restored from."""
+    from annotator.services.database import resolve_target
+
+    path = sqlite_path(resolve_target(target))
+    return None if path is None else latest_backup(path)
+
+
 def _backups_of(database: Path) -> list[BackupInfo]:
     folder = backup_folder(database)
     if not folder.is_dir():
