@@ -34,10 +34,14 @@ def plain(value: Any) -> Any:
 
 def make_doc(nlp: Any, text: str, spans: Iterable[Span]) -> Any:
     """A Doc of ``text`` tokenized by ``nlp`` with extra splits so every span edge is a boundary."""
+    return _split_doc(nlp, nlp.make_doc(text), list(spans))
+
+
+def _split_doc(nlp: Any, doc: Any, spans: list[Span]) -> Any:
+    """``doc`` re-tokenized with a split at every span edge the tokenizer did not make."""
     from spacy.tokens import Doc
 
-    spans = list(spans)
-    doc = nlp.make_doc(text)
+    text = doc.text
     tokens = [Token(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc]
     starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
     if all(s.start in starts and s.end in ends for s in spans):
@@ -116,11 +120,16 @@ class SpacyFormat:
 
     def to_spacy(self, nlp: Any, doc: Document, summary: WriteSummary) -> Any:
         """One spaCy Doc for one of our documents (public for the benchmark and tests)."""
-        sdoc = make_doc(nlp, doc.report.text, doc.spans)
+        sdoc = nlp.make_doc(doc.report.text)
+        placed = [sdoc.char_span(s.start, s.end, label=s.label, span_id=s.id, kb_id=s.entity or "")
+                  for s in doc.spans]
+        if None in placed:  # a span edge inside a token: split there (never let spaCy move the span)
+            sdoc = _split_doc(nlp, sdoc, list(doc.spans))
+            placed = [sdoc.char_span(s.start, s.end, label=s.label, span_id=s.id, kb_id=s.entity or "")
+                      for s in doc.spans]
         kept: list[Any] = []
         written: set[str] = set()
-        for s in doc.spans:
-            span = sdoc.char_span(s.start, s.end, label=s.label, span_id=s.id, kb_id=s.entity or "")
+        for s, span in zip(doc.spans, placed):
             if span is None:
                 summary.drop("unaligned", doc, s.id, "spaCy could not place the span on tokens")
                 continue

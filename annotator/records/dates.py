@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -352,10 +353,16 @@ def normalize_date(text: str, anchor: str | date | datetime | None = None, *,
     """The ISO 8601 value of a date expression, or ``None`` when it cannot be read.
 
     ``anchor`` is the report's publication date (for "April 5", "yesterday", "last Friday");
-    ``language`` ('en'/'ar') orders the parsers and decides 04/05/2024 (day first unless 'en')."""
+    ``language`` ('en'/'ar') orders the parsers and decides 04/05/2024 (day first unless 'en').
+    Answers are remembered: the result depends on the arguments only, and a corpus repeats its dates
+    (dateparser takes milliseconds on what our rules cannot read)."""
     if not text or not text.strip():
         return None
-    a = as_date(anchor)
+    return _normalize(text, as_date(anchor), language, use_dateparser)
+
+
+@lru_cache(maxsize=65536)
+def _normalize(text: str, a: date | None, language: str | None, use_dateparser: bool) -> DateValue | None:
     result = _rules(text, a, language)
     if result is None and use_dateparser:
         result = _with_dateparser(prenormalize(text), a, language)

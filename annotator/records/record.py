@@ -32,6 +32,8 @@ which case an automatic match is filled in (``automatic``), without changing the
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_left
 from typing import Any, Iterable, Mapping, Sequence
 
 from annotator.core.relations import Relation
@@ -63,6 +65,7 @@ class _Builder:
                  normalize_dates: bool) -> None:
         self.report = report
         self.spans = sorted_spans(spans)
+        self.starts = [s.start for s in self.spans]
         self.by_id = {s.id: s for s in self.spans}
         self.relations = relations
         self.entities_by_id = entities_by_id
@@ -122,7 +125,8 @@ class _Builder:
         seen: set[str] = set()
         explicit = [(self.by_id[r.tail], "explicit") for r in outgoing
                     if r.label in PARTICIPANT_LABELS and r.tail not in unlinked]
-        implicit = [(s, "implicit") for s in self.spans
+        inside = self.spans[bisect_left(self.starts, claim.start):bisect_left(self.starts, claim.end)]
+        implicit = [(s, "implicit") for s in inside
                     if s.id != claim.id and s.label in PARTICIPANT_LABELS and claim.contains(s)
                     and s.id not in unlinked and not _flag(s.attrs.get("unlinked"))]
         for span, link in explicit + implicit:
@@ -177,3 +181,10 @@ def build_record(report: Report, spans: Iterable[Span], relations: Iterable[Rela
 def records_document(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The ``record --json`` document: ``{"records": [...]}``."""
     return {"records": list(records)}
+
+
+def records_json(records: Iterable[Mapping[str, Any]]) -> str:
+    """``records_document`` as JSON text, one record per line: readable, and written by the json module's
+    C encoder (an indented dump of 10,000 records goes through its pure-Python one, several times slower)."""
+    body = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    return '{"records": [\n' + body + ("\n" if body else "") + "]}\n"

@@ -13,8 +13,8 @@ from annotator.core.schema import Schema
 from annotator.services.context import ServiceContext
 from annotator.store import migrate
 from annotator.store.engine import database_url, is_sqlite, make_engine, sqlite_path
-from annotator.store.models import AnnotationSetRow, ReportRow, SettingRow, SpanRow
-from annotator.store.uow import session_factory
+from annotator.store.models import AnnotationSetRow, ReportRow, SpanRow
+from annotator.store.uow import UnitOfWork, session_factory
 
 ENV_DB = "ANNOTATOR_DB"
 
@@ -69,8 +69,19 @@ def default_schema() -> Schema:
 def load_schema(ctx: ServiceContext) -> Schema:
     """The project's schema stored in the database, else the shipped default."""
     with ctx.uow() as uow:
-        row = uow.session.get(SettingRow, "schema")
-        return Schema.from_dict(row.value) if row is not None else default_schema()
+        return read_stored_schema(uow) or default_schema()
+
+
+def read_stored_schema(uow: UnitOfWork, *, lock: bool = False) -> Schema | None:
+    """The schema stored in the database (``None`` when the project uses the shipped default).
+    ``lock`` holds the setting until the transaction ends, so two extensions cannot overwrite each other."""
+    value = uow.repo.setting("schema", lock=lock)
+    return Schema.from_dict(value) if value is not None else None
+
+
+def store_schema(uow: UnitOfWork, schema: Schema) -> None:
+    """Make ``schema`` the project's schema within the caller's transaction."""
+    uow.repo.put_setting("schema", schema.to_dict())
 
 
 def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
@@ -110,11 +121,7 @@ def export_schema(ctx: ServiceContext, path: Path | str) -> Path:
 
 def save_schema(ctx: ServiceContext, schema: Schema) -> None:
     with ctx.uow() as uow:
-        row = uow.session.get(SettingRow, "schema")
-        if row is None:
-            uow.session.add(SettingRow(key="schema", value=schema.to_dict()))
-        else:
-            row.value = schema.to_dict()
+        store_schema(uow, schema)
         uow.commit()
     ctx.schema = schema
 

@@ -138,26 +138,28 @@ def auto_annotate_values(ctx: ServiceContext, report_id: str, span_ids: Iterable
 
 def build_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotator: str | None = None,
                   progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[dict[str, Any]]:
-    """One record per (report, annotation set) in scope; ``annotator`` narrows to one set per report."""
-    from annotator.records.entities import Entity
+    """One record per (report, annotation set) in scope; ``annotator`` narrows to one set per report.
+
+    The sets come in one stream (a query per table, not per set); linked entities come from the
+    resolver's index of the registry, which is built (or reused) first."""
     from annotator.records.record import build_record
 
     ids = [resolve_report_id(ctx, r) for r in report_ids]
-    with ctx.uow() as uow:
-        keys = uow.repo.set_keys(annotator=annotator, report_ids=ids or None)
     res = resolver(ctx)
+    annotators = [annotator] if annotator is not None else None
     records = []
-    for i, (rid, who) in enumerate(keys):
-        if cancel is not None:
-            cancel.check()
-        progress(i, len(keys), who)
-        with ctx.uow() as uow:
-            report = uow.repo.report(rid)
-            aset = uow.repo.annotation_set(rid, who)
-            linked = uow.entities.get_many(s.entity for s in aset.spans if s.entity)
-        entities = {eid: Entity.from_dict(e) for eid, e in linked.items()}
-        records.append(build_record(report, aset.spans, aset.relations, entities, annotator=who, resolver=res))
-    progress(len(keys), len(keys), "")
+    with ctx.uow() as uow:
+        total = uow.transfer.count_in_scope(annotators=annotators, report_ids=ids or None)
+        for i, item in enumerate(uow.transfer.stream(annotators=annotators, report_ids=ids or None)):
+            if cancel is not None:
+                cancel.check()
+            if i % 100 == 0:
+                progress(i, total, item.set.annotator)
+            linked = {s.entity: res.get(s.entity) for s in item.set.spans if s.entity}
+            entities = {eid: e for eid, e in linked.items() if e is not None}
+            records.append(build_record(item.report, item.set.spans, item.set.relations, entities,
+                                        annotator=item.set.annotator, resolver=res))
+    progress(total, total, "")
     return records
 
 

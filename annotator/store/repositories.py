@@ -16,7 +16,7 @@ from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.store.mapping import relation_from_row, report_from_row, span_from_row
 from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow,
-                                    SpanRow, utcnow)
+                                    SettingRow, SpanRow, utcnow)
 
 
 @dataclass(frozen=True)
@@ -209,18 +209,19 @@ class Repositories:
     def relation(self, row: RelationRow) -> Relation:
         return Relation(row.key, row.head.key, row.tail.key, row.label, dict(row.attrs or {}))
 
-    def replace_set_contents(self, set_row: AnnotationSetRow, spans: Iterable[Span],
-                             relations: Iterable[Relation]) -> None:
-        """Drop every span and relation of the set and store these instead (loads, bundles)."""
-        for rel in list(set_row.relations):
-            self.session.delete(rel)
-        for span in list(set_row.spans):
-            self.session.delete(span)
+    # -- settings ------------------------------------------------------------------------------
+    def setting(self, key: str, *, lock: bool = False) -> Any:
+        """A setting's stored value, or ``None``; ``lock`` holds the row until the transaction ends."""
+        q = select(SettingRow.value).where(SettingRow.key == key)
+        return self.session.scalar(q.with_for_update() if lock else q)
+
+    def put_setting(self, key: str, value: Any) -> None:
+        row = self.session.get(SettingRow, key)
+        if row is None:
+            self.session.add(SettingRow(key=key, value=value))
+        else:
+            row.value = value
         self.session.flush()
-        for span in spans:
-            self.add_span(set_row, span)
-        for rel in relations:
-            self.add_relation(set_row, rel)
 
     # -- edit log ------------------------------------------------------------------------------
     def log_edit(self, set_row: AnnotationSetRow, annotator: str, op: str, target: str | None,

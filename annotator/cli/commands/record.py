@@ -13,7 +13,7 @@ from annotator.cli.output import open_context
 
 def run(args: argparse.Namespace) -> int:
     from annotator.records.csv_export import to_csv
-    from annotator.records.record import records_document
+    from annotator.records.record import records_json
     from annotator.services.records import build_records
 
     ctx = open_context(args)
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "csv":
         body = to_csv(records)
     elif args.json or args.out or args.format == "json":
-        body = json.dumps(records_document(records), ensure_ascii=False, indent=2) + "\n"
+        body = records_json(records)
     if args.out:
         out = Path(args.out)
         tmp = out.with_name(out.name + ".part")
