@@ -151,6 +151,12 @@ class Schema:
     def relation_types_for(self, head_label: str, tail_label: str) -> list[RelationType]:
         return [r for r in self.relations if head_label in r.heads and tail_label in r.tails]
 
+    def allows(self, relation: str, head_label: str, tail_label: str) -> bool:
+        """Whether a ``relation`` from a ``head_label`` span to a ``tail_label`` span is in the schema."""
+        rtype = next((r for r in self.relations if r.name == relation), None)
+        return rtype is not None and (not rtype.heads or head_label in rtype.heads) \
+            and (not rtype.tails or tail_label in rtype.tails)
+
     def attributes_for(self, label: str) -> list[AttributeDef]:
         return [a for a in self.attributes if label in a.labels]
 

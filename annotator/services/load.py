@@ -105,7 +105,7 @@ def read_documents(ctx: ServiceContext, path: Path, fmt_name: str, options: dict
 
 
 def _reader_options(ctx: ServiceContext, fmt_name: str, options: dict[str, Any] | None,
-                    schema: Schema | None) -> dict[str, Any]:
+                    schema: Schema | None, label_map: Mapping[str, str] | None = None) -> dict[str, Any]:
     opts = dict(options or {})
     fmt = readable_format(fmt_name)
     if opts.get("report"):
@@ -117,8 +117,10 @@ def _reader_options(ctx: ServiceContext, fmt_name: str, options: dict[str, Any] 
         from annotator.services.formats import KnownReports
 
         opts["reports"] = KnownReports(ctx)  # match stored texts instead of inventing new reports
-    if schema is not None:
-        opts["schema"] = schema  # what optional structures (brat events) may be carried as
+    if schema is not None:  # what a reader may carry of what a file only implies (brat event roles)
+        span_map, rel_map = _split_map(label_map)
+        opts["relation_allowed"] = lambda rel, head, tail: schema.allows(
+            rel_map.get(rel, rel), span_map.get(head, head), span_map.get(tail, tail))
     return opts
 
 
@@ -156,7 +158,7 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
         schema = (read_stored_schema(uow, lock=True) or ctx.schema) if add_labels else ctx.schema
         start = schema
         docs = read_documents(ctx, path, fmt_name, _reader_options(ctx, fmt_name, options,
-                                                                   None if add_labels else schema))
+                                                                   None if add_labels else schema, label_map))
         batch: list[tuple[Document, str]] = []
         keys: set[tuple[str, str]] = set()
         for index, doc in enumerate(docs):
