@@ -46,13 +46,12 @@ def test_every_official_case_is_segmented_as_unicode_says() -> None:
     for number, text, bounds in cases():
         got = cluster_boundaries(text)
         assert [p for p in range(len(text) + 1) if is_cluster_boundary(text, p)] == got, f"line {number}"
-        if _GB9C_REVISED.search(text):
+        if got != bounds:  # only where Unicode 18 revised GB9c, and exactly as 18.0 says
+            found = _GB9C_REVISED.search(text)
+            assert found is not None, f"GraphemeBreakTest line {number}: {got} != {bounds}"
+            assert got == [b for b in bounds if b != found.end()], f"line {number}: not the 18.0 GB9c join"
             revised.append(number)
-            end = _GB9C_REVISED.search(text).end()
-            assert end in bounds and end not in got, f"line {number}: the Unicode 18 GB9c join is expected"
-            continue
-        assert got == bounds, f"GraphemeBreakTest line {number}: {got} != {bounds}"
-    assert revised == [171, 172, 781, 782]  # only the lines the 18.0 revision of GB9c changed
+    assert revised in ([], [171, 172, 781, 782])  # regex on Unicode 17 data, or on 18 (these four lines)
 
 
 def test_zwnj_belongs_to_the_letter_before_it() -> None:
