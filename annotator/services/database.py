@@ -69,19 +69,8 @@ def default_schema() -> Schema:
 def load_schema(ctx: ServiceContext) -> Schema:
     """The project's schema stored in the database, else the shipped default."""
     with ctx.uow() as uow:
-        return read_stored_schema(uow) or default_schema()
-
-
-def read_stored_schema(uow: UnitOfWork, *, lock: bool = False) -> Schema | None:
-    """The schema stored in the database (``None`` when the project uses the shipped default).
-    ``lock`` holds the setting until the transaction ends, so two extensions cannot overwrite each other."""
-    value = uow.repo.setting("schema", lock=lock)
-    return Schema.from_dict(value) if value is not None else None
-
-
-def store_schema(uow: UnitOfWork, schema: Schema) -> None:
-    """Make ``schema`` the project's schema within the caller's transaction."""
-    uow.repo.put_setting("schema", schema.to_dict())
+        stored = uow.settings.get("schema")
+    return Schema.from_dict(stored) if stored is not None else default_schema()
 
 
 def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
@@ -89,6 +78,15 @@ def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
     with ctx.uow() as uow:
         rows = uow.session.execute(select(SpanRow.label, func.count(SpanRow.id)).group_by(SpanRow.label))
         return {label: n for label, n in rows}
+
+
+def read_stored_schema(uow: UnitOfWork, *, lock: bool = False) -> Schema | None:
+    """The schema stored in the database (``None`` while the project uses the shipped default);
+    ``lock`` holds it until the transaction ends, so a concurrent writer waits."""
+    if lock:
+        uow.repo.lock_setting("schema")
+    stored = uow.settings.get("schema")
+    return Schema.from_dict(stored) if stored is not None else None
 
 
 def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
@@ -121,7 +119,7 @@ def export_schema(ctx: ServiceContext, path: Path | str) -> Path:
 
 def save_schema(ctx: ServiceContext, schema: Schema) -> None:
     with ctx.uow() as uow:
-        store_schema(uow, schema)
+        uow.settings.put("schema", schema.to_dict())
         uow.commit()
     ctx.schema = schema
 

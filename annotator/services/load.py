@@ -24,7 +24,7 @@ from annotator.core.relations import Relation
 from annotator.core.schema import Schema, SchemaAdditions, schema_additions
 from annotator.core.spans import Span
 from annotator.services.context import ServiceContext
-from annotator.services.database import read_stored_schema, store_schema
+from annotator.services.database import read_stored_schema
 from annotator.services.formats import readable_format
 from annotator.store.mapping import relation_to_dict, span_to_dict
 from annotator.store.set_transfer import SetWrite
@@ -154,8 +154,7 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
     result = LoadResult(str(path), fmt_name)
     span_map, rel_map = _split_map(label_map)
     with ctx.uow() as uow:
-        # extending: start from the stored schema, locked, so a concurrent extension is not lost
-        schema = (read_stored_schema(uow, lock=True) or ctx.schema) if add_labels else ctx.schema
+        schema = (read_stored_schema(uow) or ctx.schema) if add_labels else ctx.schema
         start = schema
         docs = read_documents(ctx, path, fmt_name, _reader_options(ctx, fmt_name, options,
                                                                    None if add_labels else schema, label_map))
@@ -181,7 +180,7 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
             result.documents += 1
         _store(uow, batch, path, fmt_name, result)
         if schema != start:
-            store_schema(uow, schema)
+            schema = _store_schema(uow, path, start, schema)
             result.added = start.additions_in(schema).to_json()
         if cancel is not None:
             cancel.check()
@@ -214,6 +213,19 @@ def _extended(path: Path, schema: Schema, added: SchemaAdditions) -> Schema:
     except ValidationError as exc:
         raise FormatError(path, None, f"cannot add to the schema: {exc}; rename with --label-map OLD=NEW") \
             from None
+
+
+def _store_schema(uow: UnitOfWork, path: Path, start: Schema, schema: Schema) -> Schema:
+    """Store the extended schema. When another load extended the stored one meanwhile (PostgreSQL;
+    SQLite serialises writers), ours is added to theirs instead of overwriting it: the row is made to
+    exist (a concurrent insert wins), then locked, so a concurrent extension is waited for and read."""
+    uow.settings.add_once("schema", start.to_dict())
+    latest = read_stored_schema(uow, lock=True) or start
+    if latest != start:
+        uses = [(r.name, h, t) for r in schema.relations for h in r.heads for t in r.tails]
+        schema = _extended(path, latest, schema_additions(latest, schema.label_names, uses))
+    uow.settings.put("schema", schema.to_dict())
+    return schema
 
 
 def _prepare(schema: Schema, path: Path, index: int, doc: Document, annotator: str | None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -210,18 +210,10 @@ class Repositories:
         return Relation(row.key, row.head.key, row.tail.key, row.label, dict(row.attrs or {}))
 
     # -- settings ------------------------------------------------------------------------------
-    def setting(self, key: str, *, lock: bool = False) -> Any:
-        """A setting's stored value, or ``None``; ``lock`` holds the row until the transaction ends."""
-        q = select(SettingRow.value).where(SettingRow.key == key)
-        return self.session.scalar(q.with_for_update() if lock else q)
-
-    def put_setting(self, key: str, value: Any) -> None:
-        row = self.session.get(SettingRow, key)
-        if row is None:
-            self.session.add(SettingRow(key=key, value=value))
-        else:
-            row.value = value
-        self.session.flush()
+    def lock_setting(self, key: str) -> None:
+        """Hold a setting's row until the transaction ends (``SettingsRepository`` reads and writes it;
+        on PostgreSQL a concurrent writer waits here; SQLite serialises writers anyway)."""
+        self.session.execute(select(SettingRow.key).where(SettingRow.key == key).with_for_update())
 
     # -- edit log ------------------------------------------------------------------------------
     def log_edit(self, set_row: AnnotationSetRow, annotator: str, op: str, target: str | None,

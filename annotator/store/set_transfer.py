@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import Select, Table, Text, bindparam, delete, func, insert, select, type_coerce, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Result, Row
 from sqlalchemy.orm import Session
 
@@ -160,12 +162,15 @@ class SetTransfer:
 
     # -- writing ---------------------------------------------------------------------------------
     def add_reports(self, reports: Iterable[Report], origin: str | None = None) -> int:
+        """Insert these reports; one that another transaction stored meanwhile is left as it is (a
+        report is its text, so both are the same), rather than failing the whole batch."""
         now = utcnow()
         values = [{"id": r.id, "text": r.text, "chars": len(r.text), "title": r.title or "", "source": r.source,
                    "published": r.published, "url": r.url, "language": r.language, "direction": r.direction,
                    "meta": dict(r.meta), "origin": origin, "imported_at": now} for r in reports]
         if values:
-            self.session.execute(insert(_REPORTS), values)
+            dialect_insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            self.session.execute(dialect_insert(_REPORTS).on_conflict_do_nothing(index_elements=["id"]), values)
         return len(values)
 
     def write_sets(self, annotator: str, annotator_id: int, writes: Sequence[SetWrite], *, op: str,

@@ -14,6 +14,7 @@ from annotator.core.errors import Conflict, DatabaseError
 from annotator.store.entity_repository import EntityRepository
 from annotator.store.repositories import Repositories
 from annotator.store.set_transfer import SetTransfer
+from annotator.store.settings_repository import SettingsRepository
 
 
 class UnitOfWork:
@@ -23,12 +24,14 @@ class UnitOfWork:
         self.repo: Repositories
         self.entities: EntityRepository
         self.transfer: SetTransfer
+        self.settings: SettingsRepository
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         self.repo = Repositories(self.session)
         self.entities = EntityRepository(self.session)
         self.transfer = SetTransfer(self.session)
+        self.settings = SettingsRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -34,7 +34,7 @@ def test_the_additions_are_listed_before_anything_is_stored(ctx, tmp_path: Path)
     assert [(r.name, r.heads, r.tails) for r in added.relations] == [("based_in", ("PER",), ("place",))]
     assert ctx.schema == before
     with ctx.uow() as uow:
-        assert uow.repo.report_ids() == [] and uow.repo.setting("schema") is None
+        assert uow.repo.report_ids() == [] and uow.settings.get("schema") is None
     mapped = schema_additions_of_file(ctx, path, "jsonl", label_map=parse_label_map("PER=actor,ORG=actor"))
     assert not mapped.labels and [r.name for r in mapped.relations] == ["based_in"]
 
@@ -60,4 +60,38 @@ def test_a_label_that_cannot_be_added_is_one_sentence(ctx, tmp_path: Path) -> No
     with pytest.raises(FormatError, match="cannot add to the schema: label 'Person Name' must be one word"):
         load_annotations(ctx, path, "jsonl", add_labels=True)
     with ctx.uow() as uow:
-        assert uow.repo.report_ids() == [] and uow.repo.setting("schema") is None
+        assert uow.repo.report_ids() == [] and uow.settings.get("schema") is None
+
+
+def test_two_loads_extending_the_schema_at_once_keep_both_additions(ctx, tmp_path: Path, db_url: str) -> None:
+    """Two processes (here threads with their own connections) load at once: neither the new report they
+    share nor either file's labels is lost."""
+    import threading
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = write(tmp_path / "a", ("PER", "ORG", "place"), "based_in")  # the same report in both files
+    second = write(tmp_path / "b", ("WEAPON", "UNIT", "place"), "armed_with")
+    errors: list[BaseException] = []
+
+    def load(path: Path) -> None:
+        other = open_database(db_url)
+        try:
+            load_annotations(other, path, "jsonl", annotator="alice" if path == first else "bob", add_labels=True)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            other.close()
+
+    threads = [threading.Thread(target=load, args=(p,)) for p in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    final = open_database(db_url)
+    try:
+        assert {"PER", "ORG", "WEAPON", "UNIT"} <= set(final.schema.label_names)
+        assert final.schema.allows("based_in", "PER", "place") and final.schema.allows("armed_with", "WEAPON", "place")
+    finally:
+        final.close()
