@@ -6,7 +6,7 @@ changes (the registry's edit stamp), since building is the expensive part."""
 from __future__ import annotations
 
 import threading
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from annotator.core.changes import Change
 from annotator.core.errors import ValidationError
@@ -138,7 +138,13 @@ def auto_annotate_values(ctx: ServiceContext, report_id: str, span_ids: Iterable
 
 def build_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotator: str | None = None,
                   progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[dict[str, Any]]:
-    """One record per (report, annotation set) in scope; ``annotator`` narrows to one set per report.
+    """One record per (report, annotation set) in scope; ``annotator`` narrows to one set per report."""
+    return list(iter_records(ctx, report_ids=report_ids, annotator=annotator, progress=progress, cancel=cancel))
+
+
+def iter_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotator: str | None = None,
+                 progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> Iterator[dict[str, Any]]:
+    """The records of ``build_records`` one at a time, so a writer keeps memory flat for any corpus.
 
     The sets come in one stream (a query per table, not per set); linked entities come from the
     resolver's index of the registry, which is built (or reused) first."""
@@ -147,7 +153,6 @@ def build_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annota
     ids = [resolve_report_id(ctx, r) for r in report_ids]
     res = resolver(ctx)
     annotators = [annotator] if annotator is not None else None
-    records = []
     with ctx.uow() as uow:
         total = uow.transfer.count_in_scope(annotators=annotators, report_ids=ids or None)
         for i, item in enumerate(uow.transfer.stream(annotators=annotators, report_ids=ids or None)):
@@ -157,10 +162,9 @@ def build_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annota
                 progress(i, total, item.set.annotator)
             linked = {s.entity: res.get(s.entity) for s in item.set.spans if s.entity}
             entities = {eid: e for eid, e in linked.items() if e is not None}
-            records.append(build_record(item.report, item.set.spans, item.set.relations, entities,
-                                        annotator=item.set.annotator, resolver=res))
+            yield build_record(item.report, item.set.spans, item.set.relations, entities,
+                               annotator=item.set.annotator, resolver=res)
     progress(total, total, "")
-    return records
 
 
 def record_for(ctx: ServiceContext, report_id: str, annotator: str) -> dict[str, Any]:

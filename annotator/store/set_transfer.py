@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import Select, Table, Text, bindparam, delete, func, insert, select, type_coerce, update
@@ -258,22 +260,22 @@ def _contents(span_rows: list[Row[Any]], relation_rows: list[Row[Any]]
 
 def _rows(result: Result[Any]) -> Iterator[Row[Any]]:
     """The rows of a streamed result, fetched a partition at a time (fewer calls per row than iterating)."""
-    for part in result.partitions():
-        yield from part
+    return chain.from_iterable(result.partitions())
 
 
 class _Peek:
-    """A stream of rows ordered by set, taken one set at a time (the merge step of a merge join)."""
+    """A stream of rows ordered by set (set id first), taken one set at a time: the merge step of a
+    merge join. ``groupby`` walks the rows in C; Python runs once per set, not once per row."""
 
     def __init__(self, rows: Iterable[Row[Any]]) -> None:
-        self._rows = iter(rows)
-        self._next: Row[Any] | None = next(self._rows, None)
+        self._groups = groupby(rows, key=itemgetter(0))
+        self._key, self._group = next(self._groups, (None, iter(())))
 
     def take(self, set_id: int) -> list[Row[Any]]:
-        out = []
-        while self._next is not None and self._next[0] == set_id:
-            out.append(self._next)
-            self._next = next(self._rows, None)
+        if self._key != set_id:  # this set has no rows here (streams follow the same set order)
+            return []
+        out = list(self._group)
+        self._key, self._group = next(self._groups, (None, iter(())))
         return out
 
 

@@ -6,34 +6,47 @@ import argparse
 import json
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any, Iterator
 
 from annotator.cli.output import open_context
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.records.csv_export import to_csv
-    from annotator.records.record import records_json
-    from annotator.services.records import build_records
+    from annotator.records.csv_export import write_csv
+    from annotator.records.record import write_records_json
+    from annotator.services.records import iter_records
+
+    out = Path(args.out) if args.out else None
+    tmp = out.with_name(out.name + ".part") if out else None
+    written = 0
+
+    def counted(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        nonlocal written
+        for record in records:
+            written += 1
+            yield record
 
     ctx = open_context(args)
-    try:
-        records = build_records(ctx, report_ids=args.report or (), annotator=args.annotator)
+    try:  # records are written as they are built: memory stays flat however many there are
+        records = counted(iter_records(ctx, report_ids=args.report or (), annotator=args.annotator))
+        with (open(tmp, "w", encoding="utf-8", newline="") if tmp else nullcontext(sys.stdout)) as fh:
+            if args.format == "csv":
+                write_csv(records, fh)
+            else:
+                write_records_json(records, fh)
+        if tmp and out:
+            os.replace(tmp, out)
+    except BaseException:
+        if tmp:
+            tmp.unlink(missing_ok=True)
+        raise
     finally:
         ctx.close()
-    if args.format == "csv":
-        body = to_csv(records)
-    elif args.json or args.out or args.format == "json":
-        body = records_json(records)
-    if args.out:
-        out = Path(args.out)
-        tmp = out.with_name(out.name + ".part")
-        tmp.write_text(body, encoding="utf-8", newline="")
-        os.replace(tmp, out)
+    if out:
         if not args.json:
-            print(f"wrote {len(records)} records to {out}")
+            print(f"wrote {written} records to {out}")
         else:
-            print(json.dumps({"out": str(out), "records": len(records)}))
-        return 0
-    sys.stdout.write(body)
+            print(json.dumps({"out": str(out), "records": written}))
     return 0
