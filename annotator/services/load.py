@@ -125,7 +125,7 @@ def _reader_options(ctx: ServiceContext, fmt_name: str, options: dict[str, Any] 
 
 
 def schema_additions_of_file(ctx: ServiceContext, path: Path | str, fmt_name: str, *,
-                             annotator: str | None = None, label_map: Mapping[str, str] | None = None,
+                             label_map: Mapping[str, str] | None = None,
                              options: dict[str, Any] | None = None) -> SchemaAdditions:
     """The labels and relation types loading this file with ``add_labels`` would add to the project
     schema (and the relation types it would widen), without storing anything: what the import dialog
