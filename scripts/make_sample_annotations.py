@@ -7,6 +7,12 @@ is the SHA-256 the application will compute on import. ``alice`` is the fuller a
 is derived from it with deliberate disagreements (boundaries, a label, missed spans, a claim
 status) so agreement and adjudication have something to show.
 
+Both annotate events (``Ev``: a type of the default schema's events section, roles and claims named by
+span key, counts, qualifiers, dataset attributes and an incident) and grade sources and claims with the
+Admiralty system (``grades``: a letter A–F is a source's reliability, a digit 1–6 a claim's credibility).
+Incidents group events across reports (``INCIDENTS``); bob's events differ from alice's in type, counts,
+grades and a missed event, so event agreement has something to show too.
+
 Run:  python scripts/make_sample_annotations.py        (rewrites the file)
       python scripts/make_sample_annotations.py --check (exit 1 if the file is out of date)
 """
@@ -26,6 +32,7 @@ OUTPUT = SAMPLES / "annotations.jsonl"
 if str(ROOT) not in sys.path:  # runnable from a checkout without installing the package
     sys.path.insert(0, str(ROOT))
 
+from annotator.core.events import Estimate, Event, Incident, event_to_dict  # noqa: E402
 from annotator.core.ids import report_id  # noqa: E402
 from annotator.core.report import text_direction  # noqa: E402
 from annotator.readers import read_report_file  # noqa: E402
@@ -42,6 +49,36 @@ class S:
     nth: int = 1
     attrs: dict[str, Any] = field(default_factory=dict)
     value: str | None = None
+    entity: str | None = None  # a registry entry the annotator confirmed
+
+
+@dataclass(frozen=True)
+class Ev:
+    """An event: roles and claims name spans by key; ``trigger`` defaults to the first claim."""
+
+    key: str
+    type: str
+    claims: tuple[str, ...]
+    roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    qualifiers: tuple[str, ...] = ()
+    attrs: dict[str, Any] = field(default_factory=dict)
+    incident: str | None = None
+
+
+INCIDENTS = {
+    "I-raqqa-drone-strike": Incident("I-raqqa-drone-strike", "Drone strike on a car near al-Mansoura, 10 April 2024",
+                                     "Four claims in one Telegram post; the attribution to Turkey is speculative."),
+    "I-aleppo-airport-strike": Incident("I-aleppo-airport-strike", "Strike near Aleppo airport, 5 April 2024",
+                                        "The opposition channel reports a wounded adviser; state media report "
+                                        "material losses only."),
+    "I-homs-checkpoint-blast": Incident("I-homs-checkpoint-blast", "Explosive device at a Homs checkpoint, 8 April 2024",
+                                        "Pro-government page: no injuries; Telegram channel: an IRGC officer hurt."),
+    "I-abu-kamal-convoy": Incident("I-abu-kamal-convoy", "Fighters and a convoy crossing at al-Qaim into Abu Kamal",
+                                   "An Arabic monitoring site and an Iraqi news site, 5-7 April 2024."),
+    "I-beirut-meeting": Incident("I-beirut-meeting", "IRGC envoy meeting in Beirut's southern suburbs",
+                                 "Two outlets disagree on the date (1 or 2 April) and the place."),
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +91,9 @@ class Bob:
     add: tuple[S, ...] = ()
     drop_relations: tuple[tuple[str, str, str], ...] = ()
     add_relations: tuple[tuple[str, str, str], ...] = ()
+    drop_events: tuple[str, ...] = ()
+    replace_events: tuple[Ev, ...] = ()
+    grades: dict[str, str] = field(default_factory=dict)  # bob's grades that differ from alice's
 
 
 @dataclass(frozen=True)
@@ -63,6 +103,8 @@ class Plan:
     spans: tuple[S, ...]
     relations: tuple[tuple[str, str, str], ...]  # (label, claim key, other key)
     bob: Bob
+    events: tuple[Ev, ...] = ()
+    grades: dict[str, str] = field(default_factory=dict)  # span key -> "C" (reliability), "3" (credibility)
 
 
 def media(key: str, surface: str, **kw: Any) -> S:
@@ -165,9 +207,10 @@ PLANS: tuple[Plan, ...] = (
             claim("C2", "the car belonged to a commander of the \"Raqqa Revolutionaries\" faction and that two "
                         "people were killed"),
             S("A3", "actor", "Raqqa Revolutionaries", attrs={"kind": "armed group"}),
-            S("P2", "place", "al-Mansoura"),
+            S("P2", "place", "al-Mansoura", entity="place:geonames:8559276"),
             S("A4", "actor", "Ahmad al-Khalaf", attrs={"kind": "person"}),
             claim("C3", "the strike was carried out by a Turkish drone", status="speculative"),
+            S("A8", "actor", "Turkish", after="carried out by a ", attrs={"kind": "state"}, entity="actor:turkey"),
             media("A5", "Sham Watch"),
             claim("C4", "the target was a smuggling vehicle heading to دير الزور"),
             S("P3", "place", "دير الزور"),
@@ -178,7 +221,7 @@ PLANS: tuple[Plan, ...] = (
         relations=(
             ("source", "C1", "A2"), ("place", "C1", "P1"), ("date", "C1", "D2"),
             ("source", "C2", "A1"), ("actor", "C2", "A3"),
-            ("source", "C3", "A1"),
+            ("source", "C3", "A1"), ("actor", "C3", "A8"),
             ("source", "C4", "A5"), ("place", "C4", "P3"),
             ("source", "C5", "A6"), ("actor", "C5", "A7"),
         ),
@@ -235,7 +278,7 @@ PLANS: tuple[Plan, ...] = (
                         "مدينة حمص"),
             S("A2", "actor", "المخابرات الجوية", attrs={"kind": "organisation"}),
             S("D1", "date", "صباح الثلاثاء 9 نيسان 2024", value="2024-04-09"),
-            S("P1", "place", "حي الخالدية"),
+            S("P1", "place", "حي الخالدية", entity="place:geonames:169577"),
             S("A3", "actor", "أحد أقارب المعتقلين", attrs={"kind": "person"}),
             media("A4", "أخبار حمص"),
             claim("C2", "الانفجار لم يسفر عن إصابات"),
@@ -336,6 +379,83 @@ PLANS: tuple[Plan, ...] = (
 )
 
 
+EVENTS: dict[str, tuple[Ev, ...]] = {
+    "01-mayadin-meeting-en.txt": (
+        Ev("E1", "meeting", ("C2",), {"actor1": ("A4",), "actor2": ("A5",), "place": ("P2",), "date": ("D2",)}),
+        Ev("E2", "headquarters_or_base_established", ("C3",), {"actor1": ("A7",)}, qualifiers=("historical",)),
+    ),
+    "02-deir-ez-zor-ar.txt": (
+        Ev("E1", "troop_movement", ("C1",), {"actor1": ("A2",), "place": ("P1",), "date": ("D1",)},
+           incident="I-abu-kamal-convoy"),
+        Ev("E2", "meeting", ("C2",), {"actor1": ("A4",), "actor2": ("A5",), "place": ("P3",), "date": ("D2",)}),
+    ),
+    "03-raqqa-telegram-mixed.txt": (
+        Ev("E1", "air_drone_strike", ("C1",), {"place": ("P2",), "date": ("D2",)},
+           attrs={"acled.geo_precision": "2", "ucdp-ged.where_prec": "2"}, incident="I-raqqa-drone-strike"),
+        Ev("E2", "air_drone_strike", ("C2",), {"actor2": ("A3",)}, counts={"fatalities": 2},
+           attrs={"acled.inter2": "2", "plover.mode": ["drone"]}, incident="I-raqqa-drone-strike"),
+        Ev("E3", "air_drone_strike", ("C3",), {"actor1": ("A8",)}, incident="I-raqqa-drone-strike"),
+        Ev("E4", "attack", ("C5",), {"actor2": ("A7",)}, counts={"fatalities": 2}, incident="I-raqqa-drone-strike"),
+    ),
+    "04-aleppo-airport.html": (
+        Ev("E1", "air_drone_strike", ("C1",), {"actor2": ("A3",), "place": ("P1",), "date": ("D1",)},
+           incident="I-aleppo-airport-strike"),
+        Ev("E2", "air_drone_strike", ("C2",), {"actor2": ("A4",)}, counts={"injured": 1},
+           incident="I-aleppo-airport-strike"),
+        Ev("E3", "air_drone_strike", ("C3",), {"place": ("P3",)}, counts={"fatalities": 0, "injured": 0},
+           incident="I-aleppo-airport-strike"),
+    ),
+    "05-homs-cp1256.txt": (
+        Ev("E1", "arrests", ("C1",), {"actor1": ("A2",), "place": ("P1",), "date": ("D1",)}, counts={"arrested": 6},
+           attrs={"acled.source_scale": "Subnational", "plover.context": ["repression"]}),
+        Ev("E2", "remote_explosive_landmine_ied", ("C2",), {}, counts={"injured": 0},
+           incident="I-homs-checkpoint-blast"),
+        Ev("E3", "remote_explosive_landmine_ied", ("C3",), {"actor2": ("A6",)}, counts={"injured": 1},
+           incident="I-homs-checkpoint-blast"),
+    ),
+    "06-baghdad-crlf.txt": (
+        Ev("E1", "troop_movement", ("C1",), {"actor1": ("A3",), "place": ("P1",), "date": ("D2",)},
+           counts={}, attrs={"plover.context": ["military"]}, incident="I-abu-kamal-convoy"),
+    ),
+    "07-beirut-brief.md": (
+        Ev("E1", "meeting", ("C1",), {"actor1": ("A3",), "actor2": ("A4",), "place": ("P2",), "date": ("D1",)},
+           incident="I-beirut-meeting"),
+        Ev("E2", "meeting", ("C3",), {"place": ("P4",), "date": ("D2",)}, incident="I-beirut-meeting"),
+        Ev("E3", "meeting", ("C4",), {"place": ("P2",)}, qualifiers=("negated",)),
+    ),
+}
+GRADES: dict[str, dict[str, str]] = {
+    "01-mayadin-meeting-en.txt": {"A1": "C", "A6": "E", "C1": "3", "C2": "3", "C3": "6"},
+    "02-deir-ez-zor-ar.txt": {"A1": "B", "A3": "F", "A6": "E", "C1": "2", "C2": "3", "C3": "4"},
+    "03-raqqa-telegram-mixed.txt": {"A1": "C", "A2": "F", "A5": "E", "A6": "D", "C1": "3", "C2": "3", "C3": "4",
+                                    "C4": "5", "C5": "3"},
+    "04-aleppo-airport.html": {"A2": "D", "A6": "C", "A8": "B", "C1": "4", "C2": "4", "C3": "3", "C4": "2"},
+    "05-homs-cp1256.txt": {"A1": "C", "A4": "D", "A5": "E", "C1": "2", "C2": "3", "C3": "5"},
+    "06-baghdad-crlf.txt": {"A1": "C", "A5": "D", "C1": "4", "C2": "4", "C3": "3"},
+    "07-beirut-brief.md": {"A1": "D", "A5": "D", "C1": "4", "C2": "4", "C3": "4", "C4": "3"},
+}
+BOB_EVENTS: dict[str, Bob] = {  # bob's events and grades where they differ from alice's
+    "01-mayadin-meeting-en.txt": Bob(drop_events=("E2",), grades={"C2": "2"}),
+    "03-raqqa-telegram-mixed.txt": Bob(replace_events=(
+        Ev("E2", "air_drone_strike", ("C2",), {"actor2": ("A3",)}, counts={"fatalities": 3},
+           attrs={"acled.inter2": "2"}, incident="I-raqqa-drone-strike"),), grades={"A1": "B"}),
+    "04-aleppo-airport.html": Bob(replace_events=(
+        Ev("E1", "shelling_artillery_missile_attack", ("C1",), {"actor2": ("A3",), "place": ("P1",), "date": ("D1",)},
+           incident="I-aleppo-airport-strike"),)),
+    "06-baghdad-crlf.txt": Bob(grades={"C1": "3"}),
+}
+
+
+def with_grades(spec: S, grades: dict[str, str]) -> S:
+    grade = grades.get(spec.key)
+    if not grade:
+        return spec
+    attrs = dict(spec.attrs)
+    for ch in grade:
+        attrs["reliability" if ch.isalpha() else "credibility"] = ch
+    return replace(spec, attrs=attrs)
+
+
 def locate(text: str, spec: S) -> tuple[int, int]:
     """Code-point offsets of ``spec`` in ``text``; fails loudly if the surface is not there."""
     pos = text.index(spec.after) + len(spec.after) if spec.after else 0
@@ -355,17 +475,53 @@ def bob_plan(plan: Plan) -> tuple[tuple[S, ...], tuple[tuple[str, str, str], ...
     return spans, relations + plan.bob.add_relations
 
 
+def bob_events(plan: Plan, keys: set[str]) -> tuple[tuple[Ev, ...], dict[str, str]]:
+    """Bob's events (alice's, less those he missed, with his replacements; roles naming spans he did
+    not mark are left empty) and his grades."""
+    changes = BOB_EVENTS.get(plan.file, Bob())
+    replaced = {e.key: e for e in changes.replace_events}
+    events = []
+    for ev in EVENTS.get(plan.file, ()):
+        if ev.key in changes.drop_events:
+            continue
+        ev = replaced.get(ev.key, ev)
+        roles = {r: tuple(k for k in ks if k in keys) for r, ks in ev.roles.items()}
+        events.append(replace(ev, roles={r: ks for r, ks in roles.items() if ks}))
+    return tuple(events), {**GRADES.get(plan.file, {}), **changes.grades}
+
+
+def event_record(ev: Ev, ids: dict[str, str]) -> dict[str, Any]:
+    claims = tuple(ids[k] for k in ev.claims)
+    event = Event(ev.key, ev.type, {r: tuple(ids[k] for k in ks) for r, ks in ev.roles.items()}, claims,
+                  claims[0] if claims else None, {k: Estimate.of(v) for k, v in ev.counts.items()},
+                  ev.qualifiers, dict(ev.attrs), ev.incident).normalised()
+    return event_to_dict(event)
+
+
 def document_line(plan: Plan, annotator: str, text: str, meta: dict[str, Any]) -> dict[str, Any]:
     specs, relations = (plan.spans, plan.relations) if annotator == "alice" else bob_plan(plan)
+    events, grades = ((EVENTS.get(plan.file, ()), GRADES.get(plan.file, {})) if annotator == "alice"
+                      else bob_events(plan, {s.key for s in specs}))
+    specs = tuple(with_grades(s, grades) for s in specs)
     located = sorted(((locate(text, s), s) for s in specs), key=lambda x: (x[0][0], -x[0][1], x[1].key))
     ids = {s.key: f"T{i}" for i, (_, s) in enumerate(located, 1)}
-    spans = [{"id": ids[s.key], "start": start, "end": end, "label": s.label, "text": text[start:end],
-              "attrs": dict(s.attrs), "value": s.value, "entity": None}
-             for (start, end), s in located]
+    spans = []
+    for (start, end), s in located:
+        item = {"id": ids[s.key], "start": start, "end": end, "label": s.label, "text": text[start:end],
+                "attrs": dict(s.attrs), "value": s.value, "entity": s.entity}
+        if s.entity:
+            item["resolution"] = "confirmed"
+        spans.append(item)
     rels = [{"id": f"R{i}", "head": ids[head], "tail": ids[tail], "label": label}
             for i, (label, head, tail) in enumerate(relations, 1)]
-    return {"id": report_id(text), "text": text, "meta": meta, "annotator": annotator,
-            "spans": spans, "relations": rels}
+    line: dict[str, Any] = {"id": report_id(text), "text": text, "meta": meta, "annotator": annotator,
+                            "spans": spans, "relations": rels}
+    if events:
+        line["events"] = [event_record(e, ids) for e in events]
+        named = sorted({e.incident for e in events if e.incident})
+        if named:
+            line["incidents"] = [INCIDENTS[i].to_dict() for i in named]
+    return line
 
 
 def build_lines(samples: Path = SAMPLES) -> list[str]:

@@ -18,6 +18,20 @@ from pg_databases import fresh_pg_database as _fresh_pg_database  # noqa: E402
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--steps", type=int, default=300,
+                     help="steps of the model-based GUI walk (tests/gui/test_model_walk.py; default 300)")
+    parser.addoption("--walk-seed", type=int, default=1, help="seed of the model-based GUI walk (default 1)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A longer model-based walk gets the time it needs (about a second per step at worst)."""
+    steps = int(config.getoption("--steps"))
+    for item in items:
+        if item.name == "test_model_based_walk_through_the_window":
+            item.add_marker(pytest.mark.timeout(max(300, 2 * steps)))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database URL on each backend: storage and service tests run on both."""

@@ -18,6 +18,7 @@ class ExitCode(enum.IntEnum):
     SUCCESS = 0
     PROBLEM = 1  # the command ran and found something the user must act on
     BAD_INPUT = 2  # bad usage or unreadable input
+    BUG = 3  # an unexpected error: the message asks to report it, --debug shows the traceback
     CANCELLED = 130
 
 
@@ -49,8 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("gui", "launch the desktop application")
     p.add_argument("--screenshot", metavar="PNG", help="render the window to a PNG and exit")
     p.add_argument("--report", metavar="ID", help="report to show (id or id prefix)")
-    p.add_argument("--view", choices=["main", "record", "agreement", "adjudication"], default="main")
-    p.add_argument("--size", metavar="WxH", default="1400x860", help="window size for --screenshot")
+    p.add_argument("--span", metavar="ID", help="span to select in the report shown (e.g. T3), for a screenshot "
+                   "of the inspector")
+    p.add_argument("--view", choices=["main", "record", "events", "new-event", "agreement", "adjudication"],
+                   default="main", help="what to show: the window (record / events: with that tab), the new-event "
+                   "dialog for the --span claim, the agreement dashboard, or the side-by-side view")
+    p.add_argument("--size", metavar="WxH", help="window size for --screenshot (default: the size a first "
+                   "launch opens with, about 80%% of the screen)")
     p.add_argument("--no-samples", action="store_true", help="do not load the sample reports")
 
     p = add("import", "import reports (.txt .md .html .htm .pdf .docx, or folders recursively)")
@@ -82,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheme", choices=["iob2", "bioes"], help="CoNLL tag scheme")
     p.add_argument("--outermost-only", action="store_true", help="CoNLL: one column, outermost spans")
     p.add_argument("--offsets", choices=["codepoints", "utf16", "graphemes"], help="doccano offset unit")
+    p.add_argument("--tlp", choices=["clear", "white", "green", "amber", "red"],
+                   help="STIX: the TLP marking of every object (default green)")
 
     add("formats", "list the corpus formats, what each can read and write, and extras needed")
 
@@ -94,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotators", metavar="A,B,...")
     p.add_argument("--labels", metavar="L,...")
     p.add_argument("--report", action="append", metavar="ID")
+    p.add_argument("--events", action="store_true", help="agreement on events, field by field")
 
     p = add("bundle", "exchange work between air-gapped workstations")
     bsub = p.add_subparsers(dest="bundle_command", metavar="export|import", required=True)
@@ -115,8 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
     _common(si, suppress=True)
     si.add_argument("file", metavar="FILE")
 
-    p = add("backup", "an online backup copy of the database")
-    p.add_argument("--out", required=True, metavar="FILE")
+    add("whoami", "the annotator this database's user works as by default")
+
+    p = add("backup", "an online backup copy of the database; list or restore the automatic backups")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--out", metavar="FILE", help="write a backup copy to FILE")
+    what.add_argument("--list", action="store_true", help="list the automatic backups, newest first")
+    what.add_argument("--restore", metavar="FILE", help="make the database hold what the backup FILE holds "
+                                                        "(the current state is kept as a backup first)")
     add("check", "integrity check of the database")
     return parser
 
@@ -124,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, str] = {
     "gui": "gui", "import": "import_", "reports": "reports", "load": "load", "export": "export",
     "formats": "formats", "record": "record", "agreement": "agreement", "bundle": "bundle",
-    "backup": "database", "check": "database", "schema": "schema",
+    "backup": "database", "check": "database", "whoami": "identity", "schema": "schema",
 }
 
 
@@ -135,8 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args.screenshot = None
         args.report = None
+        args.span = None
         args.view = "main"
-        args.size = "1400x860"
+        args.size = None
         args.no_samples = False
     module = importlib.import_module(f"annotator.cli.commands.{COMMANDS[command]}")
     run: Callable[[argparse.Namespace], int] = getattr(module, "run")

@@ -7,7 +7,9 @@ import json
 import sys
 from typing import Any, Callable
 
-from annotator.core.errors import AnnotatorError, Conflict, DatabaseError, NotFound, ValidationError
+from annotator.core.errors import (AnnotatorError, Conflict, DatabaseError, NotFound, PermissionDenied,
+                                   StorageError, ValidationError)
+from annotator.files.faults import STORAGE_ERRNOS, storage_error
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | list[str] | None = None) -> None:
@@ -28,18 +30,22 @@ def error(message: str) -> None:
 
 
 def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    """Run a command; any error becomes one sentence and an exit status, no traceback (unless --debug)."""
+    """Run a command; any error becomes one sentence and an exit status, no traceback (unless --debug).
+
+    1: the command ran and found a problem the user must act on (validation, a conflict, a full or
+    read-only disk, a locked or damaged database); 2: bad usage or unreadable input; 3: a bug."""
     from annotator.core.progress import Cancelled
 
+    debug = getattr(args, "debug", False)
     try:
         return run(args)
-    except (ValidationError, Conflict) as exc:
-        if getattr(args, "debug", False):
+    except (ValidationError, Conflict, PermissionDenied, StorageError) as exc:
+        if debug:
             raise
         error(str(exc))
         return 1
     except (AnnotatorError, NotFound, DatabaseError) as exc:
-        if getattr(args, "debug", False):
+        if debug:
             raise
         error(str(exc))
         return 2
@@ -51,14 +57,31 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - last resort: still one sentence
-        if getattr(args, "debug", False):
+    except OSError as exc:
+        if debug:
             raise
-        error(f"unexpected {type(exc).__name__}: {exc} (run again with --debug for details)")
-        return 2
+        if exc.errno in STORAGE_ERRNOS:
+            error(str(storage_error(exc, exc.filename, nothing_written=False)) if exc.filename
+                  else f"the disk refused to store data ({exc.strerror}); the failed step saved nothing")
+            return 1
+        return _bug(exc)
+    except MemoryError:
+        error("the computer ran out of memory; nothing was saved (close other programs, or split the input)")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - last resort: still one sentence
+        if debug:
+            raise
+        return _bug(exc)
+
+
+def _bug(exc: BaseException) -> int:
+    error(f"unexpected {type(exc).__name__}: {exc} — this is a bug in annotator, nothing was saved by the "
+          "failed step; please report it with the output of the same command run again with --debug")
+    return 3
 
 
 def open_context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from annotator.services.database import open_database
 
-    return open_database(getattr(args, "db", None))
+    return open_database(getattr(args, "db", None),
+                         on_wait=lambda message: print(f"note: {message} ...", file=sys.stderr, flush=True))

@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotator.core.errors import ValidationError
+from annotator.core.events import Event, Incident, check_event_spans
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds, sorted_spans
+from annotator.core.storable import relation_problem, report_problem, span_problem
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class AnnotationSet:
     spans: tuple[Span, ...] = ()
     relations: tuple[Relation, ...] = ()
     version: int = 0
+    events: tuple[Event, ...] = ()
 
     def span(self, span_id: str) -> Span:
         for s in self.spans:
@@ -44,21 +47,39 @@ class Document:
     spans: tuple[Span, ...] = ()
     relations: tuple[Relation, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    events: tuple[Event, ...] = ()
+    incidents: tuple[Incident, ...] = ()  # the incidents its events name (title, notes)
 
     def validate(self) -> None:
-        """Check every offset against the text and every relation endpoint; raise on the first problem."""
+        """Check every offset against the text, every relation endpoint, and that everything can be
+        stored (``core.storable``); raise on the first problem."""
         text = self.report.text
+        problem = report_problem(self.report)
+        if problem:
+            raise ValidationError(problem)
         ids: set[str] = set()
         for s in self.spans:
             if s.id in ids:
                 raise ValidationError(f"span id {s.id} is used twice")
             ids.add(s.id)
             check_bounds(s.start, s.end, len(text), what=f"span {s.id}")
+            problem = span_problem(s)
+            if problem:
+                raise ValidationError(problem)
         for r in self.relations:
+            problem = relation_problem(r)
+            if problem:
+                raise ValidationError(problem)
             if r.head not in ids or r.tail not in ids:
                 missing = r.head if r.head not in ids else r.tail
                 raise ValidationError(f"relation {r.id} names span {missing}, which does not exist")
+        event_ids: set[str] = set()
+        for e in self.events:
+            if e.id in event_ids:
+                raise ValidationError(f"event id {e.id} is used twice")
+            event_ids.add(e.id)
+            check_event_spans(e, ids)
 
     def sorted(self) -> Document:
         return Document(self.report, self.annotator, tuple(sorted_spans(self.spans)), self.relations,
-                        self.warnings)
+                        self.warnings, self.events, self.incidents)

@@ -15,5 +15,6 @@ class Change:
     op: str  # create_span, delete_span, relabel_span, move_span, set_attrs, create_relation, ...
     spans: tuple[str, ...] = ()  # span ids added, changed or removed
     relations: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()  # event ids added, changed or removed
     reports: bool = False  # the report list changed (imports)
     extra: dict[str, object] = field(default_factory=dict)

@@ -52,9 +52,37 @@ class Conflict(AnnotatorError):
     """An edit lost a race with another writer, or two sources disagree."""
 
 
+class StaleEdit(Conflict):
+    """An edit was made against a set (or a span) that is no longer what the user saw: another
+    window, process or import changed it, or the edit names another report. Nothing was written."""
+
+
 class DatabaseError(AnnotatorError):
     """The database cannot be opened, migrated or trusted (e.g. newer than this program)."""
 
 
+class StorageError(AnnotatorError):
+    """The disk or the database could not store or read what was asked: a full disk, a read-only file
+    or folder, a database locked by another program, a damaged file, a server that went away.
+
+    Nothing partial is left behind (outputs are written under a temporary name, edits are one
+    transaction). ``kind`` names the fault (``full``, ``readonly``, ``locked``, ``damaged``,
+    ``unreachable``, ``io`` or ``other``); ``retry`` is True when the same action can succeed later
+    unchanged (a lock, a server outage), so a shell may offer to try again."""
+
+    def __init__(self, message: str, *, kind: str = "other", retry: bool = False) -> None:
+        self.kind = kind
+        self.retry = retry
+        super().__init__(message)
+
+
 class PermissionDenied(AnnotatorError):
     """An annotator tried to change a set that is not theirs (or ``gold`` outside adjudication)."""
+
+
+def failure_detail(exc: BaseException) -> str:
+    """What a parser's own exception says, short, for the sentence a reader turns it into."""
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply to be read"
+    text = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -25,10 +25,10 @@ def is_report_id(value: str) -> bool:
 
 def annotator_name(value: str) -> AnnotatorName:
     """Validate an annotator name: 1-64 characters, no control characters or slashes, not blank."""
-    name = value.strip()
+    name = value.strip() if isinstance(value, str) else ""
     if not name or not _NAME.match(name):
         from annotator.core.errors import ValidationError
 
-        raise ValidationError(f"'{value}' is not a usable annotator name "
+        raise ValidationError(f"{str(value)[:80]!r} is not a usable annotator name "
                               "(1-64 characters, no slashes or control characters)")
     return AnnotatorName(name)

@@ -1,10 +1,14 @@
 """The native JSONL object of one annotator's work on one report (native-jsonl.md): shared by the
-corpus writer and the exchange bundles, so both write exactly the same shape."""
+corpus writer and the exchange bundles, so both write exactly the same shape.
+
+Events and the incidents they name are written only when the set has events (``"events"``,
+``"incidents"``; docs/events.md), so a line without events is byte for byte what it always was."""
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
+from annotator.core.events import Event, Incident, event_to_dict
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
@@ -13,8 +17,10 @@ REPORT_META = ("title", "source", "published", "url", "language", "direction")
 
 
 def native_record(report: Report, annotator: str | None, spans: Iterable[Span],
-                  relations: Iterable[Relation]) -> dict[str, Any]:
+                  relations: Iterable[Relation], events: Iterable[Event] = (),
+                  incidents: Iterable[Incident] = ()) -> dict[str, Any]:
     text = report.text
+    spans = list(spans)
     meta: dict[str, Any] = {key: getattr(report, key) for key in REPORT_META}
     meta.update(report.meta)
     out_spans = []
@@ -31,5 +37,14 @@ def native_record(report: Report, annotator: str | None, spans: Iterable[Span],
         if r.attrs:
             rel["attrs"] = r.attrs
         out_relations.append(rel)
-    return {"id": report.id, "text": text, "meta": meta, "annotator": annotator, "spans": out_spans,
-            "relations": out_relations}
+    out: dict[str, Any] = {"id": report.id, "text": text, "meta": meta, "annotator": annotator,
+                           "spans": out_spans, "relations": out_relations}
+    span_ids = [s.id for s in spans]
+    out_events = [event_to_dict(e, span_ids) for e in events]
+    if out_events:
+        out["events"] = out_events
+        named = {e.incident for e in events if e.incident}
+        out_incidents = [i.to_dict() for i in sorted(incidents, key=lambda i: i.id) if i.id in named]
+        if out_incidents:
+            out["incidents"] = out_incidents
+    return out

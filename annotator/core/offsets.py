@@ -78,10 +78,38 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         s -= 1
     while e < len(text) and _is_word_char(text[e]) and _is_word_char(text[e - 1]):
         e += 1
+    s, e = _keep_pairs(text, s, e)
     while e < len(text) and not is_cluster_boundary(text, e):
         e += 1
     while s > 0 and not is_cluster_boundary(text, s):
         s -= 1
+    return s, e
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "‘": "’", "‹": "›"}
+_SYMMETRIC = ('"',)
+
+
+def _keep_pairs(text: str, s: int, e: int) -> tuple[int, int]:
+    """Put back a bracket or quote that trimming took from one end while its partner is inside:
+    "Guard Corps (IRGC" becomes "Guard Corps (IRGC)", "“no strikes" becomes "“no strikes”". A pair
+    around the whole selection stays outside it."""
+    changed = True
+    while changed:
+        changed = False
+        inside = text[s:e]
+        for opening, closing in _PAIRS.items():
+            depth = inside.count(opening) - inside.count(closing)
+            if depth > 0 and e < len(text) and text[e] == closing:
+                e, changed = e + 1, True
+            elif depth < 0 and s > 0 and text[s - 1] == opening:
+                s, changed = s - 1, True
+        for quote in _SYMMETRIC:
+            if inside.count(quote) % 2:
+                if e < len(text) and text[e] == quote:
+                    e, changed = e + 1, True
+                elif s > 0 and text[s - 1] == quote:
+                    s, changed = s - 1, True
     return s, e
 
 

@@ -10,8 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from annotator.core.errors import ValidationError
+from annotator.core.event_schema import EventSchema
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
+from annotator.core.storable import relation_problem, span_problem
+
+
+VALUE_KINDS = ("date",)  # normalised values a label may carry
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,8 @@ class Label:
     key: str  # the keyboard key that applies it ("1".."9")
     color: str  # "#rrggbb"
     description: str = ""
+    entity: str | None = None  # spans link to registry entities of this kind ("actor", "place")
+    value: str | None = None  # spans carry a normalised value of this kind ("date": ISO 8601)
 
 
 @dataclass(frozen=True)
@@ -38,12 +45,17 @@ class AttributeDef:
     default: str | None = None
 
 
+SCHEMA_VERSION = 2  # 2: labels declare their entity kind and value kind
+
 DEFAULT_SCHEMA: dict[str, Any] = {
     "name": "conflict-reports",
+    "version": SCHEMA_VERSION,
     "labels": [
-        {"name": "actor", "key": "1", "color": "#2f7fd1", "description": "a person, group, state or outlet"},
-        {"name": "place", "key": "2", "color": "#2a9d5b", "description": "a named location"},
-        {"name": "date", "key": "3", "color": "#c77d10", "description": "a date or time expression"},
+        {"name": "actor", "key": "1", "color": "#2f7fd1", "description": "a person, group, state or outlet",
+         "entity": "actor"},
+        {"name": "place", "key": "2", "color": "#2a9d5b", "description": "a named location", "entity": "place"},
+        {"name": "date", "key": "3", "color": "#c77d10", "description": "a date or time expression",
+         "value": "date"},
         {"name": "claim", "key": "4", "color": "#b0479a", "description": "a statement attributed to a source"},
     ],
     "relations": [
@@ -59,6 +71,8 @@ DEFAULT_SCHEMA: dict[str, Any] = {
          "values": ["person", "organisation", "state", "armed group", "media"]},
         {"name": "negated", "labels": ["claim", "actor", "place", "date"], "values": ["true", "false"]},
         {"name": "note", "labels": ["claim", "actor", "place", "date"], "values": []},
+        {"name": "reliability", "labels": ["actor", "claim"], "values": list("ABCDEF")},  # Admiralty (core.grading)
+        {"name": "credibility", "labels": ["claim"], "values": list("123456")},
     ],
 }
 
@@ -70,6 +84,7 @@ class Schema:
     relations: tuple[RelationType, ...] = ()
     attributes: tuple[AttributeDef, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    events: EventSchema | None = None  # event types and roles (core.event_schema), when the project has them
 
     @classmethod
     def default(cls) -> Schema:
@@ -79,8 +94,12 @@ class Schema:
     def from_dict(cls, data: Mapping[str, Any]) -> Schema:
         """Build and validate a schema; every problem is one clear ``ValidationError``."""
         try:
+            legacy = "version" not in data
             labels = tuple(Label(str(d["name"]), str(d.get("key", "")), str(d.get("color", "#888888")),
-                                 str(d.get("description", ""))) for d in data["labels"])
+                                 str(d.get("description", "")),
+                                 _opt(d.get("entity", _LEGACY_ENTITY.get(d["name"]) if legacy else None)),
+                                 _opt(d.get("value", _LEGACY_VALUE.get(d["name"]) if legacy else None)))
+                           for d in data["labels"])
             relations = tuple(RelationType(str(d["name"]), tuple(d.get("heads", ())),
                                            tuple(d.get("tails", ())), str(d.get("description", "")))
                               for d in data.get("relations", ()))
@@ -89,19 +108,23 @@ class Schema:
                                for d in data.get("attributes", ()))
         except (KeyError, TypeError) as exc:
             raise ValidationError(f"the schema is malformed: missing or wrong field {exc}") from None
-        schema = cls(str(data.get("name", "schema")), labels, relations, attributes)
+        events = EventSchema.from_dict(data["events"]) if data.get("events") else None
+        schema = cls(str(data.get("name", "schema")), labels, relations, attributes, events=events)
         schema._check()
         return schema
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "labels": [{"name": l.name, "key": l.key, "color": l.color, "description": l.description}
+            "version": SCHEMA_VERSION,
+            "labels": [{"name": l.name, "key": l.key, "color": l.color, "description": l.description,
+                        **({"entity": l.entity} if l.entity else {}), **({"value": l.value} if l.value else {})}
                        for l in self.labels],
             "relations": [{"name": r.name, "heads": list(r.heads), "tails": list(r.tails),
                            "description": r.description} for r in self.relations],
             "attributes": [{"name": a.name, "labels": list(a.labels), "values": list(a.values),
                             "default": a.default} for a in self.attributes],
+            **({"events": self.events.to_dict()} if self.events is not None else {}),
         }
 
     def _check(self) -> None:
@@ -118,6 +141,11 @@ class Schema:
                 raise ValidationError(f"label '{l.name}' must be one word")
             if not (len(l.color) == 7 and l.color.startswith("#")):
                 raise ValidationError(f"label '{l.name}' has colour '{l.color}', expected #rrggbb")
+            if l.value is not None and l.value not in VALUE_KINDS:
+                raise ValidationError(f"label '{l.name}' declares value '{l.value}'; "
+                                      f"known values: {', '.join(VALUE_KINDS)}")
+            if l.entity is not None and (not l.entity or any(c.isspace() for c in l.entity)):
+                raise ValidationError(f"label '{l.name}' declares entity kind '{l.entity}', expected one word")
         for r in self.relations:
             for lab in (*r.heads, *r.tails):
                 if lab not in names:
@@ -126,6 +154,8 @@ class Schema:
             for lab in a.labels:
                 if lab not in names:
                     raise ValidationError(f"attribute '{a.name}' names unknown label '{lab}'")
+        if self.events is not None:
+            self.events.check(names, [r.name for r in self.relations])
 
     # -- queries -------------------------------------------------------------------------------
     @property
@@ -138,6 +168,16 @@ class Schema:
                 return l
         raise ValidationError(f"'{name}' is not a label of schema '{self.name}' "
                               f"(labels: {', '.join(self.label_names)})")
+
+    def entity_kind(self, label: str) -> str | None:
+        """The registry kind a label's spans link to (None: the label links to nothing)."""
+        found = next((l for l in self.labels if l.name == label), None)
+        return found.entity if found else None
+
+    def value_kind(self, label: str) -> str | None:
+        """The kind of normalised value a label's spans carry (``"date"``), or None."""
+        found = next((l for l in self.labels if l.name == label), None)
+        return found.value if found else None
 
     def label_for_key(self, key: str) -> Label | None:
         return next((l for l in self.labels if l.key == key), None)
@@ -162,8 +202,9 @@ class Schema:
 
     # -- validation ----------------------------------------------------------------------------
     def check_span(self, span: Span) -> None:
+        """A span an edit may store: a schema label, allowed attribute values, storable fields."""
         self.label(span.label)
-        problem = self.attribute_problem(span)
+        problem = self.attribute_problem(span) or span_problem(span)
         if problem:
             raise ValidationError(problem)
 
@@ -171,13 +212,16 @@ class Schema:
         """Why an attribute value is not allowed by the schema, or None (imports warn, edits refuse)."""
         for key, value in span.attrs.items():
             defs = [a for a in self.attributes_for(span.label) if a.name == key]
-            if defs and defs[0].values and str(value).lower() not in defs[0].values:
+            if defs and defs[0].values and str(value).lower() not in {v.lower() for v in defs[0].values}:
                 return (f"attribute '{key}' of a {span.label} cannot be '{value}' "
                         f"(allowed: {', '.join(defs[0].values)})")
         return None
 
     def check_relation(self, relation: Relation, spans: Mapping[str, Span]) -> None:
         rtype = self.relation_type(relation.label)
+        problem = relation_problem(relation)
+        if problem:
+            raise ValidationError(problem)
         head, tail = spans.get(relation.head), spans.get(relation.tail)
         if head is None or tail is None:
             missing = relation.head if head is None else relation.tail
@@ -201,7 +245,7 @@ class Schema:
                                   _union(r.tails, widened[r.name].tails), r.description)
                      if r.name in widened else r for r in self.relations]
         schema = Schema(self.name, (*self.labels, *additions.labels), (*relations, *additions.relations),
-                        self.attributes, dict(self.extra))
+                        self.attributes, dict(self.extra), self.events)
         schema._check()
         return schema
 
@@ -296,6 +340,15 @@ def generated_color(name: str, taken: Iterable[str] = ()) -> str:
 
 def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*a, *b)))
+
+
+# Schemas written before labels declared their semantics (no "version") meant these by name.
+_LEGACY_ENTITY = {"actor": "actor", "place": "place"}
+_LEGACY_VALUE = {"date": "date"}
+
+
+def _opt(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
 
 
 def unknown_labels(labels: Sequence[str], schema: Schema) -> list[str]:

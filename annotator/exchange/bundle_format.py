@@ -6,7 +6,8 @@ A bundle is a zip archive with exactly these members:
 - ``manifest.json``: ``{"format": "annotator-bundle", "version": 1, "annotator", "created",
   "app_version", "members": {name: {"sha256", "size"}}, "counts": {...}}``;
 - ``sets.jsonl``: one native JSONL line per annotation set (shared/docs/native-jsonl.md) plus the
-  set's edit counter ``version``, which decides which copy of a set is newer on import;
+  set's edit counter ``version``, which decides which copy of a set is newer on import; since version
+  2 a line also carries the set's ``events`` and the ``incidents`` they name (docs/events.md);
 - ``entities.jsonl``: one registry entry per line for the entities the spans link to.
 """
 
@@ -17,10 +18,12 @@ from typing import Any
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import FormatError
+from annotator.core.events import Incident
 from annotator.core.report import Report
+from annotator.files.lines import DEFAULT_MAX_LINE
 
 FORMAT = "annotator-bundle"
-VERSION = 1
+VERSION = 2  # 2: set lines carry events and incidents (a version-1 reader would drop them, so it refuses)
 MANIFEST = "manifest.json"
 SETS = "sets.jsonl"
 ENTITIES = "entities.jsonl"
@@ -49,6 +52,9 @@ class Limits:
     max_total_size: int = 2 << 30  # 2 GiB uncompressed
     max_ratio: float = 200.0  # uncompressed / compressed; JSONL of reports compresses ~3-10x
     ratio_floor: int = 1 << 20  # members smaller than this are not ratio-checked (tiny files compress well)
+    max_line: int = DEFAULT_MAX_LINE  # one set (a report's text and its annotations) per line
+    max_sets: int = 200_000  # 20x the largest corpus measured; bounds the ids kept while verifying
+    max_entities: int = 500_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -86,6 +92,7 @@ class BundleSet:
 
     report: Report
     set: AnnotationSet
+    incidents: tuple[Incident, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,15 @@ from typing import Any
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import ValidationError
+from annotator.core.events import Incident, events_of_line
 from annotator.core.ids import report_id
 from annotator.core.native import REPORT_META, native_record
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
+from annotator.core.storable import relation_problem, report_problem, span_problem, text_problem, value_problem
 from annotator.exchange.bundle_format import BundleSet
+from annotator.files.json_input import JsonInputError, parse_json
 
 ENTITY_KINDS = ("actor", "place")
 ENTITY_FIELDS = ("kind", "name", "type", "lat", "lon", "country", "admin1", "parent")
@@ -35,9 +38,9 @@ def dumps(obj: dict[str, Any]) -> bytes:
 
 
 # -- sets ------------------------------------------------------------------------------------------
-def set_to_record(report: Report, aset: AnnotationSet) -> dict[str, Any]:
+def set_to_record(report: Report, aset: AnnotationSet, incidents: tuple[Incident, ...] = ()) -> dict[str, Any]:
     """The JSON object of one set: a native JSONL line plus the set's edit counter ``version``."""
-    record = native_record(report, aset.annotator, aset.spans, aset.relations)
+    record = native_record(report, aset.annotator, aset.spans, aset.relations, aset.events, incidents)
     record["version"] = aset.version
     return record
 
@@ -48,6 +51,9 @@ def parse_set(raw: bytes, annotator: str) -> BundleSet:
     text = obj.get("text")
     if not isinstance(text, str):
         raise LineError("has no 'text' string")
+    problem = text_problem(text, "its text")
+    if problem:
+        raise LineError(problem)
     rid = report_id(text)
     if obj.get("id") != rid:
         raise LineError(f"id {str(obj.get('id'))[:16]}… is not the SHA-256 of the line's text")
@@ -66,8 +72,16 @@ def parse_set(raw: bytes, annotator: str) -> BundleSet:
     relations = tuple(_relation(d, set(ids)) for d in _list(obj.get("relations"), "relations"))
     if len({r.id for r in relations}) != len(relations):
         raise LineError("uses a relation id twice")
+    try:
+        events, incidents = events_of_line(obj, ids)
+    except ValidationError as exc:
+        raise LineError(str(exc)) from None
     report = _report(text, rid, meta)
-    return BundleSet(report, AnnotationSet(rid, annotator, spans, relations, version))
+    problem = report_problem(report) or next(filter(None, map(span_problem, spans)), None) \
+        or next(filter(None, map(relation_problem, relations)), None)
+    if problem:
+        raise LineError(problem)
+    return BundleSet(report, AnnotationSet(rid, annotator, spans, relations, version, events), incidents)
 
 
 def _report(text: str, rid: str, meta: dict[str, Any]) -> Report:
@@ -158,15 +172,19 @@ def parse_entity(raw: bytes) -> dict[str, Any]:
     for a in obj.get("aliases") or []:
         if not isinstance(a, (dict, str)) or (isinstance(a, dict) and not isinstance(a.get("name"), str)):
             raise LineError(f"entity {eid}: alias {a!r:.40} is not a name")
-    return entity_record(obj)
+    record = entity_record(obj)
+    problem = value_problem(record, f"entity {eid}")
+    if problem:
+        raise LineError(problem)
+    return record
 
 
 # -- helpers ---------------------------------------------------------------------------------------
 def _object(raw: bytes) -> dict[str, Any]:
     try:
-        obj = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LineError(f"is not valid JSON ({exc})") from None
+        obj = parse_json(raw)
+    except JsonInputError as exc:
+        raise LineError(exc.detail) from None
     if not isinstance(obj, dict):
         raise LineError("is not a JSON object")
     return obj

@@ -1,20 +1,23 @@
 """Reading a bundle: every check passes before anything is returned, so a caller never stores part
-of a bad file.
+of a bad file, and memory stays bounded whatever the file holds.
 
 Order matters: what costs nothing to check (the zip directory, member names, the manifest, declared
-sizes and compression ratios) is checked before any member is decompressed, and each member is then
-read with a hard cap while its SHA-256 is computed. Foreign, truncated, tampered, zip-slip and
-decompression-bomb files are each refused with one sentence naming the file."""
+sizes and compression ratios: ``files.containers``) is checked before any member is decompressed.
+Then three streamed passes: (1) each member's SHA-256 and size against the manifest, (2) every line
+parsed and checked (and handed to the caller's ``check``), keeping only ids to find repeats, (3) the
+sets and entities built for the caller, kept from pass 2 when the members are small. A refused
+bundle therefore never holds more than one line in memory, a 1 GiB member of blank lines costs
+nothing, and foreign, truncated, tampered, zip-slip and decompression-bomb files are each refused
+with one sentence naming the file."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import zipfile
-import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.ids import annotator_name
@@ -22,129 +25,62 @@ from annotator.exchange.bundle_format import (DATA_MEMBERS, DEFAULT_LIMITS, ENTI
                                               VERSION, Bundle, BundleError, BundleSet, Limits, Manifest,
                                               MemberInfo)
 from annotator.exchange.lines import LineError, parse_entity, parse_set
+from annotator.files.containers import SafeZip, ZipLimits, unsafe_name  # noqa: F401 - unsafe_name for callers
+from annotator.files.json_input import JsonInputError, parse_json
 
 _CHUNK = 1 << 20
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_DRIVE = re.compile(r"^[A-Za-z]:")
-_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+KEEP_PARSED_BELOW = 16 << 20  # members up to this size are parsed once; larger ones again in pass 3
+
+SetCheck = Callable[[BundleSet], None]
 
 
-def read_bundle(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
-    """The verified content of the bundle at ``path``; raises ``BundleError`` on the first problem."""
+def read_bundle(path: Path | str, *, limits: Limits = DEFAULT_LIMITS, check: SetCheck | None = None) -> Bundle:
+    """The verified content of the bundle at ``path``; raises ``BundleError`` on the first problem.
+
+    ``check`` sees every set during verification (before anything is kept) and raises
+    ``BundleError`` to refuse the bundle: the schema check of an import runs there."""
     path = Path(path)
     if not path.is_file():
         raise BundleError(path, "does not exist" if not path.exists() else "is not a file")
-    size = path.stat().st_size
-    if size > limits.max_file_size:
-        raise BundleError(path, f"refused: it is {size:,} bytes, more than the {limits.max_file_size:,} a bundle "
-                                "may have")
-    with open(path, "rb") as fh:
-        head = fh.read(4)
-        declared = _declared_entries(fh, size)
-        if declared is not None and declared > limits.max_members:
-            raise BundleError(path, f"refused: it holds {declared} members, more than the {limits.max_members} "
-                                    "a bundle may have")
-        fh.seek(0)
-        try:
-            archive = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-            if head.startswith(b"PK"):
-                raise BundleError(path, "is truncated or damaged: its zip directory cannot be read "
-                                        "(copy the bundle again)") from None
-            raise BundleError(path, "is not an annotator bundle (it is not a zip archive)") from None
-        with archive:
-            infos = archive.infolist()
-            check_structure(path, infos, limits)
-            manifest = _read_manifest(path, archive, limits)
-            data_infos = _check_members(path, infos, manifest, limits)
-            data = {name: _read_member(path, archive, data_infos[name], manifest.members[name], limits)
-                    for name in DATA_MEMBERS}
-    sets = _parse_sets(path, data.pop(SETS), manifest.annotator)
-    entities = _parse_entities(path, data.pop(ENTITIES))
-    found_counts = (("sets", len(sets)), ("spans", sum(len(b.set.spans) for b in sets)),
-                    ("relations", sum(len(b.set.relations) for b in sets)), ("entities", len(entities)))
-    for what, found in found_counts:
-        declared = manifest.counts.get(what)
-        if declared is not None and declared != found:
-            raise BundleError(path, f"its manifest announces {declared} {what} but it holds {found} "
-                                    "(the file was altered)")
-    return Bundle(str(path), manifest, sets, entities)
+    fail: Callable[[str], Exception] = lambda detail: BundleError(path, detail)  # noqa: E731
+    zip_limits = ZipLimits(max_file_size=limits.max_file_size, max_members=limits.max_members,
+                           max_member_size=limits.max_member_size, max_total_size=limits.max_total_size,
+                           max_ratio=limits.max_ratio, ratio_floor=limits.ratio_floor)
+    with SafeZip(path, zip_limits, fail, what="bundle",
+                 not_zip="is not an annotator bundle (it is not a zip archive)") as archive:
+        if MANIFEST not in archive.names():
+            raise BundleError(path, f"is not an annotator bundle (it has no {MANIFEST})")
+        manifest = _read_manifest(path, archive, limits)
+        infos = _check_members(path, archive.members(), manifest)
+        for name in DATA_MEMBERS:
+            _verify_checksum(path, archive, infos[name], manifest.members[name])
+        small = all(infos[name].file_size <= KEEP_PARSED_BELOW for name in DATA_MEMBERS)
+        sets, entities = _scan(path, archive, infos, manifest, limits, check, keep=small)
+        if not small:
+            sets, entities = _scan(path, archive, infos, manifest, limits, None, keep=True)
+    return Bundle(str(path), manifest, tuple(sets), tuple(entities))
 
 
-def _declared_entries(fh: BinaryIO, size: int) -> int | None:
-    """The entry count in the end-of-central-directory record, read before ``zipfile`` parses a
-    directory that could list millions of entries; None when absent or deferred to ZIP64."""
-    tail = min(size, 22 + 0xFFFF)
-    fh.seek(size - tail)
-    data = fh.read(tail)
-    at = data.rfind(b"PK\x05\x06")
-    if at < 0 or at + 22 > len(data):
-        return None
-    entries = int.from_bytes(data[at + 10:at + 12], "little")
-    return None if entries == 0xFFFF else entries
-
-
-def unsafe_name(name: str) -> str | None:
-    """Why a member name could write outside a target folder (zip-slip), or None when it is safe."""
-    if not name:
-        return "it is empty"
-    if "\\" in name:
-        return "it contains a backslash"
-    if name.startswith("/"):
-        return "it is an absolute path"
-    if _DRIVE.match(name):
-        return "it names a drive"
-    if any(ord(ch) < 32 for ch in name):
-        return "it contains control characters"
-    parts = name.rstrip("/").split("/")
-    if ".." in parts:
-        return "it climbs out of the folder with '..'"
-    if any(p in ("", ".") for p in parts):
-        return "it is not a plain relative path"
-    return None
-
-
-def check_structure(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
-    """Member count, names, duplicates, encryption and compression methods (from the directory only)."""
-    if len(infos) > limits.max_members:
-        raise BundleError(path, f"refused: it holds {len(infos)} members, more than the {limits.max_members} "
-                                "a bundle may have")
-    seen: set[str] = set()
-    for info in infos:
-        reason = unsafe_name(info.filename)
-        if reason:
-            raise BundleError(path, f"refused: member {info.filename!r} has an unsafe path ({reason}); "
-                                    "this is how zip-slip attacks write outside a folder")
-        if info.filename in seen:
-            raise BundleError(path, f"refused: member {info.filename!r} appears twice")
-        seen.add(info.filename)
-        if info.flag_bits & 0x1:
-            raise BundleError(path, f"refused: member {info.filename!r} is encrypted")
-        if info.compress_type not in _METHODS:
-            raise BundleError(path, f"refused: member {info.filename!r} uses an unsupported compression method")
-    if MANIFEST not in seen:
-        raise BundleError(path, f"is not an annotator bundle (it has no {MANIFEST})")
-
-
-def _read_manifest(path: Path, archive: zipfile.ZipFile, limits: Limits) -> Manifest:
-    info = archive.getinfo(MANIFEST)
+def _read_manifest(path: Path, archive: SafeZip, limits: Limits) -> Manifest:
+    info = archive.info(MANIFEST)
     if info.file_size > limits.max_manifest_size:
         raise BundleError(path, f"refused: its {MANIFEST} would unpack to {info.file_size} bytes")
-    raw = _read_capped(path, archive, info, limits.max_manifest_size)
     try:
-        obj = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        obj = parse_json(archive.read(info, limits.max_manifest_size))
+    except JsonInputError:
         raise BundleError(path, f"is not an annotator bundle ({MANIFEST} is not valid JSON)") from None
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise BundleError(path, f"is not an annotator bundle (its {MANIFEST} is not of format '{FORMAT}')")
     version = obj.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise BundleError(path, f"has a malformed {MANIFEST} (version {version!r})")
+        raise BundleError(path, f"has a malformed {MANIFEST} (version {version!r:.30})")
     if version > VERSION:
         raise BundleError(path, f"was written by a newer annotator (bundle format version {version}; this "
                                 f"program reads version {VERSION}): update annotator on this workstation")
+    who_raw = obj.get("annotator")
     try:
-        who = annotator_name(str(obj.get("annotator") or ""))
+        who = annotator_name(who_raw if isinstance(who_raw, str) else "")
     except ValidationError as exc:
         raise BundleError(path, f"has a malformed {MANIFEST}: {exc}") from None
     members = obj.get("members")
@@ -158,15 +94,19 @@ def _read_manifest(path: Path, archive: zipfile.ZipFile, limits: Limits) -> Mani
             raise BundleError(path, f"has a malformed {MANIFEST} (entry for {name!r:.60})")
         infos[str(name)] = MemberInfo(entry["sha256"], entry["size"])
     counts = obj.get("counts") or {}
-    if not isinstance(counts, dict) or not all(isinstance(v, int) for v in counts.values()):
+    if not isinstance(counts, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                                               for v in counts.values()):
         raise BundleError(path, f"has a malformed {MANIFEST} (counts)")
+    for what, most in (("sets", limits.max_sets), ("entities", limits.max_entities)):
+        if counts.get(what, 0) > most:
+            raise BundleError(path, f"refused: it announces {counts[what]:,} {what}, more than the {most:,} a "
+                                    "bundle may hold")
     return Manifest(who, str(obj.get("created") or ""), str(obj.get("app_version") or ""), infos,
-                    {str(k): v for k, v in counts.items()})
+                    {str(k): v for k, v in counts.items()}, version=version)
 
 
-def _check_members(path: Path, infos: list[zipfile.ZipInfo], manifest: Manifest,
-                   limits: Limits) -> dict[str, zipfile.ZipInfo]:
-    """Exactly the listed members, each within the size and ratio caps (declared sizes only)."""
+def _check_members(path: Path, infos: list[zipfile.ZipInfo], manifest: Manifest) -> dict[str, zipfile.ZipInfo]:
+    """Exactly the listed members, each of the size the manifest declares (directory only)."""
     present = {i.filename: i for i in infos if i.filename != MANIFEST}
     for name in manifest.members:
         if name not in DATA_MEMBERS:
@@ -180,84 +120,76 @@ def _check_members(path: Path, infos: list[zipfile.ZipInfo], manifest: Manifest,
     for name in DATA_MEMBERS:
         if name not in manifest.members:
             raise BundleError(path, f"is incomplete: its manifest does not list {name}")
-    total = 0
     for name, info in present.items():
-        size = info.file_size
-        if size > limits.max_member_size:
-            raise BundleError(path, f"refused: member {name} would unpack to {size:,} bytes, more than the "
-                                    f"limit of {limits.max_member_size:,}")
-        total += size
-        if total > limits.max_total_size:
-            raise BundleError(path, f"refused: it would unpack to more than {limits.max_total_size:,} bytes")
-        ratio = size / max(info.compress_size, 1)
-        if size > limits.ratio_floor and ratio > limits.max_ratio:
-            raise BundleError(path, f"refused: member {name} is compressed {ratio:,.0f} to 1, which marks a "
-                                    "decompression bomb")
-        if size != manifest.members[name].size:
-            raise BundleError(path, f"was altered or damaged: member {name} is {size:,} bytes but its "
+        if info.file_size != manifest.members[name].size:
+            raise BundleError(path, f"was altered or damaged: member {name} is {info.file_size:,} bytes but its "
                                     f"manifest says {manifest.members[name].size:,}")
     return present
 
 
-def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, expected: MemberInfo,
-                 limits: Limits) -> bytes:
-    data = _read_capped(path, archive, info, min(info.file_size, limits.max_member_size))
-    if len(data) != expected.size or hashlib.sha256(data).hexdigest() != expected.sha256:
+def _verify_checksum(path: Path, archive: SafeZip, info: zipfile.ZipInfo, expected: MemberInfo) -> None:
+    """Pass 1: the member's SHA-256 and size, streamed (nothing is kept)."""
+    digest = hashlib.sha256()
+    size = 0
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > expected.size:
+                break
+            digest.update(chunk)
+    if size != expected.size or digest.hexdigest() != expected.sha256:
         raise BundleError(path, f"was altered or damaged: the SHA-256 checksum of {info.filename} does not "
                                 "match its manifest")
-    return data
 
 
-def _read_capped(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
-    """Decompress one member, never more than ``cap`` bytes, whatever its header claims."""
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        with archive.open(info) as stream:
-            while True:
-                chunk = stream.read(_CHUNK)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > cap:
-                    raise BundleError(path, f"refused: member {info.filename} unpacks to more than "
-                                            f"{cap:,} bytes")
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise BundleError(path, f"is damaged or was altered: member {info.filename} cannot be read "
-                                f"({str(exc) or type(exc).__name__})") from None
-    return b"".join(chunks)
+def _lines(archive: SafeZip, info: zipfile.ZipInfo, limits: Limits) -> Iterator[tuple[int, bytes]]:
+    return archive.lines(info, max_line=limits.max_line)
 
 
-def _lines(data: bytes) -> list[tuple[int, bytes]]:
-    return [(n, raw) for n, raw in enumerate(data.split(b"\n"), start=1) if raw.strip()]
-
-
-def _parse_sets(path: Path, data: bytes, annotator: str) -> tuple[BundleSet, ...]:
+def _scan(path: Path, archive: SafeZip, infos: dict[str, zipfile.ZipInfo], manifest: Manifest, limits: Limits,
+          check: SetCheck | None, *, keep: bool) -> tuple[list[BundleSet], list[dict[str, Any]]]:
+    """Passes 2 and 3: every line parsed and checked; the results kept only when ``keep``."""
     sets: list[BundleSet] = []
-    seen: set[str] = set()
-    for n, raw in _lines(data):
+    seen: set[bytes] = set()
+    counts = {"sets": 0, "spans": 0, "relations": 0, "events": 0, "entities": 0}
+    for n, raw in _lines(archive, infos[SETS], limits):
         try:
-            item = parse_set(raw, annotator)
+            item = parse_set(raw, manifest.annotator)
         except LineError as exc:
             raise BundleError(path, f"{SETS} line {n}: {exc}") from None
-        if item.report.id in seen:
+        key = bytes.fromhex(item.report.id)
+        if key in seen:
             raise BundleError(path, f"{SETS} line {n} repeats report {item.report.id[:12]}…")
-        seen.add(item.report.id)
-        sets.append(item)
-    return tuple(sets)
-
-
-def _parse_entities(path: Path, data: bytes) -> tuple[dict[str, Any], ...]:
+        seen.add(key)
+        counts["sets"] += 1
+        counts["spans"] += len(item.set.spans)
+        counts["relations"] += len(item.set.relations)
+        counts["events"] += len(item.set.events)
+        if counts["sets"] > limits.max_sets:
+            raise BundleError(path, f"refused: it holds more than the {limits.max_sets:,} sets a bundle may hold")
+        if check is not None:
+            check(item)
+        if keep:
+            sets.append(item)
     entities: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for n, raw in _lines(data):
+    seen_entities: set[str] = set()
+    for n, raw in _lines(archive, infos[ENTITIES], limits):
         try:
             entity = parse_entity(raw)
         except LineError as exc:
             raise BundleError(path, f"{ENTITIES} line {n}: {exc}") from None
-        if entity["id"] in seen:
+        if entity["id"] in seen_entities:
             raise BundleError(path, f"{ENTITIES} line {n} repeats entity {entity['id']}")
-        seen.add(entity["id"])
-        entities.append(entity)
-    return tuple(entities)
+        seen_entities.add(entity["id"])
+        counts["entities"] += 1
+        if counts["entities"] > limits.max_entities:
+            raise BundleError(path, f"refused: it holds more than the {limits.max_entities:,} registry entries a "
+                                    "bundle may hold")
+        if keep:
+            entities.append(entity)
+    for what, found in counts.items():
+        declared = manifest.counts.get(what)
+        if declared is not None and declared != found:
+            raise BundleError(path, f"its manifest announces {declared} {what} but it holds {found} "
+                                    "(the file was altered)")
+    return sets, entities

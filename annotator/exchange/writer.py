@@ -9,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,9 +16,11 @@ from types import TracebackType
 from typing import IO, Any
 
 from annotator.core.annotation_set import AnnotationSet
+from annotator.core.events import Incident
 from annotator.core.report import Report
-from annotator.exchange.bundle_format import DATA_MEMBERS, ENTITIES, MANIFEST, SETS, Manifest, MemberInfo
+from annotator.exchange.bundle_format import DATA_MEMBERS, ENTITIES, MANIFEST, SETS, VERSION, Manifest, MemberInfo
 from annotator.exchange.lines import dumps, entity_record, set_to_record
+from annotator.files.atomic import atomic_file
 
 
 class _Member:
@@ -57,40 +57,43 @@ class BundleWriter:
         self.compresslevel = compresslevel
         self.entity_ids: set[str] = set()
         self.manifest: Manifest | None = None
-        self._counts = {"sets": 0, "spans": 0, "relations": 0, "entities": 0}
+        self._counts = {"sets": 0, "spans": 0, "relations": 0, "events": 0, "entities": 0}
         self._infos: dict[str, MemberInfo] = {}
         self._current: _Member | None = None
         self._entities_written: set[str] = set()
-        self._tmp: Path | None = None
-        self._fh: IO[bytes] | None = None
+        self._file: contextlib.ExitStack | None = None
         self._zip: zipfile.ZipFile | None = None
 
     # -- context ---------------------------------------------------------------------------------
     def __enter__(self) -> BundleWriter:
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.out.parent, prefix=f".{self.out.name}.", suffix=".part")
-        self._tmp = Path(tmp)
-        self._fh = os.fdopen(fd, "wb")
-        self._zip = zipfile.ZipFile(self._fh, "w", compression=zipfile.ZIP_DEFLATED,
-                                    compresslevel=self.compresslevel)
+        """The zip goes into ``files.atomic.atomic_file``: renamed to ``out`` only when complete."""
+        self._file = contextlib.ExitStack()
+        fh = self._file.enter_context(atomic_file(self.out, "wb"))
+        self._zip = zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        assert self._file is not None
         if exc is None:
             try:
                 self._finish()
-                return
-            except BaseException:
+            except BaseException as failure:
                 self._discard()
-                raise
+                if not self._file.__exit__(type(failure), failure, failure.__traceback__):
+                    raise
+                return
+            self._file.close()  # the atomic rename
+            return
         self._discard()
+        self._file.__exit__(exc_type, exc, tb)
 
     # -- content ---------------------------------------------------------------------------------
-    def add_set(self, report: Report, aset: AnnotationSet) -> None:
+    def add_set(self, report: Report, aset: AnnotationSet, incidents: tuple[Incident, ...] = ()) -> None:
         if aset.annotator != self.annotator:
             raise ValueError(f"set of {aset.annotator!r} in a bundle of {self.annotator!r}")
-        self._member(SETS).write(dumps(set_to_record(report, aset)))
+        self._member(SETS).write(dumps(set_to_record(report, aset, incidents)))
+        self._counts["events"] += len(aset.events)
         self._counts["sets"] += 1
         self._counts["spans"] += len(aset.spans)
         self._counts["relations"] += len(aset.relations)
@@ -121,30 +124,23 @@ class BundleWriter:
             self._current = None
 
     def _finish(self) -> None:
-        assert self._zip is not None and self._fh is not None and self._tmp is not None
+        assert self._zip is not None
         for name in DATA_MEMBERS:  # an empty member is still a member: the reader expects each
             if name not in self._infos:
                 self._member(name)
         self._close_current()
-        self.manifest = Manifest(self.annotator, self.created, self.app_version, dict(self._infos),
-                                 dict(self._counts))
+        counts = {k: v for k, v in self._counts.items() if k != "events" or v}
+        # a bundle without events stays version 1, which older workstations still read
+        self.manifest = Manifest(self.annotator, self.created, self.app_version, dict(self._infos), counts,
+                                 version=VERSION if self._counts["events"] else 1)
         self._zip.writestr(MANIFEST, json.dumps(self.manifest.to_json(), ensure_ascii=False, indent=2))
         self._zip.close()
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        os.replace(self._tmp, self.out)
 
     def _discard(self) -> None:
+        """Close what is open; ``atomic_file`` then removes the temporary."""
         with contextlib.suppress(Exception):
             if self._current is not None:
                 self._current.close()
         with contextlib.suppress(Exception):
             if self._zip is not None:
                 self._zip.close()
-        with contextlib.suppress(Exception):
-            if self._fh is not None:
-                self._fh.close()
-        if self._tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(self._tmp)

@@ -7,21 +7,19 @@ what a format cannot hold is listed in the ``WriteSummary`` so nothing is droppe
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from annotator.core.annotation_set import Document
 from annotator.core.errors import FormatError, MissingExtraError, ValidationError
 from annotator.core.ids import report_id
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
+from annotator.files import json_input
+from annotator.files.atomic import atomic_dir, atomic_file  # noqa: F401 - THE atomic writers, for formats
 
 Options = Mapping[str, Any]
 
@@ -188,27 +186,49 @@ def report_meta(report: Report, *, with_id: bool = True) -> dict[str, Any]:
     return out
 
 
-def iter_json_lines(path: Path, ctx: ReadContext, fh: IO[str] | None = None
+def iter_json_lines(path: Path, ctx: ReadContext, fh: BinaryIO | None = None
                     ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Stream (line number, object) from a JSON Lines file; blank lines are skipped."""
+    """Stream (line number, object) from a JSON Lines file (or the binary stream ``fh``): blank lines
+    skipped, lines capped, every parser failure one sentence naming the line (``files.json_input``)."""
     own = fh is None
-    stream = fh if fh is not None else open(path, encoding="utf-8", newline="")
     try:
-        for number, raw in enumerate(stream, 1):
-            if number == 1:
-                raw = strip_bom(raw)
-            if not raw.strip():
-                continue
+        stream: BinaryIO = fh if fh is not None else open(path, "rb")
+    except OSError as exc:
+        raise ctx.error(None, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        lines = json_input.iter_json_lines(stream)
+        while True:
             try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise ctx.error(number, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+                number, obj = next(lines)
+            except StopIteration:
+                return
+            except json_input.JsonInputError as exc:
+                raise ctx.error(exc.line, exc.detail) from None
             if not isinstance(obj, dict):
                 raise ctx.error(number, "is not a JSON object")
             yield number, obj
     finally:
         if own:
             stream.close()
+
+
+def load_json_document(ctx: ReadContext) -> Any:
+    """The value of a whole-file JSON export (Label Studio, W3C), with the limits of
+    ``files.json_input`` and its failures as one sentence naming the file and line."""
+    try:
+        return json_input.load_json_file(ctx.path)
+    except json_input.JsonInputError as exc:
+        raise ctx.error(exc.line, exc.detail) from None
+
+
+def json_shape(ctx: ReadContext, value: Any, kind: type | tuple[type, ...], what: str,
+               line: int | None = None) -> Any:
+    """``value`` when it has the JSON type expected, else the reader's one sentence (shapes from
+    outside are checked, never trusted: ``"value": "x"`` where an object belongs)."""
+    try:
+        return json_input.expect(value, kind, what, line)
+    except json_input.JsonInputError as exc:
+        raise ctx.error(exc.line, exc.detail) from None
 
 
 def need_int(ctx: ReadContext, line: int | None, value: Any, what: str) -> int:
@@ -239,48 +259,6 @@ def lazy_import(module: str, extra: str, path: Path, what: str) -> Any:
 def check_cancel(cancel: CancelToken | None) -> None:
     if cancel is not None:
         cancel.check()
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Write to a temporary name beside ``path`` and rename when the block completes; on any error
-    (including ``Cancelled``) the temporary file is removed, so no half-written file is left."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        if "b" in mode:
-            fh: IO[Any] = os.fdopen(fd, mode)
-        else:
-            fh = os.fdopen(fd, mode, encoding="utf-8", newline="")
-        with fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def atomic_dir(path: Path) -> Iterator[Path]:
-    """A temporary folder beside ``path`` renamed to ``path`` when complete. An existing non-empty
-    folder is refused (never merged into), so an export never mixes with older files."""
-    path = Path(path)
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise FormatError(path, None, "exists and is not an empty folder; choose a new folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
-    try:
-        yield tmp
-        if path.exists():
-            path.rmdir()
-        os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def json_line(obj: Any) -> str:

@@ -7,15 +7,13 @@ is the only annotator identity, so a zip holds one ``<annotator>.jsonl`` per ann
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import tempfile
 import zipfile
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from annotator.core.annotation_set import Document
 from annotator.core.errors import ValidationError
@@ -24,14 +22,17 @@ from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
 from annotator.core.units import Utf16Map
+from annotator.files.atomic import scratch_dir
+from annotator.files.containers import SafeZip, ZipLimits, is_zip
+from annotator.files.json_input import JsonInputError, parse_json
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    iter_json_lines, json_line, make_report, need_int, report_meta,
-                                    safe_name)
+                                    iter_json_lines, json_line, json_shape, make_report, need_int,
+                                    report_meta, safe_name)
 
 OFFSET_UNITS = ("utf16", "codepoints", "graphemes")
 _NOT_META = {"id", "text", "data", "label", "labels", "entities", "relations", "annotations", "meta",
              "Comments", "comments", "annotation_approver", "annotator"}
-MAX_ZIP_MEMBERS = 10000
+ZIP_LIMITS = ZipLimits(max_members=10_000)
 
 
 class Offsets:
@@ -87,22 +88,18 @@ class DoccanoFormat:
         unit = str(ctx.options.get("offsets", "utf16"))
         if unit not in OFFSET_UNITS:
             raise ctx.error(None, f"offsets must be one of {', '.join(OFFSET_UNITS)}, not '{unit}'")
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as zf:
-                members = [m for m in zf.infolist() if m.filename.endswith(".jsonl") and not m.is_dir()]
-                if len(members) > MAX_ZIP_MEMBERS:
-                    raise ctx.error(None, f"holds {len(members)} files, more than {MAX_ZIP_MEMBERS}")
+        if is_zip(path):  # checked by files.containers; members streamed line by line
+            with SafeZip(path, ZIP_LIMITS, lambda detail: ctx.error(None, detail), what="doccano zip") as zf:
+                members = [m for m in zf.members() if m.filename.endswith(".jsonl") and not m.is_dir()]
                 for member in sorted(members, key=lambda m: m.filename):
                     name = Path(member.filename).stem
                     mctx = ReadContext(Path(f"{path}!{member.filename}"), options)
                     with zf.open(member) as raw:
-                        fh = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-                        yield from self._read_lines(mctx, fh, name, unit)
+                        yield from self._read_lines(mctx, raw, name, unit)
         else:
-            with open(path, encoding="utf-8", newline="") as fh:
-                yield from self._read_lines(ctx, fh, path.stem, unit)
+            yield from self._read_lines(ctx, None, path.stem, unit)
 
-    def _read_lines(self, ctx: ReadContext, fh: IO[str], file_annotator: str, unit: str
+    def _read_lines(self, ctx: ReadContext, fh: BinaryIO | None, file_annotator: str, unit: str
                     ) -> Iterator[Document]:
         for line, obj in iter_json_lines(ctx.path, ctx, fh):
             yield self._document(ctx, line, obj, file_annotator, unit)
@@ -115,12 +112,12 @@ class DoccanoFormat:
         meta: dict[str, Any] = {k: v for k, v in obj.items() if k not in _NOT_META}
         if isinstance(obj.get("meta"), str):  # doccano 1.0-1.2: meta is a JSON string
             try:
-                meta.update(json.loads(obj["meta"]) or {})
-            except json.JSONDecodeError:
+                meta.update(json_shape(ctx, parse_json(obj["meta"]) or {}, dict, "'meta'", line))
+            except JsonInputError:
                 raise ctx.error(line, "'meta' is not valid JSON") from None
         elif isinstance(obj.get("meta"), dict):
             meta.update(obj["meta"])
-        comments = obj.get("Comments", obj.get("comments")) or []
+        comments = json_shape(ctx, obj.get("Comments", obj.get("comments")) or [], list, "'Comments'", line)
         notes = [c.get("comment", "") if isinstance(c, dict) else str(c) for c in comments]
         if notes:
             meta["comments"] = notes
@@ -129,7 +126,8 @@ class DoccanoFormat:
         conv = Offsets(text, unit)
         spans: list[Span] = []
         by_doccano_id: dict[Any, str] = {}
-        raw_spans = obj.get("entities", obj.get("label", obj.get("labels", obj.get("annotations")))) or []
+        raw_spans = json_shape(ctx, obj.get("entities", obj.get("label", obj.get("labels", obj.get("annotations"))))
+                               or [], list, "the span list", line)
         for raw in raw_spans:
             sid = f"T{len(spans) + 1}"
             if isinstance(raw, (list, tuple)) and len(raw) == 3:
@@ -148,7 +146,7 @@ class DoccanoFormat:
                 raise ctx.error(line, f"span {sid} ({label} {start}-{end}): {exc}") from None
             spans.append(Span(sid, cs, ce, ctx.label(label)))
         relations: list[Relation] = []
-        for raw in obj.get("relations") or []:
+        for raw in json_shape(ctx, obj.get("relations") or [], list, "'relations'", line):
             if not isinstance(raw, dict):
                 raise ctx.error(line, f"relation {raw!r} is not an object")
             head, tail = by_doccano_id.get(raw.get("from_id")), by_doccano_id.get(raw.get("to_id"))
@@ -181,7 +179,7 @@ class DoccanoFormat:
         summary = WriteSummary(self.NAME, str(path), files=[str(path)])
         zipped = path.suffix.lower() == ".zip"
         keys: dict[str, None] = {}
-        with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        with scratch_dir(path) as tmp:
             members: dict[str, IO[str]] = {}  # spooled records per output file (one file unless zipped)
             try:
                 for n, doc in enumerate(documents, 1):

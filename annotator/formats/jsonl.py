@@ -11,21 +11,24 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation_set import Document
+from annotator.core.errors import ValidationError
+from annotator.core.events import events_of_line
 from annotator.core.ids import report_id
 from annotator.core.native import native_record
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    check_span_text, iter_json_lines, json_line, make_report, need_int)
+                                    check_span_text, iter_json_lines, json_line, json_shape, make_report,
+                                    need_int)
 
-_LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations"}
+_LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations", "events", "incidents"}
 _SPAN_KEYS = {"id", "start", "end", "label", "text", "attrs", "value", "entity", "resolution"}
 
 
 def document_to_record(doc: Document) -> dict[str, Any]:
     """The JSON object of one document (shared with the benchmark and other writers)."""
-    return native_record(doc.report, doc.annotator, doc.spans, doc.relations)
+    return native_record(doc.report, doc.annotator, doc.spans, doc.relations, doc.events, doc.incidents)
 
 
 class JsonlFormat:
@@ -54,14 +57,12 @@ class JsonlFormat:
         if obj.get("id") is not None and obj["id"] != report_id(text):
             raise ctx.error(line, f"id {obj['id']} is not the SHA-256 of the line's text")
         unknown = sorted(set(obj) - _LINE_KEYS)
-        meta = dict(obj.get("meta") or {})
-        if not isinstance(meta, dict):
-            raise ctx.error(line, "'meta' is not an object")
+        meta = dict(json_shape(ctx, obj.get("meta") or {}, dict, "'meta'", line))
         for key in unknown:  # the model has room for them in the report's metadata
             meta.setdefault(key, obj[key])
         report = make_report(text, meta)
         spans: list[Span] = []
-        for raw in obj.get("spans") or ():
+        for raw in json_shape(ctx, obj.get("spans") or [], list, "'spans'", line):
             if not isinstance(raw, dict):
                 raise ctx.error(line, f"span {raw!r} is not an object")
             sid = str(raw.get("id", f"T{len(spans) + 1}"))
@@ -72,16 +73,23 @@ class JsonlFormat:
             extra = set(raw) - _SPAN_KEYS
             if extra:
                 warnings.append(f"span {sid}: ignored key(s) {', '.join(sorted(extra))}")
-            spans.append(Span(sid, start, end, ctx.label(raw.get("label", "")), dict(raw.get("attrs") or {}),
+            attrs = json_shape(ctx, raw.get("attrs") or {}, dict, f"span {sid} 'attrs'", line)
+            spans.append(Span(sid, start, end, ctx.label(raw.get("label", "")), dict(attrs),
                               raw.get("value"), raw.get("entity"), raw.get("resolution")))
         relations = []
-        for raw in obj.get("relations") or ():
+        for raw in json_shape(ctx, obj.get("relations") or [], list, "'relations'", line):
             if not isinstance(raw, dict) or "head" not in raw or "tail" not in raw:
                 raise ctx.error(line, f"relation {raw!r} lacks head or tail")
             relations.append(Relation(str(raw.get("id", f"R{len(relations) + 1}")), str(raw["head"]),
-                                      str(raw["tail"]), str(raw.get("label", "")), dict(raw.get("attrs") or {})))
-        doc = Document(report, ctx.annotator(obj.get("annotator")), tuple(spans), tuple(relations),
-                       tuple(warnings))
+                                      str(raw["tail"]), str(raw.get("label", "")),
+                                      dict(json_shape(ctx, raw.get("attrs") or {}, dict, "relation 'attrs'", line))))
+        try:
+            events, incidents = events_of_line(obj, [s.id for s in spans])
+        except ValidationError as exc:
+            raise ctx.error(line, str(exc)) from None
+        who = json_shape(ctx, obj.get("annotator"), (str, type(None)), "'annotator'", line)
+        doc = Document(report, ctx.annotator(who), tuple(spans), tuple(relations),
+                       tuple(warnings), events, incidents)
         return ctx.finish(doc, line)
 
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,

@@ -18,7 +18,7 @@ from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    make_report, need_int, report_meta, strip_bom)
+                                    json_shape, load_json_document, make_report, need_int, report_meta)
 
 LABEL_TYPES = ("labels",)
 CONFIG_SUFFIX = ".label_config.xml"  # written beside the export: the project's labeling config
@@ -39,11 +39,7 @@ class LabelStudioFormat:
     # -- reading ---------------------------------------------------------------------------------
     def read(self, path: Path, *, options: Options | None = None) -> Iterator[Document]:
         ctx = ReadContext(path, options)
-        try:
-            with open(path, encoding="utf-8") as fh:
-                tasks = json.loads(strip_bom(fh.read()))
-        except json.JSONDecodeError as exc:
-            raise ctx.error(exc.lineno, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+        tasks = load_json_document(ctx)
         if isinstance(tasks, dict):
             tasks = [tasks]
         if not isinstance(tasks, list):
@@ -59,18 +55,22 @@ class LabelStudioFormat:
                 raise ctx.error(None, f"{where} has no data.{text_key} string")
             meta = {k: v for k, v in task["data"].items() if k != text_key}
             report = make_report(text, meta)
-            annotations = task.get("annotations") or []
+            annotations = json_shape(ctx, task.get("annotations") or [], list, f"{where} 'annotations'")
             names = (task.get("meta") or {}).get("annotators") if isinstance(task.get("meta"), dict) else None
             if not isinstance(names, list) or len(names) != len(annotations):
                 names = [None] * len(annotations)
             for ann, named in zip(annotations, names):
+                ann = json_shape(ctx, ann, dict, f"{where}: an annotation")
                 if ann.get("was_cancelled"):
                     continue
-                yield self._document(ctx, where, report, ann.get("result") or [],
+                results = json_shape(ctx, ann.get("result") or [], list, f"{where}: a 'result'")
+                yield self._document(ctx, where, report, results,
                                      _annotator(ann, named if isinstance(named, str) else None))
             if predictions_as:
-                for pred in task.get("predictions") or []:
-                    yield self._document(ctx, where, report, pred.get("result") or [], str(predictions_as))
+                for pred in json_shape(ctx, task.get("predictions") or [], list, f"{where} 'predictions'"):
+                    pred = json_shape(ctx, pred, dict, f"{where}: a prediction")
+                    results = json_shape(ctx, pred.get("result") or [], list, f"{where}: a 'result'")
+                    yield self._document(ctx, where, report, results, str(predictions_as))
 
     def _document(self, ctx: ReadContext, where: str, report: Any, results: list[Any],
                   annotator: str | None) -> Document:
@@ -80,15 +80,16 @@ class LabelStudioFormat:
         for res in results:
             if not isinstance(res, dict):
                 raise ctx.error(None, f"{where}: result {res!r} is not an object")
-            value = res.get("value") or {}
+            value = json_shape(ctx, res.get("value") or {}, dict, f"{where}: the 'value' of a result")
             if res.get("type") in LABEL_TYPES:
                 rid = str(res.get("id") or f"r{len(spans) + 1}")
                 start = need_int(ctx, None, value.get("start"), f"{where} region {rid} start")
                 end = need_int(ctx, None, value.get("end"), f"{where} region {rid} end")
-                note = (res.get("meta") or {}).get("text")
+                note = json_shape(ctx, res.get("meta") or {}, dict, f"{where} region {rid} 'meta'").get("text")
                 attrs: dict[str, Any] = {"note": "\n".join(note) if isinstance(note, list) else str(note)} \
                     if note else {}
-                for k, label in enumerate(value.get(res["type"]) or [], 1):
+                labels = json_shape(ctx, value.get(res["type"]) or [], list, f"{where} region {rid} labels")
+                for k, label in enumerate(labels, 1):
                     sid = rid if k == 1 else f"{rid}#{k}"
                     region_spans.setdefault(rid, []).append(len(spans))
                     spans.append(Span(sid, start, end, ctx.label(label), dict(attrs)))
@@ -98,7 +99,7 @@ class LabelStudioFormat:
             idx = region_spans.get(str(res["id"]))
             if idx is None:
                 continue
-            value = res.get("value") or {}
+            value = json_shape(ctx, res.get("value") or {}, dict, f"{where}: the 'value' of a result")
             kind = res.get("type")
             got = value.get(kind) if kind else None
             if got is None:

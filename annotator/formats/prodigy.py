@@ -17,8 +17,8 @@ from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    check_span_text, iter_json_lines, json_line, make_report, need_int,
-                                    report_meta)
+                                    check_span_text, iter_json_lines, json_line, json_shape, make_report,
+                                    need_int, report_meta)
 from annotator.formats.tokenize import force_splits, span_tokens, tokenize
 
 
@@ -55,7 +55,7 @@ class ProdigyFormat:
         text = obj.get("text")
         if not isinstance(text, str):
             raise ctx.error(line, "has no 'text' string")
-        tokens = obj.get("tokens") or []
+        tokens = json_shape(ctx, obj.get("tokens") or [], list, "'tokens'", line)
         spans: list[Span] = []
         keys: dict[tuple[int, int, str], str] = {}
         by_id: dict[str, str] = {}
@@ -87,20 +87,21 @@ class ProdigyFormat:
                 by_id[str(raw["id"])] = sid
             return sid
 
-        for raw in obj.get("spans") or []:
+        for raw in json_shape(ctx, obj.get("spans") or [], list, "'spans'", line):
             if not isinstance(raw, dict):
                 raise ctx.error(line, f"span {raw!r} is not an object")
             add(raw)
         relations: list[Relation] = []
-        for raw in obj.get("relations") or []:
+        for raw in json_shape(ctx, obj.get("relations") or [], list, "'relations'", line):
+            raw = json_shape(ctx, raw, dict, f"relation {len(relations) + 1}", line)
             ends = {}
             for role in ("head", "child"):
                 if isinstance(raw.get(f"{role}_span"), dict):
                     ends[role] = add(raw[f"{role}_span"])
                 else:  # a bare token index: the span ending on that token, if any
                     tok = raw.get(role)
-                    match = [s.id for s in spans if isinstance(tok, int) and tok < len(tokens)
-                             and s.end == tokens[tok].get("end")]
+                    match = [s.id for s in spans if isinstance(tok, int) and 0 <= tok < len(tokens)
+                             and isinstance(tokens[tok], dict) and s.end == tokens[tok].get("end")]
                     if not match:
                         raise ctx.error(line, f"relation {len(relations) + 1} {role} token {tok!r} ends no span")
                     ends[role] = match[0]

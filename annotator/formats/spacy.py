@@ -8,6 +8,8 @@ rather than let ``char_span`` contract or expand a span.
 
 from __future__ import annotations
 
+import os
+import zlib
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,6 +24,42 @@ from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_f
 from annotator.formats.tokenize import Token, force_splits
 
 SPANS_KEY = "sc"
+MAX_FILE = 1 << 30
+MAX_INFLATED = 512 << 20  # what DocBin unpacks in memory
+MAX_RATIO = 100  # real DocBins compress 3-10 to 1
+
+
+def _checked_docbin_bytes(ctx: ReadContext) -> bytes:
+    """The file's bytes, once a streamed inflation (nothing kept) shows they unpack to no more than
+    ``MAX_INFLATED`` and ``MAX_RATIO`` times their size: a DocBin is one zlib stream that spaCy
+    inflates whole, so a 1 MB file inflating to 1 GiB is refused here instead of after using 2 GB."""
+    try:
+        with open(ctx.path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE:
+                raise ctx.error(None, f"is larger than the {MAX_FILE >> 20:,} MB a spaCy file may have")
+            data = fh.read(size + 1)
+    except OSError as exc:
+        raise ctx.error(None, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > size:
+        raise ctx.error(None, "grew while it was being read; try again when it is complete")
+    cap = min(MAX_INFLATED, MAX_RATIO * max(len(data), 1 << 20))
+    inflater = zlib.decompressobj()
+    total, pos, step = 0, 0, 1 << 20
+    try:
+        while not inflater.eof:
+            chunk = data[pos:pos + step] if not inflater.unconsumed_tail else inflater.unconsumed_tail
+            if not chunk:
+                break
+            if not inflater.unconsumed_tail:
+                pos += step
+            total += len(inflater.decompress(chunk, step))
+            if total > cap:
+                raise ctx.error(None, f"unpacks to more than {cap >> 20:,} MB from {len(data) >> 10:,} KB, which "
+                                      "marks a decompression bomb (or a DocBin too large to load)")
+    except zlib.error:
+        raise ctx.error(None, "is not a spaCy DocBin (it is not zlib-compressed)") from None
+    return data
 
 
 def plain(value: Any) -> Any:
@@ -97,8 +135,10 @@ class SpacyFormat:
         from spacy.tokens import DocBin
 
         key = str(ctx.options.get("spans_key", SPANS_KEY))
+        data = _checked_docbin_bytes(ctx)
         try:
-            bin_ = DocBin().from_disk(path)
+            bin_ = DocBin().from_bytes(data)
+            del data
             docs = list(bin_.get_docs(spacy.blank(str(ctx.options.get("lang", "en"))).vocab))
         except Exception as exc:  # spaCy raises ValueError/KeyError/zlib errors on bad files
             raise ctx.error(None, f"is not a spaCy DocBin ({type(exc).__name__}: {exc})") from None

@@ -23,7 +23,7 @@ from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.core.units import Utf16Map
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    strip_bom)
+                                    load_json_document)
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 QUOTE_CONTEXT = 16
@@ -36,7 +36,7 @@ def ni_name(report_id: str) -> str:
 
 def _types(obj: dict[str, Any]) -> set[str]:
     t = obj.get("type", obj.get("@type"))
-    return set(t) if isinstance(t, list) else {t}
+    return {x for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
 
 
 def _listify(value: Any) -> list[Any]:
@@ -65,11 +65,7 @@ class W3cFormat:
     # -- reading ---------------------------------------------------------------------------------
     def read(self, path: Path, *, options: Options | None = None) -> Iterator[Document]:
         ctx = ReadContext(path, options)
-        try:
-            with open(path, encoding="utf-8") as fh:
-                data = json.loads(strip_bom(fh.read()))
-        except json.JSONDecodeError as exc:
-            raise ctx.error(exc.lineno, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+        data = load_json_document(ctx)
         annotations: list[dict[str, Any]] = []
         self._collect(ctx, data, annotations)
         reports = {ni_name(r.id): r for r in ctx.known_reports().values()}
@@ -107,27 +103,31 @@ class W3cFormat:
                            tuple(g["warnings"]))
             yield ctx.finish(doc, None)
 
-    def _collect(self, ctx: ReadContext, obj: Any, out: list[dict[str, Any]]) -> None:
-        if isinstance(obj, list):
-            for item in obj:
-                self._collect(ctx, item, out)
-        elif isinstance(obj, dict):
-            types = _types(obj)
-            if "Annotation" in types:
-                out.append(obj)
-            elif "AnnotationCollection" in types:
-                page = obj.get("first")
-                if isinstance(page, str):
-                    raise ctx.error(None, f"collection {obj.get('id')} links its first page ({page}) "
-                                          "instead of embedding it")
-                self._collect(ctx, page, out)
-            elif "AnnotationPage" in types:
-                self._collect(ctx, obj.get("items") or [], out)
-                if isinstance(obj.get("next"), dict):
-                    self._collect(ctx, obj["next"], out)
-            else:
-                raise ctx.error(None, f"object of type {sorted(map(str, types))} is not an Annotation, "
-                                      "AnnotationPage or AnnotationCollection")
+    def _collect(self, ctx: ReadContext, root: Any, out: list[dict[str, Any]]) -> None:
+        """Annotations in document order from lists, pages and collections, however they nest (a
+        stack, not recursion: nesting is the file's choice, the stack is ours)."""
+        stack: list[Any] = [root]
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, list):
+                stack.extend(reversed(obj))
+            elif isinstance(obj, dict):
+                types = _types(obj)
+                if "Annotation" in types:
+                    out.append(obj)
+                elif "AnnotationCollection" in types:
+                    page = obj.get("first")
+                    if isinstance(page, str):
+                        raise ctx.error(None, f"collection {str(obj.get('id'))[:80]} links its first page "
+                                              f"({page[:80]}) instead of embedding it")
+                    stack.append(page)
+                elif "AnnotationPage" in types:
+                    if isinstance(obj.get("next"), dict):
+                        stack.append(obj["next"])
+                    stack.append(obj.get("items") or [])
+                else:
+                    raise ctx.error(None, f"object of type {sorted(types)} is not an Annotation, "
+                                          "AnnotationPage or AnnotationCollection")
 
     def _span(self, ctx: ReadContext, ann: dict[str, Any], target: Any, report: Report,
               group: dict[str, Any]) -> Span:
@@ -159,6 +159,8 @@ class W3cFormat:
             if isinstance(body, str):
                 label = label or body
                 continue
+            if not isinstance(body, dict):
+                raise ctx.error(None, f"annotation {aid}: a body is {json.dumps(body)[:40]}, not an object")
             purpose, val = body.get("purpose"), body.get("value")
             if purpose == "tagging" and label is None:
                 label = val

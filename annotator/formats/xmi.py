@@ -9,19 +9,24 @@ Every XML file is first parsed with defusedxml (no DTDs, no entities) before cas
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Mapping
 
 from annotator.core.annotation_set import Document
+from annotator.core.errors import failure_detail
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
+from annotator.files.containers import SafeZip, ZipLimits, is_zip
+from annotator.files.xml_input import XmlInputError, check_xml
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_dir, atomic_file,
                                     check_cancel, lazy_import, make_report, safe_name)
 
@@ -34,19 +39,17 @@ _SPAN_FIXED = {"sofa", "begin", "end", "label", "value", "identifier", "normaliz
 _REL_FIXED = {"sofa", "begin", "end", "Governor", "Dependent", "label", "value"}
 _PRIMITIVE = {"uima.cas.String", "uima.cas.Integer", "uima.cas.Boolean", "uima.cas.Float", "uima.cas.Double",
               "uima.cas.Long", "uima.cas.Short", "uima.cas.Byte"}
+MAX_XMI_BYTES = 128 << 20  # one document's XMI (cassis holds the parsed tree in memory)
 _FEATURE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-MAX_MEMBERS, MAX_BYTES = 10000, 1 << 30
+ZIP_LIMITS = ZipLimits(max_members=10_000, max_member_size=MAX_XMI_BYTES, max_total_size=2 << 30)
 
 
 def _safe_xml(ctx: ReadContext, name: str, data: bytes) -> None:
     """Refuse DTDs, entity declarations and malformed XML before cassis (lxml) parses the bytes."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
-
     try:
-        fromstring(data, forbid_dtd=True)
-    except (DefusedXmlException, ParseError) as exc:
-        raise ctx.error(None, f"{name} is not safe, well-formed XML ({exc})") from None
+        check_xml(io.BytesIO(data))
+    except XmlInputError as exc:
+        raise ctx.error(None, f"{name} is not safe, well-formed XML: it {exc.detail}") from None
 
 
 class XmiFormat:
@@ -67,38 +70,54 @@ class XmiFormat:
         path = Path(path)
         ctx = ReadContext(path, options)
         cassis = lazy_import("cassis", "xmi", path, "UIMA CAS XMI files")
-        files: dict[str, bytes] = {}
+        with contextlib.ExitStack() as stack:
+            files = self._sources(ctx, path, stack)
+            yield from self._load_all(ctx, cassis, files)
+
+    def _sources(self, ctx: ReadContext, path: Path, stack: contextlib.ExitStack
+                 ) -> dict[str, Callable[[], bytes]]:
+        """Name → a function reading that file's bytes when it is needed (one file in memory at a time)."""
+        files: dict[str, Callable[[], bytes]] = {}
         if path.is_dir():
             for p in sorted(path.rglob("*")):
                 if p.suffix == ".xmi" or p.name == "TypeSystem.xml":
-                    files[p.relative_to(path).as_posix()] = p.read_bytes()
-        elif zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as zf:
-                infos = [i for i in zf.infolist() if i.filename.endswith((".xmi", "TypeSystem.xml"))]
-                if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_BYTES:
-                    raise ctx.error(None, "holds too many or too large files for an XMI export")
-                files = {i.filename: zf.read(i) for i in infos}
+                    files[p.relative_to(path).as_posix()] = partial(_read_capped, ctx, p)
+        elif is_zip(path):
+            zf = stack.enter_context(SafeZip(path, ZIP_LIMITS, lambda detail: ctx.error(None, detail),
+                                             what="XMI export"))
+            for info in zf.members():
+                if info.filename.endswith((".xmi", "TypeSystem.xml")):
+                    files[info.filename] = partial(zf.read, info)
         else:
-            files[path.name] = path.read_bytes()
+            files[path.name] = partial(_read_capped, ctx, path)
             for parent in (path.parent, path.parent.parent):
                 if (parent / "TypeSystem.xml").exists():
-                    files["TypeSystem.xml"] = (parent / "TypeSystem.xml").read_bytes()
+                    files["TypeSystem.xml"] = partial(_read_capped, ctx, parent / "TypeSystem.xml")
                     break
+        return files
+
+    def _load_all(self, ctx: ReadContext, cassis: Any, files: dict[str, Callable[[], bytes]]
+                  ) -> Iterator[Document]:
         systems: dict[str, Any] = {}
         for name in sorted(n for n in files if n.endswith(".xmi")):
             ts_name = _nearest_typesystem(name, files)
             if ts_name is None:
                 raise ctx.error(None, f"{name}: no TypeSystem.xml beside it or in a parent folder")
             if ts_name not in systems:
-                _safe_xml(ctx, ts_name, files[ts_name])
-                systems[ts_name] = cassis.load_typesystem(io.BytesIO(files[ts_name]))
-            _safe_xml(ctx, name, files[name])
+                data = files[ts_name]()
+                _safe_xml(ctx, ts_name, data)
+                try:
+                    systems[ts_name] = cassis.load_typesystem(io.BytesIO(data))
+                except Exception as exc:  # noqa: BLE001 - cassis raises many types on a bad type system
+                    raise ctx.error(None, f"{ts_name}: not a usable UIMA type system ({failure_detail(exc)})") \
+                        from None
+            data = files[name]()
+            _safe_xml(ctx, name, data)
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("error", UserWarning)
                     warnings.simplefilter("ignore", DeprecationWarning)
-                    cas = cassis.load_cas_from_xmi(io.BytesIO(files[name]), typesystem=systems[ts_name],
-                                                   lenient=True)
+                    cas = cassis.load_cas_from_xmi(io.BytesIO(data), typesystem=systems[ts_name], lenient=True)
             except Exception as exc:
                 raise ctx.error(None, f"{name}: cannot be loaded as XMI ({type(exc).__name__}: {exc})") from None
             yield self._document(ctx, name, cas, systems[ts_name])
@@ -265,7 +284,18 @@ def type_system(cassis: Any) -> Any:
     return ts
 
 
-def _nearest_typesystem(name: str, files: dict[str, bytes]) -> str | None:
+def _read_capped(ctx: ReadContext, path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_XMI_BYTES + 1)
+    except OSError as exc:
+        raise ctx.error(None, f"{path.name} cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_XMI_BYTES:
+        raise ctx.error(None, f"{path.name} is larger than the {MAX_XMI_BYTES >> 20} MB an XMI file may have")
+    return data
+
+
+def _nearest_typesystem(name: str, files: Mapping[str, object]) -> str | None:
     parent = PurePosixPath(name).parent
     while True:
         candidate = (parent / "TypeSystem.xml").as_posix().lstrip("./") if str(parent) != "." else "TypeSystem.xml"

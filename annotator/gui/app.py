@@ -41,27 +41,37 @@ def register_fonts() -> list[str]:
     return families
 
 
-def remembered_annotator(settings, explicit: str | None, *, ask: bool) -> str | None:  # type: ignore[no-untyped-def]
-    """``--annotator`` wins and is remembered; then the stored name; then (first launch) the dialog."""
+LEGACY_NAME_KEY = "annotator/name"  # where versions before 0.2 kept the name, per workstation
+
+
+def choose_annotator(ctx, settings, explicit: str | None, *, ask: bool) -> str | None:  # type: ignore[no-untyped-def]
+    """Who acts in this run. ``--annotator`` applies to this run only and is never stored; otherwise
+    the name this database keeps for its user; on the first launch, the name an older version kept
+    in the workstation's settings (moved into the database once, unless it was ``gold``) or the one
+    the user types. A screenshot run never asks and never stores. None: the user cancelled."""
+    from annotator.core.errors import ValidationError
     from annotator.core.ids import annotator_name
     from annotator.gui.views.annotator_dialog import AnnotatorDialog, default_name
+    from annotator.services.identity import check_identity, default_annotator, set_default_annotator
 
     if explicit:
-        name = annotator_name(explicit)
-        settings.setValue("annotator/name", name)
-        return name
-    stored = settings.value("annotator/name")
+        return annotator_name(explicit)
+    stored = default_annotator(ctx)
     if stored:
-        return str(stored)
+        return stored
+    legacy = settings.value(LEGACY_NAME_KEY)
+    if legacy and ask:
+        settings.remove(LEGACY_NAME_KEY)
+        try:
+            return set_default_annotator(ctx, check_identity(str(legacy)))
+        except ValidationError:
+            pass  # e.g. "gold", stored by a screenshot run of an older version: ask instead
     if not ask:
         return default_name()
     dialog = AnnotatorDialog()
     if dialog.exec() != dialog.DialogCode.Accepted:
         return None
-    name = dialog.name()
-    settings.setValue("annotator/name", name)
-    settings.sync()
-    return name
+    return set_default_annotator(ctx, dialog.name())
 
 
 def build_window(args: argparse.Namespace, *, ask: bool):  # type: ignore[no-untyped-def]
@@ -71,21 +81,51 @@ def build_window(args: argparse.Namespace, *, ask: bool):  # type: ignore[no-unt
 
     from annotator.gui.main_window import MainWindow
     from annotator.gui.session import EditSession
-    from annotator.services.database import load_schema, open_database
     from annotator.services.samples import load_samples
 
     settings = QSettings()
-    name = remembered_annotator(settings, getattr(args, "annotator", None), ask=ask)
-    if name is None:
-        return None
     target = getattr(args, "db", None) or os.environ.get("ANNOTATOR_DB") or settings.value("database/target") or None
-    ctx = open_database(target)
+    ctx = open_or_restore(target, ask=ask)
     if ctx.created and not getattr(args, "no_samples", False):
         load_samples(ctx)
-    ctx.schema = load_schema(ctx)
-    session = EditSession(ctx, name, ctx.schema)
-    window = MainWindow(session, settings)
-    return window
+    name = choose_annotator(ctx, settings, getattr(args, "annotator", None), ask=ask)
+    if name is None:
+        ctx.close()
+        return None
+    return MainWindow(EditSession(ctx, name, ctx.schema), settings)
+
+
+def open_or_restore(target, *, ask: bool):  # type: ignore[no-untyped-def]
+    """Open the database; when the file is damaged, offer to restore its latest automatic backup
+    (the damaged file is kept as a backup of its own first) and open that."""
+    from annotator.core.errors import StorageError
+    from annotator.services.database import open_database, open_for_repair
+
+    try:
+        return open_database(target)
+    except StorageError as exc:
+        if exc.kind != "damaged" or not ask:
+            raise
+        from PySide6.QtWidgets import QMessageBox
+
+        from annotator.services.backups import latest_backup, restore_backup
+        from annotator.services.database import resolve_target
+        from annotator.store.engine import sqlite_path
+
+        path = sqlite_path(resolve_target(target))
+        latest = latest_backup(path) if path is not None else None
+        if latest is None:
+            raise
+        answer = QMessageBox.question(None, "The database is damaged",
+                                      f"{exc}\n\nRestore the latest automatic backup, {latest.name}?")
+        if answer != QMessageBox.StandardButton.Yes:
+            raise
+        repair = open_for_repair(target)
+        try:
+            restore_backup(repair, latest)
+        finally:
+            repair.close()
+        return open_database(target)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -101,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
     if screenshot and "QT_QPA_PLATFORM" not in os.environ and not os.environ.get("DISPLAY") \
             and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    size = parse_size(args.size) if screenshot and getattr(args, "size", None) else None
     app = ensure_application()
     window = build_window(args, ask=not screenshot)
     if window is None:
@@ -109,30 +150,35 @@ def run(args: argparse.Namespace) -> int:
     if report:
         from annotator.services.reports import resolve_report_id
 
-        window.select_report(resolve_report_id(window.session.ctx, report))
-    elif window.report_proxy.rowCount():
-        window.report_table.selectRow(0)
+        report = resolve_report_id(window.session.ctx, report)
+    window.start(report)
     view = getattr(args, "view", "main") or "main"
     if screenshot:
-        size = parse_size(getattr(args, "size", "1400x860"))
+        settle(app, window)
+        if getattr(args, "span", None):
+            select_span(window, args.span)
         return take_screenshot(app, window, show_view(window, view), Path(screenshot), size)
     if view != "main":
         show_view(window, view)
     window.show()
     warm_up(window)
+    start_backups(window)
     code = app.exec()
     window.session.ctx.close()
     return int(code)
 
 
 def warm_up(window):  # type: ignore[no-untyped-def]
-    """Build the entity index and load the date parser off the GUI thread (seconds on first use), so
-    the first span created resolves at once."""
+    """Seed the registry and build its index on the database lane (after the first report opened),
+    so the first span created resolves at once; the date parser's data loads on the thread pool
+    (no database: it need not wait in the lane)."""
     from annotator.gui.tasks import BackgroundJob
-    from annotator.services.records import warm_up as warm
+    from annotator.records.dates import warm_up as warm_up_dates
+    from annotator.services.records import warm_up_registry
 
     ctx = window.session.ctx
-    job = BackgroundJob(lambda _progress, _cancel: warm(ctx), window)
+    window.session.read(lambda: warm_up_registry(ctx), lambda _r: None)
+    job = BackgroundJob(lambda _progress, _cancel: warm_up_dates(), window)
     job.failed.connect(lambda message: window.statusBar().showMessage(message, 8000))
     window.jobs.append(job)
     job.finished.connect(lambda _r: window.jobs.remove(job))
@@ -141,13 +187,66 @@ def warm_up(window):  # type: ignore[no-untyped-def]
     return job
 
 
+def select_span(window, span_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Select a span of the report shown, as a click on it would (the inspector shows it)."""
+    from PySide6.QtWidgets import QApplication
+
+    if window.document.mine.get(span_id) is None:
+        raise AnnotatorError(f"span {span_id} is not in {window.session.annotator}'s set on the report shown")
+    window.jump_to_span(span_id)
+    settle(QApplication.instance(), window)
+
+
+def start_backups(window) -> None:  # type: ignore[no-untyped-def]
+    """A rolling backup now (on the lane, after the first report opened) and every few minutes of
+    editing; a PostgreSQL server has none here (its administrator backs it up)."""
+    from annotator.services.backups import AutoBackup
+
+    session = window.session
+    if session.ctx.backend != "sqlite":
+        return
+    session.backups = AutoBackup(session.ctx)
+    session.read(session.backups.started, lambda _made: None)
+
+
+def settle(app, window, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    """Let the database lane deliver everything queued (for screenshots: the report shown, its
+    record, the side-by-side sets)."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    app.processEvents()
+    while window.session.lane.busy and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    app.processEvents()
+
+
 def show_view(window, view: str):  # type: ignore[no-untyped-def]
     """The widget for ``--view``: the main window (record: with its Record tab), the agreement
     dashboard computed on the database, or the side-by-side comparison adjudication starts from."""
+    from PySide6.QtWidgets import QApplication
+
     if view == "record":
         window.tabs.setCurrentWidget(window.record_panel)
         window.refresh_record()
+        settle(QApplication.instance(), window)
         return window
+    if view == "events":
+        window.tabs.setCurrentWidget(window.events_panel)
+        if window.event_model.rowCount():
+            window.events_panel.table.selectRow(0)
+        settle(QApplication.instance(), window)
+        return window
+    if view == "new-event":
+        from annotator.gui.views.event_type_dialog import EventTypeDialog
+
+        window.new_event()
+        settle(QApplication.instance(), window)
+        dialog = window.findChild(EventTypeDialog)
+        if dialog is None:
+            raise AnnotatorError(window.statusBar().currentMessage() or "no claim is selected (--span)")
+        return dialog
     if view == "agreement":
         from annotator.services.agreement import compute_agreement
 
@@ -158,18 +257,26 @@ def show_view(window, view: str):  # type: ignore[no-untyped-def]
         report_id = window.document.report_id
         if report_id is None:
             raise AnnotatorError("there is no report to compare; import or load one first")
-        return window.show_side_by_side(report_id)
+        window.show_side_by_side(report_id)
+        settle(QApplication.instance(), window)
+        settle(QApplication.instance(), window)  # the view opens with its report, then loads its sets
+        return window.side_by_side[report_id]
     return window
 
 
-def take_screenshot(app, window, widget, out: Path, size: tuple[int, int]) -> int:  # type: ignore[no-untyped-def]
-    window.resize(*size)
+def take_screenshot(app, window, widget, out: Path, size: tuple[int, int] | None) -> int:  # type: ignore[no-untyped-def]
+    """Render the widget to a PNG; without ``--size`` the window keeps the size a first launch
+    (or the saved layout) gives it."""
+    if size is not None:
+        window.resize(*size)
     window.show()
     if widget is not window:
-        widget.resize(*size)
+        if size is not None and not getattr(widget, "NATURAL_SIZE", False):
+            widget.resize(*size)
         widget.show()
     for _ in range(5):
         app.processEvents()
+    settle(app, window)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not widget.grab().save(str(out)):
         raise AnnotatorError(f"could not write the screenshot to {out}")

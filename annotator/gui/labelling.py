@@ -10,10 +10,10 @@ from PySide6.QtCore import QObject, Signal
 
 from annotator.core.offsets import next_boundary, next_word_edge, snap_to_clusters, snap_to_words
 from annotator.core.spans import Span
-from annotator.gui.commands.span_commands import CreateRelation, CreateSpan, DeleteSpan, SpanCommand, UpdateSpan
+from annotator.gui.commands.span_commands import CreateRelation, CreateSpan, DeleteSpan, EditCommand, UpdateSpan
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.models.span_table_model import excerpt
-from annotator.gui.session import EditSession
+from annotator.gui.session import EditSession, OpenSet
 from annotator.gui.views.document_view import DocumentView
 
 
@@ -42,12 +42,31 @@ class LabellingController(QObject):
         self.ask_type: Callable[[list[str]], str | None] | None = None
 
     @property
-    def editable(self) -> bool:
-        return self.document.report is not None and self.session.annotator != "gold"
+    def target(self) -> OpenSet | None:
+        """The set the document shows, which every gesture edits (None while nothing is shown)."""
+        return self.document.target
 
-    def _push(self, command: SpanCommand) -> bool:
-        self.session.undo_stack.push(command)
-        return not command.failed
+    def refusal(self) -> str | None:
+        """Why an edit gesture does nothing right now, or None when it can go ahead."""
+        if self.session.reads_gold:
+            return ("You are reading the gold set: it is written only in adjudication (View → Agreement "
+                    "dashboard, double-click a report). File → Switch annotator… to edit your own set.")
+        if self.document.report is None or self.target is None:
+            return "The report is still opening." if self.document.loading else "Open a report first."
+        return None
+
+    @property
+    def editable(self) -> bool:
+        return self.refusal() is None
+
+    def _allowed(self) -> bool:
+        why = self.refusal()
+        if why is not None:
+            self.message.emit(why)
+        return why is None
+
+    def _push(self, command: EditCommand) -> None:
+        command.target.stack.push(command)
 
     def select(self, span: Span | None) -> None:
         if self.pending_head is not None and span is not None and span.id != self.pending_head:
@@ -58,9 +77,27 @@ class LabellingController(QObject):
         self.selection_changed.emit(span)
 
     # -- relations ----------------------------------------------------------------------------------
+    def _when_ready(self, gesture: Callable[[], None]) -> None:
+        """Run an edit gesture once the edits already on their way for the set shown are answered
+        (it then sees the state they left). Refused at once when nothing may be edited here."""
+        target = self.target
+        if not self._allowed() or target is None:
+            return
+
+        def run() -> None:
+            if self.document.target is target:
+                gesture()
+            else:  # made on a report the user has left before the edit before it was answered
+                self.message.emit("A key pressed while the previous edit was saving was not applied: "
+                                  "another report was opened meanwhile.")
+
+        self.session.when_ready(target, run)
+
     def start_relation(self) -> None:
+        if not self._allowed():
+            return
         head = self.view.selected_span()
-        if head is None or not self.editable:
+        if head is None:
             self.message.emit("Select a span first (e.g. a claim), then press R.")
             return
         self.pending_head = head.id
@@ -87,7 +124,7 @@ class LabellingController(QObject):
     def finish_relation(self, tail: Span, *, ask: bool) -> None:
         head = self.document.mine.get(self.pending_head or "")
         self.pending_head = None
-        if head is None or head.id == tail.id:
+        if head is None or head.id == tail.id or not self._allowed():
             return
         head, tail, names = self.relation_types(head, tail)
         if not names:
@@ -99,14 +136,23 @@ class LabellingController(QObject):
             if chosen is None:
                 return
             label = chosen
-        if self._push(CreateRelation(self.session, self.document, head, tail, label)):
-            self.message.emit(f"{head.label} → {tail.label}: {label}")
         self.view.select_span(head, scroll=False)
         self.selection_changed.emit(head)
+        head_id, tail_id = head.id, tail.id
+
+        def relate() -> None:
+            h, t = self.document.mine.get(head_id), self.document.mine.get(tail_id)
+            if h is None or t is None or self.target is None:
+                return
+            command = CreateRelation(self.session, self.document, self.target, h, t, label)
+            command.on_done = lambda _c: self.message.emit(f"{h.label} → {t.label}: {label}")
+            self._push(command)
+
+        self._when_ready(relate)
 
     def apply_label(self, label: str) -> None:
         """The label key: create from the text selection, or relabel the selected span."""
-        if not self.editable:
+        if not self._allowed():
             return
         sel = self.view.selection_offsets()
         if sel is not None:
@@ -116,56 +162,146 @@ class LabellingController(QObject):
         if span is None:
             self.message.emit("Select some text first, then press a label key.")
             return
-        if span.label != label:
-            self._push(UpdateSpan(self.session, self.document, span, label=label))
-            self.select(self.document.mine.get(span.id))
+        span_id = span.id
 
-    def create(self, start: int, end: int, label: str) -> Span | None:
+        def relabel() -> None:
+            current = self.document.mine.get(span_id)
+            if current is not None and current.label != label:
+                self._update(current, "relabel_span", f"Relabel {current.label} as {label}", label=label)
+
+        self._when_ready(relabel)
+
+    def create(self, start: int, end: int, label: str) -> None:
+        if not self._allowed():
+            return
         text = self.document.text
         start, end = (snap_to_words if self.snap else snap_to_clusters)(text, start, end)
         if start >= end:
             self.message.emit("Nothing to label in that selection.")
-            return None
-        command = CreateSpan(self.session, self.document, start, end, label)
-        if not self._push(command) or command.span is None:
-            return None
-        cursor = self.view.textCursor()
-        cursor.clearSelection()
-        self.view.setTextCursor(cursor)
-        self.select(command.span)
-        return command.span
+            return
+        selection = self.view.selection_offsets()
+
+        def created(cmd: EditCommand) -> None:
+            if not cmd.shown or not isinstance(cmd, CreateSpan) or cmd.span is None:
+                return
+            if self.view.selection_offsets() == selection:  # the user has not selected anything new meanwhile
+                cursor = self.view.textCursor()
+                cursor.clearSelection()
+                self.view.setTextCursor(cursor)
+                self.select(cmd.span)
+
+        def make() -> None:
+            assert self.target is not None
+            command = CreateSpan(self.session, self.document, self.target, start, end, label)
+            command.on_done = created
+            self._push(command)
+
+        self._when_ready(make)
 
     def delete_selected(self) -> None:
-        span = self.view.selected_span()
-        if span is None or not self.editable:
+        if not self._allowed():
             return
-        nxt = self.document.neighbour(span.id, 1)
-        if self._push(DeleteSpan(self.session, self.document, span)):
-            self.select(nxt if nxt is not None and nxt.id != span.id else None)
+        span = self.view.selected_span()
+        if span is None:
+            self.message.emit("Select a span first (click it, or Tab to it), then press Del.")
+            return
+        span_id = span.id
+
+        def delete() -> None:
+            current = self.document.mine.get(span_id)
+            if current is None or self.target is None:
+                return
+            nxt = self.document.neighbour(span_id, 1)
+            command = DeleteSpan(self.session, self.document, self.target, current)
+
+            def deleted(cmd: EditCommand) -> None:
+                if cmd.shown and self.view.selected_id in (None, span_id):
+                    self.select(self.document.mine.get(nxt.id) if nxt is not None and nxt.id != span_id else None)
+
+            command.on_done = deleted
+            self._push(command)
+
+        self._when_ready(delete)
+
+    def _update(self, span: Span, op: str, text: str, **fields: object) -> None:
+        """One named change of a span, then keep it selected with its new fields."""
+        assert self.target is not None
+        command = UpdateSpan(self.session, self.document, self.target, span, op, text, **fields)
+
+        def updated(cmd: EditCommand) -> None:
+            if cmd.shown and self.view.selected_id == span.id:
+                self.select(self.document.mine.get(span.id))
+
+        command.on_done = updated
+        self._push(command)
 
     def nudge(self, edge: str, step: int) -> None:
+        if not self._allowed():
+            return
         span = self.view.selected_span()
-        if span is None or not self.editable:
+        if span is None:
+            self.message.emit("Select a span first, then move its edges with Alt+Shift+arrows.")
             return
-        text = self.document.text
-        start, end = span.start, span.end
-        if edge == "start":
-            start = next_word_edge(text, start, step, "start") if self.snap else next_boundary(text, start, step)
-        else:
-            end = next_word_edge(text, end, step, "end") if self.snap else next_boundary(text, end, step)
-        if start >= end or (start, end) == (span.start, span.end):
-            return
-        self._push(UpdateSpan(self.session, self.document, span, start=start, end=end))
-        self.select(self.document.mine.get(span.id))
+        span_id = span.id
+
+        def move() -> None:
+            current = self.document.mine.get(span_id)
+            if current is None:
+                return
+            text = self.document.text
+            start, end = current.start, current.end
+            if edge == "start":
+                start = next_word_edge(text, start, step, "start") if self.snap else next_boundary(text, start, step)
+            else:
+                end = next_word_edge(text, end, step, "end") if self.snap else next_boundary(text, end, step)
+            if start < end and (start, end) != (current.start, current.end):
+                self._update(current, "move_span", f"Resize {current.label}", start=start, end=end)
+
+        self._when_ready(move)
 
     def drag_boundary(self, span_id: str, start: int, end: int) -> None:
-        span = self.document.mine.get(span_id)
-        if span is None or not self.editable:
+        if not self._allowed():
             return
-        start, end = (snap_to_words if self.snap else snap_to_clusters)(self.document.text, start, end)
-        if start < end and (start, end) != (span.start, span.end):
-            self._push(UpdateSpan(self.session, self.document, span, start=start, end=end))
-            self.select(self.document.mine.get(span_id))
+
+        def move() -> None:
+            current = self.document.mine.get(span_id)
+            if current is None:
+                return
+            s, e = (snap_to_words if self.snap else snap_to_clusters)(self.document.text, start, end)
+            if s < e and (s, e) != (current.start, current.end):
+                self._update(current, "move_span", f"Resize {current.label}", start=s, end=e)
+
+        self._when_ready(move)
+
+    def edit_fields(self, target: OpenSet, span: Span, op: str, **fields: object) -> None:
+        """A change made in a panel bound to ``target`` (the inspector): it edits that set, whatever
+        the document shows now (the panel is cleared when it stops showing it). ``attr=(name,
+        value)`` sets one attribute on the span as it is when the change runs."""
+        if self.session.reads_gold:
+            self.message.emit(self.refusal() or "")
+            return
+        names = {"set_attrs": "Edit attributes of", "link_entity": "Link entity of", "set_date_value": "Set value of"}
+
+        def change() -> None:
+            current = self.document.mine.get(span.id) if self.document.target is target else span
+            if current is None:
+                return
+            values = dict(fields)
+            if "attr" in values:
+                name, value = values.pop("attr")  # type: ignore[misc]
+                attrs = {k: v for k, v in current.attrs.items() if k != name}
+                if value is not None:
+                    attrs[name] = value
+                if attrs == current.attrs:
+                    return
+                values["attrs"] = attrs
+            command = UpdateSpan(self.session, self.document, target, current, op,
+                                 f"{names.get(op, 'Edit')} {current.label}", **values)
+            command.on_done = lambda cmd: self.select(self.document.mine.get(span.id)) \
+                if cmd.shown and self.view.selected_id == span.id else None
+            self._push(command)
+
+        self.session.when_ready(target, change)
 
     def cycle(self, step: int) -> None:
         current = self.view.selected_id

@@ -1,62 +1,73 @@
-"""The main window: composes the report list, the document view, the spans panel, the actions and
-the undo stack. It holds no rules of its own: edits go through the labelling controller's
-commands, reads through services."""
+"""The main window: composes the report list, the document view, the spans/relations/record panels
+and the inspector. It holds no rules of its own: gestures become commands in the labelling
+controller, reads and writes go through the session's database lane.
+
+Every panel is bound to the (report, set) the document shows: when that changes, they clear at once
+and refill from the lane, and a late result for a report no longer shown is dropped. The window
+never waits on the database."""
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QCursor, QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow,
-                               QMenu, QMessageBox, QProgressDialog, QSplitter, QTableView, QTabWidget, QToolBar,
-                               QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
+                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from annotator.core.changes import Change
 from annotator.core.spans import Span
+from annotator.gui import window_actions, window_dialogs
+from annotator.gui.bidi import isolate
+from annotator.gui.commands.span_commands import DeleteRelation
 from annotator.gui.labelling import LabellingController
 from annotator.gui.models.document_model import DocumentModel
+from annotator.gui.models.event_table_model import EventTableModel
+from annotator.gui.models.relation_table_model import RelationTableModel
 from annotator.gui.models.report_list_model import ID_ROLE, ReportFilterModel, ReportListModel
 from annotator.gui.models.span_table_model import SPAN_ID_ROLE, SpanTableModel
-from annotator.gui.session import EditSession
-from annotator.gui.tasks import BackgroundJob
+from annotator.gui.session import EditSession, OpenSet
+from annotator.gui.tasks import BackgroundJob, error_text
 from annotator.gui.views.document_view import DocumentView
-from annotator.gui.commands.span_commands import DeleteRelation, UpdateSpan
-from annotator.gui.models.relation_table_model import RelationTableModel
-from annotator.gui.tasks import error_text
-from annotator.gui.views.help_dialog import HelpDialog
+from annotator.gui.views.events_panel import EventsPanel
 from annotator.gui.views.record_panel import RecordPanel
-from annotator.gui.views.registry_dialog import RegistryDialog
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.gui.views.span_inspector import SpanInspector
-from annotator.gui.views.agreement_dashboard import AgreementDashboard
-from annotator.gui.views.connection_dialog import ConnectionDialog
-from annotator.gui.views.transfer_dialogs import (BundleExportDialog, BundleImportDialog, ExportDialog,
-                                                  ImportAnnotationsDialog)
 from annotator.services import annotate, entities, records, reports
-from annotator.services.database import display_url, has_password
+from annotator.services.database import display_url
 
-STATE_TEXT = {"saving": "Saving…", "saved": "Saved", "failed": "Not saved"}
+STATE_TEXT = {"saving": "Saving…", "saved": "Saved", "failed": "Not saved", "retrying": "Not saved — retrying…"}
+FIRST_LAUNCH_SHARE = 0.8  # of the screen's available area, when no layout was saved
+FIRST = "\0first"  # the report to open once the list arrives: the first one
 
 
-def _swatch(color: str) -> QIcon:
-    pix = QPixmap(14, 14)
-    pix.fill(QColor(color))
-    return QIcon(pix)
+def _unchanged(event: Any, fields: dict[str, Any]) -> bool:
+    """Whether applying ``fields`` (update_event's form) to ``event`` would change nothing."""
+    now = {"type": event.type, "counts": {k: v.to_dict() for k, v in event.counts.items() if not v.is_empty},
+           "qualifiers": list(event.qualifiers), "roles": {r: list(ids) for r, ids in event.roles.items()}}
+    for name, value in fields.items():
+        if name == "counts":
+            value = {k: v for k, v in value.items() if any(x is not None for x in v.values())}
+        if now.get(name) != value:
+            return False
+    return True
 
 
 class MainWindow(QMainWindow):
     def __init__(self, session: EditSession, settings: QSettings | None = None) -> None:
         super().__init__()
         self.session = session
+        session.setParent(self)  # the session and its lane end with the window: no late result reaches a dead panel
         self.settings = settings or QSettings()
-        self.setWindowTitle(f"annotator — {session.annotator}")
         self.document = DocumentModel(self)
         self.view = DocumentView(self.document, session.schema, self)
         self.labelling = LabellingController(session, self.document, self.view, self)
         self.jobs: list[BackgroundJob] = []
+        self.side_by_side: dict[str, SideBySideView] = {}
+        self.replacement: MainWindow | None = None
+        self._wanted: str | None = None  # the report being opened (a late load of another is dropped)
+        self._stale: set[tuple[str, str]] = set()
 
         self.report_model = ReportListModel(session.annotator, self)
         self.report_proxy = ReportFilterModel(self)
@@ -83,27 +94,31 @@ class MainWindow(QMainWindow):
         self.relation_table.selectionModel().currentRowChanged.connect(self._relation_row_chosen)
         self.relation_table.setColumnWidth(0, 70)
         self.relation_table.setColumnWidth(1, 160)
-        self.delete_relation_action = QAction("Delete relation", self.relation_table)
-        self.delete_relation_action.setShortcut(QKeySequence("Del"))
-        self.delete_relation_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.delete_relation_action.triggered.connect(self.delete_current_relation)
-        self.relation_table.addAction(self.delete_relation_action)
-        self.relation_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.record_panel = RecordPanel(self)
         self.record_panel.span_link.connect(self.jump_to_span)
+        self.event_model = EventTableModel(self.document, session.schema, self)
+        self.events_panel = EventsPanel(self.event_model, session.schema, self)
+        self.events_panel.change.connect(self._event_change)
+        self.events_panel.delete.connect(self._event_delete)
+        self.events_panel.fill_role.connect(self._event_fill_role)
+        self.events_panel.chosen.connect(self._event_chosen)
+        self.view.event_key.connect(self.new_event)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.span_table, "Spans")
         self.tabs.addTab(self.relation_table, "Relations")
+        self.tabs.addTab(self.events_panel, "Events")
         self.tabs.addTab(self.record_panel, "Record")
         self.tabs.currentChanged.connect(lambda _i: self._schedule_record())
         self.inspector = SpanInspector(session.schema, self)
-        self.inspector.edit.connect(self._inspector_edit)
+        self.inspector.edit.connect(lambda target, span, op, fields:
+                                    self.labelling.edit_fields(target, span, op, **fields))
         self.inspector.new_entity.connect(self._create_entity)
         self.right = QSplitter(Qt.Orientation.Vertical, self)
         self.right.setObjectName("rightSplitter")
         self.right.addWidget(self.tabs)
         self.right.addWidget(self.inspector)
-        self.right.setSizes([520, 280])
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
         self._record_timer = QTimer(self)
         self._record_timer.setSingleShot(True)
         self._record_timer.setInterval(150)
@@ -123,35 +138,39 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([450, 600, 350])
         self.setCentralWidget(self.splitter)
 
-        self.annotator_label = QLabel(f"Annotator: {session.annotator}", self)
+        self.annotator_label = QLabel(self)
         self.database_label = QLabel(display_url(session.ctx.url), self)
-        self.statusBar().addPermanentWidget(self.database_label)
         self.save_label = QLabel(STATE_TEXT["saved"], self)
+        self.statusBar().addPermanentWidget(self.database_label)
         self.statusBar().addPermanentWidget(self.annotator_label)
         self.statusBar().addPermanentWidget(self.save_label)
+        self._show_identity()
 
-        self._build_actions()
+        window_actions.build(self)
         session.save_state.connect(lambda s: self.save_label.setText(STATE_TEXT.get(s, s)))
-        session.failed.connect(self._show_error)
+        session.failed.connect(self.show_error)
+        session.problem.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        session.stale.connect(self._set_changed_elsewhere)
         session.bus.changed.connect(self._on_change)
         session.bus.reports_changed.connect(self.reload_reports)
-        self.labelling.message.connect(lambda m: self.statusBar().showMessage(m, 4000))
+        self.labelling.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
         self.labelling.selection_changed.connect(self._sync_span_row)
         self.labelling.selection_changed.connect(self._inspect)
         self.labelling.ask_type = self._ask_relation_type
+        self.document.shown_changed.connect(lambda: self.inspector.show_span(None, ""))
         self.document.reset.connect(self._schedule_record)
         self.document.spans_changed.connect(self._span_edited)
         self.document.relations_changed.connect(self._schedule_record)
+        self.document.events_changed.connect(self._schedule_record)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self._restore_layout()
         self.reload_reports()
 
     # -- construction -----------------------------------------------------------------------------
-    def _table(self, model) -> QTableView:  # type: ignore[no-untyped-def]
+    def _table(self, model: Any) -> QTableView:
         table = QTableView(self)
         table.setModel(model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -164,110 +183,56 @@ class MainWindow(QMainWindow):
         table.setAlternatingRowColors(True)
         return table
 
-    def _build_actions(self) -> None:
-        stack = self.session.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
-        self.label_actions: list[QAction] = []
-        for lab in self.session.schema.labels:
-            act = QAction(_swatch(lab.color), f"{lab.key}  {lab.name}", self)
-            act.setToolTip(f"Label the selection as {lab.name} (key {lab.key})")
-            act.triggered.connect(lambda _=False, name=lab.name: self.labelling.apply_label(name))
-            self.label_actions.append(act)
-        self.delete_action = QAction("&Delete span\tDel", self)  # the view handles the key itself
-        self.delete_action.triggered.connect(self.labelling.delete_selected)
-        self.snap_action = QAction("Snap to words", self, checkable=True, checked=True)
-        self.snap_action.setToolTip("Selections grow to whole words and drop spaces/punctuation at the ends")
-        self.snap_action.toggled.connect(lambda on: setattr(self.labelling, "snap", on))
-        self.others_action = QAction("Show other annotators", self, checkable=True, checked=False)
-        self.others_action.setToolTip("Show other annotators' spans read-only, as dashed outlines")
-        self.others_action.toggled.connect(self.document.set_show_others)
-        self.help_action = QAction("&Keyboard shortcuts", self)
-        self.help_action.setShortcut(QKeySequence("F1"))
-        self.help_action.triggered.connect(self.show_help)
-        self.import_action = QAction("&Import reports…", self)
-        self.import_action.setShortcut(QKeySequence("Ctrl+O"))
-        self.import_action.triggered.connect(self.choose_import)
-        self.import_annotations_action = QAction("Import &annotations…", self)
-        self.import_annotations_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.import_annotations_action.triggered.connect(self.show_import_annotations)
-        self.export_action = QAction("&Export corpus…", self)
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.triggered.connect(self.show_export)
-        self.bundle_export_action = QAction("Export exchange &bundle…", self)
-        self.bundle_export_action.triggered.connect(self.show_bundle_export)
-        self.bundle_import_action = QAction("Import exchange b&undle…", self)
-        self.bundle_import_action.triggered.connect(self.show_bundle_import)
-        self.database_action = QAction("&Database…", self)
-        self.database_action.triggered.connect(self.show_database)
-        self.agreement_action = QAction("&Agreement dashboard…", self)
-        self.agreement_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
-        self.agreement_action.triggered.connect(self.show_agreement)
-        self.schema_import_action = QAction("Import label schema…", self)
-        self.schema_import_action.triggered.connect(self.choose_schema)
-        self.schema_export_action = QAction("Export label schema…", self)
-        self.schema_export_action.triggered.connect(self.choose_schema_export)
-        self.registry_action = QAction("Entity &registry…", self)
-        self.registry_action.triggered.connect(self.show_registry)
-        self.find_action = QAction("Filter reports", self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(lambda: self.filter_box.setFocus())
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+    def _show_identity(self) -> None:
+        who = self.session.annotator
+        if self.session.reads_gold:
+            self.annotator_label.setText("Reading: gold (read-only here)")
+            self.annotator_label.setToolTip("gold is written only in adjudication; File → Switch annotator… "
+                                            "to work on your own set")
+        else:
+            self.annotator_label.setText(f"Annotator: {who}")
+            self.annotator_label.setToolTip("File → Switch annotator… to work under another name")
+        self._title()
 
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.import_annotations_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.bundle_export_action)
-        file_menu.addAction(self.bundle_import_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.registry_action)
-        file_menu.addAction(self.schema_import_action)
-        file_menu.addAction(self.schema_export_action)
-        file_menu.addAction(self.database_action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions(self.label_actions)
-        edit_menu.addAction(self.delete_action)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addActions([self.snap_action, self.others_action, self.find_action])
-        view_menu.addSeparator()
-        view_menu.addAction(self.agreement_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.help_action)
-
-        bar = QToolBar("Labels", self)
-        bar.setObjectName("labelToolbar")
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addActions(self.label_actions)
-        bar.addSeparator()
-        bar.addActions([self.undo_action, self.redo_action])
-        bar.addSeparator()
-        bar.addActions([self.snap_action, self.others_action])
-        self.addToolBar(bar)
-        for act in [self.undo_action, self.redo_action, self.help_action, self.find_action, self.import_action,
-                    self.import_annotations_action, self.export_action, self.agreement_action]:
-            self.addAction(act)
+    def _title(self) -> None:
+        report = self.document.report
+        name = (report.title or report.id[:12]) if report is not None else ""
+        self.setWindowTitle(f"{isolate(name)} — annotator — {self.session.annotator}" if name
+                            else f"annotator — {self.session.annotator}")
 
     # -- reports ----------------------------------------------------------------------------------
     def reload_reports(self) -> None:
-        current = self.document.report_id
-        self.report_model.set_reports(reports.list_reports(self.session.ctx))
-        if current:
-            self.open_report(current)  # fresh sets: an import may have changed them
-            self.select_report(current)
+        """The report list afresh (after imports, loads, bundles); the open report is reopened."""
+        ctx = self.session.ctx
 
-    def select_report(self, report_id: str) -> bool:
+        def shown(summaries: list[reports.ReportSummary]) -> None:
+            current = self._wanted or self.document.report_id
+            self.report_model.set_reports(summaries)
+            if current == FIRST and self.report_proxy.rowCount():
+                self.report_table.selectRow(0)
+            elif current and current != FIRST:
+                self.select_report(current, reopen=True)
+
+        self.session.read(lambda: reports.list_reports(ctx), shown)
+
+    def start(self, report_id: str | None = None) -> None:
+        """What the window opens with once the report list arrives: this report, else the first."""
+        if report_id:
+            self.select_report(report_id)
+        elif self.report_proxy.rowCount():
+            self.report_table.selectRow(0)
+        else:
+            self._wanted = FIRST
+
+    def select_report(self, report_id: str, *, reopen: bool = False) -> bool:
+        """Make ``report_id`` the current row of the list and open it (the list may still be loading:
+        then it opens when the list arrives)."""
         row = self.report_model.row_of(report_id)
         if row is None:
+            if self.report_model.rowCount() == 0:
+                self._wanted = report_id
+                self.open_report(report_id)
+                return True
             return False
         proxy_index = self.report_proxy.mapFromSource(self.report_model.index(row, 0))
         if not proxy_index.isValid():
@@ -275,41 +240,89 @@ class MainWindow(QMainWindow):
             proxy_index = self.report_proxy.mapFromSource(self.report_model.index(row, 0))
         self.report_table.selectionModel().setCurrentIndex(
             proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        if self.document.report_id != report_id:
+        if reopen or (self._wanted != report_id and self.document.report_id != report_id):
             self.open_report(report_id)
         return True
 
     def _report_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
             report_id = current.data(ID_ROLE)
-            if report_id != self.document.report_id:
+            if report_id != self._wanted:
                 self.open_report(report_id)
 
     def open_report(self, report_id: str) -> None:
-        ctx, who = self.session.ctx, self.session.annotator
-        report = reports.get_report(ctx, report_id)
-        sets = annotate.get_sets(ctx, report_id)
-        own = sets.pop(who, None)
-        self.document.entity_names = entities.entity_names(
-            ctx, {sp.entity for s in [own, *sets.values()] if s for sp in s.spans if sp.entity})
-        self.document.load(report, who, list(own.spans) if own else [], {k: list(v.spans) for k, v in sets.items()},
-                           list(own.relations) if own else [])
-        self.setWindowTitle(f"{report.title or report.id[:12]} — annotator — {who}")
-        self.view.setFocus()
+        """Show a report: every panel clears now, the text and sets arrive from the lane. Undo and
+        redo switch to this report's own history."""
+        target = self.session.open_set(report_id)
+        self.session.activate(target)
+        self._wanted = report_id
+        self.labelling.cancel_relation()
+        self.document.clear(loading=True)
+        ctx = self.session.ctx
+
+        def load() -> tuple[annotate.OpenedReport, int | None]:
+            opened = annotate.open_report(ctx, target.report_id, target.annotator)
+            seen, target.version = target.version, opened.own.version  # on the lane: edits expect this
+            return opened, seen
+
+        self.session.read(load, lambda result: self._opened(target, *result), self._open_failed)
+
+    def _opened(self, target: OpenSet, opened: annotate.OpenedReport, seen: int | None) -> None:
+        if seen is not None and seen != opened.own.version:
+            target.stack.clear()  # changed elsewhere since its history was made: that history is void
+        if self._wanted != target.report_id:
+            return
+        self.document.entity_names = dict(opened.entity_names)
+        self.document.load(opened.report, target.annotator, list(opened.own.spans),
+                           {who: list(s.spans) for who, s in opened.others.items()}, list(opened.own.relations),
+                           target, list(opened.own.events))
+        self._title()
+        if not self.report_table.hasFocus() and not self.filter_box.hasFocus():
+            self.view.setFocus()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        self.document.clear()
+        self.statusBar().showMessage(f"Could not open the report: {error_text(exc)}", 10000)
+
+    def _set_changed_elsewhere(self, target: OpenSet) -> None:
+        """An edit found the stored set changed (another window, process or import): its history is
+        void; reload it if shown. Deferred, so a command in the middle of reporting is not deleted."""
+        key = (target.report_id, target.annotator)
+        if key in self._stale:
+            return
+        self._stale.add(key)
+
+        def reload() -> None:
+            self._stale.discard(key)
+            target.stack.clear()
+            if self.document.target is target or self._wanted == target.report_id:
+                self.statusBar().showMessage("This report was changed elsewhere; it was reloaded and its "
+                                             "undo history starts again here.", 10000)
+                self.open_report(target.report_id)
+
+        QTimer.singleShot(0, reload)
 
     # -- changes --------------------------------------------------------------------------------------
     def _on_change(self, change: Change, _initiator: object) -> None:
+        """A committed edit: the report list's counts, and other annotators' spans when shown."""
+        rid = self.document.report_id
         row = self.report_model.row_of(change.report_id)
-        if (row is not None and change.report_id == self.document.report_id
-                and change.annotator == self.session.annotator):
-            # my own edit on the open report: the new count is known without a query
+        if row is not None and change.report_id == rid and change.annotator == self.document.annotator:
             old = self.report_model.summary(row)
             counts = {**old.annotators, change.annotator: len(self.document.mine)}
             self.report_model.update_reports([dataclasses.replace(old, annotators=counts)])
             return
-        self.report_model.update_reports(reports.list_reports(self.session.ctx, [change.report_id]))
+        ctx = self.session.ctx
+        self.session.read(lambda: reports.list_reports(ctx, [change.report_id]), self.report_model.update_reports)
+        if change.report_id == rid and change.annotator != self.document.annotator:
+            def others() -> dict[str, list[Span]]:
+                sets = annotate.get_sets(ctx, change.report_id)
+                return {who: list(s.spans) for who, s in sets.items() if who != self.session.annotator}
 
-    def _show_error(self, message: str) -> QMessageBox:
+            self.session.read(others, lambda found: self.document.set_others(found)
+                              if self.document.report_id == change.report_id else None)
+
+    def show_error(self, message: str) -> QMessageBox:
         """The refusal in the status bar and in a window-modal box that does not block the event loop."""
         self.statusBar().showMessage(message, 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", message, QMessageBox.StandardButton.Ok, self)
@@ -324,6 +337,7 @@ class MainWindow(QMainWindow):
         span = self.document.mine.get(current.siblingAtColumn(0).data(SPAN_ID_ROLE))
         if span is not None and span.id != self.view.selected_id:
             self.view.select_span(span)
+            self._inspect(span)
 
     def _sync_span_row(self, span: Span | None) -> None:
         row = self.span_model.row_of(span.id) if span is not None else None
@@ -344,9 +358,15 @@ class MainWindow(QMainWindow):
 
     def delete_current_relation(self) -> None:
         index = self.relation_table.currentIndex()
-        if index.isValid():
-            rel = self.relation_model.relation_at(index.row())
-            self.session.undo_stack.push(DeleteRelation(self.session, self.document, rel))
+        target = self.document.target
+        if not index.isValid() or target is None:
+            return
+        if self.labelling.refusal() is not None:
+            self.statusBar().showMessage(self.labelling.refusal() or "", 6000)
+            return
+        rel = self.relation_model.relation_at(index.row())
+        self.session.when_ready(target, lambda: target.stack.push(DeleteRelation(self.session, self.document,
+                                                                                 target, rel)))
 
     def jump_to_span(self, span_id: str) -> None:
         span = self.document.mine.get(span_id)
@@ -363,44 +383,167 @@ class MainWindow(QMainWindow):
         return chosen.text() if chosen is not None else None
 
     def _inspect(self, span: Span | None) -> None:
-        if span is None or self.document.report_id is None:
-            self.inspector.show_span(None, "", [])
+        """The inspector shows the span now; its registry candidates follow from the lane, and are
+        dropped if the user has moved on to another span or report meanwhile."""
+        target = self.document.target
+        if span is None or target is None:
+            self.inspector.show_span(None, "")
             return
-        candidates: list[dict] = []
-        entity_name = None
-        try:
-            if span.label in ("actor", "place"):
-                candidates = records.entity_candidates(self.session.ctx, self.document.report_id, span)
-                if span.entity:
-                    entity_name = next((c["name"] for c in candidates if c["id"] == span.entity), None) or \
-                        entities.get_entity(self.session.ctx, span.entity)["name"]
-        except Exception as exc:  # noqa: BLE001 - the inspector still shows the span
-            self.statusBar().showMessage(error_text(exc), 8000)
-        self.inspector.show_span(span, self.document.text, candidates, entity_name)
+        name = self.document.entity_names.get(span.entity) if span.entity else None
+        self.inspector.show_span(span, self.document.text, target, name)
+        if self.session.schema.entity_kind(span.label) is None:
+            return
+        ctx = self.session.ctx
+        self.session.read(lambda: records.entity_candidates(ctx, target.report_id, span),
+                          lambda found: self.inspector.show_candidates(target, span.id, found))
 
     def _span_edited(self, ids: list[str]) -> None:
         self._schedule_record()
         fresh = {s.entity for i in ids if (s := self.document.mine.get(i)) and s.entity
                  and s.entity not in self.document.entity_names}
-        if fresh:
-            self.document.entity_names.update(entities.entity_names(self.session.ctx, fresh))
         current = self.inspector.span
-        if current is not None and current.id in ids:
-            self._inspect(self.document.mine.get(current.id))
+        refresh = current is not None and current.id in ids
 
-    def _inspector_edit(self, span: Span, fields: dict) -> None:
-        self.session.undo_stack.push(UpdateSpan(self.session, self.document, span, **fields))
+        def named(names: dict[str, str]) -> None:
+            self.document.entity_names.update(names)
+            if refresh and self.inspector.span is current:
+                self._inspect(self.document.mine.get(current.id))
 
-    def _create_entity(self, span: Span, name: str) -> None:
-        data = {"id": entities.new_entity_id(span.label, name), "kind": span.label, "name": name,
-                "aliases": [span.text_in(self.document.text)]}
-        try:
-            saved = entities.save_entity(self.session.ctx, data)
-        except Exception as exc:  # noqa: BLE001 - one sentence, nothing changed
-            self._show_error(error_text(exc))
+        if fresh:
+            ctx = self.session.ctx
+            self.session.read(lambda: entities.entity_names(ctx, fresh), named)
+        elif refresh:
+            named({})
+
+    def _create_entity(self, target: OpenSet, span: Span, name: str) -> None:
+        """A new registry entry from the inspector, then the span linked to it (an undoable edit)."""
+        ctx = self.session.ctx
+        data = {"id": entities.new_entity_id(self.session.schema.entity_kind(span.label) or span.label, name),
+                "kind": self.session.schema.entity_kind(span.label) or span.label, "name": name,
+                "aliases": [span.text_in(self.document.text)] if self.document.target is target else []}
+        self.session.read(lambda: entities.save_entity(ctx, data),
+                          lambda saved: self.labelling.edit_fields(target, span, "link_entity", entity=saved["id"],
+                                                                   resolution="confirmed"),
+                          lambda exc: self.session.failed.emit(error_text(exc)))
+
+    # -- events -----------------------------------------------------------------------------------
+    def new_event(self) -> None:
+        """E on a claim: choose the event's type (its roles come from the claim's relations)."""
+        from annotator.gui.commands.event_commands import CreateEventFromClaim
+        from annotator.gui.views.event_type_dialog import EventTypeDialog
+        from annotator.services import events as event_service
+
+        why = self.labelling.refusal()
+        claim = self.view.selected_span()
+        schema = self.session.schema.events
+        if why is None and schema is None:
+            why = "The project schema defines no event types (File → Import label schema with an events section)."
+        if why is None and (claim is None or not schema.is_claim(claim)):  # type: ignore[union-attr]
+            why = "Select a claim (click it, or Tab to it), then press E to make an event of it."
+        if why is not None:
+            self.statusBar().showMessage(why, 6000)
             return
-        self.session.undo_stack.push(UpdateSpan(self.session, self.document, span, entity=saved["id"],
-                                                resolution="confirmed"))
+        assert claim is not None and schema is not None and self.document.target is not None
+        target, ctx = self.document.target, self.session.ctx
+        dialog = EventTypeDialog(schema, isolate(claim.text_in(self.document.text)[:80]), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def proposed(proposal: Any) -> None:
+            mine = self.document.mine
+            dialog.show_roles({r: [mine[i].text_in(self.document.text) for i in ids if i in mine]
+                               for r, ids in proposal.roles.items()})
+
+        self.session.read(lambda: event_service.propose_event(ctx, target.report_id, claim.id,
+                                                              annotator=target.annotator), proposed)
+
+        def create() -> None:
+            chosen = dialog.chosen()
+            if chosen is None:
+                return
+            title = schema.type(chosen).title
+            command = CreateEventFromClaim(self.session, self.document, target, claim.id, chosen, title)
+            command.on_done = lambda cmd: self._show_event(cmd.event.id) if cmd.shown and cmd.event else None
+            self.session.when_ready(target, lambda: target.stack.push(command))
+
+        dialog.accepted.connect(create)
+        dialog.open()
+
+    def _show_event(self, event_id: str) -> None:
+        self.tabs.setCurrentWidget(self.events_panel)
+        row = self.event_model.row_of(event_id)
+        if row is not None:
+            self.events_panel.table.selectRow(row)
+
+    def _event_change(self, event: Any, op: str, delta: dict[str, Any]) -> None:
+        """An edit from the Events tab, applied to the event as it is when the edit runs."""
+        from annotator.core.events import QUALIFIERS
+        from annotator.gui.commands.event_commands import UpdateEvent
+
+        target = self.document.target
+        if target is None or self.labelling.refusal() is not None:
+            self.statusBar().showMessage(self.labelling.refusal() or "", 6000)
+            return
+
+        def run() -> None:
+            current = self.document.events.get(event.id)
+            if current is None or self.document.target is not target:
+                return
+            fields: dict[str, Any] = {}
+            if "type" in delta:
+                fields["type"] = delta["type"]
+            if "kind" in delta:
+                counts = {k: v.to_dict() for k, v in current.counts.items()}
+                counts[delta["kind"]] = delta["value"]
+                fields["counts"] = counts
+            if "qualifier" in delta:
+                on = set(current.qualifiers) - {delta["qualifier"]} | ({delta["qualifier"]} if delta["on"] else set())
+                fields["qualifiers"] = [q for q in QUALIFIERS if q in on]
+            if "role" in delta:
+                roles = {r: list(ids) for r, ids in current.roles.items()}
+                roles[delta["role"]] = [*roles.get(delta["role"], []), delta["span"]]
+                fields["roles"] = roles
+            if _unchanged(current, fields):
+                return  # e.g. a count box losing the focus after its value was already saved
+            target.stack.push(UpdateEvent(self.session, self.document, target, current,
+                                          f"Edit event {self.event_model.title(current)}", op, **fields))
+
+        self.session.when_ready(target, run)
+
+    def _event_fill_role(self, event: Any, role: str) -> None:
+        span = self.view.selected_span()
+        if span is None:
+            self.statusBar().showMessage("Select a span in the text first, then put it in a role.", 6000)
+            return
+        self._event_change(event, "set_event_role", {"role": role, "span": span.id})
+
+    def _event_delete(self, event: Any) -> None:
+        from annotator.gui.commands.event_commands import DeleteEvent
+
+        target = self.document.target
+        if target is None or self.labelling.refusal() is not None:
+            self.statusBar().showMessage(self.labelling.refusal() or "", 6000)
+            return
+        title = self.event_model.title(event)
+        self.session.when_ready(target, lambda: target.stack.push(
+            DeleteEvent(self.session, self.document, target, self.document.events.get(event.id, event), title)))
+
+    def _event_chosen(self, event: Any) -> None:
+        """The chosen event's claim is selected in the text; what the datasets miss follows from the lane."""
+        from annotator.services.event_export import event_view
+
+        target = self.document.target
+        if event is None or target is None:
+            return
+        if event.claims and event.claims[0] in self.document.mine:
+            self.jump_to_span(event.claims[0])
+        ctx = self.session.ctx
+
+        def missing() -> dict[str, list[str]]:
+            found = next((e for e in event_view(ctx, target.report_id, target.annotator) if e.get("id") == event.id),
+                         None)
+            return {k: list(v) for k, v in (found or {}).get("missing", {}).items()}
+
+        self.session.read(missing, lambda m: self.events_panel.show_missing(event.id, m))
 
     def _schedule_record(self) -> None:
         self._record_dirty = True
@@ -412,16 +555,16 @@ class MainWindow(QMainWindow):
         if not self._record_dirty:
             return
         self._record_dirty = False
-        rid = self.document.report_id
-        if rid is None:
+        target = self.document.target
+        if target is None:
             self.record_panel.show_record(None)
             return
-        try:
-            self.record_panel.show_record(records.record_for(self.session.ctx, rid, self.session.annotator))
-        except Exception as exc:  # noqa: BLE001
-            self.record_panel.setPlainText(error_text(exc))
+        ctx = self.session.ctx
+        self.session.read(lambda: records.record_for(ctx, target.report_id, target.annotator),
+                          lambda record: self.record_panel.show_record(record)
+                          if self.document.target is target else None)
 
-    def _context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
+    def _context_menu(self, pos: Any) -> None:
         menu = QMenu(self)
         menu.addActions(self.label_actions)
         menu.addSeparator()
@@ -430,166 +573,45 @@ class MainWindow(QMainWindow):
         menu.addActions([self.undo_action, self.redo_action])
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
-    # -- import ---------------------------------------------------------------------------------------
-    def choose_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import reports", str(Path.home()),
-                                                "Reports (*.txt *.md *.html *.htm *.pdf *.docx);;All files (*)")
-        if files:
-            self.import_files([Path(f) for f in files])
-
-    def import_files(self, paths: list[Path]) -> BackgroundJob:
-        ctx = self.session.ctx
-        job = BackgroundJob(lambda progress, cancel: reports.import_reports(ctx, paths, progress=progress,
-                                                                            cancel=cancel), self)
-        dialog = QProgressDialog("Importing reports…", "Cancel", 0, len(paths), self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.canceled.connect(job.cancel)
-        job.progress.connect(lambda done, total, msg: (dialog.setMaximum(max(total, 0)), dialog.setValue(done),
-                                                       dialog.setLabelText(msg or "Importing reports…")))
-
-        def finished(result) -> None:  # type: ignore[no-untyped-def]
-            dialog.reset()
-            self.reload_reports()
-            new = sum(1 for r in result.reports if r.status == "new")
-            text = f"Imported {new} new report(s), {len(result.reports) - new} already present"
-            if result.errors:
-                QMessageBox.warning(self, "Some files were not imported",
-                                    "\n".join(f"{e.path}: {e.error}" for e in result.errors))
-            self.statusBar().showMessage(text, 8000)
-            self.jobs.remove(job)
-
-        def stopped(message: str = "") -> None:
-            dialog.reset()
-            self.reload_reports()
-            if message:
-                QMessageBox.warning(self, "Import failed", message)
-            self.jobs.remove(job)
-
-        job.finished.connect(finished)
-        job.failed.connect(stopped)
-        job.cancelled.connect(lambda: stopped())
-        self.jobs.append(job)
-        job.start()
-        return job
+    # -- dialogs (window_dialogs holds them; these are the window's menu entries) -------------------
+    def import_files(self, paths: list[Any]) -> BackgroundJob:
+        return window_dialogs.import_files(self, paths)
 
     def annotator_names(self) -> list[str]:
         names = {n for r in self.report_model.summaries() for n in r.annotators}
         return sorted(names, key=lambda n: (n == "gold", n.casefold()))
 
-    def show_export(self) -> ExportDialog:
-        dialog = ExportDialog(self.session.ctx, self.session.schema, self.annotator_names(),
-                              current_report=self.document.report_id, parent=self)
-        dialog.show()
-        return dialog
+    def show_side_by_side(self, report_id: str) -> SideBySideView | None:
+        """One side-by-side view per report: asking again brings the open one forward, fresh. A new
+        one opens when its report arrives from the lane (returned then through ``side_by_side``)."""
+        view = self.side_by_side.get(report_id)
+        if view is not None:
+            view.reload()
+            view.show()
+            view.raise_()
+            view.activateWindow()
+            return view
+        ctx = self.session.ctx
 
-    def show_import_annotations(self) -> ImportAnnotationsDialog:
-        dialog = ImportAnnotationsDialog(self.session.ctx, parent=self)
-        dialog.completed.connect(lambda _result: self.session.bus.reports_changed.emit())
-        dialog.show()
-        return dialog
+        def opened(report: Any) -> None:
+            view = SideBySideView(report, self.session.schema, self, session=self.session)
+            self.side_by_side[report_id] = view
+            view.finished.connect(lambda _r, r=report_id: self.side_by_side.pop(r, None))
+            view.reload()
+            view.show()
 
-    def show_bundle_export(self) -> BundleExportDialog:
-        names = [n for n in self.annotator_names() if n != "gold"] or [self.session.annotator]
-        dialog = BundleExportDialog(self.session.ctx, names, self.session.annotator, self)
-        dialog.show()
-        return dialog
+        self.session.read(lambda: reports.get_report(ctx, report_id), opened)
+        return None
 
-    def show_bundle_import(self) -> BundleImportDialog:
-        dialog = BundleImportDialog(self.session.ctx, self)
-        dialog.completed.connect(lambda _result: self.session.bus.reports_changed.emit())
-        dialog.show()
-        return dialog
-
-    def show_database(self) -> ConnectionDialog:
-        dialog = ConnectionDialog(display_url(self.session.ctx.url), self)
-        dialog.accepted.connect(lambda: self.switch_database(dialog.ctx, dialog.url))
-        dialog.show()
-        return dialog
-
-    def switch_database(self, ctx, target: str | None = None) -> MainWindow:  # type: ignore[no-untyped-def]
-        """Continue in another database: a new window on it (same annotator), this one closes."""
-        from annotator.services.database import load_schema
-
-        ctx.schema = load_schema(ctx)
-        if target and not has_password(target):
-            self.settings.setValue("database/target", target)  # never a password in the settings
-        window = MainWindow(EditSession(ctx, self.session.annotator, ctx.schema), self.settings)
-        window.resize(self.size())
-        window.show()
-        self.replacement = window
-        self.close()
-        self.session.ctx.close()
-        return window
-
-    def show_agreement(self) -> AgreementDashboard:
-        dialog = AgreementDashboard(self.session.ctx, self)
-        dialog.open_report.connect(self.show_side_by_side)
-        dialog.show()
-        return dialog
-
-    def show_side_by_side(self, report_id: str) -> SideBySideView:
-        sets = annotate.get_sets(self.session.ctx, report_id)
-        view = SideBySideView(reports.get_report(self.session.ctx, report_id),
-                              {who: list(s.spans) for who, s in sets.items()}, self.session.schema, self,
-                              ctx=self.session.ctx)
-        view.show()
-        return view
-
-    def choose_schema(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Label schema", str(Path.home()), "Schema (*.json)")
-        if path:
-            self.use_schema(Path(path))
-
-    def use_schema(self, path: Path) -> MainWindow | None:
-        """Make a schema file the project's; the window is rebuilt with its labels and keys."""
-        from annotator.services.database import import_schema
-
-        try:
-            import_schema(self.session.ctx, path)
-        except Exception as exc:  # noqa: BLE001 - one sentence; the schema is unchanged
-            self._show_error(error_text(exc))
-            return None
-        return self.reopen()
-
-    def choose_schema_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export label schema", str(Path.home() / "schema.json"),
-                                              "Schema (*.json)")
-        if path:
-            from annotator.services.database import export_schema
-
-            self.statusBar().showMessage(f"Wrote {export_schema(self.session.ctx, path)}", 8000)
-
-    def reopen(self) -> MainWindow:
-        """A fresh window on the same database (after the schema changed)."""
-        from annotator.services.database import open_database
-
-        current = self.document.report_id
-        ctx = open_database(self.session.ctx.url)
-        window = self.switch_database(ctx)
-        if current:
-            window.select_report(current)
-        return window
-
-    def show_registry(self) -> RegistryDialog:
-        dialog = RegistryDialog(self.session.ctx, self)
-        dialog.finished.connect(lambda _r: self._inspect(self.view.selected_span()))
-        dialog.show()
-        return dialog
-
-    # -- help, layout ---------------------------------------------------------------------------------
-    def show_help(self) -> HelpDialog:
-        dialog = HelpDialog(self.session.schema, self)
-        dialog.show()
-        return dialog
-
+    # -- layout -------------------------------------------------------------------------------------
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            state = self.settings.value("window/state")
+            if isinstance(state, QByteArray):
+                self.restoreState(state)
+        else:
+            self._first_launch_geometry()
         split = self.settings.value("window/splitter")
         if isinstance(split, QByteArray):
             self.splitter.restoreState(split)
@@ -599,6 +621,31 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(self.settings.value("view/tab", 0, type=int))
         self.snap_action.setChecked(self.settings.value("view/snap", True, type=bool))
         self.others_action.setChecked(self.settings.value("view/others", False, type=bool))
+        self.labels_action.setChecked(self.settings.value("view/labels", False, type=bool))
+
+    def _first_launch_geometry(self) -> None:
+        """About 80 % of the screen, centred, panels in readable proportions (no saved layout yet)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1400, 860)
+            return
+        area = screen.availableGeometry()
+        width, height = int(area.width() * FIRST_LAUNCH_SHARE), int(area.height() * FIRST_LAUNCH_SHARE)
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+        sizes = [int(width * 0.34), int(width * 0.40), int(width * 0.26)]
+        self.splitter.setSizes(sizes)
+        self.right.setSizes([int(height * 0.6), int(height * 0.4)])
+        self._fit_report_columns(sizes[0])
+
+    def _fit_report_columns(self, width: int) -> None:
+        """Every column of the report list readable in ``width`` px: the figures their width, the
+        title the rest (the last column stretches)."""
+        metrics = self.report_table.fontMetrics()
+        fixed = [metrics.horizontalAdvance(sample) + 18 for sample in ("2024-04-10", "10,000", "Mine")]
+        title = max(120, width - sum(fixed) - metrics.horizontalAdvance("annotated (+2)") - 30)
+        for col, w in enumerate([title, *fixed]):
+            self.report_table.setColumnWidth(col, w)
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -608,13 +655,12 @@ class MainWindow(QMainWindow):
         self.settings.setValue("view/tab", self.tabs.currentIndex())
         self.settings.setValue("view/snap", self.snap_action.isChecked())
         self.settings.setValue("view/others", self.others_action.isChecked())
+        self.settings.setValue("view/labels", self.labels_action.isChecked())
         self.settings.sync()
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event: Any) -> None:
         for job in list(self.jobs):
             job.cancel()
+        self.session.lane.drain()  # every edit already submitted commits before the window goes
         self.save_layout()
         super().closeEvent(event)
-
-
-

@@ -6,12 +6,14 @@ modules import their heavy parsers lazily inside ``read``.
 
 from __future__ import annotations
 
+import logging
+from functools import cache
 from pathlib import Path
 
-from annotator.core.errors import ReaderError
-from functools import cache
-
+from annotator.core.errors import AnnotatorError, ReaderError, failure_detail
 from annotator.readers.base import MAX_REPORT_BYTES, Reader, ReaderResult
+
+log = logging.getLogger(__name__)
 
 __all__ = ["readers", "Reader", "ReaderResult", "reader_for", "read_report_file", "supported_suffixes",
            "MAX_REPORT_BYTES"]
@@ -59,7 +61,17 @@ def read_report_file(path: Path) -> ReaderResult:
     if size > MAX_REPORT_BYTES:
         raise ReaderError(path, f"is {size // (1024 * 1024)} MB, more than the "
                                 f"{MAX_REPORT_BYTES // (1024 * 1024)} MB a report may have")
-    result = reader_for(path).read(path)
+    reader = reader_for(path)
+    try:
+        result = reader.read(path)
+    except AnnotatorError:
+        raise
+    except MemoryError:
+        raise ReaderError(path, "is too large to read with the memory this computer has") from None
+    except Exception as exc:  # noqa: BLE001 - whatever a parser raises is this file's problem, in one sentence
+        log.debug("the %s reader failed on %s", reader.NAME, path, exc_info=True)
+        raise ReaderError(path, f"is damaged or not a readable {reader.NAME} file ({failure_detail(exc)})") \
+            from None
     if not result.text.strip():
         raise ReaderError(path, "contains no text")
     return result

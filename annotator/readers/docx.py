@@ -1,29 +1,31 @@
 """Word ``.docx`` reports through python-docx (optional extra ``docx``), imported only when needed.
 
 A .docx is a zip of XML, so it is checked before python-docx opens it (design.md, "Untrusted
-input"): member count, total uncompressed size, compression ratio, member paths, and no XML DTD
-(Word never writes one; a DTD is how entity-expansion bombs arrive). Only then is it parsed.
+input"): the container by ``files.containers`` (member count, sizes, compression ratio, paths),
+then each XML part streamed through defusedxml (no DTD, no entities, well-formed). Only then is it
+parsed.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import MissingExtraError, ReaderError
 from annotator.core.report import guess_language
-from annotator.readers.base import ReaderResult
+from annotator.files.containers import SafeZip, ZipLimits
+from annotator.files.xml_input import XmlInputError, check_xml
+from annotator.readers.base import MAX_REPORT_BYTES, ReaderResult
 from annotator.readers.text import first_line_title, read_file_bytes
 
 log = logging.getLogger(__name__)
 
-MAX_MEMBERS = 2000
-MAX_UNCOMPRESSED = 256 * 1024 * 1024
-MAX_RATIO = 100  # total uncompressed size / file size; real documents stay far below
+DOCX_LIMITS = ZipLimits(max_file_size=MAX_REPORT_BYTES, max_members=2000, max_member_size=256 << 20,
+                        max_total_size=256 << 20, max_ratio=100)  # real documents stay far below
+MAX_XML_PART = 32 << 20  # python-docx holds the parsed XML in memory
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEMPLATE_CREATED = datetime(2013, 12, 23, 23, 15)
 
@@ -66,42 +68,32 @@ class DocxReader:
 
 
 def check_container(data: bytes, path: Path) -> None:
-    """Refuse anything that is not a sane .docx zip, with a sentence saying what is wrong."""
+    """Refuse anything that is not a sane .docx zip, with a sentence saying what is wrong: the
+    container through ``files.containers`` (count, sizes, ratio, paths), then every XML part
+    parsed as a stream by defusedxml, which refuses a DTD or an entity wherever it appears (Word
+    never writes one; a DTD is how entity-expansion bombs arrive)."""
     if data.startswith(_OLE_MAGIC):
         raise ReaderError(path, "is an old binary Word .doc file; save it as .docx and import it again")
     if not data.startswith(b"PK"):
         raise ReaderError(path, "is not a .docx file (it is not a zip container)")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_MEMBERS:
-                raise ReaderError(path, f"holds {len(infos)} parts, more than the {MAX_MEMBERS} "
-                                        "a Word document plausibly has")
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNCOMPRESSED or total > MAX_RATIO * max(len(data), 1):
-                raise ReaderError(path, f"would unpack to {total // (1024 * 1024)} MB from "
-                                        f"{len(data) // 1024} KB, which looks like a zip bomb")
-            for info in infos:
-                name = info.filename
-                if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/") \
-                        or ":" in name:
-                    raise ReaderError(path, f"contains a part with an unsafe path ({name!r})")
-            names = {i.filename for i in infos}
-            if "word/document.xml" not in names:
-                raise ReaderError(path, "is a zip file but not a Word document (no word/document.xml)")
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    with zf.open(info) as member:
-                        head = member.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise ReaderError(path, f"contains an XML DTD in {info.filename}, which Word "
-                                                "never writes; refusing it")
-    except ReaderError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            NotImplementedError, RuntimeError) as exc:
-        raise ReaderError(path, f"is damaged: not a readable .docx (zip) file ({type(exc).__name__})") \
-            from None
+    fail = lambda detail: ReaderError(path, detail)  # noqa: E731
+    with SafeZip(path, DOCX_LIMITS, fail, what="Word document", data=data,
+                 not_zip="is damaged: not a readable .docx (zip) file") as zf:
+        if "word/document.xml" not in zf.names():
+            raise ReaderError(path, "is a zip file but not a Word document (no word/document.xml)")
+        for info in zf.members():
+            if info.filename.endswith((".xml", ".rels")):
+                if info.file_size > MAX_XML_PART:
+                    raise ReaderError(path, f"has an XML part {info.filename} of {info.file_size // (1 << 20)} MB, "
+                                            "more than a Word document plausibly has")
+                try:
+                    with zf.open(info) as stream:
+                        check_xml(stream)
+                except XmlInputError as exc:
+                    if exc.unsafe:
+                        raise ReaderError(path, f"contains an XML DTD or entity in {info.filename}, which Word "
+                                                "never writes; refusing it") from None
+                    raise ReaderError(path, f"is damaged: part {info.filename} {exc.detail}") from None
 
 
 def _body_text(document: Any) -> str:

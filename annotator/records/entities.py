@@ -64,6 +64,8 @@ class Entity:
                 out["country"] = self.country
             if self.admin1:
                 out["admin1"] = self.admin1
+            if self.meta.get("approximate"):
+                out["approximate"] = True  # coordinates stand for an area (exports lower geo precision)
         return out
 
     def to_dict(self) -> dict[str, Any]:

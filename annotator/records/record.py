@@ -25,6 +25,11 @@ claim's offsets (``link: implicit``). The annotator removes an implicit particip
   still count).
 The claim's source actor is not repeated among its participant actors.
 
+Grades. Each claim has ``grade`` (Admiralty reliability A–F and credibility 1–6, ``core.grading``); a
+mention whose span carries ``reliability`` shows it. Events. ``events`` lists the set's events
+(``records.event_record``): roles as mentions, reporting claims with sources and grades, counts,
+qualifiers and incident.
+
 Resolution. A span's ``entity`` with ``resolution`` ``automatic`` stays automatic; with any other or no
 resolution it is ``confirmed``. A span without entity is ``unresolved`` — unless a ``Resolver`` is passed, in
 which case an automatic match is filled in (``automatic``), without changing the span itself.
@@ -36,11 +41,16 @@ import json
 from bisect import bisect_left
 from typing import IO, Any, Iterable, Mapping, Sequence
 
+from annotator.core.errors import ValidationError
+from annotator.core.event_schema import EventSchema
+from annotator.core.events import Event, Incident
+from annotator.core.grading import RELIABILITY_ATTR, reliability
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, sorted_spans
 from annotator.records.dates import granularity_of, is_iso_value, normalize_date
 from annotator.records.entities import Entity
+from annotator.records.event_record import claim_grade, event_entries
 from annotator.records.resolver import Resolver
 
 RECORD_VERSION = 1
@@ -97,6 +107,11 @@ class _Builder:
             out["negated"] = True
         if span.attrs.get("note"):
             out["note"] = str(span.attrs["note"])
+        if span.attrs.get(RELIABILITY_ATTR):
+            try:
+                out["reliability"] = reliability(span.attrs[RELIABILITY_ATTR])
+            except ValidationError:
+                pass  # an imported value outside the scale is shown nowhere rather than wrongly
         self.mentions[span.id] = out
         return out
 
@@ -144,6 +159,7 @@ class _Builder:
             "status": str(claim.attrs.get("status") or "reported"),
             "negated": _flag(claim.attrs.get("negated")),
             "source": dict(self.mention(source_span)) if source_span is not None else None,
+            "grade": claim_grade(claim, source_span, self.entities_by_id),
         }
         for key, items in participants.items():
             items.sort(key=lambda item: (item[0].start, -item[0].end, item[0].id))
@@ -152,7 +168,8 @@ class _Builder:
             out["note"] = str(claim.attrs["note"])
         return out
 
-    def build(self, annotator: str | None) -> dict[str, Any]:
+    def build(self, annotator: str | None, events: Sequence[Event] = (), incidents: Mapping[str, Incident] = {},
+              event_schema: EventSchema | None = None) -> dict[str, Any]:
         r = self.report
         return {
             "record_version": RECORD_VERSION,
@@ -163,19 +180,35 @@ class _Builder:
             "actors": [self.mention(s) for s in self.spans if s.label == "actor"],
             "places": [self.mention(s) for s in self.spans if s.label == "place"],
             "dates": [self.mention(s) for s in self.spans if s.label == "date"],
+            "events": event_entries(r, events, self.by_id, self.relations, event_schema, self.mention,
+                                    self.entities_by_id, incidents),
         }
 
 
 def build_record(report: Report, spans: Iterable[Span], relations: Iterable[Relation] = (),
                  entities_by_id: Mapping[str, Entity] | None = None, *, annotator: str | None = None,
-                 resolver: Resolver | None = None, normalize_dates: bool = True) -> dict[str, Any]:
+                 resolver: Resolver | None = None, normalize_dates: bool = True, events: Sequence[Event] = (),
+                 incidents: Mapping[str, Incident] | None = None,
+                 event_schema: EventSchema | None = None) -> dict[str, Any]:
     """The record of ``report`` under one annotation set (its ``spans`` and ``relations``).
 
     ``entities_by_id`` maps the entity ids the spans carry to entities (missing ids still appear, named
     by their id). ``resolver`` (optional) fills in automatic matches for unresolved actors and places.
-    ``normalize_dates`` computes values for date spans without one (needs dateparser for odd shapes)."""
+    ``normalize_dates`` computes values for date spans without one (needs dateparser for odd shapes).
+    ``events`` (with the ``incidents`` they name and the project's ``event_schema``) fill ``events``."""
     builder = _Builder(report, list(spans), list(relations), entities_by_id or {}, resolver, normalize_dates)
-    return builder.build(annotator)
+    return builder.build(annotator, events, incidents or {}, event_schema)
+
+
+def event_entries_of(report: Report, spans: Iterable[Span], relations: Iterable[Relation],
+                     entities_by_id: Mapping[str, Entity] | None = None, *, resolver: Resolver | None = None,
+                     events: Sequence[Event] = (), incidents: Mapping[str, Incident] | None = None,
+                     event_schema: EventSchema | None = None) -> list[dict[str, Any]]:
+    """Only the ``events`` part of the record (exports need no more): the same mentions, dates and
+    grades as ``build_record`` without building the rest."""
+    builder = _Builder(report, list(spans), list(relations), entities_by_id or {}, resolver, True)
+    return event_entries(report, events, builder.by_id, builder.relations, event_schema, builder.mention,
+                         builder.entities_by_id, incidents or {})
 
 
 def records_document(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

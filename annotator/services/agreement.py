@@ -21,7 +21,8 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
     scope = [*annotators, "gold"] if annotators else None
     docs: list[Any] = []
     with ctx.uow() as uow:
-        for item in uow.transfer.stream(annotators=scope, report_ids=ids or None, with_relations=False):
+        for item in uow.transfer.stream(annotators=scope, report_ids=ids or None, with_relations=False,
+                                        with_events=False):
             report = item.report
             if not docs or docs[-1].report_id != report.id:
                 docs.append(DocumentSpans(report_id=report.id, length=item.chars, sets={}, title=report.title,
@@ -41,3 +42,35 @@ def compute_agreement(ctx: ServiceContext, *, report_ids: Sequence[str] = (), an
     docs = gather_documents(ctx, report_ids=report_ids, annotators=annotators, labels=labels)
     return agreement_report(docs, labels=list(labels) or None, annotators=list(annotators) or None,
                             progress=progress, cancel=cancel)
+
+
+CSV_COLUMNS = ("scope", "name", "f1_exact", "f1_overlap", "alpha_u", "n_spans")
+
+
+def write_report(report: dict[str, Any], path: Any, kind: str) -> Any:
+    """The agreement report as JSON, or as one CSV table (overall, per label, pair and report),
+    written atomically (a failure leaves no half file under ``path``)."""
+    import csv
+    import json
+
+    from annotator.files.atomic import atomic_file
+
+    with atomic_file(path, "w") as fh:
+        if kind == "json":
+            fh.write(json.dumps(report, indent=2, ensure_ascii=False))
+            return path
+        writer = csv.writer(fh)
+        writer.writerow(CSV_COLUMNS)
+        measures = CSV_COLUMNS[2:]
+
+        def row(scope: str, name: str, values: dict[str, Any]) -> None:
+            writer.writerow([scope, name, *(values.get(m) for m in measures)])
+
+        row("overall", "", report.get("overall", {}))
+        for label, values in sorted(report.get("by_label", {}).items()):
+            row("label", label, values)
+        for pair in report.get("by_pair", []):
+            row("pair", f"{pair['a']} × {pair['b']}", pair)
+        for rep in report.get("by_report", []):
+            row("report", rep["report"], rep)
+    return path

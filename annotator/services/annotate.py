@@ -2,7 +2,12 @@
 
 Each function is one transaction, committed before it returns, with one edit-log entry and a
 version bump. It returns the result and a ``Change`` for the views. Undo is the inverse edit,
-committed the same way (the GUI's QUndoCommands call these functions)."""
+committed the same way (the GUI's QUndoCommands call these functions).
+
+Edits name their target. ``expect_version`` is the set's version the caller last saw, and
+``expect`` the span as the caller showed it: when the stored set or span differs (another window,
+process or import changed it, or the caller mixed up reports) the edit is refused with a
+``StaleEdit`` and nothing is written. Scripts that do not track versions leave both out."""
 
 from __future__ import annotations
 
@@ -11,9 +16,10 @@ from typing import Any
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.changes import Change
-from annotator.core.errors import PermissionDenied, ValidationError
+from annotator.core.errors import PermissionDenied, StaleEdit, ValidationError
 from annotator.core.ids import GOLD, annotator_name
 from annotator.core.relations import Relation
+from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
 from annotator.services.context import ServiceContext
 from annotator.store.mapping import relation_to_dict, span_from_row, span_to_dict
@@ -44,6 +50,28 @@ def get_set(ctx: ServiceContext, report_id: str, annotator: str) -> AnnotationSe
         return uow.repo.annotation_set(report_id, annotator)
 
 
+@dataclass(frozen=True)
+class OpenedReport:
+    """What a window shows of a report: the text, the acting annotator's set (its version is what
+    edits are made against), everyone else's sets, and the names of the entities they link."""
+
+    report: Report
+    own: AnnotationSet
+    others: dict[str, AnnotationSet]
+    entity_names: dict[str, str]
+
+
+def open_report(ctx: ServiceContext, report_id: str, annotator: str) -> OpenedReport:
+    from annotator.services.entities import entity_names
+
+    with ctx.uow() as uow:
+        report = uow.repo.report(report_id)
+        sets = uow.repo.sets_of_report(report_id)
+    own = sets.pop(annotator, None) or AnnotationSet(report_id, annotator)
+    linked = {sp.entity for s in (own, *sets.values()) for sp in s.spans if sp.entity}
+    return OpenedReport(report, own, sets, entity_names(ctx, linked))
+
+
 def get_sets(ctx: ServiceContext, report_id: str) -> dict[str, AnnotationSet]:
     """Every annotator's set on one report (the GUI shows the others read-only)."""
     with ctx.uow() as uow:
@@ -52,10 +80,36 @@ def get_sets(ctx: ServiceContext, report_id: str) -> dict[str, AnnotationSet]:
                 for _, who in uow.repo.set_keys(report_ids=[report_id])}
 
 
-def _edit_set(uow: UnitOfWork, report_id: str, annotator: str) -> AnnotationSetRow:
+def locked_set(uow: UnitOfWork, report_id: str, annotator: str, expect_version: int | None = None) -> AnnotationSetRow:
+    """The set row, locked for this transaction, after checking it is the version the caller saw."""
     row = uow.repo.set_row(report_id, annotator, create=True, lock=True)
     assert row is not None
+    if expect_version is not None and row.version != expect_version:
+        raise StaleEdit(f"{annotator}'s annotations on this report were changed elsewhere since they were shown "
+                        f"(version {expect_version}, now {row.version}); nothing was written")
     return row
+
+
+def _check_shown(stored: Span, expect: Span | None) -> None:
+    """Refuse an edit of a span that is not what the caller showed (changed, or another report's)."""
+    if expect is not None and stored != expect:
+        raise StaleEdit(f"span {stored.id} is not the one shown: it is now {stored.label} "
+                        f"[{stored.start}–{stored.end}], not {expect.label} [{expect.start}–{expect.end}]; "
+                        "nothing was written")
+
+
+def insert_span(ctx: ServiceContext, uow: UnitOfWork, row: AnnotationSetRow, who: str, span: Span,
+                chars: int, *, op: str = "create_span") -> Span:
+    """Validate and add one span to a locked set (a fresh id unless ``span.id`` is given), logged.
+    The one place a span enters a set, for single edits and whole-set adjudication alike."""
+    check_bounds(span.start, span.end, chars)
+    ctx.schema.check_span(span)
+    if span.value is not None:
+        _check_value(span.value)
+    span = span.with_(id=span.id if span.id != "?" else uow.repo.take_key(row, "T"))
+    uow.repo.add_span(row, span)
+    uow.repo.log_edit(row, who, op, span.id, None, span_to_dict(span))
+    return span
 
 
 def _change(row: AnnotationSetRow, report_id: str, annotator: str, op: str, spans: tuple[str, ...] = (),
@@ -65,31 +119,30 @@ def _change(row: AnnotationSetRow, report_id: str, annotator: str, op: str, span
 
 def create_span(ctx: ServiceContext, report_id: str, start: int, end: int, label: str, *, annotator: str,
                 attrs: dict[str, Any] | None = None, value: str | None = None, entity: str | None = None,
-                resolution: str | None = None, key: str | None = None,
+                resolution: str | None = None, key: str | None = None, expect_version: int | None = None,
                 adjudicating: bool = False) -> tuple[Span, Change]:
-    """Create a span; ``key`` re-uses an id (redo after undo keeps the span's identity)."""
+    """Create a span (with its value and entity, when known, in the same transaction); ``key``
+    re-uses an id (redo after undo keeps the span's identity)."""
     who = check_writer(annotator, adjudicating=adjudicating)
     with ctx.uow() as uow:
         chars = uow.repo.report_chars(report_id)
-        check_bounds(start, end, chars)
-        span = Span("?", start, end, label, dict(attrs or {}), value, entity, resolution)
-        ctx.schema.check_span(span)
-        row = _edit_set(uow, report_id, who)
-        span = span.with_(id=key or uow.repo.take_key(row, "T"))
-        uow.repo.add_span(row, span)
-        uow.repo.log_edit(row, who, "create_span", span.id, None, span_to_dict(span))
+        row = locked_set(uow, report_id, who, expect_version)
+        span = insert_span(ctx, uow, row, who, Span(key or "?", start, end, label, dict(attrs or {}), value, entity,
+                                                    resolution), chars)
         uow.commit()
         return span, _change(row, report_id, who, "create_span", (span.id,))
 
 
 def delete_span(ctx: ServiceContext, report_id: str, span_id: str, *, annotator: str,
+                expect_version: int | None = None, expect: Span | None = None,
                 adjudicating: bool = False) -> tuple[DeletedSpan, Change]:
     """Delete a span and the relations that touch it (returned, for undo)."""
     who = check_writer(annotator, adjudicating=adjudicating)
     with ctx.uow() as uow:
-        row = _edit_set(uow, report_id, who)
+        row = locked_set(uow, report_id, who, expect_version)
         srow = uow.repo.span_row(row, span_id)
         span = span_from_row(srow)
+        _check_shown(span, expect)
         rels = tuple(uow.repo.relation(r) for r in uow.repo.relations_touching(srow))
         for r in uow.repo.relations_touching(srow):
             uow.session.delete(r)
@@ -103,13 +156,14 @@ def delete_span(ctx: ServiceContext, report_id: str, span_id: str, *, annotator:
 
 
 def restore_span(ctx: ServiceContext, report_id: str, deleted: DeletedSpan, *, annotator: str,
-                 adjudicating: bool = False) -> Change:
-    """Undo of a deletion: the same span (same id) and its relations again, as one edit."""
+                 expect_version: int | None = None, adjudicating: bool = False) -> Change:
+    """Undo of a deletion (or redo of a creation): the same span, same id and fields, and its
+    relations again, as one edit."""
     who = check_writer(annotator, adjudicating=adjudicating)
     span = deleted.span
     with ctx.uow() as uow:
         check_bounds(span.start, span.end, uow.repo.report_chars(report_id))
-        row = _edit_set(uow, report_id, who)
+        row = locked_set(uow, report_id, who, expect_version)
         uow.repo.add_span(row, span)
         for rel in deleted.relations:
             uow.repo.add_relation(row, rel)
@@ -122,14 +176,15 @@ def restore_span(ctx: ServiceContext, report_id: str, deleted: DeletedSpan, *, a
 def update_span(ctx: ServiceContext, report_id: str, span_id: str, *, annotator: str,
                 start: int | None = None, end: int | None = None, label: str | None = None,
                 attrs: dict[str, Any] | None = None, value: Any = _UNSET, entity: Any = _UNSET,
-                resolution: Any = _UNSET, op: str = "update_span",
-                adjudicating: bool = False) -> tuple[Span, Change]:
+                resolution: Any = _UNSET, op: str = "update_span", expect_version: int | None = None,
+                expect: Span | None = None, adjudicating: bool = False) -> tuple[Span, Change]:
     """Change any field of a span in one edit (moves, relabels, attributes, values, entities)."""
     who = check_writer(annotator, adjudicating=adjudicating)
     with ctx.uow() as uow:
-        row = _edit_set(uow, report_id, who)
+        row = locked_set(uow, report_id, who, expect_version)
         srow = uow.repo.span_row(row, span_id)
         before = span_from_row(srow)
+        _check_shown(before, expect)
         changes: dict[str, Any] = {}
         if start is not None or end is not None:
             s = before.start if start is None else start
@@ -182,23 +237,35 @@ def _check_relations_still_valid(ctx: ServiceContext, uow: UnitOfWork, row: Anno
 
 
 def relabel_span(ctx: ServiceContext, report_id: str, span_id: str, label: str, *, annotator: str,
-                 adjudicating: bool = False) -> tuple[Span, Change]:
-    return update_span(ctx, report_id, span_id, annotator=annotator, label=label, op="relabel_span",
-                       adjudicating=adjudicating)
+                 **target: Any) -> tuple[Span, Change]:
+    return update_span(ctx, report_id, span_id, annotator=annotator, label=label, op="relabel_span", **target)
 
 
 def move_span(ctx: ServiceContext, report_id: str, span_id: str, start: int, end: int, *, annotator: str,
-              adjudicating: bool = False) -> tuple[Span, Change]:
+              **target: Any) -> tuple[Span, Change]:
     return update_span(ctx, report_id, span_id, annotator=annotator, start=start, end=end, op="move_span",
-                       adjudicating=adjudicating)
+                       **target)
+
+
+def set_attributes(ctx: ServiceContext, report_id: str, span_id: str, attrs: dict[str, Any], *, annotator: str,
+                   **target: Any) -> tuple[Span, Change]:
+    return update_span(ctx, report_id, span_id, annotator=annotator, attrs=attrs, op="set_attrs", **target)
+
+
+def restore_fields(ctx: ServiceContext, report_id: str, span: Span, *, annotator: str, op: str,
+                   **target: Any) -> tuple[Span, Change]:
+    """Put every field of a span back as given (undo/redo of any span edit: exactly what was there)."""
+    return update_span(ctx, report_id, span.id, annotator=annotator, start=span.start, end=span.end,
+                       label=span.label, attrs=dict(span.attrs), value=span.value, entity=span.entity,
+                       resolution=span.resolution, op=op, **target)
 
 
 def create_relation(ctx: ServiceContext, report_id: str, head: str, tail: str, label: str, *,
                     annotator: str, key: str | None = None, attrs: dict[str, Any] | None = None,
-                    adjudicating: bool = False) -> tuple[Relation, Change]:
+                    expect_version: int | None = None, adjudicating: bool = False) -> tuple[Relation, Change]:
     who = check_writer(annotator, adjudicating=adjudicating)
     with ctx.uow() as uow:
-        row = _edit_set(uow, report_id, who)
+        row = locked_set(uow, report_id, who, expect_version)
         spans = {s.id: s for s in uow.repo.spans_of(row)}
         rel = Relation("?", head, tail, label, dict(attrs or {}))
         ctx.schema.check_relation(rel, spans)
@@ -213,12 +280,15 @@ def create_relation(ctx: ServiceContext, report_id: str, head: str, tail: str, l
 
 
 def delete_relation(ctx: ServiceContext, report_id: str, relation_id: str, *, annotator: str,
+                    expect_version: int | None = None, expect: Relation | None = None,
                     adjudicating: bool = False) -> tuple[Relation, Change]:
     who = check_writer(annotator, adjudicating=adjudicating)
     with ctx.uow() as uow:
-        row = _edit_set(uow, report_id, who)
+        row = locked_set(uow, report_id, who, expect_version)
         rrow = uow.repo.relation_row(row, relation_id)
         rel = uow.repo.relation(rrow)
+        if expect is not None and rel != expect:
+            raise StaleEdit(f"relation {rel.id} is not the one shown; nothing was written")
         uow.session.delete(rrow)
         uow.session.flush()
         uow.repo.log_edit(row, who, "delete_relation", rel.id, relation_to_dict(rel), None)

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from annotator import __version__
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import NotFound, ValidationError
+from annotator.core.events import event_to_dict
 from annotator.core.ids import annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
-from annotator.exchange.bundle_format import Bundle, BundleError
+from annotator.exchange.bundle_format import Bundle, BundleError, BundleSet
 from annotator.exchange.merge import ADDED, OLDER, REPLACED, UNCHANGED, merge_entity, set_decision
 from annotator.exchange.reader import read_bundle
 from annotator.exchange.writer import BundleWriter
@@ -43,6 +44,7 @@ class ExportSummary:
     spans: int = 0
     relations: int = 0
     entities: int = 0
+    events: int = 0
     missing_entities: list[str] = field(default_factory=list)  # linked (spans, parents), absent from the registry
     bytes: int = 0
 
@@ -68,6 +70,8 @@ class ImportSummary:
     entities_merged: int = 0
     entities_unchanged: int = 0
     entity_conflicts: list[dict[str, Any]] = field(default_factory=list)
+    incidents_added: int = 0
+    incident_conflicts: list[dict[str, Any]] = field(default_factory=list)  # same id, other title: local kept
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -85,6 +89,7 @@ class ImportSummary:
                 "skipped_older": list(self.skipped_older), "diverged": list(self.diverged),
                 "entities": {"added": self.entities_added, "merged": self.entities_merged,
                              "unchanged": self.entities_unchanged, "conflicts": list(self.entity_conflicts)},
+                "incidents": {"added": self.incidents_added, "conflicts": list(self.incident_conflicts)},
                 "warnings": list(self.warnings)}
 
 
@@ -106,7 +111,9 @@ def export_bundle(ctx: ServiceContext, annotator: str, out: Path | str, *, progr
                     cancel.check()
                 if i % 200 == 0:
                     progress(i, total, report.title)
-                writer.add_set(report, aset)
+                named = {e.incident for e in aset.events if e.incident}
+                incidents = tuple(uow.events.incidents(named).values()) if named else ()
+                writer.add_set(report, aset, incidents)
             entities, missing = _registry_closure(uow, writer.entity_ids)
             for entity in entities:
                 writer.add_entity(entity)
@@ -114,7 +121,8 @@ def export_bundle(ctx: ServiceContext, annotator: str, out: Path | str, *, progr
     counts = writer.manifest.counts
     progress(total, total, "")
     return ExportSummary(str(out), who, writer.manifest.created, counts["sets"], counts["spans"],
-                         counts["relations"], counts["entities"], missing, out.stat().st_size)
+                         counts["relations"], counts["entities"], counts.get("events", 0), missing,
+                         out.stat().st_size)
 
 
 def _registry_closure(uow: UnitOfWork, ids: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -138,14 +146,17 @@ def import_bundle(ctx: ServiceContext, path: Path | str, *, progress: ProgressFn
     """Verify the bundle at ``path`` completely, then merge it in one transaction."""
     path = Path(path)
     progress(0, None, f"verifying {path.name}")
-    bundle = read_bundle(path)
-    warnings = _check_schema(ctx, bundle)
+    warnings: list[str] = []
+    bundle = read_bundle(path, check=_schema_check(ctx, path, warnings))
+    if len(warnings) > _MAX_WARNINGS:
+        warnings[_MAX_WARNINGS:] = [f"… and {len(warnings) - _MAX_WARNINGS} more attribute values outside the schema"]
     if cancel is not None:
         cancel.check()
     m = bundle.manifest
     summary = ImportSummary(str(path), m.annotator, m.created, m.app_version, warnings=warnings)
     with ctx.uow() as uow:
         _merge_entities(uow, bundle, summary)
+        _merge_incidents(uow, bundle, summary)
         _merge_reports(uow, bundle, summary)
         _merge_sets(uow, bundle, path, summary, progress, cancel)
         if cancel is not None:
@@ -155,29 +166,36 @@ def import_bundle(ctx: ServiceContext, path: Path | str, *, progress: ProgressFn
     return summary
 
 
-def _check_schema(ctx: ServiceContext, bundle: Bundle) -> list[str]:
+def _schema_check(ctx: ServiceContext, path: Path, warnings: list[str]) -> Callable[[BundleSet], None]:
     """Refuse labels and relations this database's schema does not know (as loading a file does);
-    attribute values outside the schema are kept, with one warning each."""
+    attribute values outside the schema are kept, with one warning each. Runs on each set while
+    the bundle is verified, before anything of it is kept."""
     known = set(ctx.schema.label_names)
-    unknown = sorted({s.label for item in bundle.sets for s in item.set.spans} - known)
-    if unknown:
-        raise BundleError(bundle.path, f"uses labels {', '.join(unknown)} that this database's schema does "
-                                       f"not have (labels: {', '.join(ctx.schema.label_names)})")
-    warnings: list[str] = []
-    for item in bundle.sets:
+
+    def check(item: BundleSet) -> None:
+        unknown = sorted({s.label for s in item.set.spans} - known)
+        if unknown:
+            raise BundleError(path, f"uses labels {', '.join(unknown)} that this database's schema does "
+                                    f"not have (labels: {', '.join(ctx.schema.label_names)})")
         spans = item.set.by_id()
         for rel in item.set.relations:
             try:
                 ctx.schema.check_relation(rel, spans)
             except ValidationError as exc:
-                raise BundleError(bundle.path, f"report {item.report.id[:12]}…: {exc}") from None
+                raise BundleError(path, f"report {item.report.id[:12]}…: {exc}") from None
+        if item.set.events and ctx.schema.events is None:
+            raise BundleError(path, f"report {item.report.id[:12]}… has events but this database's schema "
+                                           "defines no event types")
+        for event in item.set.events:
+            try:
+                ctx.schema.events.check_event(event, spans)  # type: ignore[union-attr]
+            except ValidationError as exc:
+                raise BundleError(path, f"report {item.report.id[:12]}…: {exc}") from None
         for span in item.set.spans:
             problem = ctx.schema.attribute_problem(span)
             if problem:
                 warnings.append(f"report {item.report.id[:12]}… span {span.id}: {problem}; kept as given")
-    if len(warnings) > _MAX_WARNINGS:
-        warnings[_MAX_WARNINGS:] = [f"… and {len(warnings) - _MAX_WARNINGS} more attribute values outside the schema"]
-    return warnings
+    return check
 
 
 def _merge_entities(uow: UnitOfWork, bundle: Bundle, summary: ImportSummary) -> None:
@@ -194,6 +212,23 @@ def _merge_entities(uow: UnitOfWork, bundle: Bundle, summary: ImportSummary) -> 
         if merged.conflicts:
             summary.entity_conflicts.append({"id": entity["id"], "name": (mine or entity)["name"],
                                              "fields": merged.conflicts})
+
+
+def _merge_incidents(uow: UnitOfWork, bundle: Bundle, summary: ImportSummary) -> None:
+    """Incidents merge by id: a new one is added; a known one keeps its local title and notes (a
+    different bundle title is reported)."""
+    incoming = {i.id: i for item in bundle.sets for i in item.incidents}
+    local = uow.events.incidents(incoming) if incoming else {}
+    for iid, incident in sorted(incoming.items()):
+        mine = local.get(iid)
+        if mine is None:
+            uow.events.save_incident(incident)
+            summary.incidents_added += 1
+        elif (mine.title, mine.notes) != (incident.title, incident.notes) and (incident.title or incident.notes):
+            if not mine.title and not mine.notes:
+                uow.events.save_incident(incident)
+            else:
+                summary.incident_conflicts.append({"id": iid, "local": mine.title, "bundle": incident.title})
 
 
 def _merge_reports(uow: UnitOfWork, bundle: Bundle, summary: ImportSummary) -> None:
@@ -234,7 +269,7 @@ def _merge_sets(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSumm
                 before = _dump(local_sets[rid]) if decision == REPLACED else None
                 after = {**_dump(incoming), "bundle": path.name, "created": bundle.manifest.created}
                 writes.append(SetWrite(rid, incoming.spans, incoming.relations, incoming.version, before, after,
-                                       set_id))
+                                       set_id, incoming.events))
                 if decision == ADDED:
                     summary.sets_added += 1
                 else:
@@ -244,7 +279,8 @@ def _merge_sets(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSumm
 
 def _dump(aset: AnnotationSet) -> dict[str, Any]:
     return {"version": aset.version, "spans": [span_to_dict(s) for s in aset.spans],
-            "relations": [relation_to_dict(r) for r in aset.relations]}
+            "relations": [relation_to_dict(r) for r in aset.relations],
+            "events": [event_to_dict(e) for e in aset.events]}
 
 
 def _same_content(a: AnnotationSet, b: AnnotationSet) -> bool:
@@ -254,4 +290,7 @@ def _same_content(a: AnnotationSet, b: AnnotationSet) -> bool:
     def relations(s: AnnotationSet) -> list[dict[str, object]]:
         return sorted((relation_to_dict(x) for x in s.relations), key=lambda d: str(d["id"]))
 
-    return spans(a) == spans(b) and relations(a) == relations(b)
+    def events(s: AnnotationSet) -> list[dict[str, object]]:
+        return sorted((event_to_dict(x) for x in s.events), key=lambda d: str(d["id"]))
+
+    return spans(a) == spans(b) and relations(a) == relations(b) and events(a) == events(b)

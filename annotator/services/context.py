@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.schema import Schema
+from annotator.store.engine import sqlite_path
+from annotator.store.sqlite_file import stamp_clean
 from annotator.store.uow import UnitOfWork
+from annotator.store.waits import WaitWatch
 
 
 @dataclass
@@ -20,6 +23,15 @@ class ServiceContext:
     schema: Schema = field(default_factory=Schema.default)
     created: bool = False  # the database was created by this open
     backup: Path | None = None  # copy made before an upgrade
+    verified: bool = False  # opened by ``open_database``: a SQLite file was found sound at open
+    wrote: bool = False  # a transaction was committed through this context
+    wait_watch: WaitWatch | None = None  # tells the shell while the database makes us wait
+
+    def __post_init__(self) -> None:
+        event.listen(self.engine, "commit", self._committed)
+
+    def _committed(self, _conn: object) -> None:
+        self.wrote = True
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.factory)
@@ -29,4 +41,11 @@ class ServiceContext:
         return self.engine.dialect.name
 
     def close(self) -> None:
+        """Release the database; a SQLite file found sound at open and only read since is stamped
+        as left sound, so the next open need not check it again (``store.sqlite_file``)."""
+        if self.wait_watch is not None:
+            self.wait_watch.stop()
         self.engine.dispose()
+        path = sqlite_path(self.url)
+        if path is not None and self.verified and not self.wrote:
+            stamp_clean(path)

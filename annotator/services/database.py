@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from annotator.core.errors import DatabaseError, ValidationError
+from annotator.core.errors import DatabaseError, FormatError, StorageError, ValidationError, failure_detail
 from annotator.core.schema import Schema
+from annotator.files.atomic import write_atomic
+from annotator.files.json_input import JsonInputError, load_json_file
+from annotator.services.backups import latest_backup
 from annotator.services.context import ServiceContext
 from annotator.store import migrate
-from annotator.store.engine import database_url, is_sqlite, make_engine, sqlite_path
+from annotator.store.engine import (database_url, display_target, is_sqlite, make_engine, sqlite_key,
+                                    sqlite_path)
+from annotator.store.faults import database_fault
 from annotator.store.models import AnnotationSetRow, ReportRow, SpanRow
+from annotator.store.sqlite_file import integrity_problems, verify_at_open
 from annotator.store.uow import UnitOfWork, session_factory
+from annotator.store.waits import WaitWatch
 
 ENV_DB = "ANNOTATOR_DB"
+ENV_DB_KEY = "ANNOTATOR_DB_KEY"
 
 
 def default_database_path() -> Path:
@@ -27,28 +36,62 @@ def default_database_path() -> Path:
 
 
 def resolve_target(target: str | Path | None) -> str:
-    """``--db`` value, else ``$ANNOTATOR_DB``, else the default file; always a SQLAlchemy URL."""
+    """``--db`` value, else ``$ANNOTATOR_DB``, else the default file; always a SQLAlchemy URL.
+
+    With ``$ANNOTATOR_DB_KEY`` set, a file path names a SQLCipher-encrypted database opened with that
+    key (extra ``encryption``); the key is never written anywhere by annotator."""
     chosen = target or os.environ.get(ENV_DB) or default_database_path()
-    return database_url(chosen)
+    url = database_url(chosen)
+    key = os.environ.get(ENV_DB_KEY)
+    path = sqlite_path(url)
+    if key and path is not None and "://" not in str(chosen):
+        from sqlalchemy.engine import URL
+
+        url = URL.create("sqlite+pysqlcipher", username="", password=key, database=str(path)).render_as_string(
+            hide_password=False)
+    return url
 
 
-def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> ServiceContext:
-    """Open (creating or upgrading) the database and return a ready context."""
+def open_database(target: str | Path | None = None, *, upgrade: bool = True,
+                  on_wait: Callable[[str], None] | None = None) -> ServiceContext:
+    """Open (creating or upgrading) the database and return a ready context.
+
+    A SQLite file is first checked for damage (``store.sqlite_file.verify_at_open``: free when the
+    file is as annotator left it) and refused with a sentence naming ``annotator check`` and the
+    latest backup (``open_for_repair`` opens it anyway, for ``check`` and restoring a backup).
+    ``on_wait`` hears, once per statement, that the database makes us wait (a lock held by another
+    program); the shell shows it while SQLite waits up to 10 s before refusing."""
     url = resolve_target(target)
+    path = sqlite_path(url)
+    if path is not None:
+        verify_at_open(path, latest_backup=latest_backup(path), key=sqlite_key(url))
     engine = make_engine(url)
     try:
         created = migrate.current_revision(engine) is None
         backup = migrate.upgrade(engine) if upgrade else None
-    except DatabaseError:
+    except (DatabaseError, StorageError):
         engine.dispose()
         raise
     except Exception as exc:  # noqa: BLE001 - connection problems become one sentence
         engine.dispose()
-        raise DatabaseError(f"cannot open the database {_display(url)} ({_first_line(exc)})") from None
+        fault = database_fault(exc, display_target(url))
+        if fault is not None:
+            raise fault from None
+        raise DatabaseError(f"cannot open the database {display_target(url)} ({_first_line(exc)})") from None
     ctx = ServiceContext(engine=engine, factory=session_factory(engine), url=url, created=created,
-                         backup=backup)
+                         backup=backup, verified=True)
+    if on_wait is not None:
+        ctx.wait_watch = WaitWatch(engine, on_wait)
     ctx.schema = load_schema(ctx)
     return ctx
+
+
+def open_for_repair(target: str | Path | None = None) -> ServiceContext:
+    """A context on a database that may be damaged: no check, no upgrade, the shipped schema. Only
+    for ``check`` and ``backups.restore_backup``, which must work exactly when opening would not."""
+    url = resolve_target(target)
+    engine = make_engine(url)
+    return ServiceContext(engine=engine, factory=session_factory(engine), url=url, schema=default_schema())
 
 
 def default_schema() -> Schema:
@@ -69,8 +112,8 @@ def default_schema() -> Schema:
 def load_schema(ctx: ServiceContext) -> Schema:
     """The project's schema stored in the database, else the shipped default."""
     with ctx.uow() as uow:
-        stored = uow.settings.get("schema")
-    return Schema.from_dict(stored) if stored is not None else default_schema()
+        stored = read_stored_schema(uow)
+    return stored if stored is not None else default_schema()
 
 
 def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
@@ -84,27 +127,48 @@ def read_stored_schema(uow: UnitOfWork, *, lock: bool = False) -> Schema | None:
     """The schema stored in the database (``None`` while the project uses the shipped default);
     ``lock`` holds it until the transaction ends, so a concurrent writer waits."""
     if lock:
-        uow.repo.lock_setting("schema")
+        uow.settings.lock("schema")
     stored = uow.settings.get("schema")
     return Schema.from_dict(stored) if stored is not None else None
+
+
+def event_types_in_use(ctx: ServiceContext) -> dict[str, int]:
+    """Event types stored in this database, with their counts."""
+    from annotator.store.models import EventRow
+
+    with ctx.uow() as uow:
+        return {t: n for t, n in uow.session.execute(select(EventRow.type, func.count(EventRow.id))
+                                                     .group_by(EventRow.type))}
 
 
 def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
     """Make a schema file this project's schema: validated, and refused while stored spans use a
     label it drops (relabel or delete those first), so no annotation is orphaned."""
-    import json
-
     path = Path(path)
     try:
-        schema = Schema.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
-        raise ValidationError(f"{path}: {exc}") from None
-    except ValidationError as exc:
-        raise ValidationError(f"{path}: {exc}") from None
-    missing = {label: n for label, n in labels_in_use(ctx).items() if label not in schema.label_names}
+        data = load_json_file(path, max_bytes=16 << 20)
+    except JsonInputError as exc:
+        raise FormatError(path, exc.line, exc.detail) from None
+    if not isinstance(data, dict):
+        raise FormatError(path, None, "is not a label schema (a JSON object)")
+    # labels in use are checked first: dropping one is the mistake to name, before what else it breaks
+    names = {str(d.get("name")) for d in data.get("labels", []) if isinstance(d, dict)} \
+        if isinstance(data.get("labels"), list) else None
+    missing = {label: n for label, n in labels_in_use(ctx).items() if names is not None and label not in names}
     if missing:
         listed = ", ".join(f"{label} ({n} spans)" for label, n in sorted(missing.items()))
         raise ValidationError(f"{path}: the schema drops labels still in use: {listed}")
+    try:
+        schema = Schema.from_dict(data)
+    except ValidationError as exc:
+        raise ValidationError(f"{path}: {exc}") from None
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:  # a wrong JSON type somewhere inside
+        raise FormatError(path, None, f"is not a label schema ({failure_detail(exc)})") from None
+    kept = {t.name for t in schema.events.types} if schema.events is not None else set()
+    dropped = {t: n for t, n in event_types_in_use(ctx).items() if t not in kept}
+    if dropped:
+        listed = ", ".join(f"{t} ({n} events)" for t, n in sorted(dropped.items()))
+        raise ValidationError(f"{path}: the schema drops event types still in use: {listed}")
     save_schema(ctx, schema)
     return schema
 
@@ -112,9 +176,7 @@ def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
 def export_schema(ctx: ServiceContext, path: Path | str) -> Path:
     import json
 
-    path = Path(path)
-    path.write_text(json.dumps(ctx.schema.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+    return write_atomic(Path(path), json.dumps(ctx.schema.to_dict(), indent=2, ensure_ascii=False) + "\n")
 
 
 def save_schema(ctx: ServiceContext, schema: Schema) -> None:
@@ -122,18 +184,6 @@ def save_schema(ctx: ServiceContext, schema: Schema) -> None:
         uow.settings.put("schema", schema.to_dict())
         uow.commit()
     ctx.schema = schema
-
-
-def backup(ctx: ServiceContext, out: Path) -> Path:
-    """An online, consistent copy of a SQLite database (the backup API works during writes)."""
-    path = sqlite_path(ctx.url)
-    if path is None:
-        raise DatabaseError("backup copies SQLite databases; use pg_dump for a PostgreSQL server")
-    out = Path(out)
-    tmp = out.with_name(out.name + ".part")
-    migrate.copy_sqlite(path, tmp)
-    os.replace(tmp, out)
-    return out
 
 
 @dataclass(frozen=True)
@@ -146,22 +196,38 @@ class CheckResult:
 
 
 def check(ctx: ServiceContext) -> CheckResult:
-    """Integrity check: SQLite's own check, report ids against their texts, span bounds."""
+    """Integrity check: SQLite's own check, report ids against their texts, span bounds.
+
+    Works on a damaged file too (open it with ``verify=False``): what SQLite finds is listed, and the
+    checks that need readable tables are skipped when it cannot read them."""
+    problems: list[str] = []
+    path = sqlite_path(ctx.url)
+    if path is not None:
+        problems += [f"SQLite integrity: {line}" for line in integrity_problems(path, key=sqlite_key(ctx.url))]
+    n_reports = n_spans = 0
+    try:
+        n_reports, n_spans = _check_contents(ctx, problems)
+    except StorageError as exc:
+        problems.append(str(exc).split("; run `annotator check`")[0])
+    try:
+        revision = migrate.current_revision(ctx.engine)
+    except Exception:  # noqa: BLE001 - a damaged file may not even say its revision
+        revision = None
+    return CheckResult(not problems, problems, n_reports, n_spans, revision)
+
+
+def _check_contents(ctx: ServiceContext, problems: list[str]) -> tuple[int, int]:
     import hashlib
 
-    problems: list[str] = []
     with ctx.uow() as uow:
         s = uow.session
         if is_sqlite(ctx.url):
-            for (line,) in s.execute(text("PRAGMA integrity_check")):
-                if line != "ok":
-                    problems.append(f"SQLite integrity: {line}")
             for row in s.execute(text("PRAGMA foreign_key_check")):
                 problems.append(f"dangling reference in table {row[0]}")
         n_reports = 0
         for rid, body, chars in s.execute(select(ReportRow.id, ReportRow.text, ReportRow.chars)):
             n_reports += 1
-            if hashlib.sha256(body.encode("utf-8")).hexdigest() != rid:
+            if hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() != rid:
                 problems.append(f"report {rid[:12]}…: text does not match its id")
             if len(body) != chars:
                 problems.append(f"report {rid[:12]}…: stored length is wrong")
@@ -171,7 +237,7 @@ def check(ctx: ServiceContext) -> CheckResult:
                         .where(SpanRow.end > ReportRow.chars))
         for key, rid in bad:
             problems.append(f"report {rid[:12]}…: span {key} ends after the text")
-    return CheckResult(not problems, problems, n_reports, n_spans, migrate.current_revision(ctx.engine))
+    return n_reports, n_spans
 
 
 def postgres_url(*, host: str, port: int, database: str, user: str, password: str = "") -> str:
@@ -193,16 +259,7 @@ def has_password(target: str) -> bool:
 
 def display_url(url: str) -> str:
     """The database as people read it: a file path, or the server URL without its password."""
-    return _display(url)
-
-
-def _display(url: str) -> str:
-    path = sqlite_path(url)
-    if path is not None:
-        return str(path)
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    return display_target(url)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from annotator.core.errors import FormatError, NotFound, ValidationError
+from annotator.core.errors import Conflict, FormatError, NotFound, ValidationError
+from annotator.core.storable import value_problem
+from annotator.files.atomic import atomic_file
+from annotator.files.json_input import JsonInputError, load_json_file
 from annotator.services.context import ServiceContext
 from annotator.services.samples import resources_dir
+from annotator.store.uow import UnitOfWork
 
 KINDS = ("actor", "place")
+SEEDED = "registry_seeded"
 _ID = re.compile(r"^[A-Za-z0-9:_.\-]{1,128}$")
 
 
@@ -40,29 +44,40 @@ def starter_files() -> list[Path]:
 def seed_registry(ctx: ServiceContext, *, force: bool = False) -> int:
     """Load the shipped starter set into an empty registry (a new database); returns entries added."""
     with ctx.uow() as uow:
-        if uow.entities.count() and not force:
-            return 0
-        n = 0
-        for path in starter_files():
-            items = _read_json_entities(path)
-            n += uow.entities.add_many(_validated(items, path))
+        n = _seed(uow, force=force)
         uow.commit()
         return n
 
 
-def ensure_registry(ctx: ServiceContext) -> int:
-    """Seed the starter registry once per database (a later empty registry stays empty)."""
-    from annotator.store.models import SettingRow
+def _seed(uow: UnitOfWork, *, force: bool = False) -> int:
+    if uow.entities.count() and not force:
+        return 0
+    n = 0
+    for path in starter_files():
+        n += uow.entities.add_many(_validated(_read_json_entities(path), path))
+    return n
 
+
+def ensure_registry(ctx: ServiceContext) -> int:
+    """Seed the starter registry once per database (a later empty registry stays empty).
+
+    The seed and its "done" mark are one transaction, and the mark is written insert-or-ignore, so
+    two callers at once (a start-up task and the first span's resolution, or two processes) never
+    fail on each other: the second finds the registry seeded."""
     with ctx.uow() as uow:
-        if uow.session.get(SettingRow, "registry_seeded") is not None:
+        if uow.settings.has(SEEDED):
             return 0
-    added = seed_registry(ctx)
-    with ctx.uow() as uow:
-        if uow.session.get(SettingRow, "registry_seeded") is None:
-            uow.session.add(SettingRow(key="registry_seeded", value={"entries": added}))
+    try:
+        with ctx.uow() as uow:
+            if uow.settings.has(SEEDED):
+                return 0
+            added = _seed(uow)
+            if not uow.settings.add_once(SEEDED, {"entries": added}):
+                return 0  # another writer seeded meanwhile: theirs stands, this seed is rolled back
             uow.commit()
-    return added
+            return added
+    except Conflict:  # another writer seeded the same entries first
+        return 0
 
 
 def search_entities(ctx: ServiceContext, text: str = "", kind: str | None = None,
@@ -129,9 +144,8 @@ def export_registry(ctx: ServiceContext, out: Path, *, fmt: str | None = None) -
     """Write the registry as JSON (a list) or CSV (one row per entity; aliases joined by ' | ')."""
     out = Path(out)
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "json")
-    tmp = out.with_name(out.name + ".part")
     n = 0
-    with ctx.uow() as uow, open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with ctx.uow() as uow, atomic_file(out) as fh:
         if fmt == "csv":
             writer = csv.writer(fh)
             writer.writerow(["id", "kind", "name", "type", "lat", "lon", "country", "admin1", "parent", "aliases"])
@@ -147,7 +161,6 @@ def export_registry(ctx: ServiceContext, out: Path, *, fmt: str | None = None) -
                 fh.write((",\n" if n else "") + json.dumps(e, ensure_ascii=False))
                 n += 1
             fh.write("\n]\n")
-    os.replace(tmp, out)
     return n
 
 
@@ -173,9 +186,9 @@ def _num(v: float | None) -> str:
 
 def _read_json_entities(path: Path) -> list[dict[str, Any]]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FormatError(path, getattr(exc, "lineno", None), f"is not a JSON registry ({exc})") from None
+        data = load_json_file(path)
+    except JsonInputError as exc:
+        raise FormatError(path, exc.line, f"is not a JSON registry: it {exc.detail}") from None
     if isinstance(data, dict):
         data = data.get("entities", [])
     if not isinstance(data, list):
@@ -184,6 +197,15 @@ def _read_json_entities(path: Path) -> list[dict[str, Any]]:
 
 
 def _read_csv_entities(path: Path) -> list[dict[str, Any]]:
+    try:
+        return _csv_rows(path)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise FormatError(path, None, f"is not a readable CSV registry ({exc})") from None
+    except OSError as exc:
+        raise FormatError(path, None, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _csv_rows(path: Path) -> list[dict[str, Any]]:
     items = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
         for i, row in enumerate(csv.DictReader(fh), start=2):
@@ -224,7 +246,12 @@ def _validated(items: Iterable[Any], where: object) -> list[dict[str, Any]]:
         aliases = e.get("aliases") or []
         if not isinstance(aliases, list):
             raise FormatError(where, line, f"{e['id']}: aliases must be a list")
+        if any(isinstance(a, dict) and not isinstance(a.get("name"), str) for a in aliases):
+            raise FormatError(where, line, f"{e['id']}: an alias has no name")
         e["aliases"] = [a if isinstance(a, dict) else {"name": str(a), "lang": None} for a in aliases]
+        problem = value_problem(e, e["id"])
+        if problem:
+            raise FormatError(where, line, problem)
         out.append(e)
     return out
 

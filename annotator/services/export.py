@@ -31,6 +31,7 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
     snapshot."""
     ids = tuple(resolve_report_id(ctx, r) for r in scope.report_ids)
     labels = set(scope.labels)
+    incidents: dict[str, Any] = {}  # the incidents events name, read as they first appear
     with ctx.uow() as uow:
         total = uow.transfer.count_in_scope(annotators=scope.annotators or None, report_ids=ids or None)
         stream = uow.transfer.stream(annotators=scope.annotators or None, report_ids=ids or None)
@@ -39,12 +40,16 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
                 cancel.check()
             if i % 100 == 0:
                 progress(i, total, item.set.annotator)
-            spans, relations = item.set.spans, item.set.relations
+            spans, relations, events = item.set.spans, item.set.relations, item.set.events
             if labels:
                 spans = tuple(s for s in spans if s.label in labels)
                 kept = {s.id for s in spans}
                 relations = tuple(r for r in relations if r.head in kept and r.tail in kept)
-            yield Document(item.report, item.set.annotator, spans, relations)
+            named = {e.incident for e in events if e.incident}
+            if named - set(incidents):
+                incidents.update(uow.events.incidents(named - set(incidents)))
+            yield Document(item.report, item.set.annotator, spans, relations, events=events,
+                           incidents=tuple(incidents[n] for n in sorted(named) if n in incidents))
     progress(total, total, "")
 
 

@@ -8,7 +8,9 @@ multi-row statements per batch of documents, never a statement per span.
 
 Labels and relation types the project schema lacks refuse the file, naming ``--add-labels``; with
 ``add_labels`` the schema is extended with them in the same transaction (``schema_additions`` lists
-what a file would add, for the import dialog to show first)."""
+what a file would add, for the import dialog to show first). A file holding two sets for one (report,
+annotator) is refused, never stored one over the other. Events are checked against the schema's events
+section and replace the set's events; a file without events over a set with events says so."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from annotator.core.annotation_set import Document
-from annotator.core.errors import AnnotatorError, FormatError, ValidationError
+from annotator.core.errors import AnnotatorError, FormatError, ValidationError, failure_detail
+from annotator.core.events import Incident, event_to_dict
 from annotator.core.ids import annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
@@ -45,6 +48,7 @@ class LoadResult:
     sets_unchanged: int = 0
     spans: int = 0
     relations: int = 0
+    events: int = 0
     annotators: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     added: dict[str, Any] = field(default_factory=dict)  # schema additions made with add_labels
@@ -100,8 +104,10 @@ def read_documents(ctx: ServiceContext, path: Path, fmt_name: str, options: dict
         yield from fmt.read(Path(path), options=options)
     except AnnotatorError:
         raise
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError) as exc:
-        raise FormatError(path, None, f"is not a valid {fmt_name} file ({type(exc).__name__}: {exc})") from None
+    except MemoryError:
+        raise FormatError(path, None, "is too large to read with the memory this computer has") from None
+    except Exception as exc:  # noqa: BLE001 - whatever a parser raises is this file's problem, in one sentence
+        raise FormatError(path, None, f"is not a valid {fmt_name} file ({failure_detail(exc)})") from None
 
 
 def _reader_options(ctx: ServiceContext, fmt_name: str, options: dict[str, Any] | None,
@@ -159,7 +165,7 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
         docs = read_documents(ctx, path, fmt_name, _reader_options(ctx, fmt_name, options,
                                                                    None if add_labels else schema, label_map))
         batch: list[tuple[Document, str]] = []
-        keys: set[tuple[str, str]] = set()
+        seen: dict[tuple[str, str], int] = {}  # (report, annotator) -> the document that gave that set
         for index, doc in enumerate(docs):
             if cancel is not None:
                 cancel.check()  # nothing is committed: the whole file or nothing
@@ -169,14 +175,13 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
                 if added:
                     schema = _extended(path, schema, added)
             prepared = _prepare(schema, path, index, doc, annotator)
+            _refuse_two_sets_for_one(path, seen, index, prepared, annotator)
             result.warnings.extend(prepared[0].warnings)
-            key = (prepared[0].report.id, prepared[1])
-            if key in keys or len(batch) >= BATCH:  # a set named twice: store the first one before
+            if len(batch) >= BATCH:
                 _store(uow, batch, path, fmt_name, result)
-                batch, keys = [], set()
+                batch = []
                 progress(index, None, doc.report.title)
             batch.append(prepared)
-            keys.add(key)
             result.documents += 1
         _store(uow, batch, path, fmt_name, result)
         if schema != start:
@@ -197,7 +202,7 @@ def _mapped(doc: Document, span_map: Mapping[str, str], rel_map: Mapping[str, st
     spans = tuple(s.with_(label=span_map.get(s.label, s.label)) for s in doc.spans)
     relations = tuple(Relation(r.id, r.head, r.tail, rel_map.get(r.label, r.label), r.attrs)
                       for r in doc.relations)
-    return Document(doc.report, doc.annotator, spans, relations, doc.warnings)
+    return Document(doc.report, doc.annotator, spans, relations, doc.warnings, doc.events, doc.incidents)
 
 
 def _relation_uses(doc: Document) -> list[tuple[str, str, str]]:
@@ -254,26 +259,44 @@ def _prepare(schema: Schema, path: Path, index: int, doc: Document, annotator: s
         problem = schema.attribute_problem(s)
         if problem:
             warnings.append(f"{where} span {s.id}: {problem}; kept as given")
-    doc = Document(doc.report, who, doc.spans, doc.relations, tuple(warnings))
+    doc = Document(doc.report, who, doc.spans, doc.relations, tuple(warnings), doc.events, doc.incidents)
     try:
         doc.validate()
         lookup = {s.id: s for s in doc.spans}
         for r in doc.relations:
             schema.check_relation(r, lookup)
+        if doc.events and schema.events is None:
+            raise ValidationError(f"it has events but schema '{schema.name}' defines no event types")
+        for e in doc.events:
+            schema.events.check_event(e, lookup)  # type: ignore[union-attr]
     except ValidationError as exc:
         raise FormatError(path, None, f"{where} ({doc.report.title or doc.report.id[:12]}): {exc}") from None
     return doc, who
 
 
+def _refuse_two_sets_for_one(path: Path, seen: dict[tuple[str, str], int], index: int,
+                             prepared: tuple[Document, str], override: str | None) -> None:
+    """One (report, annotator) set per file: a second would overwrite the first inside the load."""
+    doc, who = prepared
+    first = seen.setdefault((doc.report.id, who), index)
+    if first != index:
+        why = (f"--annotator {override} gives every set in the file to one annotator; load it without "
+               "--annotator") if override else "split the file or give each set its own annotator"
+        raise FormatError(path, None, f"documents {first + 1} and {index + 1} are both {who}'s set for report "
+                                      f"{doc.report.id[:12]}… ({why})")
+
+
 def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_name: str,
            result: LoadResult) -> None:
-    """Store one batch of checked documents: new reports, then each annotator's sets, set-based."""
+    """Store one batch of checked documents: new reports and incidents, then each annotator's sets,
+    set-based."""
     if not batch:
         return
     report_ids = list(dict.fromkeys(doc.report.id for doc, _who in batch))
     existing = uow.transfer.existing_reports(report_ids)
     new = {doc.report.id: doc.report for doc, _who in batch if doc.report.id not in existing}
     result.reports_new += uow.transfer.add_reports(new.values(), origin=str(path))
+    _store_incidents(uow, [i for doc, _who in batch for i in doc.incidents])
     by_annotator: dict[str, list[Document]] = {}
     for doc, who in batch:
         by_annotator.setdefault(who, []).append(doc)
@@ -284,22 +307,43 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
         writes: list[SetWrite] = []
         for doc in docs:
             set_id, version = current.get(doc.report.id, (None, 0))
-            spans, relations = stored[set_id] if set_id is not None else ((), ())
-            if set_id is not None and _same(spans, doc.spans) and _same_rel(relations, doc.relations):
+            spans, relations, events = stored[set_id] if set_id is not None else ((), (), ())
+            if set_id is not None and _same(spans, doc.spans) and _same_rel(relations, doc.relations) \
+                    and list(events) == list(doc.events):
                 result.sets_unchanged += 1
                 continue
+            if events and not doc.events:
+                result.warnings.append(f"{doc.report.title or doc.report.id[:12]}: {who}'s {len(events)} "
+                                       f"event(s) were removed with the spans they named ({fmt_name} holds no events)")
             # the edit log keeps what a load replaced (so it can be recovered) and names the file that
             # replaced it; the new content is the set itself, not copied into the log a second time
             before = {"spans": [span_to_dict(s) for s in spans],
-                      "relations": [relation_to_dict(r) for r in relations]} if set_id is not None else None
-            after = {"format": fmt_name, "file": path.name, "spans": len(doc.spans), "relations": len(doc.relations)}
-            writes.append(SetWrite(doc.report.id, doc.spans, doc.relations, version + 1, before, after, set_id))
+                      "relations": [relation_to_dict(r) for r in relations],
+                      "events": [event_to_dict(e) for e in events]} if set_id is not None else None
+            after = {"format": fmt_name, "file": path.name, "spans": len(doc.spans), "relations": len(doc.relations),
+                     "events": len(doc.events)}
+            writes.append(SetWrite(doc.report.id, doc.spans, doc.relations, version + 1, before, after, set_id,
+                                   doc.events))
             result.sets_changed += 1
             result.spans += len(doc.spans)
             result.relations += len(doc.relations)
+            result.events += len(doc.events)
             if who not in result.annotators:
                 result.annotators.append(who)
         uow.transfer.write_sets(who, annotator_id, writes, op="load", target=path.name[:64])
+
+
+def _store_incidents(uow: UnitOfWork, incidents: list[Incident]) -> None:
+    """The incidents a batch's events name: a title known here is kept; a new incident is added (before
+    its events, which would otherwise create it untitled)."""
+    named: dict[str, Incident] = {}
+    for incident in incidents:
+        named.setdefault(incident.id, incident)
+    if named:
+        known = uow.events.incidents(named)
+        for incident in named.values():
+            if incident.id not in known:
+                uow.events.save_incident(incident)
 
 
 def _same(a: Iterable[Span], b: Iterable[Span]) -> bool:

@@ -9,7 +9,7 @@ import threading
 from typing import Any, Iterable, Iterator, Sequence
 
 from annotator.core.changes import Change
-from annotator.core.errors import ValidationError
+from annotator.core.events import Incident
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.spans import Span
@@ -52,69 +52,86 @@ def resolver(ctx: ServiceContext):  # type: ignore[no-untyped-def]
 
 
 def entity_candidates(ctx: ServiceContext, report_id: str, span: Span, limit: int = 8) -> list[dict[str, Any]]:
-    """Ranked candidates for an actor/place span, for the annotator to confirm or change."""
+    """Ranked candidates for a span whose label links to registry entities, for the annotator to
+    confirm or change (empty for labels the schema links to nothing)."""
     from annotator.services.reports import get_report
 
-    if span.label not in ("actor", "place"):
+    kind = ctx.schema.entity_kind(span.label)
+    if kind is None:
         return []
     text = span.text_in(get_report(ctx, report_id).text)
-    found = resolver(ctx).resolve(text, kind=span.label, limit=limit)
+    found = resolver(ctx).resolve(text, kind=kind, limit=limit)
     return [{"id": c.entity_id, "name": c.name, "kind": c.kind, "type": c.type, "score": round(c.score, 1),
              "alias": c.alias, "method": c.method, "automatic": found.automatic and c.entity_id == found.entity_id}
             for c in found.candidates]
 
 
 def link_entity(ctx: ServiceContext, report_id: str, span_id: str, entity_id: str | None, *, annotator: str,
-                resolution: str = "confirmed") -> tuple[Span, Change]:
+                resolution: str = "confirmed", **target: Any) -> tuple[Span, Change]:
     """Confirm (or clear, with ``None``) the entity of a span; one committed edit."""
     if entity_id is not None:
         from annotator.services.entities import require_entity
 
         require_entity(ctx, entity_id)
     return annotate.update_span(ctx, report_id, span_id, annotator=annotator, entity=entity_id,
-                                resolution=resolution if entity_id else None, op="link_entity")
+                                resolution=resolution if entity_id else None, op="link_entity", **target)
 
 
 def set_date_value(ctx: ServiceContext, report_id: str, span_id: str, value: str | None, *,
-                   annotator: str) -> tuple[Span, Change]:
-    """The annotator's correction of a date's ISO 8601 value (``None`` clears it)."""
-    from annotator.records.dates import is_iso_value
-
-    if value is not None and not is_iso_value(value):
-        raise ValidationError(f"'{value}' is not an ISO 8601 date, month, year or interval "
-                              "(e.g. 2024-04-07, 2024-04, 2024, 2024-04-05/2024-04-07)")
+                   annotator: str, **target: Any) -> tuple[Span, Change]:
+    """The annotator's correction of a date's ISO 8601 value (``None`` clears it; the value is
+    checked where every edit is, in ``annotate.update_span``)."""
     return annotate.update_span(ctx, report_id, span_id, annotator=annotator, value=value,
-                                resolution="confirmed" if value else None, op="set_date_value")
+                                resolution="confirmed" if value else None, op="set_date_value", **target)
+
+
+def automatic_fields(ctx: ServiceContext, report: Report, span: Span) -> dict[str, Any]:
+    """What can be decided about a span without the annotator: the ISO value of a label that
+    carries dates, the entity of an unambiguous match for a label that links to the registry (both
+    marked automatic). Empty when there is nothing to decide or the annotator already decided."""
+    from annotator.records.dates import normalize_date
+
+    text = span.text_in(report.text)
+    if ctx.schema.value_kind(span.label) == "date" and not span.value:
+        found = normalize_date(text, report.published, language=report.language)
+        if found is not None:
+            return {"value": found.value, "resolution": "automatic"}
+    kind = ctx.schema.entity_kind(span.label)
+    if kind is not None and not span.entity:
+        hit = resolver(ctx).resolve(text, kind=kind)
+        if hit.entity_id is not None:
+            return {"entity": hit.entity_id, "resolution": "automatic"}
+    return {}
+
+
+def create_span_with_values(ctx: ServiceContext, report_id: str, start: int, end: int, label: str, *,
+                            annotator: str, **fields: Any) -> tuple[Span, Change]:
+    """Create a span together with its automatic value or entity: one user action, one transaction,
+    so a span is never stored without what the view shows beside it (or the reverse)."""
+    from annotator.services.reports import get_report
+
+    report = get_report(ctx, report_id)
+    draft = Span("?", start, end, label, dict(fields.get("attrs") or {}))
+    auto = automatic_fields(ctx, report, draft) if 0 <= start < end <= len(report.text) else {}
+    return annotate.create_span(ctx, report_id, start, end, label, annotator=annotator, **{**auto, **fields})
 
 
 def auto_annotate_span(ctx: ServiceContext, report: Report, span: Span, *,
                        annotator: str) -> tuple[Span, Change] | None:
-    """The automatic value of one fresh span (a date's ISO value, an unambiguous entity match), as
-    one committed edit; None when there is nothing to decide or the annotator already decided."""
-    from annotator.records.dates import normalize_date
-
-    text = span.text_in(report.text)
-    if span.label == "date" and not span.value:
-        found = normalize_date(text, report.published, language=report.language)
-        if found is not None:
-            return annotate.update_span(ctx, report.id, span.id, annotator=annotator, value=found.value,
-                                        resolution="automatic", op="normalise_date")
-    elif span.label in ("actor", "place") and not span.entity:
-        hit = resolver(ctx).resolve(text, kind=span.label)
-        if hit.entity_id is not None:
-            return annotate.update_span(ctx, report.id, span.id, annotator=annotator, entity=hit.entity_id,
-                                        resolution="automatic", op="resolve_entity")
-    return None
+    """Fill the automatic value of one stored span as one committed edit; None when there is
+    nothing to decide or the annotator already decided."""
+    auto = automatic_fields(ctx, report, span)
+    if not auto:
+        return None
+    op = "normalise_date" if "value" in auto else "resolve_entity"
+    return annotate.update_span(ctx, report.id, span.id, annotator=annotator, op=op, **auto)
 
 
-def warm_up(ctx: ServiceContext) -> None:
-    """Build the resolver index and load the date parser's data (seconds on first use), so the first
-    span an annotator creates resolves at once. The GUI calls this off its thread at start-up."""
-    from annotator.records.dates import normalize_date
-
+def warm_up_registry(ctx: ServiceContext) -> None:
+    """Seed the registry (a new database) and build the resolver's index (seconds on a large
+    registry), so the first span an annotator creates resolves at once. Database work: the GUI runs
+    it on its database lane; the date parser warms separately (``records.dates.warm_up``)."""
     resolver(ctx)
-    normalize_date("5 April 2024", "2024-04-09", language="en")
-    normalize_date("٧ نيسان ٢٠٢٤", "2024-04-09", language="ar")
 
 
 def auto_annotate_values(ctx: ServiceContext, report_id: str, span_ids: Iterable[str] | None = None, *,
@@ -153,6 +170,7 @@ def iter_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotat
     ids = [resolve_report_id(ctx, r) for r in report_ids]
     res = resolver(ctx)
     annotators = [annotator] if annotator is not None else None
+    known: dict[str, Incident] = {}  # the incidents events name, read as they first appear
     with ctx.uow() as uow:
         total = uow.transfer.count_in_scope(annotators=annotators, report_ids=ids or None)
         for i, item in enumerate(uow.transfer.stream(annotators=annotators, report_ids=ids or None)):
@@ -162,8 +180,13 @@ def iter_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotat
                 progress(i, total, item.set.annotator)
             linked = {s.entity: res.get(s.entity) for s in item.set.spans if s.entity}
             entities = {eid: e for eid, e in linked.items() if e is not None}
+            named = {e.incident for e in item.set.events if e.incident}
+            if named - set(known):
+                known.update(uow.events.incidents(named - set(known)))
             yield build_record(item.report, item.set.spans, item.set.relations, entities,
-                               annotator=item.set.annotator, resolver=res)
+                               annotator=item.set.annotator, resolver=res, events=item.set.events,
+                               incidents={n: known[n] for n in named if n in known},
+                               event_schema=ctx.schema.events)
     progress(total, total, "")
 
 

@@ -5,16 +5,20 @@ The same text from any file or encoding is the same report (``existing``)."""
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from annotator.core.errors import AnnotatorError, ReaderError
+from annotator.core.errors import AnnotatorError, ReaderError, StorageError, failure_detail
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
+from annotator.core.storable import report_problem
 from annotator.readers import read_report_file, supported_suffixes
 from annotator.services.context import ServiceContext
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class ImportedReport:
 class ImportFailure:
     path: str
     error: str
+    unexpected: bool = False  # a bug, not the file's fault
 
 
 @dataclass
@@ -87,12 +92,25 @@ def import_reports(ctx: ServiceContext, paths: Iterable[Path | str], *, title: s
         try:
             report = report_from_file(path, title=title, published=published, source=source)
             status = store_report(ctx, report, origin=str(path))
+        except StorageError:
+            raise  # the disk or the database cannot take any file: stop (the files stored so far stay)
         except AnnotatorError as exc:
-            result.errors.append(ImportFailure(str(path), str(exc)))
+            result.errors.append(ImportFailure(str(path), _naming(path, exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - a bug on one file must not cost the user the others
+            log.error("unexpected error importing %s", path, exc_info=True)
+            result.errors.append(ImportFailure(str(path), f"{path}: unexpected {failure_detail(exc)} (a bug in "
+                                                          "annotator: please report it)", unexpected=True))
             continue
         result.reports.append(ImportedReport(report.id, report.title, status, str(path)))
     progress(len(files), len(files), "")
     return result
+
+
+def _naming(path: Path, exc: AnnotatorError) -> str:
+    """The error's sentence, naming the file once (readers name it already; other checks may not)."""
+    text = str(exc)
+    return text if str(path) in text else f"{path}: {text}"
 
 
 def report_from_file(path: Path, *, title: str | None = None, published: str | None = None,
@@ -113,8 +131,12 @@ def report_from_file(path: Path, *, title: str | None = None, published: str | N
         if found is not None:
             date = found.value
             meta["published_guessed"] = f"from line {found.line}: {found.text}"
-    return Report.of(got.text, title=title or got.title or path.stem, source=source or got.source,
-                     published=date, url=got.url, language=got.language, meta=meta)
+    report = Report.of(got.text, title=title or got.title or path.stem, source=source or got.source,
+                       published=date, url=got.url, language=got.language, meta=meta)
+    problem = report_problem(report)
+    if problem:
+        raise ReaderError(path, problem)
+    return report
 
 
 def _check_iso_date(path: Path, value: str) -> None:

@@ -4,6 +4,7 @@ so every feature has something to show on first launch."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -14,11 +15,14 @@ ENV_RESOURCES = "ANNOTATOR_RESOURCES"
 
 
 def resources_dir() -> Path:
-    """``resources/`` of the source tree (``$ANNOTATOR_RESOURCES`` overrides)."""
+    """``resources/`` of the source tree, else of an installed wheel (``<prefix>/share/annotator/
+    resources``, e.g. after an offline install); ``$ANNOTATOR_RESOURCES`` overrides both."""
     env = os.environ.get(ENV_RESOURCES)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "resources"
+    source = Path(__file__).resolve().parents[2] / "resources"
+    installed = Path(sys.prefix) / "share" / "annotator" / "resources"
+    return installed if not source.is_dir() and installed.is_dir() else source
 
 
 def samples_dir() -> Path:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from annotator.core.errors import DatabaseError
+from annotator.store.faults import BUSY_TIMEOUT_S
 
 
 def database_url(target: str | Path) -> str:
@@ -32,15 +33,44 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
+def sqlite_key(url: str) -> str | None:
+    """The key of an encrypted (SQLCipher) database URL, ``sqlite+pysqlcipher://:KEY@/path``."""
+    u = make_url(url)
+    return u.password if u.drivername == "sqlite+pysqlcipher" and u.password else None
+
+
+def display_target(url: str) -> str:
+    """The database as people read it: a file path, or the server URL without its password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # WAL lets readers (GUI lists, exports) run beside the writer; synchronous=FULL makes each
     # commit durable before it returns, which is what "Saved" promises.
     cursor = dbapi_connection.cursor()
+    if type(dbapi_connection).__module__.startswith("sqlcipher3"):
+        cursor.execute("PRAGMA cipher_log_level = NONE")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()
+
+
+def _begin_before_savepoint(conn, _name) -> None:  # type: ignore[no-untyped-def]
+    """Open a real transaction before the first SAVEPOINT of one (SQLite only).
+
+    Python's sqlite3 (legacy transaction control, Python < 3.12) sends BEGIN only before an INSERT,
+    UPDATE or DELETE. A SAVEPOINT sent first starts a transaction of its own, and its RELEASE then
+    COMMITS everything: a failed load kept the annotator and the empty set it had created inside a
+    savepoint. BEGIN IMMEDIATE also takes the write lock at once, waiting for another writer
+    (busy_timeout) instead of failing half-way through the transaction."""
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
@@ -58,8 +88,13 @@ def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(f"cannot create the folder for {path} ({exc.strerror})") from None
-        engine = create_engine(url, echo=echo)
+        try:
+            engine = create_engine(url, echo=echo)
+        except ModuleNotFoundError:
+            raise DatabaseError("an encrypted database needs the optional extra 'encryption' "
+                                "(pip install 'annotator[encryption]')") from None
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     if backend == "postgresql":
         try:

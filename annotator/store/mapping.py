@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy.engine import Row
 
+from annotator.core.events import COUNT_KINDS, ESTIMATES, QUALIFIERS, Estimate, Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
-from annotator.store.models import RelationRow, ReportRow, SpanRow
+from annotator.store.models import EventArgumentRow, EventRow, RelationRow, ReportRow, SpanRow
 
 
 def report_from_row(row: ReportRow | Row[Any], text: str | None = None) -> Report:
@@ -66,3 +67,50 @@ def span_to_dict(span: Span) -> dict[str, object]:
 
 def relation_to_dict(rel: Relation) -> dict[str, object]:
     return {"id": rel.id, "head": rel.head, "tail": rel.tail, "label": rel.label, "attrs": dict(rel.attrs)}
+
+
+# -- events -------------------------------------------------------------------------------------------
+def event_from_row(row: EventRow | Any, arguments: Iterable[EventArgumentRow | Any]) -> Event:
+    """From an ORM row or a plain result row of ``events`` and its ``event_arguments``."""
+    roles: dict[str, list[str]] = {}
+    claims: list[str] = []
+    trigger = None
+    for a in sorted(arguments, key=lambda a: (a.position, a.id or 0)):
+        if a.kind == "role" and a.role:
+            roles.setdefault(a.role, []).append(a.span_key)
+        elif a.kind == "claim":
+            claims.append(a.span_key)
+        elif a.kind == "trigger":
+            trigger = a.span_key
+    counts = {}
+    for kind in COUNT_KINDS:
+        est = Estimate(*(getattr(row, f"{kind}_{part}") for part in ESTIMATES))
+        if not est.is_empty:
+            counts[kind] = est
+    return Event(id=row.key, type=row.type, roles={r: tuple(ids) for r, ids in roles.items()}, claims=tuple(claims),
+                 trigger=trigger, counts=counts, qualifiers=tuple(q for q in QUALIFIERS if getattr(row, q)),
+                 attrs=dict(row.attrs or {}), incident=row.incident_id)
+
+
+def event_values(event: Event) -> dict[str, Any]:
+    """The column values of an event's row (without ``set_id``)."""
+    values: dict[str, Any] = {"key": event.id, "type": event.type, "attrs": dict(event.attrs),
+                              "incident_id": event.incident}
+    values.update({q: q in event.qualifiers for q in QUALIFIERS})
+    for kind in COUNT_KINDS:
+        est = event.count(kind)
+        values.update({f"{kind}_{part}": getattr(est, part) for part in ESTIMATES})
+    return values
+
+
+def event_argument_values(event: Event) -> list[dict[str, Any]]:
+    """The argument rows of an event (without ``event_id``), in a stable order."""
+    rows: list[dict[str, Any]] = []
+    for role, ids in event.roles.items():
+        rows += [{"kind": "role", "role": role, "span_key": sid} for sid in ids]
+    rows += [{"kind": "claim", "role": None, "span_key": sid} for sid in event.claims]
+    if event.trigger:
+        rows.append({"kind": "trigger", "role": None, "span_key": event.trigger})
+    for i, r in enumerate(rows):
+        r["position"] = i
+    return rows

@@ -6,7 +6,7 @@ database whose revision this program does not know (written by a newer version) 
 
 from __future__ import annotations
 
-import sqlite3
+import contextlib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,7 +17,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from annotator.core.errors import DatabaseError
-from annotator.store.engine import sqlite_path
+from annotator.store.engine import sqlite_key, sqlite_path
+from annotator.store.sqlite_file import copy_sqlite
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -44,7 +45,13 @@ def known_revisions() -> set[str]:
 
 
 def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> Path | None:
-    """Upgrade to ``revision`` (default head). Returns the backup file made, if any."""
+    """Upgrade to ``revision`` (default head) in ONE transaction. Returns the backup file made, if any.
+
+    A kill at any moment leaves the database as it was before or as it is after, never between:
+    SQLite runs the whole chain of migrations (tables, triggers, the ``alembic_version`` row) inside
+    one explicit transaction, PostgreSQL has transactional DDL anyway. A database whose only tables
+    are ours and empty, without a version row (left by a version of annotator killed while creating
+    it), is finished as a new one; a database with our version row is always ours to upgrade."""
     current = current_revision(engine)
     if current is not None and current not in known_revisions():
         raise DatabaseError(f"the database is at schema revision '{current}', newer than this version "
@@ -56,17 +63,74 @@ def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> P
     if backup and current is not None:
         copy = _backup_sqlite(engine, current)
     elif current is None and _has_foreign_tables(engine):
-        raise DatabaseError("the database holds tables that are not annotator's; "
-                            "choose an empty database or an annotator database")
+        if not _unfinished_creation(engine):
+            raise DatabaseError("the database holds tables that are not annotator's; "
+                                "choose an empty database or an annotator database")
+        _drop_unfinished(engine)
     config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    if engine.dialect.name == "sqlite":
+        _upgrade_sqlite(engine, config, revision)
+    else:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
     return copy
+
+
+def _upgrade_sqlite(engine: Engine, config: Config, revision: str) -> None:
+    """The migrations inside one explicit SQLite transaction (Python's sqlite3 would otherwise run
+    each CREATE/ALTER in autocommit), with foreign keys off while tables are rebuilt in batch mode
+    and checked before the commit."""
+    with engine.connect() as base:
+        conn = base.execution_options(isolation_level="AUTOCOMMIT")  # we send BEGIN/COMMIT ourselves
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise DatabaseError(f"upgrading the database would leave {len(broken)} dangling references "
+                                    f"(first in table {broken[0][0]}); nothing was changed")
+            conn.exec_driver_sql("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                conn.exec_driver_sql("ROLLBACK")
+            raise
+        finally:
+            with contextlib.suppress(Exception):
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def _has_foreign_tables(engine: Engine) -> bool:
     return bool(set(inspect(engine).get_table_names()) - {"alembic_version"})
+
+
+def _our_tables() -> set[str]:
+    from annotator.store import models  # noqa: F401 - registers the tables on the metadata
+    from annotator.store.base import Base
+
+    return set(Base.metadata.tables) | {"alembic_version"}
+
+
+def _unfinished_creation(engine: Engine) -> bool:
+    """Only our tables, every one empty, no version row: a creation that was killed half-way."""
+    names = set(inspect(engine).get_table_names())
+    if not names <= _our_tables():
+        return False
+    with engine.connect() as conn:
+        return all(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() is None for name in names)
+
+
+def _drop_unfinished(engine: Engine) -> None:
+    from sqlalchemy import MetaData
+
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.begin() as conn:
+        meta.drop_all(conn)
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS reports_text_immutable")
 
 
 def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
@@ -76,18 +140,4 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
         return None
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     dest = path.with_name(f"{path.name}.rev{revision}-{stamp}.bak")
-    copy_sqlite(path, dest)
-    return dest
-
-
-def copy_sqlite(source: Path, dest: Path) -> None:
-    """A consistent copy of a live SQLite file (SQLite's online backup: safe while others write)."""
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(dest)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    return copy_sqlite(path, dest, key=sqlite_key(engine.url.render_as_string(hide_password=False)))

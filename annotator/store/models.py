@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import (JSON, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.store.base import Base
@@ -167,3 +167,62 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class IncidentRow(Base):
+    """One happening reported in several reports or by several sources; its events point to it."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # "I-<16 hex>", the same on every workstation
+    title: Mapped[str] = mapped_column(String(300), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EventRow(Base):
+    """An event of one set (core.events.Event). ``key`` is its id within the set (``E3``); counts are
+    typed columns, one best/low/high triple per kind; qualifiers are flags."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("set_id", "key", name="uq_events_set_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("annotation_sets.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(64))
+    negated: Mapped[bool] = mapped_column(Boolean, default=False)
+    hypothetical: Mapped[bool] = mapped_column(Boolean, default=False)
+    future: Mapped[bool] = mapped_column(Boolean, default=False)
+    historical: Mapped[bool] = mapped_column(Boolean, default=False)
+    fatalities_best: Mapped[int | None] = mapped_column(Integer)
+    fatalities_low: Mapped[int | None] = mapped_column(Integer)
+    fatalities_high: Mapped[int | None] = mapped_column(Integer)
+    injured_best: Mapped[int | None] = mapped_column(Integer)
+    injured_low: Mapped[int | None] = mapped_column(Integer)
+    injured_high: Mapped[int | None] = mapped_column(Integer)
+    arrested_best: Mapped[int | None] = mapped_column(Integer)
+    arrested_low: Mapped[int | None] = mapped_column(Integer)
+    arrested_high: Mapped[int | None] = mapped_column(Integer)
+    attrs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    incident_id: Mapped[str | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"), index=True)
+
+    arguments: Mapped[list[EventArgumentRow]] = relationship(back_populates="event", cascade="all, delete-orphan",
+                                                             passive_deletes=True,
+                                                             order_by="EventArgumentRow.position")
+
+
+class EventArgumentRow(Base):
+    """A span an event names: in a role, as a reporting claim, or as its trigger. Spans are named by
+    their key, not a foreign key, so undoing a span's deletion (same key) makes the event whole again."""
+
+    __tablename__ = "event_arguments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # role | claim | trigger
+    role: Mapped[str | None] = mapped_column(String(64))
+    span_key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[EventRow] = relationship(back_populates="arguments")

@@ -14,9 +14,10 @@ from annotator.core.errors import NotFound
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from annotator.store.event_repository import EventRepository
 from annotator.store.mapping import relation_from_row, report_from_row, span_from_row
 from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow,
-                                    SettingRow, SpanRow, utcnow)
+                                    SpanRow, utcnow)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ class Repositories:
         rels = self.session.scalars(select(RelationRow).where(RelationRow.set_id == row.id)
                                     .order_by(RelationRow.id))
         return AnnotationSet(row.report_id, annotator, tuple(span_from_row(s) for s in spans),
-                             tuple(relation_from_row(r, keys) for r in rels), row.version)
+                             tuple(relation_from_row(r, keys) for r in rels), row.version,
+                             tuple(EventRepository(self.session).events_of(row.id)))
 
     def sets_of_report(self, report_id: str) -> dict[str, AnnotationSet]:
         rows = self.session.execute(
@@ -208,12 +210,6 @@ class Repositories:
 
     def relation(self, row: RelationRow) -> Relation:
         return Relation(row.key, row.head.key, row.tail.key, row.label, dict(row.attrs or {}))
-
-    # -- settings ------------------------------------------------------------------------------
-    def lock_setting(self, key: str) -> None:
-        """Hold a setting's row until the transaction ends (``SettingsRepository`` reads and writes it;
-        on PostgreSQL a concurrent writer waits here; SQLite serialises writers anyway)."""
-        self.session.execute(select(SettingRow.key).where(SettingRow.key == key).with_for_update())
 
     # -- edit log ------------------------------------------------------------------------------
     def log_edit(self, set_row: AnnotationSetRow, annotator: str, op: str, target: str | None,

@@ -4,7 +4,8 @@ sets at a time.
 ``Repositories`` serves single edits; moving 10,000 sets through it costs tens of thousands of round
 trips and as many ORM objects. Here reads are streams, one query per table (sets with their reports,
 spans, relations), each ordered by set, merged in Python as they arrive, so memory stays flat however
-large the corpus; writes are SQLAlchemy Core ``insert()``s executed with many parameter sets. No ORM
+large the corpus; events (``EventRepository``) are read per batch of sets, and not at all when the
+database holds none. Writes are SQLAlchemy Core ``insert()``s executed with many parameter sets. No ORM
 object is made per row. Never commits: the caller's unit of work decides."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from dataclasses import dataclass
 from itertools import chain, groupby
 from operator import itemgetter
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Select, Table, Text, bindparam, delete, func, insert, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,9 +23,11 @@ from sqlalchemy.engine import Result, Row
 from sqlalchemy.orm import Session
 
 from annotator.core.annotation_set import AnnotationSet
+from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from annotator.store.event_repository import EventRepository
 from annotator.store.mapping import json_object, report_from_row, span_from_values
 from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow,
                                     utcnow)
@@ -58,6 +61,7 @@ class SetWrite:
     before: Any = None
     after: Any = None
     set_id: int | None = None  # None: the set does not exist yet
+    events: Sequence[Event] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,14 @@ class StoredSet:
     chars: int
 
 
+class SetContents(NamedTuple):
+    """What one stored set holds (``SetTransfer.contents``)."""
+
+    spans: tuple[Span, ...]
+    relations: tuple[Relation, ...]
+    events: tuple[Event, ...]
+
+
 def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -78,6 +90,7 @@ def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
 class SetTransfer:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.events = EventRepository(session)
 
     # -- reading ---------------------------------------------------------------------------------
     def count_sets(self, annotator: str) -> int:
@@ -98,14 +111,15 @@ class SetTransfer:
             yield item.report, item.set
 
     def stream(self, *, annotators: Sequence[str] | None = None, report_ids: Sequence[str] | None = None,
-               with_text: bool = True, with_relations: bool = True,
+               with_text: bool = True, with_relations: bool = True, with_events: bool = True,
                batch: int = BATCH) -> Iterator[StoredSet]:
         """Every stored set in scope (all annotators / reports when ``None``) with its report, ordered
         by report id, then annotator (the order their rows were created in).
 
-        Three queries in all (sets joined to their reports and annotators, spans, relations), each
+        Three streamed queries (sets joined to their reports and annotators, spans, relations), each
         ordered the same way and fetched ``batch`` rows at a time: memory does not grow with the
-        corpus, and no query is made per set."""
+        corpus, and no query is made per set. Events are read for each fetched batch of sets (one
+        query pair per batch), and not at all when the database holds no event."""
         if report_ids is not None and not report_ids:
             return
         conn = self.session.connection()
@@ -120,16 +134,20 @@ class SetTransfer:
         spans = _scoped(spans, annotators, report_ids).order_by(*order, _SPANS.c.start, _SPANS.c.end.desc(),
                                                                 _SPANS.c.id)
         relations = _scoped(relations, annotators, report_ids).order_by(*order, _RELATIONS.c.id)
-        set_rows = _rows(conn.execute(_scoped(sets, annotators, report_ids, joined=True).order_by(*order),
-                                      execution_options=streamed))
+        with_events = with_events and self.events.has_events()
+        set_batches = conn.execute(_scoped(sets, annotators, report_ids, joined=True).order_by(*order),
+                                   execution_options=streamed).partitions()
         span_rows = _Peek(_rows(conn.execute(spans, execution_options=streamed)))
         rel_rows = _Peek(_rows(conn.execute(relations, execution_options=streamed)) if with_relations else ())
         report: Report | None = None
-        for s in set_rows:
-            if report is None or report.id != s.id:
-                report = report_from_row(s, None if with_text else "")
-            spans_, relations_ = _contents(span_rows.take(s.set_id), rel_rows.take(s.set_id))
-            yield StoredSet(report, AnnotationSet(s.id, s.annotator, spans_, relations_, s.version), s.chars)
+        for set_rows in set_batches:
+            events = self.events.events_of_sets([s.set_id for s in set_rows]) if with_events else {}
+            for s in set_rows:
+                if report is None or report.id != s.id:
+                    report = report_from_row(s, None if with_text else "")
+                spans_, relations_ = _contents(span_rows.take(s.set_id), rel_rows.take(s.set_id))
+                yield StoredSet(report, AnnotationSet(s.id, s.annotator, spans_, relations_, s.version,
+                                                      tuple(events.get(s.set_id, ()))), s.chars)
 
     def existing_reports(self, report_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -148,8 +166,8 @@ class SetTransfer:
             found.update((rid, (sid, v)) for rid, sid, v in self.session.execute(q))
         return found
 
-    def contents(self, set_ids: Sequence[int]) -> dict[int, tuple[tuple[Span, ...], tuple[Relation, ...]]]:
-        """Spans and relations of these sets (one query per table and batch of ids)."""
+    def contents(self, set_ids: Sequence[int]) -> dict[int, SetContents]:
+        """Spans, relations and events of these sets (one query per table and batch of ids)."""
         spans: dict[int, list[Row[Any]]] = {sid: [] for sid in set_ids}
         relations: dict[int, list[Row[Any]]] = {sid: [] for sid in set_ids}
         for chunk in _chunks(list(set_ids)):
@@ -160,7 +178,9 @@ class SetTransfer:
             for row in self.session.execute(select(*_RELATION_COLUMNS).where(_RELATIONS.c.set_id.in_(chunk))
                                             .order_by(_RELATIONS.c.set_id, _RELATIONS.c.id)):
                 relations[row.set_id].append(row)
-        return {sid: _contents(spans[sid], relations[sid]) for sid in set_ids}
+        events = self.events.events_of_sets(set_ids) if set_ids and self.events.has_events() else {}
+        return {sid: SetContents(*_contents(spans[sid], relations[sid]), tuple(events.get(sid, ())))
+                for sid in set_ids}
 
     # -- writing ---------------------------------------------------------------------------------
     def add_reports(self, reports: Iterable[Report], origin: str | None = None) -> int:
@@ -177,8 +197,8 @@ class SetTransfer:
 
     def write_sets(self, annotator: str, annotator_id: int, writes: Sequence[SetWrite], *, op: str,
                    target: str | None = None) -> None:
-        """Replace (or create) these sets' contents, set their versions and log one edit each, with a
-        handful of multi-row statements for the whole batch."""
+        """Replace (or create) these sets' contents (events included), set their versions and log one
+        edit each, with a handful of multi-row statements for the whole batch."""
         if not writes:
             return
         self.session.flush()
@@ -200,6 +220,9 @@ class SetTransfer:
         self._insert_rows(_RELATIONS, _RELATION_INSERT, [
             (set_ids[w.report_id], r.id, span_ids[(set_ids[w.report_id], r.head)],
              span_ids[(set_ids[w.report_id], r.tail)], r.label, _json(r.attrs)) for w in writes for r in w.relations])
+        # events: replaced in the sets that had some or get some; nothing to do in a database without any
+        if any(w.events for w in writes) or (existing and self.events.has_events()):
+            self.events.replace_set_events({set_ids[w.report_id]: w.events for w in writes})
         self.session.execute(
             update(_SETS).where(_SETS.c.id == bindparam("sid"))
             .values(version=bindparam("v"), next_key=bindparam("nk"), updated_at=bindparam("at")),
@@ -285,7 +308,7 @@ def _json(value: Any) -> str:
 
 
 def _next_key(write: SetWrite) -> int:
-    """One past the highest ``T<n>``/``R<n>`` number used, so new edits never reuse an id."""
-    numbers = [int(k[1:]) for k in (*(s.id for s in write.spans), *(r.id for r in write.relations))
-               if k[1:].isdigit()]
+    """One past the highest ``T<n>``/``R<n>``/``E<n>`` number used, so new edits never reuse an id."""
+    numbers = [int(k[1:]) for k in (*(s.id for s in write.spans), *(r.id for r in write.relations),
+                                    *(e.id for e in write.events)) if k[1:].isdigit()]
     return max(numbers, default=0) + 1

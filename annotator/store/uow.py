@@ -11,10 +11,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.errors import Conflict, DatabaseError
+from annotator.store.engine import display_target, sqlite_path
 from annotator.store.entity_repository import EntityRepository
+from annotator.store.event_repository import EventRepository
+from annotator.store.faults import database_fault
 from annotator.store.repositories import Repositories
 from annotator.store.set_transfer import SetTransfer
 from annotator.store.settings_repository import SettingsRepository
+from annotator.store.sqlite_file import forget_clean
 
 
 class UnitOfWork:
@@ -25,6 +29,7 @@ class UnitOfWork:
         self.entities: EntityRepository
         self.transfer: SetTransfer
         self.settings: SettingsRepository
+        self.events: EventRepository
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
@@ -32,6 +37,7 @@ class UnitOfWork:
         self.entities = EntityRepository(self.session)
         self.transfer = SetTransfer(self.session)
         self.settings = SettingsRepository(self.session)
+        self.events = EventRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -44,6 +50,14 @@ class UnitOfWork:
             self.session = None
         if isinstance(exc, IntegrityError):
             raise Conflict(f"the change conflicts with data already stored ({_short(exc)})") from exc
+        if isinstance(exc, DBAPIError):
+            url = str(self._factory.kw["bind"].url)
+            fault = database_fault(exc, display_target(url))
+            if fault is not None:
+                path = sqlite_path(url)
+                if fault.kind == "damaged" and path is not None:
+                    forget_clean(path)  # checked again at the next open
+                raise fault from exc
         if isinstance(exc, OperationalError):
             raise DatabaseError(f"the database could not complete the change ({_short(exc)})") from exc
         if isinstance(exc, DBAPIError):

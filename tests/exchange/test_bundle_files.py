@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import FormatError
-from annotator.exchange.bundle_format import ENTITIES, MANIFEST, SETS, BundleError, Limits
+from annotator.exchange.bundle_format import ENTITIES, MANIFEST, SETS, VERSION, BundleError, Limits
 from annotator.exchange.reader import read_bundle, unsafe_name
 from annotator.exchange.writer import BundleWriter
 
@@ -163,7 +163,7 @@ def test_foreign_files_are_refused(tmp_path: Path) -> None:
 
 def test_newer_format_version_is_refused_with_advice(tmp_path: Path) -> None:
     good = write_sample(tmp_path / "good.annbundle")
-    _refused(edit_manifest(good, tmp_path / "v2.annbundle", version=2), "newer annotator .* update annotator")
+    _refused(edit_manifest(good, tmp_path / "v9.annbundle", version=VERSION + 1), "newer annotator .* update annotator")
 
 
 def test_lines_of_another_annotator_are_refused(tmp_path: Path) -> None:

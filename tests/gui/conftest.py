@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator.core.report import Report  # noqa: E402
 from annotator.services.reports import store_report  # noqa: E402
-from gui_helpers import ARABIC, EMOJI, ENGLISH  # noqa: E402
+from gui_helpers import ARABIC, EMOJI, ENGLISH, settle  # noqa: E402
 
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
@@ -66,8 +66,11 @@ def open_window(qtbot, db_path: Path, settings: QSettings, report_ids: dict[str,
         window.activateWindow()
         window.windowHandle().requestActivate()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+        settle(window)
         if report:
             assert window.select_report(report_ids[report])
+            settle(window)
+            assert window.document.report_id == report_ids[report]
         opened.append(window)
         return window
 

@@ -9,10 +9,16 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
+
 from annotator.gui.models.agreement_models import VALUE_ROLE, fmt
+from annotator.gui.views.agreement_dashboard import AgreementDashboard
+from annotator.gui.views.side_by_side import SideBySideView
 from annotator.services.agreement import compute_agreement
 from annotator.services.database import open_database
 from annotator.services.samples import load_samples
+from gui_helpers import click_anchor, double_click, settle
 
 
 def samples_window(open_window, db_path: Path):  # type: ignore[no-untyped-def]
@@ -21,12 +27,24 @@ def samples_window(open_window, db_path: Path):  # type: ignore[no-untyped-def]
     ctx.close()
     window = open_window(report=None)
     window.reload_reports()
+    settle(window)
     return window
+
+
+def open_dashboard(window):  # type: ignore[no-untyped-def]
+    window.agreement_action.trigger()  # View → Agreement dashboard…
+    dashboard = window.findChild(AgreementDashboard)
+    assert dashboard is not None and dashboard.isVisible()
+    return dashboard
+
+
+def side_by_sides(window) -> list[SideBySideView]:  # type: ignore[no-untyped-def]
+    return [v for v in window.findChildren(SideBySideView) if v.isVisible()]
 
 
 def test_dashboard_shows_the_engine_figures(open_window, qtbot, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     window = samples_window(open_window, db_path)
-    dashboard = window.show_agreement()
+    dashboard = open_dashboard(window)
     with qtbot.waitSignal(dashboard.computed, timeout=60000):
         dashboard.compute_button.click()
     engine = compute_agreement(window.session.ctx)
@@ -55,19 +73,27 @@ def test_dashboard_shows_the_engine_figures(open_window, qtbot, db_path: Path, t
     assert rows[0][:2] == ["scope", "name"] and any(r[0] == "pair" for r in rows)
     dashboard.export(tmp_path / "a.png", "png")
     assert not QImage(str(tmp_path / "a.png")).isNull()
-    # a report opens side by side with the disagreements marked
-    first = reports.index(0, 0)
-    view = None
-    dashboard.open_report.connect(lambda rid: None)
-    view = window.show_side_by_side(reports.rows[0]["report"])
+    # a double-click on a report opens ONE side-by-side view, with the disagreements marked
+    view_table = dashboard.report_view
+    rect = view_table.visualRect(reports.index(0, 0))
+    double_click(view_table.viewport(), rect.center())
+    settle(window)
+    settle(window)
+    views = side_by_sides(window)
+    assert len(views) == 1
+    view = views[0]
+    assert view.report.id == reports.rows[0]["report"]
     assert set(view.browsers) >= {"alice", "bob"}
     assert any(view.marked[w] for w in view.marked)
-    assert first.isValid()
+    # again: the same view comes forward, no second one
+    double_click(view_table.viewport(), rect.center())
+    settle(window)
+    assert side_by_sides(window) == [view]
 
 
 def test_dashboard_cancel(open_window, qtbot, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     window = samples_window(open_window, db_path)
-    dashboard = window.show_agreement()
+    dashboard = open_dashboard(window)
     job = dashboard.compute(run=False)
     job.progress.connect(lambda *_: job.cancel(), Qt.ConnectionType.DirectConnection)
     with qtbot.waitSignal(job.cancelled, timeout=60000):
@@ -81,17 +107,26 @@ def test_side_by_side_adjudicates_into_gold(open_window, db_path: Path) -> None:
 
     window = samples_window(open_window, db_path)
     rid = next(r.id for r in window.report_model.summaries() if {"alice", "bob"} <= set(r.annotators))
-    view = window.show_side_by_side(rid)
+    window.show_side_by_side(rid)
+    settle(window)
+    settle(window)
+    (view,) = side_by_sides(window)
     assert "gold" not in view.browsers
-    added = view.accept_set("alice")
+    button = next(b for b in view.findChildren(QPushButton) if b.text() == "Accept all of alice into gold")
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(window)
     gold = get_set(window.session.ctx, rid, "gold")
-    assert added == len(gold.spans) > 0 and "gold" in view.browsers
+    alice = get_set(window.session.ctx, rid, "alice")
+    assert len(gold.spans) == len(alice.spans) > 0 and "gold" in view.browsers
+    assert f"{len(gold.spans)} span(s) added" in view.status.text()
     bob_only = next(iter(view.marked["bob"]))
     before = len(gold.spans)
-    view.accept_span("bob", bob_only)
+    click_anchor(view.browsers["bob"], f"span:{bob_only}")
+    settle(window)
     assert len(get_set(window.session.ctx, rid, "gold").spans) in (before, before + 1)
     assert "into gold" in view.status.text()
     gold_span = get_set(window.session.ctx, rid, "gold").spans[0]
-    view.accept_span("gold", gold_span.id)  # a click in the gold column takes the span out
+    click_anchor(view.browsers["gold"], f"span:{gold_span.id}")  # a click in the gold column takes it out
+    settle(window)
     assert gold_span.id not in {s.id for s in get_set(window.session.ctx, rid, "gold").spans}
     assert "from gold" in view.status.text()

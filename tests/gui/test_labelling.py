@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from annotator.services.annotate import get_set
-from gui_helpers import ARABIC, EMOJI, ENGLISH, close_to, drag, key, pixel, word_rect_points
+from gui_helpers import ARABIC, EMOJI, ENGLISH, close_to, drag, key, pixel, redo, undo, word_rect_points
 
 ALT_SHIFT = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -111,19 +111,19 @@ def test_relabel_resize_delete_undo_redo_each_stored(open_window) -> None:  # ty
     assert stored(window) == [(s2, e, "place")]
     key(view, Qt.Key.Key_Delete)
     assert stored(window) == []
-    stack = window.session.undo_stack
-    key(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    undo(window)
     assert stored(window) == [(s2, e, "place")]
-    stack.undo()  # the three boundary nudges merged into one step
+    undo(window)  # the three boundary nudges merged into one step
     assert stored(window) == [(s, e, "place")]
-    stack.undo()
+    undo(window)
     assert stored(window) == [(s, e, "actor")]
-    stack.undo()
+    undo(window)
     assert stored(window) == []
-    key(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    redo(window)
     assert stored(window) == [(s, e, "actor")]
-    for _ in range(3):
-        stack.redo()
+    redo(window, "ctrl+y")
+    redo(window)
+    redo(window, "ctrl+y")
     assert stored(window) == []
     assert window.save_label.text() == "Saved"
 
@@ -140,7 +140,7 @@ def test_drag_of_a_boundary_moves_it(open_window) -> None:  # type: ignore[no-un
     target = view.span_rects(*view.model.offsets.qt_range(s + 6, s + 9))[0]  # inside "farmers"
     drag(view, end_edge.center().toPoint(), target.center().toPoint())
     assert stored(window) == [(s, s + len("two farmers"), "actor")]
-    window.session.undo_stack.undo()
+    undo(window)
     assert stored(window) == [(s, s + 3, "actor")]
 
 

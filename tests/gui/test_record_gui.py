@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from annotator.services.annotate import get_set
-from gui_helpers import ENGLISH, key
+from gui_helpers import ENGLISH, click, click_span, dismiss_message, key, settle, type_into, undo
 
 
 def label(window, word: str, k: str, occurrence: int = 0):  # type: ignore[no-untyped-def]
@@ -57,10 +57,12 @@ def test_claim_with_a_source_by_keyboard_shows_in_the_record(open_window, qtbot)
     record = window.record_panel.record
     assert record["claims"][0]["source"]["id"] == source.id
     # a click on a mention in the record selects that span in the text
-    window.record_panel.span_link.emit(source.id)
+    from gui_helpers import click_anchor
+
+    click_anchor(window.record_panel, f"span:{source.id}")
     assert view.selected_span().id == source.id
     # the relation is undoable and durable
-    window.session.undo_stack.undo()
+    undo(window)
     assert stored_set(window).relations == ()
     assert window.relation_model.rowCount() == 0
 
@@ -72,15 +74,17 @@ def test_relation_by_mouse_and_delete_from_the_panel(open_window, qtbot) -> None
     window.view.select_span(claim)
     key(window.view, "r")
     rect = window.view.span_rects(*window.document.offsets.qt_range(place.start, place.end))[0]
-    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     rect.center().toPoint())
+    click(window.view.viewport(), rect.center().toPoint())
     assert [(r.label, r.tail) for r in stored_set(window).relations] == [("place", place.id)]
-    window.relation_table.setFocus()
-    window.relation_table.selectRow(0)
+    window.tabs.setCurrentWidget(window.relation_table)
+    row = window.relation_table.visualRect(window.relation_model.index(0, 0)).center()
+    click(window.relation_table.viewport(), row)
     assert window.view.selected_span().id == claim.id  # jump to the relation's head
-    window.delete_relation_action.trigger()
+    window.relation_table.setFocus()
+    QTest.keyClick(window.relation_table, Qt.Key.Key_Delete)
+    settle(window)
     assert stored_set(window).relations == ()
-    window.session.undo_stack.undo()
+    undo(window)
     assert len(stored_set(window).relations) == 1
 
 
@@ -91,15 +95,14 @@ def test_date_value_is_filled_shown_and_corrected(open_window) -> None:  # type:
     assert span.value == "2024-05-03" and span.resolution == "automatic"
     inspector = window.inspector
     assert inspector.value_box.isVisibleTo(window) and inspector.value_edit.text() == "2024-05-03"
-    inspector.value_edit.setText("2024-05-02")
-    inspector.value_edit.editingFinished.emit()
+    type_into(inspector.value_edit, "2024-05-02")
     stored = {s.id: s for s in stored_set(window).spans}[date.id]
     assert (stored.value, stored.resolution) == ("2024-05-02", "confirmed")
-    inspector.value_edit.setText("early May")
-    inspector.value_edit.editingFinished.emit()
+    type_into(inspector.value_edit, "early May")
     assert "not an ISO 8601 date" in window.statusBar().currentMessage()
+    assert "not an ISO 8601 date" in dismiss_message(window)
     assert {s.id: s for s in stored_set(window).spans}[date.id].value == "2024-05-02"
-    window.session.undo_stack.undo()
+    undo(window)
     assert {s.id: s for s in stored_set(window).spans}[date.id].value == "2024-05-03"
 
 
@@ -113,16 +116,16 @@ def test_entity_candidates_confirm_unlink_and_new(open_window, monkeypatch) -> N
     inspector = window.inspector
     assert inspector.candidates.count() >= 1
     assert "Deir ez-Zor" in inspector.candidates.item(0).text()
-    inspector.unlink_button.click()
+    click(inspector.unlink_button)
     assert window.document.mine[place.id].entity is None
-    inspector.link_button.click()
+    click(inspector.link_button)
     stored = {s.id: s for s in stored_set(window).spans}[place.id]
     assert (stored.entity, stored.resolution) == ("place:geonames:170794", "confirmed")
     actor = label(window, "Liwa al-Baqir", "1")
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Liwa al-Baqir", True))
-    window.inspector.new_button.click()
+    click(window.inspector.new_button)
     linked = {s.id: s for s in stored_set(window).spans}[actor.id]
     assert linked.entity == "actor:local:liwa-al-baqir" and linked.resolution == "confirmed"
 
@@ -131,8 +134,11 @@ def test_claim_status_attribute(open_window) -> None:  # type: ignore[no-untyped
     window = open_window()
     claim = label(window, "fighters of Liwa al-Baqir shelled the village of al-Busayrah at dawn", "4")
     combo = window.inspector._attr_widgets["status"]
-    combo.setCurrentIndex(combo.findData("denied"))
+    combo.setFocus()
+    for _ in range(combo.findData("denied")):  # arrow down through the choices, as a person does
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    settle(window)
     assert {s.id: s for s in stored_set(window).spans}[claim.id].attrs["status"] == "denied"
-    negated = window.inspector._attr_widgets["negated"]
-    negated.setChecked(True)
+    box = window.inspector._attr_widgets["negated"]
+    click(box, QPoint(8, box.height() // 2))  # on the tick box
     assert {s.id: s for s in stored_set(window).spans}[claim.id].attrs == {"status": "denied", "negated": "true"}

@@ -5,30 +5,47 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from annotator.gui.views.registry_dialog import RegistryDialog
 from annotator.services import entities
+from gui_helpers import click, open_dialog, settle, type_text
 
 
-def test_search_edit_merge_and_export(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def button(dialog, text: str) -> QPushButton:  # type: ignore[no-untyped-def]
+    return next(b for b in dialog.findChildren(QPushButton) if b.text() == text)
+
+
+def typed(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    widget.setFocus()
+    widget.clear()
+    type_text(widget, text)
+    settle(widget.window())
+
+
+def test_search_edit_merge_and_export(open_window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     window = open_window()
-    dialog = window.show_registry()
-    dialog.search.setText("دير الزور")
+    dialog = open_dialog(window, window.registry_action, RegistryDialog)
+    typed(dialog.search, "دير الزور")
     ids = [dialog.model.entity_at(r)["id"] for r in range(dialog.model.rowCount())]
     assert "place:geonames:170794" in ids  # Deir ez-Zor found by its Arabic name
     dialog.kind.setCurrentIndex(dialog.kind.findData("actor"))
-    dialog.search.setText("")
-    dialog.new()
-    dialog.name.setText("Liwa al-Baqir")
-    dialog.type.setText("armed group")
+    typed(dialog.search, "")
+    click(button(dialog, "New"))
+    typed(dialog.name, "Liwa al-Baqir")
+    typed(dialog.type, "armed group")
     dialog.aliases.setPlainText("لواء الباقر\tar\nal-Baqir Brigade")
-    first = dialog.save()
-    assert first is not None and first["id"] == "actor:local:liwa-al-baqir"
-    dialog.new()
-    dialog.name.setText("Baqir Brigade")
-    second = dialog.save()
-    assert second is not None
+    click(button(dialog, "Save"))
+    first = entities.get_entity(window.session.ctx, "actor:local:liwa-al-baqir")
+    assert "Saved Liwa al-Baqir" in dialog.status.text()
+    click(button(dialog, "New"))
+    typed(dialog.name, "Baqir Brigade")
+    click(button(dialog, "Save"))
+    second = entities.get_entity(window.session.ctx, "actor:local:baqir-brigade")
     stored = entities.get_entity(window.session.ctx, first["id"])
     assert {a["name"] for a in stored["aliases"]} == {"لواء الباقر", "al-Baqir Brigade"}
-    dialog.search.setText("Baqir")
+    typed(dialog.search, "Baqir")
     rows = {dialog.model.entity_at(r)["id"]: r for r in range(dialog.model.rowCount())}
     sel = dialog.table.selectionModel()
     from PySide6.QtCore import QItemSelectionModel
@@ -37,7 +54,7 @@ def test_search_edit_merge_and_export(open_window, tmp_path: Path) -> None:  # t
         sel.select(dialog.model.index(rows[eid], 0),
                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
     keep, drop = dialog.selected_ids()
-    dialog.merge_selected()
+    click(button(dialog, "Merge selected into the first"))
     merged = entities.get_entity(window.session.ctx, keep)
     names = {a["name"] for a in merged["aliases"]} | {merged["name"]}
     assert {"Liwa al-Baqir", "Baqir Brigade", "لواء الباقر"} <= names
@@ -45,19 +62,25 @@ def test_search_edit_merge_and_export(open_window, tmp_path: Path) -> None:  # t
         e["id"] != drop for e in entities.search_entities(window.session.ctx, "Baqir"))
     assert "Merged 1 entity" in dialog.status.text()
     out = tmp_path / "registry.json"
-    n = dialog.export_file(out)
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "JSON (*.json)"))
+    click(button(dialog, "Export…"))
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert n == len(data) and any(e["id"] == keep for e in data)
+    assert f"Wrote {len(data)} entities" in dialog.status.text() and any(e["id"] == keep for e in data)
 
 
 def test_bad_registry_file_is_one_sentence(open_window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QMessageBox
 
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: None)
+    from PySide6.QtWidgets import QFileDialog
+
     window = open_window()
-    dialog = window.show_registry()
+    dialog = open_dialog(window, window.registry_action, RegistryDialog)
     bad = tmp_path / "bad.json"
     bad.write_text('[{"id": "x", "kind": "planet", "name": "Mars"}]', encoding="utf-8")
-    dialog.import_file(bad)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), "Registry (*.json *.csv)"))
+    click(button(dialog, "Import…"))
     assert "bad.json" in dialog.status.text()
     assert all(e["name"] != "Mars" for e in entities.search_entities(window.session.ctx, "Mars"))

@@ -10,7 +10,9 @@ import pytest
 from annotator.services.annotate import get_set
 from annotator.services.database import open_database
 from annotator.services.reports import list_reports
-from gui_helpers import ENGLISH, key
+from annotator.gui.views.connection_dialog import ConnectionDialog
+from annotator.gui.views.transfer_dialogs import BundleExportDialog, BundleImportDialog
+from gui_helpers import ENGLISH, key, open_dialog, settle
 
 
 def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path: Path, report_ids) -> None:  # type: ignore[no-untyped-def]
@@ -18,7 +20,7 @@ def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path
     s = ENGLISH.index("Liwa al-Baqir")
     window.view.select_offsets(s, s + len("Liwa al-Baqir"))
     key(window.view, "1")
-    dialog = window.show_bundle_export()
+    dialog = open_dialog(window, window.bundle_export_action, BundleExportDialog)
     assert dialog.annotator.currentText() == "bob"
     bundle = tmp_path / "bob.annotator-bundle"
     dialog.destination.setText(str(bundle))
@@ -28,10 +30,13 @@ def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path
 
     other = tmp_path / "supervisor.sqlite3"
     ctx = open_database(other)
-    target = window.switch_database(ctx, str(other))
+    from annotator.gui.window_dialogs import switch_database
+
+    target = switch_database(window, ctx, str(other))
+    settle(target)
     qtbot.addWidget(target)
     assert target.report_model.rowCount() == 0
-    importer = target.show_bundle_import()
+    importer = open_dialog(target, target.bundle_import_action, BundleImportDialog)
     importer.path.setText(str(bundle))
     with qtbot.waitSignal(importer.completed, timeout=20000):
         importer.run_button.click()
@@ -71,7 +76,7 @@ def test_connection_dialog_opens_a_postgresql_server(open_window, qtbot) -> None
 
         parts = make_url(url)
         window = open_window()
-        dialog = window.show_database()
+        dialog = open_dialog(window, window.database_action, ConnectionDialog)
         dialog.server.setChecked(True)
         dialog.host.setText(parts.host or "")
         dialog.port.setValue(parts.port or 5432)
@@ -82,13 +87,14 @@ def test_connection_dialog_opens_a_postgresql_server(open_window, qtbot) -> None
             dialog.connect_button.click()
         new = window.replacement
         qtbot.addWidget(new)
+        settle(new)
         assert new.session.ctx.backend == "postgresql"
         assert "postgresql" in new.database_label.text()
         assert new.report_model.rowCount() == 0
         new.session.ctx.close()
         # a wrong server is one sentence in the dialog, and the window stays on its database
         again = open_window()
-        bad = again.show_database()
+        bad = open_dialog(again, again.database_action, ConnectionDialog)
         bad.server.setChecked(True)
         bad.host.setText("127.0.0.1")
         bad.port.setValue(1)

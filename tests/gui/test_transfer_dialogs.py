@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from annotator.services.annotate import get_set
 from annotator.services.database import open_database
 from annotator.services.samples import load_samples
-from gui_helpers import ENGLISH, key
+from annotator.gui.views.transfer_dialogs import ExportDialog, ImportAnnotationsDialog
+from gui_helpers import ENGLISH, key, open_dialog
 
 
 def label(window, word: str, k: str) -> None:  # type: ignore[no-untyped-def]
@@ -24,7 +25,7 @@ def test_export_jsonl_of_my_set(open_window, qtbot, tmp_path: Path) -> None:  # 
     window = open_window()
     label(window, "Syrian Observatory", "1")
     label(window, "al-Busayrah", "2")
-    dialog = window.show_export()
+    dialog = open_dialog(window, window.export_action, ExportDialog)
     dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("jsonl", Qt.ItemDataRole.DisplayRole))
     out = tmp_path / "corpus.jsonl"
     dialog.destination.setText(str(out))
@@ -40,7 +41,7 @@ def test_export_conll_says_what_it_could_not_hold(open_window, qtbot, tmp_path: 
     window = open_window()
     label(window, "fighters of Liwa al-Baqir shelled", "4")
     label(window, "Liwa al-Baqir", "1")
-    dialog = window.show_export()
+    dialog = open_dialog(window, window.export_action, ExportDialog)
     dialog.format_combo.setCurrentIndex(dialog.format_combo.findText("conll"))
     assert "nesting depth" in dialog.nesting.text()
     dialog.destination.setText(str(tmp_path / "corpus.conll"))
@@ -56,7 +57,7 @@ def test_cancelled_export_leaves_no_file(open_window, qtbot, tmp_path: Path, db_
     ctx.close()
     window = open_window()
     window.reload_reports()
-    dialog = window.show_export()
+    dialog = open_dialog(window, window.export_action, ExportDialog)
     out = tmp_path / "corpus.jsonl"
     dialog.destination.setText(str(out))
     job = dialog.start(run=False)
@@ -72,7 +73,7 @@ def test_cancelled_export_leaves_no_file(open_window, qtbot, tmp_path: Path, db_
 
 def test_export_needs_a_destination(open_window) -> None:  # type: ignore[no-untyped-def]
     window = open_window()
-    dialog = window.show_export()
+    dialog = open_dialog(window, window.export_action, ExportDialog)
     dialog.destination.setText("")
     assert dialog.start() is None
     assert dialog.result_label.text() == "choose where to write the export."
@@ -82,11 +83,11 @@ def test_import_annotations_as_a_named_annotator(open_window, qtbot, tmp_path: P
     window = open_window()
     label(window, "Syrian Observatory", "1")
     exported = tmp_path / "alice.jsonl"
-    dialog = window.show_export()
+    dialog = open_dialog(window, window.export_action, ExportDialog)
     dialog.destination.setText(str(exported))
     with qtbot.waitSignal(dialog.completed, timeout=20000):
         dialog.run_button.click()
-    importer = window.show_import_annotations()
+    importer = open_dialog(window, window.import_annotations_action, ImportAnnotationsDialog)
     importer.path.setText(str(exported))
     assert importer.format_combo.currentText() == "jsonl"
     importer.annotator.setText("carol")
@@ -107,7 +108,7 @@ def test_a_bad_file_is_one_sentence_and_changes_nothing(open_window, qtbot, tmp_
     window = open_window()
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "abc", "spans": [{"start": 0, "end": 9, "label": "actor"}]}\n', encoding="utf-8")
-    importer = window.show_import_annotations()
+    importer = open_dialog(window, window.import_annotations_action, ImportAnnotationsDialog)
     importer.path.setText(str(bad))
     job = importer.start(run=False)
     assert job is not None

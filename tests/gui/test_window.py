@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from annotator.core.report import Report
 from annotator.core.spans import Span
-from annotator.gui.app import remembered_annotator
+from annotator.gui.app import choose_annotator
 from annotator.gui.views.annotator_dialog import AnnotatorDialog
 from annotator.gui.views.help_dialog import HelpDialog
 from annotator.services import annotate
-from gui_helpers import ENGLISH, key
+from gui_helpers import ENGLISH, key, settle
 
 
 def test_closing_and_reopening_finds_every_span(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
@@ -83,6 +83,7 @@ def test_report_list_filters_sorts_and_opens(open_window, report_ids) -> None:  
     window.filter_box.setText("homs")
     assert proxy.rowCount() == 1
     window.report_table.selectRow(0)
+    settle(window)
     assert window.document.report_id == report_ids["emoji"]
     window.filter_box.clear()
     window.report_table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # by length, as numbers
@@ -102,6 +103,9 @@ def test_spans_panel_row_selects_and_scrolls_to_the_span(open_window) -> None:  
 
 
 def test_first_launch_asks_for_the_name_and_keeps_it(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.database import open_database
+    from annotator.services.identity import default_annotator, set_default_annotator
+
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     dialog = AnnotatorDialog("someone")
     qtbot.addWidget(dialog)
@@ -112,29 +116,44 @@ def test_first_launch_asks_for_the_name_and_keeps_it(qtbot, tmp_path: Path) -> N
     dialog.edit.setText("  Leila  ")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.name() == "Leila"
-    assert remembered_annotator(settings, "Leila", ask=False) == "Leila"
-    assert remembered_annotator(settings, None, ask=True) == "Leila"  # stored: no second prompt
+    ctx = open_database(tmp_path / "db.sqlite3")
+    try:
+        set_default_annotator(ctx, dialog.name())
+        assert choose_annotator(ctx, settings, None, ask=True) == "Leila"  # the database keeps it: no prompt
+        assert choose_annotator(ctx, settings, "Omar", ask=True) == "Omar"  # this run only
+        assert default_annotator(ctx) == "Leila" and settings.allKeys() == []
+    finally:
+        ctx.close()
 
 
 def test_a_refused_edit_says_not_saved_and_leaves_no_undo_step(open_window) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QMessageBox
 
     window = open_window()
-    s = ENGLISH.index("al-Busayrah")
-    window.view.select_offsets(s, s + len("al-Busayrah"))
-    key(window.view, "4")  # claim
-    span = window.view.selected_span()
-    assert span is not None
-    # a boundary past the end of the text: the service refuses, nothing is stored or stacked
-    from annotator.gui.commands.span_commands import UpdateSpan
-
-    bad = UpdateSpan(window.session, window.document, span, end=len(ENGLISH) + 5)
-    window.session.undo_stack.push(bad)
-    assert bad.failed and window.session.undo_stack.count() == 1
+    view = window.view
+    claim = "fighters of Liwa al-Baqir shelled the village"
+    cs = ENGLISH.index(claim)
+    view.select_offsets(cs, cs + len(claim))
+    key(view, "4")
+    a = ENGLISH.index("Liwa al-Baqir")
+    view.select_offsets(a, a + len("Liwa al-Baqir"))
+    key(view, "1")
+    # relate the claim to the actor: click the claim, R, Tab to the actor, Enter
+    view.select_span(window.document.innermost_at(cs))
+    key(view, "r")
+    key(view, Qt.Key.Key_Tab)
+    key(view, Qt.Key.Key_Return)
+    stack = window.session.active_stack
+    assert stack.count() == 3
+    # relabelling the claim as a place would break its relation: the service refuses, nothing changes
+    view.select_span(window.document.innermost_at(cs))
+    key(view, "2")
+    assert stack.count() == 3 and stack.index() == 3
     assert window.save_label.text() == "Not saved"
     boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
-    assert boxes and "span" in boxes[0].text() and boxes[0].text().endswith(".")
-    assert [x.label for x in annotate.get_set(window.session.ctx, window.document.report_id, "alice").spans] == ["claim"]
+    assert boxes and "relation" in boxes[0].text() and boxes[0].text().endswith(".")
+    stored = annotate.get_set(window.session.ctx, window.document.report_id, "alice")
+    assert sorted(x.label for x in stored.spans) == ["actor", "claim"] and len(stored.relations) == 1
 
 
 def test_import_runs_in_the_background(open_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +163,9 @@ def test_import_runs_in_the_background(open_window, qtbot, tmp_path: Path) -> No
         p = tmp_path / f"r{i}.txt"
         p.write_text(f"Report {i}: clashes near Manbij were reported by local sources.\n", encoding="utf-8")
         files.append(p)
-    job = window.import_files(files)
+    from annotator.gui import window_dialogs
+
+    job = window_dialogs.import_files(window, files)
     # the job's end reloads the list (waiting on the list avoids racing the finished signal)
     qtbot.waitUntil(lambda: window.report_model.rowCount() == 6 and not window.jobs, timeout=10000)
     assert not job.running
@@ -156,6 +177,8 @@ def test_gold_is_not_editable_in_the_annotation_window(open_window) -> None:  # 
     window.view.select_offsets(s, s + 3)
     key(window.view, "1")
     assert window.document.mine == {}
+    assert "reading the gold set" in window.statusBar().currentMessage()
+    assert window.annotator_label.text() == "Reading: gold (read-only here)"
 
 
 @pytest.mark.parametrize("text", [ENGLISH])
@@ -183,8 +206,11 @@ def test_tooltip_lists_every_span_at_the_point(open_window, text) -> None:  # ty
     assert "claim" in tip and "actor" in tip and "Liwa" in tip
 
 
-def test_a_project_schema_brings_its_own_labels_and_keys(open_window, qtbot, tmp_path: Path, report_ids) -> None:  # type: ignore[no-untyped-def]
+def test_a_project_schema_brings_its_own_labels_and_keys(open_window, qtbot, tmp_path: Path, report_ids,
+                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import json
+
+    from PySide6.QtWidgets import QFileDialog
 
     from annotator.services.database import default_schema
 
@@ -196,9 +222,14 @@ def test_a_project_schema_brings_its_own_labels_and_keys(open_window, qtbot, tmp
     data["labels"].append({"name": "weapon", "key": "5", "color": "#6b6b6b", "description": "a weapon"})
     good = tmp_path / "schema.json"
     good.write_text(json.dumps(data), encoding="utf-8")
-    new = window.use_schema(good)
+    answer = {"path": str(good)}
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (answer["path"], "Schema (*.json)"))
+    window.schema_import_action.trigger()  # File → Import label schema…, the file dialog answered
+    settle(window)
+    new = window.replacement
     assert new is not None
     qtbot.addWidget(new)
+    settle(new)
     assert [a.text() for a in new.label_actions][-1] == "5  weapon"
     w = ENGLISH.index("shelled")
     new.view.select_offsets(w, w + len("shelled"))
@@ -212,7 +243,10 @@ def test_a_project_schema_brings_its_own_labels_and_keys(open_window, qtbot, tmp
         a["labels"] = [lab for lab in a["labels"] if lab != "place"]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
-    assert new.use_schema(bad) is None
+    answer["path"] = str(bad)
+    new.schema_import_action.trigger()
+    settle(new)
+    assert new.replacement is None
     assert "drops labels still in use: place (1 spans)" in new.statusBar().currentMessage()
     assert new.session.ctx.schema.label_names[-1] == "weapon"
     new.session.ctx.close()

@@ -22,8 +22,8 @@ def test_disagreements_and_building_gold(ctx) -> None:
     assert [(d.start, d.end) for d in found] == [(s("IRGC"), s("IRGC") + 4), (s("IRGC"), s("IRGC") + 13),
                                                  (s("Deir ez"), s("Deir ez") + 11)]
     assert found[2].labels == {"alice": None, "bob": "place"}
-    assert adjudicate.accept_set(ctx, r.id, "bob") == 3
-    assert adjudicate.accept_set(ctx, r.id, "bob") == 0  # idempotent
+    assert adjudicate.accept_set(ctx, r.id, "bob")[0] == 3
+    assert adjudicate.accept_set(ctx, r.id, "bob")[0] == 0  # idempotent
     gold = annotate.get_set(ctx, r.id, "gold")
     assert sorted((g.start, g.end, g.label) for g in gold.spans) == sorted(
         (x.start, x.end, x.label) for x in annotate.get_set(ctx, r.id, "bob").spans)

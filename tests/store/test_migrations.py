@@ -63,3 +63,35 @@ def test_upgrade_from_first_revision_keeps_data(db_url, tmp_path) -> None:
         assert new.id == "T2" and change.version == 1  # numbering continues after old keys
     finally:
         ctx.close()
+
+
+def test_upgrade_from_entities_revision_adds_events(db_url) -> None:
+    """20261205_0004 follows 0003: existing sets get event tables and can hold events at once."""
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0003", backup=False)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO reports (id, text, chars, title, direction, meta, imported_at) "
+            "VALUES (:id, :text, :chars, 'old report', 'ltr', '{}', CURRENT_TIMESTAMP)"),
+            {"id": "b" * 64, "text": TEXT, "chars": len(TEXT)})
+    engine.dispose()
+    ctx = open_database(db_url)
+    try:
+        assert migrate.current_revision(ctx.engine) == migrate.head_revision()
+        assert "20261205_0004" in migrate.known_revisions()
+        from annotator.services import annotate, events
+
+        claim, _ = annotate.create_span(ctx, "b" * 64, 0, 40, "claim", annotator="alice")
+        event, _ = events.create_event(ctx, "b" * 64, "meeting", annotator="alice", claims=(claim.id,))
+        assert events.get_events(ctx, "b" * 64, "alice") == [event]
+    finally:
+        ctx.close()
+    engine = make_engine(db_url)
+    from alembic import command
+
+    config = migrate.alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    assert {"events", "event_arguments", "incidents"}.isdisjoint(sa.inspect(engine).get_table_names())
+    engine.dispose()

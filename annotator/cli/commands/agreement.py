@@ -16,6 +16,8 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.agreement import compute_agreement
     from annotator.services.export import split_list
 
+    if getattr(args, "events", False):
+        return run_events(args)
     ctx = open_context(args)
     try:
         report = compute_agreement(ctx, report_ids=args.report or (), annotators=split_list(args.annotators),
@@ -34,5 +36,24 @@ def run(args: argparse.Namespace) -> int:
     tk = report.get("token_kappa")
     if isinstance(tk, dict) and tk.get("explanation"):
         lines.append(f"token kappa: {tk.get('kappa')}  ({tk['explanation']})")
+    emit(args, report, lines)
+    return 0
+
+
+def run_events(args: argparse.Namespace) -> int:
+    """``agreement --events``: event F1 and Krippendorff's alpha per event field over matched events."""
+    from annotator.services.event_agreement import compute_event_agreement
+    from annotator.services.export import split_list
+
+    ctx = open_context(args)
+    try:
+        report = compute_event_agreement(ctx, report_ids=args.report or (), annotators=split_list(args.annotators))
+    finally:
+        ctx.close()
+    o = report["overall"]
+    lines = [f"events       F1 {_fmt(o['f1'])}  matched {o['matched']} of {o['events_a']} + {o['events_b']}"]
+    for name, v in report["by_field"].items():
+        lines.append(f"{name:24} alpha {_fmt(v['alpha'])} ({v['level']})  agreement {_fmt(v['agreement'])}  "
+                     f"pairs {v['n']}")
     emit(args, report, lines)
     return 0

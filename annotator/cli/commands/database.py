@@ -1,4 +1,4 @@
-"""``annotator backup`` and ``annotator check``"""
+"""``annotator backup`` (``--out FILE``, ``--list``, ``--restore FILE``) and ``annotator check``"""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from annotator.cli.output import emit, error, open_context
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.database import backup, check
+    if args.command == "backup":
+        return _backup(args)
+    from annotator.services.backups import list_backups
+    from annotator.services.database import check, open_for_repair
 
-    ctx = open_context(args)
+    ctx = open_for_repair(getattr(args, "db", None))  # a damaged file too
     try:
-        if args.command == "backup":
-            out = backup(ctx, Path(args.out))
-            emit(args, {"backup": str(out)}, f"backup written to {out}")
-            return 0
         result = check(ctx)
+        backups = list_backups(ctx) if ctx.backend == "sqlite" else None
     finally:
         ctx.close()
     emit(args, {"ok": result.ok, "problems": result.problems, "reports": result.reports,
@@ -26,4 +26,30 @@ def run(args: argparse.Namespace) -> int:
           "ok" if result.ok else f"{len(result.problems)} problems"])
     for p in result.problems:
         error(p)
+    if not result.ok and backups is not None:
+        error(f"restore the latest backup with `annotator backup --restore {backups[0].path}`" if backups
+              else "there is no automatic backup of this database; restore a copy made with `annotator backup`")
     return 0 if result.ok else 1
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from annotator.services.backups import backup, list_backups, restore_backup
+    from annotator.services.database import open_for_repair
+
+    ctx = open_for_repair(getattr(args, "db", None)) if args.restore else open_context(args)
+    try:
+        if args.out:
+            out = backup(ctx, Path(args.out))
+            emit(args, {"backup": str(out)}, f"backup written to {out}")
+        elif args.list:
+            found = list_backups(ctx)
+            emit(args, {"backups": [b.to_json() for b in found]},
+                 [f"{b.created:%Y-%m-%d %H:%M:%S} UTC  {b.size:>12,}  {b.path}" for b in found]
+                 or ["no automatic backups yet"])
+        else:
+            saved = restore_backup(ctx, Path(args.restore))
+            emit(args, {"restored": args.restore, "previous": str(saved.path) if saved else None},
+                 f"restored {args.restore}" + (f"; the previous state is kept in {saved.path}" if saved else ""))
+    finally:
+        ctx.close()
+    return 0

@@ -8,8 +8,14 @@ from dataclasses import asdict, is_dataclass
 from annotator.cli.output import emit, open_context
 
 
+EVENT_FORMATS = ("acled", "ucdp-ged", "plover", "stix")  # services.event_export.EVENT_FORMATS, without its imports
+
+
 def run(args: argparse.Namespace) -> int:
     from annotator.services.export import export_corpus, export_scope
+
+    if args.format in EVENT_FORMATS:
+        return run_events(args)
 
     options = {k: v for k, v in (("scheme", args.scheme), ("offsets", args.offsets)) if v is not None}
     if args.outermost_only:
@@ -31,3 +37,23 @@ def run(args: argparse.Namespace) -> int:
     lines += [f"  note: {w}" for w in data.get("warnings") or []]
     emit(args, {"out": args.out, "format": args.format, **data}, lines)
     return 0
+
+
+def run_events(args: argparse.Namespace) -> int:
+    """``export --format acled|ucdp-ged|plover|stix``: every event not written is printed with what it
+    lacks; the exit status is 1 when any event was left out (the file holds the others)."""
+    from annotator.services.event_export import export_events
+    from annotator.services.export import export_scope
+
+    ctx = open_context(args)
+    try:
+        summary = export_events(ctx, args.format, args.out, export_scope(args.annotator, args.report),
+                                tlp=args.tlp or "green")
+    finally:
+        ctx.close()
+    unit = "objects" if args.format == "stix" else "records" if args.format == "plover" else "rows"
+    size = summary.objects if args.format == "stix" else summary.written
+    lines = [f"wrote {args.out} ({args.format}): {summary.written} of {summary.events} events, {size} {unit}"]
+    lines += [f"  not written: {s.sentence()}" for s in summary.skipped]
+    emit(args, summary.to_json(), lines)
+    return 1 if summary.skipped else 0

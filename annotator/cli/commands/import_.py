@@ -21,4 +21,6 @@ def run(args: argparse.Namespace) -> int:
     emit(args, result.to_json(), lines)
     for failure in result.errors:
         error(failure.error)
+    if any(f.unexpected for f in result.errors):
+        return 3  # a bug (the message asks to report it); every good file is stored all the same
     return 2 if result.errors else 0

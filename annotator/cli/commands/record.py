@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Iterator
 
 from annotator.cli.output import open_context
+from annotator.files.atomic import atomic_file
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,7 +19,6 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.records import iter_records
 
     out = Path(args.out) if args.out else None
-    tmp = out.with_name(out.name + ".part") if out else None
     written = 0
 
     def counted(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -29,19 +28,13 @@ def run(args: argparse.Namespace) -> int:
             yield record
 
     ctx = open_context(args)
-    try:  # records are written as they are built: memory stays flat however many there are
+    try:  # records are written as they are built (memory stays flat), into the atomic file for --out
         records = counted(iter_records(ctx, report_ids=args.report or (), annotator=args.annotator))
-        with (open(tmp, "w", encoding="utf-8", newline="") if tmp else nullcontext(sys.stdout)) as fh:
+        with (atomic_file(out) if out else nullcontext(sys.stdout)) as fh:
             if args.format == "csv":
                 write_csv(records, fh)
             else:
                 write_records_json(records, fh)
-        if tmp and out:
-            os.replace(tmp, out)
-    except BaseException:
-        if tmp:
-            tmp.unlink(missing_ok=True)
-        raise
     finally:
         ctx.close()
     if out:

@@ -7,13 +7,18 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, sort_key, sorted_spans
 from annotator.gui.offsets import QtOffsets
+
+if TYPE_CHECKING:
+    from annotator.gui.session import OpenSet
 
 
 @dataclass(frozen=True)
@@ -32,16 +37,17 @@ def _shown_key(x: ShownSpan) -> tuple[int, int, bool, str, str]:
     return (x.qt_start, -x.qt_end, not x.mine, x.owner, x.span.id)
 
 
-def overlap_depths(ordered: list[Span]) -> dict[str, int]:
-    """Depth of each span = how many spans before it (document order) are still open at its start.
-    Nested spans get their nesting depth; partly overlapping ones get a level of their own too, so
-    their bars never coincide. One sweep with a heap of open ends: O(n log n)."""
+def stacked_depths(ordered: list[Span]) -> list[int]:
+    """Depth of each span (in list order; spans of several annotators may share an id) = how many
+    spans before it (document order) are still open at its start. Nested spans get their nesting
+    depth; partly overlapping ones get a level of their own too, so their bars never coincide. One
+    sweep with a heap of open ends: O(n log n)."""
     open_ends: list[int] = []
-    depths: dict[str, int] = {}
+    depths: list[int] = []
     for span in ordered:
         while open_ends and open_ends[0] <= span.start:
             heapq.heappop(open_ends)
-        depths[span.id] = len(open_ends)
+        depths.append(len(open_ends))
         heapq.heappush(open_ends, span.end)
     return depths
 
@@ -53,18 +59,23 @@ class DocumentModel(QObject):
     spans whose start it covers), so a change costs the same with 10 or 10,000 spans."""
 
     reset = Signal()
+    shown_changed = Signal()  # another (report, set) is shown, or nothing: bound panels clear
     spans_changed = Signal(list)
     relations_changed = Signal()
+    events_changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.report: Report | None = None
+        self.target: OpenSet | None = None  # the set shown, which edits made here name
+        self.loading = False  # a report is being opened (its spans are not here yet)
         self.offsets = QtOffsets("")
         self.annotator = ""
         self.mine: dict[str, Span] = {}
         self.others: dict[str, list[Span]] = {}
         self.show_others = False
         self.relations: dict[str, Relation] = {}
+        self.events: dict[str, Event] = {}
         self.entity_names: dict[str, str] = {}  # filled by the window from the registry
         self._own: list[Span] = []  # own spans in document order
         self._own_keys: list[tuple[int, int, str, str]] = []
@@ -77,21 +88,30 @@ class DocumentModel(QObject):
     # -- loading and edits ----------------------------------------------------------------------
     def load(self, report: Report, annotator: str, mine: list[Span] | tuple[Span, ...],
              others: dict[str, list[Span]] | None = None,
-             relations: list[Relation] | tuple[Relation, ...] = ()) -> None:
+             relations: list[Relation] | tuple[Relation, ...] = (), target: OpenSet | None = None,
+             events: list[Event] | tuple[Event, ...] = ()) -> None:
         self.report = report
+        self.target = target
+        self.loading = False
         self.offsets = QtOffsets(report.text)
         self.annotator = annotator
         self.mine = {s.id: s for s in mine}
         self.relations = {r.id: r for r in relations}
+        self.events = {e.id: e for e in events}
         self.others = dict(others or {})
         self._rebuild()
+        self.shown_changed.emit()
         self.reset.emit()
 
-    def clear(self) -> None:
+    def clear(self, *, loading: bool = False) -> None:
+        """Show nothing (``loading``: a report is on its way), so no panel keeps another report's spans."""
         self.report = None
+        self.target = None
+        self.loading = loading
         self.offsets = QtOffsets("")
-        self.mine, self.others, self.relations = {}, {}, {}
+        self.mine, self.others, self.relations, self.events = {}, {}, {}, {}
         self._rebuild()
+        self.shown_changed.emit()
         self.reset.emit()
 
     def upsert(self, span: Span) -> None:
@@ -120,6 +140,14 @@ class DocumentModel(QObject):
     def remove_relation(self, relation_id: str) -> None:
         if self.relations.pop(relation_id, None) is not None:
             self.relations_changed.emit()
+
+    def upsert_event(self, event: Event) -> None:
+        self.events[event.id] = event
+        self.events_changed.emit()
+
+    def remove_event(self, event_id: str) -> None:
+        if self.events.pop(event_id, None) is not None:
+            self.events_changed.emit()
 
     def set_show_others(self, show: bool) -> None:
         if show != self.show_others:
@@ -186,13 +214,14 @@ class DocumentModel(QObject):
     def _rebuild(self) -> None:
         self._own = sorted_spans(self.mine.values())
         self._own_keys = [sort_key(s) for s in self._own]
-        groups = [(self.annotator, self._own, True)]
+        out = [self._entry(s, self.annotator, d, True) for s, d in zip(self._own, stacked_depths(self._own))]
         if self.show_others:
-            groups += [(who, sorted_spans(spans), False) for who, spans in sorted(self.others.items())]
-        out: list[ShownSpan] = []
-        for who, ordered, mine in groups:
-            depths = overlap_depths(ordered)
-            out += [self._entry(s, who, depths[s.id], mine) for s in ordered]
+            # one sweep over all other annotators' spans: their dashed bars share one band, so two
+            # annotators' overlapping spans get levels of their own rather than the same one
+            theirs = sorted(((s, who) for who, spans in self.others.items() for s in spans),
+                            key=lambda pair: (sort_key(pair[0]), pair[1]))
+            out += [self._entry(s, who, d, False)
+                    for (s, who), d in zip(theirs, stacked_depths([s for s, _ in theirs]))]
         out.sort(key=_shown_key)
         self._shown = out
         self._shown_keys = [_shown_key(x) for x in out]

@@ -4,19 +4,17 @@ the figures (CSV, JSON) and the heatmap (PNG), and opens a side-by-side view of 
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
                                QVBoxLayout, QWidget)
 
 from annotator.gui.models.agreement_models import MEASURES, VALUE_ROLE, PairMatrixModel, RowsModel, fmt, heat
-from annotator.gui.tasks import BackgroundJob
+from annotator.gui.tasks import BackgroundJob, error_text
 from annotator.gui.views.job_panel import JobPanel
 from annotator.services.context import ServiceContext
 
@@ -75,7 +73,8 @@ class AgreementDashboard(QDialog):
         self.label_view = self._table(self.labels)
         self.reports = RowsModel(REPORT_COLUMNS, self)
         self.report_view = self._table(self.reports)
-        self.report_view.doubleClicked.connect(self._report_activated)
+        # "activated" is the double-click (or Enter) on every platform; connecting doubleClicked as
+        # well opened two side-by-side windows for one gesture
         self.report_view.activated.connect(self._report_activated)
         bars = BarDelegate(self)
         for view, columns in ((self.label_view, LABEL_COLUMNS), (self.report_view, REPORT_COLUMNS)):
@@ -181,25 +180,21 @@ class AgreementDashboard(QDialog):
             self.export(Path(path), kind)
 
     def export(self, path: Path, kind: str) -> Path:
+        """The figures (JSON, CSV) or the heatmap (PNG), each written atomically."""
+        from annotator.files.atomic import write_atomic
+        from annotator.services.agreement import write_report
+
         assert self.report is not None
-        if kind == "json":
-            path.write_text(json.dumps(self.report, indent=2, ensure_ascii=False), encoding="utf-8")
-        elif kind == "png":
-            self.pair_view.grab().save(str(path))
-        else:
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(["scope", "name", "f1_exact", "f1_overlap", "alpha_u", "n_spans"])
-                o = self.report.get("overall", {})
-                writer.writerow(["overall", "", o.get("f1_exact"), o.get("f1_overlap"), o.get("alpha_u"), o.get("n_spans")])
-                for label, v in sorted(self.report.get("by_label", {}).items()):
-                    writer.writerow(["label", label, v.get("f1_exact"), v.get("f1_overlap"), v.get("alpha_u"),
-                                     v.get("n_spans")])
-                for p in self.report.get("by_pair", []):
-                    writer.writerow(["pair", f"{p['a']} × {p['b']}", p.get("f1_exact"), p.get("f1_overlap"),
-                                     p.get("alpha_u"), p.get("n_spans")])
-                for r in self.report.get("by_report", []):
-                    writer.writerow(["report", r["report"], r.get("f1_exact"), r.get("f1_overlap"), r.get("alpha_u"),
-                                     r.get("n_spans")])
+        try:
+            if kind == "png":
+                buffer = QBuffer()
+                buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+                self.pair_view.grab().save(buffer, "PNG")
+                write_atomic(path, bytes(buffer.data().data()))
+            else:
+                write_report(self.report, path, kind)
+        except Exception as exc:  # noqa: BLE001 - one sentence; nothing half-written is left
+            self.summary.setText(error_text(exc))
+            return path
         self.summary.setText(f"Wrote {path}.")
         return path

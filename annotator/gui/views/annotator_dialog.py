@@ -1,53 +1,94 @@
-"""First launch: who is annotating. The name keys this workstation's annotation sets, so it is
-asked once, defaults to the OS user, and is kept in the settings."""
+"""Who is annotating. The name belongs to the database (``services.identity``): asked at first
+launch (default: the OS user), changed with File → Switch annotator…, never taken from a one-off
+``--annotator``. ``gold`` is nobody's name: it is the adjudicated set."""
 
 from __future__ import annotations
 
 import getpass
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 from annotator.core.errors import ValidationError
-from annotator.core.ids import annotator_name
+from annotator.services.identity import check_identity
 
 
 def default_name() -> str:
     try:
-        return annotator_name(getpass.getuser())
+        return check_identity(getpass.getuser())
     except (ValidationError, OSError, KeyError):
         return "annotator"
 
 
-class AnnotatorDialog(QDialog):
-    def __init__(self, default: str | None = None, parent: QWidget | None = None) -> None:
+class _NameDialog(QDialog):
+    """A name, checked as an identity before the dialog may close."""
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Who is annotating?")
-        self.edit = QLineEdit(default or default_name(), self)
-        self.edit.selectAll()
+        self.setWindowTitle(title)
         self.error = QLabel("", self)
         self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         parent=self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Your name as an annotator. Your spans are kept under this name;\n"
-                                "other annotators' work is shown read-only.", self))
-        layout.addWidget(self.edit)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.edit.textChanged.connect(lambda _: self.error.setText(""))
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addWidget(QLabel(intro, self))
+
+    def _finish(self, editor: QWidget) -> None:
+        self.layout_.addWidget(editor)
+        self.layout_.addWidget(self.error)
+        self.layout_.addWidget(self.buttons)
+
+    def text(self) -> str:
+        raise NotImplementedError
 
     def name(self) -> str:
-        return annotator_name(self.edit.text())
+        return check_identity(self.text())
 
     def accept(self) -> None:
         try:
-            name = self.name()
+            self.name()
         except ValidationError as exc:
             self.error.setText(str(exc))
             return
-        if name == "gold":
-            self.error.setText("'gold' is the adjudicated set; choose your own name")
-            return
         super().accept()
+
+
+class AnnotatorDialog(_NameDialog):
+    """First launch on a database: who works here."""
+
+    def __init__(self, default: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__("Who is annotating?", "Your name as an annotator. Your spans are kept under this name;\n"
+                         "other annotators' work is shown read-only. This database remembers it.", parent)
+        self.edit = QLineEdit(default or default_name(), self)
+        self.edit.selectAll()
+        self.edit.textChanged.connect(lambda _: self.error.setText(""))
+        self._finish(self.edit)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+
+class SwitchAnnotatorDialog(_NameDialog):
+    """File → Switch annotator…: one of the names in this database, or a new one."""
+
+    def __init__(self, current: str, parent: QWidget | None = None) -> None:
+        super().__init__("Switch annotator", "Work under another name in this database (it becomes the one the\n"
+                         "database opens with). Type a new name to start a set of your own.", parent)
+        self.combo = QComboBox(self)
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.setEditText(current)
+        self.combo.editTextChanged.connect(lambda _: self.error.setText(""))
+        self._finish(self.combo)
+        self._current = current
+
+    def set_names(self, names: list[str]) -> None:
+        typed = self.combo.currentText()
+        self.combo.clear()
+        self.combo.addItems(names)
+        self.combo.setEditText(typed)
+
+    def text(self) -> str:
+        return self.combo.currentText()

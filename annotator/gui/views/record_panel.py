@@ -9,16 +9,18 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from annotator.gui.bidi import isolate
+
 RESOLUTION_MARK = {"confirmed": "✓", "automatic": "≈", "unresolved": "?"}
 
 
 def _mention(m: dict[str, Any]) -> str:
-    text = html.escape(m.get("text", ""))
+    text = isolate(html.escape(m.get("text", "")))
     link = f"<a href='span:{html.escape(m['id'])}'>{text}</a>"
     entity = m.get("entity")
     extra = ""
     if entity:
-        extra = f" → <b>{html.escape(entity['name'])}</b>"
+        extra = f" → <b>{isolate(html.escape(entity['name']))}</b>"
         if entity.get("lat") is not None:
             extra += f" <small>({entity['lat']:.3f}, {entity['lon']:.3f})</small>"
     if m.get("value"):
@@ -31,7 +33,7 @@ def _mention(m: dict[str, Any]) -> str:
 
 def record_html(record: dict[str, Any]) -> str:
     """One page: claims first (the point of a report), then everyone, everywhere, every date."""
-    parts = [f"<h3>{html.escape(record['report'].get('title') or '')}</h3>"]
+    parts = [f"<h3>{isolate(html.escape(record['report'].get('title') or ''))}</h3>"]
     claims = record.get("claims", [])
     parts.append(f"<h4>Claims ({len(claims)})</h4>")
     if not claims:
@@ -44,7 +46,7 @@ def record_html(record: dict[str, Any]) -> str:
         for key, title in (("actors", "who"), ("places", "where"), ("dates", "when")):
             if c.get(key):
                 rows.append(f"<tr><td><b>{title}</b></td><td>{'<br>'.join(_mention(m) for m in c[key])}</td></tr>")
-        parts.append(f"<p><a href='span:{html.escape(c['id'])}'>“{html.escape(c['text'])}”</a> "
+        parts.append(f"<p><a href='span:{html.escape(c['id'])}'>“{isolate(html.escape(c['text']))}”</a> "
                      f"<small>[{html.escape(status)}]</small>{negated}</p>"
                      f"<table style='margin-left:12px'>{''.join(rows)}</table>")
     for key, title in (("actors", "Actors"), ("places", "Places"), ("dates", "Dates")):
@@ -52,7 +54,9 @@ def record_html(record: dict[str, Any]) -> str:
         parts.append(f"<h4>{title} ({len(items)})</h4>")
         parts.append("<br>".join(_mention(m) for m in items) or "<i>none</i>")
     parts.append("<p><small>✓ confirmed · ≈ automatic · ? unresolved</small></p>")
-    return "".join(parts)
+    # the page reads left to right whatever script the report is in; each piece of report text is an
+    # isolated run inside it (an Arabic first word would otherwise turn a whole line around)
+    return f"<div dir='ltr'>{''.join(parts)}</div>"
 
 
 class RecordPanel(QTextBrowser):

@@ -4,7 +4,7 @@ merge duplicates (their mentions follow), and import/export as JSON or CSV."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter,
@@ -13,13 +13,17 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDoubleSpi
 from annotator.gui.models.entity_table_model import EntityTableModel
 from annotator.gui.tasks import error_text
 from annotator.services import entities
-from annotator.services.context import ServiceContext
+from annotator.gui.session import EditSession
 
 
 class RegistryDialog(QDialog):
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    """Every read and write runs on the session's database lane; the dialog stays responsive while
+    a large registry file is imported, and its results arrive in order."""
+
+    def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.session = session
+        self.ctx = session.ctx
         self.setWindowTitle("Entity registry")
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search names and aliases (any script)")
@@ -88,11 +92,18 @@ class RegistryDialog(QDialog):
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
         self.current: dict[str, Any] | None = None
         self.resize(980, 600)
-        entities.ensure_registry(ctx)
+        self.session.read(lambda: entities.ensure_registry(self.ctx), lambda _n: None, self._failed)
         self.refresh()
 
+    def _run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        self.session.read(work, done, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(error_text(exc))
+
     def refresh(self) -> None:
-        self.model.set_entities(entities.search_entities(self.ctx, self.search.text().strip(), self.kind.currentData()))
+        ctx, text, kind = self.ctx, self.search.text().strip(), self.kind.currentData()
+        self._run(lambda: entities.search_entities(ctx, text, kind), self.model.set_entities)
 
     def _show(self, row: int) -> None:
         if row < 0 or row >= self.model.rowCount():
@@ -131,36 +142,33 @@ class RegistryDialog(QDialog):
         data["lon"] = None if self.lon.value() == self.lon.minimum() else self.lon.value()
         if not data.get("id"):
             data["id"] = entities.new_entity_id(data["kind"], data["name"] or "entity")
-        try:
-            saved = entities.save_entity(self.ctx, data)
-        except Exception as exc:  # noqa: BLE001 - one sentence; nothing saved
-            self.status.setText(error_text(exc))
-            return None
-        self.status.setText(f"Saved {saved['name']} ({saved['id']}).")
-        self.current = saved
-        self.refresh()
-        return saved
+
+        def saved(entity: dict[str, Any]) -> None:
+            self.status.setText(f"Saved {entity['name']} ({entity['id']}).")
+            self.current = entity
+            self.refresh()
+
+        ctx = self.ctx
+        self._run(lambda: entities.save_entity(ctx, data), saved)
+        return data
 
     def selected_ids(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.entity_at(r)["id"] for r in rows]
 
-    def merge_selected(self) -> int:
+    def merge_selected(self) -> None:
         ids = self.selected_ids()
         if len(ids) < 2:
             self.status.setText("Select two or more entities; the first one is kept.")
-            return 0
-        moved = 0
-        try:
-            for drop in ids[1:]:
-                moved += entities.merge_entities(self.ctx, ids[0], drop)
-        except Exception as exc:  # noqa: BLE001
-            self.status.setText(error_text(exc))
-            return moved
-        self.status.setText(f"Merged {len(ids) - 1} entit{'y' if len(ids) == 2 else 'ies'} into {ids[0]}; "
-                            f"{moved} mention(s) now point to it.")
-        self.refresh()
-        return moved
+            return
+        ctx = self.ctx
+
+        def merged(moved: int) -> None:
+            self.status.setText(f"Merged {len(ids) - 1} entit{'y' if len(ids) == 2 else 'ies'} into {ids[0]}; "
+                                f"{moved} mention(s) now point to it.")
+            self.refresh()
+
+        self._run(lambda: sum(entities.merge_entities(ctx, ids[0], drop) for drop in ids[1:]), merged)
 
     def choose_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import entities", str(Path.home()), "Registry (*.json *.csv)")
@@ -168,16 +176,21 @@ class RegistryDialog(QDialog):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> None:
-        try:
-            result = entities.import_registry(self.ctx, path)
-        except Exception as exc:  # noqa: BLE001 - nothing imported
+        """Import on the lane: the dialog stays responsive and says so while it runs."""
+        ctx = self.ctx
+        self.status.setText(f"Importing {path.name}…")
+
+        def imported(result: Any) -> None:
+            self.status.setText(f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged"
+                                + (f"; {len(result.errors)} conflict(s): " + "; ".join(result.errors[:3])
+                                   if result.errors else "."))
+            self.refresh()
+
+        def refused(exc: BaseException) -> None:  # nothing imported
             self.status.setText(error_text(exc))
             QMessageBox.warning(self, "Not imported", error_text(exc))
-            return
-        self.status.setText(f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged"
-                            + (f"; {len(result.errors)} conflict(s): " + "; ".join(result.errors[:3])
-                               if result.errors else "."))
-        self.refresh()
+
+        self.session.read(lambda: entities.import_registry(ctx, path), imported, refused)
 
     def choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export entities", str(Path.home() / "entities.json"),
@@ -185,7 +198,7 @@ class RegistryDialog(QDialog):
         if path:
             self.export_file(Path(path))
 
-    def export_file(self, path: Path) -> int:
-        n = entities.export_registry(self.ctx, path)
-        self.status.setText(f"Wrote {n} entities to {path}.")
-        return n
+    def export_file(self, path: Path) -> None:
+        ctx = self.ctx
+        self._run(lambda: entities.export_registry(ctx, path),
+                  lambda n: self.status.setText(f"Wrote {n} entities to {path}."))

@@ -9,11 +9,13 @@ from typing import Sequence
 
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
+from annotator.core.changes import Change
 from annotator.core.ids import GOLD
 from annotator.core.report import Report
 from annotator.core.schema import Schema
 from annotator.core.spans import Span
-from annotator.services.context import ServiceContext
+from annotator.gui.bidi import isolate
+from annotator.gui.session import EditSession
 
 
 def disagreements(sets: dict[str, Sequence[Span]]) -> dict[str, set[str]]:
@@ -69,28 +71,36 @@ def _tint(color: str, strength: float) -> str:
 
 class SideBySideView(QDialog):
     """Adjudication starts here: click a span to copy it into gold, or accept an annotator's whole
-    set as the starting point; the gold column (once it exists) shows the result."""
+    set as the starting point (one transaction); the gold column shows the result. Writes go
+    through the session's database lane and name the gold set's version this view loaded; the view
+    reloads whenever any set of its report changes, so it never shows a stale comparison."""
 
-    def __init__(self, report: Report, sets: dict[str, Sequence[Span]], schema: Schema,
-                 parent: QWidget | None = None, ctx: ServiceContext | None = None) -> None:
+    def __init__(self, report: Report, schema: Schema, parent: QWidget | None = None,
+                 session: EditSession | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Side by side — {report.title or report.id[:12]}")
-        self.report, self.schema, self.ctx = report, schema, ctx
+        self.setWindowTitle(f"Side by side — {isolate(report.title or report.id[:12])}")
+        self.report, self.schema, self.session = report, schema, session
+        self.gold = session.open_set(report.id, GOLD) if session is not None else None
         self.split = QSplitter(self)
-        self.status = QLabel("Click a span to accept it into gold; click a gold span to take it out." if ctx else "",
-                             self)
+        self.status = QLabel("Click a span to accept it into gold; click a gold span to take it out."
+                             if session else "", self)
+        self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.split, 1)
         layout.addWidget(self.status)
         self.browsers: dict[str, QTextBrowser] = {}
         self.headers: dict[str, QLabel] = {}
+        self.buttons: dict[str, QPushButton] = {}
         self.sets: dict[str, Sequence[Span]] = {}
         self.marked: dict[str, set[str]] = {}
-        self.show_sets(sets)
+        self.loaded = False
+        if session is not None:
+            session.bus.changed.connect(self._changed)
         self.resize(1200, 700)
 
     def show_sets(self, sets: dict[str, Sequence[Span]]) -> None:
         self.sets = dict(sets)
+        self.loaded = True
         compared = {w: s for w, s in sets.items() if w != GOLD}
         self.marked = disagreements(compared) if compared else {}
         for who in sorted(sets, key=lambda w: (w == GOLD, w)):
@@ -114,52 +124,68 @@ class SideBySideView(QDialog):
         browser.setOpenLinks(False)
         browser.anchorClicked.connect(lambda url, w=who: self.accept_span(w, url.toString().split(":", 1)[-1]))
         lay.addWidget(browser)
-        if self.ctx is not None and who != GOLD:
+        if self.session is not None and who != GOLD:
             button = QPushButton(f"Accept all of {who} into gold", box)
             button.clicked.connect(lambda _=False, w=who: self.accept_set(w))
             lay.addWidget(button)
+            self.buttons[who] = button
         self.split.addWidget(box)
         self.browsers[who] = browser
         self.headers[who] = header
 
-    def _reload(self) -> None:
-        from annotator.services.annotate import get_sets
+    # -- loading ------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Every set of the report, read on the database lane (the gold version edits are made against)."""
+        if self.session is None or self.gold is None:
+            return
+        ctx, gold, rid = self.session.ctx, self.gold, self.report.id
 
-        assert self.ctx is not None
-        self.show_sets({w: list(s.spans) for w, s in get_sets(self.ctx, self.report.id).items()})
+        def work() -> dict[str, Sequence[Span]]:
+            from annotator.services.annotate import get_sets
 
+            sets = get_sets(ctx, rid)
+            gold.version = sets[GOLD].version if GOLD in sets else 0
+            return {w: list(s.spans) for w, s in sets.items()}
+
+        self.session.read(work, self.show_sets)
+
+    def _changed(self, change: Change, _initiator: object) -> None:
+        if change.report_id == self.report.id and self.isVisible():
+            self.reload()
+
+    # -- adjudicating --------------------------------------------------------------------------------
     def accept_span(self, who: str, span_id: str) -> None:
         """A click: an annotator's span is copied into gold; a gold span is taken out of gold."""
-        if self.ctx is None:
+        if self.session is None or self.gold is None:
             return
         if who == GOLD:
             self.reject_gold(span_id)
             return
-        from annotator.services.adjudicate import accept_span
+        from annotator.services.adjudicate import accept_spans
 
         span = next((s for s in self.sets.get(who, ()) if s.id == span_id), None)
         if span is None:
             return
-        accept_span(self.ctx, self.report.id, span)
-        self.status.setText(f"Accepted {who}'s {span.label} “{span.text_in(self.report.text)[:50]}” into gold.")
-        self._reload()
+        text = span.text_in(self.report.text)[:50]
+        self.session.edit(self.gold, accept_spans, [span],
+                          done=lambda _r: self.status.setText(f"Accepted {who}'s {span.label} “{isolate(text)}” "
+                                                              "into gold."))
 
     def reject_gold(self, span_id: str) -> None:
         from annotator.services.adjudicate import reject_gold_span
 
-        assert self.ctx is not None
+        assert self.session is not None and self.gold is not None
         span = next((s for s in self.sets.get(GOLD, ()) if s.id == span_id), None)
         if span is None:
             return
-        reject_gold_span(self.ctx, self.report.id, span_id)
-        self.status.setText(f"Removed {span.label} “{span.text_in(self.report.text)[:50]}” from gold.")
-        self._reload()
+        text = span.text_in(self.report.text)[:50]
+        self.session.edit(self.gold, reject_gold_span, span_id,
+                          done=lambda _r: self.status.setText(f"Removed {span.label} “{isolate(text)}” from gold."))
 
-    def accept_set(self, who: str) -> int:
+    def accept_set(self, who: str) -> None:
+        """Gold starts from one annotator's whole set: one transaction, all or nothing."""
         from annotator.services.adjudicate import accept_set
 
-        assert self.ctx is not None
-        added = accept_set(self.ctx, self.report.id, who)
-        self.status.setText(f"Gold now holds {who}'s set: {added} span(s) added.")
-        self._reload()
-        return added
+        assert self.session is not None and self.gold is not None
+        self.session.edit(self.gold, accept_set, who,
+                          done=lambda r: self.status.setText(f"Gold now holds {who}'s set: {r[0]} span(s) added."))

@@ -18,6 +18,7 @@ class SpanColors:
     def __init__(self, schema: Schema, palette: QPalette) -> None:
         self.schema = schema
         self.dark = is_dark(palette)
+        self.page = palette.color(QPalette.ColorRole.Base)
 
     def base(self, label: str) -> QColor:
         try:
@@ -35,3 +36,11 @@ class SpanColors:
         c = QColor(self.base(label))
         c.setAlpha(255 if mine else 150)
         return c
+
+    def tag(self, label: str) -> QColor:
+        """A label tag's background: the label's colour blended into the page, opaque, so the
+        tag's text keeps the palette's own contrast."""
+        c, page = self.base(label), self.page
+        t = 0.32 if self.dark else 0.22
+        return QColor(round(page.red() + (c.red() - page.red()) * t), round(page.green() + (c.green() - page.green()) * t),
+                      round(page.blue() + (c.blue() - page.blue()) * t))

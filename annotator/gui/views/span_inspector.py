@@ -1,9 +1,12 @@
-"""The selected span in detail: attributes (from the schema), a date's ISO value, and an actor's or
-place's entity with ranked candidates to confirm, pick, or replace by a new entity. Each change is
-an undoable edit through the window's undo stack."""
+"""The selected span in detail: attributes (from the schema), the normalised value of a label that
+carries one (dates), and the registry entity of a label that links to one, with ranked candidates to
+confirm, pick, or replace by a new entity. Each change is an undoable edit of the set the span was
+shown from: the inspector is bound to (set, span) and cleared whenever the window stops showing
+that set, so it can never write into a report the user is not looking at."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -12,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
 
 from annotator.core.schema import Schema
 from annotator.core.spans import Span
+from annotator.gui.bidi import isolate
 from annotator.gui.models.span_table_model import excerpt
 
 ENTITY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -19,15 +23,17 @@ FLAG = ("true", "false")
 
 
 class SpanInspector(QWidget):
-    """Emits ``edit(span, fields)`` with the new field values; the window turns it into a command."""
+    """Emits ``edit(target, span, op, fields)``: the set shown, the span as shown, the named
+    operation and the new field values; the window turns it into an undoable command."""
 
-    edit = Signal(object, dict)
-    new_entity = Signal(object, str)  # span, the name typed for a new registry entry
+    edit = Signal(object, object, str, dict)
+    new_entity = Signal(object, object, str)  # target, span, the name typed for a new registry entry
 
     def __init__(self, schema: Schema, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.schema = schema
         self.span: Span | None = None
+        self.target: object | None = None  # the open set the span belongs to
         self.title = QLabel("No span selected", self)
         self.title.setWordWrap(True)
         self.form = QFormLayout()
@@ -70,19 +76,24 @@ class SpanInspector(QWidget):
         self.show_span(None, "", [])
 
     # -- showing ------------------------------------------------------------------------------------
-    def show_span(self, span: Span | None, text: str, candidates: list[dict[str, Any]],
+    def show_span(self, span: Span | None, text: str, target: object | None = None,
                   entity_name: str | None = None) -> None:
+        """Show one span of ``target`` (candidates follow in ``show_candidates``); None clears."""
         self.span = span
+        self.target = target if span is not None else None
         self._span_text = span.text_in(text) if span is not None else ""
         while self.form.rowCount():
             self.form.removeRow(0)
         self._attr_widgets = {}
-        self.value_box.setVisible(span is not None and span.label == "date")
-        self.entity_box.setVisible(span is not None and span.label in ("actor", "place"))
+        kind = self.schema.entity_kind(span.label) if span is not None else None
+        self.value_box.setVisible(span is not None and self.schema.value_kind(span.label) is not None)
+        self.entity_box.setVisible(kind is not None)
+        self.candidates.clear()
         if span is None:
             self.title.setText("No span selected")
             return
-        self.title.setText(f"<b>{span.label}</b> “{excerpt(span.text_in(text), 70)}” [{span.start}–{span.end}]")
+        self.title.setText(f"<b>{span.label}</b> “{isolate(html.escape(excerpt(span.text_in(text), 70)))}” "
+                           f"[{span.start}–{span.end}]")
         for attr in self.schema.attributes_for(span.label):
             current = span.attrs.get(attr.name)
             widget: QWidget
@@ -105,59 +116,68 @@ class SpanInspector(QWidget):
                 widget = line
             self._attr_widgets[attr.name] = widget
             self.form.addRow(attr.name, widget)
-        if span.label == "date":
+        if self.schema.value_kind(span.label) is not None:
             self.value_edit.setText(span.value or "")
             self.value_state.setText(_resolution_text(span.resolution, "value"))
-        if span.label in ("actor", "place"):
-            self.entity_label.setText(f"Entity: <b>{entity_name or span.entity}</b> ({_resolution_text(span.resolution, 'entity')})"
+        if kind is not None:
+            name = isolate(html.escape(entity_name or span.entity or ""))
+            self.entity_label.setText(f"Entity: <b>{name}</b> ({_resolution_text(span.resolution, 'entity')})"
                                       if span.entity else "Entity: <i>unresolved</i>")
-            self.candidates.clear()
-            for c in candidates:
-                item = QListWidgetItem(f"{c['name']} — {c.get('type') or c['kind']}  ({c['score']:.0f}, {c['method']})",
-                                       self.candidates)
-                item.setData(ENTITY_ROLE, c["id"])
-                item.setToolTip(f"{c['id']}\nmatched alias: {c.get('alias')}")
-                if c["id"] == span.entity:
-                    item.setText("✓ " + item.text())
-            if self.candidates.count():
-                self.candidates.setCurrentRow(0)
             self.unlink_button.setEnabled(span.entity is not None)
+            self.link_button.setEnabled(False)
+            self.new_button.setEnabled(True)
+
+    def show_candidates(self, target: object, span_id: str, candidates: list[dict[str, Any]]) -> bool:
+        """The ranked registry candidates of the span shown, when it is still the one shown."""
+        span = self.span
+        if span is None or target is not self.target or span.id != span_id:
+            return False
+        self.candidates.clear()
+        for c in candidates:
+            item = QListWidgetItem(f"{isolate(c['name'])} — {c.get('type') or c['kind']}  "
+                                   f"({c['score']:.0f}, {c['method']})", self.candidates)
+            item.setData(ENTITY_ROLE, c["id"])
+            item.setToolTip(f"{c['id']}\nmatched alias: {c.get('alias')}")
+            if c["id"] == span.entity:
+                item.setText("✓ " + item.text())
+        if self.candidates.count():
+            self.candidates.setCurrentRow(0)
+        self.link_button.setEnabled(self.candidates.count() > 0)
+        return True
 
     # -- edits --------------------------------------------------------------------------------------
+    def _emit(self, op: str, fields: dict[str, Any]) -> None:
+        if self.span is not None and self.target is not None:
+            self.edit.emit(self.target, self.span, op, fields)
+
     def _attr(self, name: str, value: Any) -> None:
-        if self.span is None:
-            return
-        attrs = dict(self.span.attrs)
-        if value is None:
-            attrs.pop(name, None)
-        else:
-            attrs[name] = value
-        if attrs != self.span.attrs:
-            self.edit.emit(self.span, {"attrs": attrs})
+        """One attribute set (None: removed) on the span as it is when the edit runs."""
+        if self.span is not None and self.span.attrs.get(name) != value:
+            self._emit("set_attrs", {"attr": (name, value)})
 
     def _value_done(self) -> None:
-        if self.span is None or self.span.label != "date":
+        if self.span is None or self.schema.value_kind(self.span.label) is None:
             return
         value = self.value_edit.text().strip() or None
         if value != self.span.value:
-            self.edit.emit(self.span, {"value": value, "resolution": "confirmed" if value else None})
+            self._emit("set_date_value", {"value": value, "resolution": "confirmed" if value else None})
 
     def _pick(self, item: QListWidgetItem | None) -> None:
         if self.span is None or item is None:
             return
-        self.edit.emit(self.span, {"entity": item.data(ENTITY_ROLE), "resolution": "confirmed"})
+        self._emit("link_entity", {"entity": item.data(ENTITY_ROLE), "resolution": "confirmed"})
 
     def _unlink(self) -> None:
         if self.span is not None and self.span.entity:
-            self.edit.emit(self.span, {"entity": None, "resolution": None})
+            self._emit("link_entity", {"entity": None, "resolution": None})
 
     def _new(self) -> None:
-        if self.span is None:
+        if self.span is None or self.target is None:
             return
-        name, ok = QInputDialog.getText(self, "New entity", f"Name of the new {self.span.label}:",
-                                        text=self._span_text)
-        if ok and name.strip():
-            self.new_entity.emit(self.span, name.strip())
+        span, target = self.span, self.target
+        name, ok = QInputDialog.getText(self, "New entity", f"Name of the new {span.label}:", text=self._span_text)
+        if ok and name.strip() and self.span is span:
+            self.new_entity.emit(target, span, name.strip())
 
 
 def _resolution_text(resolution: str | None, what: str) -> str:

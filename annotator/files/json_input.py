@@ -1,0 +1,140 @@
+"""JSON from outside, parsed with limits: THE loader every JSON-based reader and importer calls.
+
+Whatever the parser raises becomes ``JsonInputError`` with one sentence (and the line where known):
+invalid JSON, text that is not UTF-8, nesting deep enough to exhaust the parser's stack
+(``[[[[…]]]]`` 100,000 levels deep raised ``RecursionError`` in every importer), a file or line
+beyond its size limit, the non-standard constants ``NaN``/``Infinity``, and ``\\ud800``-style escapes
+that decode to a lone surrogate (which no database or UTF-8 file can store). Shapes are the
+reader's business: callers still check that an object is an object (``expect``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.files.lines import DEFAULT_MAX_LINE, ByteStream, LineTooLong, iter_lines
+
+MAX_JSON_FILE = 512 << 20  # a whole-document JSON export (Label Studio, W3C, registry, schema)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+class JsonInputError(ValueError):
+    """One sentence about JSON input; ``line`` is the line in the file, when known."""
+
+    def __init__(self, detail: str, line: int | None = None) -> None:
+        self.detail = detail
+        self.line = line
+        super().__init__(detail)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise JsonInputError(f"holds {name}, which is not a JSON number")
+
+
+def parse_json(raw: bytes | str, *, line: int | None = None) -> Any:
+    """The value of one JSON document (a file's content or one line), or ``JsonInputError``."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise JsonInputError(f"is not UTF-8 text (byte {exc.start} cannot be decoded)", line) from None
+    else:
+        text = raw
+    text = text.removeprefix("\ufeff")
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except JsonInputError as exc:
+        raise JsonInputError(exc.detail, line) from None
+    except json.JSONDecodeError as exc:
+        where = line if line is not None else exc.lineno
+        column = exc.colno if line is None or exc.lineno == 1 else None
+        raise JsonInputError(f"is not valid JSON ({exc.msg}{f' at column {column}' if column else ''})",
+                             where) from None
+    except RecursionError:
+        raise JsonInputError("nests JSON arrays or objects too deeply to be read", line) from None
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(value, line)
+    return value
+
+
+def _refuse_lone_surrogates(value: Any, line: int | None) -> None:
+    """A paired ``\\ud83d\\ude00`` decodes to one character; an unpaired one cannot be stored."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            _check_text(item, line)
+        elif isinstance(item, dict):
+            for key, v in item.items():
+                _check_text(key, line)
+                stack.append(v)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _check_text(text: str, line: int | None) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise JsonInputError(f"holds an unpaired surrogate escape (\\u{ord(text[exc.start]):04x}), which is not a "
+                             "character", line) from None
+
+
+def load_json_file(path: Path | str, *, max_bytes: int = MAX_JSON_FILE) -> Any:
+    """The value of a whole-file JSON document, refusing one larger than ``max_bytes``."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise JsonInputError(f"is larger than the {max_bytes // (1 << 20):,} MB a JSON file may have")
+            data = fh.read(size + 1)  # a file growing meanwhile shows as too large below
+    except IsADirectoryError:
+        raise JsonInputError("is a folder, not a JSON file") from None
+    except OSError as exc:
+        raise JsonInputError(f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > size:
+        raise JsonInputError("grew while it was being read; try again when it is complete")
+    return parse_json(data)
+
+
+def iter_json_lines(stream: ByteStream, *, max_line: int = DEFAULT_MAX_LINE) -> Iterator[tuple[int, Any]]:
+    """(line number, value) of each non-blank line of a JSON Lines stream (binary), streamed."""
+    lines = iter_lines(stream, max_line=max_line)
+    while True:
+        try:
+            number, raw = next(lines)
+        except StopIteration:
+            return
+        except LineTooLong as exc:
+            raise JsonInputError(f"is longer than {exc.limit // (1 << 20):,} MB, more than a JSON line may have",
+                                 exc.line) from None
+        yield number, parse_json(raw, line=number)
+
+
+def expect(value: Any, kind: type | tuple[type, ...], what: str, line: int | None = None) -> Any:
+    """``value`` when it has the JSON type a reader expects, else one sentence naming ``what``."""
+    if isinstance(value, kind) and not (isinstance(value, bool) and kind in (int, (int,))):
+        return value
+    names = {dict: "an object", list: "a list", str: "a string", int: "an integer", float: "a number",
+             bool: "true or false", type(None): "null"}
+    wanted = " or ".join(names.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,)))
+    raise JsonInputError(f"{what} is {_json_type(value)}, not {wanted}", line)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the string {value[:30]!r}"
+    return f"the number {value!r:.30}"

@@ -1,0 +1,99 @@
+"""Every key the window answers to, in one table: the actions take their shortcuts from here, the
+document view's own keys are declared here, and the F1 sheet is printed from it, so the sheet is
+complete by construction and a test can prove no key does two things in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.core.schema import Schema
+
+WINDOW = "anywhere in the window"
+DOCUMENT = "in the text"
+RELATIONS = "in the Relations tab"
+EVENTS = "in the Events tab"
+REPORTS = "in the report list"
+SIDE_BY_SIDE = "side by side (adjudication)"
+
+
+@dataclass(frozen=True)
+class Binding:
+    name: str  # the action's id (actions with a shortcut), or a gesture's id
+    keys: tuple[str, ...]  # portable QKeySequence strings; empty for mouse gestures
+    what: str
+    context: str
+    shown: str = ""  # how the sheet writes it when not the keys themselves (arrows, mouse)
+
+    @property
+    def label(self) -> str:
+        return self.shown or " / ".join(self.keys)
+
+
+def bindings(schema: Schema) -> list[Binding]:
+    rows = [Binding(f"label:{lab.name}", (lab.key,), f"label the selection (or relabel the selected span) as "
+                    f"<b>{lab.name}</b>", DOCUMENT) for lab in schema.labels if lab.key]
+    rows += [
+        Binding("select", ("Shift+Left", "Shift+Right", "Shift+Ctrl+Left", "Shift+Ctrl+Right"),
+                "select text by character, by word", DOCUMENT, "Shift+arrows, Shift+Ctrl+arrows"),
+        Binding("click", (), "select the innermost span under the mouse; a drag selects text", DOCUMENT,
+                "Click / drag"),
+        Binding("cycle", ("Tab", "Shift+Tab"), "next / previous span (walks nested spans one by one); "
+                "while relating: the other span", DOCUMENT),
+        Binding("delete", ("Del", "Backspace"), "delete the selected span (and its relations)", DOCUMENT),
+        Binding("move-end", ("Alt+Shift+Left", "Alt+Shift+Right"),
+                "move the selected span's end by a word (by a character with snapping off)", DOCUMENT,
+                "Alt+Shift+←/→"),
+        Binding("move-start", ("Ctrl+Alt+Shift+Left", "Ctrl+Alt+Shift+Right"), "move the selected span's start",
+                DOCUMENT, "Ctrl+Alt+Shift+←/→"),
+        Binding("drag-edge", (), "drag the selected span's edge (the cursor shows ↔) to move that boundary",
+                DOCUMENT, "Drag an edge"),
+        Binding("relate", ("R",), "start a relation from the selected span (e.g. a claim to its source)",
+                DOCUMENT),
+        Binding("relate-confirm", ("Return", "Enter"), "finish the relation at the span reached with Tab "
+                "(or click the other span)", DOCUMENT, "Enter"),
+        Binding("escape", ("Esc",), "cancel a relation; clear the selection", DOCUMENT),
+        Binding("event", ("E",), "make an event of the selected claim: type to choose its kind, Enter; its roles "
+                "come from the claim's relations", DOCUMENT),
+        Binding("undo", ("Ctrl+Z",), "undo the last edit of the report shown (each step is saved at once)", WINDOW),
+        Binding("redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "redo", WINDOW),
+        Binding("show-labels", ("Ctrl+L",), "show each span's label in a small tag at its start", WINDOW),
+        Binding("filter-reports", ("Ctrl+F",), "filter the report list", WINDOW),
+        Binding("import-reports", ("Ctrl+O",), "import reports", WINDOW),
+        Binding("import-annotations", ("Ctrl+Shift+O",), "import annotations from a corpus file", WINDOW),
+        Binding("export", ("Ctrl+E",), "export the corpus", WINDOW),
+        Binding("agreement", ("Ctrl+Shift+A",), "agreement dashboard", WINDOW),
+        Binding("help", ("F1",), "this sheet", WINDOW),
+        Binding("quit", ("Ctrl+Q",), "quit (every edit is already saved)", WINDOW),
+        Binding("delete-relation", ("Del",), "delete the chosen relation", RELATIONS),
+        Binding("delete-event", ("Del",), "delete the chosen event", EVENTS),
+        Binding("open-report", ("Return",), "open the chosen report (arrows move through the list)", REPORTS,
+                "arrows / Enter"),
+        Binding("adjudicate-open", (), "in the dashboard's report list: open the report side by side", WINDOW,
+                "Double-click / Enter"),
+        Binding("adjudicate-accept", (), "click an annotator's span: copy it into gold", SIDE_BY_SIDE, "Click"),
+        Binding("adjudicate-reject", (), "click a gold span: take it out of gold", SIDE_BY_SIDE, "Click in gold"),
+        Binding("adjudicate-close", ("Esc",), "close the side-by-side view", SIDE_BY_SIDE),
+    ]
+    return rows
+
+
+def keys(schema: Schema, name: str) -> tuple[str, ...]:
+    """The key sequences of one action, from the table."""
+    return next(b.keys for b in bindings(schema) if b.name == name)
+
+
+def conflicts(rows: list[Binding]) -> list[str]:
+    """Key sequences bound twice where both could fire: in the same place, or once for the whole
+    window (active everywhere) and once anywhere else. Empty when the table is sound."""
+    found: list[str] = []
+    for i, a in enumerate(rows):
+        for b in rows[i + 1:]:
+            overlap = a.context == b.context or WINDOW in (a.context, b.context)
+            for k in {_norm(k) for k in a.keys} & {_norm(k) for k in b.keys}:
+                if overlap:
+                    found.append(f"{k}: '{a.name}' and '{b.name}' ({a.context} / {b.context})")
+    return found
+
+
+def _norm(key: str) -> str:
+    return key.lower().replace(" ", "")

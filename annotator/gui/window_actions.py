@@ -1,0 +1,143 @@
+"""The window's actions, menus and toolbar. Every shortcut comes from ``keymap`` (the table the F1
+sheet prints), Undo and Redo act on the undo group (the shown report's history only), and each
+action triggers what a person would reach from the menu."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import QToolBar
+
+from annotator.gui import keymap, window_dialogs
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+
+def _swatch(color: str) -> QIcon:
+    pix = QPixmap(14, 14)
+    pix.fill(QColor(color))
+    return QIcon(pix)
+
+
+def _action(window: MainWindow, text: str, slot: Callable[..., object] | None = None, *, key: str = "",
+            tip: str = "", checkable: bool = False, checked: bool = False) -> QAction:
+    act = QAction(text, window)
+    if key:
+        act.setShortcuts([QKeySequence(k) for k in keymap.keys(window.session.schema, key)])
+    if tip:
+        act.setToolTip(tip)
+    if checkable:
+        act.setCheckable(True)
+        act.setChecked(checked)
+    if slot is not None:
+        (act.toggled if checkable else act.triggered).connect(slot)
+    return act
+
+
+def build(window: MainWindow) -> None:
+    schema = window.session.schema
+    group = window.session.undo_group
+    # Undo/Redo follow the undo group (the shown report's history) but go through the session, so a
+    # step waits for the edit already on its way instead of undoing a step not yet answered
+    window.undo_action = _action(window, "&Undo", window.session.undo, key="undo")
+    window.redo_action = _action(window, "&Redo", window.session.redo, key="redo")
+    for act, can, text, verb in ((window.undo_action, group.canUndoChanged, group.undoTextChanged, "Undo"),
+                                 (window.redo_action, group.canRedoChanged, group.redoTextChanged, "Redo")):
+        act.setEnabled(False)
+        can.connect(act.setEnabled)
+        text.connect(lambda t, a=act, v=verb: a.setText(f"&{v} {t}".strip()))
+    window.label_actions = []
+    for lab in schema.labels:
+        act = QAction(_swatch(lab.color), f"{lab.key}  {lab.name}" if lab.key else lab.name, window)
+        act.setToolTip(f"Label the selection as {lab.name}" + (f" (key {lab.key})" if lab.key else ""))
+        act.triggered.connect(lambda _=False, name=lab.name: window.labelling.apply_label(name))
+        window.label_actions.append(act)
+    # the keys themselves are the document view's (it has the focus while labelling): no shortcut here,
+    # or a key would be bound twice
+    window.delete_action = _action(window, "&Delete span\tDel", window.labelling.delete_selected)
+    window.snap_action = _action(window, "Snap to words", lambda on: setattr(window.labelling, "snap", on),
+                                 tip="Selections grow to whole words and drop spaces/punctuation at the ends",
+                                 checkable=True, checked=True)
+    window.others_action = _action(window, "Show other annotators", window.document.set_show_others,
+                                   tip="Show other annotators' spans read-only, as dashed bars in a band of their own",
+                                   checkable=True)
+    window.labels_action = _action(window, "Show &labels", window.view.set_show_labels, key="show-labels",
+                                   tip="Write each span's label in a small tag at its start", checkable=True)
+    window.help_action = _action(window, "&Keyboard shortcuts", lambda: window_dialogs.show_help(window), key="help")
+    window.import_action = _action(window, "&Import reports…", lambda: window_dialogs.choose_import(window),
+                                   key="import-reports")
+    window.import_annotations_action = _action(window, "Import &annotations…",
+                                               lambda: window_dialogs.show_import_annotations(window),
+                                               key="import-annotations")
+    window.export_action = _action(window, "&Export corpus…", lambda: window_dialogs.show_export(window),
+                                   key="export")
+    window.bundle_export_action = _action(window, "Export exchange &bundle…",
+                                          lambda: window_dialogs.show_bundle_export(window))
+    window.bundle_import_action = _action(window, "Import exchange b&undle…",
+                                          lambda: window_dialogs.show_bundle_import(window))
+    window.database_action = _action(window, "&Database…", lambda: window_dialogs.show_database(window))
+    window.backups_action = _action(window, "Bac&kups…", lambda: window_dialogs.show_backups(window),
+                                    tip="The automatic copies of the database; restore one")
+    window.switch_annotator_action = _action(window, "S&witch annotator…",
+                                             lambda: window_dialogs.show_switch_annotator(window))
+    window.agreement_action = _action(window, "&Agreement dashboard…", lambda: window_dialogs.show_agreement(window),
+                                      key="agreement")
+    window.compare_action = _action(window, "&Compare annotators (side by side)",
+                                    lambda: window.show_side_by_side(window.document.report_id)
+                                    if window.document.report_id else None,
+                                    tip="Every annotator's spans on the report shown, next to gold: click to adjudicate")
+    window.schema_import_action = _action(window, "Import label schema…", lambda: window_dialogs.choose_schema(window))
+    window.schema_export_action = _action(window, "Export label schema…",
+                                          lambda: window_dialogs.choose_schema_export(window))
+    window.registry_action = _action(window, "Entity &registry…", lambda: window_dialogs.show_registry(window))
+    window.find_action = _action(window, "Filter reports", lambda: window.filter_box.setFocus(), key="filter-reports")
+    window.quit_action = _action(window, "&Quit", window.close, key="quit")
+    window.delete_relation_action = QAction("Delete relation", window.relation_table)
+    window.delete_relation_action.setShortcuts([QKeySequence(k) for k in keymap.keys(schema, "delete-relation")])
+    window.delete_relation_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    window.delete_relation_action.triggered.connect(window.delete_current_relation)
+    window.relation_table.addAction(window.delete_relation_action)
+    window.relation_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    events_table = window.events_panel.table
+    window.delete_event_action = QAction("Delete event", events_table)
+    window.delete_event_action.setShortcuts([QKeySequence(k) for k in keymap.keys(schema, "delete-event")])
+    window.delete_event_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    window.delete_event_action.triggered.connect(
+        lambda: window.events_panel.current is not None and window._event_delete(window.events_panel.current))
+    events_table.addAction(window.delete_event_action)
+    events_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    file_menu = window.menuBar().addMenu("&File")
+    file_menu.addActions([window.import_action, window.import_annotations_action, window.export_action])
+    file_menu.addSeparator()
+    file_menu.addActions([window.bundle_export_action, window.bundle_import_action])
+    file_menu.addSeparator()
+    file_menu.addActions([window.registry_action, window.schema_import_action, window.schema_export_action])
+    file_menu.addSeparator()
+    file_menu.addActions([window.switch_annotator_action, window.database_action, window.backups_action])
+    file_menu.addSeparator()
+    file_menu.addAction(window.quit_action)
+    edit_menu = window.menuBar().addMenu("&Edit")
+    edit_menu.addActions([window.undo_action, window.redo_action])
+    edit_menu.addSeparator()
+    edit_menu.addActions(window.label_actions)
+    edit_menu.addAction(window.delete_action)
+    view_menu = window.menuBar().addMenu("&View")
+    view_menu.addActions([window.snap_action, window.others_action, window.labels_action, window.find_action])
+    view_menu.addSeparator()
+    view_menu.addActions([window.compare_action, window.agreement_action])
+    help_menu = window.menuBar().addMenu("&Help")
+    help_menu.addAction(window.help_action)
+
+    bar = QToolBar("Labels", window)
+    bar.setObjectName("labelToolbar")
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    bar.addActions(window.label_actions)
+    bar.addSeparator()
+    bar.addActions([window.undo_action, window.redo_action])
+    bar.addSeparator()
+    bar.addActions([window.snap_action, window.others_action, window.labels_action])
+    window.addToolBar(bar)

@@ -1,0 +1,54 @@
+"""Who acts: the annotator this database's user works as by default.
+
+The name belongs to the database, not to the workstation's settings: a SQLite file keeps one default
+(the file belongs to whoever can open it); a PostgreSQL team server keeps one per server login, so
+colleagues sharing a database each keep their own. A name given for one run (``--annotator``, a
+screenshot) is never written here; ``gold`` is never anyone's identity (it is written only by
+adjudication)."""
+
+from __future__ import annotations
+
+from annotator.core.errors import ValidationError
+from annotator.core.ids import GOLD, annotator_name
+from annotator.services.context import ServiceContext
+
+_KEY = "default_annotator"
+
+
+def _key(ctx: ServiceContext) -> str:
+    if ctx.backend != "postgresql":
+        return _KEY
+    from sqlalchemy.engine import make_url
+
+    return f"{_KEY}:{make_url(ctx.url).username or 'postgres'}"
+
+
+def default_annotator(ctx: ServiceContext) -> str | None:
+    """The annotator this database's user works as, or None before the first launch chose one."""
+    with ctx.uow() as uow:
+        name = uow.settings.get(_key(ctx))
+    return str(name) if name else None
+
+
+def check_identity(name: str) -> str:
+    """A name a person may work as: a valid annotator name that is not ``gold``."""
+    who = annotator_name(name)
+    if who == GOLD:
+        raise ValidationError("'gold' is the adjudicated set, written only in adjudication; choose your own name")
+    return who
+
+
+def set_default_annotator(ctx: ServiceContext, name: str) -> str:
+    """Make ``name`` the one this database's user works as (listed among the annotators from now on)."""
+    who = check_identity(name)
+    with ctx.uow() as uow:
+        uow.repo.annotator_row(who)
+        uow.settings.put(_key(ctx), who)
+        uow.commit()
+    return who
+
+
+def annotators(ctx: ServiceContext) -> list[str]:
+    """Everyone with a name in this database (gold excluded: it is nobody's identity)."""
+    with ctx.uow() as uow:
+        return [n for n in uow.repo.annotator_names() if n != GOLD]

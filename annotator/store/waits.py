@@ -1,0 +1,62 @@
+"""Telling the user that the database makes us wait (another program holds its write lock, or a
+server is slow), while SQLite's busy_timeout or the server waits: a statement still running after
+``after_s`` is reported once through ``notify``. One watchdog thread per engine, started only when a
+shell asks for it; a statement costs two dictionary operations."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from sqlalchemy import Engine, event
+
+from annotator.store.engine import display_target
+from annotator.store.faults import BUSY_TIMEOUT_S
+
+
+class WaitWatch:
+    def __init__(self, engine: Engine, notify: Callable[[str], None], *, after_s: float = 1.0) -> None:
+        self.notify = notify
+        self.after_s = after_s
+        self.where = display_target(str(engine.url))
+        self._running: dict[int, float] = {}
+        self._told: set[int] = set()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        event.listen(engine, "before_cursor_execute", self._begin)
+        event.listen(engine, "after_cursor_execute", self._end)
+        event.listen(engine, "handle_error", self._failed)
+        self._thread = threading.Thread(target=self._watch, name="annotator-db-wait", daemon=True)
+        self._thread.start()
+
+    def started(self, key: int) -> None:
+        with self._lock:
+            self._running[key] = time.monotonic()
+
+    def finished(self, key: int) -> None:
+        with self._lock:
+            self._running.pop(key, None)
+            self._told.discard(key)
+
+    def _begin(self, conn, _cursor, _statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        self.started(id(conn))
+
+    def _end(self, conn, _cursor, _statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        self.finished(id(conn))
+
+    def _failed(self, context) -> None:  # type: ignore[no-untyped-def]
+        self.finished(id(context.connection))
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.2):
+            now = time.monotonic()
+            with self._lock:
+                late = [k for k, t in self._running.items() if now - t >= self.after_s and k not in self._told]
+                self._told.update(late)
+            if late:
+                self.notify(f"waiting for the database {self.where}: another program is using it (giving up after "
+                            f"{BUSY_TIMEOUT_S} s)")
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -1,0 +1,26 @@
+"""One SQLite database with the bundled samples (events, incidents, grades) for the export tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def samples_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from annotator.services.database import open_database
+    from annotator.services.samples import load_samples
+
+    ctx = open_database(tmp_path_factory.mktemp("samples") / "annotator.sqlite3")
+    load_samples(ctx)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def export_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("exports")

@@ -1,0 +1,153 @@
+"""Events, grades, backups and a server outage, as a person meets them in the window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from annotator.gui.views.backups_dialog import BackupsDialog
+from annotator.gui.views.event_type_dialog import EventTypeDialog
+from annotator.services import events as event_service
+from annotator.services.annotate import get_set
+from gui_helpers import (ENGLISH, activate, click, click_span, drag, key, open_dialog, settle, type_text, undo,
+                         wait_until, word_rect_points)
+
+
+def mark(window, word: str, k: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    s = ENGLISH.index(word)
+    a, b = word_rect_points(window.view, s, s + len(word))
+    drag(window.view, a, b)
+    key(window.view, k)
+    return s, s + len(word)
+
+
+def claim_with_actor(window) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """A claim, its source (related with R, Tab, Enter) and an actor inside it."""
+    mark(window, "Syrian Observatory", "1")
+    claim = mark(window, "fighters of Liwa al-Baqir shelled the village of al-Busayrah at dawn", "4")
+    mark(window, "Liwa al-Baqir", "1")
+    view = window.view
+    click_span(view, ENGLISH.index("shelled"), ENGLISH.index("shelled") + 7)  # the claim
+    key(view, "r")
+    while view.selected_span().text_in(ENGLISH) != "Syrian Observatory":
+        key(view, Qt.Key.Key_Tab)
+    key(view, Qt.Key.Key_Return)
+    return claim
+
+
+def test_an_event_from_a_claim_by_keyboard_edited_and_undone(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    claim_with_actor(window)
+    view = window.view
+    click_span(view, ENGLISH.index("shelled"), ENGLISH.index("shelled") + 7)
+    key(view, "e")
+    dialog = next(d for d in window.findChildren(EventTypeDialog) if d.isVisible())
+    settle(window)
+    assert "Liwa al-Baqir" in dialog.roles.text()  # prefilled from the claim's relation, shown first
+    type_text(dialog.filter, "shelling")
+    QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
+    activate(window)  # the dialog closed: the window manager gives the focus back
+    settle(window)
+    (event,) = event_service.get_events(window.session.ctx, report_ids["english"], "alice")
+    assert event.type == "shelling_artillery_missile_attack" and any(event.roles.values())
+    assert window.tabs.currentWidget() is window.events_panel and window.event_model.rowCount() == 1
+    panel = window.events_panel
+    # two killed, typed into the best estimate of fatalities
+    spin = panel.counts[("fatalities", "best")]
+    spin.setFocus()
+    spin.selectAll()
+    type_text(spin.lineEdit(), "2")
+    QTest.keyClick(spin, Qt.Key.Key_Return)
+    settle(window)
+    click(panel.qualifiers["hypothetical"], QPoint(8, panel.qualifiers["hypothetical"].height() // 2))
+    (stored,) = event_service.get_events(window.session.ctx, report_ids["english"], "alice")
+    assert stored.count("fatalities").best == 2 and stored.qualifiers == ("hypothetical",)
+    undo(window)
+    (stored,) = event_service.get_events(window.session.ctx, report_ids["english"], "alice")
+    assert stored.qualifiers == () and stored.count("fatalities").best == 2
+    # Del in the Events tab deletes it; Ctrl+Z brings it back, same id
+    panel.table.setFocus()
+    QTest.keyClick(panel.table, Qt.Key.Key_Delete)
+    settle(window)
+    assert event_service.get_events(window.session.ctx, report_ids["english"], "alice") == []
+    undo(window)
+    (back,) = event_service.get_events(window.session.ctx, report_ids["english"], "alice")
+    assert back.id == event.id and back.count("fatalities").best == 2
+
+
+def test_e_elsewhere_than_on_a_claim_says_why(open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    mark(window, "Liwa al-Baqir", "1")
+    key(window.view, "e")
+    assert "Select a claim" in window.statusBar().currentMessage()
+    assert not [d for d in window.findChildren(EventTypeDialog) if d.isVisible()]
+
+
+def test_one_key_grading_in_the_inspector(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    mark(window, "fighters of Liwa al-Baqir shelled the village of al-Busayrah at dawn", "4")
+    combo = window.inspector._attr_widgets["reliability"]
+    combo.setFocus()
+    QTest.keyClicks(combo, "B")  # one key: reliability B
+    settle(window)
+    window.inspector._attr_widgets["credibility"].setFocus()
+    QTest.keyClicks(window.inspector._attr_widgets["credibility"], "2")
+    settle(window)
+    (claim,) = get_set(window.session.ctx, report_ids["english"], "alice").spans
+    assert (claim.attrs.get("reliability"), claim.attrs.get("credibility")) == ("B", "2")
+
+
+def test_backups_after_edits_and_a_restore_from_the_file_menu(open_window, report_ids, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.backups import AutoBackup, list_backups
+
+    window = open_window()
+    window.session.backups = AutoBackup(window.session.ctx, every_minutes=0)  # one after every edit
+    mark(window, "Liwa al-Baqir", "1")
+    assert len(list_backups(window.session.ctx)) == 1
+    mark(window, "al-Busayrah", "2")  # a mistake to go back from
+    dialog = open_dialog(window, window.backups_action, BackupsDialog)
+    settle(window)
+    assert dialog.list.count() == 2
+    dialog.list.setCurrentRow(1)  # the older one: only the actor
+    click(next(b for b in dialog.findChildren(QPushButton) if b.text().startswith("Restore")))
+    box = next(b for b in dialog.findChildren(QMessageBox) if b.isVisible())
+    click(box.button(QMessageBox.StandardButton.Yes))
+    settle(window)
+    fresh = window.replacement
+    assert fresh is not None
+    settle(fresh)
+    labels = sorted(s.label for s in get_set(fresh.session.ctx, report_ids["english"], "alice").spans)
+    assert labels == ["actor"] and sorted(s.label for s in fresh.document.mine.values()) == ["actor"]
+    fresh.close()
+
+
+def test_a_server_outage_says_not_saved_and_retries(open_window, report_ids, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import annotator.gui.session as session_module
+    from annotator.core.errors import StorageError
+    from annotator.services import records
+
+    window = open_window()
+    monkeypatch.setattr(session_module, "RETRY_MS", 200)
+    real = records.create_span_with_values
+    calls = {"n": 0}
+
+    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            assert not get_set(window.session.ctx, report_ids["english"], "alice").spans  # nothing saved yet
+            raise StorageError("the database server at 127.0.0.1 does not answer; nothing was saved",
+                               kind="unreachable", retry=True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(records, "create_span_with_values", flaky)
+    s = ENGLISH.index("Liwa al-Baqir")
+    window.view.select_offsets(s, s + 13)
+    states: list[str] = []
+    window.session.save_state.connect(states.append)
+    QTest.keyClicks(window.view, "1")
+    assert wait_until(lambda: "saved" in states or "failed" in states)
+    assert states[:2] == ["saving", "retrying"] and states[-1] == "saved" and "failed" not in states, (states, calls)
+    assert calls["n"] == 3 and window.save_label.text() == "Saved"
+    assert [x.label for x in get_set(window.session.ctx, report_ids["english"], "alice").spans] == ["actor"]
+    assert window.session.active_stack.count() == 1
