@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", metavar="WxH", help="window size for --screenshot (default: the size a first "
                    "launch opens with, about 80%% of the screen)")
     p.add_argument("--no-samples", action="store_true", help="do not load the sample reports")
+    p.add_argument("--show-labels", action="store_true", help="write each span's label in a tag (View → Show labels)")
+    p.add_argument("--show-others", action="store_true", help="draw the other annotators' spans too")
 
     p = add("import", "import reports (.txt .md .html .htm .pdf .docx, or folders recursively)")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -154,6 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.view = "main"
         args.size = None
         args.no_samples = False
+        args.show_labels = False
+        args.show_others = False
     module = importlib.import_module(f"annotator.cli.commands.{COMMANDS[command]}")
     run: Callable[[argparse.Namespace], int] = getattr(module, "run")
     args.command = command

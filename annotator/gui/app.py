@@ -153,6 +153,11 @@ def run(args: argparse.Namespace) -> int:
         report = resolve_report_id(window.session.ctx, report)
     window.start(report)
     view = getattr(args, "view", "main") or "main"
+    window.remember_layout = not screenshot
+    if getattr(args, "show_labels", False):
+        window.labels_action.setChecked(True)
+    if getattr(args, "show_others", False):
+        window.others_action.setChecked(True)
     if screenshot:
         settle(app, window)
         if getattr(args, "span", None):
@@ -250,7 +255,9 @@ def show_view(window, view: str):  # type: ignore[no-untyped-def]
     if view == "agreement":
         from annotator.services.agreement import compute_agreement
 
-        dashboard = window.show_agreement()
+        from annotator.gui.window_dialogs import show_agreement
+
+        dashboard = show_agreement(window)
         dashboard.show_report(compute_agreement(window.session.ctx))
         return dashboard
     if view == "adjudication":

@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.jobs: list[BackgroundJob] = []
         self.side_by_side: dict[str, SideBySideView] = {}
         self.replacement: MainWindow | None = None
+        self.remember_layout = True  # False for a screenshot run: it leaves the user's settings as they were
         self._wanted: str | None = None  # the report being opened (a late load of another is dropped)
         self._stale: set[tuple[str, str]] = set()
 
@@ -211,7 +212,8 @@ class MainWindow(QMainWindow):
             if current == FIRST and self.report_proxy.rowCount():
                 self.report_table.selectRow(0)
             elif current and current != FIRST:
-                self.select_report(current, reopen=True)
+                # reopened for fresh sets (an import may have changed them), unless it is opening now
+                self.select_report(current, reopen=not self.document.loading)
 
         self.session.read(lambda: reports.list_reports(ctx), shown)
 
@@ -662,5 +664,6 @@ class MainWindow(QMainWindow):
         for job in list(self.jobs):
             job.cancel()
         self.session.lane.drain()  # every edit already submitted commits before the window goes
-        self.save_layout()
+        if self.remember_layout:
+            self.save_layout()
         super().closeEvent(event)

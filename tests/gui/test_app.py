@@ -49,3 +49,24 @@ def test_warm_up_runs_in_the_background(open_window, qtbot) -> None:  # type: ig
     window = open_window()
     job = warm_up(window)
     qtbot.waitUntil(lambda: not job.running and job not in window.jobs, timeout=30000)
+
+
+def test_every_view_renders(tmp_path: Path) -> None:
+    """Each ``--view`` of the contract, on the sample reports, as the docs' screenshots are made."""
+    db = tmp_path / "views.sqlite3"
+    first = run_cli(tmp_path, "gui", "--db", str(db), "--annotator", "alice", "--screenshot", str(tmp_path / "0.png"))
+    assert first.returncode == 0, first.stderr
+    import json
+
+    reports = json.loads(run_cli(tmp_path, "reports", "--db", str(db), "--json").stdout)["reports"]
+    raqqa = next(r["id"] for r in reports if "Raqqa" in r["title"])
+    for view, extra in (("record", ["--span", "T2"]), ("events", []), ("new-event", ["--span", "T11"]),
+                        ("agreement", []), ("adjudication", [])):
+        out = tmp_path / f"{view}.png"
+        proc = run_cli(tmp_path, "gui", "--db", str(db), "--annotator", "alice", "--screenshot", str(out),
+                       "--report", raqqa, "--view", view, "--size", "1000x700", "--show-labels", *extra)
+        assert proc.returncode == 0, (view, proc.stderr)
+        assert not QImage(str(out)).isNull()
+    bad = run_cli(tmp_path, "gui", "--db", str(db), "--annotator", "alice", "--screenshot", str(tmp_path / "x.png"),
+                  "--report", raqqa, "--span", "T99")
+    assert bad.returncode == 2 and "span T99 is not in alice's set" in bad.stderr

@@ -77,12 +77,17 @@ def words(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def stored_rows(ctx: Any, report_id: str, who: str) -> tuple[tuple, tuple]:  # type: ignore[type-arg]
+def event_row(e: Any) -> tuple:  # type: ignore[type-arg]
+    return (e.id, e.type, tuple(sorted((r, tuple(ids)) for r, ids in e.roles.items())), tuple(e.claims),
+            tuple(sorted((k, tuple(v.to_dict().values())) for k, v in e.counts.items())), tuple(e.qualifiers))
+
+
+def stored_rows(ctx: Any, report_id: str, who: str) -> tuple[tuple, tuple, tuple]:  # type: ignore[type-arg]
     aset = get_set(ctx, report_id, who)
     spans = tuple(sorted((s.id, s.start, s.end, s.label, tuple(sorted(s.attrs.items())), s.value, s.entity,
                           s.resolution) for s in aset.spans))
     rels = tuple(sorted((r.id, r.head, r.tail, r.label) for r in aset.relations))
-    return spans, rels
+    return spans, rels, tuple(sorted(event_row(e) for e in aset.events))
 
 
 class WindowWalk:
@@ -310,6 +315,62 @@ class WindowWalk:
         self._close_boxes()
         assert stored_rows(self.ctx, rid, "alice") == before
 
+    # -- rules: events ------------------------------------------------------------------------------------------
+    def event_from_a_claim(self, which: int, type_steps: int) -> None:
+        """Click a claim, E, arrow down to a type, Enter."""
+        from annotator.gui.views.event_type_dialog import EventTypeDialog
+
+        claims = [s for s in self._spans() if s.label == "claim"]
+        if not claims or not self._click_span(claims[which % len(claims)]):
+            return
+        self._touching()
+        key(self.window.view, "e")
+        dialog = next((d for d in self.window.findChildren(EventTypeDialog) if d.isVisible()), None)
+        assert dialog is not None
+        settle(self.window)
+        for _ in range(type_steps):
+            QTest.keyClick(dialog.filter, Qt.Key.Key_Down)
+        QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
+        activate(self.window)
+        settle(self.window)
+        self._close_boxes()
+
+    def edit_an_event(self, which: int, qualifier: int, count: int) -> None:
+        """In the Events tab: choose an event, tick a qualifier, type a count and press Enter."""
+        from annotator.core.events import QUALIFIERS
+
+        window = self.window
+        if window.event_model.rowCount() == 0:
+            return
+        self._touching()
+        window.tabs.setCurrentWidget(window.events_panel)
+        table = window.events_panel.table
+        row = which % window.event_model.rowCount()
+        click(table.viewport(), table.visualRect(window.event_model.index(row, 0)).center())
+        box = window.events_panel.qualifiers[QUALIFIERS[qualifier % len(QUALIFIERS)]]
+        click(box, QPoint(8, box.height() // 2))
+        spin = window.events_panel.counts[("fatalities", "best")]
+        spin.setFocus()
+        spin.selectAll()
+        QTest.keyClicks(spin, str(count))
+        QTest.keyClick(spin, Qt.Key.Key_Return)
+        settle(window)
+        self._close_boxes()
+
+    def delete_an_event(self, which: int) -> None:
+        window = self.window
+        if window.event_model.rowCount() == 0:
+            return
+        self._touching()
+        window.tabs.setCurrentWidget(window.events_panel)
+        table = window.events_panel.table
+        click(table.viewport(), table.visualRect(window.event_model.index(which % window.event_model.rowCount(),
+                                                                          0)).center())
+        table.setFocus()
+        QTest.keyClick(table, Qt.Key.Key_Delete)
+        settle(window)
+        self._close_boxes()
+
     # -- rules: adjudication -----------------------------------------------------------------------------------
     def accept_into_gold_side_by_side(self, which: int, whole_set: bool) -> None:
         from annotator.gui.views.side_by_side import SideBySideView
@@ -357,6 +418,8 @@ class WindowWalk:
         panel = sorted(window.span_model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
                        for r in range(window.span_model.rowCount()))
         assert panel == sorted(s[0] for s in stored[0])
+        assert tuple(sorted(event_row(e) for e in document.events.values())) == stored[2]
+        assert window.event_model.rowCount() == len(stored[2])
 
     def nothing_out_of_sight_changed(self) -> None:
         now = self._all_sets()
@@ -398,6 +461,9 @@ GESTURES: list[tuple[str, int, dict[str, Any]]] = [  # (rule, weight, argument m
     ("undo_or_redo", 3, {"keys": lambda r: r.choice(["ctrl+z", "ctrl+z", "ctrl+shift+z", "ctrl+y"])}),
     ("undo_then_redo_restores_exactly", 2, {}),
     ("accept_into_gold_side_by_side", 1, {"which": _span, "whole_set": lambda r: r.random() < 0.3}),
+    ("event_from_a_claim", 2, {"which": _span, "type_steps": lambda r: r.randint(0, 12)}),
+    ("edit_an_event", 2, {"which": _span, "qualifier": lambda r: r.randint(0, 3), "count": lambda r: r.randint(0, 9)}),
+    ("delete_an_event", 1, {"which": _span}),
 ]
 
 

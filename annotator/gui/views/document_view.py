@@ -119,6 +119,9 @@ class DocumentView(QPlainTextEdit):
             option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
             self.document().setDefaultTextOption(option)
             self.setPlainText(report.text)
+            # a report opens at its top (setPlainText in a hidden or tiny viewport scrolls a line down
+            # to keep the caret in view, and the first line then stays hidden once it is shown)
+            self.verticalScrollBar().setValue(0)
         if self.selected_id not in self.model.mine:
             self.selected_id = None
         self.viewport().update()

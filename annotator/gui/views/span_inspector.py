@@ -92,8 +92,10 @@ class SpanInspector(QWidget):
         if span is None:
             self.title.setText("No span selected")
             return
-        self.title.setText(f"<b>{span.label}</b> “{isolate(html.escape(excerpt(span.text_in(text), 70)))}” "
-                           f"[{span.start}–{span.end}]")
+        # a left-to-right sentence holding an isolated run of report text: it keeps its order even when
+        # the Arabic words wrap onto a second line
+        self.title.setText(f"<div dir='ltr'><b>{span.label}</b> “{isolate(html.escape(excerpt(span.text_in(text), 70)))}"
+                           f"” [{span.start}–{span.end}]</div>")
         for attr in self.schema.attributes_for(span.label):
             current = span.attrs.get(attr.name)
             widget: QWidget
