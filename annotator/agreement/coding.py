@@ -341,8 +341,8 @@ def coincidences_from_codes(codes: np.ndarray, k: int, values: list[Any]) -> Coi
         return Coincidences(values, np.zeros((k, k)), n_units, 0, n_values)
     rows, cols = np.nonzero(codes >= 0)
     cats = codes[rows, cols]
-    counts = np.zeros((codes.shape[0], k))
-    np.add.at(counts, (rows, cats), 1.0)
+    # units × categories counts (np.bincount: np.add.at is an order of magnitude slower on large corpora)
+    counts = np.bincount(rows * k + cats, minlength=codes.shape[0] * k).reshape(codes.shape[0], k).astype(float)
     m_u = counts.sum(axis=1)
     pairable = m_u >= 2
     counts = counts[pairable]

@@ -63,8 +63,10 @@ def positions_alpha(documents: Sequence[Mapping[str, Sequence[SpanT]]], annotato
                     labels: Iterable[str] | None = None) -> dict[str, Any]:
     """Nominal α on positions as units under both conventions, plus per-label binarised α (``empty``)."""
     out: dict[str, Any] = {"unit": "distinct (start, end) per document; value = label, stacked labels joined by '+'"}
+    empty_codes, empty_values = positions_as_units(documents, annotators, "empty")
     for missing in ("empty", "null"):
-        codes, values = positions_as_units(documents, annotators, missing)
+        codes, values = (empty_codes, empty_values) if missing == "empty" else _without_empty(empty_codes,
+                                                                                            empty_values)
         co = coincidences_from_codes(codes, len(values), values)
         res = alpha_from_coincidences(co, "nominal")
         out[f"alpha_missing_as_{missing}"] = res["alpha"]
@@ -82,3 +84,13 @@ def positions_alpha(documents: Sequence[Mapping[str, Sequence[SpanT]]], annotato
                 per_label[lab] = alpha_from_coincidences(bco, "nominal")["alpha"]
             out["per_label_binarised"] = per_label
     return out
+
+
+def _without_empty(codes: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The ``null`` convention from the ``empty`` one: ∅ becomes missing and the codes after it close up
+    (exactly what ``positions_as_units(..., "null")`` builds, without a second pass over the spans)."""
+    if EMPTY not in values:
+        return codes, values
+    k = values.index(EMPTY)
+    out = np.where(codes == k, -1, np.where(codes > k, codes - 1, codes))
+    return out, values[:k] + values[k + 1:]

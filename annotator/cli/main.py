@@ -72,7 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("load", "import annotations from a corpus file in format F")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", required=True, metavar="F")
-    p.add_argument("--label-map", metavar="OLD=NEW,...", help="rename labels while loading")
+    p.add_argument("--label-map", metavar="OLD=NEW,...",
+                   help="rename span labels (OLD=NEW) and relation types (relation:OLD=NEW) while loading")
+    p.add_argument("--add-labels", action="store_true",
+                   help="add the file's labels and relation types to the project schema instead of refusing them")
     p.add_argument("--offsets", choices=["codepoints", "utf16", "graphemes"],
                    help="offset unit of the file (doccano)")
     p.add_argument("--report", metavar="ID", help="align a CoNLL file to this stored report")
@@ -112,6 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(bi, suppress=True)
     bi.add_argument("file", metavar="FILE")
 
+    p = add("schema", "the project's label schema (labels, relation types, attributes) as JSON")
+    ssub = p.add_subparsers(dest="schema_command", metavar="show|export|import", required=True)
+    ss = ssub.add_parser("show", help="print the schema")
+    _common(ss, suppress=True)
+    sx = ssub.add_parser("export", help="write the schema to a JSON file")
+    _common(sx, suppress=True)
+    sx.add_argument("--out", required=True, metavar="FILE")
+    si = ssub.add_parser("import", help="make a JSON schema file the project's schema")
+    _common(si, suppress=True)
+    si.add_argument("file", metavar="FILE")
+
     add("whoami", "the annotator this database's user works as by default")
 
     p = add("backup", "an online backup copy of the database; list or restore the automatic backups")
@@ -127,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, str] = {
     "gui": "gui", "import": "import_", "reports": "reports", "load": "load", "export": "export",
     "formats": "formats", "record": "record", "agreement": "agreement", "bundle": "bundle",
-    "backup": "database", "check": "database", "whoami": "identity",
+    "backup": "database", "check": "database", "whoami": "identity", "schema": "schema",
 }
 
 

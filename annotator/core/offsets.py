@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
-_JOINERS = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
+import regex
+
 _TRIM = set(" \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
             "\u3000.,;:!?\"'()[]{}«»“”‘’«»،؛؟…—–-/\\|*_")
 
@@ -17,37 +18,43 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch) in ("Mn", "Me", "Mc")
 
 
-def _is_regional(ch: str) -> bool:
-    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+# Extended grapheme clusters (UAX #29) come from the regex module's \X, kept current with Unicode by its
+# maintainers (its Unicode version: tests/core/test_graphemes.py checks it against Unicode's own
+# GraphemeBreakTest data). A break is certain before a space unless a Prepend character precedes it
+# (rule GB9b), and after a line feed (GB4): boundaries are found from the nearest such point.
+_CLUSTER = regex.compile(r"\X")
+_PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
+_LOOK_BACK = 256  # how far to look for a space before falling back to the start of the line
 
 
-def _is_modifier(ch: str) -> bool:
-    return 0x1F3FB <= ord(ch) <= 0x1F3FF or 0xE0020 <= ord(ch) <= 0xE007F
+def cluster_boundaries(text: str, start: int = 0) -> list[int]:
+    """Every grapheme-cluster boundary of ``text`` from ``start`` (itself a boundary) to its end, both
+    included: what "one character" means to a reader, to doccano's grapheme mode and to a cursor."""
+    out = [start]
+    out.extend(m.end() for m in _CLUSTER.finditer(text, start))
+    return out
 
 
 def is_cluster_boundary(text: str, pos: int) -> bool:
     """True when ``pos`` does not fall inside a user-perceived character: not between a base and its
-    combining marks, not inside CRLF, a ZWJ sequence, a flag pair, a keycap or a skin-tone modifier.
-
-    A pragmatic subset of UAX #29 that covers what reports contain (Arabic harakat, emoji)."""
-    if pos <= 0 or pos >= len(text):
+    combining marks (Arabic harakat, ZWNJ), not inside CRLF, a ZWJ sequence, a flag pair, a keycap,
+    a skin-tone modifier or an Indic conjunct."""
+    start = 0 if pos <= 0 or pos >= len(text) else _certain_boundary(text, pos)
+    if start == pos or pos <= 0 or pos >= len(text):
         return True
-    before, after = text[pos - 1], text[pos]
-    if before == "\r" and after == "\n":
-        return False
-    if _is_mark(after) or after in _JOINERS or _is_modifier(after):
-        return False
-    if before == "\u200d":
-        return False
-    if _is_regional(before) and _is_regional(after):
-        # pairs of regional indicators form flags: count how many precede
-        n = 0
-        i = pos - 1
-        while i >= 0 and _is_regional(text[i]):
-            n += 1
-            i -= 1
-        return n % 2 == 0
+    for m in _CLUSTER.finditer(text, start):
+        if m.end() >= pos:
+            return m.end() == pos
     return True
+
+
+def _certain_boundary(text: str, pos: int) -> int:
+    """A boundary at or before ``pos``: before the nearest space not preceded by a Prepend character,
+    else after the nearest line feed, else the start of the text."""
+    for i in range(pos, max(0, pos - _LOOK_BACK), -1):
+        if text[i] == " " and not _PREPEND.match(text, i - 1):
+            return i
+    return text.rfind("\n", 0, pos) + 1
 
 
 def clamp(pos: int, text: str) -> int:

@@ -7,7 +7,7 @@ Everything that checks a span or relation asks the schema, never a hard-coded la
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
@@ -191,6 +191,12 @@ class Schema:
     def relation_types_for(self, head_label: str, tail_label: str) -> list[RelationType]:
         return [r for r in self.relations if head_label in r.heads and tail_label in r.tails]
 
+    def allows(self, relation: str, head_label: str, tail_label: str) -> bool:
+        """Whether a ``relation`` from a ``head_label`` span to a ``tail_label`` span is in the schema."""
+        rtype = next((r for r in self.relations if r.name == relation), None)
+        return rtype is not None and (not rtype.heads or head_label in rtype.heads) \
+            and (not rtype.tails or tail_label in rtype.tails)
+
     def attributes_for(self, label: str) -> list[AttributeDef]:
         return [a for a in self.attributes if label in a.labels]
 
@@ -228,6 +234,112 @@ class Schema:
         if rtype.tails and tail.label not in rtype.tails:
             raise ValidationError(f"a '{rtype.name}' relation points to a {'/'.join(rtype.tails)}, "
                                   f"not a {tail.label}")
+
+
+    # -- extension -----------------------------------------------------------------------------
+    def extended(self, additions: SchemaAdditions) -> Schema:
+        """This schema with ``additions`` (new labels and relation types, widened relation types);
+        checked like any schema, so a label that is not one word is one clear error."""
+        widened = {r.name: r for r in additions.widened}
+        relations = [RelationType(r.name, _union(r.heads, widened[r.name].heads),
+                                  _union(r.tails, widened[r.name].tails), r.description)
+                     if r.name in widened else r for r in self.relations]
+        schema = Schema(self.name, (*self.labels, *additions.labels), (*relations, *additions.relations),
+                        self.attributes, dict(self.extra), self.events)
+        schema._check()
+        return schema
+
+    def additions_in(self, newer: Schema) -> SchemaAdditions:
+        """What ``newer`` has that this schema lacks, as ``SchemaAdditions`` (for summaries)."""
+        mine = {r.name: r for r in self.relations}
+        return SchemaAdditions(
+            tuple(l for l in newer.labels if l.name not in self.label_names),
+            tuple(r for r in newer.relations if r.name not in mine),
+            tuple(RelationType(r.name, tuple(h for h in r.heads if h not in mine[r.name].heads),
+                               tuple(t for t in r.tails if t not in mine[r.name].tails))
+                  for r in newer.relations if r.name in mine and (set(r.heads) - set(mine[r.name].heads)
+                                                                   or set(r.tails) - set(mine[r.name].tails))))
+
+
+@dataclass(frozen=True)
+class SchemaAdditions:
+    """What a file would add to a schema: new labels (a generated colour, no key until the user gives
+    one), new relation types (allowing the head and tail labels the file uses) and existing relation
+    types widened to head/tail labels they did not allow (only the added labels are listed)."""
+
+    labels: tuple[Label, ...] = ()
+    relations: tuple[RelationType, ...] = ()
+    widened: tuple[RelationType, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.labels or self.relations or self.widened)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"labels": [{"name": l.name, "color": l.color, "key": l.key} for l in self.labels],
+                "relations": [{"name": r.name, "heads": list(r.heads), "tails": list(r.tails)}
+                              for r in self.relations],
+                "widened": [{"name": r.name, "heads": list(r.heads), "tails": list(r.tails)}
+                            for r in self.widened]}
+
+
+def schema_additions(schema: Schema, labels: Iterable[str],
+                     relation_uses: Iterable[tuple[str, str, str]]) -> SchemaAdditions:
+    """The additions that make ``labels`` and ``relation_uses`` (relation type, head label, tail label)
+    valid under ``schema``, in the order the file first uses them."""
+    known = set(schema.label_names)
+    colors = [l.color for l in schema.labels]
+    new_labels: list[Label] = []
+    for name in dict.fromkeys(labels):
+        if name not in known:
+            known.add(name)
+            color = generated_color(name, colors)
+            colors.append(color)
+            new_labels.append(Label(name, "", color, "added from an imported file"))
+    types = {r.name: r for r in schema.relations}
+    new_types: dict[str, tuple[list[str], list[str]]] = {}
+    widened: dict[str, tuple[list[str], list[str]]] = {}
+    for name, head, tail in relation_uses:
+        rtype = types.get(name)
+        if rtype is None:
+            heads, tails = new_types.setdefault(name, ([], []))
+        else:
+            heads, tails = widened.setdefault(name, ([], []))
+            if rtype.heads == () or head in rtype.heads:
+                head = ""
+            if rtype.tails == () or tail in rtype.tails:
+                tail = ""
+        if head and head not in heads:
+            heads.append(head)
+        if tail and tail not in tails:
+            tails.append(tail)
+    return SchemaAdditions(
+        tuple(new_labels),
+        tuple(RelationType(n, tuple(h), tuple(t), "added from an imported file") for n, (h, t) in new_types.items()),
+        tuple(RelationType(n, tuple(h), tuple(t)) for n, (h, t) in widened.items() if h or t))
+
+
+# Colours for added labels: distinct, readable under black text and on white, tried in order.
+_PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46a0a0", "#f032e6", "#9a6324",
+            "#808000", "#008080", "#800000", "#000075", "#bcbd22", "#17becf", "#aa6e28", "#6a3d9a")
+
+
+def generated_color(name: str, taken: Iterable[str] = ()) -> str:
+    """A colour for a new label: the first palette colour not yet used, else one derived from the name
+    (stable: the same name always gets the same colour)."""
+    used = {c.lower() for c in taken}
+    for color in _PALETTE:
+        if color not in used:
+            return color
+    import colorsys
+    import hashlib
+
+    hue = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:2], "big") / 65536
+    r, g, b = colorsys.hls_to_rgb(hue, 0.45, 0.65)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*a, *b)))
 
 
 # Schemas written before labels declared their semantics (no "version") meant these by name.

@@ -21,6 +21,7 @@ from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_d
 from annotator.formats.tokenize import LINE_BREAKS
 
 FRAGMENTS = "brat_fragments"
+EVENT = "brat_event"  # on a relation carried from an event role: the event's id (the writer restores the E line)
 _SPAN_FIELDS = {"Value": "value", "Resolution": "resolution"}  # valued A lines mapped to Span fields
 _ENTITY_PREFIX = "annotator:"
 
@@ -86,6 +87,8 @@ class BratFormat:
         relations: dict[str, Relation] = {}
         warnings: list[str] = []
         deferred: list[tuple[int, list[str]]] = []
+        events: dict[str, tuple[int, list[tuple[str, str]]]] = {}  # id -> (line, [(type, trigger), (role, arg)…])
+        equivalences = 0
         for number, raw in enumerate(strip_bom(content).split("\n"), 1):
             line = raw[:-1] if raw.endswith("\r") else raw
             if not line.strip():
@@ -104,13 +107,24 @@ class BratFormat:
                 relations[fields[0]] = Relation(fields[0], args["Arg1"], args["Arg2"], uncap(parts[0]))
             elif kind in "AM#N":
                 deferred.append((number, fields))
-            elif kind in "E*":
-                warnings.append(f"line {number}: {'event' if kind == 'E' else 'equivalence'} "
-                                f"{fields[0]} is not in annotator's model and was skipped")
+            elif kind == "E":
+                events[fields[0]] = (number, _event_arguments(ctx, number, fields))
+            elif kind == "*":
+                equivalences += 1
             else:
                 raise ctx.error(number, f"'{line[:20]}' is not a brat annotation line")
+        triggers = {eid: args[0][1] for eid, (_n, args) in events.items()}
+        for eid, (number, args) in events.items():
+            if args[0][1] not in spans:
+                raise ctx.error(number, f"event {eid} names trigger {args[0][1]}, which is not in the file")
+        for rid, rel in relations.items():  # a relation may link events: it links their triggers
+            relations[rid] = Relation(rel.id, triggers.get(rel.head, rel.head), triggers.get(rel.tail, rel.tail),
+                                      rel.label, rel.attrs)
+        relations.update(_event_roles(ctx, events, triggers, spans, warnings))
         for number, fields in deferred:
-            self._modifier(ctx, number, fields, spans, relations, warnings)
+            self._modifier(ctx, number, fields, spans, relations, warnings, triggers)
+        if equivalences:
+            warnings.append(f"{equivalences} equivalence line(s) (*) not carried: annotator has no equivalence sets")
         doc = Document(make_report(text), ctx.annotator(annotator), tuple(spans.values()),
                        tuple(relations.values()), tuple(warnings))
         return ctx.finish(doc, None)
@@ -141,11 +155,12 @@ class BratFormat:
         return Span(sid, start, end, ctx.label(label), attrs)
 
     def _modifier(self, ctx: ReadContext, number: int, fields: list[str], spans: dict[str, Span],
-                  relations: dict[str, Relation], warnings: list[str]) -> None:
+                  relations: dict[str, Relation], warnings: list[str], triggers: dict[str, str]) -> None:
         parts = fields[1].split(" ") if len(fields) > 1 else []
         if len(parts) < 2:
             raise ctx.error(number, f"annotation {fields[0]} names no target")
         kind, name, target = fields[0][:1], parts[0], parts[1]
+        target = triggers.get(target, target)  # an event's attributes and notes go to its trigger span
         owner: Span | Relation | None = spans.get(target) or relations.get(target)
         if owner is None:
             raise ctx.error(number, f"annotation {fields[0]} names {target}, which is not in the file")
@@ -172,7 +187,7 @@ class BratFormat:
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
               progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
         summary = WriteSummary(self.NAME, str(path))
-        conf: dict[str, Any] = {"entities": set(), "relations": {}, "attributes": {}}
+        conf: dict[str, Any] = {"entities": set(), "relations": {}, "attributes": {}, "events": {}}
         used: set[Path] = set()
         with atomic_dir(Path(path)) as tmp:
             for n, doc in enumerate(documents, 1):
@@ -250,9 +265,13 @@ class BratFormat:
                     summary.drop("attribute", doc, f"{s.id}.{key}", "brat attribute values are one word")
                     continue
                 conf["attributes"].setdefault(name, (set(), set()))[0].add(s.label)
+        events: dict[str, list[Relation]] = {}
         for r in doc.relations:
             if r.head not in ids or r.tail not in ids or not r.label or any(c.isspace() for c in r.label):
                 summary.drop("relation", doc, r.id, "an endpoint span was not written or the label is not one word")
+                continue
+            if isinstance(r.attrs.get(EVENT), str):
+                events.setdefault(r.attrs[EVENT], []).append(r)
                 continue
             rid = f"R{summary.relations + 1}"
             lines.append(f"{rid}\t{cap(r.label)} Arg1:{ids[r.head]} Arg2:{ids[r.tail]}")
@@ -262,6 +281,7 @@ class BratFormat:
             summary.relations += 1
             if r.attrs:
                 summary.drop("attribute", doc, r.id, "relation attributes are not written to brat")
+        lines += _event_lines(events, ids, labels, conf, summary, doc)
         return "\n".join(lines) + ("\n" if lines else "")
 
     @staticmethod
@@ -279,14 +299,78 @@ class BratFormat:
         return frags if ok else None
 
 
+def _event_arguments(ctx: ReadContext, number: int, fields: list[str]) -> list[tuple[str, str]]:
+    """``E1<TAB>Meeting:T9 Participant:T4 Place:E2`` → [(Meeting, T9), (Participant, T4), (Place, E2)]."""
+    parts = fields[1].split() if len(fields) > 1 else []
+    args = [tuple(p.split(":", 1)) for p in parts]
+    if not args or any(len(a) != 2 or not a[0] or not a[1] for a in args):
+        raise ctx.error(number, f"event {fields[0]} is not 'TYPE:TRIGGER ROLE:ID …'")
+    return args  # type: ignore[return-value]
+
+
+def _event_roles(ctx: ReadContext, events: dict[str, tuple[int, list[tuple[str, str]]]],
+                 triggers: dict[str, str], spans: dict[str, Span], warnings: list[str]) -> dict[str, Relation]:
+    """Each event's roles as relations from its trigger span to each argument (an argument that is itself
+    an event stands for its trigger), where the option ``relation_allowed(type, head label, tail label)``
+    allows the relation (all of them when it is not given); the rest is reported, counted by role, never
+    a reason to refuse the file."""
+    allowed = ctx.options.get("relation_allowed")
+    carried: dict[str, Relation] = {}
+    refused: dict[str, int] = {}
+    for eid, (number, args) in events.items():
+        trigger = args[0][1]
+        for k, (role, arg) in enumerate(args[1:], 1):
+            tail = triggers.get(arg, arg)
+            if tail not in spans:
+                raise ctx.error(number, f"event {eid} names {arg}, which is not in the file")
+            relation = Relation(f"{eid}-{k}", trigger, tail, uncap(role.rstrip("0123456789")), {EVENT: eid})
+            if tail == trigger or (allowed is not None and not allowed(relation.label, spans[trigger].label,
+                                                                         spans[tail].label)):
+                refused[relation.label] = refused.get(relation.label, 0) + 1
+                continue
+            carried[relation.id] = relation
+    if events:
+        warnings.append(f"{len(events)} event(s) carried as their trigger spans with {len(carried)} role "
+                        "relation(s)")
+    for label, n in sorted(refused.items()):
+        warnings.append(f"{n} event role(s) '{label}' not carried: the project schema has no such relation "
+                        "between these labels (load with --add-labels to add it)")
+    return carried
+
+
+def _event_lines(events: dict[str, list[Relation]], ids: dict[str, str], labels: dict[str, str],
+                 conf: dict[str, Any], summary: WriteSummary, doc: Document) -> list[str]:
+    """``E`` lines for relations carried from brat events (one trigger, numbered repeated roles)."""
+    lines = []
+    for n, (eid, rels) in enumerate(events.items(), 1):
+        trigger = rels[0].head
+        if any(r.head != trigger for r in rels):
+            for r in rels:
+                summary.drop("relation", doc, r.id, f"event {eid} has more than one trigger")
+            continue
+        seen: dict[str, int] = {}
+        args = []
+        for r in rels:
+            role = cap(r.label)
+            seen[role] = seen.get(role, 0) + 1
+            args.append(f"{role}{seen[role] if seen[role] > 1 else ''}:{ids[r.tail]}")
+            conf["events"].setdefault(labels[trigger], {}).setdefault(role, set()).add(labels[r.tail])
+            summary.relations += 1
+        lines.append(f"E{n}\t{labels[trigger]}:{ids[trigger]} " + " ".join(args))
+    return lines
+
+
 def _conf(conf: dict[str, Any]) -> str:
     out = ["# written by annotator: entity types are span labels, relation types the capitalised",
            "# relation labels; nesting and crossing allowed via <OVERLAP>.", "[entities]"]
-    out += sorted(conf["entities"])
+    out += sorted(conf["entities"] - set(conf["events"]))  # an event trigger's type is an event type
     out += ["", "[relations]"]
     for name, (heads, tails) in sorted(conf["relations"].items()):
         out.append(f"{name}\tArg1:{'|'.join(sorted(heads))}, Arg2:{'|'.join(sorted(tails))}")
-    out += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "", "[attributes]"]
+    out += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]"]
+    for name, roles in sorted(conf["events"].items()):
+        out.append(f"{name}\t" + ", ".join(f"{role}*:{'|'.join(sorted(args))}" for role, args in sorted(roles.items())))
+    out += ["", "[attributes]"]
     for name, (labels, values) in sorted(conf["attributes"].items()):
         out.append(f"{name}\tArg:{'|'.join(sorted(labels))}" + (f", Value:{'|'.join(sorted(values))}"
                                                               if values else ""))

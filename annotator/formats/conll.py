@@ -2,7 +2,8 @@
 
 CoNLL keeps only tokens and tags, so the reader aligns tokens to a known report text when one matches
 (option ``reports``) and otherwise rebuilds a text (tokens joined by a space, sentences by ``\\n``).
-The writer prints ``TOKEN -X- _ L1 L2 …`` with L1 the outermost spans; GermEval-style
+The writer prints ``TOKEN -X- _ L1 L2 …`` with L1 the outermost spans, each document after a
+``-DOCSTART- -X- O O`` line (the one spaCy's converter splits documents at); GermEval-style
 ``IDX TOKEN OUTER INNER`` (TAB) files are read too.
 """
 
@@ -23,6 +24,10 @@ from annotator.formats.tokenize import LINE_BREAKS, force_splits, tokenize
 
 SCHEMES = ("iob2", "bioes", "iob1")
 DOCSTART = "-DOCSTART-"
+# The document separator we write: spaCy's converter (``spacy convert``, conll_ner_to_docs) splits documents
+# only at this exact line; readers that look at the first column alone (ours, flair, Hugging Face's
+# conll2003) accept it too.
+DOCSTART_LINE = "-DOCSTART- -X- O O"
 
 
 def _key(text: str, limit: int = 200) -> str:
@@ -248,7 +253,7 @@ class ConllFormat:
         for s in token_spans:
             for k in range(s.start + 1, s.end):
                 covered[k] = True  # no sentence break inside a span
-        out = [f"{DOCSTART} -X- -X- " + " ".join("O" for _ in columns), ""]
+        out = [DOCSTART_LINE, ""]
         k = 0
         for tok in toks:
             chunk = text[tok.start:tok.end]

@@ -17,7 +17,7 @@ from typing import IO, Any, BinaryIO
 
 from annotator.core.annotation_set import Document
 from annotator.core.errors import ValidationError
-from annotator.core.offsets import is_cluster_boundary
+from annotator.core.offsets import cluster_boundaries
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
@@ -43,9 +43,7 @@ class Offsets:
             raise ValidationError(f"offsets must be one of {', '.join(OFFSET_UNITS)}, not '{unit}'")
         self.unit, self.text = unit, text
         self._u16 = Utf16Map(text) if unit == "utf16" else None
-        self._bounds: list[int] | None = None
-        if unit == "graphemes":
-            self._bounds = [i for i in range(len(text) + 1) if is_cluster_boundary(text, i)]
+        self._bounds: list[int] | None = cluster_boundaries(text) if unit == "graphemes" else None
 
     def to_cp(self, value: int) -> int:
         if self._u16 is not None:
@@ -166,36 +164,51 @@ class DoccanoFormat:
     # -- writing ---------------------------------------------------------------------------------
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
               progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
+        """Every line carries the same keys (``null`` where a report has no such metadata): doccano reads
+        an upload into a pandas DataFrame, which fills a key missing from some lines with NaN, and its
+        database then refuses the whole upload. The records go to a spool first, so the key set is known
+        before the file is written, with memory flat. Files start with a UTF-8 byte-order mark (option
+        ``bom``, default on): doccano guesses an upload's encoding with chardet, which the mark settles
+        (``UTF-8-SIG``); without it a mostly-ASCII file with a few accented letters can be read as
+        Windows-1252 and every later offset moves."""
         path = Path(path)
         opts = options or {}
         unit = str(opts.get("offsets", "utf16"))
         with_relations = bool(opts.get("relations", True))
+        bom = "\ufeff" if opts.get("bom", True) else ""
         summary = WriteSummary(self.NAME, str(path), files=[str(path)])
-        if path.suffix.lower() != ".zip":
-            with atomic_file(path) as fh:
-                for n, doc in enumerate(documents, 1):
-                    check_cancel(cancel)
-                    fh.write(json_line(self._record(doc, n, unit, with_relations, summary, True)))
-                    progress(n, None, doc.report.title)
-            return summary
-        with scratch_dir(path) as tmp:  # one member per annotator
-            handles: dict[str, IO[str]] = {}
+        zipped = path.suffix.lower() == ".zip"
+        keys: dict[str, None] = {}
+        with scratch_dir(path) as tmp:
+            members: dict[str, IO[str]] = {}  # spooled records per output file (one file unless zipped)
             try:
                 for n, doc in enumerate(documents, 1):
                     check_cancel(cancel)
-                    member = safe_name(doc.annotator or "all", "all")
-                    if member not in handles:
-                        handles[member] = open(os.path.join(tmp, member + ".jsonl"), "w", encoding="utf-8",
+                    member = safe_name(doc.annotator or "all", "all") if zipped else ""
+                    if member not in members:
+                        members[member] = open(os.path.join(tmp, f"spool-{len(members)}"), "w+", encoding="utf-8",
                                                newline="")
-                    handles[member].write(json_line(self._record(doc, n, unit, with_relations, summary,
-                                                                 False)))
+                    record = self._record(doc, n, unit, with_relations, summary, not zipped)
+                    keys.update(dict.fromkeys(record))
+                    members[member].write(json_line(record))
                     progress(n, None, doc.report.title)
+                if zipped:
+                    with atomic_file(path, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+                        for member in sorted(members):
+                            final = os.path.join(tmp, member + ".jsonl")
+                            with open(final, "w", encoding="utf-8", newline="") as out:
+                                _rewrite(members[member], out, keys, bom, cancel)
+                            zf.write(final, member + ".jsonl")
+                else:
+                    with atomic_file(path) as out:
+                        if members:
+                            _rewrite(members[""], out, keys, bom, cancel)
             finally:
-                for fh in handles.values():
+                for fh in members.values():
                     fh.close()
-            with atomic_file(path, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-                for member in sorted(handles):
-                    zf.write(os.path.join(tmp, member + ".jsonl"), member + ".jsonl")
+        if bom and summary.documents:
+            summary.warn_once("written as UTF-8 with a byte-order mark, which makes doccano's encoding guess "
+                              "(chardet) UTF-8; every line has the same keys, null where a report has no value")
         return summary
 
     def _record(self, doc: Document, n: int, unit: str, with_relations: bool, summary: WriteSummary,
@@ -244,6 +257,17 @@ class DoccanoFormat:
             if with_relations else list(comments or ())
         summary.documents += 1
         return record
+
+
+def _rewrite(spool: IO[str], out: IO[str], keys: dict[str, None], bom: str, cancel: CancelToken | None) -> None:
+    """Copy spooled records to ``out`` with every key of the export on every line, in one order."""
+    spool.flush()
+    spool.seek(0)
+    out.write(bom)
+    for line in spool:
+        check_cancel(cancel)
+        record = json.loads(line)
+        out.write(json_line({k: record.get(k) for k in keys}))
 
 
 FORMAT = DoccanoFormat()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from xml.sax.saxutils import quoteattr
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,8 +21,7 @@ from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_f
                                     json_shape, load_json_document, make_report, need_int, report_meta)
 
 LABEL_TYPES = ("labels",)
-CONFIG = ('<View><Relations>{relations}</Relations><Labels name="label" toName="text">{labels}</Labels>'
-          '<Text name="text" value="$text"/>{choices}</View>')
+CONFIG_SUFFIX = ".label_config.xml"  # written beside the export: the project's labeling config
 
 
 class LabelStudioFormat:
@@ -55,12 +55,17 @@ class LabelStudioFormat:
                 raise ctx.error(None, f"{where} has no data.{text_key} string")
             meta = {k: v for k, v in task["data"].items() if k != text_key}
             report = make_report(text, meta)
-            for ann in json_shape(ctx, task.get("annotations") or [], list, f"{where} 'annotations'"):
+            annotations = json_shape(ctx, task.get("annotations") or [], list, f"{where} 'annotations'")
+            names = (task.get("meta") or {}).get("annotators") if isinstance(task.get("meta"), dict) else None
+            if not isinstance(names, list) or len(names) != len(annotations):
+                names = [None] * len(annotations)
+            for ann, named in zip(annotations, names):
                 ann = json_shape(ctx, ann, dict, f"{where}: an annotation")
                 if ann.get("was_cancelled"):
                     continue
                 results = json_shape(ctx, ann.get("result") or [], list, f"{where}: a 'result'")
-                yield self._document(ctx, where, report, results, _annotator(ann))
+                yield self._document(ctx, where, report, results,
+                                     _annotator(ann, named if isinstance(named, str) else None))
             if predictions_as:
                 for pred in json_shape(ctx, task.get("predictions") or [], list, f"{where} 'predictions'"):
                     pred = json_shape(ctx, pred, dict, f"{where}: a prediction")
@@ -124,9 +129,20 @@ class LabelStudioFormat:
     # -- writing ---------------------------------------------------------------------------------
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
               progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
+        """One task per report, one annotation per annotator, and the labeling config beside it.
+
+        ``completed_by`` is left out: Label Studio then credits every imported annotation to the user
+        who imports (a fresh Label Studio knows no other user, and refuses ids or e-mails it does not
+        know, tasks/serializers.py ``_insert_valid_completed_by``). Who annotated what stays in the task's
+        ``meta.annotators`` (one name per annotation, in order) and each annotation's ``annotator``. The
+        option ``email_domain`` writes ``completed_by: {"email": "<annotator>@<domain>"}`` instead, for a
+        Label Studio whose users have those addresses."""
         summary = WriteSummary(self.NAME, str(path), files=[str(path)])
-        users: dict[str, int] = {}
-        labels, rel_labels, attr_names = set(), set(), set()
+        domain = (options or {}).get("email_domain")
+        labels: set[str] = set()
+        rel_labels: set[str] = set()
+        choices: dict[str, dict[str, None]] = {}
+        multiple: set[str] = set()
         with atomic_file(Path(path)) as fh:
             fh.write("[")
             task: dict[str, Any] | None = None
@@ -138,24 +154,36 @@ class LabelStudioFormat:
                         _dump(fh, task, n_tasks)
                     n_tasks += 1
                     task = {"id": n_tasks, "data": {"text": doc.report.text, **report_meta(doc.report)},
-                            "annotations": [], "predictions": [], "meta": {}}
-                uid = users.setdefault(doc.annotator or "", len(users) + 1)
+                            "annotations": [], "predictions": [], "meta": {"annotators": []}}
                 result = self._result(doc, summary)
                 labels.update(s.label for s in doc.spans)
                 rel_labels.update(r.label for r in doc.relations)
-                attr_names.update(k for s in doc.spans for k in s.attrs if k != "note")
-                task["annotations"].append({"id": n, "completed_by": uid, "annotator": doc.annotator,
-                                            "result": result, "was_cancelled": False,
-                                            "ground_truth": doc.annotator == "gold"})
+                for res in result:
+                    if res.get("type") == "choices":
+                        values = res["value"]["choices"]
+                        choices.setdefault(res["from_name"], {}).update(dict.fromkeys(values))
+                        if len(values) > 1:
+                            multiple.add(res["from_name"])
+                annotation: dict[str, Any] = {"id": n, "annotator": doc.annotator, "result": result,
+                                              "was_cancelled": False, "ground_truth": doc.annotator == "gold"}
+                if domain and doc.annotator:
+                    annotation["completed_by"] = {"email": f"{doc.annotator}@{domain}"}
+                task["annotations"].append(annotation)
+                task["meta"]["annotators"].append(doc.annotator)
                 summary.documents += 1
                 progress(n, None, doc.report.title)
             if task is not None:
                 _dump(fh, task, n_tasks)
             fh.write("]")
-        summary.warnings.append("labeling config for this export: " + CONFIG.format(
-            relations="".join(f'<Relation value="{x}"/>' for x in sorted(rel_labels)),
-            labels="".join(f'<Label value="{x}"/>' for x in sorted(labels)),
-            choices="".join(f'<Choices name="{x}" toName="text" perRegion="true"/>' for x in sorted(attr_names))))
+        config = labeling_config(labels, rel_labels, choices, multiple)
+        config_path = Path(path).with_name(Path(path).stem + CONFIG_SUFFIX)
+        with atomic_file(config_path) as fh:
+            fh.write(config + "\n")
+        summary.files.append(str(config_path))
+        summary.warnings.append(f"labeling config for this export (create the project with it): {config_path}")
+        if not domain:
+            summary.warnings.append("completed_by is left out: Label Studio credits the annotations to the user who "
+                                    "imports them; each task's meta.annotators names who made each annotation")
         return summary
 
     def _result(self, doc: Document, summary: WriteSummary) -> list[dict[str, Any]]:
@@ -174,9 +202,9 @@ class LabelStudioFormat:
                 if not isinstance(val, (str, int, float, bool, list)):
                     summary.drop("attribute", doc, f"{s.id}.{key}", "not a string or list of strings")
                     continue
-                result.append({"value": {**value, "choices": val if isinstance(val, list) else [val]},
-                               "id": s.id, "from_name": key, "to_name": "text", "type": "choices",
-                               "origin": "manual"})
+                values = [_choice(v) for v in (val if isinstance(val, list) else [val])]
+                result.append({"value": {**value, "choices": values}, "id": s.id, "from_name": key,
+                               "to_name": "text", "type": "choices", "origin": "manual"})
             for kind in ("value", "entity", "resolution"):
                 if getattr(s, kind) is not None:
                     summary.drop(kind, doc, s.id, f"Label Studio has no slot for a span's {kind}")
@@ -192,17 +220,52 @@ class LabelStudioFormat:
         return result
 
 
+def labeling_config(labels: Iterable[str], relations: Iterable[str], choices: dict[str, dict[str, None]],
+                    multiple: Iterable[str] = ()) -> str:
+    """The labeling config the export needs: ``Labels`` with a ``Label`` per span label, ``Relations``
+    with a ``Relation`` per relation label, a ``Text``, and per attribute a per-region ``Choices`` with a
+    ``Choice`` per value used (Label Studio refuses ``Choices`` without ``Choice`` children)."""
+    def tag(element: str, **attrs: str) -> str:
+        return f"<{element} " + " ".join(f"{k}={quoteattr(v)}" for k, v in attrs.items()) + "/>"
+
+    parts = ["<View>"]
+    rels = sorted(set(relations))
+    if rels:
+        parts.append("<Relations>" + "".join(tag("Relation", value=r) for r in rels) + "</Relations>")
+    names = sorted(set(labels))
+    if names:
+        parts.append('<Labels name="label" toName="text">' + "".join(tag("Label", value=x) for x in names)
+                     + "</Labels>")
+    parts.append(tag("Text", name="text", value="$text"))
+    for name in sorted(choices):
+        kind = ' choice="multiple"' if name in set(multiple) else ""
+        parts.append(f'<Choices name={quoteattr(name)} toName="text" perRegion="true"{kind}>'
+                     + "".join(tag("Choice", value=v) for v in choices[name]) + "</Choices>")
+    parts.append("</View>")
+    return "".join(parts)
+
+
 def _dump(fh: IO[str], task: dict[str, Any], n: int) -> None:
     if n > 1:
         fh.write(",")
     fh.write(json.dumps(task, ensure_ascii=False, separators=(",", ":")))
 
 
-def _annotator(ann: dict[str, Any]) -> str | None:
-    """The annotator of one annotation: our ``annotator`` key, an older export's e-mail, or the
-    numeric user id (current exports carry no name: the ``annotator`` option supplies one)."""
+def _choice(value: Any) -> str:
+    """A choice as Label Studio stores it: a string (``true`` for a flag, as our schema spells it)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _annotator(ann: dict[str, Any], named: str | None = None) -> str | None:
+    """The annotator of one annotation: our ``annotator`` key, the name our export put in the task's
+    ``meta.annotators`` (``named``: Label Studio keeps task meta, not extra annotation keys), an e-mail,
+    or the numeric user id (current exports carry no name: the ``annotator`` option supplies one)."""
     if isinstance(ann.get("annotator"), str):
         return ann["annotator"]
+    if named:
+        return named
     who = ann.get("completed_by")
     if isinstance(who, dict):
         return str(who.get("email") or who.get("id"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import zlib
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -72,16 +73,47 @@ def plain(value: Any) -> Any:
 
 def make_doc(nlp: Any, text: str, spans: Iterable[Span]) -> Any:
     """A Doc of ``text`` tokenized by ``nlp`` with extra splits so every span edge is a boundary."""
+    return _split_doc(nlp, nlp.make_doc(text), list(spans))
+
+
+def _split_doc(nlp: Any, doc: Any, spans: list[Span]) -> Any:
+    """``doc`` re-tokenized with a split at every span edge the tokenizer did not make."""
     from spacy.tokens import Doc
 
-    spans = list(spans)
-    doc = nlp.make_doc(text)
+    text = doc.text
     tokens = [Token(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc]
     starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
     if all(s.start in starts and s.end in ends for s in spans):
         return doc
     fixed = force_splits(tokens, (s.start for s in spans), (s.end for s in spans))
     return Doc(nlp.vocab, words=[text[t.start:t.end] for t in fixed], spaces=[t.ws for t in fixed])
+
+
+def _placed(sdoc: Any, spans: Iterable[Span]) -> list[Any]:
+    """spaCy spans for ours (``None`` where an edge is not a token boundary: strict alignment)."""
+    return [sdoc.char_span(s.start, s.end, label=s.label, span_id=s.id, kb_id=s.entity or "") for s in spans]
+
+
+def _split_tokens(sdoc: Any, spans: Iterable[Span]) -> Any:
+    """``sdoc`` with its tokens split at every span edge inside one, by spaCy's retokenizer (the common
+    case: ``٢٠٢٤.`` is one token to spaCy, and a date span ends before the full stop)."""
+    from spacy.attrs import IDX, LENGTH
+
+    text = sdoc.text
+    bounds = sdoc.to_array([IDX, LENGTH]).tolist()
+    starts = [b[0] for b in bounds]
+    inside: dict[int, list[int]] = {}
+    for cut in sorted({p for s in spans for p in (s.start, s.end)}):
+        i = bisect_right(starts, cut) - 1
+        if i >= 0 and starts[i] < cut < starts[i] + bounds[i][1]:
+            inside.setdefault(i, []).append(cut)
+    with sdoc.retokenize() as retokenizer:
+        for i, cuts in inside.items():
+            token = sdoc[i]
+            edges = [starts[i], *cuts, starts[i] + bounds[i][1]]
+            pieces = [text[a:b] for a, b in zip(edges, edges[1:])]
+            retokenizer.split(token, pieces, heads=[(token, k) for k in range(len(pieces))])
+    return sdoc
 
 
 class SpacyFormat:
@@ -156,11 +188,17 @@ class SpacyFormat:
 
     def to_spacy(self, nlp: Any, doc: Document, summary: WriteSummary) -> Any:
         """One spaCy Doc for one of our documents (public for the benchmark and tests)."""
-        sdoc = make_doc(nlp, doc.report.text, doc.spans)
+        sdoc = nlp.make_doc(doc.report.text)
+        placed = _placed(sdoc, doc.spans)
+        if None in placed:  # a span edge inside a token: split there (never let spaCy move the span)
+            sdoc = _split_tokens(sdoc, doc.spans)
+            placed = _placed(sdoc, doc.spans)
+        if None in placed:  # an edge on a space spaCy keeps as whitespace: rebuild the tokens
+            sdoc = _split_doc(nlp, sdoc, list(doc.spans))
+            placed = _placed(sdoc, doc.spans)
         kept: list[Any] = []
         written: set[str] = set()
-        for s in doc.spans:
-            span = sdoc.char_span(s.start, s.end, label=s.label, span_id=s.id, kb_id=s.entity or "")
+        for s, span in zip(doc.spans, placed):
             if span is None:
                 summary.drop("unaligned", doc, s.id, "spaCy could not place the span on tokens")
                 continue

@@ -10,6 +10,7 @@ single space (``\\n``, ``\\r\\n``, NBSP, runs of spaces) forms tokens of its own
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -91,10 +92,10 @@ def force_splits(tokens: Sequence[Token], starts: Iterable[int], ends: Iterable[
     """Split tokens so that every position in ``starts`` begins a token and every one in ``ends``
     ends a token; a space absorbed as ``ws`` becomes a token of its own when a span edge needs it."""
     start_set, end_set = set(starts), set(ends)
-    cuts = start_set | end_set
+    cuts = sorted(start_set | end_set)
     out: list[Token] = []
     for tok in tokens:
-        inner = sorted(p for p in cuts if tok.start < p < tok.end) if cuts else []
+        inner = cuts[bisect_right(cuts, tok.start):bisect_left(cuts, tok.end)]
         edges = [tok.start, *inner, tok.end]
         for k in range(len(edges) - 1):
             out.append(Token(edges[k], edges[k + 1], False))

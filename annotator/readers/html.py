@@ -2,9 +2,11 @@
 
 HTML from the field is untrusted: it is parsed as a string and never rendered, so no script runs
 and no ``src``/``href`` is ever fetched (design.md, "Untrusted input"). trafilatura finds the main
-text and metadata; where it finds nothing usable a small stdlib parser takes the text of
-``<article>``/``<main>``/``<body>`` without scripts or styles. ``<meta>`` tags are read here too,
-because trafilatura misses some (``og:site_name`` on short pages, ``article:published_time``).
+text and the metadata (title, site name, canonical URL, publication date, author). It is a dependency,
+not an option: if it cannot be imported the page is refused with a sentence saying so, rather than
+quietly read by the small stdlib parser, which only takes over when trafilatura finds no text on a page
+(the text of ``<article>``/``<main>``/``<body>`` without scripts or styles). The page's ``<html lang>``
+is read here: trafilatura does not return it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from annotator.core.errors import ReaderError
 from annotator.core.report import guess_language
 from annotator.readers.base import ReaderResult
 from annotator.readers.text import decode_bytes, first_line_title, read_file_bytes
@@ -31,8 +34,6 @@ _SKIP = {"script", "style", "noscript", "template", "svg", "math", "iframe", "ob
 _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
           "section", "article", "main", "header", "footer", "aside", "nav", "blockquote", "pre",
           "figure", "figcaption", "dd", "dt", "dl", "hr", "address", "time"}
-_DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "date", "dc.date",
-              "dc.date.issued", "dcterms.created", "pubdate", "publishdate", "article:modified_time")
 
 
 class HtmlReader:
@@ -52,27 +53,22 @@ class HtmlReader:
 
     def read(self, path: Path) -> ReaderResult:
         markup, encoding = decode_html(read_file_bytes(path), path)
+        extracted = _trafilatura(markup, path)
         page = _PageParser.parse(markup)
-        extracted = _trafilatura(markup)
         text = (extracted.get("text") or "").strip()
         method = "trafilatura"
         if not text:
             text, method = page.fallback_text(), "html.parser"
-        url = _first_url(page.canonical, page.meta.get("og:url"), extracted.get("url"))
-        source = (extracted.get("sitename") or page.meta.get("og:site_name")
-                  or page.meta.get("application-name") or (urlsplit(url).hostname if url else None))
-        title = (extracted.get("title") or page.meta.get("og:title") or page.title
-                 or first_line_title(text))
+        url = _first_url(extracted.get("url"))
         meta: dict[str, Any] = {"format": "html", "extracted_by": method}
         for key in ("author", "description"):
-            value = extracted.get(key) or page.meta.get(key)
-            if value:
-                meta[key] = value
+            if extracted.get(key):
+                meta[key] = extracted[key]
         return ReaderResult(
             text=text,
-            title=_clean(title),
-            source=_clean(source),
-            published=_iso_date(extracted.get("date")) or page.published(),
+            title=_clean(extracted.get("title") or first_line_title(text)),
+            source=_clean(extracted.get("sitename") or extracted.get("hostname")),
+            published=_iso_date(extracted.get("date")),
             url=url,
             language=page.language or extracted.get("language") or guess_language(text),
             encoding=encoding,
@@ -97,17 +93,27 @@ def decode_html(data: bytes, path: Path) -> tuple[str, str]:
     return decode_bytes(data, path)
 
 
-def _trafilatura(markup: str) -> dict[str, Any]:
-    """trafilatura's text and metadata as a dict, or ``{}`` if it fails on this page.
+_FIELDS = ("text", "title", "author", "url", "hostname", "description", "sitename", "date", "language")
+
+
+def _trafilatura(markup: str, path: Path) -> dict[str, Any]:
+    """trafilatura's text and metadata as a dict (metadata alone when it finds no main text; ``{}`` if
+    it fails on this page, which the fallback parser then reads).
 
     It is given the string (never a URL), so it cannot fetch anything; it is told to leave out
     images, links and comments."""
     try:
         import trafilatura
-
+        from trafilatura.metadata import extract_metadata
+    except ImportError as exc:  # a broken install must not pass unnoticed (lxml_html_clean, issue 12)
+        raise ReaderError(path, f"cannot be read: the HTML extractor trafilatura does not import ({exc}); "
+                                "reinstall annotator with its dependencies") from None
+    try:
         doc = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False,
                                           include_images=False, include_links=False,
                                           include_tables=True, favor_recall=True)
+        if doc is None:  # no main text found: its metadata is still worth having
+            doc = extract_metadata(markup)
     except Exception as exc:  # a parser bug on one hostile page must not stop an import
         log.warning("trafilatura failed, using the fallback parser: %s", exc)
         return {}
@@ -115,25 +121,18 @@ def _trafilatura(markup: str) -> dict[str, Any]:
         return {}
     if isinstance(doc, dict):
         return doc
-    fields = ("text", "title", "author", "url", "hostname", "description", "sitename", "date", "language")
-    return {name: getattr(doc, name, None) for name in fields}
+    return {name: getattr(doc, name, None) for name in _FIELDS}
 
 
 class _PageParser(HTMLParser):
-    """Collects ``<title>``, ``<html lang>``, ``<meta>``, ``<link rel=canonical>`` and, for the
-    fallback, the visible text of ``<article>``, ``<main>`` and ``<body>`` (scripts excluded)."""
+    """Collects ``<html lang>`` and, for the fallback, the visible text of ``<article>``, ``<main>``
+    and ``<body>`` (scripts, styles and ``<head>`` excluded)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.title: str | None = None
         self.language: str | None = None
-        self.meta: dict[str, str] = {}
-        self.canonical: str | None = None
-        self.times: list[str] = []
         self._skip = 0
         self._in_head = False  # <head> may be left unclosed: <body> ends it, as in browsers
-        self._in_title = False
-        self._title_parts: list[str] = []
         self._regions = {"article": 0, "main": 0}
         self._chunks: list[tuple[str, bool, bool]] = []  # (text, in article, in main)
 
@@ -151,21 +150,11 @@ class _PageParser(HTMLParser):
         a = {k.lower(): (v or "") for k, v in attrs}
         if tag == "html" and a.get("lang"):
             self.language = a["lang"].split("-")[0].strip().lower() or None
-        elif tag == "meta":
-            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").strip().lower()
-            if key and a.get("content") and key not in self.meta:
-                self.meta[key] = a["content"].strip()
-        elif tag == "link" and "canonical" in a.get("rel", "").lower().split():
-            self.canonical = self.canonical or a.get("href", "").strip() or None
-        elif tag == "time" and a.get("datetime"):
-            self.times.append(a["datetime"])
-        elif tag == "title" and self.title is None:
-            self._in_title = True
         if tag == "head":
             self._in_head = True
         elif tag == "body":
             self._in_head = False
-        if tag in _SKIP:
+        if tag in _SKIP or tag == "title":
             self._skip += 1
         elif tag in self._regions:
             self._regions[tag] += 1
@@ -174,19 +163,16 @@ class _PageParser(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # void elements (<meta/>, <br/>) open nothing: never count them as entering a region
-        if tag in _SKIP or tag in self._regions:
+        if tag in _SKIP or tag in self._regions or tag == "title":
             if tag in _BLOCK:
                 self._add("\n")
             return
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "title" and self._in_title:
-            self._in_title = False
-            self.title = re.sub(r"\s+", " ", "".join(self._title_parts)).strip() or None
         if tag == "head":
             self._in_head = False
-        if tag in _SKIP:
+        if tag in _SKIP or tag == "title":
             self._skip = max(0, self._skip - 1)
         elif tag in self._regions:
             self._regions[tag] = max(0, self._regions[tag] - 1)
@@ -194,9 +180,7 @@ class _PageParser(HTMLParser):
             self._add("\n")
 
     def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self._title_parts.append(data)
-        elif not self._skip and not self._in_head:
+        if not self._skip and not self._in_head:
             self._add(data)
 
     def _add(self, data: str) -> None:
@@ -211,17 +195,6 @@ class _PageParser(HTMLParser):
             if text:
                 return text
         return ""
-
-    def published(self) -> str | None:
-        for key in _DATE_KEYS:
-            found = _iso_date(self.meta.get(key))
-            if found:
-                return found
-        for value in self.times:
-            found = _iso_date(value)
-            if found:
-                return found
-        return None
 
 
 def _iso_date(value: object) -> str | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -352,16 +353,76 @@ def normalize_date(text: str, anchor: str | date | datetime | None = None, *,
     """The ISO 8601 value of a date expression, or ``None`` when it cannot be read.
 
     ``anchor`` is the report's publication date (for "April 5", "yesterday", "last Friday");
-    ``language`` ('en'/'ar') orders the parsers and decides 04/05/2024 (day first unless 'en')."""
+    ``language`` ('en'/'ar') orders the parsers and decides 04/05/2024 (day first unless 'en').
+    Answers are remembered: the result depends on the arguments only, and a corpus repeats its dates
+    (dateparser takes milliseconds on what our rules cannot read)."""
     if not text or not text.strip():
         return None
-    a = as_date(anchor)
+    return _normalize(text, as_date(anchor), language, use_dateparser)
+
+
+@lru_cache(maxsize=65536)
+def _normalize(text: str, a: date | None, language: str | None, use_dateparser: bool) -> DateValue | None:
     result = _rules(text, a, language)
     if result is None and use_dateparser:
         result = _with_dateparser(prenormalize(text), a, language)
         if result is None:
             result = _with_dateparser(text, a, language)
     return result
+
+
+# -- datelines ---------------------------------------------------------------------------------------
+DATELINE_LINES = 6  # non-empty lines looked at
+_DATELINE_EXTRA_WORDS = 4  # words allowed beside the date ("BEIRUT,", "Monitoring note,")
+_ALONE = (r"(?<![^\W_])", r"(?![^\W_])")  # not inside a word ("_4 April 2024_" in Markdown is fine)
+_FULL_DATES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"{_ALONE[0]}{_MONTH_RE} {_DAY_RE},? {_YEAR_RE}{_ALONE[1]}"), "mdy"),
+    (re.compile(rf"{_ALONE[0]}{_DAY_RE} {_MONTH_RE},? {_YEAR_RE}{_ALONE[1]}"), "dmy"),
+    (re.compile(rf"{_ALONE[0]}(\d{{4}})-(\d{{2}})-(\d{{2}}){_ALONE[1]}"), "ymd"),
+]
+_DATELINE_FILLER = {"on", "published", "posted", "updated", "dated", "date", "print", *WEEKDAYS}
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A publication date read from a report's first lines (a guess: the reader found no metadata)."""
+
+    value: str  # YYYY-MM-DD
+    line: int  # 1-based line of the text
+    text: str  # that line as written
+
+
+def dateline(text: str) -> Dateline | None:
+    """The date of an obvious dateline: a full date (day, month, year; English or Arabic month names) on
+    one of the first non-empty lines, alone or beside a few words ("April 9, 2024", "BEIRUT, April 9,
+    2024", "Monitoring note, 8 April 2024"). The first line counts only when it is the date alone (a
+    title often names the date of an event, not of the report); nothing else is guessed."""
+    seen = 0
+    for number, raw in enumerate(text[:4000].splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        seen += 1
+        if seen > DATELINE_LINES:
+            break
+        if len(line) > 80:
+            continue
+        t = prenormalize(line)
+        for pattern, order in _FULL_DATES:
+            m = pattern.search(t)
+            if m is None:
+                continue
+            parts = dict(zip(order, m.groups()))
+            month = int(parts["m"]) if parts["m"].isdigit() else MONTHS[parts["m"]]
+            year, day = int(parts["y"]), int(parts["d"])
+            after = t[m.end():]
+            if after.lstrip().startswith(("-", ":")):  # "BEIRUT, April 9, 2024 — The army said …": a lead
+                after = ""
+            rest = [w for w in re.findall(r"[^\W\d_]+", t[:m.start()] + " " + after)
+                    if w not in _DATELINE_FILLER]  # words, not numbers (a time, a channel's number)
+            if _valid(year, month, day) and len(rest) <= (0 if seen == 1 else _DATELINE_EXTRA_WORDS):
+                return Dateline(date(year, month, day).isoformat(), number, line)
+    return None
 
 
 def is_iso_value(value: str) -> bool:

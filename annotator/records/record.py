@@ -37,7 +37,9 @@ which case an automatic match is filled in (``automatic``), without changing the
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+import json
+from bisect import bisect_left
+from typing import IO, Any, Iterable, Mapping, Sequence
 
 from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
@@ -73,6 +75,7 @@ class _Builder:
                  normalize_dates: bool) -> None:
         self.report = report
         self.spans = sorted_spans(spans)
+        self.starts = [s.start for s in self.spans]
         self.by_id = {s.id: s for s in self.spans}
         self.relations = relations
         self.entities_by_id = entities_by_id
@@ -137,7 +140,8 @@ class _Builder:
         seen: set[str] = set()
         explicit = [(self.by_id[r.tail], "explicit") for r in outgoing
                     if r.label in PARTICIPANT_LABELS and r.tail not in unlinked]
-        implicit = [(s, "implicit") for s in self.spans
+        inside = self.spans[bisect_left(self.starts, claim.start):bisect_left(self.starts, claim.end)]
+        implicit = [(s, "implicit") for s in inside
                     if s.id != claim.id and s.label in PARTICIPANT_LABELS and claim.contains(s)
                     and s.id not in unlinked and not _flag(s.attrs.get("unlinked"))]
         for span, link in explicit + implicit:
@@ -210,3 +214,15 @@ def event_entries_of(report: Report, spans: Iterable[Span], relations: Iterable[
 def records_document(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The ``record --json`` document: ``{"records": [...]}``."""
     return {"records": list(records)}
+
+
+def write_records_json(records: Iterable[Mapping[str, Any]], fh: IO[str]) -> int:
+    """Write ``records_document`` as JSON, one record per line, as the records come (memory stays flat;
+    each goes through the json module's C encoder, which an indented dump does not use). Returns the
+    number written."""
+    fh.write('{"records": [')
+    n = 0
+    for n, record in enumerate(records, 1):
+        fh.write(("\n" if n == 1 else ",\n") + json.dumps(record, ensure_ascii=False))
+    fh.write(("\n" if n else "") + "]}\n")
+    return n

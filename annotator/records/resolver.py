@@ -30,6 +30,7 @@ from annotator.records.names import is_arabic_script, key, skeleton, translitera
 
 DEFAULT_THRESHOLD = 90.0
 DEFAULT_MARGIN = 5.0
+_MAX_ANSWERS = 100_000  # remembered resolve() answers per resolver
 _MAX_POSTINGS = 3000  # block keys more common than this are ignored (like stop words)
 _SKELETON_SCORES = {1: 70.0, 2: 85.0, 3: 91.0, 4: 95.0}
 _CROSS_SCRIPT_CAP = 90.0  # anyascii drops letters (long vowels, ayn): identical transliterations prove little
@@ -85,6 +86,7 @@ class Resolver:
         self._exact = dict(self._exact)
         self._skel = dict(self._skel)
         self._block = dict(self._block)
+        self._answers: dict[tuple[str, str | None, int], Resolution] = {}
 
     # -- building --------------------------------------------------------------------------------
     def _add(self, entity: Entity) -> None:
@@ -131,7 +133,19 @@ class Resolver:
         return tuple(self._entities)
 
     def resolve(self, mention: str, *, kind: str | None = None, limit: int = 5) -> Resolution:
-        """Rank entities (of ``kind`` 'actor' or 'place' if given) for ``mention``."""
+        """Rank entities (of ``kind`` 'actor' or 'place' if given) for ``mention``.
+
+        Answers are remembered (the index never changes and a corpus repeats its mentions: records of
+        10,000 reports ask about the same few thousand names), up to ``_MAX_ANSWERS``."""
+        query = (mention, kind, limit)
+        found = self._answers.get(query)
+        if found is None:
+            if len(self._answers) >= _MAX_ANSWERS:
+                self._answers.clear()
+            found = self._answers[query] = self._resolve(mention, kind, limit)
+        return found
+
+    def _resolve(self, mention: str, kind: str | None, limit: int) -> Resolution:
         best: dict[int, tuple[float, int, str]] = {}  # entity index -> (score, alias, method)
 
         def offer(alias: int, score: float, method: str) -> None:

@@ -12,27 +12,24 @@ from annotator.services.reports import resolve_report_id
 
 def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
                      annotators: Sequence[str] = (), labels: Sequence[str] = ()) -> list[Any]:
-    """One ``DocumentSpans`` per report that has at least one set in scope."""
+    """One ``DocumentSpans`` per report that has at least one set in scope (``gold`` always is), read
+    in one stream of the stored sets (a query per table, not per set)."""
     from annotator.agreement import DocumentSpans
 
     ids = [resolve_report_id(ctx, r) for r in report_ids]
     wanted_labels = set(labels)
-    docs = []
+    scope = [*annotators, "gold"] if annotators else None
+    docs: list[Any] = []
     with ctx.uow() as uow:
-        keys = uow.repo.set_keys(report_ids=ids or None)
-        by_report: dict[str, list[str]] = {}
-        for rid, who in keys:
-            if annotators and who not in annotators and who != "gold":
-                continue
-            by_report.setdefault(rid, []).append(who)
-        for rid, names in by_report.items():
-            report = uow.repo.report_row(rid)
-            sets = {}
-            for who in names:
-                spans = uow.repo.annotation_set(rid, who).spans
-                sets[who] = [s for s in spans if not wanted_labels or s.label in wanted_labels]
-            docs.append(DocumentSpans(report_id=rid, length=report.chars, sets=sets, title=report.title,
-                                      text=report.text))
+        for item in uow.transfer.stream(annotators=scope, report_ids=ids or None, with_relations=False,
+                                        with_events=False):
+            report = item.report
+            if not docs or docs[-1].report_id != report.id:
+                docs.append(DocumentSpans(report_id=report.id, length=item.chars, sets={}, title=report.title,
+                                          text=report.text))
+            spans = item.set.spans
+            docs[-1].sets[item.set.annotator] = [s for s in spans if s.label in wanted_labels] \
+                if wanted_labels else list(spans)
     return docs
 
 

@@ -21,7 +21,7 @@ from annotator.store.engine import (database_url, display_target, is_sqlite, mak
 from annotator.store.faults import database_fault
 from annotator.store.models import AnnotationSetRow, ReportRow, SpanRow
 from annotator.store.sqlite_file import integrity_problems, verify_at_open
-from annotator.store.uow import session_factory
+from annotator.store.uow import UnitOfWork, session_factory
 from annotator.store.waits import WaitWatch
 
 ENV_DB = "ANNOTATOR_DB"
@@ -112,8 +112,8 @@ def default_schema() -> Schema:
 def load_schema(ctx: ServiceContext) -> Schema:
     """The project's schema stored in the database, else the shipped default."""
     with ctx.uow() as uow:
-        stored = uow.settings.get("schema")
-    return Schema.from_dict(stored) if stored is not None else default_schema()
+        stored = read_stored_schema(uow)
+    return stored if stored is not None else default_schema()
 
 
 def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
@@ -121,6 +121,15 @@ def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
     with ctx.uow() as uow:
         rows = uow.session.execute(select(SpanRow.label, func.count(SpanRow.id)).group_by(SpanRow.label))
         return {label: n for label, n in rows}
+
+
+def read_stored_schema(uow: UnitOfWork, *, lock: bool = False) -> Schema | None:
+    """The schema stored in the database (``None`` while the project uses the shipped default);
+    ``lock`` holds it until the transaction ends, so a concurrent writer waits."""
+    if lock:
+        uow.settings.lock("schema")
+    stored = uow.settings.get("schema")
+    return Schema.from_dict(stored) if stored is not None else None
 
 
 def event_types_in_use(ctx: ServiceContext) -> dict[str, int]:

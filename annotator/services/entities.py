@@ -72,7 +72,8 @@ def ensure_registry(ctx: ServiceContext) -> int:
             if uow.settings.has(SEEDED):
                 return 0
             added = _seed(uow)
-            uow.settings.add_once(SEEDED, {"entries": added})
+            if not uow.settings.add_once(SEEDED, {"entries": added}):
+                return 0  # another writer seeded meanwhile: theirs stands, this seed is rolled back
             uow.commit()
             return added
     except Conflict:  # another writer seeded the same entries first

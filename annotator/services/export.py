@@ -26,33 +26,31 @@ class ExportScope:
 
 def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: ProgressFn = no_progress,
                    cancel: CancelToken | None = None) -> Iterator[Document]:
-    """Stored (report, annotator) sets in scope, as documents, one at a time."""
+    """Stored (report, annotator) sets in scope, as documents, streamed from one read transaction
+    (one query per table, however many sets): memory stays flat and every document is from the same
+    snapshot."""
     ids = tuple(resolve_report_id(ctx, r) for r in scope.report_ids)
-    with ctx.uow() as uow:
-        keys = uow.repo.set_keys(report_ids=ids or None)
-    if scope.annotators:
-        keys = [k for k in keys if k[1] in scope.annotators]
     labels = set(scope.labels)
-    cached: tuple[str, Any] | None = None
-    incidents: dict[str, Any] = {}
-    for i, (report_id, annotator) in enumerate(keys):
-        if cancel is not None:
-            cancel.check()
-        progress(i, len(keys), annotator)
-        with ctx.uow() as uow:
-            if cached is None or cached[0] != report_id:
-                cached = (report_id, uow.repo.report(report_id))
-            aset = uow.repo.annotation_set(report_id, annotator)
-            wanted = {e.incident for e in aset.events if e.incident} - set(incidents)
-            if wanted:
-                incidents.update(uow.events.incidents(wanted))
-        spans = tuple(s for s in aset.spans if not labels or s.label in labels)
-        kept = {s.id for s in spans}
-        relations = tuple(r for r in aset.relations if r.head in kept and r.tail in kept)
-        named = {e.incident for e in aset.events if e.incident}
-        yield Document(cached[1], annotator, spans, relations, events=aset.events,
-                       incidents=tuple(incidents[i] for i in sorted(named) if i in incidents))
-    progress(len(keys), len(keys), "")
+    incidents: dict[str, Any] = {}  # the incidents events name, read as they first appear
+    with ctx.uow() as uow:
+        total = uow.transfer.count_in_scope(annotators=scope.annotators or None, report_ids=ids or None)
+        stream = uow.transfer.stream(annotators=scope.annotators or None, report_ids=ids or None)
+        for i, item in enumerate(stream):
+            if cancel is not None:
+                cancel.check()
+            if i % 100 == 0:
+                progress(i, total, item.set.annotator)
+            spans, relations, events = item.set.spans, item.set.relations, item.set.events
+            if labels:
+                spans = tuple(s for s in spans if s.label in labels)
+                kept = {s.id for s in spans}
+                relations = tuple(r for r in relations if r.head in kept and r.tail in kept)
+            named = {e.incident for e in events if e.incident}
+            if named - set(incidents):
+                incidents.update(uow.events.incidents(named - set(incidents)))
+            yield Document(item.report, item.set.annotator, spans, relations, events=events,
+                           incidents=tuple(incidents[n] for n in sorted(named) if n in incidents))
+    progress(total, total, "")
 
 
 def export_corpus(ctx: ServiceContext, fmt_name: str, out: Path | str, scope: ExportScope = ExportScope(), *,

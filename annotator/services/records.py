@@ -6,9 +6,10 @@ changes (the registry's edit stamp), since building is the expensive part."""
 from __future__ import annotations
 
 import threading
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from annotator.core.changes import Change
+from annotator.core.events import Incident
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.spans import Span
@@ -155,28 +156,38 @@ def auto_annotate_values(ctx: ServiceContext, report_id: str, span_ids: Iterable
 def build_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotator: str | None = None,
                   progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[dict[str, Any]]:
     """One record per (report, annotation set) in scope; ``annotator`` narrows to one set per report."""
-    from annotator.records.entities import Entity
+    return list(iter_records(ctx, report_ids=report_ids, annotator=annotator, progress=progress, cancel=cancel))
+
+
+def iter_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotator: str | None = None,
+                 progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> Iterator[dict[str, Any]]:
+    """The records of ``build_records`` one at a time, so a writer keeps memory flat for any corpus.
+
+    The sets come in one stream (a query per table, not per set); linked entities come from the
+    resolver's index of the registry, which is built (or reused) first."""
     from annotator.records.record import build_record
 
     ids = [resolve_report_id(ctx, r) for r in report_ids]
-    with ctx.uow() as uow:
-        keys = uow.repo.set_keys(annotator=annotator, report_ids=ids or None)
     res = resolver(ctx)
-    records = []
-    for i, (rid, who) in enumerate(keys):
-        if cancel is not None:
-            cancel.check()
-        progress(i, len(keys), who)
-        with ctx.uow() as uow:
-            report = uow.repo.report(rid)
-            aset = uow.repo.annotation_set(rid, who)
-            linked = uow.entities.get_many(s.entity for s in aset.spans if s.entity)
-            incidents = uow.events.incidents({e.incident for e in aset.events if e.incident})
-        entities = {eid: Entity.from_dict(e) for eid, e in linked.items()}
-        records.append(build_record(report, aset.spans, aset.relations, entities, annotator=who, resolver=res,
-                                    events=aset.events, incidents=incidents, event_schema=ctx.schema.events))
-    progress(len(keys), len(keys), "")
-    return records
+    annotators = [annotator] if annotator is not None else None
+    known: dict[str, Incident] = {}  # the incidents events name, read as they first appear
+    with ctx.uow() as uow:
+        total = uow.transfer.count_in_scope(annotators=annotators, report_ids=ids or None)
+        for i, item in enumerate(uow.transfer.stream(annotators=annotators, report_ids=ids or None)):
+            if cancel is not None:
+                cancel.check()
+            if i % 100 == 0:
+                progress(i, total, item.set.annotator)
+            linked = {s.entity: res.get(s.entity) for s in item.set.spans if s.entity}
+            entities = {eid: e for eid, e in linked.items() if e is not None}
+            named = {e.incident for e in item.set.events if e.incident}
+            if named - set(known):
+                known.update(uow.events.incidents(named - set(known)))
+            yield build_record(item.report, item.set.spans, item.set.relations, entities,
+                               annotator=item.set.annotator, resolver=res, events=item.set.events,
+                               incidents={n: known[n] for n in named if n in known},
+                               event_schema=ctx.schema.events)
+    progress(total, total, "")
 
 
 def record_for(ctx: ServiceContext, report_id: str, annotator: str) -> dict[str, Any]:

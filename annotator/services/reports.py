@@ -123,9 +123,16 @@ def report_from_file(path: Path, *, title: str | None = None, published: str | N
     meta = dict(got.meta)
     if got.encoding:
         meta.setdefault("encoding", got.encoding)
-    report = Report.of(got.text, title=title or got.title or path.stem,
-                       source=source or got.source, published=published or got.published, url=got.url,
-                       language=got.language, meta=meta)
+    date = published or got.published
+    if date is None:  # no metadata says when: an obvious dateline in the first lines, marked as a guess
+        from annotator.records.dates import dateline
+
+        found = dateline(got.text)
+        if found is not None:
+            date = found.value
+            meta["published_guessed"] = f"from line {found.line}: {found.text}"
+    report = Report.of(got.text, title=title or got.title or path.stem, source=source or got.source,
+                       published=date, url=got.url, language=got.language, meta=meta)
     problem = report_problem(report)
     if problem:
         raise ReaderError(path, problem)

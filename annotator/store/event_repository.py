@@ -60,6 +60,11 @@ class EventRepository:
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(EventRow)) or 0
 
+    def has_events(self) -> bool:
+        """Whether any set holds an event: one indexed row read, so bulk paths skip event queries
+        (and event deletes) on a database without events."""
+        return self.session.scalar(select(EventRow.id).limit(1)) is not None
+
     # -- single edits --------------------------------------------------------------------------
     def add_event(self, set_id: int, event: Event) -> int:
         event_id = self.session.execute(insert(EventRow).values(set_id=set_id, **event_values(event))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import NotFound
-from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
@@ -211,22 +210,6 @@ class Repositories:
 
     def relation(self, row: RelationRow) -> Relation:
         return Relation(row.key, row.head.key, row.tail.key, row.label, dict(row.attrs or {}))
-
-    def replace_set_contents(self, set_row: AnnotationSetRow, spans: Iterable[Span],
-                             relations: Iterable[Relation], events: Iterable[Event] | None = None) -> None:
-        """Drop every span and relation of the set and store these instead (loads, bundles); with
-        ``events``, the set's events too."""
-        if events is not None:
-            EventRepository(self.session).replace_set_events({set_row.id: list(events)})
-        for rel in list(set_row.relations):
-            self.session.delete(rel)
-        for span in list(set_row.spans):
-            self.session.delete(span)
-        self.session.flush()
-        for span in spans:
-            self.add_span(set_row, span)
-        for rel in relations:
-            self.add_relation(set_row, rel)
 
     # -- edit log ------------------------------------------------------------------------------
     def log_edit(self, set_row: AnnotationSetRow, annotator: str, op: str, target: str | None,

@@ -1,15 +1,25 @@
-"""Whole sets in and out in bulk: what bundles (and benchmarks) move, thousands of sets at a time.
+"""Whole sets in and out in bulk: what loads, exports, records, agreement and bundles move, thousands of
+sets at a time.
 
-``Repositories`` serves single edits; moving 10,000 sets through it costs tens of thousands of
-round trips. Here reads come in batches (one query per batch per table) and writes are
-multi-row inserts. Never commits: the caller's unit of work decides."""
+``Repositories`` serves single edits; moving 10,000 sets through it costs tens of thousands of round
+trips and as many ORM objects. Here reads are streams, one query per table (sets with their reports,
+spans, relations), each ordered by set, merged in Python as they arrive, so memory stays flat however
+large the corpus; events (``EventRepository``) are read per batch of sets, and not at all when the
+database holds none. Writes are SQLAlchemy Core ``insert()``s executed with many parameter sets. No ORM
+object is made per row. Never commits: the caller's unit of work decides."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from itertools import chain, groupby
+from operator import itemgetter
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Select, Table, Text, bindparam, delete, func, insert, select, type_coerce, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Result, Row
 from sqlalchemy.orm import Session
 
 from annotator.core.annotation_set import AnnotationSet
@@ -18,11 +28,25 @@ from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.store.event_repository import EventRepository
-from annotator.store.mapping import relation_from_row, report_from_row, span_from_row
+from annotator.store.mapping import json_object, report_from_row, span_from_values
 from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow,
                                     utcnow)
 
-BATCH = 500
+BATCH = 500  # ids per IN (...) list, and rows per fetch of a stream
+_SETS = AnnotationSetRow.__table__
+_SPANS = SpanRow.__table__
+_RELATIONS = RelationRow.__table__
+_REPORTS = ReportRow.__table__
+# bulk reads: (set id, row id, then the values ``span_from_values`` takes), JSON read as the driver gives it
+_SPAN_COLUMNS = (_SPANS.c.set_id, _SPANS.c.id, _SPANS.c.key, _SPANS.c.start, _SPANS.c.end, _SPANS.c.label,
+                 type_coerce(_SPANS.c.attrs, Text).label("attrs"), _SPANS.c.value, _SPANS.c.entity_id,
+                 _SPANS.c.resolution)
+_RELATION_COLUMNS = (_RELATIONS.c.set_id, _RELATIONS.c.key, _RELATIONS.c.head_id, _RELATIONS.c.tail_id,
+                     _RELATIONS.c.label, type_coerce(_RELATIONS.c.attrs, Text).label("attrs"))
+_SPAN_INSERT = ("set_id", "key", "start", "end", "label", "attrs", "value", "entity_id", "resolution")
+_RELATION_INSERT = ("set_id", "key", "head_id", "tail_id", "label", "attrs")
+_REPORT_COLUMNS = (_REPORTS.c.id, _REPORTS.c.title, _REPORTS.c.source, _REPORTS.c.published, _REPORTS.c.url,
+                   _REPORTS.c.language, _REPORTS.c.direction, _REPORTS.c.meta, _REPORTS.c.chars)
 
 
 @dataclass(frozen=True)
@@ -40,7 +64,25 @@ class SetWrite:
     events: Sequence[Event] = ()
 
 
-def _chunks(items: Sequence[str], size: int = BATCH) -> Iterator[Sequence[str]]:
+@dataclass(frozen=True)
+class StoredSet:
+    """One stored set with its report, as a stream yields it. ``report.text`` is empty when the
+    stream was asked for no texts (``chars`` still gives the length)."""
+
+    report: Report
+    set: AnnotationSet
+    chars: int
+
+
+class SetContents(NamedTuple):
+    """What one stored set holds (``SetTransfer.contents``)."""
+
+    spans: tuple[Span, ...]
+    relations: tuple[Relation, ...]
+    events: tuple[Event, ...]
+
+
+def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
@@ -48,55 +90,69 @@ def _chunks(items: Sequence[str], size: int = BATCH) -> Iterator[Sequence[str]]:
 class SetTransfer:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.events = EventRepository(session)
 
     # -- reading ---------------------------------------------------------------------------------
     def count_sets(self, annotator: str) -> int:
-        return len(self._set_index(annotator))
+        return self.count_in_scope(annotators=[annotator])
+
+    def count_in_scope(self, *, annotators: Sequence[str] | None = None,
+                       report_ids: Sequence[str] | None = None) -> int:
+        """How many sets ``stream`` would yield for this scope."""
+        if report_ids is not None and not report_ids:
+            return 0
+        query = select(func.count()).select_from(_SETS).join(AnnotatorRow, AnnotatorRow.id == _SETS.c.annotator_id)
+        return self.session.scalar(_scoped(query, annotators, report_ids, joined=True)) or 0
 
     def iter_sets(self, annotator: str, report_ids: Sequence[str] | None = None,
                   batch: int = BATCH) -> Iterator[tuple[Report, AnnotationSet]]:
-        """The sets of ``annotator`` (all, or on ``report_ids``) with their reports, by report id,
-        loaded ``batch`` sets at a time."""
-        index = self._set_index(annotator, report_ids)
-        for start in range(0, len(index), batch):
-            chunk = index[start:start + batch]
-            set_ids = [sid for sid, _rid, _v in chunk]
-            # plain rows, not ORM instances: building an instance costs several times reading the row
-            reports = {r.id: r for r in self.session.execute(
-                select(ReportRow.__table__).where(ReportRow.id.in_([rid for _s, rid, _v in chunk])))}
-            spans: dict[int, list[Any]] = {}
-            for s in self.session.execute(select(SpanRow.__table__).where(SpanRow.set_id.in_(set_ids))
-                                          .order_by(SpanRow.set_id, SpanRow.start, SpanRow.end.desc(),
-                                                    SpanRow.id)):
-                spans.setdefault(s.set_id, []).append(s)
-            relations: dict[int, list[Any]] = {}
-            for r in self.session.execute(select(RelationRow.__table__).where(RelationRow.set_id.in_(set_ids))
-                                          .order_by(RelationRow.set_id, RelationRow.id)):
-                relations.setdefault(r.set_id, []).append(r)
-            events = EventRepository(self.session).events_of_sets(set_ids)
-            for sid, rid, version in chunk:
-                rows = spans.get(sid, [])
-                keys = {s.id: s.key for s in rows}
-                yield report_from_row(reports[rid]), AnnotationSet(
-                    rid, annotator, tuple(span_from_row(s) for s in rows),
-                    tuple(relation_from_row(r, keys) for r in relations.get(sid, [])), version,
-                    tuple(events.get(sid, ())))
+        """The sets of ``annotator`` (all, or on ``report_ids``) with their reports, by report id."""
+        for item in self.stream(annotators=[annotator], report_ids=report_ids, batch=batch):
+            yield item.report, item.set
 
-    def _set_index(self, annotator: str, report_ids: Sequence[str] | None = None) -> list[tuple[int, str, int]]:
-        q = (select(AnnotationSetRow.id, AnnotationSetRow.report_id, AnnotationSetRow.version)
-             .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
-             .where(AnnotatorRow.name == annotator))
-        if report_ids is None:
-            rows = list(self.session.execute(q))
-        else:
-            rows = [r for chunk in _chunks(list(report_ids))
-                    for r in self.session.execute(q.where(AnnotationSetRow.report_id.in_(chunk)))]
-        return sorted(((sid, rid, v) for sid, rid, v in rows), key=lambda t: t[1])
+    def stream(self, *, annotators: Sequence[str] | None = None, report_ids: Sequence[str] | None = None,
+               with_text: bool = True, with_relations: bool = True, with_events: bool = True,
+               batch: int = BATCH) -> Iterator[StoredSet]:
+        """Every stored set in scope (all annotators / reports when ``None``) with its report, ordered
+        by report id, then annotator (the order their rows were created in).
+
+        Three streamed queries (sets joined to their reports and annotators, spans, relations), each
+        ordered the same way and fetched ``batch`` rows at a time: memory does not grow with the
+        corpus, and no query is made per set. Events are read for each fetched batch of sets (one
+        query pair per batch), and not at all when the database holds no event."""
+        if report_ids is not None and not report_ids:
+            return
+        conn = self.session.connection()
+        streamed = {"yield_per": batch}  # server-side cursors on PostgreSQL; per statement only
+        order = (_SETS.c.report_id, _SETS.c.annotator_id)
+        sets = (select(_SETS.c.id.label("set_id"), _SETS.c.version, AnnotatorRow.name.label("annotator"),
+                       *_REPORT_COLUMNS, *((_REPORTS.c.text,) if with_text else ()))
+                .join(AnnotatorRow, AnnotatorRow.id == _SETS.c.annotator_id)
+                .join(_REPORTS, _REPORTS.c.id == _SETS.c.report_id))
+        spans = select(*_SPAN_COLUMNS).join(_SETS, _SETS.c.id == _SPANS.c.set_id)
+        relations = select(*_RELATION_COLUMNS).join(_SETS, _SETS.c.id == _RELATIONS.c.set_id)
+        spans = _scoped(spans, annotators, report_ids).order_by(*order, _SPANS.c.start, _SPANS.c.end.desc(),
+                                                                _SPANS.c.id)
+        relations = _scoped(relations, annotators, report_ids).order_by(*order, _RELATIONS.c.id)
+        with_events = with_events and self.events.has_events()
+        set_batches = conn.execute(_scoped(sets, annotators, report_ids, joined=True).order_by(*order),
+                                   execution_options=streamed).partitions()
+        span_rows = _Peek(_rows(conn.execute(spans, execution_options=streamed)))
+        rel_rows = _Peek(_rows(conn.execute(relations, execution_options=streamed)) if with_relations else ())
+        report: Report | None = None
+        for set_rows in set_batches:
+            events = self.events.events_of_sets([s.set_id for s in set_rows]) if with_events else {}
+            for s in set_rows:
+                if report is None or report.id != s.id:
+                    report = report_from_row(s, None if with_text else "")
+                spans_, relations_ = _contents(span_rows.take(s.set_id), rel_rows.take(s.set_id))
+                yield StoredSet(report, AnnotationSet(s.id, s.annotator, spans_, relations_, s.version,
+                                                      tuple(events.get(s.set_id, ()))), s.chars)
 
     def existing_reports(self, report_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for chunk in _chunks(list(report_ids)):
-            found.update(self.session.scalars(select(ReportRow.id).where(ReportRow.id.in_(chunk))))
+            found.update(self.session.scalars(select(_REPORTS.c.id).where(_REPORTS.c.id.in_(chunk))))
         return found
 
     def set_versions(self, annotator_id: int, report_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
@@ -104,52 +160,71 @@ class SetTransfer:
         PostgreSQL) until the transaction ends so a concurrent writer waits."""
         found: dict[str, tuple[int, int]] = {}
         for chunk in _chunks(list(report_ids)):
-            q = (select(AnnotationSetRow.report_id, AnnotationSetRow.id, AnnotationSetRow.version)
-                 .where(AnnotationSetRow.annotator_id == annotator_id, AnnotationSetRow.report_id.in_(chunk))
+            q = (select(_SETS.c.report_id, _SETS.c.id, _SETS.c.version)
+                 .where(_SETS.c.annotator_id == annotator_id, _SETS.c.report_id.in_(chunk))
                  .with_for_update())
             found.update((rid, (sid, v)) for rid, sid, v in self.session.execute(q))
         return found
 
+    def contents(self, set_ids: Sequence[int]) -> dict[int, SetContents]:
+        """Spans, relations and events of these sets (one query per table and batch of ids)."""
+        spans: dict[int, list[Row[Any]]] = {sid: [] for sid in set_ids}
+        relations: dict[int, list[Row[Any]]] = {sid: [] for sid in set_ids}
+        for chunk in _chunks(list(set_ids)):
+            for row in self.session.execute(select(*_SPAN_COLUMNS).where(_SPANS.c.set_id.in_(chunk))
+                                            .order_by(_SPANS.c.set_id, _SPANS.c.start, _SPANS.c.end.desc(),
+                                                      _SPANS.c.id)):
+                spans[row.set_id].append(row)
+            for row in self.session.execute(select(*_RELATION_COLUMNS).where(_RELATIONS.c.set_id.in_(chunk))
+                                            .order_by(_RELATIONS.c.set_id, _RELATIONS.c.id)):
+                relations[row.set_id].append(row)
+        events = self.events.events_of_sets(set_ids) if set_ids and self.events.has_events() else {}
+        return {sid: SetContents(*_contents(spans[sid], relations[sid]), tuple(events.get(sid, ())))
+                for sid in set_ids}
+
     # -- writing ---------------------------------------------------------------------------------
     def add_reports(self, reports: Iterable[Report], origin: str | None = None) -> int:
+        """Insert these reports; one that another transaction stored meanwhile is left as it is (a
+        report is its text, so both are the same), rather than failing the whole batch."""
         now = utcnow()
         values = [{"id": r.id, "text": r.text, "chars": len(r.text), "title": r.title or "", "source": r.source,
                    "published": r.published, "url": r.url, "language": r.language, "direction": r.direction,
                    "meta": dict(r.meta), "origin": origin, "imported_at": now} for r in reports]
         if values:
-            self.session.execute(insert(ReportRow.__table__), values)
+            dialect_insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            self.session.execute(dialect_insert(_REPORTS).on_conflict_do_nothing(index_elements=["id"]), values)
         return len(values)
 
     def write_sets(self, annotator: str, annotator_id: int, writes: Sequence[SetWrite], *, op: str,
                    target: str | None = None) -> None:
-        """Replace (or create) these sets' contents, set their versions and log one edit each, with a
-        handful of multi-row statements for the whole batch."""
+        """Replace (or create) these sets' contents (events included), set their versions and log one
+        edit each, with a handful of multi-row statements for the whole batch."""
         if not writes:
             return
         self.session.flush()
         now = utcnow()
         set_ids = self._create_missing(annotator_id, writes, now)
         existing = [w.set_id for w in writes if w.set_id is not None]
-        if existing:
-            self.session.execute(delete(RelationRow.__table__).where(RelationRow.set_id.in_(existing)))
-            self.session.execute(delete(SpanRow.__table__).where(SpanRow.set_id.in_(existing)))
-        span_values = [{"set_id": set_ids[w.report_id], "key": s.id, "start": s.start, "end": s.end,
-                        "label": s.label, "attrs": dict(s.attrs), "value": s.value, "entity_id": s.entity,
-                        "resolution": s.resolution} for w in writes for s in w.spans]
+        for chunk in _chunks(existing):
+            self.session.execute(delete(_RELATIONS).where(_RELATIONS.c.set_id.in_(chunk)))
+            self.session.execute(delete(_SPANS).where(_SPANS.c.set_id.in_(chunk)))
+        self._insert_rows(_SPANS, _SPAN_INSERT, [
+            (set_ids[w.report_id], s.id, s.start, s.end, s.label, _json(s.attrs), s.value, s.entity, s.resolution)
+            for w in writes for s in w.spans])
+        # the new span ids, read back per set: an INSERT ... RETURNING that keeps parameter order runs
+        # row by row on SQLite, which is what made loads slow
         span_ids: dict[tuple[int, str], int] = {}
-        if span_values:
-            stmt = insert(SpanRow.__table__).returning(SpanRow.__table__.c.id, SpanRow.__table__.c.set_id,
-                                                       SpanRow.__table__.c.key, sort_by_parameter_order=True)
-            span_ids = {(set_id, key): sid for sid, set_id, key in self.session.execute(stmt, span_values)}
-        rel_values = [{"set_id": set_ids[w.report_id], "key": r.id, "label": r.label, "attrs": dict(r.attrs),
-                       "head_id": span_ids[(set_ids[w.report_id], r.head)],
-                       "tail_id": span_ids[(set_ids[w.report_id], r.tail)]} for w in writes for r in w.relations]
-        if rel_values:
-            self.session.execute(insert(RelationRow.__table__), rel_values)
-        EventRepository(self.session).replace_set_events({set_ids[w.report_id]: w.events for w in writes})
-        table = AnnotationSetRow.__table__
+        for chunk in _chunks(sorted({set_ids[w.report_id] for w in writes if w.relations})):
+            span_ids.update(((set_id, key), sid) for sid, set_id, key in self.session.execute(
+                select(_SPANS.c.id, _SPANS.c.set_id, _SPANS.c.key).where(_SPANS.c.set_id.in_(chunk))))
+        self._insert_rows(_RELATIONS, _RELATION_INSERT, [
+            (set_ids[w.report_id], r.id, span_ids[(set_ids[w.report_id], r.head)],
+             span_ids[(set_ids[w.report_id], r.tail)], r.label, _json(r.attrs)) for w in writes for r in w.relations])
+        # events: replaced in the sets that had some or get some; nothing to do in a database without any
+        if any(w.events for w in writes) or (existing and self.events.has_events()):
+            self.events.replace_set_events({set_ids[w.report_id]: w.events for w in writes})
         self.session.execute(
-            update(table).where(table.c.id == bindparam("sid"))
+            update(_SETS).where(_SETS.c.id == bindparam("sid"))
             .values(version=bindparam("v"), next_key=bindparam("nk"), updated_at=bindparam("at")),
             [{"sid": set_ids[w.report_id], "v": w.version, "nk": _next_key(w), "at": now} for w in writes])
         self.session.execute(insert(EditRow.__table__), [
@@ -157,19 +232,83 @@ class SetTransfer:
              "target": target, "before": w.before, "after": w.after} for w in writes])
         self.session.expire_all()  # ORM objects loaded earlier must not shadow what was written
 
+    def _insert_rows(self, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        """``insert(table)`` executed once with many parameter sets, the rows handed to the driver as
+        they are (JSON already serialised): for spans and relations, hundreds of thousands of rows,
+        SQLAlchemy's per-row parameter processing cost as much as the database's own work."""
+        if not rows:
+            return
+        conn = self.session.connection()
+        compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns), for_executemany=True)
+        if compiled.positional:
+            order = [columns.index(name) for name in compiled.positiontup or ()]
+            if order != list(range(len(columns))):
+                rows = [tuple(row[i] for i in order) for row in rows]
+            conn.exec_driver_sql(compiled.string, rows)
+        else:
+            conn.exec_driver_sql(compiled.string, [dict(zip(columns, row)) for row in rows])
+
     def _create_missing(self, annotator_id: int, writes: Sequence[SetWrite], now: Any) -> dict[str, int]:
         ids = {w.report_id: w.set_id for w in writes if w.set_id is not None}
         new = [{"report_id": w.report_id, "annotator_id": annotator_id, "version": 0, "next_key": 1,
                 "status": "in progress", "updated_at": now} for w in writes if w.set_id is None]
         if new:
-            table = AnnotationSetRow.__table__
-            stmt = insert(table).returning(table.c.id, table.c.report_id, sort_by_parameter_order=True)
-            ids.update((rid, sid) for sid, rid in self.session.execute(stmt, new))
+            self.session.execute(insert(_SETS), new)
+            for chunk in _chunks([w.report_id for w in writes if w.set_id is None]):
+                ids.update((rid, sid) for rid, sid in self.session.execute(select(_SETS.c.report_id, _SETS.c.id).where(
+                    _SETS.c.annotator_id == annotator_id, _SETS.c.report_id.in_(chunk))))
         return ids  # type: ignore[return-value]
 
 
+def _scoped(query: Select[Any], annotators: Sequence[str] | None, report_ids: Sequence[str] | None, *,
+            joined: bool = False) -> Select[Any]:
+    """``query`` (over annotation sets) narrowed to these annotators and reports."""
+    if annotators is not None:
+        if not joined:
+            query = query.join(AnnotatorRow, AnnotatorRow.id == _SETS.c.annotator_id)
+        query = query.where(AnnotatorRow.name.in_(list(annotators)))
+    if report_ids is not None:
+        query = query.where(_SETS.c.report_id.in_(list(report_ids)))
+    return query
+
+
+def _contents(span_rows: list[Row[Any]], relation_rows: list[Row[Any]]
+              ) -> tuple[tuple[Span, ...], tuple[Relation, ...]]:
+    """One set's spans and relations from its rows (``_SPAN_COLUMNS``, ``_RELATION_COLUMNS``)."""
+    keys = {row[1]: row[2] for row in span_rows}
+    return (tuple(span_from_values(*row[2:]) for row in span_rows),
+            tuple(Relation(key, keys[head], keys[tail], label, json_object(attrs))
+                  for _sid, key, head, tail, label, attrs in relation_rows))
+
+
+def _rows(result: Result[Any]) -> Iterator[Row[Any]]:
+    """The rows of a streamed result, fetched a partition at a time (fewer calls per row than iterating)."""
+    return chain.from_iterable(result.partitions())
+
+
+class _Peek:
+    """A stream of rows ordered by set (set id first), taken one set at a time: the merge step of a
+    merge join. ``groupby`` walks the rows in C; Python runs once per set, not once per row."""
+
+    def __init__(self, rows: Iterable[Row[Any]]) -> None:
+        self._groups = groupby(rows, key=itemgetter(0))
+        self._key, self._group = next(self._groups, (None, iter(())))
+
+    def take(self, set_id: int) -> list[Row[Any]]:
+        if self._key != set_id:  # this set has no rows here (streams follow the same set order)
+            return []
+        out = list(self._group)
+        self._key, self._group = next(self._groups, (None, iter(())))
+        return out
+
+
+def _json(value: Any) -> str:
+    """A JSON column's value as the driver receives it (what SQLAlchemy's JSON type would send)."""
+    return "{}" if not value else json.dumps(value)
+
+
 def _next_key(write: SetWrite) -> int:
-    """One past the highest ``T<n>``/``R<n>`` number used, so new edits never reuse an id."""
+    """One past the highest ``T<n>``/``R<n>``/``E<n>`` number used, so new edits never reuse an id."""
     numbers = [int(k[1:]) for k in (*(s.id for s in write.spans), *(r.id for r in write.relations),
                                     *(e.id for e in write.events)) if k[1:].isdigit()]
     return max(numbers, default=0) + 1

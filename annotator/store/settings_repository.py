@@ -32,11 +32,20 @@ class SettingsRepository:
                                                         set_={"value": stmt.excluded.value}))
 
     def add_once(self, key: str, value: Any) -> bool:
-        """Insert unless the key exists (a concurrent writer wins quietly); True when this call wrote it."""
+        """Insert unless the key exists (a concurrent writer wins quietly); True when this call wrote it.
+
+        Told by ``RETURNING``, not ``rowcount``: psycopg reports -1 rows for an insert that did
+        nothing, which reads as true."""
         insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         result = self.session.execute(insert(SettingRow).values(key=key, value=value)
-                                      .on_conflict_do_nothing(index_elements=[SettingRow.key]))
-        return bool(result.rowcount)
+                                      .on_conflict_do_nothing(index_elements=[SettingRow.key])
+                                      .returning(SettingRow.key))
+        return result.first() is not None
+
+    def lock(self, key: str) -> None:
+        """Hold a setting's row until the transaction ends, so a concurrent writer of the same key
+        waits here and then reads what was written (PostgreSQL; SQLite serialises writers anyway)."""
+        self.session.execute(select(SettingRow.key).where(SettingRow.key == key).with_for_update())
 
     def delete(self, key: str) -> None:
         row = self.session.get(SettingRow, key)

@@ -80,7 +80,7 @@ def test_offset_inside_surrogate_pair_is_an_error(tmp_path: Path) -> None:
 
 def test_writes_utf16_offsets_and_meta(tmp_path: Path, peer_docs) -> None:
     get("doccano").write(peer_docs, tmp_path / "alice.jsonl")
-    b = json.loads((tmp_path / "alice.jsonl").read_text(encoding="utf-8").splitlines()[1])
+    b = json.loads((tmp_path / "alice.jsonl").read_text(encoding="utf-8-sig").splitlines()[1])
     assert {"label": "actor", "start_offset": 3, "end_offset": 17} in [
         {k: e[k] for k in ("label", "start_offset", "end_offset")} for e in b["entities"]]
     assert b["report_id"] == peer_docs[1].report.id and b["title"] == peer_docs[1].report.title
@@ -94,7 +94,7 @@ def test_attributes_are_reported_as_dropped(tmp_path: Path, peer_docs) -> None:
 
 def test_no_relations_variant(tmp_path: Path, peer_docs) -> None:
     summary = get("doccano").write(peer_docs, tmp_path / "a.jsonl", options={"relations": False})
-    first = json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    first = json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8-sig").splitlines()[0])
     assert "label" in first and "entities" not in first
     assert len([d for d in summary.dropped if d.kind == "relation"]) == 5
 

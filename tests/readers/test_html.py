@@ -9,6 +9,8 @@ import pytest
 from annotator.readers import html as html_module
 from annotator.readers.html import HtmlReader
 
+SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
+
 
 def test_hostile_page_opens_no_socket_and_drops_scripts(data_dir: Path, no_network: list[str]) -> None:
     result = HtmlReader().read(data_dir / "hostile.html")
@@ -30,20 +32,43 @@ def test_metadata(data_dir: Path) -> None:
     assert result.encoding == "utf-8"
 
 
-def test_fallback_parser_when_trafilatura_finds_nothing(data_dir: Path, no_network: list[str],
+def test_an_ordinary_article_page_is_read_by_trafilatura(data_dir: Path) -> None:
+    """The main extractor, not the fallback: on a fresh install trafilatura failed to import (justext needs
+    ``lxml.html.clean``, now the separate project lxml_html_clean) and every page silently went through the
+    stdlib parser."""
+    import trafilatura  # noqa: F401 - importing is the first thing that broke
+
+    for page in (data_dir / "hostile.html", SAMPLES / "04-aleppo-airport.html"):
+        assert HtmlReader().read(page).meta["extracted_by"] == "trafilatura", page.name
+
+
+def test_an_extractor_that_does_not_import_is_one_sentence(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from annotator.core.errors import ReaderError
+
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # what a missing dependency looks like
+    with pytest.raises(ReaderError, match="hostile.html.*trafilatura does not import"):
+        HtmlReader().read(data_dir / "hostile.html")
+
+
+def test_fallback_parser_when_trafilatura_finds_no_text(data_dir: Path, no_network: list[str],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(html_module, "_trafilatura", lambda markup: {})
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: None)
     result = HtmlReader().read(data_dir / "hostile.html")
     assert result.meta["extracted_by"] == "html.parser"
     assert result.text.startswith("Convoy seen near Deir ez-Zor\nOn April 5, residents of al-Mayadin")
     assert "Residents said the convoy headed towards Abu Kamal, near the Iraqi border." in result.text
     for leaked in ("INLINE_SCRIPT_MUST_NOT_APPEAR", "Home | World", "Footer text", "http://"):
         assert leaked not in result.text
-    # metadata comes from the <meta> tags the reader parses itself
+    # the metadata is still trafilatura's (no hand-written <meta> parsing)
     assert result.source == "Test Monitor"
     assert result.published == "2024-04-07"
     assert result.url == "https://test-monitor.example/convoy"
-    assert result.title == "Convoy seen near Deir ez-Zor | Test Monitor"
+    assert result.title == "Convoy seen near Deir ez-Zor"
+    assert no_network == []
 
 
 def test_trafilatura_crash_falls_back(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,7 +85,7 @@ def test_trafilatura_crash_falls_back(data_dir: Path, monkeypatch: pytest.Monkey
 
 def test_fallback_without_article_uses_body_and_survives_unclosed_head(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(html_module, "_trafilatura", lambda markup: {})
+    monkeypatch.setattr(html_module, "_trafilatura", lambda markup, path: {})
     path = tmp_path / "bare.html"
     path.write_text("<html><head><title>T</title><script>x()</script>"
                     "<body><p>One &amp; two</p><div>Three<br>Four</div></body></html>", encoding="utf-8")

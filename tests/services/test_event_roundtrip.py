@@ -84,3 +84,42 @@ def test_an_event_naming_a_missing_span_is_refused_whole(ctx: Any, tmp_path: Pat
         load_annotations(ctx, path, "jsonl")
     with ctx.uow() as uow:
         assert uow.repo.set_keys() == [] and uow.events.count() == 0
+
+
+def test_a_load_replaces_events_and_says_when_a_file_without_events_drops_them(ctx: Any, tmp_path: Path) -> None:
+    lines = (samples_dir() / "annotations.jsonl").read_text(encoding="utf-8").splitlines()
+    line = next(o for o in map(json.loads, lines) if o.get("incidents"))
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    first = load_annotations(ctx, path, "jsonl")
+    assert first.events == len(line["events"]) and first.sets_changed == 1
+    with ctx.uow() as uow:  # the incident is stored with its title, not made untitled by its events
+        titles = {i.id: i.title for i in uow.events.incidents().values()}
+    assert titles == {i["id"]: i["title"] for i in line["incidents"]}
+    fewer = dict(line, events=line["events"][:1])  # same spans, one event less: the set changed
+    path.write_text(json.dumps(fewer, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert load_annotations(ctx, path, "jsonl").sets_changed == 1
+    without = {k: v for k, v in line.items() if k not in ("events", "incidents")}
+    path.write_text(json.dumps(without, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = load_annotations(ctx, path, "jsonl")
+    assert result.sets_changed == 1 and result.events == 0
+    assert any(f"{line['annotator']}'s 1 event(s) were removed" in w for w in result.warnings)
+    with ctx.uow() as uow:
+        assert uow.events.count() == 0
+
+
+def test_two_sets_for_one_are_refused_across_batches(ctx: Any, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The refusal holds when the first set was already written in an earlier batch of the same load."""
+    from annotator.services import load as load_service
+
+    monkeypatch.setattr(load_service, "BATCH", 2)
+    objects = [json.loads(l) for l in (samples_dir() / "annotations.jsonl").read_text(encoding="utf-8").splitlines()]
+    alice = [o for o in objects if o["annotator"] == "alice"]
+    path = tmp_path / "twice.jsonl"
+    path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in [*alice[:4], alice[0]]),
+                    encoding="utf-8")
+    with pytest.raises(FormatError, match="documents 1 and 5 are both alice's set for report"):
+        load_annotations(ctx, path, "jsonl")
+    with ctx.uow() as uow:
+        assert uow.repo.set_keys() == [] and uow.repo.report_ids() == [] and uow.events.count() == 0

@@ -22,12 +22,20 @@ def run(args: argparse.Namespace) -> int:
 
             options["report"] = resolve_report_id(ctx, options["report"])
         result = load_annotations(ctx, Path(args.file), args.format, annotator=args.annotator,
-                                  label_map=label_map, options=options)
+                                  label_map=label_map, options=options, add_labels=args.add_labels)
     finally:
         ctx.close()
     lines = [f"{result.file}: {result.documents} documents, {result.reports_new} new reports, "
              f"{result.sets_changed} sets stored, {result.sets_unchanged} unchanged, "
              f"{result.spans} spans, {result.relations} relations"]
+    added = result.added
+    if added.get("labels"):
+        lines.append("schema: added labels " + ", ".join(l["name"] for l in added["labels"])
+                     + " (no key yet: give them one in the schema)")
+    if added.get("relations"):
+        lines.append("schema: added relation types " + ", ".join(r["name"] for r in added["relations"]))
+    if added.get("widened"):
+        lines.append("schema: widened relation types " + ", ".join(r["name"] for r in added["widened"]))
     lines += [f"warning: {w}" for w in result.warnings]
     emit(args, result.to_json(), lines)
     return 0

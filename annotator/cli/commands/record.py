@@ -5,32 +5,41 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any, Iterator
 
 from annotator.cli.output import open_context
-from annotator.files.atomic import write_atomic
+from annotator.files.atomic import atomic_file
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.records.csv_export import to_csv
-    from annotator.records.record import records_document
-    from annotator.services.records import build_records
+    from annotator.records.csv_export import write_csv
+    from annotator.records.record import write_records_json
+    from annotator.services.records import iter_records
+
+    out = Path(args.out) if args.out else None
+    written = 0
+
+    def counted(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        nonlocal written
+        for record in records:
+            written += 1
+            yield record
 
     ctx = open_context(args)
-    try:
-        records = build_records(ctx, report_ids=args.report or (), annotator=args.annotator)
+    try:  # records are written as they are built (memory stays flat), into the atomic file for --out
+        records = counted(iter_records(ctx, report_ids=args.report or (), annotator=args.annotator))
+        with (atomic_file(out) if out else nullcontext(sys.stdout)) as fh:
+            if args.format == "csv":
+                write_csv(records, fh)
+            else:
+                write_records_json(records, fh)
     finally:
         ctx.close()
-    if args.format == "csv":
-        body = to_csv(records)
-    elif args.json or args.out or args.format == "json":
-        body = json.dumps(records_document(records), ensure_ascii=False, indent=2) + "\n"
-    if args.out:
-        out = write_atomic(Path(args.out), body)
+    if out:
         if not args.json:
-            print(f"wrote {len(records)} records to {out}")
+            print(f"wrote {written} records to {out}")
         else:
-            print(json.dumps({"out": str(out), "records": len(records)}))
-        return 0
-    sys.stdout.write(body)
+            print(json.dumps({"out": str(out), "records": written}))
     return 0

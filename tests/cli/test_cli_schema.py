@@ -1,0 +1,85 @@
+"""``annotator load --add-labels``, relation types in ``--label-map`` and ``annotator schema`` (cli.md).
+
+Other tools' corpora use their own labels (doccano's and Label Studio's examples: PER/LOC/ORG, domain
+relation types, labels in other scripts); users of those tools expect an import to create them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_helpers import cli
+
+TEXT = "Colonel Abu Ali met the منظمة delegation in Homs."
+LINE = {"text": TEXT, "title": "Homs meeting",
+        "entities": [{"id": 1, "label": "PER", "start_offset": 0, "end_offset": 15},
+                     {"id": 2, "label": "منظمة", "start_offset": 24, "end_offset": 29},
+                     {"id": 3, "label": "LOC", "start_offset": 44, "end_offset": 48}],
+        "relations": [{"id": 1, "from_id": 1, "to_id": 3, "type": "located_in"}]}
+
+
+def corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "alice.jsonl"
+    path.write_text(json.dumps(LINE, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def schema_of(db: Path) -> dict:
+    return json.loads(cli("schema", "show", "--json", db=db, check=True).stdout)
+
+
+def test_unknown_labels_are_refused_naming_the_option(tmp_path: Path) -> None:
+    db, path = tmp_path / "p.sqlite3", corpus(tmp_path)
+    before = schema_of(db)
+    refused = cli("load", str(path), "--format", "doccano", db=db)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "unknown labels LOC, PER, منظمة" in refused.stderr and "--add-labels" in refused.stderr
+    mapped = cli("load", str(path), "--format", "doccano", "--label-map", "PER=actor,LOC=place,منظمة=actor", db=db)
+    assert mapped.returncode == 2 and "unknown relation types located_in" in mapped.stderr
+    assert "relation:OLD=NEW" in mapped.stderr and "--add-labels" in mapped.stderr
+    reports = json.loads(cli("reports", "--json", db=db, check=True).stdout)["reports"]
+    assert reports == [] and schema_of(db) == before  # nothing was stored
+
+
+def test_label_map_renames_relation_types(tmp_path: Path) -> None:
+    db, path = tmp_path / "p.sqlite3", corpus(tmp_path)
+    # located_in (actor → place) becomes 'place', which the default schema allows from a claim only
+    refused = cli("load", str(path), "--format", "doccano", "--label-map",
+                  "PER=actor, LOC=place, منظمة=actor, relation:located_in=place", db=db)
+    assert refused.returncode == 2 and "a 'place' relation starts at a claim, not a actor" in refused.stderr
+    again = cli("load", str(path), "--format", "doccano", "--json", "--label-map",
+                "PER=claim,LOC=place,منظمة=actor,rel:located_in=place", db=db)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["relations"] == 1 and json.loads(again.stdout)["added"] == {}
+
+
+def test_add_labels_extends_the_schema(tmp_path: Path) -> None:
+    db, path = tmp_path / "p.sqlite3", corpus(tmp_path)
+    loaded = json.loads(cli("load", str(path), "--format", "doccano", "--add-labels", "--json", db=db,
+                            check=True).stdout)
+    assert loaded["spans"] == 3 and loaded["relations"] == 1
+    assert [l["name"] for l in loaded["added"]["labels"]] == ["PER", "منظمة", "LOC"]
+    assert loaded["added"]["relations"] == [{"name": "located_in", "heads": ["PER"], "tails": ["LOC"]}]
+    schema = schema_of(db)
+    added = {l["name"]: l for l in schema["labels"]}
+    assert added["PER"]["key"] == "" and added["منظمة"]["color"].startswith("#")
+    assert len({l["color"] for l in schema["labels"]}) == len(schema["labels"])  # generated colours differ
+    text = cli("load", str(path), "--format", "doccano", "--add-labels", db=db, check=True).stdout
+    assert "unchanged" in text and "added labels" not in text  # nothing new the second time
+
+
+def test_schema_export_and_import(tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite3"
+    out = tmp_path / "schema.json"
+    cli("schema", "export", "--out", str(out), db=db, check=True)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["labels"].append({"name": "weapon", "key": "5", "color": "#444444", "description": "arms"})
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    imported = cli("schema", "import", str(edited), "--json", db=db, check=True)
+    assert "weapon" in {l["name"] for l in json.loads(imported.stdout)["labels"]}
+    assert "weapon" in {l["name"] for l in schema_of(db)["labels"]}
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"labels": []}', encoding="utf-8")
+    refused = cli("schema", "import", str(bad), db=db)
+    assert refused.returncode == 1 and "bad.json" in refused.stderr and "defines no labels" in refused.stderr

@@ -1,0 +1,93 @@
+"""Bulk reads (SetTransfer.stream) give exactly what single reads give, in the documented order."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from annotator.core.relations import Relation
+from annotator.core.report import Report
+from annotator.core.spans import Span
+from annotator.services.reports import store_report
+from annotator.store.mapping import span_from_values
+from annotator.store.set_transfer import SetWrite
+
+
+def test_span_from_values_builds_the_same_span() -> None:
+    assert not hasattr(Span, "__post_init__")  # span_from_values sets the fields without __init__
+    assert [f.name for f in dataclasses.fields(Span)] == ["id", "start", "end", "label", "attrs", "value", "entity",
+                                                          "resolution"]
+    made = span_from_values("T1", 2, 9, "actor", '{"kind": "state"}', None, "actor:irgc", "automatic")
+    assert made == Span("T1", 2, 9, "actor", {"kind": "state"}, None, "actor:irgc", "automatic")
+    assert hash(made.start) == hash(2) and made.with_(end=10).end == 10
+
+
+def test_stream_matches_single_reads_and_skips_nothing(ctx) -> None:
+    reports = [Report.of(f"Report {k}: Colonel Abu Ali met officers in Homs.") for k in range(5)]
+    for r in reports:
+        store_report(ctx, r)
+    with ctx.uow() as uow:
+        for who in ("bob", "alice"):  # bob's rows first: the stream orders by report, then annotator row
+            who_id = uow.repo.annotator_row(who).id
+            writes = []
+            for k, r in enumerate(reports):
+                if who == "alice" and k == 2:
+                    continue  # a report without alice's set
+                spans = () if k == 3 else (Span("T1", 0, 8, "actor"), Span("T2", 21, 28, "actor", {"kind": "person"}),
+                                           Span("T3", 40, 44, "place"))
+                relations = () if k in (1, 3) else (Relation("R1", "T1", "T3", "place", {"unlinked": True}),)
+                writes.append(SetWrite(r.id, spans, relations, 1))
+            uow.transfer.write_sets(who, who_id, writes, op="test")
+        uow.commit()
+    with ctx.uow() as uow:
+        streamed = [(s.report.id, s.set.annotator, s.set) for s in uow.transfer.stream()]
+        single = {(rid, who): uow.repo.annotation_set(rid, who) for rid, who in uow.repo.set_keys()}
+        assert uow.transfer.count_in_scope() == len(streamed) == 9
+        assert [s[2] for s in streamed] == [single[(rid, who)] for rid, who, _ in streamed]
+        assert [s[0] for s in streamed] == sorted(s[0] for s in streamed)
+        only_alice = [s.set.annotator for s in uow.transfer.stream(annotators=["alice"], report_ids=[reports[0].id])]
+        assert only_alice == ["alice"]
+        assert list(uow.transfer.stream(report_ids=[])) == []
+
+
+def _statements(ctx):  # type: ignore[no-untyped-def]
+    """The SQL the engine runs from now on (observed, not changed)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(ctx.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+def test_stream_and_contents_carry_events_read_per_batch(ctx) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.events import Estimate, Event
+
+    reports = [Report.of(f"Report {k}: Colonel Abu Ali met officers in Homs.") for k in range(5)]
+    for r in reports:
+        store_report(ctx, r)
+    spans = (Span("T1", 0, 8, "claim"), Span("T2", 21, 28, "actor"), Span("T3", 40, 44, "place"))
+    events = {k: (Event("E4", "meeting", {"actor1": ("T2",), "place": ("T3",)}, ("T1",), "T1",
+                        {"fatalities": Estimate(2, 1, 3)}, ("negated",), {"note": k}),) for k in (0, 3)}
+    with ctx.uow() as uow:
+        who_id = uow.repo.annotator_row("alice").id
+        seen = _statements(ctx)
+        uow.transfer.write_sets("alice", who_id, [SetWrite(r.id, spans, (), 1) for r in reports], op="test")
+        assert not any("events" in sql for sql in seen)  # nothing to replace in a database without events
+        before = len(seen)
+        assert [s.set.events for s in uow.transfer.stream()] == [()] * 5
+        probes = [sql for sql in seen[before:] if "events" in sql]
+        assert len(probes) == 1 and "LIMIT" in probes[0]  # one cheap probe, no event query per batch
+        current = uow.transfer.set_versions(who_id, [r.id for r in reports])
+        writes = [SetWrite(r.id, spans, (), 2, set_id=current[r.id][0], events=events.get(k, ()))
+                  for k, r in enumerate(reports)]
+        uow.transfer.write_sets("alice", who_id, writes, op="test")
+        uow.commit()
+    with ctx.uow() as uow:
+        streamed = {s.report.id: s.set for s in uow.transfer.stream(batch=2)}  # events read per batch of sets
+        assert {rid: s.events for rid, s in streamed.items()} == {r.id: events.get(k, ()) for k, r in enumerate(reports)}
+        assert streamed == {rid: uow.repo.annotation_set(rid, "alice") for rid in streamed}
+        set_ids = {rid: sid for rid, (sid, _v) in uow.transfer.set_versions(who_id, list(streamed)).items()}
+        contents = uow.transfer.contents(list(set_ids.values()))
+        assert contents[set_ids[reports[3].id]].events == events[3] and contents[set_ids[reports[1].id]].events == ()
+        assert [s.set.events for s in uow.transfer.stream(with_events=False)] == [()] * 5
+        # the set counter is past every id, events' included: a new edit never reuses E4
+        assert uow.repo.set_row(reports[0].id, "alice").next_key == 5
