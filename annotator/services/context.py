@@ -20,9 +20,12 @@ class ServiceContext:
     schema: Schema = field(default_factory=Schema.default)
     created: bool = False  # the database was created by this open
     backup: Path | None = None  # copy made before an upgrade
+    # who acts: the shell sets it (the window's annotator, the command line's --annotator or the
+    # database's default); None is the file's owner running a script, whom roles do not restrict
+    actor: str | None = None
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.factory)
+        return UnitOfWork(self.factory, actor=self.actor)
 
     @property
     def backend(self) -> str:

@@ -34,8 +34,9 @@ class ReportSummaryRow:
 
 
 class Repositories:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, actor: str | None = None) -> None:
         self.session = session
+        self.actor = actor  # who acts: the edit log names them (a supervisor deciding gold), else the set's owner
 
     # -- reports -------------------------------------------------------------------------------
     def report_row(self, report_id: str) -> ReportRow:
@@ -237,7 +238,8 @@ class Repositories:
         set_row.updated_at = now
         self.session.flush()
         self.session.execute(insert(EditRow).values(set_id=set_row.id, version=set_row.version,
-                                                    annotator=annotator, at=now, op=op, target=target,
+                                                    annotator=self.actor or annotator, at=now, op=op,
+                                                    target=target,
                                                     before=before, after=after))
         return set_row.version
 
