@@ -18,10 +18,11 @@ from typing import Any, BinaryIO
 
 from annotator.core.errors import ValidationError
 from annotator.core.ids import annotator_name
-from annotator.exchange.bundle_format import (DATA_MEMBERS, DEFAULT_LIMITS, ENTITIES, FORMAT, MANIFEST, SETS,
-                                              VERSION, Bundle, BundleError, BundleSet, Limits, Manifest,
-                                              MemberInfo)
+from annotator.exchange.bundle_format import (DATA_MEMBERS, DEFAULT_LIMITS, ENTITIES, FORMAT, MANIFEST,
+                                              OPTIONAL_MEMBERS, SETS, VERSION, WORKFLOW, Bundle, BundleError,
+                                              BundleSet, Limits, Manifest, MemberInfo, WorkflowPart)
 from annotator.exchange.lines import LineError, parse_entity, parse_set
+from annotator.exchange.workflow_lines import parse_workflow
 
 _CHUNK = 1 << 20
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -58,18 +59,20 @@ def read_bundle(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
             manifest = _read_manifest(path, archive, limits)
             data_infos = _check_members(path, infos, manifest, limits)
             data = {name: _read_member(path, archive, data_infos[name], manifest.members[name], limits)
-                    for name in DATA_MEMBERS}
+                    for name in (*DATA_MEMBERS, *OPTIONAL_MEMBERS) if name in manifest.members}
     sets = _parse_sets(path, data.pop(SETS), manifest.annotator)
     entities = _parse_entities(path, data.pop(ENTITIES))
+    workflow = _parse_workflow(path, data.pop(WORKFLOW)) if WORKFLOW in data else WorkflowPart()
     found_counts = (("sets", len(sets)), ("spans", sum(len(b.set.spans) for b in sets)),
                     ("relations", sum(len(b.set.relations) for b in sets)),
-                    ("events", sum(len(b.set.events) for b in sets)), ("entities", len(entities)))
+                    ("events", sum(len(b.set.events) for b in sets)), ("entities", len(entities)),
+                    *workflow.counts.items())
     for what, found in found_counts:
         declared = manifest.counts.get(what)
         if declared is not None and declared != found:
             raise BundleError(path, f"its manifest announces {declared} {what} but it holds {found} "
                                     "(the file was altered)")
-    return Bundle(str(path), manifest, sets, entities)
+    return Bundle(str(path), manifest, sets, entities, workflow)
 
 
 def _declared_entries(fh: BinaryIO, size: int) -> int | None:
@@ -169,8 +172,9 @@ def _check_members(path: Path, infos: list[zipfile.ZipInfo], manifest: Manifest,
                    limits: Limits) -> dict[str, zipfile.ZipInfo]:
     """Exactly the listed members, each within the size and ratio caps (declared sizes only)."""
     present = {i.filename: i for i in infos if i.filename != MANIFEST}
+    known = DATA_MEMBERS + (OPTIONAL_MEMBERS if manifest.version >= 3 else ())
     for name in manifest.members:
-        if name not in DATA_MEMBERS:
+        if name not in known:
             raise BundleError(path, f"is not a version-{VERSION} bundle: its manifest lists an unknown "
                                     f"member {name!r:.60}")
         if name not in present:
@@ -247,6 +251,13 @@ def _parse_sets(path: Path, data: bytes, annotator: str) -> tuple[BundleSet, ...
         seen.add(item.report.id)
         sets.append(item)
     return tuple(sets)
+
+
+def _parse_workflow(path: Path, data: bytes) -> WorkflowPart:
+    try:
+        return parse_workflow(_lines(data))
+    except LineError as exc:
+        raise BundleError(path, f"{WORKFLOW} {exc}") from None
 
 
 def _parse_entities(path: Path, data: bytes) -> tuple[dict[str, Any], ...]:
