@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, Callable
 
-from annotator.core.errors import AnnotatorError, Conflict, DatabaseError, NotFound, ValidationError
+from annotator.core.errors import AnnotatorError, Conflict, DatabaseError, NotFound, PermissionDenied, ValidationError
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | list[str] | None = None) -> None:
@@ -33,7 +33,7 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
 
     try:
         return run(args)
-    except (ValidationError, Conflict) as exc:
+    except (ValidationError, Conflict, PermissionDenied) as exc:
         if getattr(args, "debug", False):
             raise
         error(str(exc))
@@ -60,5 +60,12 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
 
 def open_context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from annotator.services.database import open_database
+    from annotator.services.identity import who_acts
 
-    return open_database(getattr(args, "db", None))
+    ctx = open_database(getattr(args, "db", None))
+    try:
+        ctx.actor = who_acts(ctx, getattr(args, "annotator", None))  # roles and the edit log need who acts
+    except BaseException:
+        ctx.close()
+        raise
+    return ctx
