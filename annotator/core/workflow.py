@@ -46,7 +46,7 @@ def word(state: str | None) -> str:
 
 def parse_state(text: str) -> str:
     """A state as a person types it (``in progress``, ``in_progress``, ``done-empty`` …)."""
-    key = text.strip().lower().replace("-", "_").replace(" ", "_")
+    key = text.strip().lower().replace(",", "").replace("-", "_").replace(" ", "_")
     key = {"done_nothing_to_mark": DONE_EMPTY, "nothing_to_mark": DONE_EMPTY, "unassigned": "none"}.get(key, key)
     if key == "none":
         return ""

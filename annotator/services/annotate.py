@@ -84,12 +84,12 @@ def get_sets(ctx: ServiceContext, report_id: str) -> dict[str, AnnotationSet]:
 def locked_set(uow: UnitOfWork, report_id: str, annotator: str, expect_version: int | None = None) -> AnnotationSetRow:
     """The set row, locked for this transaction, after checking it is the version the caller saw and
     that the actor may write it now (their role; work marked done is read-only until returned)."""
+    guard_set_write(uow, report_id, annotator)  # first: a server's row-level security hides what may not be locked
     row = uow.repo.set_row(report_id, annotator, create=True, lock=True)
     assert row is not None
     if expect_version is not None and row.version != expect_version:
         raise StaleEdit(f"{annotator}'s annotations on this report were changed elsewhere since they were shown "
                         f"(version {expect_version}, now {row.version}); nothing was written")
-    guard_set_write(uow, report_id, annotator)
     return row
 
 

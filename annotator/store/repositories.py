@@ -115,7 +115,7 @@ class Repositories:
         q = (select(AnnotationSetRow).join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
              .where(AnnotationSetRow.report_id == report_id, AnnotatorRow.name == annotator))
         if lock:
-            q = q.with_for_update()
+            q = q.with_for_update(of=AnnotationSetRow)  # the set row only (not the annotator it joins)
         row = self.session.scalar(q)
         if row is not None or not create:
             return row
