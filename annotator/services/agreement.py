@@ -25,6 +25,7 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
             if annotators and who not in annotators and who != "gold":
                 continue
             by_report.setdefault(rid, []).append(who)
+        edited = uow.workflow.last_edits(list(by_report))
         for rid, names in by_report.items():
             report = uow.repo.report_row(rid)
             sets = {}
@@ -32,7 +33,7 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
                 spans = uow.repo.annotation_set(rid, who).spans
                 sets[who] = [s for s in spans if not wanted_labels or s.label in wanted_labels]
             docs.append(DocumentSpans(report_id=rid, length=report.chars, sets=sets, title=report.title,
-                                      text=report.text))
+                                      text=report.text, edited={w: edited.get((rid, w), "") for w in names}))
     return docs
 
 
