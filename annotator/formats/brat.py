@@ -262,6 +262,13 @@ class BratFormat:
             summary.relations += 1
             if r.attrs:
                 summary.drop("attribute", doc, r.id, "relation attributes are not written to brat")
+        for c in doc.comments:  # brat's notes: one line on an annotation, no threads, authors or resolution
+            tid = ids.get(c.anchor_key or "") if c.anchor == "span" and c.anchor_set == doc.annotator else None
+            if tid is None:
+                summary.drop("comment", doc, c.id, "brat holds notes on spans only")
+                continue
+            n_note += 1
+            lines.append(f"#{n_note}\tAnnotatorNotes {tid}\t{c.author}: {' '.join(c.body.split())}")
         return "\n".join(lines) + ("\n" if lines else "")
 
     @staticmethod

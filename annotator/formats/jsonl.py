@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation_set import Document
+from annotator.core.comments import comment_from_dict
 from annotator.core.errors import ValidationError
 from annotator.core.events import events_of_line
 from annotator.core.ids import report_id
@@ -21,13 +22,14 @@ from annotator.core.spans import Span
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
                                     check_span_text, iter_json_lines, json_line, make_report, need_int)
 
-_LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations", "events", "incidents"}
+_LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations", "events", "incidents", "comments"}
 _SPAN_KEYS = {"id", "start", "end", "label", "text", "attrs", "value", "entity", "resolution"}
 
 
 def document_to_record(doc: Document) -> dict[str, Any]:
     """The JSON object of one document (shared with the benchmark and other writers)."""
-    return native_record(doc.report, doc.annotator, doc.spans, doc.relations, doc.events, doc.incidents)
+    return native_record(doc.report, doc.annotator, doc.spans, doc.relations, doc.events, doc.incidents,
+                         doc.comments)
 
 
 class JsonlFormat:
@@ -84,10 +86,11 @@ class JsonlFormat:
                                       str(raw["tail"]), str(raw.get("label", "")), dict(raw.get("attrs") or {})))
         try:
             events, incidents = events_of_line(obj, [s.id for s in spans])
+            comments = tuple(comment_from_dict(c, report.id, len(text)) for c in obj.get("comments") or ())
         except ValidationError as exc:
             raise ctx.error(line, str(exc)) from None
         doc = Document(report, ctx.annotator(obj.get("annotator")), tuple(spans), tuple(relations),
-                       tuple(warnings), events, incidents)
+                       tuple(warnings), events, incidents, comments)
         return ctx.finish(doc, line)
 
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,

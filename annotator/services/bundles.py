@@ -29,12 +29,12 @@ from annotator.core.errors import NotFound, ValidationError
 from annotator.core.events import event_to_dict
 from annotator.core.ids import GOLD, annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
-from annotator.core.comments import newer
 from annotator.exchange.bundle_format import Bundle, BundleError, WorkflowPart
 from annotator.exchange.merge import (ADDED, IGNORED, KEPT, OLDER, REPLACED, UNCHANGED, merge_entity, set_decision,
                                       status_decision)
 from annotator.exchange.reader import read_bundle
 from annotator.exchange.writer import BundleWriter
+from annotator.services.comments import merge_comments
 from annotator.services.context import ServiceContext
 from annotator.store.mapping import relation_to_dict, span_to_dict
 from annotator.store.set_transfer import SetWrite
@@ -342,18 +342,12 @@ def _merge_workflow(uow: UnitOfWork, bundle: Bundle, path: Path, summary: Import
             uow.workflow.put_status(s.report_id, owner.id, s)
             uow.workflow.log_change(s.report_id, s.annotator, mine.status if mine else None, s.status,
                                     by=s.changed_by, reason=s.reason, origin=path.name[:200], at=s.changed_at)
-    chars = {rid: uow.repo.report_chars(rid) for rid in {c.report_id for c in part.comments}}
-    held = uow.workflow.comments_by_id([c.id for c in part.comments])
-    for c in part.comments:
-        if c.anchor_end is not None and c.anchor_end > chars[c.report_id]:
-            raise BundleError(path, f"comment {c.id} ends at {c.anchor_end}, after the end of its report's text")
-        mine = held.get(c.id)
-        if mine is None:
-            uow.workflow.save_comment(c)
-            summary.comments_added += 1
-        elif newer(mine, c) is c and c != mine:
-            uow.workflow.save_comment(c)
-            summary.comments_updated += 1
+    try:
+        added, updated = merge_comments(uow, part.comments)
+    except ValidationError as exc:
+        raise BundleError(path, str(exc)) from None
+    summary.comments_added += added
+    summary.comments_updated += updated
     if from_supervisor:
         by_report: dict[str, list[Any]] = {}
         for rid, d in part.decisions:

@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from annotator.core.comments import MAX_BODY, Comment, new_comment_id
+from annotator.core.comments import MAX_BODY, Comment, new_comment_id, newer
 from annotator.core.errors import NotFound, PermissionDenied, ValidationError
 from annotator.core.ids import annotator_name
 from annotator.services import roles
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id
 from annotator.services.workflow import now_iso
+from annotator.store.uow import UnitOfWork
 
 
 def _author(ctx: ServiceContext) -> str:
@@ -93,7 +94,26 @@ def resolve(ctx: ServiceContext, comment_id: str, *, resolved: bool = True) -> C
     return changed
 
 
-def _thread_start(uow, comment_id: str) -> Comment:  # type: ignore[no-untyped-def]
+def merge_comments(uow: UnitOfWork, incoming: Sequence[Comment]) -> tuple[int, int]:
+    """Store comments that arrive in a file or a bundle: a new id is added, a known one takes the copy
+    changed last (a resolution travels). Extents must fit their report's text. Returns (added, updated)."""
+    chars = {rid: uow.repo.report_chars(rid) for rid in {c.report_id for c in incoming}}
+    held = uow.workflow.comments_by_id([c.id for c in incoming])
+    added = updated = 0
+    for c in incoming:
+        if c.anchor_end is not None and c.anchor_end > chars[c.report_id]:
+            raise ValidationError(f"comment {c.id} ends at {c.anchor_end}, after the end of its report's text")
+        mine = held.get(c.id)
+        if mine is None:
+            uow.workflow.save_comment(c)
+            added += 1
+        elif newer(mine, c) is c and c != mine:
+            uow.workflow.save_comment(c)
+            updated += 1
+    return added, updated
+
+
+def _thread_start(uow: UnitOfWork, comment_id: str) -> Comment:
     found = uow.workflow.comment(comment_id)
     if found is None:
         raise NotFound(f"comment {comment_id} does not exist")

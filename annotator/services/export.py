@@ -35,6 +35,7 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
     labels = set(scope.labels)
     cached: tuple[str, Any] | None = None
     incidents: dict[str, Any] = {}
+    notes: tuple[str, list[Any]] = ("", [])  # the comments of the report being written
     for i, (report_id, annotator) in enumerate(keys):
         if cancel is not None:
             cancel.check()
@@ -42,6 +43,7 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
         with ctx.uow() as uow:
             if cached is None or cached[0] != report_id:
                 cached = (report_id, uow.repo.report(report_id))
+                notes = (report_id, uow.workflow.comments([report_id]))
             aset = uow.repo.annotation_set(report_id, annotator)
             wanted = {e.incident for e in aset.events if e.incident} - set(incidents)
             if wanted:
@@ -51,7 +53,8 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
         relations = tuple(r for r in aset.relations if r.head in kept and r.tail in kept)
         named = {e.incident for e in aset.events if e.incident}
         yield Document(cached[1], annotator, spans, relations, events=aset.events,
-                       incidents=tuple(incidents[i] for i in sorted(named) if i in incidents))
+                       incidents=tuple(incidents[i] for i in sorted(named) if i in incidents),
+                       comments=tuple(c for c in notes[1] if c.anchor == "report" or c.anchor_set == annotator))
     progress(len(keys), len(keys), "")
 
 

@@ -17,7 +17,10 @@ from annotator.core.ids import annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
+from annotator.services.comments import merge_comments
 from annotator.services.context import ServiceContext
+from annotator.services.roles import check_owner_write
+from annotator.services.workflow import check_writable
 from annotator.services.formats import readable_format
 from annotator.store.mapping import relation_to_dict, span_to_dict
 
@@ -97,12 +100,14 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
             if not uow.repo.has_report(doc.report.id):
                 uow.repo.add_report(doc.report, origin=str(path))
                 result.reports_new += 1
+            check_owner_write(uow, who, others_too=True)  # a supervisor loads anyone's set; an annotator their own
             row = uow.repo.set_row(doc.report.id, who, create=True, lock=True)
             assert row is not None
             current = uow.repo.set_from_row(row, who)
             for incident in doc.incidents:  # a title known here is kept; a new incident is added
                 if incident.id not in uow.events.incidents([incident.id]):
                     uow.events.save_incident(incident)
+            merge_comments(uow, doc.comments)  # threads travel by id: a known one takes the copy changed last
             if _same(current.spans, doc.spans) and _same_rel(current.relations, doc.relations) \
                     and list(current.events) == list(doc.events):
                 result.sets_unchanged += 1
@@ -113,6 +118,7 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
             before = {"spans": [span_to_dict(s) for s in current.spans],
                       "relations": [relation_to_dict(r) for r in current.relations],
                       "events": [event_to_dict(e) for e in current.events]}
+            check_writable(uow, doc.report.id, who, row.annotator_id)
             uow.repo.replace_set_contents(row, doc.spans, doc.relations, doc.events)
             uow.repo.log_edit(row, who, "load", path.name, before,
                               {"spans": [span_to_dict(s) for s in doc.spans],
@@ -150,7 +156,8 @@ def _prepare(ctx: ServiceContext, path: Path, index: int, doc: Document, annotat
         problem = ctx.schema.attribute_problem(s)
         if problem:
             warnings.append(f"{where} span {s.id}: {problem}; kept as given")
-    doc = Document(doc.report, who, spans, doc.relations, tuple(warnings), doc.events, doc.incidents)
+    comments = tuple(c.with_(anchor_set=who) if c.anchor_set == doc.annotator else c for c in doc.comments)
+    doc = Document(doc.report, who, spans, doc.relations, tuple(warnings), doc.events, doc.incidents, comments)
     try:
         doc.validate()
         lookup = {s.id: s for s in spans}

@@ -20,25 +20,31 @@ from annotator.store.uow import UnitOfWork
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(timezone.utc).isoformat()
 
 
 # -- the guard of every set write --------------------------------------------------------------------------
-def guard_set_write(uow: UnitOfWork, report_id: str, owner: str, *, others_too: bool = False,
-                    note_progress: bool = True) -> None:
+def guard_set_write(uow: UnitOfWork, report_id: str, owner: str) -> None:
     """Refuse a write of ``owner``'s set on ``report_id`` that the actor's role or the set's status does
     not allow; otherwise mark the work *in progress* (its first edit, or the first after a return)."""
-    roles.check_owner_write(uow, owner, others_too=others_too)
+    roles.check_owner_write(uow, owner)
     who = uow.repo.annotator_row(owner)
-    state = uow.workflow.status_of(report_id, who.id)
+    state = check_writable(uow, report_id, owner, who.id)
+    if state in (None, ASSIGNED, RETURNED):
+        _write_move(uow, report_id, owner, who.id, state, IN_PROGRESS, actor=uow.actor or owner)
+
+
+def check_writable(uow: UnitOfWork, report_id: str, owner: str, owner_id: int) -> str | None:
+    """Refuse a change of a set its annotator marked done (or a curated report's gold); returns the
+    set's status."""
+    state = uow.workflow.status_of(report_id, owner_id)
     if owner == GOLD and state == CURATED:
         raise PermissionDenied("this report's gold is marked curated: reopen its curation first "
                                "(status set in_progress --for gold)")
     if state in READ_ONLY:
         raise PermissionDenied(f"{owner} marked this report {word(state)}: it is read-only for {owner} until a "
                                "supervisor returns it")
-    if note_progress and state in (None, ASSIGNED, RETURNED):
-        _write_move(uow, report_id, owner, who.id, state, IN_PROGRESS, actor=uow.actor or owner)
+    return state
 
 
 def _write_move(uow: UnitOfWork, report_id: str, owner: str, owner_id: int, before: str | None, after: str | None,

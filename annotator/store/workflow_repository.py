@@ -22,7 +22,7 @@ def iso(at: datetime | None) -> str:
         return ""
     if at.tzinfo is None:
         at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return at.astimezone(timezone.utc).isoformat()
 
 
 def parse_iso(text: str | None) -> datetime:
