@@ -93,6 +93,9 @@ def build_window(args: argparse.Namespace, *, ask: bool):  # type: ignore[no-unt
     if name is None:
         ctx.close()
         return None
+    from annotator.services.identity import who_acts
+
+    ctx.actor = who_acts(ctx, name)  # reading gold: the person this database knows acts
     return MainWindow(EditSession(ctx, name, ctx.schema), settings)
 
 

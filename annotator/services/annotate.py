@@ -60,6 +60,7 @@ class OpenedReport:
     own: AnnotationSet
     others: dict[str, AnnotationSet]
     entity_names: dict[str, str]
+    status: str | None = None  # the acting annotator's status on the report (done: read-only for them)
 
 
 def open_report(ctx: ServiceContext, report_id: str, annotator: str) -> OpenedReport:
@@ -68,9 +69,10 @@ def open_report(ctx: ServiceContext, report_id: str, annotator: str) -> OpenedRe
     with ctx.uow() as uow:
         report = uow.repo.report(report_id)
         sets = uow.repo.sets_of_report(report_id)
+        status = next((s.status for s in uow.workflow.statuses([report_id], annotator)), None)
     own = sets.pop(annotator, None) or AnnotationSet(report_id, annotator)
     linked = {sp.entity for s in (own, *sets.values()) for sp in s.spans if sp.entity}
-    return OpenedReport(report, own, sets, entity_names(ctx, linked))
+    return OpenedReport(report, own, sets, entity_names(ctx, linked), status)
 
 
 def get_sets(ctx: ServiceContext, report_id: str) -> dict[str, AnnotationSet]:

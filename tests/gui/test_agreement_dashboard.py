@@ -121,6 +121,7 @@ def test_side_by_side_adjudicates_into_gold(open_window, db_path: Path) -> None:
     assert f"{len(gold.spans)} span(s) added" in view.status.text()
     bob_only = next(iter(view.marked["bob"]))
     before = len(gold.spans)
+    view.tabs.setCurrentWidget(view.lanes)  # the Text lanes tab: the text once per annotator
     click_anchor(view.browsers["bob"], f"span:{bob_only}")
     settle(window)
     assert len(get_set(window.session.ctx, rid, "gold").spans) in (before, before + 1)

@@ -328,6 +328,7 @@ class WindowWalk:
         # a span wholly covered by spans nested in it has no text of its own to click
         candidates = [(who, s) for who, spans in sorted(view.sets.items()) if who != "gold" for s in spans
                       if f"span:{s.id}" in anchors(view.browsers[who])]
+        view.tabs.setCurrentWidget(view.lanes)  # the Text lanes tab
         if whole_set and view.buttons:
             click(sorted(view.buttons.items())[which % len(view.buttons)][1])
         elif candidates:
