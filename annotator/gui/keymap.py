@@ -62,6 +62,8 @@ def bindings(schema: Schema) -> list[Binding]:
                 WINDOW),
         Binding("show-labels", ("Ctrl+L",), "show each span's label in a small tag at its start", WINDOW),
         Binding("filter-reports", ("Ctrl+F",), "filter the report list", WINDOW),
+        Binding("refresh", ("F5",), "refresh the report list and the report shown (what others changed: a "
+                "return, an assignment)", WINDOW),
         Binding("import-reports", ("Ctrl+O",), "import reports", WINDOW),
         Binding("import-annotations", ("Ctrl+Shift+O",), "import annotations from a corpus file", WINDOW),
         Binding("export", ("Ctrl+E",), "export the corpus", WINDOW),

@@ -104,6 +104,8 @@ def build(window: MainWindow) -> None:
                                           lambda: window_dialogs.choose_schema_export(window))
     window.registry_action = _action(window, "Entity &registry…", lambda: window_dialogs.show_registry(window))
     window.find_action = _action(window, "Filter reports", lambda: window.filter_box.setFocus(), key="filter-reports")
+    window.refresh_action = _action(window, "&Refresh", window.reload_reports, key="refresh",
+                                    tip="The report list and the report shown again, with what others changed")
     window.quit_action = _action(window, "&Quit", window.close, key="quit")
     window.delete_relation_action = QAction("Delete relation", window.relation_table)
     window.delete_relation_action.setShortcuts([QKeySequence(k) for k in keymap.keys(schema, "delete-relation")])
@@ -130,7 +132,8 @@ def build(window: MainWindow) -> None:
     edit_menu.addSeparator()
     edit_menu.addActions([window.comment_action, window.mark_done_action, window.mark_empty_action])
     view_menu = window.menuBar().addMenu("&View")
-    view_menu.addActions([window.snap_action, window.others_action, window.labels_action, window.find_action])
+    view_menu.addActions([window.snap_action, window.others_action, window.labels_action, window.find_action,
+                          window.refresh_action])
     view_menu.addSeparator()
     view_menu.addActions([window.compare_action, window.agreement_action])
     supervisor_menu = window.menuBar().addMenu("&Supervisor")

@@ -106,8 +106,9 @@ class ReportFilterModel(QSortFilterProxyModel):
         self.queue_only = False
 
     def set_queue_only(self, on: bool) -> None:
+        self.beginFilterChange()
         self.queue_only = on
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
