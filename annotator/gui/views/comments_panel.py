@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -22,6 +22,24 @@ from annotator.gui.views.comment_markers import Marker
 from annotator.services import comments
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _Editor(QPlainTextEdit):
+    """The comment box: Ctrl+Enter sends (a text widget takes that key before any shortcut would)."""
+
+    send = Signal()
+
+    def __init__(self, parent: QWidget, keys: list[QKeySequence]) -> None:
+        super().__init__(parent)
+        self.keys = keys
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if any(QKeySequence(event.keyCombination()).matches(k) == QKeySequence.SequenceMatch.ExactMatch
+               for k in self.keys) or (event.key() == Qt.Key.Key_Enter and event.modifiers()
+                                       & Qt.KeyboardModifier.ControlModifier):
+            self.send.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class CommentsPanel(QWidget):
@@ -43,7 +61,8 @@ class CommentsPanel(QWidget):
         self.tree.currentItemChanged.connect(lambda *_: self._sync_buttons())
         self.anchor = QLabel(self)
         self.anchor.setWordWrap(True)
-        self.editor = QPlainTextEdit(self)
+        self.editor = _Editor(self, [QKeySequence(k) for k in keymap.keys(session.schema, "comment-send")])
+        self.editor.send.connect(self.send)
         self.editor.setPlaceholderText("Write a comment (Ctrl+Enter sends)")
         self.editor.setMaximumHeight(80)
         self.question = QCheckBox("Question for the supervisor", self)
@@ -55,11 +74,6 @@ class CommentsPanel(QWidget):
         self.resolve_button.clicked.connect(self.resolve)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        send = QAction("Send comment", self.editor)
-        send.setShortcuts([QKeySequence(k) for k in keymap.keys(session.schema, "comment-send")])
-        send.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        send.triggered.connect(self.send)
-        self.editor.addAction(send)
         row = QHBoxLayout()
         for b in (self.send_button, self.reply_button, self.resolve_button):
             row.addWidget(b)
