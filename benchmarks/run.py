@@ -2,7 +2,7 @@
 """Speed and memory figures of annotator, measured in one run (prints them; ``--json`` for one JSON
 object). Targets are read by people from these figures, not asserted in timed tests.
 
-    .venv/bin/python benchmarks/run.py [--json] [--only foundation,gui,formats,records,agreement,exchange,events]
+    .venv/bin/python benchmarks/run.py [--json] [--only foundation,gui,formats,records,agreement,exchange,events,curation]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SUITES = ("foundation", "gui", "formats", "streaming", "records", "agreement", "exchange", "events")
+SUITES = ("foundation", "gui", "formats", "streaming", "records", "agreement", "exchange", "events", "curation")
 
 
 def main() -> int:

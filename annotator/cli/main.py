@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="ID", help="report to show (id or id prefix)")
     p.add_argument("--span", metavar="ID", help="span to select in the report shown (e.g. T3), for a screenshot "
                    "of the inspector")
-    p.add_argument("--view", choices=["main", "record", "agreement", "adjudication"], default="main")
+    p.add_argument("--view", choices=["main", "record", "agreement", "adjudication", "curation", "assignments",
+                                      "comments"], default="main")
+    p.add_argument("--blind", action="store_true", help="--view curation: annotators' names hidden")
     p.add_argument("--size", metavar="WxH", help="window size for --screenshot (default: the size a first "
                    "launch opens with, about 80%% of the screen)")
     p.add_argument("--no-samples", action="store_true", help="do not load the sample reports")
@@ -191,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.view = "main"
         args.size = None
         args.no_samples = False
+        args.blind = False
     module = importlib.import_module(f"annotator.cli.commands.{COMMANDS[command]}")
     run: Callable[[argparse.Namespace], int] = getattr(module, "run")
     args.command = command

@@ -28,6 +28,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterable, Sequence
 
 from annotator.core.errors import NotFound, ValidationError
@@ -74,7 +75,8 @@ class Decision:
 
 def span_sig(s: Span) -> tuple[Any, ...]:
     """What two annotators must share for their spans to be the same version."""
-    return (s.start, s.end, s.label, json.dumps(s.attrs, sort_keys=True, ensure_ascii=False), s.value, s.entity)
+    attrs = json.dumps(s.attrs, sort_keys=True, ensure_ascii=False) if s.attrs else ""
+    return (s.start, s.end, s.label, attrs, s.value, s.entity)
 
 
 @dataclass(frozen=True)
@@ -91,17 +93,22 @@ class Group:
     ends: tuple[str, str] = ("", "")  # relation groups: the span groups of head and tail
 
     def sig(self, annotator: str) -> tuple[Any, ...]:
-        return _version_sig(self.item, self.versions.get(annotator, ()))
+        return self.sigs.get(annotator, ())
 
-    @property
+    @cached_property
+    def sigs(self) -> dict[str, tuple[Any, ...]]:
+        """Each annotator's version reduced to what decides agreement (computed once)."""
+        return {a: _version_sig(self.item, v) for a, v in self.versions.items()}
+
+    @cached_property
     def support(self) -> Counter[tuple[Any, ...]]:
-        return Counter(self.sig(a) for a in self.versions)
+        return Counter(self.sigs.values())
 
-    @property
+    @cached_property
     def marked(self) -> list[str]:
         return [a for a, v in self.versions.items() if v]
 
-    @property
+    @cached_property
     def kind(self) -> str:
         marked = self.marked
         if len(marked) <= 1:
@@ -117,7 +124,7 @@ class Group:
         extents = {(s.start, s.end) for a in marked for s in self.versions[a]}
         return OTHER_LABEL if len(extents) == 1 else OVERLAPPING
 
-    @property
+    @cached_property
     def unanimous(self) -> bool:
         support = self.support
         return len(support) == 1 and next(iter(support)) != ()
@@ -236,7 +243,7 @@ def span_groups(sets: dict[str, Sequence[Span]], gold: Sequence[Span] = (),
 
 def _span_key(spans: Iterable[Span]) -> str:
     places = sorted({(s.start, s.end, s.label) for s in spans})
-    digest = hashlib.sha1(json.dumps(places, ensure_ascii=False).encode("utf-8")).hexdigest()[:10]
+    digest = hashlib.sha1("|".join(f"{a},{b},{c}" for a, b, c in places).encode("utf-8")).hexdigest()[:10]
     return f"S{places[0][0]}-{max(p[1] for p in places)}:{digest}"
 
 

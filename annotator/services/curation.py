@@ -25,7 +25,7 @@ from annotator.services import roles
 from annotator.services.annotate import locked_set
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id
-from annotator.services.workflow import guard_set_write, now_iso
+from annotator.services.workflow import now_iso
 from annotator.store.uow import UnitOfWork
 
 
@@ -241,8 +241,8 @@ def accept_by_rule(ctx: ServiceContext, rule: str, report_ids: Sequence[str] = (
                 steps.append(step)
                 next_keys[rid] = next_key
         if not dry_run and steps:
-            for step in steps:
-                guard_set_write(uow, step.report_id, GOLD)
+            # curated reports were skipped above and the role checked: what is left of the guard, in bulk
+            uow.workflow.start_many([s.report_id for s in steps], GOLD, gold_id, by=actor, decision=True)
             uow.curation.apply_steps({rid: (sid, v) for rid, (sid, v, _nk) in rows.items()}, steps, actor, next_keys)
             if cancel is not None:
                 cancel.check()

@@ -46,13 +46,27 @@ class CurationRepository:
                                        tuple(r.gold_keys or ()))) for r in rows]
 
     def put_decisions(self, report_id: str, remove: Iterable[str], add: Iterable[Decision]) -> None:
-        items = sorted(set(remove) | {d.item for d in add})
-        for chunk in _chunks(items):
-            self.session.execute(delete(CurationDecisionRow).where(CurationDecisionRow.report_id == report_id,
-                                                                   CurationDecisionRow.item.in_(chunk)))
-        values = [_decision_values(report_id, d) for d in add]
-        if values:
-            self.session.execute(insert(CurationDecisionRow.__table__), values)
+        self.replace_decisions({report_id: (list(remove), list(add))})
+
+    def replace_decisions(self, changes: dict[str, tuple[list[str], list[Decision]]]) -> None:
+        """Per report: the decisions of these items taken out, these put in (a handful of statements
+        for any number of reports)."""
+        for rid, (remove, add) in changes.items():
+            items = sorted(set(remove) | {d.item for d in add})
+            if not remove and not items:
+                continue
+            if remove or self._any_held(rid, items):
+                for chunk in _chunks(items):
+                    self.session.execute(delete(CurationDecisionRow).where(CurationDecisionRow.report_id == rid,
+                                                                           CurationDecisionRow.item.in_(chunk)))
+        values = [_decision_values(rid, d) for rid, (_r, add) in changes.items() for d in add]
+        for chunk in _chunks(values):
+            self.session.execute(insert(CurationDecisionRow.__table__), list(chunk))
+
+    def _any_held(self, report_id: str, items: Sequence[str]) -> bool:
+        return any(self.session.scalar(select(CurationDecisionRow.id).where(
+            CurationDecisionRow.report_id == report_id, CurationDecisionRow.item.in_(chunk)).limit(1)) is not None
+            for chunk in _chunks(items))
 
     def gold_sets(self, report_ids: Sequence[str], gold_id: int) -> dict[str, tuple[int, int, int]]:
         """Report id → (set id, version, next key) of gold on these reports, created where missing and
@@ -112,9 +126,8 @@ class CurationRepository:
                        "tail_id": row_ids[(set_of[st.report_id], r.tail)]} for st in steps for r in st.add_relations]
         for chunk in _chunks(rel_values):
             self.session.execute(insert(RelationRow.__table__), list(chunk))
-        for step in steps:
-            if step.decisions_before or step.decisions_after:
-                self.put_decisions(step.report_id, [d.item for d in step.decisions_before], step.decisions_after)
+        self.replace_decisions({st.report_id: ([d.item for d in st.decisions_before], list(st.decisions_after))
+                                for st in steps if st.decisions_before or st.decisions_after})
         versions = {st.report_id: gold_sets[st.report_id][1] + 1 for st in steps}
         table = AnnotationSetRow.__table__
         self.session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from annotator.core.comments import Comment
@@ -97,6 +97,23 @@ class WorkflowRepository:
             for key, value in values.items():
                 setattr(row, key, value)
         self.session.flush()
+
+    def start_many(self, report_ids: Sequence[str], annotator: str, annotator_id: int, *, by: str,
+                   decision: bool) -> None:
+        """Mark ``annotator`` in progress on reports where they have no status yet, logged (a bulk
+        curation starting on many reports at once)."""
+        held = {s.report_id for s in self.statuses(report_ids, annotator)}
+        fresh = [rid for rid in report_ids if rid not in held]
+        now = utcnow()
+        for i in range(0, len(fresh), BATCH):
+            chunk = fresh[i:i + BATCH]
+            self.session.execute(insert(AssignmentRow.__table__), [
+                {"report_id": rid, "annotator_id": annotator_id, "status": "in_progress", "reason": None, "rev": 1,
+                 "decision_rev": 1 if decision else 0, "changed_by": by, "by_supervisor": decision,
+                 "changed_at": now} for rid in chunk])
+            self.session.execute(insert(StatusChangeRow.__table__), [
+                {"report_id": rid, "annotator": annotator, "before": None, "after": "in_progress", "reason": None,
+                 "by": by, "at": now, "origin": None} for rid in chunk])
 
     def remove_status(self, report_id: str, annotator_id: int) -> None:
         self.session.execute(delete(AssignmentRow).where(AssignmentRow.report_id == report_id,

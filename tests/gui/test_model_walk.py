@@ -327,10 +327,11 @@ class WindowWalk:
         assert view is not None
         self.may_change.add((rid, "gold"))
         WindowWalk.acted["accept_into_gold_side_by_side"] = WindowWalk.acted.get("accept_into_gold_side_by_side", 0) + 1
-        # a span wholly covered by spans nested in it has no text of its own to click
+        view.tabs.setCurrentWidget(view.lanes)  # the Text lanes tab
+        # a span wholly covered by spans nested in it has no text of its own to click (the Candidates
+        # tab lists every one: decide_a_candidate_by_key)
         candidates = [(who, s) for who, spans in sorted(view.sets.items()) if who != "gold" for s in spans
                       if f"span:{s.id}" in anchors(view.browsers[who])]
-        view.tabs.setCurrentWidget(view.lanes)  # the Text lanes tab
         if whole_set and view.buttons:
             click(sorted(view.buttons.items())[which % len(view.buttons)][1])
         elif candidates:

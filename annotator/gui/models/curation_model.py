@@ -38,7 +38,7 @@ def decision_text(group: Group, names: dict[str, str]) -> str:
     if d is None:
         return "in gold" if group.gold else ""
     who = "none" if d.choice == "none" else "edited" if d.choice == "edited" else names.get(d.choice, d.choice)
-    return f"{who}" + (f" (rule {d.rule})" if d.rule else "")
+    return f"{who} · {d.rule}" if d.rule else who
 
 
 class CandidateModel(RowTableModel):
@@ -84,7 +84,7 @@ class CandidateModel(RowTableModel):
                 where = excerpt(self.text[g.start:g.end], 50)
                 return f"→ {where}" if g.item == "relation" else where
             if col == 2:
-                return ("relation: " if g.item == "relation" else "") + g.kind
+                return "relation: " + g.kind.replace("span", "relation") if g.item == "relation" else g.kind
             if col == 3:
                 best = max(g.support.values(), default=0)
                 return f"{best}/{len(g.versions)}" if g.marked else ""

@@ -50,6 +50,7 @@ class AssignmentDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentChanged.connect(lambda *_: self._sync())
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText("Why it goes back (the annotator reads this)")

@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
 OPEN, QUESTION, RESOLVED = QColor("#f0a202"), QColor("#d1342f"), QColor("#9a9a9a")
-SIZE = 7.0  # px
+SIZE = 9.0  # px
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ into gold; a click on a gold span takes it out. Blind mode names the lanes "Anno
 from __future__ import annotations
 
 import html
+from bisect import bisect_left
 from typing import Callable, Sequence
 
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
@@ -28,11 +29,22 @@ def disagreements(sets: dict[str, Sequence[Span]]) -> dict[str, set[str]]:
 
 def spans_html(text: str, spans: Sequence[Span], marked: set[str], schema: Schema,
                others: dict[str, Sequence[Span]]) -> str:
-    """The text with each span's range coloured (innermost wins), disagreeing spans boxed."""
+    """The text with each span's range coloured (innermost wins), disagreeing spans boxed. One sweep
+    over the cuts (spans enter and leave an active list), so 2,000 spans cost milliseconds, not seconds."""
     cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
+    by_start = sorted(spans, key=lambda s: s.start)
+    other_sorted = {who: (sorted(o, key=lambda s: s.start), sorted(s.start for s in o)) for who, o in others.items()}
+    widest = {who: max((s.length for s in o), default=0) for who, o in others.items()}
+    active: list[Span] = []
+    nxt = 0
     parts: list[str] = []
     for a, b in zip(cuts, cuts[1:]):
-        covering = [s for s in spans if s.start <= a and b <= s.end]
+        active = [s for s in active if s.end > a]
+        while nxt < len(by_start) and by_start[nxt].start <= a:
+            if by_start[nxt].end > a:
+                active.append(by_start[nxt])
+            nxt += 1
+        covering = [s for s in active if b <= s.end]
         chunk = html.escape(text[a:b]).replace("\n", "<br>")
         if not covering:
             parts.append(chunk)
@@ -49,9 +61,11 @@ def spans_html(text: str, spans: Sequence[Span], marked: set[str], schema: Schem
         tip = "; ".join(f"{s.label} [{s.start}–{s.end}]" + (" — not agreed" if s.id in marked else "")
                         for s in covering)
         if bad:
-            seen = [f"{who}: " + (", ".join(f"{o.label} [{o.start}–{o.end}]" for o in ospans
-                                             if o.start < b and a < o.end) or "nothing")
-                    for who, ospans in others.items()]
+            seen = []
+            for who, (ordered, starts) in other_sorted.items():
+                lo, hi = bisect_left(starts, a - widest[who]), bisect_left(starts, b)
+                near = [o for o in ordered[lo:hi] if a < o.end]
+                seen.append(f"{who}: " + (", ".join(f"{o.label} [{o.start}–{o.end}]" for o in near) or "nothing"))
             tip += " | " + " | ".join(seen)
         link = f"span:{html.escape(inner.id)}"
         parts.append(f"<a href='{link}' style='{style} text-decoration:none; color:inherit;'>"

@@ -58,6 +58,7 @@ class SideBySideView(CurationRules, QDialog):
         self.loaded = False
         self._current: str | None = None  # the key of the candidate shown
         self._advance = False
+        self._lanes_stale = True
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(0)
@@ -142,17 +143,16 @@ class SideBySideView(CurationRules, QDialog):
         split = QSplitter(self)
         split.addWidget(self.candidate_view)
         split.addWidget(right)
-        split.setSizes([520, 740])
-        self.candidate_view.setColumnWidth(0, 36)
-        self.candidate_view.setColumnWidth(1, 230)
-        self.candidate_view.setColumnWidth(2, 170)
-        self.candidate_view.setColumnWidth(3, 50)
+        split.setSizes([560, 700])
+        for col, width in enumerate((32, 200, 165, 46)):
+            self.candidate_view.setColumnWidth(col, width)
         self.version_view.setColumnWidth(0, 36)
         self.version_view.setColumnWidth(1, 110)
         self.version_view.setColumnWidth(2, 260)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(split, "Candidates")
         self.tabs.addTab(self.lanes, "Text lanes")
+        self.tabs.currentChanged.connect(lambda _i: self._show_lanes())
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.progress)
@@ -234,7 +234,9 @@ class SideBySideView(CurationRules, QDialog):
         self.names = shown_names(state.annotators, self.blind.isChecked())
         keep = self._current
         self.candidates.set_state(state, self.report.text, self.names)
-        self.lanes.show_sets(self.sets, {**self.names, GOLD: GOLD})
+        self._lanes_stale = True
+        if self.tabs.currentWidget() is self.lanes:
+            self._show_lanes()
         row = self.candidates.row_of(keep) if keep else None
         if self._advance and row is not None:
             row = self._next_undecided(row, +1, include=False) or row
@@ -250,6 +252,12 @@ class SideBySideView(CurationRules, QDialog):
                                  f"{corpus.get('n_reports', 0)} report(s), {corpus.get('curated_reports', 0)} curated"
                                  if corpus else ""))
         self.curated_button.setText("Reopen curation" if self.view.curated else "Mark curated")
+
+    def _show_lanes(self) -> None:
+        """The text lanes, drawn when their tab is shown (2,000 spans × 5 lanes is HTML worth skipping)."""
+        if self._lanes_stale and self.tabs.currentWidget() is self.lanes:
+            self._lanes_stale = False
+            self.lanes.show_sets(self.sets, {**self.names, GOLD: GOLD})
 
     def _changed(self, change: Change, _initiator: object) -> None:
         if change.report_id == self.report.id and self.isVisible():
