@@ -18,9 +18,7 @@ extents and labels, other attributes, values or entities), *same extent, other l
 **Rules** accept a version only, never "none": *unanimous* (every annotator of the report has it),
 *majority* (more than half have it), *at least k of n*. What a rule leaves is decided by a person.
 
-**Steps.** Every decision is one ``GoldStep``: the gold spans and relations it takes out and puts in
-(with their gold ids) and the decision records before and after, so its inverse undoes it exactly and
-applying it again redoes it."""
+What a decision does to gold is ``core.gold_steps``."""
 
 from __future__ import annotations
 
@@ -32,6 +30,7 @@ from functools import cached_property
 from typing import Any, Iterable, Sequence
 
 from annotator.core.errors import NotFound, ValidationError
+from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
 
@@ -91,6 +90,7 @@ class Group:
     gold: tuple[Any, ...]
     decision: Decision | None = None
     ends: tuple[str, str] = ("", "")  # relation groups: the span groups of head and tail
+    given_sigs: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # event groups: spans as their groups
 
     def sig(self, annotator: str) -> tuple[Any, ...]:
         return self.sigs.get(annotator, ())
@@ -98,6 +98,8 @@ class Group:
     @cached_property
     def sigs(self) -> dict[str, tuple[Any, ...]]:
         """Each annotator's version reduced to what decides agreement (computed once)."""
+        if self.item == "event":
+            return dict(self.given_sigs)
         return {a: _version_sig(self.item, v) for a, v in self.versions.items()}
 
     @cached_property
@@ -118,6 +120,9 @@ class Group:
             return SAME
         if self.item == "relation":
             return OTHER_LABEL
+        if self.item == "event":
+            types = {e.type for a in marked for e in self.versions[a]}
+            return OTHER_LABEL if len(types) > 1 else SAME_OTHER_VALUES
         places = {tuple(sorted((s.start, s.end, s.label) for s in self.versions[a])) for a in marked}
         if len(places) == 1:
             return SAME_OTHER_VALUES
@@ -295,10 +300,12 @@ class CurationState:
     gold_relations: tuple[Relation, ...]
     gold_version: int = 0
     decisions: dict[str, Decision] = field(default_factory=dict)
+    events: tuple[Group, ...] = ()
+    gold_events: tuple[Event, ...] = ()
 
     @property
     def groups(self) -> tuple[Group, ...]:
-        return self.spans + self.relations
+        return self.spans + self.relations + self.events
 
     def group(self, key: str) -> Group:
         for g in self.groups:
@@ -314,183 +321,73 @@ class CurationState:
 
 def curation_state(report_id: str, sets: dict[str, tuple[Sequence[Span], Sequence[Relation]]],
                    gold: tuple[Sequence[Span], Sequence[Relation]], decisions: dict[str, Decision],
-                   gold_version: int = 0) -> CurationState:
+                   gold_version: int = 0, events: dict[str, Sequence[Event]] | None = None,
+                   gold_events: Sequence[Event] = ()) -> CurationState:
     groups = span_groups({w: s for w, (s, _r) in sets.items()}, gold[0], decisions)
     relations = relation_groups(sets, gold[0], gold[1], groups, decisions)
+    found = event_groups(events, {w: s for w, (s, _r) in sets.items()}, groups, gold_events, decisions) \
+        if events else []
     return CurationState(report_id, tuple(sets), tuple(groups), tuple(relations), tuple(gold[0]),
-                         tuple(gold[1]), gold_version, dict(decisions))
+                         tuple(gold[1]), gold_version, dict(decisions), tuple(found), tuple(gold_events))
 
 
-# -- steps ---------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class GoldStep:
-    """What one decision (or one bulk rule on one report) does to gold, exactly; ``inverse`` undoes it."""
-
-    report_id: str
-    remove_spans: tuple[Span, ...] = ()
-    remove_relations: tuple[Relation, ...] = ()
-    add_spans: tuple[Span, ...] = ()
-    add_relations: tuple[Relation, ...] = ()
-    decisions_before: tuple[Decision, ...] = ()
-    decisions_after: tuple[Decision, ...] = ()
-    op: str = "decide"
-    target: str = ""
-
-    def inverse(self) -> GoldStep:
-        return GoldStep(self.report_id, self.add_spans, self.add_relations, self.remove_spans,
-                        self.remove_relations, self.decisions_after, self.decisions_before,
-                        "undo_" + self.op if not self.op.startswith("undo_") else self.op[5:], self.target)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.remove_spans or self.remove_relations or self.add_spans or self.add_relations
-                    or self.decisions_before or self.decisions_after)
+# -- events ----------------------------------------------------------------------------------------------
+def span_group_of(groups: Sequence[Group]) -> tuple[dict[tuple[str, str], str], dict[str, list[str]]]:
+    """(annotator, span id) → the span group it is in, and gold span id → the groups it belongs to."""
+    of: dict[tuple[str, str], str] = {}
+    gold: dict[str, list[str]] = {}
+    for g in groups:
+        for who, version in g.versions.items():
+            for s in version:
+                of[(who, s.id)] = g.key
+        for s in g.gold:
+            gold.setdefault(s.id, []).append(g.key)
+    return of, gold
 
 
-class _Planner:
-    """Builds one step on a report's current gold: new gold ids from ``next_key`` on."""
-
-    def __init__(self, state: CurationState, next_key: int, actor: str, now: str) -> None:
-        self.state, self.next_key, self.actor, self.now = state, next_key, actor, now
-        self.gold = {s.id: s for s in state.gold_spans}
-        self.relations = {r.id: r for r in state.gold_relations}
-        self.removed: dict[str, Span] = {}
-        self.removed_rel: dict[str, Relation] = {}
-        self.added: list[Span] = []
-        self.added_rel: list[Relation] = []
-        self.before: list[Decision] = []
-        self.after: list[Decision] = []
-        self.group_gold: dict[str, list[Span]] = {g.key: list(g.gold) for g in state.spans}
-
-    def _key(self, prefix: str) -> str:
-        key = f"{prefix}{self.next_key}"
-        self.next_key += 1
-        return key
-
-    def _drop_span(self, s: Span) -> None:
-        if s.id in self.gold:
-            self.removed[s.id] = self.gold.pop(s.id)
-        for r in list(self.relations.values()):
-            if s.id in (r.head, r.tail):
-                self.removed_rel[r.id] = self.relations.pop(r.id)
-
-    def _record(self, group: Group, choice: str, keys: list[str], rule: str | None) -> None:
-        if group.decision is not None:
-            self.before.append(group.decision)
-        self.after.append(Decision(group.key, group.item, choice, self.actor, self.now, rule, tuple(keys)))
-
-    def span_decision(self, group: Group, choice: str, spans: Sequence[Span], rule: str | None = None) -> None:
-        keep = {span_sig(s): s for s in self.group_gold.get(group.key, ()) if s.id in self.gold}
-        keys: list[str] = []
-        for s in spans:
-            have = keep.pop(span_sig(s), None)
-            if have is not None:
-                keys.append(have.id)
-                continue
-            fresh = s.with_(id=self._key("T"))
-            self.gold[fresh.id] = fresh
-            self.added.append(fresh)
-            keys.append(fresh.id)
-        for s in keep.values():
-            self._drop_span(s)
-        self.group_gold[group.key] = [self.gold[k] for k in keys]
-        self._record(group, choice, keys, rule)
-
-    def _end(self, group_key: str, label: str) -> Span | None:
-        here = [s for s in self.group_gold.get(group_key, ()) if s.id in self.gold]
-        same = [s for s in here if s.label == label]
-        return same[0] if same else (here[0] if len(here) == 1 else None)
-
-    def relation_decision(self, group: Group, choice: str, relations: Sequence[Relation],
-                          source_spans: dict[str, Span], rule: str | None = None) -> bool:
-        """False (and nothing changes) when a chosen relation's spans are not in gold yet."""
-        head_group, tail_group = group.ends
-        wanted: list[Relation] = []
-        for r in relations:
-            head = self._end(head_group, source_spans[r.head].label if r.head in source_spans else "")
-            tail = self._end(tail_group, source_spans[r.tail].label if r.tail in source_spans else "")
-            if head is None or tail is None:
-                return False
-            wanted.append(Relation("?", head.id, tail.id, r.label, dict(r.attrs)))
-        current = [r for r in group.gold if r.id in self.relations]
-        keep = {(r.head, r.tail, r.label): r for r in current}
-        keys: list[str] = []
-        for r in wanted:
-            have = keep.pop((r.head, r.tail, r.label), None)
-            if have is not None:
-                keys.append(have.id)
-                continue
-            fresh = Relation(self._key("R"), r.head, r.tail, r.label, r.attrs)
-            self.relations[fresh.id] = fresh
-            self.added_rel.append(fresh)
-            keys.append(fresh.id)
-        for r in keep.values():
-            self.removed_rel[r.id] = self.relations.pop(r.id)
-        self._record(group, choice, keys, rule)
-        return True
-
-    def step(self, op: str, target: str) -> GoldStep:
-        added_ids = {s.id for s in self.added}
-        added_rel_ids = {r.id for r in self.added_rel}
-        return GoldStep(self.state.report_id,
-                        tuple(s for k, s in self.removed.items() if k not in added_ids),
-                        tuple(r for k, r in self.removed_rel.items() if k not in added_rel_ids),
-                        tuple(s for s in self.added if s.id in self.gold),
-                        tuple(r for r in self.added_rel if r.id in self.relations),
-                        tuple(self.before), tuple(self.after), op, target[:64])
+def _anchors(e: Event, where: Any) -> set[str]:
+    """The span groups an event hangs on: its claims and trigger, else every span it names."""
+    found = {k for sid in (*e.claims, *([e.trigger] if e.trigger else [])) for k in where(sid)}
+    return found or {k for sid in e.span_ids() for k in where(sid)}
 
 
-def _source_spans(state_sets: dict[str, Sequence[Span]], annotator: str) -> dict[str, Span]:
-    return {s.id: s for s in state_sets.get(annotator, ())}
+def event_sig(e: Event, where: Any) -> tuple[Any, ...]:
+    """An event with its spans as the groups they are in: what two annotators must share."""
+    def refs(ids: Sequence[str]) -> tuple[str, ...]:
+        return tuple(sorted(k for sid in ids for k in where(sid)))
+
+    return (e.type, tuple(sorted((role, refs(ids)) for role, ids in e.roles.items())), refs(e.claims),
+            refs([e.trigger] if e.trigger else []),
+            tuple(sorted((k, v.best, v.low, v.high) for k, v in e.counts.items())), tuple(e.qualifiers),
+            json.dumps(e.attrs, sort_keys=True, ensure_ascii=False) if e.attrs else "")
 
 
-def decision_step(state: CurationState, key: str, choice: str, *, next_key: int, actor: str, now: str,
-                  spans: dict[str, Sequence[Span]] | None = None,
-                  edited: Sequence[Span] | None = None) -> tuple[GoldStep, int]:
-    """The step deciding one group: ``choice`` is an annotator of the report (their version goes
-    into gold), ``none`` (gold holds nothing there) or ``edited`` (``edited`` spans go in). ``spans``
-    are the annotators' whole sets (a relation's endpoints). Returns the step and the next free key."""
-    group = state.group(key)
-    plan = _Planner(state, next_key, actor, now)
-    if choice == EDITED and group.item == "span":
-        plan.span_decision(group, EDITED, tuple(edited or ()))
-    elif choice == NONE:
-        if group.item == "span":
-            plan.span_decision(group, NONE, ())
-        else:
-            plan.relation_decision(group, NONE, (), {})
-    elif choice in group.versions:
-        if group.item == "span":
-            plan.span_decision(group, choice, group.versions[choice])
-        elif not plan.relation_decision(group, choice, group.versions[choice],
-                                        _source_spans(spans or {}, choice)):
-            raise ValidationError("this relation's spans are not in gold yet: decide its head and tail first")
-    else:
-        raise ValidationError(f"'{choice}' has no version here (choose one of {', '.join(group.versions)} or none)")
-    return plan.step("decide", key), plan.next_key
-
-
-def rule_step(state: CurationState, rule: tuple[str, int], *, next_key: int, actor: str, now: str,
-              spans: dict[str, Sequence[Span]]) -> tuple[GoldStep, int, int]:
-    """One step accepting what ``rule`` accepts among the undecided groups of one report (spans
-    first, then relations whose spans are then in gold). Returns the step, the next free key and how
-    many groups are left undecided."""
-    plan = _Planner(state, next_key, actor, now)
-    name = rule_name(rule)
-    decided: set[str] = set()
-    for group in state.spans:
-        if group.decided:
-            continue
-        who = group.chosen_by(rule)
-        if who is not None:
-            plan.span_decision(group, who, group.versions[who], name)
-            decided.add(group.key)
-    for group in state.relations:
-        if group.decided:
-            continue
-        who = group.chosen_by(rule)
-        if who is not None and plan.relation_decision(group, who, group.versions[who],
-                                                      _source_spans(spans, who), name):
-            decided.add(group.key)
-    left = sum(1 for g in state.groups if not g.decided and g.key not in decided)
-    return plan.step("curate_rule", name), plan.next_key, left
+def event_groups(events: dict[str, Sequence[Event]], spans: dict[str, Sequence[Span]], groups: Sequence[Group],
+                 gold_events: Sequence[Event], decisions: dict[str, Decision]) -> list[Group]:
+    """Annotators' events that hang on the same span groups (claims, trigger) form one event group."""
+    of, gold_of = span_group_of(groups)
+    by_key = {g.key: g for g in groups}
+    items = [(who, e, _anchors(e, lambda sid, w=who: [of[(w, sid)]] if (w, sid) in of else []))
+             for who in spans for e in events.get(who, ())]
+    items = [it for it in items if it[2]]
+    union = _Union(len(items))
+    first: dict[str, int] = {}
+    for i, (_w, _e, anchors) in enumerate(items):
+        for a in anchors:
+            union.join(first.setdefault(a, i), i)
+    parts: dict[int, list[int]] = {}
+    for i in range(len(items)):
+        parts.setdefault(union.find(i), []).append(i)
+    out: list[Group] = []
+    for idx in parts.values():
+        anchors = set().union(*(items[i][2] for i in idx))
+        key = "E:" + hashlib.sha1("|".join(sorted(anchors)).encode("utf-8")).hexdigest()[:12]
+        versions = {who: tuple(items[i][1] for i in idx if items[i][0] == who) for who in spans}
+        sigs = {who: tuple(sorted(event_sig(e, lambda sid, w=who: [of[(w, sid)]] if (w, sid) in of else [])
+                                  for e in v)) for who, v in versions.items()}
+        held = tuple(e for e in gold_events if _anchors(e, lambda sid: gold_of.get(sid, [])) & anchors)
+        start = min(by_key[a].start for a in anchors)
+        end = max(by_key[a].end for a in anchors)
+        out.append(Group(key, "event", start, end, versions, held, decisions.get(key), given_sigs=sigs))
+    out.sort(key=lambda g: (g.start, -g.end, g.key))
+    return out

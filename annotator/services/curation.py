@@ -1,20 +1,22 @@
-"""Curation into gold for any number of annotators (``core.curation`` holds the rules).
+"""Curation into gold for any number of annotators (``core.curation`` holds the rules, ``core.gold_steps``
+what decisions do to gold).
 
 Every write is a supervisor's gold edit, committed in one transaction, logged with who decided and
 when: one decision (``decide``), one bulk rule on one report (``accept_report_by_rule``; both return the
-``GoldStep`` whose inverse ``apply_step`` undoes), or a rule over the corpus (``accept_by_rule``, one
-transaction for every report, with a dry run that writes nothing). Who takes part in a report: the
+``GoldStep`` whose inverse ``apply_step`` undoes — spans, relations and events alike), or a rule over
+the corpus (``accept_by_rule``, one transaction for every report, with a dry run that writes nothing). Who takes part in a report: the
 annotators with a set on it (or who marked it done with nothing to mark), or those named."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.changes import Change
-from annotator.core.curation import (CurationState, Decision, GoldStep, curation_state, decision_step, parse_rule,
-                                     rule_name, rule_step)
+from annotator.core.curation import CurationState, Decision, curation_state, parse_rule, rule_name
+from annotator.core.gold_steps import GoldStep, decision_step, rule_step
 from annotator.core.errors import StaleEdit, ValidationError
 from annotator.core.ids import GOLD
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -51,7 +53,8 @@ def _state(report_id: str, sets: dict[str, AnnotationSet], people: Sequence[str]
     gold = sets.get(GOLD) or AnnotationSet(report_id, GOLD)
     ann = {a: sets.get(a) or AnnotationSet(report_id, a) for a in people}
     return curation_state(report_id, {a: (s.spans, s.relations) for a, s in ann.items()},
-                          (gold.spans, gold.relations), decisions, gold.version)
+                          (gold.spans, gold.relations), decisions, gold.version,
+                          {a: s.events for a, s in ann.items()}, gold.events)
 
 
 def _load(uow: UnitOfWork, report_id: str, annotators: Sequence[str]) -> tuple[CurationState, dict[str, AnnotationSet],
@@ -83,7 +86,8 @@ def _write(uow: UnitOfWork, report_id: str, step: GoldStep, row: Any, next_key: 
                                         {report_id: next_key})
     version = versions.get(report_id, row.version)
     return Change(report_id, GOLD, version, step.op, tuple(s.id for s in (*step.remove_spans, *step.add_spans)),
-                  tuple(r.id for r in (*step.remove_relations, *step.add_relations)))
+                  tuple(r.id for r in (*step.remove_relations, *step.add_relations)),
+                  tuple(e.id for e in (*step.remove_events, *step.add_events)))
 
 
 def decide(ctx: ServiceContext, report_id: str, item: str, choice: str, *, annotator: str = GOLD,
@@ -127,12 +131,14 @@ def apply_step(ctx: ServiceContext, report_id: str, step: GoldStep, *, annotator
         for s in step.add_spans:
             if s.id in spans:
                 raise StaleEdit(f"gold already holds a span {s.id}; nothing was written")
+        held_events = {e.id: e for e in gold.events}
+        for e in step.remove_events:
+            if held_events.get(e.id) != e:
+                raise StaleEdit(f"gold event {e.id} is not what this step recorded; nothing was written")
         for d in step.decisions_before:
             if decisions.get(d.item) != d:
                 raise StaleEdit("the decision this step changes was changed elsewhere; nothing was written")
-        step = GoldStep(step.report_id, step.remove_spans, tuple(r for r in step.remove_relations if r.id in relations),
-                        step.add_spans, step.add_relations, step.decisions_before, step.decisions_after, step.op,
-                        step.target)
+        step = dataclasses.replace(step, remove_relations=tuple(r for r in step.remove_relations if r.id in relations))
         change = _write(uow, report_id, step, row, _next_key(row.next_key, gold))
         uow.commit()
     return step, change

@@ -8,7 +8,10 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from annotator.core.curation import Decision, GoldStep
+from annotator.core.curation import Decision
+from annotator.core.events import event_to_dict
+from annotator.core.gold_steps import GoldStep
+from annotator.store.event_repository import EventRepository
 from annotator.store.mapping import relation_to_dict, span_to_dict
 from annotator.store.models import AnnotationSetRow, CurationDecisionRow, EditRow, RelationRow, SpanRow, utcnow
 from annotator.store.workflow_repository import iso, parse_iso
@@ -96,8 +99,11 @@ class CurationRepository:
         self.session.flush()
         now = utcnow()
         set_of = {s.report_id: gold_sets[s.report_id][0] for s in steps}
+        events = EventRepository(self.session)
         for step in steps:
             sid = set_of[step.report_id]
+            for e in step.remove_events:
+                events.delete_event(events.event_row(sid, e.id))
             for keys in _chunks([r.id for r in step.remove_relations]):
                 self.session.execute(delete(RelationRow.__table__).where(RelationRow.set_id == sid,
                                                                          RelationRow.key.in_(keys)))
@@ -126,6 +132,9 @@ class CurationRepository:
                        "tail_id": row_ids[(set_of[st.report_id], r.tail)]} for st in steps for r in st.add_relations]
         for chunk in _chunks(rel_values):
             self.session.execute(insert(RelationRow.__table__), list(chunk))
+        for st in steps:  # events name spans by key: after the spans are in
+            for e in st.add_events:
+                events.add_event(set_of[st.report_id], e)
         self.replace_decisions({st.report_id: ([d.item for d in st.decisions_before], list(st.decisions_after))
                                 for st in steps if st.decisions_before or st.decisions_after})
         versions = {st.report_id: gold_sets[st.report_id][1] + 1 for st in steps}
@@ -137,9 +146,9 @@ class CurationRepository:
              for st in steps])
         self.session.execute(insert(EditRow.__table__), [
             {"set_id": set_of[st.report_id], "version": versions[st.report_id], "annotator": actor, "at": now,
-             "op": st.op, "target": st.target or None, "before": _dump(st.remove_spans, st.remove_relations,
-                                                                        st.decisions_before),
-             "after": _dump(st.add_spans, st.add_relations, st.decisions_after)} for st in steps])
+             "op": st.op, "target": st.target or None,
+             "before": _dump(st.remove_spans, st.remove_relations, st.decisions_before, st.remove_events),
+             "after": _dump(st.add_spans, st.add_relations, st.decisions_after, st.add_events)} for st in steps])
         self.session.expire_all()  # ORM objects loaded earlier must not shadow what was written
         return versions
 
@@ -149,6 +158,10 @@ def _decision_values(report_id: str, d: Decision) -> dict[str, Any]:
             "gold_keys": list(d.gold_keys), "decided_by": d.decided_by, "decided_at": parse_iso(d.decided_at)}
 
 
-def _dump(spans: Sequence[Any], relations: Sequence[Any], decisions: Sequence[Decision]) -> dict[str, Any]:
-    return {"spans": [span_to_dict(s) for s in spans], "relations": [relation_to_dict(r) for r in relations],
-            "decisions": [d.to_json() for d in decisions]}
+def _dump(spans: Sequence[Any], relations: Sequence[Any], decisions: Sequence[Decision],
+          events: Sequence[Any] = ()) -> dict[str, Any]:
+    out = {"spans": [span_to_dict(s) for s in spans], "relations": [relation_to_dict(r) for r in relations],
+           "decisions": [d.to_json() for d in decisions]}
+    if events:
+        out["events"] = [event_to_dict(e) for e in events]
+    return out

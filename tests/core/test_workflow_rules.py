@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.curation import (NONE, ONE_ONLY, OTHER_LABEL, OVERLAPPING, SAME, SAME_OTHER_VALUES,
-                                     curation_state, decision_step, parse_rule, rule_step, span_groups)
+                                     curation_state, parse_rule, span_groups)
+from annotator.core.gold_steps import decision_step, rule_step
 from annotator.core.errors import PermissionDenied, ValidationError
 from annotator.core.relations import Relation
 from annotator.core.spans import Span

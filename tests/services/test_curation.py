@@ -120,7 +120,7 @@ def test_a_relation_waits_for_its_spans_and_stacked_spans_are_kept(ctx) -> None:
     annotate.create_span(ctx, rid, s, e, "actor", annotator="alice")  # stacked on her place
     ctx.actor = "sam"
     groups = by_text(curation.open_curation(ctx, rid))
-    with pytest.raises(ValidationError, match="spans are not in gold yet"):
+    with pytest.raises(ValidationError, match="spans this relation names are not in gold yet"):
         curation.decide(ctx, rid, groups["relation"].key, "alice")
     curation.decide(ctx, rid, groups["Deir ez-Zor"].key, "alice")
     gold = annotate.get_set(ctx, rid, "gold")
@@ -155,3 +155,32 @@ def test_five_annotators_at_least_k_and_the_corpus_progress(ctx) -> None:  # typ
     assert (progress["decided"], progress["groups"], progress["n_reports"]) == (2, 4, 2)
     with pytest.raises(ValidationError, match="not a rule"):
         curation.accept_by_rule(ctx, "most")
+
+
+def test_events_are_curated_too(ctx) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services import events
+
+    staff(ctx)
+    rid = store(ctx)
+    ids = annotate_three(ctx, rid)
+    for who, qualifiers in (("alice", ()), ("bob", ()), ("carol", ("hypothetical",))):
+        ctx.actor = who
+        claim = ids[who].get("the Syrian Observatory said") or annotate.create_span(
+            ctx, rid, *at("the Syrian Observatory said"), "claim", annotator=who)[0].id
+        events.create_event(ctx, rid, "meeting", annotator=who, claims=(claim,), qualifiers=qualifiers,
+                            roles={"actor1": (ids[who]["IRGC"],)})
+    ctx.actor = "sam"
+    view = curation.open_curation(ctx, rid)
+    (event,) = view.state.events
+    assert event.kind == "same span, other values" and event.chosen_by(("majority", 0)) == "alice"
+    curation.accept_by_rule(ctx, "majority", [rid])  # the spans it names first, then the event
+    gold = annotate.get_set(ctx, rid, "gold")
+    (made,) = gold.events
+    spans = gold.by_id()
+    assert made.type == "meeting" and [spans[c].label for c in made.claims] == ["claim"]
+    assert [spans[i].label for i in made.roles["actor1"]] == ["actor"]
+    event = curation.open_curation(ctx, rid).state.group(event.key)
+    step, _ = curation.decide(ctx, rid, event.key, "carol")  # a person prefers carol's hypothetical one
+    assert [e.qualifiers for e in annotate.get_set(ctx, rid, "gold").events] == [("hypothetical",)]
+    curation.apply_step(ctx, rid, step.inverse())
+    assert annotate.get_set(ctx, rid, "gold").events == (made,)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from annotator.core.gold_steps import GoldStep
 from annotator.gui.commands.span_commands import EditCommand
 from annotator.gui.session import EditSession, OpenSet
 from annotator.services import curation
@@ -19,7 +20,7 @@ class GoldStepCommand(EditCommand):
                  first: tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]) -> None:
         super().__init__(session, None, target, text)  # type: ignore[arg-type]  # no document shows gold
         self.first = first
-        self.step: curation.GoldStep | None = None
+        self.step: GoldStep | None = None
 
     @property
     def shown(self) -> bool:

@@ -30,6 +30,11 @@ def describe(group: Group, text: str, names: dict[str, str], version: tuple[Any,
         return "—"
     if group.item == "span":
         return "; ".join(f"{s.label} “{excerpt(text[s.start:s.end], 40)}”" for s in items)
+    if group.item == "event":
+        return "; ".join(e.type + (f" [{', '.join(e.qualifiers)}]" if e.qualifiers else "")
+                         + (f" ({', '.join(f'{k} {v.best}' for k, v in e.counts.items())})" if e.counts else "")
+                         + (f" — {', '.join(f'{r}: {len(ids)}' for r, ids in e.roles.items())}" if e.roles else "")
+                         for e in items)
     return "; ".join(r.label for r in items)
 
 
@@ -82,9 +87,13 @@ class CandidateModel(RowTableModel):
                 return index.row() + 1
             if col == 1:
                 where = excerpt(self.text[g.start:g.end], 50)
-                return f"→ {where}" if g.item == "relation" else where
+                return {"relation": f"→ {where}", "event": f"⚑ {where}"}.get(g.item, where)
             if col == 2:
-                return "relation: " + g.kind.replace("span", "relation") if g.item == "relation" else g.kind
+                if g.item == "relation":
+                    return "relation: " + g.kind.replace("span", "relation")
+                if g.item == "event":
+                    return "event: " + g.kind.replace("span", "event").replace("label", "type")
+                return g.kind
             if col == 3:
                 best = max(g.support.values(), default=0)
                 return f"{best}/{len(g.versions)}" if g.marked else ""
