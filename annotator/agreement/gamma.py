@@ -41,6 +41,13 @@ class Dissimilarity:
     def __init__(self, alpha: float = 1.0, beta: float = 1.0, delta_empty: float = 1.0) -> None:
         self.alpha, self.beta, self.delta_empty = float(alpha), float(beta), float(delta_empty)
 
+    @classmethod
+    def of(cls, spec: Mapping[str, Any] | None) -> Dissimilarity:
+        """From a test case's ``dissimilarity``: the weights it sets; keys that only describe it (a
+        ``categorical`` note, say) are ignored, not errors."""
+        spec = spec or {}
+        return cls(**{k: spec[k] for k in ("alpha", "beta", "delta_empty") if k in spec})
+
     def positional(self, u: SpanT, v: SpanT) -> float:
         total = (u[1] - u[0]) + (v[1] - v[0])
         if total == 0:
@@ -223,7 +230,7 @@ def gamma_observed_disorder(*, annotators: Mapping[str, Sequence[Any]],
                             dissimilarity: Mapping[str, float] | None = None, **_ignored: Any) -> dict[str, Any]:
     """δ_o of the best alignment, the number of unitary alignments and every pairwise dissimilarity
     (``"[s,e)label-[s,e)label"``), with the dissimilarity parameters."""
-    d = Dissimilarity(**(dissimilarity or {}))
+    d = Dissimilarity.of(dissimilarity)
     names, units = _units(annotators)
     value, aligned, reason = observed_disorder(units, d)
     examples = {}
@@ -343,7 +350,7 @@ def gamma(*, annotators: Mapping[str, Sequence[Any]], dissimilarity: Mapping[str
     ``numpy.random.default_rng``; result keys ``seed``, ``sampler``, ``samples``, ``alpha``, ``beta``,
     ``delta_empty`` record everything needed to repeat the run.
     """
-    d = Dissimilarity(**(dissimilarity or {}))
+    d = Dissimilarity.of(dissimilarity)
     names, units = _units(annotators)
     key = _sampler_key(sampler)
     out: dict[str, Any] = {"gamma": None, "gamma_cat": None, "observed_disorder": None,

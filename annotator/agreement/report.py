@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date as _date
 from itertools import combinations
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -48,6 +49,15 @@ class DocumentSpans:
     sets: dict[str, list[Any]]
     title: str = ""
     text: str | None = None
+    edited: dict[str, str] = field(default_factory=dict)  # annotator -> ISO date of their last edit here
+
+
+def iso_week(date: str) -> str | None:
+    """``2026-12-05`` (or a longer ISO timestamp) → ``2026-W49``; None when there is no date."""
+    if not date:
+        return None
+    y, w, _ = _date.fromisoformat(date[:10]).isocalendar()
+    return f"{y}-W{w:02d}"
 
 
 @dataclass
@@ -88,6 +98,14 @@ def _macro(counts: _Counts) -> dict[str, Any]:
             "macro_f1_overlap": sum(overlap) / len(overlap) if overlap else None, "macro_n_labels": len(exact)}
 
 
+def _week(week: str, c: _Counts, n_reports: int) -> dict[str, Any]:
+    """One annotator's agreement with gold on the reports they last edited in one ISO week."""
+    n_gold, n_who, tp_s, tp_o = c.totals()
+    return {"week": week, "f1_exact": ratio(2 * tp_s, n_gold + n_who), "f1_overlap": ratio(2 * tp_o, n_gold + n_who),
+            "precision": ratio(tp_s, n_who), "recall": ratio(tp_s, n_gold), "n_reports": n_reports,
+            "n_spans": n_who, "n_spans_gold": n_gold}
+
+
 def _spans_of(items: Iterable[Any], wanted: set[str] | None) -> list[SpanT]:
     spans = as_spans(items)
     return [s for s in spans if s[1] > s[0] and (wanted is None or s[2] in wanted)]
@@ -119,6 +137,8 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
     pair_docs: dict[tuple[str, str], list[int]] = defaultdict(list)
     gold_counts: dict[str, _Counts] = defaultdict(_Counts)
     gold_docs: dict[str, list[int]] = defaultdict(list)
+    gold_weeks: dict[tuple[str, str], _Counts] = defaultdict(_Counts)
+    gold_week_docs: dict[tuple[str, str], int] = defaultdict(int)
     all_counts = _Counts()
     spans_per_annotator: dict[str, int] = defaultdict(int)
     spans_per_label: dict[str, int] = defaultdict(int)
@@ -170,8 +190,13 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         # against gold
         if gold in sets:
             for who in coders:
-                gold_counts[who].add(label_counts(sets[gold], sets[who]))
+                counts = label_counts(sets[gold], sets[who])
+                gold_counts[who].add(counts)
                 gold_docs[who].append(index)
+                week = iso_week(doc.edited.get(who, ""))
+                if week is not None:
+                    gold_weeks[(who, week)].add(counts)
+                    gold_week_docs[(who, week)] += 1
         # α_U
         ud = UnitizedDocument(doc.length, {w: sets[w] for w in coders})
         unitized.append(ud)
@@ -311,6 +336,8 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
                                     "precision": ratio(c.totals(lab)[2], c.totals(lab)[1]),
                                     "recall": ratio(c.totals(lab)[2], c.totals(lab)[0])}
                               for lab in all_labels}}
+        entry["by_week"] = [_week(week, gold_weeks[(w, week)], gold_week_docs[(w, week)])
+                            for (w, week) in sorted(gold_weeks) if w == who]
         if entry["f1_exact"] is None:
             entry["reason"] = "neither gold nor the annotator has spans on the shared reports"
         vs_gold.append(entry)
@@ -341,7 +368,8 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         "by_report": "mean of the pairwise F1 values of the report's annotators (n_pairs); sorted by overlap F1, "
                      "lowest first, undefined last",
         "vs_gold": "gold is the reference side: precision = tp / annotator spans, recall = tp / gold spans "
-                   "(precision/recall: exact mode; *_overlap: overlap mode)",
+                   "(precision/recall: exact mode; *_overlap: overlap mode); by_week: the reports grouped by the "
+                   "ISO week of the annotator's last edit there",
         "alpha_u_method": alpha_method, "alpha_u_note": alpha_note,
         "alpha_u_overlap_rule": "within one label, overlapping spans of one annotator: earliest start wins, "
                                 "longest among equal starts (INCEpTION)",

@@ -187,12 +187,15 @@ def span_f1(*, annotators: Mapping[str, Sequence[Any]] | None = None,
             documents: Mapping[str, Mapping[str, Sequence[Any]]] | None = None, mode: str | None = None,
             labels: Sequence[str] | None = None, reference: str | None = None,
             **_ignored: Any) -> dict[str, Any]:
-    """Span F1 between two annotators (the first named, or ``reference``, is side A), pooled over documents.
+    """Span F1 between annotators (agreement.md §4), over one document or many.
 
-    ``documents`` (``{doc: {name: spans}}``) pools tp and span counts over the documents on which *both*
-    annotators have a set.  Without ``mode`` the result holds one sub-dict per mode (``strict``, ``overlap``,
-    ``boundary``, ``overlap_any_label``); with ``mode`` it is that sub-dict.  Fewer or more than two
-    annotators give ``f1 = None`` with a reason (use the corpus report for many annotators).
+    ``documents`` (``{doc: {annotator: spans}}``) pools tp and span counts over the documents on which both
+    annotators of a pair have a set (micro), and also gives each document's own figures (``by_document``);
+    per-label and macro figures come with every result.  With two annotators (the first named, or
+    ``reference``, is side A) the result holds one sub-dict per mode (``strict``, ``overlap``, ``boundary``,
+    ``overlap_any_label``), or with ``mode`` that sub-dict.  With three or more it holds every pair
+    (``pairs``) and the unweighted mean of their defined F1 values (``mean_pairwise_f1``, with how many
+    pairs were undefined).  Fewer than two annotators give ``f1 = None`` with a reason.
     """
     docs = documents if documents is not None else {"": annotators or {}}
     names: list[str] = []
@@ -202,32 +205,62 @@ def span_f1(*, annotators: Mapping[str, Sequence[Any]] | None = None,
         names.remove(reference)
         names.insert(0, reference)
     modes = [mode] if mode else list(MODES)
-    if len(names) != 2:
-        why = f"span F1 compares exactly two annotators, got {len(names)}"
+    if len(names) < 2:
+        why = f"span F1 compares two or more annotators, got {len(names)}"
         empty = {m: {"f1": None, "precision": None, "recall": None, "tp": 0, "n_a": 0, "n_b": 0, "mode": m,
                      "reason": why} for m in modes}
-        res = empty[mode] if mode else {**empty, "annotators": names, "reason": why}
-        return res
+        return empty[mode] if mode else {**empty, "annotators": names, "reason": why}
     keep = set(labels) if labels else None
-    pairs = []
+    if len(names) == 2:
+        return _pair(docs, names[0], names[1], modes, keep, mode, documents is not None)
+    pairs = [_pair(docs, a, b, modes, keep, mode, documents is not None) for i, a in enumerate(names)
+             for b in names[i + 1:]]
+    out: dict[str, Any] = {"annotators": names, "n_pairs": len(pairs), "pairs": pairs}
+    if mode:
+        values = [p["f1"] for p in pairs]
+        defined = [v for v in values if v is not None]
+        out.update(mode=mode, mean_pairwise_f1=sum(defined) / len(defined) if defined else None,
+                   n_pairs_undefined=len(values) - len(defined))
+        return out
+    out["mean_pairwise_f1"] = {}
+    out["n_pairs_undefined"] = {}
+    for m in modes:
+        defined = [p[m]["f1"] for p in pairs if p[m]["f1"] is not None]
+        out["mean_pairwise_f1"][m] = sum(defined) / len(defined) if defined else None
+        out["n_pairs_undefined"][m] = len(pairs) - len(defined)
+    return out
+
+
+def _pair(docs: Mapping[str, Mapping[str, Sequence[Any]]], a_name: str, b_name: str, modes: list[str],
+          keep: set[str] | None, mode: str | None, per_document: bool) -> dict[str, Any]:
+    """One pair's figures over the documents both have a set on (A = ``a_name``)."""
+    pairs: list[tuple[str, list[SpanT], list[SpanT]]] = []
     skipped = 0
-    for sets in docs.values():
-        if names[0] not in sets or names[1] not in sets:
+    for doc, sets in docs.items():
+        if a_name not in sets or b_name not in sets:
             skipped += 1
             continue
-        a = [s for s in as_spans(sets[names[0]]) if keep is None or s[2] in keep]
-        b = [s for s in as_spans(sets[names[1]]) if keep is None or s[2] in keep]
-        pairs.append((a, b))
+        a = [s for s in as_spans(sets[a_name]) if keep is None or s[2] in keep]
+        b = [s for s in as_spans(sets[b_name]) if keep is None or s[2] in keep]
+        pairs.append((doc, a, b))
     results: dict[str, Any] = {}
     for m in modes:
         tally = Tally(m)
-        for a, b in pairs:
+        by_document: dict[str, Any] = {}
+        for doc, a, b in pairs:
             tally.add(a, b)
-        results[m] = {**tally.result(), "a": names[0], "b": names[1], "n_documents": len(pairs),
+            if per_document:
+                one = Tally(m)
+                one.add(a, b)
+                by_document[doc] = one.result()
+        results[m] = {**tally.result(), "a": a_name, "b": b_name, "n_documents": len(pairs),
                       "n_documents_skipped": skipped}
+        if per_document:
+            results[m]["by_document"] = by_document
     if mode:
         return results[mode]
-    results["annotators"] = names
+    results["annotators"] = [a_name, b_name]
+    results["a"], results["b"] = a_name, b_name
     return results
 
 

@@ -52,9 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="ID", help="report to show (id or id prefix)")
     p.add_argument("--span", metavar="ID", help="span to select in the report shown (e.g. T3), for a screenshot "
                    "of the inspector")
-    p.add_argument("--view", choices=["main", "record", "events", "new-event", "agreement", "adjudication"],
-                   default="main", help="what to show: the window (record / events: with that tab), the new-event "
-                   "dialog for the --span claim, the agreement dashboard, or the side-by-side view")
+    p.add_argument("--view", choices=["main", "record", "events", "new-event", "agreement", "adjudication",
+                                      "curation", "assignments", "comments"],
+                   default="main", help="what to show: the window (record / events / comments: with that tab), the "
+                   "new-event dialog for the --span claim, the agreement dashboard, the curation view (adjudication is "
+                   "its older name), or the assignment view")
+    p.add_argument("--blind", action="store_true", help="--view curation: annotators' names hidden")
     p.add_argument("--size", metavar="WxH", help="window size for --screenshot (default: the size a first "
                    "launch opens with, about 80%% of the screen)")
     p.add_argument("--no-samples", action="store_true", help="do not load the sample reports")
@@ -126,7 +129,64 @@ def build_parser() -> argparse.ArgumentParser:
     _common(si, suppress=True)
     si.add_argument("file", metavar="FILE")
 
-    add("whoami", "the annotator this database's user works as by default")
+    add("whoami", "who acts (the annotator this database's user works as by default) and their role")
+    p = add("annotators", "everyone in this database with their role; 'annotators add NAME' adds one")
+    asub = p.add_subparsers(dest="annotators_command", metavar="add")
+    pa = asub.add_parser("add", help="add an annotator or change their role")
+    _common(pa, suppress=True)
+    pa.add_argument("name", metavar="NAME")
+    pa.add_argument("--role", choices=["annotator", "supervisor"], default="annotator")
+    pa.add_argument("--login", metavar="PGROLE", help="the PostgreSQL login this annotator connects as (team "
+                    "server: grants its privileges; row-level security limits it to their own sets)")
+
+    p = add("assign", "assign reports to annotators (every named annotator, or round robin with --per-report)")
+    p.add_argument("--report", action="append", metavar="ID", help="a report (repeatable)")
+    p.add_argument("--all", action="store_true", help="every report")
+    p.add_argument("--annotators", metavar="A,B,...", required=True)
+    p.add_argument("--per-report", type=int, metavar="N", help="round robin: N annotators per report")
+    p.add_argument("--overlap", type=float, metavar="SHARE", help="round robin: the share (0-1) of reports that "
+                   "get N annotators; the others get one")
+    p.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+
+    p = add("status", "assignment and status per (report, annotator); 'status set STATE' moves one")
+    p.add_argument("--report", action="append", metavar="ID")
+    p.add_argument("--queue", metavar="NAME|supervisor", help="what waits for NAME (or for a supervisor)")
+    p.add_argument("--history", action="store_true", help="with --report: every transition, oldest first")
+    ssub = p.add_subparsers(dest="status_command", metavar="set")
+    ps = ssub.add_parser("set", help="move a status: in_progress, done, done_empty, accepted, returned, curated")
+    _common(ps, suppress=True)
+    ps.add_argument("state", metavar="STATE")
+    ps.add_argument("--report", required=True, metavar="ID")
+    ps.add_argument("--reason", metavar="TEXT", help="why (required to return work)")
+    ps.add_argument("--for", dest="of", metavar="NAME", help="whose status (default: yours; curated: gold's)")
+
+    p = add("curate", "accept into gold every span and relation a rule accepts (as a supervisor)")
+    p.add_argument("--rule", required=True, metavar="unanimous|majority|atleast:K")
+    p.add_argument("--report", action="append", metavar="ID")
+    p.add_argument("--annotators", metavar="A,B,...", help="whose sets take part (default: every annotator)")
+    p.add_argument("--dry-run", action="store_true", help="say what it would accept, write nothing")
+
+    p = add("comment", "comment threads: add, reply, resolve")
+    csub = p.add_subparsers(dest="comment_command", metavar="add|reply|resolve", required=True)
+    pc = csub.add_parser("add", help="start a thread on a report, a span or a relation")
+    _common(pc, suppress=True)
+    pc.add_argument("--report", required=True, metavar="ID")
+    pc.add_argument("--span", metavar="SID")
+    pc.add_argument("--relation", metavar="RID")
+    pc.add_argument("--of", metavar="NAME", help="whose span or relation (default: yours)")
+    pc.add_argument("--question", action="store_true", help="a question for the supervisor (their queue)")
+    pc.add_argument("text", nargs="+", metavar="TEXT")
+    pr = csub.add_parser("reply", help="reply in a thread")
+    _common(pr, suppress=True)
+    pr.add_argument("id", metavar="COMMENT")
+    pr.add_argument("text", nargs="+", metavar="TEXT")
+    pv = csub.add_parser("resolve", help="resolve a thread (--reopen opens it again)")
+    _common(pv, suppress=True)
+    pv.add_argument("id", metavar="COMMENT")
+    pv.add_argument("--reopen", action="store_true")
+    p = add("comments", "list comment threads")
+    p.add_argument("--report", action="append", metavar="ID")
+    p.add_argument("--open", action="store_true", help="only threads not resolved")
 
     p = add("backup", "an online backup copy of the database; list or restore the automatic backups")
     what = p.add_mutually_exclusive_group(required=True)
@@ -141,7 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, str] = {
     "gui": "gui", "import": "import_", "reports": "reports", "load": "load", "export": "export",
     "formats": "formats", "record": "record", "agreement": "agreement", "bundle": "bundle",
-    "backup": "database", "check": "database", "whoami": "identity", "schema": "schema",
+    "backup": "database", "check": "database", "whoami": "identity", "annotators": "identity", "schema": "schema",
+    "assign": "workflow", "status": "workflow", "curate": "curate", "comment": "comments", "comments": "comments",
 }
 
 
@@ -158,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.no_samples = False
         args.show_labels = False
         args.show_others = False
+        args.blind = False
     module = importlib.import_module(f"annotator.cli.commands.{COMMANDS[command]}")
     run: Callable[[argparse.Namespace], int] = getattr(module, "run")
     args.command = command

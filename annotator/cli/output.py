@@ -82,6 +82,13 @@ def _bug(exc: BaseException) -> int:
 
 def open_context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from annotator.services.database import open_database
+    from annotator.services.identity import who_acts
 
-    return open_database(getattr(args, "db", None),
-                         on_wait=lambda message: print(f"note: {message} ...", file=sys.stderr, flush=True))
+    ctx = open_database(getattr(args, "db", None),
+                        on_wait=lambda message: print(f"note: {message} ...", file=sys.stderr, flush=True))
+    try:
+        ctx.actor = who_acts(ctx, getattr(args, "annotator", None))  # roles and the edit log need who acts
+    except BaseException:
+        ctx.close()
+        raise
+    return ctx

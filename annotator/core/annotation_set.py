@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from annotator.core.comments import Comment
 from annotator.core.errors import ValidationError
 from annotator.core.events import Event, Incident, check_event_spans
 from annotator.core.relations import Relation
@@ -49,6 +50,7 @@ class Document:
     warnings: tuple[str, ...] = field(default=(), compare=False)
     events: tuple[Event, ...] = ()
     incidents: tuple[Incident, ...] = ()  # the incidents its events name (title, notes)
+    comments: tuple[Comment, ...] = ()  # threads on its spans and relations, and on the whole report
 
     def validate(self) -> None:
         """Check every offset against the text, every relation endpoint, and that everything can be
@@ -82,4 +84,4 @@ class Document:
 
     def sorted(self) -> Document:
         return Document(self.report, self.annotator, tuple(sorted_spans(self.spans)), self.relations,
-                        self.warnings, self.events, self.incidents)
+                        self.warnings, self.events, self.incidents, self.comments)

@@ -2,12 +2,14 @@
 corpus writer and the exchange bundles, so both write exactly the same shape.
 
 Events and the incidents they name are written only when the set has events (``"events"``,
-``"incidents"``; docs/events.md), so a line without events is byte for byte what it always was."""
+``"incidents"``; docs/events.md), and comment threads only when there are some (``"comments"``;
+docs/workflow.md), so a line without them is byte for byte what it always was."""
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
+from annotator.core.comments import Comment
 from annotator.core.events import Event, Incident, event_to_dict
 from annotator.core.relations import Relation
 from annotator.core.report import Report
@@ -18,7 +20,7 @@ REPORT_META = ("title", "source", "published", "url", "language", "direction")
 
 def native_record(report: Report, annotator: str | None, spans: Iterable[Span],
                   relations: Iterable[Relation], events: Iterable[Event] = (),
-                  incidents: Iterable[Incident] = ()) -> dict[str, Any]:
+                  incidents: Iterable[Incident] = (), comments: Iterable[Comment] = ()) -> dict[str, Any]:
     text = report.text
     spans = list(spans)
     meta: dict[str, Any] = {key: getattr(report, key) for key in REPORT_META}
@@ -47,4 +49,7 @@ def native_record(report: Report, annotator: str | None, spans: Iterable[Span],
         out_incidents = [i.to_dict() for i in sorted(incidents, key=lambda i: i.id) if i.id in named]
         if out_incidents:
             out["incidents"] = out_incidents
+    out_comments = [c.to_dict() for c in comments]
+    if out_comments:  # written only when there are some: a line without is what it always was
+        out["comments"] = out_comments
     return out

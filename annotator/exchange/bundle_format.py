@@ -8,7 +8,10 @@ A bundle is a zip archive with exactly these members:
 - ``sets.jsonl``: one native JSONL line per annotation set (shared/docs/native-jsonl.md) plus the
   set's edit counter ``version``, which decides which copy of a set is newer on import; since version
   2 a line also carries the set's ``events`` and the ``incidents`` they name (docs/events.md);
-- ``entities.jsonl``: one registry entry per line for the entities the spans link to.
+- ``entities.jsonl``: one registry entry per line for the entities the spans link to;
+- ``workflow.jsonl`` (version 3, present only when there is workflow to carry): status rows, comment
+  threads, curation decisions, and the reports they name that no set line carries
+  (``exchange.workflow_lines``).
 """
 
 from __future__ import annotations
@@ -21,13 +24,18 @@ from annotator.core.errors import FormatError
 from annotator.core.events import Incident
 from annotator.core.report import Report
 from annotator.files.lines import DEFAULT_MAX_LINE
+from annotator.core.comments import Comment
+from annotator.core.curation import Decision
+from annotator.core.workflow import Status
 
 FORMAT = "annotator-bundle"
-VERSION = 2  # 2: set lines carry events and incidents (a version-1 reader would drop them, so it refuses)
+VERSION = 3  # 2: set lines carry events and incidents; 3: a workflow member (older readers would drop them)
 MANIFEST = "manifest.json"
 SETS = "sets.jsonl"
 ENTITIES = "entities.jsonl"
+WORKFLOW = "workflow.jsonl"
 DATA_MEMBERS = (SETS, ENTITIES)
+OPTIONAL_MEMBERS = (WORKFLOW,)  # since version 3
 SUFFIX = ".annbundle"  # the suggested file suffix (save dialogs, docs)
 
 
@@ -96,6 +104,24 @@ class BundleSet:
 
 
 @dataclass(frozen=True)
+class WorkflowPart:
+    """The content of ``workflow.jsonl``: what travels besides sets and registry entries."""
+
+    reports: tuple[Report, ...] = ()
+    statuses: tuple[Status, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    decisions: tuple[tuple[str, Decision], ...] = ()  # (report id, decision)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.reports or self.statuses or self.comments or self.decisions)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"statuses": len(self.statuses), "comments": len(self.comments), "decisions": len(self.decisions)}
+
+
+@dataclass(frozen=True)
 class Bundle:
     """A verified bundle: returned by the reader only after every check has passed."""
 
@@ -103,6 +129,7 @@ class Bundle:
     manifest: Manifest
     sets: tuple[BundleSet, ...]
     entities: tuple[dict[str, Any], ...]
+    workflow: WorkflowPart = field(default_factory=WorkflowPart)
 
     @property
     def annotator(self) -> str:

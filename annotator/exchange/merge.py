@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.workflow import Status
 from annotator.exchange.lines import ENTITY_FIELDS, entity_record
 
 ADDED, REPLACED, UNCHANGED, OLDER = "added", "replaced", "unchanged", "older"
@@ -65,3 +66,38 @@ def _same_value(a: Any, b: Any) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         return a is not None and b is not None and math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-9)
     return bool(a == b)
+
+
+# -- statuses ------------------------------------------------------------------------------------------------
+KEPT = "kept"  # the incoming state conflicts with a supervisor's decision held here: the decision stands
+IGNORED = "ignored"  # a workstation's bundle carrying a supervisor's state (it came from the supervisor)
+
+
+def status_decision(local: Status | None, incoming: Status, *, from_supervisor: bool) -> str:
+    """What to do with a bundle's status row given the local one.
+
+    Every change to a row raises its ``rev``; a supervisor's decision also sets ``decision_rev`` to that
+    rev, and an annotator's later states carry it on. So a state *follows* a decision when its
+    ``decision_rev`` is at least the decision's rev.
+
+    - From a workstation (an annotator's bundle): only the annotator's own states count (supervisors'
+      states in it came from the supervisor and are ``ignored``). One replaces the local row when it is
+      newer (higher rev) and follows every supervisor decision held here; one that does not follow a
+      local decision is ``kept`` out: **a workstation's bundle never overrides a supervisor's decision**.
+    - From the supervisor's bundle (gold's): a newer row replaces the local one; at the same rev a
+      supervisor's decision replaces an annotator's concurrent state (and nothing else does)."""
+    if not from_supervisor and incoming.by_supervisor:
+        return IGNORED
+    if local is None:
+        return ADDED
+    if (local.status, local.reason, local.rev) == (incoming.status, incoming.reason, incoming.rev):
+        return UNCHANGED
+    if not from_supervisor:
+        if incoming.decision_rev < local.decision_rev or (local.by_supervisor and incoming.decision_rev < local.rev):
+            return KEPT
+        return REPLACED if incoming.rev > local.rev else OLDER
+    if incoming.rev > local.rev:
+        return REPLACED
+    if incoming.rev == local.rev and incoming.by_supervisor and not local.by_supervisor:
+        return REPLACED
+    return OLDER if incoming.rev < local.rev else KEPT

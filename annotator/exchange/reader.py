@@ -21,12 +21,13 @@ from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.ids import annotator_name
-from annotator.exchange.bundle_format import (DATA_MEMBERS, DEFAULT_LIMITS, ENTITIES, FORMAT, MANIFEST, SETS,
-                                              VERSION, Bundle, BundleError, BundleSet, Limits, Manifest,
-                                              MemberInfo)
+from annotator.exchange.bundle_format import (DATA_MEMBERS, DEFAULT_LIMITS, ENTITIES, FORMAT, MANIFEST,
+                                              OPTIONAL_MEMBERS, SETS, VERSION, WORKFLOW, Bundle, BundleError,
+                                              BundleSet, Limits, Manifest, MemberInfo, WorkflowPart)
 from annotator.exchange.lines import LineError, parse_entity, parse_set
 from annotator.files.containers import SafeZip, ZipLimits, unsafe_name  # noqa: F401 - unsafe_name for callers
 from annotator.files.json_input import JsonInputError, parse_json
+from annotator.exchange.workflow_lines import parse_workflow
 
 _CHUNK = 1 << 20
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -53,13 +54,16 @@ def read_bundle(path: Path | str, *, limits: Limits = DEFAULT_LIMITS, check: Set
             raise BundleError(path, f"is not an annotator bundle (it has no {MANIFEST})")
         manifest = _read_manifest(path, archive, limits)
         infos = _check_members(path, archive.members(), manifest)
-        for name in DATA_MEMBERS:
+        present = [name for name in (*DATA_MEMBERS, *OPTIONAL_MEMBERS) if name in manifest.members]
+        for name in present:
             _verify_checksum(path, archive, infos[name], manifest.members[name])
         small = all(infos[name].file_size <= KEEP_PARSED_BELOW for name in DATA_MEMBERS)
         sets, entities = _scan(path, archive, infos, manifest, limits, check, keep=small)
         if not small:
             sets, entities = _scan(path, archive, infos, manifest, limits, None, keep=True)
-    return Bundle(str(path), manifest, tuple(sets), tuple(entities))
+        workflow = _parse_workflow(path, archive, infos[WORKFLOW], manifest, limits) if WORKFLOW in present \
+            else WorkflowPart()
+    return Bundle(str(path), manifest, tuple(sets), tuple(entities), workflow)
 
 
 def _read_manifest(path: Path, archive: SafeZip, limits: Limits) -> Manifest:
@@ -108,8 +112,9 @@ def _read_manifest(path: Path, archive: SafeZip, limits: Limits) -> Manifest:
 def _check_members(path: Path, infos: list[zipfile.ZipInfo], manifest: Manifest) -> dict[str, zipfile.ZipInfo]:
     """Exactly the listed members, each of the size the manifest declares (directory only)."""
     present = {i.filename: i for i in infos if i.filename != MANIFEST}
+    known = DATA_MEMBERS + (OPTIONAL_MEMBERS if manifest.version >= 3 else ())
     for name in manifest.members:
-        if name not in DATA_MEMBERS:
+        if name not in known:
             raise BundleError(path, f"is not a version-{VERSION} bundle: its manifest lists an unknown "
                                     f"member {name!r:.60}")
         if name not in present:
@@ -193,3 +198,18 @@ def _scan(path: Path, archive: SafeZip, infos: dict[str, zipfile.ZipInfo], manif
             raise BundleError(path, f"its manifest announces {declared} {what} but it holds {found} "
                                     "(the file was altered)")
     return sets, entities
+
+
+def _parse_workflow(path: Path, archive: SafeZip, info: zipfile.ZipInfo, manifest: Manifest,
+                    limits: Limits) -> WorkflowPart:
+    """The workflow member (statuses, comments, decisions), its counts checked against the manifest."""
+    try:
+        workflow = parse_workflow(list(_lines(archive, info, limits)))
+    except LineError as exc:
+        raise BundleError(path, f"{WORKFLOW} {exc}") from None
+    for what, found in workflow.counts.items():
+        declared = manifest.counts.get(what)
+        if declared is not None and declared != found:
+            raise BundleError(path, f"its manifest announces {declared} {what} but it holds {found} "
+                                    "(the file was altered)")
+    return workflow

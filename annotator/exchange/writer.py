@@ -18,9 +18,11 @@ from typing import IO, Any
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.events import Incident
 from annotator.core.report import Report
-from annotator.exchange.bundle_format import DATA_MEMBERS, ENTITIES, MANIFEST, SETS, VERSION, Manifest, MemberInfo
+from annotator.exchange.bundle_format import (DATA_MEMBERS, ENTITIES, MANIFEST, SETS, VERSION, WORKFLOW, Manifest,
+                                              MemberInfo, WorkflowPart)
 from annotator.exchange.lines import dumps, entity_record, set_to_record
 from annotator.files.atomic import atomic_file
+from annotator.exchange.workflow_lines import comment_line, decision_line, report_line, status_line
 
 
 class _Member:
@@ -45,8 +47,8 @@ class _Member:
 class BundleWriter:
     """``with BundleWriter(out, "alice", app_version=...) as w: w.add_set(...); w.add_entity(...)``.
 
-    Sets come first, then entities (a zip member is written in one go); ``entity_ids`` tells the
-    caller which registry entries the written spans link to."""
+    Sets come first, then entities, then the workflow (a zip member is written in one go);
+    ``entity_ids`` tells the caller which registry entries the written spans link to."""
 
     def __init__(self, out: Path | str, annotator: str, *, app_version: str,
                  created: datetime | None = None, compresslevel: int = 6) -> None:
@@ -57,7 +59,8 @@ class BundleWriter:
         self.compresslevel = compresslevel
         self.entity_ids: set[str] = set()
         self.manifest: Manifest | None = None
-        self._counts = {"sets": 0, "spans": 0, "relations": 0, "events": 0, "entities": 0}
+        self._counts = {"sets": 0, "spans": 0, "relations": 0, "events": 0, "entities": 0, "statuses": 0,
+                        "comments": 0, "decisions": 0}
         self._infos: dict[str, MemberInfo] = {}
         self._current: _Member | None = None
         self._entities_written: set[str] = set()
@@ -107,6 +110,22 @@ class BundleWriter:
         self._entities_written.add(data["id"])
         self._counts["entities"] += 1
 
+    def add_workflow(self, part: WorkflowPart) -> None:
+        """Statuses, comments, decisions and the reports they name (after sets and entities)."""
+        if part.empty:
+            return
+        member = self._member(WORKFLOW)
+        for report in part.reports:
+            member.write(dumps(report_line(report)))
+        for status in part.statuses:
+            member.write(dumps(status_line(status)))
+        for comment in part.comments:
+            member.write(dumps(comment_line(comment)))
+        for rid, decision in part.decisions:
+            member.write(dumps(decision_line(rid, decision)))
+        for key, n in part.counts.items():
+            self._counts[key] += n
+
     # -- internals -------------------------------------------------------------------------------
     def _member(self, name: str) -> _Member:
         if self._current is not None and self._current.name == name:
@@ -129,10 +148,12 @@ class BundleWriter:
             if name not in self._infos:
                 self._member(name)
         self._close_current()
-        counts = {k: v for k, v in self._counts.items() if k != "events" or v}
-        # a bundle without events stays version 1, which older workstations still read
+        optional = ("events", "statuses", "comments", "decisions")
+        counts = {k: v for k, v in self._counts.items() if k not in optional or v}
+        # a bundle without events or workflow stays version 1 (2 with events), which older workstations read
+        version = VERSION if WORKFLOW in self._infos else 2 if self._counts["events"] else 1
         self.manifest = Manifest(self.annotator, self.created, self.app_version, dict(self._infos), counts,
-                                 version=VERSION if self._counts["events"] else 1)
+                                 version=version)
         self._zip.writestr(MANIFEST, json.dumps(self.manifest.to_json(), ensure_ascii=False, indent=2))
         self._zip.close()
 

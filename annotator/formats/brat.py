@@ -282,6 +282,13 @@ class BratFormat:
             if r.attrs:
                 summary.drop("attribute", doc, r.id, "relation attributes are not written to brat")
         lines += _event_lines(events, ids, labels, conf, summary, doc)
+        for c in doc.comments:  # brat's notes: one line on an annotation, no threads, authors or resolution
+            tid = ids.get(c.anchor_key or "") if c.anchor == "span" and c.anchor_set == doc.annotator else None
+            if tid is None:
+                summary.drop("comment", doc, c.id, "brat holds notes on spans only")
+                continue
+            n_note += 1
+            lines.append(f"#{n_note}\tAnnotatorNotes {tid}\t{c.author}: {' '.join(c.body.split())}")
         return "\n".join(lines) + ("\n" if lines else "")
 
     @staticmethod

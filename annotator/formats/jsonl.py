@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation_set import Document
+from annotator.core.comments import comment_from_dict
 from annotator.core.errors import ValidationError
 from annotator.core.events import events_of_line
 from annotator.core.ids import report_id
@@ -22,13 +23,14 @@ from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_f
                                     check_span_text, iter_json_lines, json_line, json_shape, make_report,
                                     need_int)
 
-_LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations", "events", "incidents"}
+_LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations", "events", "incidents", "comments"}
 _SPAN_KEYS = {"id", "start", "end", "label", "text", "attrs", "value", "entity", "resolution"}
 
 
 def document_to_record(doc: Document) -> dict[str, Any]:
     """The JSON object of one document (shared with the benchmark and other writers)."""
-    return native_record(doc.report, doc.annotator, doc.spans, doc.relations, doc.events, doc.incidents)
+    return native_record(doc.report, doc.annotator, doc.spans, doc.relations, doc.events, doc.incidents,
+                         doc.comments)
 
 
 class JsonlFormat:
@@ -85,11 +87,12 @@ class JsonlFormat:
                                       dict(json_shape(ctx, raw.get("attrs") or {}, dict, "relation 'attrs'", line))))
         try:
             events, incidents = events_of_line(obj, [s.id for s in spans])
+            comments = tuple(comment_from_dict(c, report.id, len(text)) for c in json_shape(ctx, obj.get("comments") or [], list, "'comments'", line))
         except ValidationError as exc:
             raise ctx.error(line, str(exc)) from None
         who = json_shape(ctx, obj.get("annotator"), (str, type(None)), "'annotator'", line)
         doc = Document(report, ctx.annotator(who), tuple(spans), tuple(relations),
-                       tuple(warnings), events, incidents)
+                       tuple(warnings), events, incidents, comments)
         return ctx.finish(doc, line)
 
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,

@@ -24,6 +24,7 @@ from annotator.core.spans import Span
 from annotator.core.units import Utf16Map
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
                                     load_json_document)
+from annotator.formats.w3c_comments import COMMENTING, Anchor, comment_annotations, read_comments
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 QUOTE_CONTEXT = 16
@@ -71,8 +72,9 @@ class W3cFormat:
         reports = {ni_name(r.id): r for r in ctx.known_reports().values()}
         reports.update({r.url: r for r in reports.values() if r.url})
         by_iri: dict[str, tuple[str, str, str | None]] = {}  # annotation IRI -> (group, span id)
+        anchors: dict[str, Anchor] = {}  # span and relation IRIs comments may name
         groups: dict[tuple[str, str | None], dict[str, Any]] = {}
-        for ann in (a for a in annotations if a.get("motivation") != "linking"):
+        for ann in (a for a in annotations if a.get("motivation") not in ("linking", *COMMENTING)):
             target = (_listify(ann.get("target")) or [None])[0]
             source = _iri(target) if not isinstance(target, dict) else target.get("source")
             report = reports.get(source or "")
@@ -86,6 +88,7 @@ class W3cFormat:
             group["spans"].append(span)
             if ann.get("id"):
                 by_iri[ann["id"]] = (report.id, annotator, span.id)
+                anchors[ann["id"]] = (report.id, annotator, "span", span.id, span.start, span.end)  # type: ignore[arg-type]
         for ann in (a for a in annotations if a.get("motivation") == "linking"):
             head = by_iri.get(_iri((_listify(ann.get("target")) or [None])[0]) or "")
             bodies = _listify(ann.get("body"))
@@ -98,9 +101,15 @@ class W3cFormat:
                          "related")
             rels = groups[head[:2]]["relations"]
             rels.append(Relation(f"R{len(rels) + 1}", head[2], tail[2], str(label)))
+            if ann.get("id"):
+                first = next(s for s in groups[head[:2]]["spans"] if s.id == head[2])
+                anchors[ann["id"]] = (head[0], head[1], "relation", rels[-1].id, first.start, first.end)  # type: ignore[arg-type]
+        notes = read_comments(annotations, anchors.get, lambda t: reports.get(t.get("source") or ""), _creator,
+                              {g["report"].id: g["report"].text for g in groups.values()})
         for (_, annotator), g in groups.items():
+            here = tuple(c for c in notes.get(g["report"].id, ()) if c.anchor == "report" or c.anchor_set == annotator)
             doc = Document(g["report"], ctx.annotator(annotator), tuple(g["spans"]), tuple(g["relations"]),
-                           tuple(g["warnings"]))
+                           tuple(g["warnings"]), comments=here)
             yield ctx.finish(doc, None)
 
     def _collect(self, ctx: ReadContext, root: Any, out: list[dict[str, Any]]) -> None:
@@ -265,11 +274,13 @@ class W3cFormat:
             if creator:
                 item["creator"] = creator
             items.append(item)
+        rel_iri = {r.id: f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{base}/relation/{r.id}')}" for r in doc.relations}
         for r in doc.relations:
             if r.head not in iri or r.tail not in iri:
                 summary.drop("relation", doc, r.id, "an endpoint span is not in the document")
+                rel_iri.pop(r.id)
                 continue
-            link = {"id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{base}/relation/{r.id}')}",
+            link = {"id": rel_iri[r.id],
                     "type": "Annotation", "motivation": "linking",
                     "body": [{"type": "TextualBody", "purpose": "tagging", "value": r.label},
                              {"type": "SpecificResource", "purpose": "linking", "source": iri[r.tail]}],
@@ -280,6 +291,7 @@ class W3cFormat:
             summary.relations += 1
             if r.attrs:
                 summary.drop("attribute", doc, r.id, "relation attributes are not written")
+        items += comment_annotations(doc, iri, rel_iri, source)
         if not items:
             summary.drop("document", doc, "", "no spans: W3C annotations cannot name an empty set")
         summary.documents += 1

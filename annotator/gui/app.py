@@ -92,6 +92,9 @@ def build_window(args: argparse.Namespace, *, ask: bool):  # type: ignore[no-unt
     if name is None:
         ctx.close()
         return None
+    from annotator.services.identity import who_acts
+
+    ctx.actor = who_acts(ctx, name)  # reading gold: the person this database knows acts
     return MainWindow(EditSession(ctx, name, ctx.schema), settings)
 
 
@@ -159,7 +162,8 @@ def run(args: argparse.Namespace) -> int:
         settle(app, window)
         if getattr(args, "span", None):
             select_span(window, args.span)
-        return take_screenshot(app, window, show_view(window, view), Path(screenshot), size)
+        return take_screenshot(app, window, show_view(window, view, blind=getattr(args, "blind", False)),
+                               Path(screenshot), size)
     if view != "main":
         show_view(window, view)
     window.show()
@@ -224,9 +228,10 @@ def settle(app, window, timeout_s: float = 30.0) -> None:  # type: ignore[no-unt
     app.processEvents()
 
 
-def show_view(window, view: str):  # type: ignore[no-untyped-def]
-    """The widget for ``--view``: the main window (record: with its Record tab), the agreement
-    dashboard computed on the database, or the side-by-side comparison adjudication starts from."""
+def show_view(window, view: str, *, blind: bool = False):  # type: ignore[no-untyped-def]
+    """The widget for ``--view``: the main window (record: with its Record tab; comments: with its
+    Comments tab), the agreement dashboard computed on the database, the curation view (``blind``:
+    names hidden), or the supervisor's assignment view."""
     from PySide6.QtWidgets import QApplication
 
     if view == "record":
@@ -257,14 +262,30 @@ def show_view(window, view: str):  # type: ignore[no-untyped-def]
         dashboard = show_agreement(window)
         dashboard.show_report(compute_agreement(window.session.ctx))
         return dashboard
-    if view == "adjudication":
+    if view in ("adjudication", "curation"):
         report_id = window.document.report_id
         if report_id is None:
             raise AnnotatorError("there is no report to compare; import or load one first")
         window.show_side_by_side(report_id)
         settle(QApplication.instance(), window)
         settle(QApplication.instance(), window)  # the view opens with its report, then loads its sets
-        return window.side_by_side[report_id]
+        curation = window.side_by_side[report_id]
+        if blind:
+            curation.blind.setChecked(True)
+        return curation
+    if view == "assignments":
+        from annotator.gui.window_workflow import show_assignments
+
+        dialog = show_assignments(window)
+        settle(QApplication.instance(), window)
+        return dialog
+    if view == "comments":
+        window.tabs.setCurrentWidget(window.comments_panel)
+        settle(QApplication.instance(), window)
+        panel = window.comments_panel
+        if panel.tree.topLevelItemCount():
+            panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+        return window
     return window
 
 

@@ -13,7 +13,9 @@ DOCUMENT = "in the text"
 RELATIONS = "in the Relations tab"
 EVENTS = "in the Events tab"
 REPORTS = "in the report list"
-SIDE_BY_SIDE = "side by side (adjudication)"
+SIDE_BY_SIDE = "in the curation view (View → Compare annotators)"
+COMMENTS = "in the Comments tab"
+SEPARATE_WINDOWS = frozenset({SIDE_BY_SIDE})  # windows of their own: the main window's keys do not reach them
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,17 @@ def bindings(schema: Schema) -> list[Binding]:
         Binding("escape", ("Esc",), "cancel a relation; clear the selection", DOCUMENT),
         Binding("event", ("E",), "make an event of the selected claim: type to choose its kind, Enter; its roles "
                 "come from the claim's relations", DOCUMENT),
-        Binding("undo", ("Ctrl+Z",), "undo the last edit of the report shown (each step is saved at once)", WINDOW),
+        Binding("undo", ("Ctrl+Z",), "undo the last edit of the report shown (each step is saved at once); in the "
+                "curation view, the last decision", WINDOW),
         Binding("redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "redo", WINDOW),
+        Binding("mark-done", ("Ctrl+D",), "mark your work on the report shown done (read-only for you until a "
+                "supervisor returns it)", WINDOW),
+        Binding("comment", ("Ctrl+M",), "comment on the selected span (or on the report): the Comments tab",
+                WINDOW),
         Binding("show-labels", ("Ctrl+L",), "show each span's label in a small tag at its start", WINDOW),
         Binding("filter-reports", ("Ctrl+F",), "filter the report list", WINDOW),
+        Binding("refresh", ("F5",), "refresh the report list and the report shown (what others changed: a "
+                "return, an assignment)", WINDOW),
         Binding("import-reports", ("Ctrl+O",), "import reports", WINDOW),
         Binding("import-annotations", ("Ctrl+Shift+O",), "import annotations from a corpus file", WINDOW),
         Binding("export", ("Ctrl+E",), "export the corpus", WINDOW),
@@ -68,11 +77,24 @@ def bindings(schema: Schema) -> list[Binding]:
         Binding("delete-event", ("Del",), "delete the chosen event", EVENTS),
         Binding("open-report", ("Return",), "open the chosen report (arrows move through the list)", REPORTS,
                 "arrows / Enter"),
-        Binding("adjudicate-open", (), "in the dashboard's report list: open the report side by side", WINDOW,
-                "Double-click / Enter"),
-        Binding("adjudicate-accept", (), "click an annotator's span: copy it into gold", SIDE_BY_SIDE, "Click"),
-        Binding("adjudicate-reject", (), "click a gold span: take it out of gold", SIDE_BY_SIDE, "Click in gold"),
-        Binding("adjudicate-close", ("Esc",), "close the side-by-side view", SIDE_BY_SIDE),
+        Binding("comment-send", ("Ctrl+Return",), "send the comment being written", COMMENTS),
+        Binding("adjudicate-open", (), "in the dashboard's report list: open the report in the curation view",
+                WINDOW, "Double-click / Enter"),
+        Binding("curate-next", ("N",), "next candidate still to decide (arrows move through every candidate)",
+                SIDE_BY_SIDE),
+        Binding("curate-previous", ("P",), "previous candidate still to decide", SIDE_BY_SIDE),
+        Binding("curate-accept", tuple(str(i) for i in range(1, 10)), "accept annotator <i>i</i>'s version of the "
+                "candidate into gold (1 = the first annotator listed)", SIDE_BY_SIDE, "1 … 9"),
+        Binding("curate-none", ("0",), "accept none: gold holds nothing there", SIDE_BY_SIDE),
+        Binding("curate-edit", ("E",), "edit the version going into gold (label, value, entity, bounds)",
+                SIDE_BY_SIDE),
+        Binding("curate-undo", ("Ctrl+Z",), "undo the last decision on this report", SIDE_BY_SIDE),
+        Binding("curate-redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "redo the decision undone", SIDE_BY_SIDE),
+        Binding("adjudicate-accept", (), "in the Text lanes tab: click an annotator's span to copy it into gold",
+                SIDE_BY_SIDE, "Click"),
+        Binding("adjudicate-reject", (), "in the Text lanes tab: click a gold span to take it out of gold",
+                SIDE_BY_SIDE, "Click in gold"),
+        Binding("adjudicate-close", ("Esc",), "close the curation view (every decision is saved)", SIDE_BY_SIDE),
     ]
     return rows
 
@@ -88,7 +110,8 @@ def conflicts(rows: list[Binding]) -> list[str]:
     found: list[str] = []
     for i, a in enumerate(rows):
         for b in rows[i + 1:]:
-            overlap = a.context == b.context or WINDOW in (a.context, b.context)
+            apart = bool(SEPARATE_WINDOWS & {a.context, b.context})  # another window: the main one's keys stay out
+            overlap = a.context == b.context or (WINDOW in (a.context, b.context) and not apart)
             for k in {_norm(k) for k in a.keys} & {_norm(k) for k in b.keys}:
                 if overlap:
                     found.append(f"{k}: '{a.name}' and '{b.name}' ({a.context} / {b.context})")

@@ -10,11 +10,20 @@ from PySide6.QtCore import QObject, Signal
 
 from annotator.core.offsets import next_boundary, next_word_edge, snap_to_clusters, snap_to_words
 from annotator.core.spans import Span
+from annotator.core.workflow import READ_ONLY, word
 from annotator.gui.commands.span_commands import CreateRelation, CreateSpan, DeleteSpan, EditCommand, UpdateSpan
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.models.span_table_model import excerpt
 from annotator.gui.session import EditSession, OpenSet
 from annotator.gui.views.document_view import DocumentView
+
+
+def read_only_reason(target: OpenSet) -> str | None:
+    """Why the set shown may not be edited now (its annotator marked it done), or None."""
+    if target.status in READ_ONLY:
+        return (f"You marked this report {word(target.status)}: your annotations on it are read-only until a "
+                "supervisor returns it.")
+    return None
 
 
 class LabellingController(QObject):
@@ -53,7 +62,7 @@ class LabellingController(QObject):
                     "dashboard, double-click a report). File → Switch annotator… to edit your own set.")
         if self.document.report is None or self.target is None:
             return "The report is still opening." if self.document.loading else "Open a report first."
-        return None
+        return read_only_reason(self.target)
 
     @property
     def editable(self) -> bool:
@@ -277,8 +286,9 @@ class LabellingController(QObject):
         """A change made in a panel bound to ``target`` (the inspector): it edits that set, whatever
         the document shows now (the panel is cleared when it stops showing it). ``attr=(name,
         value)`` sets one attribute on the span as it is when the change runs."""
-        if self.session.reads_gold:
-            self.message.emit(self.refusal() or "")
+        why = self.refusal() if self.session.reads_gold else read_only_reason(target)
+        if why is not None:
+            self.message.emit(why)
             return
         names = {"set_attrs": "Edit attributes of", "link_entity": "Link entity of", "set_date_value": "Set value of"}
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QCursor, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
-                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
+                               QMenu, QMessageBox, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from annotator.core.changes import Change
 from annotator.core.spans import Span
@@ -29,6 +29,8 @@ from annotator.gui.models.report_list_model import ID_ROLE, ReportFilterModel, R
 from annotator.gui.models.span_table_model import SPAN_ID_ROLE, SpanTableModel
 from annotator.gui.session import EditSession, OpenSet
 from annotator.gui.tasks import BackgroundJob, error_text
+from annotator.gui.views.comment_markers import CommentMarkerOverlay
+from annotator.gui.views.comments_panel import CommentsPanel
 from annotator.gui.views.document_view import DocumentView
 from annotator.gui.views.events_panel import EventsPanel
 from annotator.gui.views.record_panel import RecordPanel
@@ -77,6 +79,10 @@ class MainWindow(QMainWindow):
         self.filter_box.setPlaceholderText("Filter reports (title, source, id, date)")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self.report_proxy.setFilterFixedString)
+        self.queue_box = QCheckBox("My queue", self)
+        self.queue_box.setToolTip("Only the reports assigned to you that are not done yet (returned ones first in "
+                                  "the Status column)")
+        self.queue_box.toggled.connect(self.report_proxy.set_queue_only)
         self.report_table = self._table(self.report_proxy)
         self.report_table.setSortingEnabled(True)
         self.report_table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
@@ -109,6 +115,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.relation_table, "Relations")
         self.tabs.addTab(self.events_panel, "Events")
         self.tabs.addTab(self.record_panel, "Record")
+        self.comments_panel = CommentsPanel(session, self.view.selected_span, self)
+        self.tabs.addTab(self.comments_panel, "Comments")
+        self.comment_markers = CommentMarkerOverlay(self.view)
+        self.comments_panel.markers_changed.connect(self.comment_markers.set_markers)
+        self.comments_panel.go_to.connect(self._go_to_anchor)
         self.tabs.currentChanged.connect(lambda _i: self._schedule_record())
         self.inspector = SpanInspector(session.schema, self)
         self.inspector.edit.connect(lambda target, span, op, fields:
@@ -129,7 +140,10 @@ class MainWindow(QMainWindow):
         left = QWidget(self)
         lay = QVBoxLayout(left)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.filter_box)
+        top = QHBoxLayout()
+        top.addWidget(self.filter_box, 1)
+        top.addWidget(self.queue_box)
+        lay.addLayout(top)
         lay.addWidget(self.report_table)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -159,6 +173,7 @@ class MainWindow(QMainWindow):
         self.labelling.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
         self.labelling.selection_changed.connect(self._sync_span_row)
         self.labelling.selection_changed.connect(self._inspect)
+        self.labelling.selection_changed.connect(lambda _s: self.comments_panel.show_anchor())
         self.labelling.ask_type = self._ask_relation_type
         self.document.shown_changed.connect(lambda: self.inspector.show_span(None, ""))
         self.document.reset.connect(self._schedule_record)
@@ -260,6 +275,7 @@ class MainWindow(QMainWindow):
         self._wanted = report_id
         self.labelling.cancel_relation()
         self.document.clear(loading=True)
+        self.comments_panel.bind(None, "")
         ctx = self.session.ctx
 
         def load() -> tuple[annotate.OpenedReport, int | None]:
@@ -272,9 +288,11 @@ class MainWindow(QMainWindow):
     def _opened(self, target: OpenSet, opened: annotate.OpenedReport, seen: int | None) -> None:
         if seen is not None and seen != opened.own.version:
             target.stack.clear()  # changed elsewhere since its history was made: that history is void
+        target.status = opened.status
         if self._wanted != target.report_id:
             return
         self.document.entity_names = dict(opened.entity_names)
+        self.comments_panel.bind(opened.report.id, opened.report.text)
         self.document.load(opened.report, target.annotator, list(opened.own.spans),
                            {who: list(s.spans) for who, s in opened.others.items()}, list(opened.own.relations),
                            target, list(opened.own.events))
@@ -659,6 +677,23 @@ class MainWindow(QMainWindow):
         self.settings.setValue("view/others", self.others_action.isChecked())
         self.settings.setValue("view/labels", self.labels_action.isChecked())
         self.settings.sync()
+
+    def _go_to_anchor(self, owner: str, start: int, end: int) -> None:
+        """A thread chosen in the Comments tab: its span selected (one of mine) or its text shown."""
+        span = next((s for s in self.document.mine.values() if (s.start, s.end) == (start, end)), None) \
+            if owner == self.document.annotator else None
+        if span is not None:
+            self.jump_to_span(span.id)
+        else:
+            self.view.select_offsets(start, end)
+            self.view.ensureCursorVisible()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Undo follows the active window: back here, it acts on the report shown (the curation view
+        makes its report's gold history the active one while it is active)."""
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self._wanted:
+            self.session.activate(self.session.open_set(self._wanted))
+        super().changeEvent(event)
 
     def closeEvent(self, event: Any) -> None:
         for job in list(self.jobs):

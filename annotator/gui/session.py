@@ -33,6 +33,7 @@ class OpenSet:
         self.annotator = annotator
         self.stack = stack
         self.version: int | None = None
+        self.status: str | None = None  # the annotator's workflow status here (done: read-only for them)
         self.in_flight = 0  # edits submitted and not yet answered (GUI thread only)
         self.waiting: list[Callable[[], None]] = []  # gestures made meanwhile, run in order once answered
 
@@ -56,6 +57,8 @@ class EditSession(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.annotator = annotator
+        if annotator != GOLD:
+            ctx.actor = annotator  # who acts: roles, the read-only rule and the edit log name them
         self.schema = schema
         self.bus = bus or ChangeBus(self)
         self.lane = DatabaseLane(self)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QToolBar
 
-from annotator.gui import keymap, window_dialogs
+from annotator.gui import keymap, window_dialogs, window_workflow
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -85,15 +85,29 @@ def build(window: MainWindow) -> None:
                                              lambda: window_dialogs.show_switch_annotator(window))
     window.agreement_action = _action(window, "&Agreement dashboard…", lambda: window_dialogs.show_agreement(window),
                                       key="agreement")
-    window.compare_action = _action(window, "&Compare annotators (side by side)",
+    window.compare_action = _action(window, "&Compare annotators (curation)…",
                                     lambda: window.show_side_by_side(window.document.report_id)
                                     if window.document.report_id else None,
-                                    tip="Every annotator's spans on the report shown, next to gold: click to adjudicate")
+                                    tip="Every annotator's version of each candidate on the report shown, next to "
+                                        "gold: decide by rule or one by one")
+    window.mark_done_action = _action(window, "&Mark done", lambda: window_workflow.mark_done(window), key="mark-done",
+                                      tip="Your work on the report shown is done: read-only for you until a "
+                                          "supervisor returns it")
+    window.mark_empty_action = _action(window, "Mark done, &nothing to mark",
+                                       lambda: window_workflow.mark_done(window, empty=True),
+                                       tip="The report holds nothing to annotate (you marked no span)")
+    window.comment_action = _action(window, "&Comment…", lambda: window_workflow.start_comment(window), key="comment",
+                                    tip="Comment on the selected span (or the whole report)")
+    window.assignments_action = _action(window, "&Assignments and review…",
+                                        lambda: window_workflow.show_assignments(window),
+                                        tip="Assign reports (by hand or round robin), accept or return work")
     window.schema_import_action = _action(window, "Import label schema…", lambda: window_dialogs.choose_schema(window))
     window.schema_export_action = _action(window, "Export label schema…",
                                           lambda: window_dialogs.choose_schema_export(window))
     window.registry_action = _action(window, "Entity &registry…", lambda: window_dialogs.show_registry(window))
     window.find_action = _action(window, "Filter reports", lambda: window.filter_box.setFocus(), key="filter-reports")
+    window.refresh_action = _action(window, "&Refresh", window.reload_reports, key="refresh",
+                                    tip="The report list and the report shown again, with what others changed")
     window.quit_action = _action(window, "&Quit", window.close, key="quit")
     window.delete_relation_action = QAction("Delete relation", window.relation_table)
     window.delete_relation_action.setShortcuts([QKeySequence(k) for k in keymap.keys(schema, "delete-relation")])
@@ -125,10 +139,15 @@ def build(window: MainWindow) -> None:
     edit_menu.addSeparator()
     edit_menu.addActions(window.label_actions)
     edit_menu.addAction(window.delete_action)
+    edit_menu.addSeparator()
+    edit_menu.addActions([window.comment_action, window.mark_done_action, window.mark_empty_action])
     view_menu = window.menuBar().addMenu("&View")
-    view_menu.addActions([window.snap_action, window.others_action, window.labels_action, window.find_action])
+    view_menu.addActions([window.snap_action, window.others_action, window.labels_action, window.find_action,
+                          window.refresh_action])
     view_menu.addSeparator()
     view_menu.addActions([window.compare_action, window.agreement_action])
+    supervisor_menu = window.menuBar().addMenu("&Supervisor")
+    supervisor_menu.addActions([window.assignments_action, window.compare_action])
     help_menu = window.menuBar().addMenu("&Help")
     help_menu.addAction(window.help_action)
 

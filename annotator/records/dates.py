@@ -55,7 +55,7 @@ _ARABIC_WORDS: list[tuple[str, str]] = sorted({
     "حزيران": "june", "تموز": "july", "اب": "august", "ايلول": "september", "تشرين الاول": "october",
     "تشرين الثاني": "november", "كانون الاول": "december",
     # Egyptian / Gulf months
-    "يناير": "january", "فبراير": "february", "مارس": "march", "ابريل": "april", "ابريل": "april",
+    "يناير": "january", "فبراير": "february", "مارس": "march", "ابريل": "april",
     "مايو": "may", "يونيو": "june", "يونيه": "june", "يوليو": "july", "يوليه": "july", "اغسطس": "august",
     "سبتمبر": "september", "اكتوبر": "october", "نوفمبر": "november", "ديسمبر": "december",
     # Maghrebi months

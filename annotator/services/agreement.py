@@ -30,6 +30,9 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
             spans = item.set.spans
             docs[-1].sets[item.set.annotator] = [s for s in spans if s.label in wanted_labels] \
                 if wanted_labels else list(spans)
+        edited = uow.workflow.last_edits([d.report_id for d in docs])
+        for d in docs:
+            d.edited = {w: edited.get((d.report_id, w), "") for w in d.sets}
     return docs
 
 

@@ -22,6 +22,7 @@ from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
 from annotator.services.context import ServiceContext
+from annotator.services.workflow import guard_set_write
 from annotator.store.mapping import relation_to_dict, span_from_row, span_to_dict
 from annotator.store.models import AnnotationSetRow
 from annotator.store.uow import UnitOfWork
@@ -59,6 +60,7 @@ class OpenedReport:
     own: AnnotationSet
     others: dict[str, AnnotationSet]
     entity_names: dict[str, str]
+    status: str | None = None  # the acting annotator's status on the report (done: read-only for them)
 
 
 def open_report(ctx: ServiceContext, report_id: str, annotator: str) -> OpenedReport:
@@ -67,9 +69,10 @@ def open_report(ctx: ServiceContext, report_id: str, annotator: str) -> OpenedRe
     with ctx.uow() as uow:
         report = uow.repo.report(report_id)
         sets = uow.repo.sets_of_report(report_id)
+        status = next((s.status for s in uow.workflow.statuses([report_id], annotator)), None)
     own = sets.pop(annotator, None) or AnnotationSet(report_id, annotator)
     linked = {sp.entity for s in (own, *sets.values()) for sp in s.spans if sp.entity}
-    return OpenedReport(report, own, sets, entity_names(ctx, linked))
+    return OpenedReport(report, own, sets, entity_names(ctx, linked), status)
 
 
 def get_sets(ctx: ServiceContext, report_id: str) -> dict[str, AnnotationSet]:
@@ -81,7 +84,9 @@ def get_sets(ctx: ServiceContext, report_id: str) -> dict[str, AnnotationSet]:
 
 
 def locked_set(uow: UnitOfWork, report_id: str, annotator: str, expect_version: int | None = None) -> AnnotationSetRow:
-    """The set row, locked for this transaction, after checking it is the version the caller saw."""
+    """The set row, locked for this transaction, after checking it is the version the caller saw and
+    that the actor may write it now (their role; work marked done is read-only until returned)."""
+    guard_set_write(uow, report_id, annotator)  # first: a server's row-level security hides what may not be locked
     row = uow.repo.set_row(report_id, annotator, create=True, lock=True)
     assert row is not None
     if expect_version is not None and row.version != expect_version:

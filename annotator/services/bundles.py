@@ -8,7 +8,14 @@ in ONE transaction, so a refused, failed or cancelled import leaves the database
 - a set is replaced only by a newer one of the same annotator (higher edit counter); equal is
   unchanged, lower is skipped and reported; sets of other annotators are never read or written;
 - the imported set keeps the bundle's version, so importing the same bundle twice changes nothing;
-- registry entries merge by id (``exchange.merge``), conflicts are reported, local values kept."""
+- registry entries merge by id (``exchange.merge``), conflicts are reported, local values kept;
+- the workflow (``workflow.jsonl``): status rows by ``exchange.merge.status_decision`` — a workstation's
+  bundle never overrides a supervisor's decision —, comments by id (the copy changed last wins),
+  and, from the supervisor's (gold) bundle, the curation decisions of every gold set it replaced.
+
+An annotator's bundle carries their status rows and the comments on their reports; the supervisor's
+bundle (``--annotator gold``) carries gold, every status row, every comment and every decision, with
+the texts of the reports it assigns, so an assignment reaches a workstation that lacks the report."""
 
 from __future__ import annotations
 
@@ -20,12 +27,14 @@ from annotator import __version__
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import NotFound, ValidationError
 from annotator.core.events import event_to_dict
-from annotator.core.ids import annotator_name
+from annotator.core.ids import GOLD, annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
-from annotator.exchange.bundle_format import Bundle, BundleError, BundleSet
-from annotator.exchange.merge import ADDED, OLDER, REPLACED, UNCHANGED, merge_entity, set_decision
+from annotator.exchange.bundle_format import Bundle, BundleError, BundleSet, WorkflowPart
+from annotator.exchange.merge import (ADDED, IGNORED, KEPT, OLDER, REPLACED, UNCHANGED, merge_entity, set_decision,
+                                      status_decision)
 from annotator.exchange.reader import read_bundle
 from annotator.exchange.writer import BundleWriter
+from annotator.services.comments import merge_comments
 from annotator.services.context import ServiceContext
 from annotator.store.mapping import relation_to_dict, span_to_dict
 from annotator.store.set_transfer import SetWrite
@@ -72,12 +81,19 @@ class ImportSummary:
     entity_conflicts: list[dict[str, Any]] = field(default_factory=list)
     incidents_added: int = 0
     incident_conflicts: list[dict[str, Any]] = field(default_factory=list)  # same id, other title: local kept
+    statuses: dict[str, int] = field(default_factory=lambda: {ADDED: 0, REPLACED: 0, UNCHANGED: 0, OLDER: 0,
+                                                               KEPT: 0, IGNORED: 0})
+    status_conflicts: list[dict[str, Any]] = field(default_factory=list)  # a supervisor's decision stood
+    comments_added: int = 0
+    comments_updated: int = 0
+    decisions_replaced: int = 0
     warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.reports_new or self.sets_added or self.sets_replaced or self.entities_added
-                    or self.entities_merged)
+                    or self.entities_merged or self.statuses[ADDED] or self.statuses[REPLACED]
+                    or self.comments_added or self.comments_updated or self.decisions_replaced)
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "annotator": self.annotator, "created": self.created,
@@ -90,6 +106,9 @@ class ImportSummary:
                 "entities": {"added": self.entities_added, "merged": self.entities_merged,
                              "unchanged": self.entities_unchanged, "conflicts": list(self.entity_conflicts)},
                 "incidents": {"added": self.incidents_added, "conflicts": list(self.incident_conflicts)},
+                "workflow": {"statuses": dict(self.statuses), "status_conflicts": list(self.status_conflicts),
+                             "comments": {"added": self.comments_added, "updated": self.comments_updated},
+                             "decisions_replaced": self.decisions_replaced},
                 "warnings": list(self.warnings)}
 
 
@@ -103,9 +122,11 @@ def export_bundle(ctx: ServiceContext, annotator: str, out: Path | str, *, progr
     out = Path(out)
     with ctx.uow() as uow:
         total = uow.transfer.count_sets(who)
-        if total == 0:
+        statuses = uow.workflow.statuses() if who == GOLD else uow.workflow.statuses(None, who)
+        if total == 0 and not statuses:
             raise NotFound(f"annotator '{who}' has no annotation sets in this database; there is nothing to export")
         with BundleWriter(out, who, app_version=__version__) as writer:
+            carried: set[str] = set()
             for i, (report, aset) in enumerate(uow.transfer.iter_sets(who)):
                 if cancel is not None:
                     cancel.check()
@@ -114,15 +135,29 @@ def export_bundle(ctx: ServiceContext, annotator: str, out: Path | str, *, progr
                 named = {e.incident for e in aset.events if e.incident}
                 incidents = tuple(uow.events.incidents(named).values()) if named else ()
                 writer.add_set(report, aset, incidents)
+                carried.add(report.id)
             entities, missing = _registry_closure(uow, writer.entity_ids)
             for entity in entities:
                 writer.add_entity(entity)
+            writer.add_workflow(_workflow_part(uow, who, carried, statuses))
     assert writer.manifest is not None
     counts = writer.manifest.counts
     progress(total, total, "")
     return ExportSummary(str(out), who, writer.manifest.created, counts["sets"], counts["spans"],
                          counts["relations"], counts["entities"], counts.get("events", 0), missing,
                          out.stat().st_size)
+
+
+def _workflow_part(uow: UnitOfWork, who: str, carried: set[str], statuses: list[Any]) -> WorkflowPart:
+    """What travels besides the sets: the annotator's status rows and the comments on their reports;
+    from the supervisor (gold) every status, comment and decision; and the texts of the reports
+    these name that no set line carries."""
+    covered = sorted(carried | {s.report_id for s in statuses})
+    comments = uow.workflow.comments() if who == GOLD else uow.workflow.comments(covered)
+    decisions = tuple(uow.curation.all_decisions()) if who == GOLD else ()
+    named = {s.report_id for s in statuses} | {c.report_id for c in comments} | {rid for rid, _ in decisions}
+    reports = tuple(uow.repo.report(rid) for rid in sorted(named - carried))
+    return WorkflowPart(reports, tuple(statuses), tuple(comments), decisions)
 
 
 def _registry_closure(uow: UnitOfWork, ids: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -158,7 +193,8 @@ def import_bundle(ctx: ServiceContext, path: Path | str, *, progress: ProgressFn
         _merge_entities(uow, bundle, summary)
         _merge_incidents(uow, bundle, summary)
         _merge_reports(uow, bundle, summary)
-        _merge_sets(uow, bundle, path, summary, progress, cancel)
+        written = _merge_sets(uow, bundle, path, summary, progress, cancel)
+        _merge_workflow(uow, bundle, path, summary, written)
         if cancel is not None:
             cancel.check()  # the last moment a cancel can still leave everything as it was
         uow.commit()
@@ -239,8 +275,10 @@ def _merge_reports(uow: UnitOfWork, bundle: Bundle, summary: ImportSummary) -> N
 
 
 def _merge_sets(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSummary, progress: ProgressFn,
-                cancel: CancelToken | None) -> None:
-    """Decide each set by version, then write the added and replaced ones in batches."""
+                cancel: CancelToken | None) -> set[str]:
+    """Decide each set by version, then write the added and replaced ones in batches; returns the
+    reports whose set was written."""
+    written: set[str] = set()
     who = bundle.annotator
     annotator_id = uow.repo.annotator_row(who).id
     local = uow.transfer.set_versions(annotator_id, [item.report.id for item in bundle.sets])
@@ -270,11 +308,55 @@ def _merge_sets(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSumm
                 after = {**_dump(incoming), "bundle": path.name, "created": bundle.manifest.created}
                 writes.append(SetWrite(rid, incoming.spans, incoming.relations, incoming.version, before, after,
                                        set_id, incoming.events))
+                written.add(rid)
                 if decision == ADDED:
                     summary.sets_added += 1
                 else:
                     summary.sets_replaced += 1
         uow.transfer.write_sets(who, annotator_id, writes, op="bundle_import", target=path.name[:64])
+    return written
+
+
+def _merge_workflow(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSummary, written: set[str]) -> None:
+    """Reports the workflow names, then statuses, comments and (from gold's bundle) decisions."""
+    part = bundle.workflow
+    if part.empty:
+        return
+    existing = uow.transfer.existing_reports([r.id for r in part.reports])
+    new = [r for r in part.reports if r.id not in existing]
+    uow.transfer.add_reports(new, origin=bundle.path)
+    summary.reports_new += len(new)
+    from_supervisor = bundle.annotator == GOLD
+    local = {(s.report_id, s.annotator): s for s in uow.workflow.statuses(sorted({s.report_id for s in part.statuses}))}
+    for s in part.statuses:
+        if not from_supervisor and s.annotator != bundle.annotator:
+            summary.statuses[IGNORED] += 1
+            continue
+        mine = local.get((s.report_id, s.annotator))
+        decision = status_decision(mine, s, from_supervisor=from_supervisor)
+        summary.statuses[decision] += 1
+        if decision == KEPT and mine is not None:
+            summary.status_conflicts.append({"report": s.report_id, "annotator": s.annotator, "local": mine.status,
+                                             "bundle": s.status, "kept": mine.status})
+        if decision in (ADDED, REPLACED):
+            owner = uow.repo.annotator_row(s.annotator)
+            uow.workflow.put_status(s.report_id, owner.id, s)
+            uow.workflow.log_change(s.report_id, s.annotator, mine.status if mine else None, s.status,
+                                    by=s.changed_by, reason=s.reason, origin=path.name[:200], at=s.changed_at)
+    try:
+        added, updated = merge_comments(uow, part.comments)
+    except ValidationError as exc:
+        raise BundleError(path, str(exc)) from None
+    summary.comments_added += added
+    summary.comments_updated += updated
+    if from_supervisor:
+        by_report: dict[str, list[Any]] = {}
+        for rid, d in part.decisions:
+            by_report.setdefault(rid, []).append(d)
+        for rid in sorted(written):
+            current = uow.curation.decisions([rid]).get(rid, {})
+            uow.curation.put_decisions(rid, current, by_report.get(rid, []))
+            summary.decisions_replaced += len(by_report.get(rid, []))
 
 
 def _dump(aset: AnnotationSet) -> dict[str, Any]:

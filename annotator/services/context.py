@@ -26,6 +26,9 @@ class ServiceContext:
     verified: bool = False  # opened by ``open_database``: a SQLite file was found sound at open
     wrote: bool = False  # a transaction was committed through this context
     wait_watch: WaitWatch | None = None  # tells the shell while the database makes us wait
+    # who acts: the shell sets it (the window's annotator, the command line's --annotator or the
+    # database's default); None is the file's owner running a script, whom roles do not restrict
+    actor: str | None = None
 
     def __post_init__(self) -> None:
         event.listen(self.engine, "commit", self._committed)
@@ -34,7 +37,7 @@ class ServiceContext:
         self.wrote = True
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.factory)
+        return UnitOfWork(self.factory, actor=self.actor)
 
     @property
     def backend(self) -> str:

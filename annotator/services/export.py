@@ -33,6 +33,9 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
     labels = set(scope.labels)
     incidents: dict[str, Any] = {}  # the incidents events name, read as they first appear
     with ctx.uow() as uow:
+        notes: dict[str, list[Any]] = {}  # every comment in scope, by report (threads are few beside spans)
+        for c in uow.workflow.comments(ids or None):
+            notes.setdefault(c.report_id, []).append(c)
         total = uow.transfer.count_in_scope(annotators=scope.annotators or None, report_ids=ids or None)
         stream = uow.transfer.stream(annotators=scope.annotators or None, report_ids=ids or None)
         for i, item in enumerate(stream):
@@ -48,8 +51,11 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
             named = {e.incident for e in events if e.incident}
             if named - set(incidents):
                 incidents.update(uow.events.incidents(named - set(incidents)))
-            yield Document(item.report, item.set.annotator, spans, relations, events=events,
-                           incidents=tuple(incidents[n] for n in sorted(named) if n in incidents))
+            who = item.set.annotator
+            yield Document(item.report, who, spans, relations, events=events,
+                           incidents=tuple(incidents[n] for n in sorted(named) if n in incidents),
+                           comments=tuple(c for c in notes.get(item.report.id, ())
+                                          if c.anchor == "report" or c.anchor_set == who))
     progress(total, total, "")
 
 

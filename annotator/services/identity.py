@@ -52,3 +52,14 @@ def annotators(ctx: ServiceContext) -> list[str]:
     """Everyone with a name in this database (gold excluded: it is nobody's identity)."""
     with ctx.uow() as uow:
         return [n for n in uow.repo.annotator_names() if n != GOLD]
+
+
+def who_acts(ctx: ServiceContext, explicit: str | None = None) -> str | None:
+    """Who acts for one command: ``--annotator NAME`` (unless it names gold, which is nobody: then the
+    person this database knows, who must be a supervisor to write gold), else on a team server the
+    annotator the login is mapped to, else this database's default. None: nobody chosen yet."""
+    from annotator.services.roles import actor_from_login
+
+    if explicit and annotator_name(explicit) != GOLD:
+        return annotator_name(explicit)
+    return actor_from_login(ctx) or default_annotator(ctx)

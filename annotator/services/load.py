@@ -26,8 +26,11 @@ from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.schema import Schema, SchemaAdditions, schema_additions
 from annotator.core.spans import Span
+from annotator.services.comments import merge_comments
 from annotator.services.context import ServiceContext
 from annotator.services.database import read_stored_schema
+from annotator.services.roles import check_owner_write
+from annotator.services.workflow import check_writable_many
 from annotator.services.formats import readable_format
 from annotator.store.mapping import relation_to_dict, span_to_dict
 from annotator.store.set_transfer import SetWrite
@@ -202,7 +205,8 @@ def _mapped(doc: Document, span_map: Mapping[str, str], rel_map: Mapping[str, st
     spans = tuple(s.with_(label=span_map.get(s.label, s.label)) for s in doc.spans)
     relations = tuple(Relation(r.id, r.head, r.tail, rel_map.get(r.label, r.label), r.attrs)
                       for r in doc.relations)
-    return Document(doc.report, doc.annotator, spans, relations, doc.warnings, doc.events, doc.incidents)
+    return Document(doc.report, doc.annotator, spans, relations, doc.warnings, doc.events, doc.incidents,
+                    doc.comments)
 
 
 def _relation_uses(doc: Document) -> list[tuple[str, str, str]]:
@@ -259,7 +263,8 @@ def _prepare(schema: Schema, path: Path, index: int, doc: Document, annotator: s
         problem = schema.attribute_problem(s)
         if problem:
             warnings.append(f"{where} span {s.id}: {problem}; kept as given")
-    doc = Document(doc.report, who, doc.spans, doc.relations, tuple(warnings), doc.events, doc.incidents)
+    comments = tuple(c.with_(anchor_set=who) if c.anchor_set == doc.annotator else c for c in doc.comments)
+    doc = Document(doc.report, who, doc.spans, doc.relations, tuple(warnings), doc.events, doc.incidents, comments)
     try:
         doc.validate()
         lookup = {s.id: s for s in doc.spans}
@@ -297,6 +302,8 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
     new = {doc.report.id: doc.report for doc, _who in batch if doc.report.id not in existing}
     result.reports_new += uow.transfer.add_reports(new.values(), origin=str(path))
     _store_incidents(uow, [i for doc, _who in batch for i in doc.incidents])
+    for doc, _who in batch:
+        merge_comments(uow, doc.comments)  # threads travel by id: a known one takes the copy changed last
     by_annotator: dict[str, list[Document]] = {}
     for doc, who in batch:
         by_annotator.setdefault(who, []).append(doc)
@@ -330,6 +337,9 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
             result.events += len(doc.events)
             if who not in result.annotators:
                 result.annotators.append(who)
+        if writes:
+            check_owner_write(uow, who, others_too=True)  # a supervisor loads anyone's set; an annotator their own
+            check_writable_many(uow, [w.report_id for w in writes], who)
         uow.transfer.write_sets(who, annotator_id, writes, op="load", target=path.name[:64])
 
 

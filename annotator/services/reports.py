@@ -57,6 +57,8 @@ class ReportSummary:
     direction: str
     language: str | None
     annotators: dict[str, int]
+    statuses: dict[str, str] = field(default_factory=dict)  # annotator -> workflow status (gold: curation)
+    questions: int = 0  # open questions for the supervisor
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "title": self.title, "published": self.published, "chars": self.chars,
@@ -161,8 +163,13 @@ def store_report(ctx: ServiceContext, report: Report, *, origin: str | None = No
 def list_reports(ctx: ServiceContext, report_ids: Sequence[str] | None = None) -> list[ReportSummary]:
     """Every report (or only ``report_ids``, which a view uses to refresh the rows an edit touched)."""
     with ctx.uow() as uow:
-        return [ReportSummary(r.id, r.title, r.published, r.chars, r.source, r.direction, r.language,
-                              r.annotators) for r in uow.repo.report_summaries(report_ids)]
+        rows = uow.repo.report_summaries(report_ids)
+        statuses: dict[str, dict[str, str]] = {}
+        for s in uow.workflow.statuses(report_ids):
+            statuses.setdefault(s.report_id, {})[s.annotator] = s.status
+        questions = uow.workflow.open_questions()
+    return [ReportSummary(r.id, r.title, r.published, r.chars, r.source, r.direction, r.language, r.annotators,
+                          statuses.get(r.id, {}), questions.get(r.id, 0)) for r in rows]
 
 
 def get_report(ctx: ServiceContext, report_id: str) -> Report:

@@ -38,11 +38,17 @@ class ReportRow(Base):
 
 
 class AnnotatorRow(Base):
+    """A person (or ``gold``). ``role`` is ``annotator`` or ``supervisor`` in this database; ``login`` is
+    the PostgreSQL role this annotator connects as on a team server (the server's policies use it)."""
+
     __tablename__ = "annotators"
+    __table_args__ = (Index("uq_annotators_login", "login", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    role: Mapped[str] = mapped_column(String(16), default="annotator", server_default="annotator")
+    login: Mapped[str | None] = mapped_column(String(63))
 
 
 class AnnotationSetRow(Base):
@@ -226,3 +232,81 @@ class EventArgumentRow(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     event: Mapped[EventRow] = relationship(back_populates="arguments")
+
+
+class AssignmentRow(Base):
+    """Where one annotator stands on one report: ``assigned``, ``in_progress``, ``done``, ``done_empty``,
+    ``accepted`` or ``returned`` (with ``reason``). The row of ``gold`` is the report's curation
+    (``in_progress`` or ``curated``). ``rev`` counts the row's changes on any workstation and
+    ``decision_rev`` is the ``rev`` of the supervisor decision the state follows: bundles merge by them."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("report_id", "annotator_id", name="uq_assignments_report_annotator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    rev: Mapped[int] = mapped_column(Integer, default=1)
+    decision_rev: Mapped[int] = mapped_column(Integer, default=0)
+    changed_by: Mapped[str] = mapped_column(String(64))
+    by_supervisor: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StatusChangeRow(Base):
+    """The log of status transitions, in order: who moved which (report, annotator) from what to what."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    annotator: Mapped[str] = mapped_column(String(64))
+    before: Mapped[str | None] = mapped_column(String(16))
+    after: Mapped[str | None] = mapped_column(String(16))  # None: unassigned
+    reason: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    origin: Mapped[str | None] = mapped_column(String(200))  # the bundle it arrived in, if any
+
+
+class CommentRow(Base):
+    """One comment of a thread anchored to a report, a span or a relation of one annotator's set.
+    ``id`` is the same on every workstation (bundles merge by it); ``thread_id`` is the first comment's."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[str] = mapped_column(String(40), index=True)
+    anchor: Mapped[str] = mapped_column(String(16))  # report | span | relation
+    anchor_set: Mapped[str | None] = mapped_column(String(64))  # whose span or relation
+    anchor_key: Mapped[str | None] = mapped_column(String(64))
+    anchor_start: Mapped[int | None] = mapped_column(Integer)  # the extent when written (the marker stays)
+    anchor_end: Mapped[int | None] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    question: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CurationDecisionRow(Base):
+    """A supervisor's decision on one candidate group of a report (its ``item`` key): whose version
+    went into gold (an annotator's name), ``none`` or ``edited``; by hand or by a bulk ``rule``."""
+
+    __tablename__ = "curation_decisions"
+    __table_args__ = (UniqueConstraint("report_id", "item", name="uq_curation_decisions_report_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # span | relation | event
+    choice: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str | None] = mapped_column(String(32))
+    gold_keys: Mapped[Any] = mapped_column(JSON, default=list)
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -33,8 +33,9 @@ class ReportSummaryRow:
 
 
 class Repositories:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, actor: str | None = None) -> None:
         self.session = session
+        self.actor = actor  # who acts: the edit log names them (a supervisor deciding gold), else the set's owner
 
     # -- reports -------------------------------------------------------------------------------
     def report_row(self, report_id: str) -> ReportRow:
@@ -113,7 +114,7 @@ class Repositories:
         q = (select(AnnotationSetRow).join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
              .where(AnnotationSetRow.report_id == report_id, AnnotatorRow.name == annotator))
         if lock:
-            q = q.with_for_update()
+            q = q.with_for_update(of=AnnotationSetRow)  # the set row only (not the annotator it joins)
         row = self.session.scalar(q)
         if row is not None or not create:
             return row
@@ -220,7 +221,8 @@ class Repositories:
         set_row.updated_at = now
         self.session.flush()
         self.session.execute(insert(EditRow).values(set_id=set_row.id, version=set_row.version,
-                                                    annotator=annotator, at=now, op=op, target=target,
+                                                    annotator=self.actor or annotator, at=now, op=op,
+                                                    target=target,
                                                     before=before, after=after))
         return set_row.version
 

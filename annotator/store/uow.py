@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.errors import Conflict, DatabaseError
 from annotator.store.engine import display_target, sqlite_path
+from annotator.store.curation_repository import CurationRepository
 from annotator.store.entity_repository import EntityRepository
 from annotator.store.event_repository import EventRepository
 from annotator.store.faults import database_fault
@@ -19,25 +20,31 @@ from annotator.store.repositories import Repositories
 from annotator.store.set_transfer import SetTransfer
 from annotator.store.settings_repository import SettingsRepository
 from annotator.store.sqlite_file import forget_clean
+from annotator.store.workflow_repository import WorkflowRepository
 
 
 class UnitOfWork:
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], *, actor: str | None = None) -> None:
         self._factory = factory
+        self.actor = actor  # who acts (the edit log records them); None: a script of the file's owner
         self.session: Session | None = None
         self.repo: Repositories
         self.entities: EntityRepository
         self.transfer: SetTransfer
         self.settings: SettingsRepository
         self.events: EventRepository
+        self.workflow: WorkflowRepository
+        self.curation: CurationRepository
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
-        self.repo = Repositories(self.session)
+        self.repo = Repositories(self.session, actor=self.actor)
         self.entities = EntityRepository(self.session)
         self.transfer = SetTransfer(self.session)
         self.settings = SettingsRepository(self.session)
         self.events = EventRepository(self.session)
+        self.workflow = WorkflowRepository(self.session)
+        self.curation = CurationRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -83,6 +83,8 @@ def test_dashboard_shows_the_engine_figures(open_window, qtbot, db_path: Path, t
     assert len(views) == 1
     view = views[0]
     assert view.report.id == reports.rows[0]["report"]
+    assert {"alice", "bob"} <= set(view.view.state.annotators) and view.candidates.rowCount() > 0
+    view.tabs.setCurrentWidget(view.lanes)  # the Text lanes are drawn when their tab is shown
     assert set(view.browsers) >= {"alice", "bob"}
     assert any(view.marked[w] for w in view.marked)
     # again: the same view comes forward, no second one
@@ -111,6 +113,7 @@ def test_side_by_side_adjudicates_into_gold(open_window, db_path: Path) -> None:
     settle(window)
     settle(window)
     (view,) = side_by_sides(window)
+    view.tabs.setCurrentWidget(view.lanes)
     assert "gold" not in view.browsers
     button = next(b for b in view.findChildren(QPushButton) if b.text() == "Accept all of alice into gold")
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -1,7 +1,9 @@
 """A model-based test of the real window: a seeded random walk drives MainWindow on a real SQLite
 file only through user input — clicks in the report list, drags and Shift+arrows in the text, label keys,
 Del, Alt+Shift+arrows, edge drags, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, R+Tab+Enter, the inspector's
-Link/Unlink buttons, clicks in the side-by-side view — and after every step checks:
+Link/Unlink buttons, clicks in the curation view's text lanes, its candidates decided by key (1…3, 0),
+its bulk rules and their undo, Ctrl+D (a key then does nothing) and a return in the assignment view —
+and after every step checks:
 
 - the spans shown (the text's drawing index and the spans panel) equal the database's for the
   shown report and annotator;
@@ -25,7 +27,7 @@ import pytest
 import random
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.report import Report
 from annotator.services.annotate import get_set
@@ -386,7 +388,9 @@ class WindowWalk:
         assert view is not None
         self.may_change.add((rid, "gold"))
         WindowWalk.acted["accept_into_gold_side_by_side"] = WindowWalk.acted.get("accept_into_gold_side_by_side", 0) + 1
-        # a span wholly covered by spans nested in it has no text of its own to click
+        view.tabs.setCurrentWidget(view.lanes)  # the Text lanes tab
+        # a span wholly covered by spans nested in it has no text of its own to click (the Candidates
+        # tab lists every one: decide_a_candidate_by_key)
         candidates = [(who, s) for who, spans in sorted(view.sets.items()) if who != "gold" for s in spans
                       if f"span:{s.id}" in anchors(view.browsers[who])]
         if whole_set and view.buttons:
@@ -398,6 +402,94 @@ class WindowWalk:
         self._close_boxes()
         view.close()
         activate(window)
+
+    # -- rules: curation (the curation view's candidates, keys and rules) -----------------------------------
+    def _curation(self):  # type: ignore[no-untyped-def]
+        from annotator.gui.views.side_by_side import SideBySideView
+
+        window = self.window
+        rid = window.document.report_id
+        if rid is None:
+            return None
+        window.compare_action.trigger()
+        settle(window)
+        settle(window)
+        view = next((v for v in window.findChildren(SideBySideView) if v.isVisible() and v.report.id == rid), None)
+        assert view is not None
+        self.may_change.add((rid, "gold"))
+        activate(view)
+        view.candidate_view.setFocus()
+        return view
+
+    def _leave(self, view) -> None:  # type: ignore[no-untyped-def]
+        settle(self.window)
+        self._close_boxes()
+        view.close()
+        activate(self.window)
+
+    def decide_a_candidate_by_key(self, which: int, choice: str) -> None:
+        """Click a candidate's row, press 1…3 (an annotator's version) or 0 (none); sometimes Ctrl+Z."""
+        view = self._curation()
+        if view is None:
+            return
+        self._touching("gold")
+        rows = view.candidates.rowCount()
+        if rows:
+            index = view.candidates.index(which % rows, 1)
+            click(view.candidate_view.viewport(), view.candidate_view.visualRect(index).center())
+            keys = {"0": Qt.Key.Key_0, "1": Qt.Key.Key_1, "2": Qt.Key.Key_2, "3": Qt.Key.Key_3, "n": Qt.Key.Key_N}
+            for k in choice:
+                QTest.keyClick(view.candidate_view, keys[k])
+                settle(self.window)
+                self._close_boxes()
+            assert view.progress.text().count(" of ") >= 1
+        self._leave(view)
+
+    def accept_by_rule_then_maybe_undo(self, rule: int, undo_after: bool) -> None:
+        """Choose a rule with the keyboard, Accept by rule on the report; Ctrl+Z takes the whole step back."""
+        view = self._curation()
+        if view is None:
+            return
+        self._touching("gold")
+        view.rule.setFocus()
+        for _ in range(rule):
+            QTest.keyClick(view.rule, Qt.Key.Key_Down)
+        click(view.apply_button)
+        self._close_boxes()
+        if undo_after:
+            view.candidate_view.setFocus()
+            QTest.keyClick(view.candidate_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        self._leave(view)
+
+    def mark_done_then_return(self, label: str) -> None:
+        """Ctrl+D; a label key then does nothing (the status bar says why); the work is returned with a
+        reason in Supervisor → Assignments (nobody is supervisor here: everyone acts as one); F5."""
+        from annotator.gui.views.assignment_dialog import AssignmentDialog
+
+        window = self.window
+        rid = window.document.report_id
+        if rid is None or window.document.target is None:
+            return
+        self._touching()
+        key(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        self._close_boxes()
+        ws = words(self.text)
+        if ws and self._visible(*ws[0]):
+            self.window.view.select_offsets(*ws[0])
+            key(window.view, label)
+            assert "read-only" in window.statusBar().currentMessage()
+        window.assignments_action.trigger()
+        settle(window)
+        dialog = next(d for d in window.findChildren(AssignmentDialog) if d.isVisible())
+        settle(window)
+        index = dialog.model.cell(rid, "alice")
+        click(dialog.table.viewport(), dialog.table.visualRect(index).center())
+        dialog.reason.setText("walk: once more")
+        click(dialog.return_button)
+        dialog.close()
+        activate(window)
+        key(window.view, Qt.Key.Key_F5)
+        assert window.document.target is None or window.document.target.status == "returned"
 
     # -- invariants ------------------------------------------------------------------------------------------
     def what_is_shown_is_what_is_stored(self) -> None:
@@ -464,6 +556,9 @@ GESTURES: list[tuple[str, int, dict[str, Any]]] = [  # (rule, weight, argument m
     ("event_from_a_claim", 2, {"which": _span, "type_steps": lambda r: r.randint(0, 12)}),
     ("edit_an_event", 2, {"which": _span, "qualifier": lambda r: r.randint(0, 3), "count": lambda r: r.randint(0, 9)}),
     ("delete_an_event", 1, {"which": _span}),
+    ("decide_a_candidate_by_key", 2, {"which": _span, "choice": lambda r: r.choice(["1", "2", "0", "n1", "10"])}),
+    ("accept_by_rule_then_maybe_undo", 1, {"rule": lambda r: r.randint(0, 2), "undo_after": lambda r: r.random() < 0.5}),
+    ("mark_done_then_return", 1, {"label": lambda r: r.choice(LABEL_KEYS)}),
 ]
 
 

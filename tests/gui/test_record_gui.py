@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from annotator.services.annotate import get_set
-from gui_helpers import ENGLISH, click, click_span, dismiss_message, key, settle, type_into, undo
+from gui_helpers import ENGLISH, click, dismiss_message, key, settle, type_into, undo
 
 
 def label(window, word: str, k: str, occurrence: int = 0):  # type: ignore[no-untyped-def]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from annotator.gui.views.registry_dialog import RegistryDialog

@@ -95,3 +95,40 @@ def test_upgrade_from_entities_revision_adds_events(db_url) -> None:
         command.downgrade(config, "0003")
     assert {"events", "event_arguments", "incidents"}.isdisjoint(sa.inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_upgrade_from_events_revision_adds_the_workflow(db_url) -> None:
+    """20261205_0005 follows 20261205_0004: annotators keep their names and get the annotator role, and the
+    workflow tables arrive empty; downgrading takes them out again and keeps everything else."""
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "20261205_0004", backup=False)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO reports (id, text, chars, title, direction, meta, imported_at) "
+            "VALUES (:id, :text, :chars, 'old report', 'ltr', '{}', CURRENT_TIMESTAMP)"),
+            {"id": "c" * 64, "text": TEXT, "chars": len(TEXT)})
+        conn.execute(sa.text("INSERT INTO annotators (name, created_at) VALUES ('alice', CURRENT_TIMESTAMP)"))
+    engine.dispose()
+    ctx = open_database(db_url)
+    try:
+        from annotator.services import annotate, roles, workflow
+
+        assert roles.people(ctx) == [{"name": "alice", "role": "annotator", "login": None}]
+        ctx.actor = "alice"
+        annotate.create_span(ctx, "c" * 64, 47, 54, "actor", annotator="alice")
+        assert workflow.status_of(ctx, "c" * 64, "alice").status == "in_progress"
+    finally:
+        ctx.close()
+    engine = make_engine(db_url)
+    from alembic import command
+
+    config = migrate.alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "20261205_0004")
+    inspector = sa.inspect(engine)
+    assert {"assignments", "status_changes", "comments", "curation_decisions"}.isdisjoint(inspector.get_table_names())
+    assert {c["name"] for c in inspector.get_columns("annotators")} == {"id", "name", "created_at"}
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM spans")).scalar() == 1
+    engine.dispose()

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
+from annotator.core.workflow import OPEN, word
 from annotator.gui.models.table_base import Index, RowTableModel
 from annotator.services.reports import ReportSummary
 
@@ -17,7 +18,12 @@ COLUMNS = ("Title", "Published", "Length", "Mine", "Status")
 
 
 def status_of(summary: ReportSummary, annotator: str) -> str:
-    """Where this annotator stands on a report, in words a supervisor also uses."""
+    """Where this annotator stands on a report, in words a supervisor also uses: their workflow status
+    (assigned, in progress, done, returned …) when they have one, else what the sets say."""
+    if annotator in summary.statuses:
+        return word(summary.statuses[annotator])
+    if summary.statuses.get("gold") == "curated":
+        return "curated"
     mine = summary.annotators.get(annotator)
     others = [n for n in summary.annotators if n != annotator and n != "gold"]
     if "gold" in summary.annotators:
@@ -79,7 +85,9 @@ class ReportListModel(RowTableModel):
             return f"your spans on this report ({self.annotator})"
         if role == Qt.ItemDataRole.ToolTipRole:
             who = ", ".join(f"{n}: {c}" for n, c in sorted(r.annotators.items())) or "nobody yet"
-            return f"{r.title}\n{r.source or ''}\nid {r.id[:16]}…\nspans — {who}"
+            states = ", ".join(f"{n}: {word(s)}" for n, s in sorted(r.statuses.items())) or "not assigned"
+            asked = f"\n{r.questions} open question(s) for the supervisor" if r.questions else ""
+            return f"{r.title}\n{r.source or ''}\nid {r.id[:16]}…\nspans — {who}\nstatus — {states}{asked}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0 and r.direction == "rtl":
@@ -88,19 +96,28 @@ class ReportListModel(RowTableModel):
 
 
 class ReportFilterModel(QSortFilterProxyModel):
-    """Filter box over title, source and id; sorting by typed values, not display strings."""
+    """Filter box over title, source and id, and *My queue* (the reports assigned to the annotator,
+    in progress or returned); sorting by typed values, not display strings."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.queue_only = False
+
+    def set_queue_only(self, on: bool) -> None:
+        self.beginFilterChange()
+        self.queue_only = on
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        pattern = self.filterRegularExpression().pattern()
-        if not pattern:
-            return True
         model = self.sourceModel()
         assert isinstance(model, ReportListModel)
         r = model.summary(source_row)
+        if self.queue_only and r.statuses.get(model.annotator) not in OPEN:
+            return False
+        pattern = self.filterRegularExpression().pattern()
+        if not pattern:
+            return True
         needle = pattern.casefold()
         return any(needle in (v or "").casefold() for v in (r.title, r.source, r.id, r.published))

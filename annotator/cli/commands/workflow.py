@@ -1,0 +1,85 @@
+"""``annotator assign``, ``annotator status`` and ``annotator status set``: assignment and status per
+(report, annotator), as a supervisor scripts them."""
+
+from __future__ import annotations
+
+import argparse
+
+from annotator.cli.output import emit, open_context
+from annotator.core.errors import AnnotatorError
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "assign":
+        return run_assign(args)
+    if getattr(args, "status_command", None) == "set":
+        return run_set(args)
+    return run_list(args)
+
+
+def run_assign(args: argparse.Namespace) -> int:
+    from annotator.services.export import split_list
+    from annotator.services.workflow import apply_plan, plan_round_robin
+
+    names = list(split_list(args.annotators))
+    if not names:
+        raise AnnotatorError("assign needs --annotators A,B,... (who gets the reports)")
+    if not args.report and not args.all:
+        raise AnnotatorError("assign needs --report ID (repeatable) or --all")
+    ctx = open_context(args)
+    try:
+        per = args.per_report or (len(names) if args.per_report is None and args.overlap is None else 1)
+        plan = plan_round_robin(ctx, args.report or (), names, per_report=per,
+                                overlap=1.0 if args.overlap is None else args.overlap)
+        if args.dry_run:
+            rows = [{"report": rid, "annotators": who} for rid, who in plan.items()]
+            emit(args, {"dry_run": True, "plan": rows},
+                 [f"{r['report'][:12]}…  {', '.join(r['annotators']) or '(nobody new)'}" for r in rows])
+            return 0
+        made = apply_plan(ctx, plan)
+    finally:
+        ctx.close()
+    emit(args, {"assigned": [s.to_json() for s in made]},
+         [f"{s.report_id[:12]}…  {s.annotator}: assigned" for s in made] or ["nothing new to assign"])
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from annotator.core.workflow import word
+    from annotator.services.workflow import history, queue, statuses, supervisor_queue
+
+    ctx = open_context(args)
+    try:
+        if args.queue:
+            items = supervisor_queue(ctx) if args.queue == "supervisor" else queue(ctx, args.queue)
+            emit(args, {"queue": [i.__dict__ for i in items]},
+                 [f"{i.report_id[:12]}…  {i.title[:40]:40}  {i.why}" for i in items] or ["the queue is empty"])
+            return 0
+        rows = statuses(ctx, args.report or (), getattr(args, "annotator", None))
+        log = {rid: history(ctx, rid) for rid in (args.report or ())} if args.history else {}
+    finally:
+        ctx.close()
+    data = {"statuses": [s.to_json() for s in rows]}
+    if args.history:
+        data["history"] = log
+    emit(args, data, [f"{s.report_id[:12]}…  {s.annotator:16} {word(s.status)}"
+                      + (f" — {s.reason}" if s.reason else "") + f"  ({s.changed_by}, {s.changed_at})"
+                      for s in rows] or ["no report is assigned yet"])
+    return 0
+
+
+def run_set(args: argparse.Namespace) -> int:
+    from annotator.core.workflow import word
+    from annotator.services.workflow import set_status
+
+    ctx = open_context(args)
+    try:
+        status = set_status(ctx, args.report, args.state, annotator=args.of, reason=args.reason)
+    finally:
+        ctx.close()
+    if status is None:
+        emit(args, {"status": None}, "unassigned")
+        return 0
+    emit(args, {"status": status.to_json()}, f"{status.report_id[:12]}…  {status.annotator}: {word(status.status)}"
+         + (f" — {status.reason}" if status.reason else ""))
+    return 0

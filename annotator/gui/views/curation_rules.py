@@ -1,0 +1,118 @@
+"""The curation view's bulk rules and its lane clicks (a part of ``SideBySideView``, kept apart to keep
+each module to one concern): preview and accept by rule on the report (one undoable step) or on the
+corpus (after a preview, one transaction, not undone with Ctrl+Z), marking the report curated or
+reopening it, and the Text lanes' clicks that copy a span into gold or take one out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.core.curation import parse_rule
+from annotator.core.ids import GOLD
+from annotator.gui.bidi import isolate
+from annotator.services import curation
+from annotator.services.adjudicate import accept_set, accept_spans, reject_gold_span
+from annotator.services.workflow import set_status
+
+if TYPE_CHECKING:
+    from annotator.gui.views.side_by_side import SideBySideView
+
+
+class CurationRules:
+    # -- rules ------------------------------------------------------------------------------------------
+    def rule_text(self: SideBySideView) -> str:
+        key = self.rule.currentData()
+        return f"atleast:{self.k.value()}" if key == "atleast" else str(key)
+
+    def preview(self: SideBySideView) -> None:
+        """What the rule would accept here, shown in the list (nothing is written)."""
+        if self.view is None:
+            return
+        rule = parse_rule(self.rule_text())
+        chosen = {g.key: who for g in self.view.state.groups if not g.decided
+                  for who in [g.chosen_by(rule)] if who is not None}
+        self.candidates.set_preview(chosen)
+        left = sum(1 for g in self.view.state.groups if not g.decided) - len(chosen)
+        self.status.setText(f"{self.rule.currentText().capitalize()} would accept {len(chosen)} candidate(s) here; "
+                            f"{left} left to decide. Nothing is written until you press Accept by rule.")
+
+    def apply_rule(self: SideBySideView) -> None:
+        self._push(f"Accept by rule ({self.rule_text()})", (curation.accept_report_by_rule, (self.rule_text(),), {}))
+
+    def apply_rule_to_corpus(self: SideBySideView) -> QMessageBox | None:
+        """A preview of the rule over every report, then (Apply) one transaction for all of them. Not
+        undoable here (it changes reports out of sight): the preview says so."""
+        if self.session is None:
+            return None
+        ctx, rule = self.session.ctx, self.rule_text()
+        box = QMessageBox(QMessageBox.Icon.Question, "Accept by rule: the whole corpus", "Computing the preview…",
+                          QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Apply).setEnabled(False)
+
+        def previewed(result: curation.RuleResult) -> None:
+            t = result.totals
+            box.setText(f"{rule}: accept {t['accepted']} candidate(s) ({t['spans']} spans, {t['relations']} "
+                        f"relations) on {len(result.reports)} report(s); {t['left']} left to decide; "
+                        f"{len(result.skipped)} report(s) skipped (curated or without annotators). This changes "
+                        "many reports at once and is not undone with Ctrl+Z.")
+            box.button(QMessageBox.StandardButton.Apply).setEnabled(True)
+
+        def chosen(button: Any) -> None:
+            if box.standardButton(button) != QMessageBox.StandardButton.Apply:
+                return
+            self.session.read(lambda: curation.accept_by_rule(ctx, rule),  # type: ignore[union-attr]
+                              lambda r: (self.status.setText(f"{rule}: accepted {r.totals['accepted']} candidate(s) "
+                                                             f"on the corpus; {r.totals['left']} left."),
+                                         self.reload(corpus=True)),
+                              lambda exc: self.session.failed.emit(str(exc)))  # type: ignore[union-attr]
+
+        box.buttonClicked.connect(chosen)
+        box.open()
+        self.session.read(lambda: curation.accept_by_rule(ctx, rule, dry_run=True), previewed)
+        return box
+
+    def toggle_curated(self: SideBySideView) -> None:
+        """Mark the report curated (gold read-only) or reopen its curation."""
+        if self.session is None or self.view is None:
+            return
+        ctx, rid, reopen = self.session.ctx, self.report.id, self.view.curated
+        self.session.read(lambda: set_status(ctx, rid, "in_progress" if reopen else "curated", annotator=GOLD),
+                          lambda _s: (self.status.setText("Curation reopened." if reopen else
+                                                          "Marked curated: gold of this report is read-only now."),
+                                      self.reload(corpus=True)),
+                          lambda exc: self.session.failed.emit(str(exc)))  # type: ignore[union-attr]
+
+    # -- the text lanes: a click is a decision too ----------------------------------------------------------
+    def accept_span(self: SideBySideView, who: str, span_id: str) -> None:
+        """A click: an annotator's span is copied into gold; a gold span is taken out of gold."""
+        if self.session is None or self.gold is None:
+            return
+        if who == GOLD:
+            self.reject_gold(span_id)
+            return
+        span = next((s for s in self.sets.get(who, ()) if s.id == span_id), None)
+        if span is None:
+            return
+        text = span.text_in(self.report.text)[:50]
+        self.session.edit(self.gold, accept_spans, [span],
+                          done=lambda _r: self.status.setText(f"Accepted {self.names.get(who, who)}'s {span.label} "
+                                                              f"“{isolate(text)}” into gold."))
+
+    def reject_gold(self: SideBySideView, span_id: str) -> None:
+        assert self.session is not None and self.gold is not None
+        span = next((s for s in self.sets.get(GOLD, ()) if s.id == span_id), None)
+        if span is None:
+            return
+        text = span.text_in(self.report.text)[:50]
+        self.session.edit(self.gold, reject_gold_span, span_id,
+                          done=lambda _r: self.status.setText(f"Removed {span.label} “{isolate(text)}” from gold."))
+
+    def accept_set(self: SideBySideView, who: str) -> None:
+        """Gold starts from one annotator's whole set: one transaction, all or nothing."""
+        assert self.session is not None and self.gold is not None
+        self.session.edit(self.gold, accept_set, who,
+                          done=lambda r: self.status.setText(f"Gold now holds {self.names.get(who, who)}'s set: "
+                                                             f"{r[0]} span(s) added."))
+

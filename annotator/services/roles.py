@@ -1,0 +1,158 @@
+"""Roles per database: ``annotator`` (edits their own sets) and ``supervisor`` (also assigns, accepts or
+returns work, and writes gold). Enforced here, in the services every shell calls.
+
+What protects what (docs/workflow.md):
+
+- A SQLite file belongs to whoever can open it, so there roles guard the *workflow*, not the data: the
+  file's user can name themself supervisor (``annotator annotators add NAME --role supervisor``) or
+  edit the file with other tools. Roles take effect once the database has a supervisor; until then
+  (a database one analyst keeps) everyone acts as one. A script that names nobody (``ctx.actor`` is
+  None) is the file's owner.
+- On a PostgreSQL team server the protection is the server's: each annotator connects as their own
+  login, mapped here to their name (``--login``), and row-level security (migration 20261205_0005)
+  lets that login write only that annotator's sets (and gold only a supervisor's login), whatever SQL
+  it sends. ``grant_login`` gives a login the table privileges its role needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.core.errors import DatabaseError, PermissionDenied, ValidationError
+from annotator.core.ids import GOLD
+from annotator.services.context import ServiceContext
+from annotator.store.uow import UnitOfWork
+
+ANNOTATOR, SUPERVISOR = "annotator", "supervisor"
+ROLES = (ANNOTATOR, SUPERVISOR)
+# what an annotator's login may do on the server (row-level security narrows the rows); supervisors get all
+_ANNOTATOR_WRITES = ("annotation_sets", "spans", "relations", "edits", "events", "event_arguments", "assignments",
+                     "status_changes", "comments", "settings", "entities", "entity_aliases", "incidents")
+_ANNOTATOR_INSERTS = ("reports",)
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValidationError(f"'{role}' is not a role (annotator or supervisor)")
+    return role
+
+
+def roles_active(uow: UnitOfWork) -> bool:
+    """Whether this database has a supervisor (before that, everyone acts as one)."""
+    return uow.workflow.has_supervisor()
+
+
+def is_supervisor(uow: UnitOfWork, actor: str | None) -> bool:
+    """Whether ``actor`` may act as a supervisor here (the file's owner, a named supervisor, or anyone
+    while the database has no supervisor)."""
+    if actor is None or not roles_active(uow):
+        return True
+    return uow.workflow.role_of(actor) == SUPERVISOR
+
+
+def require_supervisor(uow: UnitOfWork, actor: str | None, what: str) -> None:
+    if not is_supervisor(uow, actor):
+        raise PermissionDenied(f"{actor} is an annotator in this database: only a supervisor may {what}")
+
+
+def check_owner_write(uow: UnitOfWork, owner: str, *, others_too: bool = False) -> None:
+    """Refuse a write of ``owner``'s set by someone whose role does not allow it. ``others_too``: a
+    supervisor may write anyone's set (loading a corpus file)."""
+    actor = uow.actor
+    if actor is None or actor == owner or not roles_active(uow):
+        return
+    supervisor = uow.workflow.role_of(actor) == SUPERVISOR
+    if owner == GOLD:
+        if not supervisor:
+            raise PermissionDenied(f"{actor} is an annotator in this database: only a supervisor writes the gold "
+                                   "set (curation)")
+        return
+    if supervisor and others_too:
+        return
+    raise PermissionDenied(f"{actor} may not change {owner}'s annotations: each annotator edits only their own set"
+                           + (" (a supervisor returns work to its annotator instead)" if supervisor else ""))
+
+
+# -- people --------------------------------------------------------------------------------------------
+def whoami(ctx: ServiceContext) -> dict[str, Any]:
+    """Who acts (the context's actor, else the database's default) and their role."""
+    from annotator.services.identity import default_annotator
+
+    name = ctx.actor or default_annotator(ctx)
+    with ctx.uow() as uow:
+        active = roles_active(uow)
+        role = uow.workflow.role_of(name) if name else None
+    return {"annotator": name, "role": (role or ANNOTATOR) if name else None, "roles_active": active}
+
+
+def people(ctx: ServiceContext) -> list[dict[str, Any]]:
+    """Everyone with a name in this database and their role (gold excluded)."""
+    with ctx.uow() as uow:
+        return [{"name": n, "role": r, "login": l} for n, r, l in uow.workflow.people() if n != GOLD]
+
+
+def add_person(ctx: ServiceContext, name: str, role: str = ANNOTATOR, *, login: str | None = None) -> dict[str, Any]:
+    """Add an annotator (or change the role of one already here) and, with ``login``, map the
+    PostgreSQL login they connect as. Only a supervisor may, once the database has one."""
+    from annotator.services.identity import check_identity
+
+    who = check_identity(name)
+    check_role(role)
+    if login is not None and ctx.backend != "postgresql":
+        raise ValidationError("--login maps a PostgreSQL login; this database is a SQLite file")
+    with ctx.uow() as uow:
+        if roles_active(uow):
+            require_supervisor(uow, ctx.actor, "add annotators or change roles")
+        row = uow.repo.annotator_row(who)
+        row.role = role
+        if login is not None:
+            row.login = _login(login)
+        uow.session.flush()
+        uow.commit()
+        out = {"name": row.name, "role": row.role, "login": row.login}
+    if login is not None:
+        grant_login(ctx, out["login"], role)
+    return out
+
+
+def _login(login: str) -> str:
+    name = login.strip()
+    if not name or len(name) > 63 or not all(c.isalnum() or c in "_-." for c in name):
+        raise ValidationError(f"'{login}' is not a PostgreSQL login name (letters, digits, _ - .; at most 63)")
+    return name
+
+
+def grant_login(ctx: ServiceContext, login: str, role: str) -> None:
+    """Give a server login the table privileges its role needs (row-level security narrows them to
+    its own rows). Needs a connection allowed to grant: the database owner or a superuser."""
+    from sqlalchemy import text
+
+    quoted = '"' + login.replace('"', '""') + '"'
+    statements = ["GRANT USAGE ON SCHEMA public TO {who}", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {who}",
+                  "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}"]
+    if role == SUPERVISOR:
+        statements.append("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {who}")
+    else:
+        statements.append("GRANT INSERT, UPDATE, DELETE ON " + ", ".join(_ANNOTATOR_WRITES) + " TO {who}")
+        statements.append("GRANT INSERT ON " + ", ".join(_ANNOTATOR_INSERTS) + " TO {who}")
+        statements.append("REVOKE INSERT, UPDATE, DELETE ON annotators, curation_decisions FROM {who}")
+    try:
+        with ctx.engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement.format(who=quoted)))
+    except Exception as exc:  # noqa: BLE001 - the server's refusal, as one sentence
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise DatabaseError(f"the server refused to grant {login} its privileges ({first}); connect as the "
+                            "database owner to add logins") from None
+
+
+def actor_from_login(ctx: ServiceContext) -> str | None:
+    """On a team server, the annotator the connecting login is mapped to (None on SQLite or unmapped)."""
+    if ctx.backend != "postgresql":
+        return None
+    from sqlalchemy.engine import make_url
+
+    login = make_url(ctx.url).username
+    if not login:
+        return None
+    with ctx.uow() as uow:
+        return uow.workflow.name_of_login(login)

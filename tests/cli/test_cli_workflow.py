@@ -1,0 +1,57 @@
+"""The supervisor's workflow on the command line: who acts and with which role, assignment, status,
+curation by rule (with a dry run), comments — JSON shapes, one-sentence refusals and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_helpers import cli
+from workflow_helpers import annotate_three, staff, store
+
+
+def test_assign_status_curate_and_comment(tmp_path: Path) -> None:
+    from annotator.services.database import open_database
+
+    db = tmp_path / "team.sqlite3"
+    ctx = open_database(db)
+    staff(ctx)
+    rid = store(ctx)
+    annotate_three(ctx, rid)
+    ctx.close()
+
+    def run(*args: str, code: int = 0) -> dict:  # type: ignore[type-arg]
+        proc = cli(*args, "--json", db=db)
+        assert proc.returncode == code, proc.stderr
+        return json.loads(proc.stdout) if code == 0 else {"error": proc.stderr}
+
+    assert run("whoami", "--annotator", "sam") == {"annotator": "sam", "role": "supervisor", "roles_active": True}
+    assert {p["name"]: p["role"] for p in run("annotators")["annotators"]} == {
+        "alice": "annotator", "bob": "annotator", "carol": "annotator", "sam": "supervisor"}
+    refused = run("--annotator", "alice", "assign", "--report", rid[:12], "--annotators", "bob", code=1)
+    assert refused["error"] == "error: alice is an annotator in this database: only a supervisor may assign reports.\n"
+    made = run("--annotator", "sam", "assign", "--report", rid[:12], "--annotators", "alice,bob,carol")
+    assert [a["status"] for a in made["assigned"]] == []  # they have all started: in progress already
+    run("--annotator", "alice", "status", "set", "done", "--report", rid[:12])
+    listed = run("status", "--report", rid[:12])
+    assert {(s["annotator"], s["status"]) for s in listed["statuses"]} == {
+        ("alice", "done"), ("bob", "in_progress"), ("carol", "in_progress")}
+    assert run("status", "--queue", "supervisor")["queue"][0]["why"] == "done by alice"
+    run("--annotator", "sam", "status", "set", "returned", "--report", rid[:12], "--for", "alice",
+        "--reason", "also the spokesman")
+    dry = run("--annotator", "sam", "curate", "--rule", "majority", "--dry-run")
+    assert (dry["dry_run"], dry["totals"]) == (True, {"accepted": 5, "spans": 4, "relations": 1, "left": 2})
+    assert run("reports")["reports"][0]["annotators"].get("gold") is None  # nothing written
+    refused = run("--annotator", "bob", "curate", "--rule", "majority", code=1)
+    assert "only a supervisor writes the gold set" in refused["error"]
+    done = run("--annotator", "sam", "curate", "--rule", "majority", "--report", rid[:12])
+    assert done["totals"]["accepted"] == 5 and done["reports"][0]["left"] == 2
+    note = run("--annotator", "bob", "comment", "add", "--report", rid[:12], "--span", "T2", "--question",
+               "Place", "or", "actor?")["comment"]
+    assert (note["anchor"], note["set"], note["key"], note["question"], note["body"]) == (
+        "span", "bob", "T2", True, "Place or actor?")
+    assert [c["id"] for c in run("comments", "--open")["comments"]] == [note["id"]]
+    run("--annotator", "sam", "comment", "resolve", note["id"])
+    assert run("comments", "--open")["comments"] == []
+    bad = cli("--annotator", "sam", "status", "set", "finished", "--report", rid[:12], db=db)
+    assert bad.returncode == 1 and "'finished' is not a status" in bad.stderr and "Traceback" not in bad.stderr
