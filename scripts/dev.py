@@ -53,7 +53,9 @@ def run_tests(args: list[str]) -> int:
     if "ANNOTATOR_TEST_PG_URL" not in env:
         pg_dir = _start_postgres(env)
     try:
-        code = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
+        workers = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args) \
+            else ["-n", str(min(4, os.cpu_count() or 1))]  # every core: tests own their folders and databases
+        code = subprocess.call([str(PY), "-m", "pytest", *workers, *args], cwd=ROOT, env=env)
     finally:
         if pg_dir:
             subprocess.call(["bash", str(ROOT / "scripts" / "pg-test-server"), "stop", pg_dir])
