@@ -81,7 +81,17 @@ def show_export(window: MainWindow) -> ExportDialog:
 
 def show_import_annotations(window: MainWindow) -> ImportAnnotationsDialog:
     dialog = ImportAnnotationsDialog(window.session.ctx, parent=window)
-    dialog.completed.connect(lambda _result: window.session.bus.reports_changed.emit())
+
+    def completed(result: Any) -> None:
+        window.session.bus.reports_changed.emit()
+        if result.added:  # new labels: the window reopens with their buttons, the summary said on top of it
+            session = window.session
+            fresh = replace_window(window, EditSession(session.ctx, session.annotator, session.ctx.schema))
+            box = QMessageBox(QMessageBox.Icon.Information, "Annotations imported", dialog.describe(result),
+                              parent=fresh)
+            box.open()
+
+    dialog.completed.connect(completed)
     dialog.show()
     return dialog
 

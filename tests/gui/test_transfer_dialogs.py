@@ -117,3 +117,47 @@ def test_a_bad_file_is_one_sentence_and_changes_nothing(open_window, qtbot, tmp_
     text = importer.result_label.text()
     assert "bad.jsonl" in text and "\n" not in text
     assert window.report_model.rowCount() == 3
+
+
+def test_a_file_with_new_labels_is_refused_then_added_when_ticked(open_window, qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                   report_ids) -> None:
+    """A corpus from another tool (PER/LOC, a relation type of its own): refused with the sentence that
+    says how to map it; with the box ticked, the labels join the schema and the window reopens with
+    their buttons, the import's summary on top."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.services.database import load_schema
+    from gui_helpers import click, settle
+
+    window = open_window()
+    rid = report_ids["english"]
+    s = ENGLISH.index("Syrian Observatory")
+    t = ENGLISH.index("al-Busayrah")
+    peer = tmp_path / "peer.jsonl"
+    peer.write_text(json.dumps({"id": rid, "text": ENGLISH, "annotator": "carol", "spans": [
+        {"id": "T1", "start": s, "end": s + 18, "label": "PER"},
+        {"id": "T2", "start": t, "end": t + 11, "label": "LOC"}],
+        "relations": [{"id": "R1", "head": "T1", "tail": "T2", "label": "based_in"}]}) + "\n", encoding="utf-8")
+    importer = open_dialog(window, window.import_annotations_action, ImportAnnotationsDialog)
+    importer.path.setText(str(peer))
+    job = importer.start(run=False)
+    assert job is not None
+    with qtbot.waitSignal(job.failed, timeout=20000):
+        job.start()
+    assert "unknown labels LOC, PER" in importer.result_label.text()
+    assert get_set(window.session.ctx, rid, "carol").spans == ()
+
+    click(importer.add_labels)
+    assert importer.add_labels.isChecked()
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        importer.run_button.click()
+    settle(window)
+    fresh = window.replacement
+    assert fresh is not None and fresh.isVisible()
+    assert [a.text().split()[-1] for a in fresh.label_actions][-2:] == ["PER", "LOC"]
+    (box,) = [b for b in fresh.findChildren(QMessageBox) if b.isVisible()]
+    assert "Added to the schema, labels: PER, LOC." in box.text()
+    assert "Added to the schema, relation types: based_in." in box.text()
+    schema = load_schema(fresh.session.ctx)
+    assert {"PER", "LOC"} <= set(schema.label_names) and "based_in" in {r.name for r in schema.relations}
+    assert sorted(sp.label for sp in get_set(fresh.session.ctx, rid, "carol").spans) == ["LOC", "PER"]

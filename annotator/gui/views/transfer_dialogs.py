@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QRadioButton,
                                QVBoxLayout, QWidget)
 
@@ -227,11 +227,16 @@ class ImportAnnotationsDialog(_JobDialog):
         self.annotator = QLineEdit(self)
         self.annotator.setPlaceholderText("the names in the file")
         self.label_map = QLineEdit(self)
-        self.label_map.setPlaceholderText("e.g. PER=actor,LOC=place,GPE=place")
+        self.label_map.setPlaceholderText("e.g. PER=actor,LOC=place,relation:said_by=source")
+        self.add_labels = QCheckBox("Add the labels and relation types the file uses to the schema", self)
+        self.add_labels.setToolTip("Without it, a file using a label the schema lacks is refused (map it "
+                                   "above instead). Added labels get a colour and no key; the window reopens "
+                                   "with them.")
         self.form.addRow("File", row)
         self.form.addRow("Format", self.format_combo)
         self.form.addRow("As annotator", self.annotator)
         self.form.addRow("Label map", self.label_map)
+        self.form.addRow("", self.add_labels)
         self.path.textChanged.connect(self._guess_format)
 
     def browse(self) -> None:
@@ -256,14 +261,19 @@ class ImportAnnotationsDialog(_JobDialog):
         mapping = parse_label_map(self.label_map.text())
         who = self.annotator.text().strip() or None
         ctx, fmt = self.ctx, self.format_combo.currentData().name
+        add = self.add_labels.isChecked()
         return lambda progress, cancel: load_annotations(ctx, Path(path), fmt, annotator=who, label_map=mapping,
-                                                         progress=progress, cancel=cancel)
+                                                         add_labels=add, progress=progress, cancel=cancel)
 
     def describe(self, result: Any) -> str:
         text = (f"Loaded {result.documents} document(s) from {Path(result.file).name}: {result.spans} span(s), "
                 f"{result.relations} relation(s); {result.reports_new} new report(s), {result.sets_changed} "
                 f"set(s) changed, {result.sets_unchanged} already up to date"
                 f" ({', '.join(result.annotators) or 'no annotator'}).")
+        added = result.added or {}
+        for what, key in (("labels", "labels"), ("relation types", "relations"), ("widened relation types", "widened")):
+            if added.get(key):
+                text += f"\nAdded to the schema, {what}: {', '.join(item['name'] for item in added[key])}."
         for warning in result.warnings[:5]:
             text += f"\n{warning}"
         return text
