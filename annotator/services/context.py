@@ -26,6 +26,7 @@ class ServiceContext:
     verified: bool = False  # opened by ``open_database``: a SQLite file was found sound at open
     wrote: bool = False  # a transaction was committed through this context
     wait_watch: WaitWatch | None = None  # tells the shell while the database makes us wait
+    registry_seeded: bool = False  # the entity registry was found seeded (a seed is never undone): not asked again
     # who acts: the shell sets it (the window's annotator, the command line's --annotator or the
     # database's default); None is the file's owner running a script, whom roles do not restrict
     actor: str | None = None

@@ -64,17 +64,23 @@ def ensure_registry(ctx: ServiceContext) -> int:
     The seed and its "done" mark are one transaction, and the mark is written insert-or-ignore, so
     two callers at once (a start-up task and the first span's resolution, or two processes) never
     fail on each other: the second finds the registry seeded."""
+    if ctx.registry_seeded:
+        return 0
     with ctx.uow() as uow:
         if uow.settings.has(SEEDED):
+            ctx.registry_seeded = True
             return 0
     try:
         with ctx.uow() as uow:
             if uow.settings.has(SEEDED):
+                ctx.registry_seeded = True
                 return 0
             added = _seed(uow)
             if not uow.settings.add_once(SEEDED, {"entries": added}):
+                ctx.registry_seeded = True
                 return 0  # another writer seeded meanwhile: theirs stands, this seed is rolled back
             uow.commit()
+            ctx.registry_seeded = True
             return added
     except Conflict:  # another writer seeded the same entries first
         return 0

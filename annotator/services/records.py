@@ -89,11 +89,20 @@ def automatic_fields(ctx: ServiceContext, report: Report, span: Span) -> dict[st
     """What can be decided about a span without the annotator: the ISO value of a label that
     carries dates, the entity of an unambiguous match for a label that links to the registry (both
     marked automatic). Empty when there is nothing to decide or the annotator already decided."""
+    return _automatic(ctx, span, span.text_in(report.text), report.published, report.language)
+
+
+def _decides_something(ctx: ServiceContext, span: Span) -> bool:
+    return (ctx.schema.value_kind(span.label) == "date" and not span.value) or \
+        (ctx.schema.entity_kind(span.label) is not None and not span.entity)
+
+
+def _automatic(ctx: ServiceContext, span: Span, text: str, published: str | None,
+               language: str | None) -> dict[str, Any]:
     from annotator.records.dates import normalize_date
 
-    text = span.text_in(report.text)
     if ctx.schema.value_kind(span.label) == "date" and not span.value:
-        found = normalize_date(text, report.published, language=report.language)
+        found = normalize_date(text, published, language=language)
         if found is not None:
             return {"value": found.value, "resolution": "automatic"}
     kind = ctx.schema.entity_kind(span.label)
@@ -107,12 +116,18 @@ def automatic_fields(ctx: ServiceContext, report: Report, span: Span) -> dict[st
 def create_span_with_values(ctx: ServiceContext, report_id: str, start: int, end: int, label: str, *,
                             annotator: str, **fields: Any) -> tuple[Span, Change]:
     """Create a span together with its automatic value or entity: one user action, one transaction,
-    so a span is never stored without what the view shows beside it (or the reverse)."""
-    from annotator.services.reports import get_report
+    so a span is never stored without what the view shows beside it (or the reverse). Only the span's
+    own text is read for that (a report is immutable; a 1 MB text is not fetched per keystroke)."""
+    draft = Span("?", start, end, label, dict(fields.get("attrs") or {}), fields.get("value"), fields.get("entity"))
+    auto: dict[str, Any] = {}
+    if 0 <= start < end and _decides_something(ctx, draft):
+        from annotator.services.reports import resolve_report_id
 
-    report = get_report(ctx, report_id)
-    draft = Span("?", start, end, label, dict(fields.get("attrs") or {}))
-    auto = automatic_fields(ctx, report, draft) if 0 <= start < end <= len(report.text) else {}
+        rid = resolve_report_id(ctx, report_id)
+        with ctx.uow() as uow:
+            text, published, language, chars = uow.repo.report_excerpt(rid, start, end)
+        if end <= chars:
+            auto = _automatic(ctx, draft, text, published, language)
     return annotate.create_span(ctx, report_id, start, end, label, annotator=annotator, **{**auto, **fields})
 
 

@@ -54,6 +54,16 @@ class Repositories:
             raise NotFound(f"report {report_id[:12]}… is not in the database")
         return chars
 
+    def report_excerpt(self, report_id: str, start: int, end: int) -> tuple[str, str | None, str | None, int]:
+        """Code points ``[start, end)`` of the text with the report's date, language and length,
+        without loading the whole text (SQLite and PostgreSQL both count ``substr`` in characters)."""
+        row = self.session.execute(select(func.substr(ReportRow.text, start + 1, max(0, end - start)),
+                                          ReportRow.published, ReportRow.language, ReportRow.chars)
+                                   .where(ReportRow.id == report_id)).first()
+        if row is None:
+            raise NotFound(f"report {report_id[:12]}… is not in the database")
+        return row[0] or "", row[1], row[2], row[3]
+
     def has_report(self, report_id: str) -> bool:
         return self.session.scalar(select(func.count()).select_from(ReportRow)
                                    .where(ReportRow.id == report_id)) == 1

@@ -264,7 +264,7 @@ def test_a_failed_automatic_value_stores_nothing(open_window, report_ids, monkey
     def broken(*_a, **_k):  # type: ignore[no-untyped-def]
         raise ValidationError("the registry index could not be read")
 
-    monkeypatch.setattr(records, "automatic_fields", broken)
+    monkeypatch.setattr(records, "_automatic", broken)
     mark(window, ENGLISH, "Deir ez-Zor", "2")
     assert "registry index" in dismiss_message(window)
     assert rows(window, report_ids["english"]) == [] and window.document.mine == {}

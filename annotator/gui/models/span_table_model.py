@@ -33,6 +33,7 @@ class SpanTableModel(RowTableModel):
         self.schema = schema
         self._rows: list[Span] = []
         self._keys: list[tuple[int, int, str, str]] = []
+        self._key_of: dict[str, tuple[int, int, str, str]] = {}  # a row found by bisection, not a scan
         document.reset.connect(self._reset)
         document.spans_changed.connect(self._changed)
 
@@ -40,11 +41,23 @@ class SpanTableModel(RowTableModel):
         self.beginResetModel()
         self._rows = list(self.document.sorted_mine())
         self._keys = [sort_key(s) for s in self._rows]
+        self._key_of = {s.id: k for s, k in zip(self._rows, self._keys)}
         self.endResetModel()
+
+    def _find(self, span_id: str) -> int | None:
+        key = self._key_of.get(span_id)
+        if key is None:
+            return None
+        i = bisect_left(self._keys, key)
+        while i < len(self._rows) and self._keys[i] == key:
+            if self._rows[i].id == span_id:
+                return i
+            i += 1
+        return None
 
     def _changed(self, ids: list[str]) -> None:
         for span_id in ids:
-            old = next((i for i, s in enumerate(self._rows) if s.id == span_id), None)
+            old = self._find(span_id)
             new = self.document.mine.get(span_id)
             if old is not None and new is not None and sort_key(new) == self._keys[old]:
                 self._rows[old] = new
@@ -52,13 +65,15 @@ class SpanTableModel(RowTableModel):
                 continue
             if old is not None:
                 self.beginRemoveRows(QModelIndex(), old, old)
-                del self._rows[old], self._keys[old]
+                del self._rows[old], self._keys[old], self._key_of[span_id]
                 self.endRemoveRows()
             if new is not None:
-                at = bisect_left(self._keys, sort_key(new))
+                key = sort_key(new)
+                at = bisect_left(self._keys, key)
                 self.beginInsertRows(QModelIndex(), at, at)
                 self._rows.insert(at, new)
-                self._keys.insert(at, sort_key(new))
+                self._keys.insert(at, key)
+                self._key_of[span_id] = key
                 self.endInsertRows()
 
     def row_of(self, span_id: str) -> int | None:
