@@ -16,16 +16,16 @@ from typing import Any, Iterator
 
 from annotator.core.errors import ValidationError
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
-from annotator.events.datasets import DATASETS, load_countries, load_dataset
+from annotator.events.datasets import load_countries, load_dataset
 from annotator.events.incidents import group
 from annotator.events.resolve import ResolvedEvent, resolve_events
 from annotator.events.summary import EventExport, Skipped
 from annotator.services.context import ServiceContext
 from annotator.services.events import event_schema
 from annotator.services.export import ExportScope
+from annotator.services.formats import EVENT_FORMATS
 from annotator.services.reports import resolve_report_id
 
-EVENT_FORMATS = DATASETS
 TLP_LEVELS = ("clear", "white", "green", "amber", "red")
 _BATCH = 500
 

@@ -8,7 +8,10 @@ from typing import Any, Iterator
 
 from annotator.core.errors import FormatError, MissingExtraError
 from annotator.core.report import Report
+from annotator.events.datasets import DATASETS
 from annotator.services.context import ServiceContext
+
+EVENT_FORMATS = DATASETS  # export only: the events in the datasets' own columns (services.event_export)
 
 _EXTRA_MODULES = {"spacy": "spacy", "xmi": "cassis"}
 

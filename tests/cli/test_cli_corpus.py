@@ -20,6 +20,7 @@ def test_formats_lists_every_format_with_extras() -> None:
     by = {f["name"]: f for f in out["formats"]}
     assert by["spacy"]["extra"] == "spacy" and by["xmi"]["extra"] == "xmi"
     assert by["w3c"]["carries_text"] is False and by["conll"]["nesting"]
+    assert out["event_formats"] == ["acled", "ucdp-ged", "plover", "stix"]  # export only, listed too
 
 
 def test_load_export_record_round_trip(tmp_path: Path) -> None:

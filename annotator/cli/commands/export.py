@@ -6,9 +6,7 @@ import argparse
 from dataclasses import asdict, is_dataclass
 
 from annotator.cli.output import emit, open_context
-
-
-EVENT_FORMATS = ("acled", "ucdp-ged", "plover", "stix")  # services.event_export.EVENT_FORMATS, without its imports
+from annotator.services.formats import EVENT_FORMATS
 
 
 def run(args: argparse.Namespace) -> int:
