@@ -95,7 +95,8 @@ class CandidateModel(RowTableModel):
                     return "event: " + g.kind.replace("span", "event").replace("label", "type")
                 return g.kind
             if col == 3:
-                best = max(g.support.values(), default=0)
+                # the most annotators sharing one version; those who marked nothing there agree on nothing
+                best = max((c for sig, c in g.support.items() if sig != ()), default=0)
                 return f"{best}/{len(g.versions)}" if g.marked else ""
             if g.key in self.preview and not g.decided:
                 return f"→ {self.names.get(self.preview[g.key], self.preview[g.key])} (preview)"
