@@ -47,7 +47,8 @@ FIRST = "\0first"  # the report to open once the list arrives: the first one
 def _unchanged(event: Any, fields: dict[str, Any]) -> bool:
     """Whether applying ``fields`` (update_event's form) to ``event`` would change nothing."""
     now = {"type": event.type, "counts": {k: v.to_dict() for k, v in event.counts.items() if not v.is_empty},
-           "qualifiers": list(event.qualifiers), "roles": {r: list(ids) for r, ids in event.roles.items()}}
+           "qualifiers": list(event.qualifiers), "roles": {r: list(ids) for r, ids in event.roles.items()},
+           "incident": event.incident}
     for name, value in fields.items():
         if name == "counts":
             value = {k: v for k, v in value.items() if any(x is not None for x in v.values())}
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self.events_panel.delete.connect(self._event_delete)
         self.events_panel.fill_role.connect(self._event_fill_role)
         self.events_panel.chosen.connect(self._event_chosen)
+        self.events_panel.new_incident.connect(self._new_incident)
         self.view.event_key.connect(self.new_event)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.span_table, "Spans")
@@ -297,6 +299,7 @@ class MainWindow(QMainWindow):
                            {who: list(s.spans) for who, s in opened.others.items()}, list(opened.own.relations),
                            target, list(opened.own.events))
         self._title()
+        self.refresh_incidents()
         if not self.report_table.hasFocus() and not self.filter_box.hasFocus():
             self.view.setFocus()
 
@@ -522,6 +525,8 @@ class MainWindow(QMainWindow):
                 roles = {r: list(ids) for r, ids in current.roles.items()}
                 roles[delta["role"]] = [*roles.get(delta["role"], []), delta["span"]]
                 fields["roles"] = roles
+            if "incident" in delta:
+                fields["incident"] = delta["incident"]
             if _unchanged(current, fields):
                 return  # e.g. a count box losing the focus after its value was already saved
             target.stack.push(UpdateEvent(self.session, self.document, target, current,
@@ -546,6 +551,27 @@ class MainWindow(QMainWindow):
         title = self.event_model.title(event)
         self.session.when_ready(target, lambda: target.stack.push(
             DeleteEvent(self.session, self.document, target, self.document.events.get(event.id, event), title)))
+
+    def refresh_incidents(self) -> None:
+        """The Events tab's list of incidents, read on the lane (after every edit already sent)."""
+        from annotator.services.incidents import list_incidents
+
+        ctx = self.session.ctx
+        self.session.read(lambda: list_incidents(ctx), self.events_panel.set_incidents)
+
+    def _new_incident(self, event: Any, title: str) -> None:
+        """A new incident, then the event put in it (an undoable edit; undo leaves the incident, empty,
+        in the list, as a new registry entry stays when its link is undone)."""
+        from annotator.services.incidents import create_incident
+
+        ctx = self.session.ctx
+
+        def made(result: Any) -> None:
+            self.refresh_incidents()
+            self._event_change(event, "set_event_incident", {"incident": result[0].id})
+
+        self.session.read(lambda: create_incident(ctx, title), made,
+                          lambda exc: self.statusBar().showMessage(f"No incident made: {error_text(exc)}", 8000))
 
     def _event_chosen(self, event: Any) -> None:
         """The chosen event's claim is selected in the text; what the datasets miss follows from the lane."""

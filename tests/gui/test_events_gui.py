@@ -151,3 +151,57 @@ def test_a_server_outage_says_not_saved_and_retries(open_window, report_ids, mon
     assert calls["n"] == 3 and window.save_label.text() == "Saved"
     assert [x.label for x in get_set(window.session.ctx, report_ids["english"], "alice").spans] == ["actor"]
     assert window.session.active_stack.count() == 1
+
+
+def test_an_event_put_in_a_new_incident_then_undone_and_chosen_again(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """The Events tab's Incident list: End picks "New incident…", a title typed into its dialog makes
+    the incident and puts the event in it (one undoable edit); Ctrl+Z takes it out; the incident stays
+    listed and the arrow key chooses it again."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+
+    from annotator.services.incidents import list_incidents
+
+    window = open_window()
+    rid = report_ids["english"]
+    claim_with_actor(window)
+    view = window.view
+    click_span(view, ENGLISH.index("shelled"), ENGLISH.index("shelled") + 7)
+    key(view, "e")
+    dialog = next(d for d in window.findChildren(EventTypeDialog) if d.isVisible())
+    settle(window)
+    type_text(dialog.filter, "shelling")
+    QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
+    activate(window)
+    settle(window)
+    panel = window.events_panel
+    combo = panel.incident_combo
+    assert combo.currentText() == "— none —"
+
+    def answer() -> None:  # the title typed into the dialog, as a person does, then Enter
+        asking = [w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()]
+        if not asking:
+            QTimer.singleShot(20, answer)
+            return
+        field = asking[0].findChild(QLineEdit)
+        QTest.keyClicks(field, "Shelling of al-Busayrah")
+        QTest.keyClick(field, Qt.Key.Key_Return)
+
+    QTimer.singleShot(20, answer)
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_End)  # the last entry: New incident…
+    settle(window)
+    wait_until(lambda: event_service.get_events(window.session.ctx, rid, "alice")[0].incident is not None)
+    (event,) = event_service.get_events(window.session.ctx, rid, "alice")
+    (made,) = list_incidents(window.session.ctx)
+    assert made["title"] == "Shelling of al-Busayrah" and made["events"] == 1 and event.incident == made["id"]
+    wait_until(lambda: combo.currentText().startswith("Shelling of al-Busayrah"))
+
+    activate(window)  # the dialog closed: the window manager gives the focus back
+    undo(window)
+    assert event_service.get_events(window.session.ctx, rid, "alice")[0].incident is None
+    wait_until(lambda: combo.currentText() == "— none —")
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Down)  # the next entry: the incident, still listed (now empty)
+    settle(window)
+    wait_until(lambda: event_service.get_events(window.session.ctx, rid, "alice")[0].incident == made["id"])

@@ -1,6 +1,7 @@
 """The Events tab: the events of the set shown, and the selected one's editor (type, counts with
 their best / low / high, qualifiers, roles filled from the span selected in the text) and what each
-dataset still misses before it can be exported. Every change is an undoable edit the window makes;
+dataset still misses before it can be exported, and the incident that groups it with other
+reports' events. Every change is an undoable edit the window makes;
 the panel only says what the user asked for."""
 
 from __future__ import annotations
@@ -9,14 +10,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QMenu, QPushButton, QScrollArea, QSpinBox, QSplitter, QTableView,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QHeaderView, QInputDialog, QLabel, QMenu, QPushButton, QScrollArea, QSpinBox, QSplitter,
+                               QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from annotator.core.events import COUNT_KINDS, ESTIMATES, QUALIFIERS, Event
 from annotator.core.schema import Schema
 from annotator.gui.models.event_table_model import EventTableModel
 
 UNKNOWN = -1  # a spin box at its minimum means "not reported"
+NEW_INCIDENT = "\x00new"  # the combo's last entry: make an incident (no incident id can be this)
 
 
 class EventsPanel(QWidget):
@@ -26,6 +28,7 @@ class EventsPanel(QWidget):
     delete = Signal(object)  # event
     fill_role = Signal(object, str)  # event, role: put the span selected in the text into it
     chosen = Signal(object)  # the event selected in the list (None: none)
+    new_incident = Signal(object, str)  # event, title: make an incident and put the event in it
 
     def __init__(self, model: EventTableModel, schema: Schema, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +83,11 @@ class EventsPanel(QWidget):
         for r in (events.roles if events is not None else ()):
             menu.addAction(r.name, lambda name=r.name: self.current is not None and self.fill_role.emit(self.current, name))
         self.fill_button.setMenu(menu)
+        self.incident_combo = QComboBox(self)  # the incident this event belongs to, across reports and sources
+        self.incident_combo.setToolTip("Group this event with the events of other reports describing the same "
+                                       "happening (their counts are kept side by side in the exports)")
+        self.incident_combo.activated.connect(lambda _i: self._incident_chosen())
+        self.set_incidents([])
         self.delete_button = QPushButton("Delete event", self)
         self.delete_button.clicked.connect(lambda: self.current is not None and self.delete.emit(self.current))
         self.missing = QLabel("", self)
@@ -93,6 +101,7 @@ class EventsPanel(QWidget):
         form.addRow("Counts", counts)
         form.addRow("Qualifiers", quals)
         form.addRow("Roles", self.roles)
+        form.addRow("Incident", self.incident_combo)
         buttons = QHBoxLayout()
         buttons.addWidget(self.fill_button)
         buttons.addWidget(self.delete_button)
@@ -143,8 +152,39 @@ class EventsPanel(QWidget):
             spin.blockSignals(False)
         for q, box in self.qualifiers.items():
             box.setChecked(q in event.qualifiers)
+        self._show_incident(event.incident)
         self.roles.setText("<br>".join(f"<b>{r}</b>: {', '.join(self.model.span_text(s) for s in ids) or '—'}"
                                        for r, ids in event.roles.items()) or "<i>no role filled</i>")
+
+    def set_incidents(self, incidents: list[dict[str, Any]]) -> None:
+        """The incidents known to the database (id, title, events), listed by title."""
+        self.incident_combo.blockSignals(True)
+        self.incident_combo.clear()
+        self.incident_combo.addItem("— none —", None)
+        for i in sorted(incidents, key=lambda i: (i.get("title") or "").casefold()):
+            self.incident_combo.addItem(f"{i.get('title') or i['id']} ({i.get('events', 0)} events)", i["id"])
+        self.incident_combo.addItem("New incident…", NEW_INCIDENT)
+        self.incident_combo.blockSignals(False)
+        self._show_incident(self.current.incident if self.current is not None else None)
+
+    def _show_incident(self, incident: str | None) -> None:
+        at = self.incident_combo.findData(incident)
+        if at < 0 and incident:  # an incident named by an imported event, not listed yet
+            self.incident_combo.insertItem(1, incident, incident)
+            at = 1
+        self.incident_combo.setCurrentIndex(max(0, at))
+
+    def _incident_chosen(self) -> None:
+        if self.current is None:
+            return
+        chosen = self.incident_combo.currentData()
+        if chosen == NEW_INCIDENT:
+            title, ok = QInputDialog.getText(self, "New incident", "What happened (a short title):")
+            if ok and title.strip():
+                self.new_incident.emit(self.current, title.strip())
+            self._show_incident(self.current.incident)
+        elif chosen != self.current.incident:
+            self._emit("set_event_incident", incident=chosen)
 
     def show_missing(self, event_id: str, missing: dict[str, list[str]]) -> None:
         """What each dataset still needs before the event can be exported (from the lane)."""
