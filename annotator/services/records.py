@@ -16,29 +16,33 @@ from annotator.core.spans import Span
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id
+from annotator.store.uow import UnitOfWork
 
 _LOCK = threading.Lock()
 _CACHE: dict[int, tuple[tuple[int, str], Any]] = {}
 
 
-def _registry_stamp(ctx: ServiceContext) -> tuple[int, str]:
+def _registry_stamp(uow: UnitOfWork) -> tuple[int, str]:
+    """What changes whenever the registry does (its size and latest edit): the resolver's cache key."""
     from sqlalchemy import func, select
 
     from annotator.store.models import EntityRow
 
-    with ctx.uow() as uow:
-        n, latest = uow.session.execute(select(func.count(), func.max(EntityRow.updated_at))).one()
+    n, latest = uow.session.execute(select(func.count(), func.max(EntityRow.updated_at))).one()
     return int(n or 0), str(latest)
 
 
-def resolver(ctx: ServiceContext):  # type: ignore[no-untyped-def]
-    """The resolver over the database's registry (cached per context until the registry changes)."""
+def resolver(ctx: ServiceContext, stamp: tuple[int, str] | None = None):  # type: ignore[no-untyped-def]
+    """The resolver over the database's registry (cached per context until the registry changes);
+    ``stamp``: the registry's stamp when the caller already read it in its own transaction."""
     from annotator.records.entities import Entity
     from annotator.records.resolver import Resolver
     from annotator.services.entities import ensure_registry
 
     ensure_registry(ctx)
-    stamp = _registry_stamp(ctx)
+    if stamp is None:
+        with ctx.uow() as uow:
+            stamp = _registry_stamp(uow)
     with _LOCK:
         cached = _CACHE.get(id(ctx))
         if cached is not None and cached[0] == stamp:
@@ -98,7 +102,7 @@ def _decides_something(ctx: ServiceContext, span: Span) -> bool:
 
 
 def _automatic(ctx: ServiceContext, span: Span, text: str, published: str | None,
-               language: str | None) -> dict[str, Any]:
+               language: str | None, stamp: tuple[int, str] | None = None) -> dict[str, Any]:
     from annotator.records.dates import normalize_date
 
     if ctx.schema.value_kind(span.label) == "date" and not span.value:
@@ -107,7 +111,7 @@ def _automatic(ctx: ServiceContext, span: Span, text: str, published: str | None
             return {"value": found.value, "resolution": "automatic"}
     kind = ctx.schema.entity_kind(span.label)
     if kind is not None and not span.entity:
-        hit = resolver(ctx).resolve(text, kind=kind)
+        hit = resolver(ctx, stamp).resolve(text, kind=kind)
         if hit.entity_id is not None:
             return {"entity": hit.entity_id, "resolution": "automatic"}
     return {}
@@ -121,13 +125,12 @@ def create_span_with_values(ctx: ServiceContext, report_id: str, start: int, end
     draft = Span("?", start, end, label, dict(fields.get("attrs") or {}), fields.get("value"), fields.get("entity"))
     auto: dict[str, Any] = {}
     if 0 <= start < end and _decides_something(ctx, draft):
-        from annotator.services.reports import resolve_report_id
-
-        rid = resolve_report_id(ctx, report_id)
-        with ctx.uow() as uow:
+        rid = report_id if len(report_id) == 64 else resolve_report_id(ctx, report_id)
+        with ctx.uow() as uow:  # one read: the span's text and, when it may link, the registry's stamp
             text, published, language, chars = uow.repo.report_excerpt(rid, start, end)
+            stamp = _registry_stamp(uow) if ctx.schema.entity_kind(label) is not None else None
         if end <= chars:
-            auto = _automatic(ctx, draft, text, published, language)
+            auto = _automatic(ctx, draft, text, published, language, stamp)
     return annotate.create_span(ctx, report_id, start, end, label, annotator=annotator, **{**auto, **fields})
 
 
