@@ -126,9 +126,14 @@ def create_span_with_values(ctx: ServiceContext, report_id: str, start: int, end
     auto: dict[str, Any] = {}
     if 0 <= start < end and _decides_something(ctx, draft):
         rid = report_id if len(report_id) == 64 else resolve_report_id(ctx, report_id)
+        links = ctx.schema.entity_kind(label) is not None
+        if links:
+            from annotator.services.entities import ensure_registry
+
+            ensure_registry(ctx)  # before the stamp is read: a first seed would void it at once
         with ctx.uow() as uow:  # one read: the span's text and, when it may link, the registry's stamp
             text, published, language, chars = uow.repo.report_excerpt(rid, start, end)
-            stamp = _registry_stamp(uow) if ctx.schema.entity_kind(label) is not None else None
+            stamp = _registry_stamp(uow) if links else None
         if end <= chars:
             auto = _automatic(ctx, draft, text, published, language, stamp)
     return annotate.create_span(ctx, report_id, start, end, label, annotator=annotator, **{**auto, **fields})
