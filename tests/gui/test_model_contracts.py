@@ -12,7 +12,7 @@ from annotator.gui.views.registry_dialog import RegistryDialog
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.services.database import open_database
 from annotator.services.samples import load_samples
-from gui_helpers import open_dialog, settle, wait_until
+from gui_helpers import click, open_dialog, settle, wait_until
 
 
 def test_every_item_model_passes_the_model_tester(open_window, qtmodeltester, qtbot, db_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +32,9 @@ def test_every_item_model_passes_the_model_tester(open_window, qtmodeltester, qt
         qtmodeltester.check(model)
 
     dashboard = open_dialog(window, window.agreement_action, AgreementDashboard)
-    assert wait_until(lambda: dashboard.reports.rowCount() > 0)
+    with qtbot.waitSignal(dashboard.computed, timeout=60000):
+        click(dashboard.compute_button)
+    assert dashboard.reports.rowCount() > 0
     for model in (dashboard.pairs, dashboard.labels, dashboard.reports):
         qtmodeltester.check(model)
 
