@@ -105,12 +105,18 @@ def check(extras: str) -> int:
                   f"{tmp}/venv/bin/annotator import {tmp}/venv/share/annotator/resources/samples; "
                   f"{tmp}/venv/bin/annotator load {tmp}/venv/share/annotator/resources/samples/annotations.jsonl "
                   f"--format jsonl; {tmp}/venv/bin/annotator export --format jsonl --out {tmp}/out.jsonl; "
-                  f"{tmp}/venv/bin/annotator check")
+                  f"{tmp}/venv/bin/annotator check; "
+                  # a headless install: no Qt pulled, and the window says which extra it needs
+                  + ("" if "gui" in extras or "all" in extras else
+                     f"if {tmp}/venv/bin/python -c 'import PySide6' 2>/dev/null; then "
+                     "echo 'PySide6 was installed without the gui extra' >&2; exit 1; fi; "
+                     f"{tmp}/venv/bin/annotator gui 2>&1 | grep -q \"optional extra 'gui'\""))
         proc = subprocess.run(["unshare", "-n", "bash", "-c", script], env=_pip_env())
         if proc.returncode == 0:
             size = sum(p.stat().st_size for p in (folder / "wheels").iterdir()) >> 20
             print(f"offline install passed: {len(list((folder / 'wheels').iterdir()))} wheels ({size} MB) installed "
-                  "into a clean venv with no network; import, load, export and check ran")
+                  "into a clean venv with no network; import, load, export and check ran"
+                  + ("" if "gui" in extras or "all" in extras else "; no PySide6 (headless), gui says which extra"))
         return proc.returncode
 
 

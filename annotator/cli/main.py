@@ -6,20 +6,11 @@ each subcommand module (and the services it needs) is imported when that command
 from __future__ import annotations
 
 import argparse
-import enum
 import importlib
 import sys
 from typing import Callable, Sequence
 
 from annotator import __version__
-
-
-class ExitCode(enum.IntEnum):
-    SUCCESS = 0
-    PROBLEM = 1  # the command ran and found something the user must act on
-    BAD_INPUT = 2  # bad usage or unreadable input
-    BUG = 3  # an unexpected error: the message asks to report it, --debug shows the traceback
-    CANCELLED = 130
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any, Callable
 
+from annotator.cli.exit_codes import ExitCode
 from annotator.core.errors import (AnnotatorError, Conflict, DatabaseError, NotFound, PermissionDenied,
                                    StorageError, ValidationError)
 from annotator.files.faults import STORAGE_ERRNOS, storage_error
@@ -43,31 +44,31 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
         if debug:
             raise
         error(str(exc))
-        return 1
+        return ExitCode.PROBLEM
     except (AnnotatorError, NotFound, DatabaseError) as exc:
         if debug:
             raise
         error(str(exc))
-        return 2
+        return ExitCode.BAD_INPUT
     except Cancelled:
         error("cancelled")
-        return 130
+        return ExitCode.CANCELLED
     except KeyboardInterrupt:
         error("interrupted")
-        return 130
+        return ExitCode.CANCELLED
     except BrokenPipeError:
-        return 0
+        return ExitCode.SUCCESS
     except OSError as exc:
         if debug:
             raise
         if exc.errno in STORAGE_ERRNOS:
             error(str(storage_error(exc, exc.filename, nothing_written=False)) if exc.filename
                   else f"the disk refused to store data ({exc.strerror}); the failed step saved nothing")
-            return 1
+            return ExitCode.PROBLEM
         return _bug(exc)
     except MemoryError:
         error("the computer ran out of memory; nothing was saved (close other programs, or split the input)")
-        return 1
+        return ExitCode.PROBLEM
     except Exception as exc:  # noqa: BLE001 - last resort: still one sentence
         if debug:
             raise
@@ -77,7 +78,7 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
 def _bug(exc: BaseException) -> int:
     error(f"unexpected {type(exc).__name__}: {exc} — this is a bug in annotator, nothing was saved by the "
           "failed step; please report it with the output of the same command run again with --debug")
-    return 3
+    return ExitCode.BUG
 
 
 def open_context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
