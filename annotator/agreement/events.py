@@ -24,8 +24,8 @@ from annotator.core.annotation_set import AnnotationSet
 from annotator.core.events import COUNT_KINDS, QUALIFIERS, Event
 from annotator.core.grading import CREDIBILITY_ATTR, RELIABILITY_ATTR
 from annotator.core.spans import Span
+from annotator.core.ids import GOLD
 
-GOLD = "gold"
 RELIABILITY_ORDER = list("ABCDEF")
 CREDIBILITY_ORDER = list("123456")
 

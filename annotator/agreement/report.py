@@ -34,8 +34,8 @@ from annotator.agreement.tokens import EXPLANATION, TOKEN, kappa_from_layer_tabl
 from annotator.agreement.undefined import ratio, summarise
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.ids import GOLD
 
-GOLD = "gold"
 
 
 @dataclass

@@ -16,6 +16,7 @@ from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
                                QMenu, QMessageBox, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
+from annotator.core.ids import GOLD
 from annotator.core.changes import Change
 from annotator.core.spans import Span
 from annotator.gui import window_actions, window_dialogs
@@ -625,7 +626,7 @@ class MainWindow(QMainWindow):
 
     def annotator_names(self) -> list[str]:
         names = {n for r in self.report_model.summaries() for n in r.annotators}
-        return sorted(names, key=lambda n: (n == "gold", n.casefold()))
+        return sorted(names, key=lambda n: (n == GOLD, n.casefold()))
 
     def show_side_by_side(self, report_id: str) -> SideBySideView | None:
         """One side-by-side view per report: asking again brings the open one forward, fresh. A new

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
+from annotator.core.ids import GOLD
 from annotator.gui.session import EditSession
 from annotator.gui.tasks import BackgroundJob, error_text
 from annotator.gui.views.agreement_dashboard import AgreementDashboard
@@ -97,7 +98,7 @@ def show_import_annotations(window: MainWindow) -> ImportAnnotationsDialog:
 
 
 def show_bundle_export(window: MainWindow) -> BundleExportDialog:
-    names = [n for n in window.annotator_names() if n != "gold"] or [window.session.annotator]
+    names = [n for n in window.annotator_names() if n != GOLD] or [window.session.annotator]
     dialog = BundleExportDialog(window.session.ctx, names, window.session.annotator, window)
     dialog.show()
     return dialog

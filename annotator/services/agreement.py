@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from annotator.core.ids import GOLD
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id
@@ -18,7 +19,7 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
 
     ids = [resolve_report_id(ctx, r) for r in report_ids]
     wanted_labels = set(labels)
-    scope = [*annotators, "gold"] if annotators else None
+    scope = [*annotators, GOLD] if annotators else None
     docs: list[Any] = []
     with ctx.uow() as uow:
         for item in uow.transfer.stream(annotators=scope, report_ids=ids or None, with_relations=False,

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from annotator.core.ids import GOLD
 from annotator.core.workflow import word
 from annotator.gui.models.table_base import Index, RowTableModel
 from annotator.services.reports import ReportSummary
@@ -51,7 +52,7 @@ class AssignmentModel(RowTableModel):
             return None
         r, col = self._rows[index.row()], index.column()
         who = self.person(col)
-        state = r.statuses.get(who) if who else (r.statuses.get("gold") if col == FIXED + len(self.people) else None)
+        state = r.statuses.get(who) if who else (r.statuses.get(GOLD) if col == FIXED + len(self.people) else None)
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return r.title or r.id[:12]

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from annotator.core.ids import GOLD
 from annotator.core.curation import CurationState, Group
 from annotator.gui.models.span_table_model import excerpt
 from annotator.gui.models.table_base import Index, RowTableModel
@@ -123,7 +124,7 @@ class VersionModel(RowTableModel):
     def set_group(self, group: Group | None, text: str, names: dict[str, str]) -> None:
         self.beginResetModel()
         self.group, self.text, self.names = group, text, names
-        self._rows = ([*group.versions, "gold"] if group is not None else [])
+        self._rows = ([*group.versions, GOLD] if group is not None else [])
         self.endResetModel()
 
     def annotator(self, row: int) -> str:
@@ -133,20 +134,20 @@ class VersionModel(RowTableModel):
         if not index.isValid() or self.group is None:
             return None
         who, g, col = self._rows[index.row()], self.group, index.column()
-        version = g.gold if who == "gold" else g.versions[who]
+        version = g.gold if who == GOLD else g.versions[who]
         spans = version if g.item == "span" else ()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(index.row() + 1) if who != "gold" and index.row() < 9 else "",
-                    "gold" if who == "gold" else self.names.get(who, who),
+            return (str(index.row() + 1) if who != GOLD and index.row() < 9 else "",
+                    GOLD if who == GOLD else self.names.get(who, who),
                     describe(g, self.text, self.names, version),
                     ", ".join(s.value or "—" for s in spans) if spans else "",
                     ", ".join(s.entity or "—" for s in spans) if spans else "",
                     "; ".join(", ".join(f"{k}={v}" for k, v in sorted(s.attrs.items())) or "—" for s in spans)
                     if spans else "; ".join(", ".join(f"{k}={v}" for k, v in r.attrs.items()) for r in version),
-                    "" if who == "gold" else str(len(g.agreeing(who)) if version else ""))[col]
-        if role == Qt.ItemDataRole.BackgroundRole and who == "gold":
+                    "" if who == GOLD else str(len(g.agreeing(who)) if version else ""))[col]
+        if role == Qt.ItemDataRole.BackgroundRole and who == GOLD:
             return QColor("#eef3fb")
-        if role == Qt.ItemDataRole.FontRole and who != "gold" and version and g.decision is not None \
+        if role == Qt.ItemDataRole.FontRole and who != GOLD and version and g.decision is not None \
                 and g.decision.choice == who:
             font = QFont()
             font.setBold(True)

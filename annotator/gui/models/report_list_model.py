@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
+from annotator.core.ids import GOLD
 from annotator.core.workflow import OPEN, word
 from annotator.gui.models.table_base import Index, RowTableModel
 from annotator.services.reports import ReportSummary
@@ -22,11 +23,11 @@ def status_of(summary: ReportSummary, annotator: str) -> str:
     (assigned, in progress, done, returned …) when they have one, else what the sets say."""
     if annotator in summary.statuses:
         return word(summary.statuses[annotator])
-    if summary.statuses.get("gold") == "curated":
+    if summary.statuses.get(GOLD) == "curated":
         return "curated"
     mine = summary.annotators.get(annotator)
-    others = [n for n in summary.annotators if n != annotator and n != "gold"]
-    if "gold" in summary.annotators:
+    others = [n for n in summary.annotators if n != annotator and n != GOLD]
+    if GOLD in summary.annotators:
         return "adjudicated"
     if mine:
         return "annotated" if not others else f"annotated (+{len(others)})"
