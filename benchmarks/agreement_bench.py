@@ -133,17 +133,17 @@ def run(n_reports: int = 1_000) -> dict[str, Any]:
 
     # ---- each measure on its own
     normalised = [{w: as_spans(s) for w, s in d.sets.items() if w != "gold"} for d in docs]
-    documents = {d.report_id: n for d, n in zip(docs, normalised)}
+    documents = {d.report_id: n for d, n in zip(docs, normalised, strict=False)}
     t = time.perf_counter()
     for a, b in combinations(ANNOTATORS, 2):
         span_f1(documents={k: {a: v[a], b: v[b]} for k, v in documents.items()})
     figures["span_f1_3_pairs_all_modes_s"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    for d, n in zip(docs, normalised):
+    for d, n in zip(docs, normalised, strict=False):
         krippendorff_alpha_unitizing(continuum=[0, d.length], annotators=n)
     figures["alpha_u_per_report_s"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    for d, n in zip(docs, normalised):
+    for d, n in zip(docs, normalised, strict=False):
         starts, ends = tokenize(d.text or "")
         for lab in LABELS:
             ca = layer_codes(starts, ends, [(s, e) for s, e, x in n["ann1"] if x == lab])

@@ -65,14 +65,16 @@ def populate(ctx: ServiceContext, n: int = REPORTS, seed: int = 16) -> None:
                 base = 6 * j
                 claim_start = text.index("the Army", start)
 
-                def span(i: int, surface: str, label: str, **kw: Any) -> Span:
+                def span(i: int, surface: str, label: str, text: str = text, start: int = start, base: int = base,
+                         **kw: Any) -> Span:
                     pos = text.index(surface, start)
                     return Span(f"T{base + i}", pos, pos + len(surface), label, **kw)
 
                 day = 1 + (k + j) % 28
                 spans += [span(1, f"Outlet {j}", "actor", attrs={"reliability": "BCD"[j]}, entity="actor:b-outlet",
                                resolution="confirmed"),
-                          Span(f"T{base + 2}", claim_start, end, "claim", {"status": "reported", "credibility": "23"[j % 2]}),
+                          Span(f"T{base + 2}", claim_start, end, "claim",
+                               {"status": "reported", "credibility": "23"[j % 2]}),
                           span(3, "Army", "actor", entity="actor:b-army", resolution="confirmed"),
                           span(4, "Group", "actor", entity="actor:b-group", resolution="confirmed"),
                           span(5, f"Town {k % PLACES}", "place", entity=f"place:b{k % PLACES}", resolution="confirmed"),

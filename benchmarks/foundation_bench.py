@@ -44,7 +44,8 @@ def edit_latency(folder: Path, n: int = 2000) -> dict[str, float]:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")
     con.execute("PRAGMA foreign_keys=ON")
-    con.execute("CREATE TABLE spans (id INTEGER PRIMARY KEY, set_id INTEGER, start INTEGER, \"end\" INTEGER, label TEXT)")
+    con.execute("CREATE TABLE spans (id INTEGER PRIMARY KEY, set_id INTEGER, start INTEGER, \"end\" INTEGER, "
+                "label TEXT)")
     bare: list[float] = []
     for i in range(n):
         t = time.perf_counter()

@@ -137,9 +137,11 @@ def run(n_entries: int = 50_000, n_mentions: int = 10_000, n_reports: int = 1_00
     automatic = [r for r in results if r.automatic]
     figures["automatic_rate"] = round(len(automatic) / len(results), 4)
     figures["automatic_precision"] = round(
-        sum(1 for r, q in zip(results, queries) if r.automatic and r.entity_id == q[2]) / max(len(automatic), 1), 4)
+        sum(1 for r, q in zip(results, queries, strict=True) if r.automatic and r.entity_id == q[2])
+        / max(len(automatic), 1), 4)
     figures["top5_recall"] = round(
-        sum(1 for r, q in zip(results, queries) if q[2] in {c.entity_id for c in r.candidates}) / len(results), 4)
+        sum(1 for r, q in zip(results, queries, strict=True) if q[2] in {c.entity_id for c in r.candidates})
+        / len(results), 4)
     t = time.perf_counter()
     warm_up()
     figures["dateparser_warm_up_s"] = round(time.perf_counter() - t, 3)

@@ -72,7 +72,8 @@ INCIDENTS = {
     "I-aleppo-airport-strike": Incident("I-aleppo-airport-strike", "Strike near Aleppo airport, 5 April 2024",
                                         "The opposition channel reports a wounded adviser; state media report "
                                         "material losses only."),
-    "I-homs-checkpoint-blast": Incident("I-homs-checkpoint-blast", "Explosive device at a Homs checkpoint, 8 April 2024",
+    "I-homs-checkpoint-blast": Incident("I-homs-checkpoint-blast",
+                                        "Explosive device at a Homs checkpoint, 8 April 2024",
                                         "Pro-government page: no injuries; Telegram channel: an IRGC officer hurt."),
     "I-abu-kamal-convoy": Incident("I-abu-kamal-convoy", "Fighters and a convoy crossing at al-Qaim into Abu Kamal",
                                    "An Arabic monitoring site and an Iraqi news site, 5-7 April 2024."),

@@ -79,7 +79,7 @@ def _table_from_input(*, table: Mapping[str, Any] | Sequence[Sequence[float]] | 
         cats = declared if declared is not None and len(declared) == k else list(range(k))
         return matrix, cats, 0
     if units is None:
-        units = list(zip(a or [], b or []))
+        units = list(zip(a or [], b or [], strict=False))
     pairs = [(u[0], u[1]) for u in units]
     kept = [(x, y) for x, y in pairs if not _is_missing(x) and not _is_missing(y)]
     cats = _ordered_categories([v for p in kept for v in p], declared)
@@ -261,7 +261,7 @@ def fleiss_kappa(*, counts: Sequence[Sequence[float]] | None = None, raw_units: 
     out["P_bar"] = p_bar
     out["P_bar_e"] = p_bar_e
     out["observed_agreement"] = p_bar
-    out["category_shares"] = {_key(c): float(x) for c, x in zip(cats, p_j)}
+    out["category_shares"] = {_key(c): float(x) for c, x in zip(cats, p_j, strict=False)}
     if math.isclose(p_bar_e, 1.0):
         out["reason"] = "every rating is in one category (chance agreement 1): kappa is 0/0"
     else:

@@ -146,7 +146,8 @@ def event_agreement(docs: Sequence[EventDocument], annotators: Sequence[str] | N
     for (a, b), (na, nb, matched) in sorted(pair_counts.items()):
         pairs.append({"a": a, "b": b, "events_a": na, "events_b": nb, "matched": matched,
                       "f1": ratio(2 * matched, na + nb),
-                      "fields": {name: _field_alpha(name, units) for name, units in sorted(pair_units[(a, b)].items())}})
+                      "fields": {name: _field_alpha(name, units)
+                                  for name, units in sorted(pair_units[(a, b)].items())}})
     total = [sum(c[i] for c in pair_counts.values()) for i in range(3)]
     return {"overall": {"events_a": total[0], "events_b": total[1], "matched": total[2],
                         "f1": ratio(2 * total[2], total[0] + total[1])},

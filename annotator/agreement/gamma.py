@@ -102,7 +102,7 @@ def _two_annotators(a: list[SpanT], b: list[SpanT], d: Dissimilarity) -> tuple[f
     rows, cols = linear_sum_assignment(cost)
     aligned: Alignment = []
     total = 0.0
-    for r, c in zip(rows.tolist(), cols.tolist()):
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=False):
         if r < na and c < nb:
             aligned.append((a[r], b[c]))
         elif r < na:
@@ -234,13 +234,13 @@ def gamma_observed_disorder(*, annotators: Mapping[str, Sequence[Any]],
     names, units = _units(annotators)
     value, aligned, reason = observed_disorder(units, d)
     examples = {}
-    for (i, a), (j, b) in combinations(list(enumerate(units)), 2):
+    for (_i, a), (_j, b) in combinations(list(enumerate(units)), 2):
         for u in a:
             for v in b:
                 examples[f"[{u[0]},{u[1]}){u[2]}-[{v[0]},{v[1]}){v[2]}"] = d(u, v)
                 examples[f"[{v[0]},{v[1]}){v[2]}-[{u[0]},{u[1]}){u[2]}"] = d(u, v)
     out: dict[str, Any] = {"observed_disorder": value, "n_unitary_alignments": len(aligned), "annotators": names,
-                           "units_per_annotator": {n: len(u) for n, u in zip(names, units)},
+                           "units_per_annotator": {n: len(u) for n, u in zip(names, units, strict=False)},
                            "alignment": [[list(u) if u else None for u in slots] for slots in aligned],
                            "pair_dissimilarities_examples": examples, **d.params()}
     if reason:
@@ -309,7 +309,7 @@ def statistical_sample(units: list[list[SpanT]], rng: np.random.Generator) -> li
     for us in units:
         if us and us[0][0] > 0:
             gaps.append(float(us[0][0]))
-        gaps += [float(b[0] - a[1]) for a, b in zip(us, us[1:])]
+        gaps += [float(b[0] - a[1]) for a, b in zip(us, us[1:], strict=False)]
     lengths = [float(u[1] - u[0]) for u in every]
     labels = sorted({u[2] for u in every})
     weights = np.array([sum(1 for u in every if u[2] == lab) for lab in labels], dtype=float)
@@ -355,7 +355,7 @@ def gamma(*, annotators: Mapping[str, Sequence[Any]], dissimilarity: Mapping[str
     key = _sampler_key(sampler)
     out: dict[str, Any] = {"gamma": None, "gamma_cat": None, "observed_disorder": None,
                            "expected_disorder": None, "n_unitary_alignments": 0, "annotators": names,
-                           "units_per_annotator": {n: len(u) for n, u in zip(names, units)},
+                           "units_per_annotator": {n: len(u) for n, u in zip(names, units, strict=False)},
                            "sampler": SAMPLERS[key], "seed": seed, "samples": 0,
                            "precision_level": precision_level, **d.params()}
     observed, aligned, reason = observed_disorder(units, d)

@@ -221,7 +221,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
             n_with_text += 1
             starts, ends = tokenize(doc.text)
             layer_labels = sorted({s[2] for w in coders for s in sets[w]} | (wanted_labels or set()))
-            codes = {w: {lab: layer_codes(starts, ends, [(s, e) for s, e, l in sets[w] if l == lab])
+            codes = {w: {lab: layer_codes(starts, ends, [(s, e) for s, e, lbl in sets[w] if lbl == lab])
                          for lab in layer_labels} for w in coders}
             for a, b in combinations(coders, 2):
                 for lab in layer_labels:

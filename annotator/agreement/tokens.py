@@ -41,7 +41,7 @@ def _kappa_from_table(table: np.ndarray) -> tuple[float | None, float | None]:
 def _table(a: Sequence[str], b: Sequence[str], categories: list[str]) -> np.ndarray:
     index = {c: i for i, c in enumerate(categories)}
     t = np.zeros((len(categories), len(categories)))
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         t[index[x], index[y]] += 1
     return t
 
@@ -83,11 +83,11 @@ def token_kappa(*, tags: Mapping[str, Sequence[str]], padding: Sequence[int] = P
         out[f"kappa_plus_{n}_O_tokens"] = _kappa_from_table(_padded(table, 0, n))[0]
     n_a = sum(x != "O" for x in a)
     n_b = sum(y != "O" for y in b)
-    differ = sum(x != y for x, y in zip(a, b))
-    same_tagged = sum(x == y != "O" for x, y in zip(a, b))
+    differ = sum(x != y for x, y in zip(a, b, strict=False))
+    same_tagged = sum(x == y != "O" for x, y in zip(a, b, strict=False))
     out.update(n_a_tagged=n_a, n_b_tagged=n_b, tokens_differing=differ,
                kappa_limit_with_infinite_O_padding=(1.0 - differ / (n_a + n_b)) if n_a + n_b else None)
-    tagged = [(x, y) for x, y in zip(a, b) if x != "O" or y != "O"]
+    tagged = [(x, y) for x, y in zip(a, b, strict=False) if x != "O" or y != "O"]
     out["tokens_tagged_by_someone"] = len(tagged)
     out["kappa_tokens_tagged_by_someone"] = _kappa_from_table(
         _table([x for x, _ in tagged], [y for _, y in tagged], cats))[0] if tagged else None
@@ -134,11 +134,11 @@ def layer_codes(starts: np.ndarray, ends: np.ndarray, spans: Iterable[tuple[int,
     m = np.asarray(merged, dtype=np.int64)
     first = np.searchsorted(ends, m[:, 0], side="right")  # first token ending after the span start
     last = np.searchsorted(starts, m[:, 1], side="left")  # tokens starting before the span end: [first, last)
-    for f, l in zip(first.tolist(), last.tolist()):
-        if f < l:
+    for f, lbl in zip(first.tolist(), last.tolist(), strict=False):
+        if f < lbl:
             if codes[f] == 0:
                 codes[f] = 1
-            codes[f + 1:l] = 2
+            codes[f + 1:lbl] = 2
     return codes
 
 

@@ -64,7 +64,7 @@ def pair_distance(x: Sequence[Unit], y: Sequence[Unit]) -> float:
             j += 1
         if not hit:
             total += (e - s) ** 2
-    for (s, e), hit in zip(y, hit_y):
+    for (s, e), hit in zip(y, hit_y, strict=False):
         if not hit:
             total += (e - s) ** 2
     return float(total)

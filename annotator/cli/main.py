@@ -212,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.show_others = False
         args.blind = False
     module = importlib.import_module(f"annotator.cli.commands.{COMMANDS[command]}")
-    run: Callable[[argparse.Namespace], int] = getattr(module, "run")
+    run: Callable[[argparse.Namespace], int] = module.run
     args.command = command
     from annotator.cli.output import guarded
 

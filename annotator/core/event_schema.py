@@ -82,7 +82,8 @@ class EventSchema:
                                   str(d.get("description", ""))) for d in data.get("roles", ()))
             types = tuple(EventType(str(d["name"]), str(d.get("title") or d["name"]), str(d.get("key", "")),
                                     str(d.get("description", "")),
-                                    {k: dict(v) for k, v in d.items() if k not in _TYPE_FIELDS and isinstance(v, Mapping)})
+                                    {k: dict(v) for k, v in d.items()
+                                      if k not in _TYPE_FIELDS and isinstance(v, Mapping)})
                           for d in data.get("types", ()))
             datasets = {str(name): {str(slot): _names(v) for slot, v in slots.items()}
                         for name, slots in (data.get("datasets") or {}).items()}

@@ -117,9 +117,9 @@ class Schema:
         return {
             "name": self.name,
             "version": SCHEMA_VERSION,
-            "labels": [{"name": l.name, "key": l.key, "color": l.color, "description": l.description,
-                        **({"entity": l.entity} if l.entity else {}), **({"value": l.value} if l.value else {})}
-                       for l in self.labels],
+            "labels": [{"name": lbl.name, "key": lbl.key, "color": lbl.color, "description": lbl.description,
+                        **({"entity": lbl.entity} if lbl.entity else {}), **({"value": lbl.value} if lbl.value else {})}
+                       for lbl in self.labels],
             "relations": [{"name": r.name, "heads": list(r.heads), "tails": list(r.tails),
                            "description": r.description} for r in self.relations],
             "attributes": [{"name": a.name, "labels": list(a.labels), "values": list(a.values),
@@ -128,24 +128,24 @@ class Schema:
         }
 
     def _check(self) -> None:
-        names = [l.name for l in self.labels]
+        names = [lbl.name for lbl in self.labels]
         if not names:
             raise ValidationError("the schema defines no labels")
         if len(set(names)) != len(names):
             raise ValidationError("the schema defines a label twice")
-        keys = [l.key for l in self.labels if l.key]
+        keys = [lbl.key for lbl in self.labels if lbl.key]
         if len(set(keys)) != len(keys):
             raise ValidationError("two labels of the schema share a key")
-        for l in self.labels:
-            if not l.name or any(c.isspace() for c in l.name):
-                raise ValidationError(f"label '{l.name}' must be one word")
-            if not (len(l.color) == 7 and l.color.startswith("#")):
-                raise ValidationError(f"label '{l.name}' has colour '{l.color}', expected #rrggbb")
-            if l.value is not None and l.value not in VALUE_KINDS:
-                raise ValidationError(f"label '{l.name}' declares value '{l.value}'; "
+        for lbl in self.labels:
+            if not lbl.name or any(c.isspace() for c in lbl.name):
+                raise ValidationError(f"label '{lbl.name}' must be one word")
+            if not (len(lbl.color) == 7 and lbl.color.startswith("#")):
+                raise ValidationError(f"label '{lbl.name}' has colour '{lbl.color}', expected #rrggbb")
+            if lbl.value is not None and lbl.value not in VALUE_KINDS:
+                raise ValidationError(f"label '{lbl.name}' declares value '{lbl.value}'; "
                                       f"known values: {', '.join(VALUE_KINDS)}")
-            if l.entity is not None and (not l.entity or any(c.isspace() for c in l.entity)):
-                raise ValidationError(f"label '{l.name}' declares entity kind '{l.entity}', expected one word")
+            if lbl.entity is not None and (not lbl.entity or any(c.isspace() for c in lbl.entity)):
+                raise ValidationError(f"label '{lbl.name}' declares entity kind '{lbl.entity}', expected one word")
         for r in self.relations:
             for lab in (*r.heads, *r.tails):
                 if lab not in names:
@@ -160,27 +160,27 @@ class Schema:
     # -- queries -------------------------------------------------------------------------------
     @property
     def label_names(self) -> tuple[str, ...]:
-        return tuple(l.name for l in self.labels)
+        return tuple(lbl.name for lbl in self.labels)
 
     def label(self, name: str) -> Label:
-        for l in self.labels:
-            if l.name == name:
-                return l
+        for lbl in self.labels:
+            if lbl.name == name:
+                return lbl
         raise ValidationError(f"'{name}' is not a label of schema '{self.name}' "
                               f"(labels: {', '.join(self.label_names)})")
 
     def entity_kind(self, label: str) -> str | None:
         """The registry kind a label's spans link to (None: the label links to nothing)."""
-        found = next((l for l in self.labels if l.name == label), None)
+        found = next((lbl for lbl in self.labels if lbl.name == label), None)
         return found.entity if found else None
 
     def value_kind(self, label: str) -> str | None:
         """The kind of normalised value a label's spans carry (``"date"``), or None."""
-        found = next((l for l in self.labels if l.name == label), None)
+        found = next((lbl for lbl in self.labels if lbl.name == label), None)
         return found.value if found else None
 
     def label_for_key(self, key: str) -> Label | None:
-        return next((l for l in self.labels if l.key == key), None)
+        return next((lbl for lbl in self.labels if lbl.key == key), None)
 
     def relation_type(self, name: str) -> RelationType:
         for r in self.relations:
@@ -253,7 +253,7 @@ class Schema:
         """What ``newer`` has that this schema lacks, as ``SchemaAdditions`` (for summaries)."""
         mine = {r.name: r for r in self.relations}
         return SchemaAdditions(
-            tuple(l for l in newer.labels if l.name not in self.label_names),
+            tuple(lbl for lbl in newer.labels if lbl.name not in self.label_names),
             tuple(r for r in newer.relations if r.name not in mine),
             tuple(RelationType(r.name, tuple(h for h in r.heads if h not in mine[r.name].heads),
                                tuple(t for t in r.tails if t not in mine[r.name].tails))
@@ -275,7 +275,7 @@ class SchemaAdditions:
         return bool(self.labels or self.relations or self.widened)
 
     def to_json(self) -> dict[str, Any]:
-        return {"labels": [{"name": l.name, "color": l.color, "key": l.key} for l in self.labels],
+        return {"labels": [{"name": lbl.name, "color": lbl.color, "key": lbl.key} for lbl in self.labels],
                 "relations": [{"name": r.name, "heads": list(r.heads), "tails": list(r.tails)}
                               for r in self.relations],
                 "widened": [{"name": r.name, "heads": list(r.heads), "tails": list(r.tails)}
@@ -287,7 +287,7 @@ def schema_additions(schema: Schema, labels: Iterable[str],
     """The additions that make ``labels`` and ``relation_uses`` (relation type, head label, tail label)
     valid under ``schema``, in the order the file first uses them."""
     known = set(schema.label_names)
-    colors = [l.color for l in schema.labels]
+    colors = [lbl.color for lbl in schema.labels]
     new_labels: list[Label] = []
     for name in dict.fromkeys(labels):
         if name not in known:

@@ -10,7 +10,8 @@
 - a TLP ``marking-definition`` chosen by the user, referenced by every object.
 
 Ids are version-4 UUIDs whose bits come from a hash of stable keys (report id, annotator, event id,
-registry id), so exporting the same events twice gives the same ids; timestamps are one export time given by the caller."""
+registry id), so exporting the same events twice gives the same ids; timestamps are one export time
+given by the caller."""
 
 from __future__ import annotations
 
@@ -120,8 +121,9 @@ def stix_bundle(events: Sequence[ResolvedEvent], units: Iterable[IncidentSummary
         if unit.incident is None:
             continue
         creator = b.annotator(unit.lead.annotator)
-        figures = "; ".join(f"{k}: {', '.join(str(s.estimate.best) + ' (' + (s.grade.code or 'ungraded') + ')' for s in unit.statements(k))}"
-                            for k in ("fatalities", "injured", "arrested") if unit.statements(k))
+        said = {k: ", ".join(f"{s.estimate.best} ({s.grade.code or 'ungraded'})" for s in unit.statements(k))
+                for k in ("fatalities", "injured", "arrested")}
+        figures = "; ".join(f"{k}: {text}" for k, text in said.items() if text)
         incident_ids[unit.incident.id] = b.sdo("incident", unit.incident.id, creator,
                                                name=unit.incident.title or unit.incident.id,
                                                description=(unit.incident.notes + "\n" + figures).strip())
@@ -142,7 +144,7 @@ def stix_bundle(events: Sequence[ResolvedEvent], units: Iterable[IncidentSummary
         loc = b.location(place, ev.report.id, creator) if place is not None else None
         if loc:
             refs.append(loc)
-        for actor, oid in actors:
+        for _actor, oid in actors:
             if loc:
                 refs.append(b.sdo("relationship", f"{oid}|located-at|{loc}", creator, relationship_type="located-at",
                                   source_ref=oid, target_ref=loc))

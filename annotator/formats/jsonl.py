@@ -87,7 +87,8 @@ class JsonlFormat:
                                       dict(json_shape(ctx, raw.get("attrs") or {}, dict, "relation 'attrs'", line))))
         try:
             events, incidents = events_of_line(obj, [s.id for s in spans])
-            comments = tuple(comment_from_dict(c, report.id, len(text)) for c in json_shape(ctx, obj.get("comments") or [], list, "'comments'", line))
+            notes = json_shape(ctx, obj.get("comments") or [], list, "'comments'", line)
+            comments = tuple(comment_from_dict(c, report.id, len(text)) for c in notes)
         except ValidationError as exc:
             raise ctx.error(line, str(exc)) from None
         who = json_shape(ctx, obj.get("annotator"), (str, type(None)), "'annotator'", line)

@@ -59,7 +59,7 @@ class LabelStudioFormat:
             names = (task.get("meta") or {}).get("annotators") if isinstance(task.get("meta"), dict) else None
             if not isinstance(names, list) or len(names) != len(annotations):
                 names = [None] * len(annotations)
-            for ann, named in zip(annotations, names):
+            for ann, named in zip(annotations, names, strict=False):
                 ann = json_shape(ctx, ann, dict, f"{where}: an annotation")
                 if ann.get("was_cancelled"):
                     continue

@@ -111,7 +111,7 @@ def _split_tokens(sdoc: Any, spans: Iterable[Span]) -> Any:
         for i, cuts in inside.items():
             token = sdoc[i]
             edges = [starts[i], *cuts, starts[i] + bounds[i][1]]
-            pieces = [text[a:b] for a, b in zip(edges, edges[1:])]
+            pieces = [text[a:b] for a, b in zip(edges, edges[1:], strict=False)]
             retokenizer.split(token, pieces, heads=[(token, k) for k in range(len(pieces))])
     return sdoc
 
@@ -198,7 +198,7 @@ class SpacyFormat:
             placed = _placed(sdoc, doc.spans)
         kept: list[Any] = []
         written: set[str] = set()
-        for s, span in zip(doc.spans, placed):
+        for s, span in zip(doc.spans, placed, strict=False):
             if span is None:
                 summary.drop("unaligned", doc, s.id, "spaCy could not place the span on tokens")
                 continue

@@ -147,7 +147,7 @@ def _partial(t: str, language: str | None) -> Partial | None:
         if not m:
             continue
         parts: dict[str, int] = {}
-        for name, raw in zip(fields, m.groups()):
+        for name, raw in zip(fields, m.groups(), strict=False):
             parts[name] = MONTHS[raw] if name == "m" and not raw.isdigit() else int(raw)
         y, mo, d = parts.get("y"), parts.get("m"), parts.get("d")
         if fields == ("y",) and not 1000 <= (y or 0) <= 2999:
@@ -412,7 +412,7 @@ def dateline(text: str) -> Dateline | None:
             m = pattern.search(t)
             if m is None:
                 continue
-            parts = dict(zip(order, m.groups()))
+            parts = dict(zip(order, m.groups(), strict=False))
             month = int(parts["m"]) if parts["m"].isdigit() else MONTHS[parts["m"]]
             year, day = int(parts["y"]), int(parts["d"])
             after = t[m.end():]

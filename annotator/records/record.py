@@ -55,7 +55,7 @@ from annotator.records.resolver import Resolver
 
 RECORD_VERSION = 1
 PARTICIPANT_LABELS = {"actor": "actors", "place": "places", "date": "dates"}
-_TRUE = {True, "true", "True", "yes", "1", 1}
+_TRUE = {True, "true", "True", "yes", "1"}
 
 
 def _flag(value: Any) -> bool:

@@ -4,8 +4,9 @@ what decisions do to gold).
 Every write is a supervisor's gold edit, committed in one transaction, logged with who decided and
 when: one decision (``decide``), one bulk rule on one report (``accept_report_by_rule``; both return the
 ``GoldStep`` whose inverse ``apply_step`` undoes — spans, relations and events alike), or a rule over
-the corpus (``accept_by_rule``, one transaction for every report, with a dry run that writes nothing). Who takes part in a report: the
-annotators with a set on it (or who marked it done with nothing to mark), or those named."""
+the corpus (``accept_by_rule``, one transaction for every report, with a dry run that writes nothing).
+Who takes part in a report: the annotators with a set on it (or who marked it done with nothing to
+mark), or those named."""
 
 from __future__ import annotations
 
@@ -185,7 +186,8 @@ class RuleResult:
 
 
 def _corpus(uow: UnitOfWork, report_ids: Sequence[str] | None,
-            annotators: Sequence[str]) -> tuple[list[str], dict[str, dict[str, AnnotationSet]], dict[str, dict[str, str]]]:
+            annotators: Sequence[str]
+            ) -> tuple[list[str], dict[str, dict[str, AnnotationSet]], dict[str, dict[str, str]]]:
     """Every set of the reports in scope, read in batches per annotator (not per report)."""
     keys = uow.repo.set_keys(report_ids=report_ids or None)
     ids = sorted({r for r, _ in keys} if report_ids is None or not report_ids else set(report_ids))

@@ -221,7 +221,8 @@ def _csv_rows(path: Path) -> list[dict[str, Any]]:
                     if part.strip():
                         name, _, lang = part.strip().rpartition("@") if "@" in part else (part.strip(), "", "")
                         aliases.append({"name": name or part.strip(), "lang": lang or None})
-                items.append({"id": row["id"], "kind": row["kind"], "name": row["name"], "type": row.get("type") or None,
+                items.append({"id": row["id"], "kind": row["kind"], "name": row["name"],
+                              "type": row.get("type") or None,
                               "lat": float(row["lat"]) if row.get("lat") else None,
                               "lon": float(row["lon"]) if row.get("lon") else None,
                               "country": row.get("country") or None, "admin1": row.get("admin1") or None,

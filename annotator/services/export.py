@@ -75,5 +75,5 @@ def split_list(text: str | None) -> tuple[str, ...]:
 def export_scope(annotators: Sequence[str] | str | None = None, reports: Sequence[str] | None = None,
                  labels: Sequence[str] | str | None = None) -> ExportScope:
     a = split_list(annotators) if isinstance(annotators, str) else tuple(annotators or ())
-    l = split_list(labels) if isinstance(labels, str) else tuple(labels or ())
-    return ExportScope(a, tuple(reports or ()), l)
+    lbl = split_list(labels) if isinstance(labels, str) else tuple(labels or ())
+    return ExportScope(a, tuple(reports or ()), lbl)

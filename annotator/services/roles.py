@@ -87,7 +87,7 @@ def whoami(ctx: ServiceContext) -> dict[str, Any]:
 def people(ctx: ServiceContext) -> list[dict[str, Any]]:
     """Everyone with a name in this database and their role (gold excluded)."""
     with ctx.uow() as uow:
-        return [{"name": n, "role": r, "login": l} for n, r, l in uow.workflow.people() if n != GOLD]
+        return [{"name": n, "role": r, "login": lbl} for n, r, lbl in uow.workflow.people() if n != GOLD]
 
 
 def add_person(ctx: ServiceContext, name: str, role: str = ANNOTATOR, *, login: str | None = None) -> dict[str, Any]:

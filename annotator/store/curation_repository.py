@@ -111,7 +111,8 @@ class CurationRepository:
                 self.session.execute(delete(RelationRow.__table__).where(
                     RelationRow.set_id == sid, or_(RelationRow.head_id.in_(
                         select(SpanRow.id).where(SpanRow.set_id == sid, SpanRow.key.in_(keys))),
-                        RelationRow.tail_id.in_(select(SpanRow.id).where(SpanRow.set_id == sid, SpanRow.key.in_(keys))))))
+                        RelationRow.tail_id.in_(
+                            select(SpanRow.id).where(SpanRow.set_id == sid, SpanRow.key.in_(keys))))))
                 self.session.execute(delete(SpanRow.__table__).where(SpanRow.set_id == sid, SpanRow.key.in_(keys)))
         span_values = [{"set_id": set_of[st.report_id], "key": s.id, "start": s.start, "end": s.end, "label": s.label,
                         "attrs": dict(s.attrs), "value": s.value, "entity_id": s.entity, "resolution": s.resolution}

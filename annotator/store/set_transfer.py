@@ -246,7 +246,7 @@ class SetTransfer:
                 rows = [tuple(row[i] for i in order) for row in rows]
             conn.exec_driver_sql(compiled.string, rows)
         else:
-            conn.exec_driver_sql(compiled.string, [dict(zip(columns, row)) for row in rows])
+            conn.exec_driver_sql(compiled.string, [dict(zip(columns, row, strict=False)) for row in rows])
 
     def _create_missing(self, annotator_id: int, writes: Sequence[SetWrite], now: Any) -> dict[str, int]:
         ids = {w.report_id: w.set_id for w in writes if w.set_id is not None}

@@ -51,7 +51,7 @@ class WorkflowRepository:
 
     def people(self) -> list[tuple[str, str, str | None]]:
         """(name, role, login) of everyone, by name."""
-        return [(n, r, l) for n, r, l in self.session.execute(
+        return [(n, r, lbl) for n, r, lbl in self.session.execute(
             select(AnnotatorRow.name, AnnotatorRow.role, AnnotatorRow.login).order_by(AnnotatorRow.name))]
 
     def name_of_login(self, login: str) -> str | None:

@@ -180,7 +180,8 @@ def test_token_kappa_padding_values() -> None:
 def test_iob_layers_from_spans() -> None:
     text = "Ali met Omar in Deir ez-Zor."
     starts, ends = tokenize(text)
-    assert [text[s:e] for s, e in zip(starts, ends)] == ["Ali", "met", "Omar", "in", "Deir", "ez", "-", "Zor", "."]
+    assert [text[s:e] for s, e in zip(starts, ends, strict=True)] == ["Ali", "met", "Omar", "in", "Deir", "ez", "-",
+                                                                       "Zor", "."]
     # nested same-label spans collapse to their union; a span ending mid-token still covers that token
     codes = layer_codes(starts, ends, [(16, 27), (16, 20), (0, 2)])
     assert codes.tolist() == [1, 0, 0, 0, 1, 2, 2, 2, 0]

@@ -17,10 +17,11 @@ CLAIMS = [Span(f"C{i}", i * 100, i * 100 + 60, "claim") for i in range(4)]
 
 def _set(who: str, types: list[str], fatalities: list[int], credibility: list[str], *,
          shift: int = 0, missing: int | None = None) -> AnnotationSet:
-    spans = [c.with_(start=c.start + shift, attrs={"credibility": cred}) for c, cred in zip(CLAIMS, credibility)]
+    spans = [c.with_(start=c.start + shift, attrs={"credibility": cred})
+             for c, cred in zip(CLAIMS, credibility, strict=True)]
     actor = Span("A1", 70, 75, "actor", entity="actor:x")
     events = tuple(Event(f"E{i}", t, {"actor1": ("A1",)}, (f"C{i}",), counts={"fatalities": Estimate.of(f)})
-                   for i, (t, f) in enumerate(zip(types, fatalities)) if i != missing)
+                   for i, (t, f) in enumerate(zip(types, fatalities, strict=False)) if i != missing)
     return AnnotationSet("r", who, tuple(spans) + (actor,), (), 1, events)
 
 

@@ -50,9 +50,9 @@ def test_bad_file_is_one_sentence_exit_2_and_database_unchanged(tmp_path: Path, 
     proc = cli("import", str(good.parent), "--json", db=db)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    lines = [l for l in proc.stderr.splitlines() if l]
-    assert len(lines) == 2 and all(l.startswith("error: ") for l in lines)
-    assert any("broken.pdf" in l for l in lines) and any("empty.txt" in l for l in lines)
+    lines = [lbl for lbl in proc.stderr.splitlines() if lbl]
+    assert len(lines) == 2 and all(lbl.startswith("error: ") for lbl in lines)
+    assert any("broken.pdf" in lbl for lbl in lines) and any("empty.txt" in lbl for lbl in lines)
     out = json.loads(proc.stdout)
     assert [r["title"] for r in out["reports"]] == ["A short report about Raqqa."]
     assert len(out["errors"]) == 2

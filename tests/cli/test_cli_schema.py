@@ -58,12 +58,12 @@ def test_add_labels_extends_the_schema(tmp_path: Path) -> None:
     loaded = json.loads(cli("load", str(path), "--format", "doccano", "--add-labels", "--json", db=db,
                             check=True).stdout)
     assert loaded["spans"] == 3 and loaded["relations"] == 1
-    assert [l["name"] for l in loaded["added"]["labels"]] == ["PER", "منظمة", "LOC"]
+    assert [lbl["name"] for lbl in loaded["added"]["labels"]] == ["PER", "منظمة", "LOC"]
     assert loaded["added"]["relations"] == [{"name": "located_in", "heads": ["PER"], "tails": ["LOC"]}]
     schema = schema_of(db)
-    added = {l["name"]: l for l in schema["labels"]}
+    added = {lbl["name"]: lbl for lbl in schema["labels"]}
     assert added["PER"]["key"] == "" and added["منظمة"]["color"].startswith("#")
-    assert len({l["color"] for l in schema["labels"]}) == len(schema["labels"])  # generated colours differ
+    assert len({lbl["color"] for lbl in schema["labels"]}) == len(schema["labels"])  # generated colours differ
     text = cli("load", str(path), "--format", "doccano", "--add-labels", db=db, check=True).stdout
     assert "unchanged" in text and "added labels" not in text  # nothing new the second time
 
@@ -77,8 +77,8 @@ def test_schema_export_and_import(tmp_path: Path) -> None:
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(data), encoding="utf-8")
     imported = cli("schema", "import", str(edited), "--json", db=db, check=True)
-    assert "weapon" in {l["name"] for l in json.loads(imported.stdout)["labels"]}
-    assert "weapon" in {l["name"] for l in schema_of(db)["labels"]}
+    assert "weapon" in {lbl["name"] for lbl in json.loads(imported.stdout)["labels"]}
+    assert "weapon" in {lbl["name"] for lbl in schema_of(db)["labels"]}
     bad = tmp_path / "bad.json"
     bad.write_text('{"labels": []}', encoding="utf-8")
     refused = cli("schema", "import", str(bad), db=db)

@@ -85,7 +85,7 @@ def test_loading_carries_what_the_schema_allows_and_counts_the_rest(sqlite_ctx, 
 def test_add_labels_carries_every_role(sqlite_ctx, folder: Path) -> None:
     result = load_annotations(sqlite_ctx, folder, "brat", annotator="carol", add_labels=True)
     assert result.spans == 5 and result.relations == 6
-    assert {l["name"] for l in result.added["labels"]} == {"Meeting", "Attack"}
+    assert {lbl["name"] for lbl in result.added["labels"]} == {"Meeting", "Attack"}
     assert {r["name"] for r in result.added["relations"]} == {"participant", "attacker", "cause"}
     assert {"name": "place", "heads": ["Meeting"], "tails": []} in result.added["widened"]
     assert sqlite_ctx.schema.allows("participant", "Meeting", "actor")

@@ -48,7 +48,7 @@ def test_spacy_convert_finds_one_document_per_report(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     converted = list(conll_ner_to_docs(text, n_sents=1, no_print=True))  # spacy convert's defaults
     assert len(converted) == 2
-    for ours, theirs in zip(docs, converted):
+    for ours, theirs in zip(docs, converted, strict=False):
         outer = [s for s in ours.spans if not any(o is not s and o.contains(s) for o in ours.spans)]
         assert {(e.start, e.end, e.label_) for e in theirs.ents} == token_extents(ours, outer)
     # the line we wrote before: spaCy finds no document separator and cuts every sentence apart
@@ -61,7 +61,7 @@ def test_seqeval_decodes_every_column_in_both_schemes(tmp_path: Path) -> None:
     for scheme, seqeval_scheme in (("iob2", IOB2), ("bioes", IOBES)):
         out = tmp_path / f"{scheme}.conll"
         get("conll").write(docs, out, options={"scheme": scheme})
-        for ours, rows in zip(docs, columns(out.read_text(encoding="utf-8"))):
+        for ours, rows in zip(docs, columns(out.read_text(encoding="utf-8")), strict=False):
             found: set[tuple[int, int, str]] = set()
             for col in range(3, len(rows[0])):
                 tags = [row[col] for row in rows]

@@ -49,12 +49,12 @@ def test_spacy_loads_our_file_with_equal_spans(docs, tmp_path_factory) -> None:
     summary = get("spacy").write(docs, path)
     assert not summary.dropped  # every span aligns: nothing contracted, nothing lost
     loaded = _load(path)
-    for ours, theirs in zip(docs, loaded):
+    for ours, theirs in zip(docs, loaded, strict=False):
         assert theirs.text == ours.report.text
         assert sorted((s.start_char, s.end_char, s.label_, s.id_) for s in theirs.spans["sc"]) == \
             sorted((s.start, s.end, s.label, s.id) for s in ours.spans)
         ents = [(e.start_char, e.end_char) for e in theirs.ents]
-        assert all(a[1] <= b[0] for a, b in zip(ents, ents[1:]))  # non-overlapping
+        assert all(a[1] <= b[0] for a, b in zip(ents, ents[1:], strict=False))  # non-overlapping
 
 
 def test_forced_splits_never_contract(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def test_written_quotes_match(tmp_path: Path, peer_docs) -> None:
     get("w3c").write(peer_docs, tmp_path / "a.jsonld")
     data = json.loads((tmp_path / "a.jsonld").read_text(encoding="utf-8"))
     assert isinstance(data, list) and len(data) == 2
-    for coll, doc in zip(data, peer_docs):
+    for coll, doc in zip(data, peer_docs, strict=False):
         for item in coll["first"]["items"]:
             if item["motivation"] == "tagging":
                 pos, quote = item["target"]["selector"]

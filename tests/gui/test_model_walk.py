@@ -557,7 +557,8 @@ GESTURES: list[tuple[str, int, dict[str, Any]]] = [  # (rule, weight, argument m
     ("edit_an_event", 2, {"which": _span, "qualifier": lambda r: r.randint(0, 3), "count": lambda r: r.randint(0, 9)}),
     ("delete_an_event", 1, {"which": _span}),
     ("decide_a_candidate_by_key", 2, {"which": _span, "choice": lambda r: r.choice(["1", "2", "0", "n1", "10"])}),
-    ("accept_by_rule_then_maybe_undo", 1, {"rule": lambda r: r.randint(0, 2), "undo_after": lambda r: r.random() < 0.5}),
+    ("accept_by_rule_then_maybe_undo", 1, {"rule": lambda r: r.randint(0, 2),
+                                           "undo_after": lambda r: r.random() < 0.5}),
     ("mark_done_then_return", 1, {"label": lambda r: r.choice(LABEL_KEYS)}),
 ]
 

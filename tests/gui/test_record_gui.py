@@ -45,7 +45,8 @@ def test_claim_with_a_source_by_keyboard_shows_in_the_record(open_window, qtbot)
     image = view.viewport().grab().toImage()
     _, head, tail = arcs[0]
     left, right = sorted((int(head.x()), int(tail.x())))
-    band = [image.pixelColor(x, y).lightness() for x in range(left + 4, right - 4, 3) for y in range(0, int(head.y()) - 1)]
+    band = [image.pixelColor(x, y).lightness()
+            for x in range(left + 4, right - 4, 3) for y in range(0, int(head.y()) - 1)]
     assert min(band) < 160  # the arc and its label are drawn above the line, between the two spans
     assert window.relation_model.rowCount() == 1
     assert window.relation_model.index(0, 0).data() == "source"

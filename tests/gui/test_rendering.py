@@ -228,7 +228,8 @@ def test_relation_arcs_run_in_the_gaps_above_the_lines(open_window) -> None:  # 
         key(view, Qt.Key.Key_Return)
     rels = get_set(window.session.ctx, window.document.report_id, "alice").relations
     assert sorted((r.label, r.tail) for r in rels) == sorted(
-        [("place", spans["Deir ez-Zor"].id), ("source", spans["Liwa al-Baqir"].id), ("source", spans["A spokesman"].id)])
+        [("place", spans["Deir ez-Zor"].id), ("source", spans["Liwa al-Baqir"].id),
+         ("source", spans["A spokesman"].id)])
     view.select_span(claim, scroll=False)
     lines = line_boxes(view)
     drawings = view.arc_drawings()
@@ -319,7 +320,8 @@ def test_boxes_sit_exactly_on_their_spans_in_any_direction(open_window, report, 
         a, b = word_rect_points(view, s, s + len(word))
         drag(view, a, b)
         key(view, "2")
-    assert sorted((s, e) for s, e, _ in stored(window)) == sorted((text.index(w), text.index(w) + len(w)) for w in words)
+    assert sorted((s, e) for s, e, _ in stored(window)) == sorted((text.index(w), text.index(w) + len(w))
+                                                                  for w in words)
     view.set_show_labels(True)
     place = QColor(window.session.schema.label("place").color)
     image = view.viewport().grab().toImage()

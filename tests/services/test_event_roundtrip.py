@@ -52,7 +52,8 @@ def test_native_jsonl_round_trip_is_exact(samples_db: Any, ctx: Any, tmp_path: P
     assert snapshot(ctx) == snapshot(samples_db)
     again = tmp_path / "again.jsonl"
     export_corpus(ctx, "jsonl", again, export_scope())
-    assert sorted(again.read_text(encoding="utf-8").splitlines()) == sorted(out.read_text(encoding="utf-8").splitlines())
+    assert sorted(again.read_text(encoding="utf-8").splitlines()) == \
+        sorted(out.read_text(encoding="utf-8").splitlines())
     assert load_annotations(ctx, again, "jsonl").sets_changed == 0  # loading it again changes nothing
 
 
@@ -114,7 +115,8 @@ def test_two_sets_for_one_are_refused_across_batches(ctx: Any, tmp_path: Path,
     from annotator.services import load as load_service
 
     monkeypatch.setattr(load_service, "BATCH", 2)
-    objects = [json.loads(l) for l in (samples_dir() / "annotations.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines = (samples_dir() / "annotations.jsonl").read_text(encoding="utf-8").splitlines()
+    objects = [json.loads(line) for line in lines]
     alice = [o for o in objects if o["annotator"] == "alice"]
     path = tmp_path / "twice.jsonl"
     path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in [*alice[:4], alice[0]]),

@@ -63,7 +63,8 @@ def test_bad_files_name_the_problem_and_change_nothing(ctx, tmp_path: Path) -> N
     load_annotations(ctx, PEERS / "doccano/relation/alice.jsonl", "doccano")
     before = dump(ctx)
     text = "Raqqa report."
-    good = {"id": report_id(text), "text": text, "annotator": "eve", "spans": [{"id": "T1", "start": 0, "end": 5, "label": "place", "text": "Raqqa"}], "relations": []}
+    good = {"id": report_id(text), "text": text, "annotator": "eve",
+            "spans": [{"id": "T1", "start": 0, "end": 5, "label": "place", "text": "Raqqa"}], "relations": []}
     bad = dict(good, spans=[{"id": "T1", "start": 0, "end": 40, "label": "place", "text": "Raqqa"}])
     f = tmp_path / "mixed.jsonl"
     f.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
@@ -99,8 +100,8 @@ def test_export_every_writable_format_and_reload_jsonl_exactly(ctx, tmp_path: Pa
         assert summary.documents == 2 and out.exists()
         assert not list(tmp_path.glob("*.part"))
     native = tmp_path / "jsonl.jsonl"
-    lines = [json.loads(l) for l in native.read_text(encoding="utf-8").splitlines()]
-    assert {l["annotator"] for l in lines} == {"alice"} and {l["id"] for l in lines} == {A_ID, B_ID}
+    lines = [json.loads(lbl) for lbl in native.read_text(encoding="utf-8").splitlines()]
+    assert {lbl["annotator"] for lbl in lines} == {"alice"} and {lbl["id"] for lbl in lines} == {A_ID, B_ID}
     before = annotate.get_set(ctx, A_ID, "alice")
     result = load_annotations(ctx, native, "jsonl", annotator="alice")
     assert result.sets_unchanged == 2
@@ -111,7 +112,7 @@ def test_export_scope_by_label_and_report(ctx, tmp_path: Path) -> None:
     load_annotations(ctx, PEERS / "doccano/relation/alice.jsonl", "doccano")
     out = tmp_path / "actors.jsonl"
     export_corpus(ctx, "jsonl", out, ExportScope(report_ids=(B_ID[:10],), labels=("actor",)))
-    (line,) = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    (line,) = [json.loads(lbl) for lbl in out.read_text(encoding="utf-8").splitlines()]
     assert line["id"] == B_ID and {s["label"] for s in line["spans"]} == {"actor"} and line["relations"] == []
 
 

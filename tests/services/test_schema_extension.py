@@ -30,7 +30,7 @@ def test_the_additions_are_listed_before_anything_is_stored(ctx, tmp_path: Path)
     path = write(tmp_path, ("PER", "ORG", "place"), "based_in")
     before = ctx.schema
     added = schema_additions_of_file(ctx, path, "jsonl")
-    assert [l.name for l in added.labels] == ["PER", "ORG"] and all(l.key == "" for l in added.labels)
+    assert [lbl.name for lbl in added.labels] == ["PER", "ORG"] and all(lbl.key == "" for lbl in added.labels)
     assert [(r.name, r.heads, r.tails) for r in added.relations] == [("based_in", ("PER",), ("place",))]
     assert ctx.schema == before
     with ctx.uow() as uow:
@@ -45,7 +45,7 @@ def test_loading_with_add_labels_stores_the_extended_schema(ctx, tmp_path: Path,
         load_annotations(ctx, path, "jsonl")
     result = load_annotations(ctx, path, "jsonl", add_labels=True)
     assert result.spans == 3 and result.relations == 1
-    assert [l["name"] for l in result.added["labels"]] == ["PER", "ORG"]
+    assert [lbl["name"] for lbl in result.added["labels"]] == ["PER", "ORG"]
     assert "PER" in ctx.schema.label_names and ctx.schema.allows("based_in", "PER", "place")
     reopened = open_database(db_url)
     try:  # the schema is the database's, not this context's

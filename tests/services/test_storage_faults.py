@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from annotator.core.errors import DatabaseError
 import sqlalchemy as sa
 from cli_helpers import cli
 from db_state import fingerprint
@@ -181,7 +183,7 @@ def test_a_migration_that_fails_half_way_leaves_no_half_database(tmp_path: Path,
         raise RuntimeError("killed half-way")
 
     monkeypatch.setattr(migrate.command, "upgrade", upgrade_then_fail)
-    with pytest.raises(Exception):
+    with pytest.raises(DatabaseError, match="cannot open the database .*killed half-way"):
         open_database(db)
     monkeypatch.undo()
     engine = sa.create_engine(f"sqlite:///{db}")

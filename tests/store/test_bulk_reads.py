@@ -83,7 +83,8 @@ def test_stream_and_contents_carry_events_read_per_batch(ctx) -> None:  # type: 
         uow.commit()
     with ctx.uow() as uow:
         streamed = {s.report.id: s.set for s in uow.transfer.stream(batch=2)}  # events read per batch of sets
-        assert {rid: s.events for rid, s in streamed.items()} == {r.id: events.get(k, ()) for k, r in enumerate(reports)}
+        assert {rid: s.events for rid, s in streamed.items()} == \
+            {r.id: events.get(k, ()) for k, r in enumerate(reports)}
         assert streamed == {rid: uow.repo.annotation_set(rid, "alice") for rid in streamed}
         set_ids = {rid: sid for rid, (sid, _v) in uow.transfer.set_versions(who_id, list(streamed)).items()}
         contents = uow.transfer.contents(list(set_ids.values()))

@@ -279,7 +279,8 @@ def fuzz(target: Target, template: Path, work: Path, cases: int, max_seconds: fl
         except AnnotatorError as exc:
             message = str(exc)
             assert "\n" not in message.strip(), f"{target.name}: a refusal of several lines: {message!r}"
-            assert fingerprint(ctx.engine) == state["fp"], f"{target.name}: refused ({message}) but changed the database"
+            assert fingerprint(ctx.engine) == state["fp"], \
+                f"{target.name}: refused ({message}) but changed the database"
             tally.refused += 1
         else:
             tally.accepted += 1

@@ -267,7 +267,7 @@ def glyph_ink_boxes(view: DocumentView) -> list[QRectF]:
         lines = [layout.lineAt(i) for i in range(layout.lineCount())]
         for run in (run for line in lines for run in line.glyphRuns(line.textStart(), line.textLength())):
             font = run.rawFont()
-            for index, pos in zip(run.glyphIndexes(), run.positions()):
+            for index, pos in zip(run.glyphIndexes(), run.positions(), strict=False):
                 ink = font.boundingRect(index)
                 if not ink.isEmpty():
                     out.append(ink.translated(geom.left() + pos.x(), geom.top() + pos.y()))

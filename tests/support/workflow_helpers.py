@@ -50,7 +50,8 @@ def annotate_three(ctx: Any, rid: str) -> dict[str, dict[str, str]]:
 
     ids: dict[str, dict[str, str]] = {}
     plan = {
-        "alice": [("IRGC", "actor", {}), ("Deir ez-Zor", "place", {}), ("7 April 2024", "date", {"value": "2024-04-07"}),
+        "alice": [("IRGC", "actor", {}), ("Deir ez-Zor", "place", {}),
+                  ("7 April 2024", "date", {"value": "2024-04-07"}),
                   ("the Syrian Observatory said", "claim", {}), ("Syrian Observatory", "actor", {})],
         "bob": [("IRGC", "actor", {}), ("Deir ez-Zor", "place", {}), ("7 April 2024", "date", {"value": "2024-04"}),
                 ("the Syrian Observatory said", "claim", {}), ("Syrian Observatory", "actor", {})],

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
              f"{result.spans} spans, {result.relations} relations"]
     added = result.added
     if added.get("labels"):
-        lines.append("schema: added labels " + ", ".join(l["name"] for l in added["labels"])
+        lines.append("schema: added labels " + ", ".join(lbl["name"] for lbl in added["labels"])
                      + " (no key yet: give them one in the schema)")
     if added.get("relations"):
         lines.append("schema: added relation types " + ", ".join(r["name"] for r in added["relations"]))

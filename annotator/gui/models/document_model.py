@@ -214,14 +214,15 @@ class DocumentModel(QObject):
     def _rebuild(self) -> None:
         self._own = sorted_spans(self.mine.values())
         self._own_keys = [sort_key(s) for s in self._own]
-        out = [self._entry(s, self.annotator, d, True) for s, d in zip(self._own, stacked_depths(self._own))]
+        out = [self._entry(s, self.annotator, d, True)
+               for s, d in zip(self._own, stacked_depths(self._own), strict=True)]
         if self.show_others:
             # one sweep over all other annotators' spans: their dashed bars share one band, so two
             # annotators' overlapping spans get levels of their own rather than the same one
             theirs = sorted(((s, who) for who, spans in self.others.items() for s in spans),
                             key=lambda pair: (sort_key(pair[0]), pair[1]))
             out += [self._entry(s, who, d, False)
-                    for (s, who), d in zip(theirs, stacked_depths([s for s, _ in theirs]))]
+                    for (s, who), d in zip(theirs, stacked_depths([s for s, _ in theirs]), strict=False)]
         out.sort(key=_shown_key)
         self._shown = out
         self._shown_keys = [_shown_key(x) for x in out]

@@ -41,7 +41,7 @@ class SpanTableModel(RowTableModel):
         self.beginResetModel()
         self._rows = list(self.document.sorted_mine())
         self._keys = [sort_key(s) for s in self._rows]
-        self._key_of = {s.id: k for s, k in zip(self._rows, self._keys)}
+        self._key_of = {s.id: k for s, k in zip(self._rows, self._keys, strict=False)}
         self.endResetModel()
 
     def _find(self, span_id: str) -> int | None:

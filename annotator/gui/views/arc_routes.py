@@ -104,7 +104,7 @@ def _segments(req: ArcRequest, label_width: Callable[[str], float]) -> list[_Seg
     else:
         first_flags = [req.head_first == (ends[0][0] is head)]
     out = []
-    for (anchor, is_tail), first in zip(ends, first_flags):
+    for (anchor, is_tail), first in zip(ends, first_flags, strict=False):
         line = anchor.line
         # the earlier end runs to its line's reading end, the later comes from its reading start
         to_right = first != line.plan.rtl

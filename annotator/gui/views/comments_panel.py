@@ -46,7 +46,8 @@ class CommentsPanel(QWidget):
     markers_changed = Signal(list)  # the markers of the report shown
     go_to = Signal(str, int, int)  # anchor set, start, end: show it in the text
 
-    def __init__(self, session: EditSession, selected: Callable[[], Span | None], parent: QWidget | None = None) -> None:
+    def __init__(self, session: EditSession, selected: Callable[[], Span | None],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.selected = selected  # the span selected in the text (a new thread's anchor)
@@ -178,7 +179,8 @@ class CommentsPanel(QWidget):
         elif span is None:
             self.anchor.setText("New comments go on <b>the whole report</b> (select a span to comment on it).")
         else:
-            self.anchor.setText(f"New comments go on the {span.label} “{isolate(excerpt(span.text_in(self.text), 40))}”.")
+            quoted = isolate(excerpt(span.text_in(self.text), 40))
+            self.anchor.setText(f"New comments go on the {span.label} “{quoted}”.")
 
     def start(self) -> None:
         """Ctrl+M: write a comment on the selected span (or the report)."""

@@ -38,7 +38,7 @@ def spans_html(text: str, spans: Sequence[Span], marked: set[str], schema: Schem
     active: list[Span] = []
     nxt = 0
     parts: list[str] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         active = [s for s in active if s.end > a]
         while nxt < len(by_start) and by_start[nxt].start <= a:
             if by_start[nxt].end > a:

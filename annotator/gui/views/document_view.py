@@ -328,7 +328,7 @@ class DocumentView(QPlainTextEdit):
                 scene.bars.append((item, QRectF(r.left(), y, r.width(), BAR)))
             if item.depth or item.span.id == self.selected_id:
                 # ticks at the span's outer ends show where nested spans begin and end
-                for (line, r), x in ((boxes[0], boxes[0][1].left()), (boxes[-1], boxes[-1][1].right() - 1.5)):
+                for (line, _r), x in ((boxes[0], boxes[0][1].left()), (boxes[-1], boxes[-1][1].right() - 1.5)):
                     y = line.plan.bar_top(line.bottom, item.depth)
                     top = max(line.bottom + 1, y - STEP)
                     scene.ticks.append((item, QRectF(x, top, 1.5, y + BAR - top)))
@@ -530,7 +530,7 @@ class DocumentView(QPlainTextEdit):
         boxes = self.span_rects(*self.model.offsets.qt_range(span.start, span.end))
         if not boxes:
             return None
-        for name, r in zip(("start", "end"), edges):
+        for name, r in zip(("start", "end"), edges, strict=False):
             if not r.top() <= pos.y() <= r.bottom():
                 continue
             box = next((b for b in boxes if b.top() <= r.center().y() <= b.bottom()

@@ -81,7 +81,8 @@ class EventsPanel(QWidget):
         self.fill_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.fill_button)
         for r in (events.roles if events is not None else ()):
-            menu.addAction(r.name, lambda name=r.name: self.current is not None and self.fill_role.emit(self.current, name))
+            menu.addAction(r.name, lambda name=r.name: self.current is not None
+                           and self.fill_role.emit(self.current, name))
         self.fill_button.setMenu(menu)
         self.incident_combo = QComboBox(self)  # the incident this event belongs to, across reports and sources
         self.incident_combo.setToolTip("Group this event with the events of other reports describing the same "

@@ -248,7 +248,8 @@ class SideBySideView(CurationRules, QDialog):
         corpus = self.corpus or {}
         self.progress.setText(f"<b>This report:</b> {decided} of {total} decided"
                               + (" — curated" if self.view.curated else "")
-                              + (f" · <b>corpus:</b> {corpus.get('decided', 0)} of {corpus.get('groups', 0)} decided on "
+                              + (f" · <b>corpus:</b> {corpus.get('decided', 0)} of {corpus.get('groups', 0)} "
+                                 "decided on "
                                  f"{corpus.get('n_reports', 0)} report(s), {corpus.get('curated_reports', 0)} curated"
                                  if corpus else ""))
         self.curated_button.setText("Reopen curation" if self.view.curated else "Mark curated")

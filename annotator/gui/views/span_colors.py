@@ -42,5 +42,6 @@ class SpanColors:
         tag's text keeps the palette's own contrast."""
         c, page = self.base(label), self.page
         t = 0.32 if self.dark else 0.22
-        return QColor(round(page.red() + (c.red() - page.red()) * t), round(page.green() + (c.green() - page.green()) * t),
+        return QColor(round(page.red() + (c.red() - page.red()) * t),
+                      round(page.green() + (c.green() - page.green()) * t),
                       round(page.blue() + (c.blue() - page.blue()) * t))

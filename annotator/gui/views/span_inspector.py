@@ -94,7 +94,8 @@ class SpanInspector(QWidget):
             return
         # a left-to-right sentence holding an isolated run of report text: it keeps its order even when
         # the Arabic words wrap onto a second line
-        self.title.setText(f"<div dir='ltr'><b>{span.label}</b> “{isolate(html.escape(excerpt(span.text_in(text), 70)))}"
+        quoted = isolate(html.escape(excerpt(span.text_in(text), 70)))
+        self.title.setText(f"<div dir='ltr'><b>{span.label}</b> “{quoted}"
                            f"” [{span.start}–{span.end}]</div>")
         for attr in self.schema.attributes_for(span.label):
             current = span.attrs.get(attr.name)
@@ -114,7 +115,8 @@ class SpanInspector(QWidget):
                 widget = combo
             else:
                 line = QLineEdit(str(current or ""), self)
-                line.editingFinished.connect(lambda l=line, name=attr.name: self._attr(name, l.text().strip() or None))
+                line.editingFinished.connect(
+                    lambda edit=line, name=attr.name: self._attr(name, edit.text().strip() or None))
                 widget = line
             self._attr_widgets[attr.name] = widget
             self.form.addRow(attr.name, widget)

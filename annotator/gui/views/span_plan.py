@@ -138,7 +138,7 @@ class SpanPlanner:
         bpos = block.position()
         lines = [layout.lineAt(i) for i in range(layout.lineCount())]
         starts = [bpos + line.textStart() for line in lines]
-        ends = [s + line.textLength() for s, line in zip(starts, lines)]
+        ends = [s + line.textLength() for s, line in zip(starts, lines, strict=False)]
         block_end = bpos + block.length()
         rtl = block.textDirection() == Qt.LayoutDirection.RightToLeft
         own = [0] * len(lines)
@@ -210,7 +210,8 @@ class SpanPlanner:
                     begin = sign * key
             row_ends[row] = key + width
             left = begin - width if rtl else begin
-            tags.append(tuple(Tag(left, left + width, row, item.owner, item.span.id, item.qt_start, item.span.label, item.mine)))
+            tags.append(tuple(Tag(left, left + width, row, item.owner, item.span.id, item.qt_start, item.span.label,
+                                  item.mine)))
         return tuple(tags)
 
 
