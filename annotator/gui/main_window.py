@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         session.save_state.connect(lambda s: self.save_label.setText(STATE_TEXT.get(s, s)))
         session.failed.connect(self.show_error)
         session.problem.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        session.waiting.connect(lambda m: self.statusBar().showMessage(m[:1].upper() + m[1:] + " …", 12000))
         session.stale.connect(self._set_changed_elsewhere)
         session.bus.changed.connect(self._on_change)
         session.bus.reports_changed.connect(self.reload_reports)

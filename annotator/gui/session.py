@@ -20,6 +20,7 @@ from annotator.gui.change_bus import ChangeBus
 from annotator.gui.db_lane import DatabaseLane
 from annotator.gui.tasks import error_text
 from annotator.services.context import ServiceContext
+from annotator.services.database import watch_waits
 
 
 class OpenSet:
@@ -51,6 +52,7 @@ class EditSession(QObject):
     failed = Signal(str)  # one sentence, shown in a message box and the status bar
     stale = Signal(object)  # an OpenSet whose stored set changed elsewhere: reload it
     problem = Signal(str)  # a read that failed (the status bar says why; nothing was being saved)
+    waiting = Signal(str)  # the database makes an edit or read wait (another program holds its lock)
 
     def __init__(self, ctx: ServiceContext, annotator: str, schema: Schema, bus: ChangeBus | None = None,
                  parent: QObject | None = None) -> None:
@@ -70,6 +72,7 @@ class EditSession(QObject):
         self._in_flight = 0
         self._burst_failed = False
         self._active: OpenSet | None = None
+        watch_waits(ctx, self.waiting.emit)  # emitted on the watchdog's thread, delivered on the GUI's
 
     @property
     def reads_gold(self) -> bool:

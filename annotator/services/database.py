@@ -52,6 +52,16 @@ def resolve_target(target: str | Path | None) -> str:
     return url
 
 
+def watch_waits(ctx: ServiceContext, notify: Callable[[str], None]) -> None:
+    """From now on ``notify`` hears (from a watchdog thread) when a statement waits for the database
+    — another program's write lock, a slow server; a later call redirects the one watch to a new
+    listener (the window that replaced another on the same database)."""
+    if ctx.wait_watch is None:
+        ctx.wait_watch = WaitWatch(ctx.engine, notify)
+    else:
+        ctx.wait_watch.notify = notify
+
+
 def open_database(target: str | Path | None = None, *, upgrade: bool = True,
                   on_wait: Callable[[str], None] | None = None) -> ServiceContext:
     """Open (creating or upgrading) the database and return a ready context.
@@ -81,7 +91,7 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True,
     ctx = ServiceContext(engine=engine, factory=session_factory(engine), url=url, created=created,
                          backup=backup, verified=True)
     if on_wait is not None:
-        ctx.wait_watch = WaitWatch(engine, on_wait)
+        watch_waits(ctx, on_wait)
     ctx.schema = load_schema(ctx)
     return ctx
 

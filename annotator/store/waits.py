@@ -55,8 +55,11 @@ class WaitWatch:
                 late = [k for k, t in self._running.items() if now - t >= self.after_s and k not in self._told]
                 self._told.update(late)
             if late:
-                self.notify(f"waiting for the database {self.where}: another program is using it (giving up after "
-                            f"{BUSY_TIMEOUT_S} s)")
+                try:
+                    self.notify(f"waiting for the database {self.where}: another program is using it (giving up "
+                                f"after {BUSY_TIMEOUT_S} s)")
+                except Exception:  # noqa: BLE001 - a listener gone (a closed window) never stops the watch
+                    pass
 
     def stop(self) -> None:
         self._stop.set()

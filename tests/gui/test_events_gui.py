@@ -205,3 +205,32 @@ def test_an_event_put_in_a_new_incident_then_undone_and_chosen_again(open_window
     QTest.keyClick(combo, Qt.Key.Key_Down)  # the next entry: the incident, still listed (now empty)
     settle(window)
     wait_until(lambda: event_service.get_events(window.session.ctx, rid, "alice")[0].incident == made["id"])
+
+
+def test_a_database_locked_by_another_program_says_so_then_saves(open_window, report_ids, db_path) -> None:  # type: ignore[no-untyped-def]
+    """Another program holds the SQLite write lock for four seconds while the user labels a span: the
+    status bar says the database makes us wait (not a frozen window), then the edit is saved."""
+    import sqlite3
+    import threading
+    import time
+
+    window = open_window()
+    other = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other program's write lock
+    release = threading.Timer(4.0, lambda: other.execute("ROLLBACK"))
+    release.start()
+    try:
+        s = ENGLISH.index("Liwa al-Baqir")
+        a, b = word_rect_points(window.view, s, s + 13)
+        drag(window.view, a, b)
+        t = time.monotonic()
+        QTest.keyClicks(window.view, "1")  # the label key; the edit goes to the lane, which must wait
+        assert wait_until(lambda: "waiting for the database" in window.statusBar().currentMessage().lower(),
+                          timeout_s=8)
+        assert time.monotonic() - t < 4.0  # told while the lock is still held
+        assert wait_until(lambda: window.save_label.text() == "Saved", timeout_s=15)
+    finally:
+        release.join()
+        other.close()
+    spans = get_set(window.session.ctx, report_ids["english"], "alice").spans
+    assert [s.text_in(ENGLISH) for s in spans] == ["Liwa al-Baqir"]
