@@ -11,8 +11,9 @@ process or import changed it, or the caller mixed up reports) the edit is refuse
 
 from __future__ import annotations
 
+
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.changes import Change
@@ -24,8 +25,10 @@ from annotator.core.spans import Span, check_bounds
 from annotator.services.context import ServiceContext
 from annotator.services.workflow import guard_set_write
 from annotator.store.mapping import relation_to_dict, span_from_row, span_to_dict
-from annotator.store.models import AnnotationSetRow
 from annotator.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from annotator.store.models import AnnotationSetRow
 
 _UNSET: Any = object()
 
@@ -149,10 +152,7 @@ def delete_span(ctx: ServiceContext, report_id: str, span_id: str, *, annotator:
         span = span_from_row(srow)
         _check_shown(span, expect)
         rels = tuple(uow.repo.relation(r) for r in uow.repo.relations_touching(srow))
-        for r in uow.repo.relations_touching(srow):
-            uow.session.delete(r)
-        uow.session.delete(srow)
-        uow.session.flush()
+        uow.repo.delete_span(srow)
         uow.repo.log_edit(row, who, "delete_span", span.id,
                           {"span": span_to_dict(span), "relations": [relation_to_dict(r) for r in rels]}, None)
         uow.commit()
@@ -294,8 +294,7 @@ def delete_relation(ctx: ServiceContext, report_id: str, relation_id: str, *, an
         rel = uow.repo.relation(rrow)
         if expect is not None and rel != expect:
             raise StaleEdit(f"relation {rel.id} is not the one shown; nothing was written")
-        uow.session.delete(rrow)
-        uow.session.flush()
+        uow.repo.delete_relation(rrow)
         uow.repo.log_edit(row, who, "delete_relation", rel.id, relation_to_dict(rel), None)
         uow.commit()
         return rel, _change(row, report_id, who, "delete_relation", (rel.head, rel.tail), (rel.id,))

@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from annotator.core.schema import Schema
-from annotator.store.engine import sqlite_path
+from annotator.store.engine import on_commit, sqlite_path
 from annotator.store.sqlite_file import stamp_clean
 from annotator.store.uow import UnitOfWork
 from annotator.store.waits import WaitWatch
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 @dataclass
@@ -32,7 +35,7 @@ class ServiceContext:
     actor: str | None = None
 
     def __post_init__(self) -> None:
-        event.listen(self.engine, "commit", self._committed)
+        on_commit(self.engine, self._committed)
 
     def _committed(self, _conn: object) -> None:
         self.wrote = True

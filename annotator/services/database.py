@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select, text
-
 from annotator.core.errors import DatabaseError, FormatError, StorageError, ValidationError, failure_detail
 from annotator.core.schema import Schema
 from annotator.files.atomic import write_atomic
@@ -16,13 +14,14 @@ from annotator.files.json_input import JsonInputError, load_json_file
 from annotator.services.backups import latest_backup
 from annotator.services.context import ServiceContext
 from annotator.store import migrate
-from annotator.store.engine import (database_url, display_target, is_sqlite, make_engine, sqlite_key,
-                                    sqlite_path)
+from annotator.store.engine import (database_url, display_target, is_sqlite, make_engine,
+                                    postgres_url, sqlcipher_url, sqlite_key, sqlite_path, url_has_password)
 from annotator.store.faults import database_fault
-from annotator.store.models import AnnotationSetRow, ReportRow, SpanRow
 from annotator.store.sqlite_file import integrity_problems, verify_at_open
 from annotator.store.uow import UnitOfWork, session_factory
 from annotator.store.waits import WaitWatch
+
+__all__ = ["postgres_url"]  # the connection dialog builds a server URL through the services
 
 ENV_DB = "ANNOTATOR_DB"
 ENV_DB_KEY = "ANNOTATOR_DB_KEY"
@@ -45,10 +44,7 @@ def resolve_target(target: str | Path | None) -> str:
     key = os.environ.get(ENV_DB_KEY)
     path = sqlite_path(url)
     if key and path is not None and "://" not in str(chosen):
-        from sqlalchemy.engine import URL
-
-        url = URL.create("sqlite+pysqlcipher", username="", password=key, database=str(path)).render_as_string(
-            hide_password=False)
+        url = sqlcipher_url(path, key)
     return url
 
 
@@ -129,8 +125,7 @@ def load_schema(ctx: ServiceContext) -> Schema:
 def labels_in_use(ctx: ServiceContext) -> dict[str, int]:
     """Span labels stored in this database, with their counts."""
     with ctx.uow() as uow:
-        rows = uow.session.execute(select(SpanRow.label, func.count(SpanRow.id)).group_by(SpanRow.label))
-        return {label: n for label, n in rows}
+        return uow.repo.label_counts()
 
 
 def read_stored_schema(uow: UnitOfWork, *, lock: bool = False) -> Schema | None:
@@ -144,11 +139,8 @@ def read_stored_schema(uow: UnitOfWork, *, lock: bool = False) -> Schema | None:
 
 def event_types_in_use(ctx: ServiceContext) -> dict[str, int]:
     """Event types stored in this database, with their counts."""
-    from annotator.store.models import EventRow
-
     with ctx.uow() as uow:
-        return {t: n for t, n in uow.session.execute(select(EventRow.type, func.count(EventRow.id))
-                                                     .group_by(EventRow.type))}
+        return uow.events.type_counts()
 
 
 def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
@@ -227,44 +219,17 @@ def check(ctx: ServiceContext) -> CheckResult:
 
 
 def _check_contents(ctx: ServiceContext, problems: list[str]) -> tuple[int, int]:
-    import hashlib
-
     with ctx.uow() as uow:
-        s = uow.session
-        if is_sqlite(ctx.url):
-            for row in s.execute(text("PRAGMA foreign_key_check")):
-                problems.append(f"dangling reference in table {row[0]}")
-        n_reports = 0
-        for rid, body, chars in s.execute(select(ReportRow.id, ReportRow.text, ReportRow.chars)):
-            n_reports += 1
-            if hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() != rid:
-                problems.append(f"report {rid[:12]}…: text does not match its id")
-            if len(body) != chars:
-                problems.append(f"report {rid[:12]}…: stored length is wrong")
-        n_spans = s.scalar(select(func.count()).select_from(SpanRow)) or 0
-        bad = s.execute(select(SpanRow.key, ReportRow.id).join(AnnotationSetRow, AnnotationSetRow.id == SpanRow.set_id)
-                        .join(ReportRow, ReportRow.id == AnnotationSetRow.report_id)
-                        .where(SpanRow.end > ReportRow.chars))
-        for key, rid in bad:
-            problems.append(f"report {rid[:12]}…: span {key} ends after the text")
+        found, n_reports, n_spans = uow.repo.content_problems(sqlite=is_sqlite(ctx.url))
+    problems.extend(found)
     return n_reports, n_spans
-
-
-def postgres_url(*, host: str, port: int, database: str, user: str, password: str = "") -> str:
-    """A psycopg 3 URL with every part quoted (a password may hold '@' or '/')."""
-    from sqlalchemy.engine import URL
-
-    return URL.create("postgresql+psycopg", username=user or None, password=password or None, host=host or None,
-                      port=port, database=database).render_as_string(hide_password=False)
 
 
 def has_password(target: str) -> bool:
     """Whether a database target carries a password (then it is never written to settings)."""
     if "://" not in target:
         return False
-    from sqlalchemy.engine import make_url
-
-    return bool(make_url(target).password)
+    return url_has_password(target)
 
 
 def display_url(url: str) -> str:

@@ -8,8 +8,9 @@ and roles exist and which labels may fill a role; nothing here names a label."""
 
 from __future__ import annotations
 
+
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from annotator.core.changes import Change
 from annotator.core.errors import NotFound, StaleEdit, ValidationError
@@ -17,8 +18,10 @@ from annotator.core.event_schema import EventSchema
 from annotator.core.events import Estimate, Event, event_to_dict
 from annotator.services.annotate import check_writer, locked_set
 from annotator.services.context import ServiceContext
-from annotator.store.models import AnnotationSetRow
 from annotator.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from annotator.store.models import AnnotationSetRow
 
 _UNSET: Any = object()
 

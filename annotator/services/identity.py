@@ -11,6 +11,7 @@ from __future__ import annotations
 from annotator.core.errors import ValidationError
 from annotator.core.ids import GOLD, annotator_name
 from annotator.services.context import ServiceContext
+from annotator.store.engine import url_username
 
 _KEY = "default_annotator"
 
@@ -18,9 +19,7 @@ _KEY = "default_annotator"
 def _key(ctx: ServiceContext) -> str:
     if ctx.backend != "postgresql":
         return _KEY
-    from sqlalchemy.engine import make_url
-
-    return f"{_KEY}:{make_url(ctx.url).username or 'postgres'}"
+    return f"{_KEY}:{url_username(ctx.url) or 'postgres'}"
 
 
 def default_annotator(ctx: ServiceContext) -> str | None:

@@ -16,20 +16,9 @@ from annotator.core.spans import Span
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id
-from annotator.store.uow import UnitOfWork
 
 _LOCK = threading.Lock()
 _CACHE: dict[int, tuple[tuple[int, str], Any]] = {}
-
-
-def _registry_stamp(uow: UnitOfWork) -> tuple[int, str]:
-    """What changes whenever the registry does (its size and latest edit): the resolver's cache key."""
-    from sqlalchemy import func, select
-
-    from annotator.store.models import EntityRow
-
-    n, latest = uow.session.execute(select(func.count(), func.max(EntityRow.updated_at))).one()
-    return int(n or 0), str(latest)
 
 
 def resolver(ctx: ServiceContext, stamp: tuple[int, str] | None = None):  # type: ignore[no-untyped-def]
@@ -42,7 +31,7 @@ def resolver(ctx: ServiceContext, stamp: tuple[int, str] | None = None):  # type
     ensure_registry(ctx)
     if stamp is None:
         with ctx.uow() as uow:
-            stamp = _registry_stamp(uow)
+            stamp = uow.entities.stamp()
     with _LOCK:
         cached = _CACHE.get(id(ctx))
         if cached is not None and cached[0] == stamp:
@@ -133,7 +122,7 @@ def create_span_with_values(ctx: ServiceContext, report_id: str, start: int, end
             ensure_registry(ctx)  # before the stamp is read: a first seed would void it at once
         with ctx.uow() as uow:  # one read: the span's text and, when it may link, the registry's stamp
             text, published, language, chars = uow.repo.report_excerpt(rid, start, end)
-            stamp = _registry_stamp(uow) if links else None
+            stamp = uow.entities.stamp() if links else None
         if end <= chars:
             auto = _automatic(ctx, draft, text, published, language, stamp)
     return annotate.create_span(ctx, report_id, start, end, label, annotator=annotator, **{**auto, **fields})

@@ -17,17 +17,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.errors import DatabaseError, PermissionDenied, ValidationError
+from annotator.core.errors import PermissionDenied, ValidationError
 from annotator.core.ids import GOLD
 from annotator.services.context import ServiceContext
+from annotator.store import server_grants
+from annotator.store.engine import url_username
 from annotator.store.uow import UnitOfWork
 
 ANNOTATOR, SUPERVISOR = "annotator", "supervisor"
 ROLES = (ANNOTATOR, SUPERVISOR)
-# what an annotator's login may do on the server (row-level security narrows the rows); supervisors get all
-_ANNOTATOR_WRITES = ("annotation_sets", "spans", "relations", "edits", "events", "event_arguments", "assignments",
-                     "status_changes", "comments", "settings", "entities", "entity_aliases", "incidents")
-_ANNOTATOR_INSERTS = ("reports",)
 
 
 def check_role(role: str) -> str:
@@ -102,13 +100,8 @@ def add_person(ctx: ServiceContext, name: str, role: str = ANNOTATOR, *, login: 
     with ctx.uow() as uow:
         if roles_active(uow):
             require_supervisor(uow, ctx.actor, "add annotators or change roles")
-        row = uow.repo.annotator_row(who)
-        row.role = role
-        if login is not None:
-            row.login = _login(login)
-        uow.session.flush()
+        out = uow.repo.set_role(who, role, _login(login) if login is not None else None)
         uow.commit()
-        out = {"name": row.name, "role": row.role, "login": row.login}
     if login is not None:
         grant_login(ctx, out["login"], role)
     return out
@@ -124,34 +117,14 @@ def _login(login: str) -> str:
 def grant_login(ctx: ServiceContext, login: str, role: str) -> None:
     """Give a server login the table privileges its role needs (row-level security narrows them to
     its own rows). Needs a connection allowed to grant: the database owner or a superuser."""
-    from sqlalchemy import text
-
-    quoted = '"' + login.replace('"', '""') + '"'
-    statements = ["GRANT USAGE ON SCHEMA public TO {who}", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {who}",
-                  "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}"]
-    if role == SUPERVISOR:
-        statements.append("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {who}")
-    else:
-        statements.append("GRANT INSERT, UPDATE, DELETE ON " + ", ".join(_ANNOTATOR_WRITES) + " TO {who}")
-        statements.append("GRANT INSERT ON " + ", ".join(_ANNOTATOR_INSERTS) + " TO {who}")
-        statements.append("REVOKE INSERT, UPDATE, DELETE ON annotators, curation_decisions FROM {who}")
-    try:
-        with ctx.engine.begin() as conn:
-            for statement in statements:
-                conn.execute(text(statement.format(who=quoted)))
-    except Exception as exc:  # noqa: BLE001 - the server's refusal, as one sentence
-        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise DatabaseError(f"the server refused to grant {login} its privileges ({first}); connect as the "
-                            "database owner to add logins") from None
+    server_grants.grant_login(ctx.engine, login, supervisor=role == SUPERVISOR)
 
 
 def actor_from_login(ctx: ServiceContext) -> str | None:
     """On a team server, the annotator the connecting login is mapped to (None on SQLite or unmapped)."""
     if ctx.backend != "postgresql":
         return None
-    from sqlalchemy.engine import make_url
-
-    login = make_url(ctx.url).username
+    login = url_username(ctx.url)
     if not login:
         return None
     with ctx.uow() as uow:

@@ -5,6 +5,7 @@ Nothing is built at import time; each shell calls ``make_engine`` with its targe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -37,6 +38,36 @@ def sqlite_key(url: str) -> str | None:
     """The key of an encrypted (SQLCipher) database URL, ``sqlite+pysqlcipher://:KEY@/path``."""
     u = make_url(url)
     return u.password if u.drivername == "sqlite+pysqlcipher" and u.password else None
+
+
+def url_username(url: str) -> str | None:
+    """The login a server URL connects as (None for a file or no user)."""
+    return make_url(url).username or None
+
+
+def url_has_password(url: str) -> bool:
+    return bool(make_url(url).password)
+
+
+def postgres_url(*, host: str, port: int, database: str, user: str, password: str = "") -> str:
+    """A psycopg 3 URL with every part quoted (a password may hold '@' or '/')."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("postgresql+psycopg", username=user or None, password=password or None, host=host or None,
+                      port=port, database=database).render_as_string(hide_password=False)
+
+
+def sqlcipher_url(path: Path, key: str) -> str:
+    """The URL of a SQLCipher-encrypted file opened with ``key`` (extra ``encryption``)."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("sqlite+pysqlcipher", username="", password=key, database=str(path)).render_as_string(
+        hide_password=False)
+
+
+def on_commit(engine: Engine, listener: Callable[[object], None]) -> None:
+    """Call ``listener`` after every commit on this engine (a context learns that it wrote)."""
+    event.listen(engine, "commit", listener)
 
 
 def display_target(url: str) -> str:

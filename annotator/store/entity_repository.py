@@ -44,6 +44,11 @@ class EntityRepository:
                                     .where(EntityRow.id.in_(wanted)))
         return {r.id: entity_to_dict(r) for r in rows}
 
+    def stamp(self) -> tuple[int, str]:
+        """What changes whenever the registry does (its size and latest edit): the resolver's cache key."""
+        n, latest = self.session.execute(select(func.count(), func.max(EntityRow.updated_at))).one()
+        return int(n or 0), str(latest)
+
     def iter_all(self, kind: str | None = None, batch: int = 2000) -> Iterator[dict[str, Any]]:
         q = select(EntityRow).options(selectinload(EntityRow.aliases)).order_by(EntityRow.id)
         if kind:

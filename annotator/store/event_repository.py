@@ -27,6 +27,11 @@ class EventRepository:
         self.session = session
 
     # -- reading -------------------------------------------------------------------------------
+    def type_counts(self) -> dict[str, int]:
+        """Stored event types with their counts."""
+        return {t: n for t, n in self.session.execute(select(EventRow.type, func.count(EventRow.id))
+                                                      .group_by(EventRow.type))}
+
     def events_of(self, set_id: int) -> list[Event]:
         return self.events_of_sets([set_id]).get(set_id, [])
 

@@ -203,6 +203,58 @@ class Repositories:
             raise NotFound(f"relation {key} does not exist (it may have been deleted)")
         return row
 
+    def delete_span(self, span_row: SpanRow) -> None:
+        """Remove a span and every relation that touches it (the caller has read them for undo)."""
+        for r in self.relations_touching(span_row):
+            self.session.delete(r)
+        self.session.delete(span_row)
+        self.session.flush()
+
+    def delete_relation(self, relation_row: RelationRow) -> None:
+        self.session.delete(relation_row)
+        self.session.flush()
+
+    def label_counts(self) -> dict[str, int]:
+        """Stored span labels with their counts."""
+        return {label: n for label, n in
+                self.session.execute(select(SpanRow.label, func.count(SpanRow.id)).group_by(SpanRow.label))}
+
+    def content_problems(self, *, sqlite: bool) -> tuple[list[str], int, int]:
+        """What ``annotator check`` finds in the rows: dangling references (SQLite's own check), texts that
+        no longer match their id or length, spans past their text; with the report and span counts."""
+        import hashlib
+
+        from sqlalchemy import text
+
+        problems: list[str] = []
+        s = self.session
+        if sqlite:
+            for row in s.execute(text("PRAGMA foreign_key_check")):
+                problems.append(f"dangling reference in table {row[0]}")
+        n_reports = 0
+        for rid, body, chars in s.execute(select(ReportRow.id, ReportRow.text, ReportRow.chars)):
+            n_reports += 1
+            if hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() != rid:
+                problems.append(f"report {rid[:12]}…: text does not match its id")
+            if len(body) != chars:
+                problems.append(f"report {rid[:12]}…: stored length is wrong")
+        n_spans = s.scalar(select(func.count()).select_from(SpanRow)) or 0
+        bad = s.execute(select(SpanRow.key, ReportRow.id).join(AnnotationSetRow, AnnotationSetRow.id == SpanRow.set_id)
+                        .join(ReportRow, ReportRow.id == AnnotationSetRow.report_id)
+                        .where(SpanRow.end > ReportRow.chars))
+        for key, rid in bad:
+            problems.append(f"report {rid[:12]}…: span {key} ends after the text")
+        return problems, n_reports, n_spans
+
+    def set_role(self, name: str, role: str, login: str | None = None) -> dict[str, str | None]:
+        """Give a person a role (and a server login when given); returns their row as a dict."""
+        row = self.annotator_row(name)
+        row.role = role
+        if login is not None:
+            row.login = login
+        self.session.flush()
+        return {"name": row.name, "role": row.role, "login": row.login}
+
     def relations_touching(self, span_row: SpanRow) -> list[RelationRow]:
         return list(self.session.scalars(select(RelationRow).options(selectinload(RelationRow.head),
                                                                      selectinload(RelationRow.tail))
