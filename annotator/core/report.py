@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.ids import ReportId, report_id
+from annotator.core.scripts import ARABIC_RUNS
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,6 @@ class Report:
         return len(self.text)
 
 
-_ARABIC_BLOCKS = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+")
 _LATIN_BLOCKS = re.compile("[A-Za-z\u00AA\u00BA\u00C0-\u024F\u0250-\u02AF\u1D00-\u1D7F\u1E00-\u1EFF"
                            "\u2C60-\u2C7F\uA720-\uA7FF\uAB30-\uAB6F\uFB00-\uFB06\uFF21-\uFF3A\uFF41-\uFF5A]+")
 _SAMPLE = 20000  # code points looked at: enough to decide, bounded for long reports
@@ -53,7 +53,7 @@ def _letter_scripts(text: str) -> tuple[int, int, int]:
     def letters(chars: str) -> int:
         return sum(map(str.isalpha, chars))
 
-    return (letters("".join(_ARABIC_BLOCKS.findall(sample))), letters("".join(_LATIN_BLOCKS.findall(sample))),
+    return (letters("".join(ARABIC_RUNS.findall(sample))), letters("".join(_LATIN_BLOCKS.findall(sample))),
             letters(sample))
 
 

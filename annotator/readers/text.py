@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from annotator.core.errors import ReaderError
+from annotator.core.scripts import is_arabic_char
 from annotator.core.report import guess_language
 from annotator.readers.base import MAX_REPORT_BYTES, ReaderResult
 
@@ -123,11 +124,6 @@ def _strict(data: bytes, encoding: str, path: Path | str, name: str) -> tuple[st
     return text.removeprefix("\ufeff"), name
 
 
-def _is_arabic(ch: str) -> bool:
-    o = ord(ch)
-    return 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF
-
-
 def _plausibility(text: str, script: str) -> float:
     """Share of non-ASCII characters that belong to ``script`` (or are common punctuation).
 
@@ -143,7 +139,7 @@ def _plausibility(text: str, script: str) -> float:
         if ch in _COMMON_PUNCT:
             expected += 1
         elif script == "arabic":
-            expected += _is_arabic(ch) or ch in _ARABIC_PUNCT or ch in "\u200c\u200d\u200e\u200f"
+            expected += is_arabic_char(ch) or ch in _ARABIC_PUNCT or ch in "\u200c\u200d\u200e\u200f"
         else:
             expected += ch.isalpha() and "LATIN" in unicodedata.name(ch, "")
         if "\x80" <= ch <= "\x9f":

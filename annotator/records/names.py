@@ -47,11 +47,6 @@ _VOWELS = re.compile(r"[aeiouyw]")
 _DOUBLES = re.compile(r"(.)\1+")
 
 
-def is_arabic_script(s: str) -> bool:
-    return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" or "\ufb50" <= c <= "\ufeff"
-               for c in s)
-
-
 def normalize_arabic(s: str) -> str:
     """Arabic orthographic normalisation only (diacritics, tatweel, letter variants, digits)."""
     return _AR_DIACRITICS.sub("", s).translate(_AR_MAP)

@@ -26,7 +26,8 @@ from typing import Iterable, Sequence
 from rapidfuzz import fuzz, process
 
 from annotator.records.entities import Entity
-from annotator.records.names import is_arabic_script, key, skeleton, transliterate
+from annotator.core.scripts import has_arabic
+from annotator.records.names import key, skeleton, transliterate
 
 DEFAULT_THRESHOLD = 90.0
 DEFAULT_MARGIN = 5.0
@@ -108,7 +109,7 @@ class Resolver:
             self._alias_translit.append(t)
             self._alias_skeleton.append(s)
             self._alias_key.append(k)
-            self._alias_arabic.append(is_arabic_script(k))
+            self._alias_arabic.append(has_arabic(k))
             self._exact[k].append(a)
             if s:
                 self._skel[s].append(a)
@@ -168,7 +169,7 @@ class Resolver:
                 offer(a, skel_score, "skeleton")
         pool = self._pool(t)
         if pool:
-            arabic = is_arabic_script(k)
+            arabic = has_arabic(k)
             same = {a: self._alias_key[a] for a in pool if self._alias_arabic[a] == arabic}
             other = {a: self._alias_translit[a] for a in pool if self._alias_arabic[a] != arabic}
             for choices, query, cap in ((same, k, 99.0), (other, t, _CROSS_SCRIPT_CAP)):

@@ -134,3 +134,13 @@ def test_annotator_names() -> None:
     for bad in ("", "  ", "a/b", "x\ty", "a" * 65):
         with pytest.raises(ValidationError):
             annotator_name(bad)
+
+
+def test_one_definition_of_arabic_script() -> None:
+    """Direction, encoding plausibility and name matching share core.scripts (Arabic, its Supplement,
+    Extended-A and both presentation-form blocks) — and nothing else claims to be Arabic."""
+    from annotator.core.scripts import has_arabic, is_arabic_char
+
+    assert all(is_arabic_char(c) for c in "دير\u0750\u08a0\ufb50\ufe70")
+    assert not any(is_arabic_char(c) for c in "Deir ez-Zor\ufe00\u200f1")  # a variation selector, RLM: not letters
+    assert has_arabic("Deir ez-Zor دير الزور") and not has_arabic("Deir ez-Zor")
