@@ -8,9 +8,7 @@ import sys
 from typing import Any, Callable
 
 from annotator.cli.exit_codes import ExitCode
-from annotator.core.errors import (AnnotatorError, Conflict, DatabaseError, NotFound, PermissionDenied,
-                                   StorageError, ValidationError)
-from annotator.files.faults import STORAGE_ERRNOS, storage_error
+from annotator.services.errors import BAD_INPUT, BUG, CANCELLED, PROBLEM, describe
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | list[str] | None = None) -> None:
@@ -35,50 +33,23 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
 
     1: the command ran and found a problem the user must act on (validation, a conflict, a full or
     read-only disk, a locked or damaged database); 2: bad usage or unreadable input; 3: a bug."""
-    from annotator.core.progress import Cancelled
-
     debug = getattr(args, "debug", False)
     try:
         return run(args)
-    except (ValidationError, Conflict, PermissionDenied, StorageError) as exc:
-        if debug:
-            raise
-        error(str(exc))
-        return ExitCode.PROBLEM
-    except (AnnotatorError, NotFound, DatabaseError) as exc:
-        if debug:
-            raise
-        error(str(exc))
-        return ExitCode.BAD_INPUT
-    except Cancelled:
-        error("cancelled")
-        return ExitCode.CANCELLED
-    except KeyboardInterrupt:
-        error("interrupted")
-        return ExitCode.CANCELLED
     except BrokenPipeError:
         return ExitCode.SUCCESS
-    except OSError as exc:
-        if debug:
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - every failure is one sentence and a status
+        said = describe(exc)
+        if debug and said.kind != CANCELLED:
             raise
-        if exc.errno in STORAGE_ERRNOS:
-            error(str(storage_error(exc, exc.filename, nothing_written=False)) if exc.filename
-                  else f"the disk refused to store data ({exc.strerror}); the failed step saved nothing")
-            return ExitCode.PROBLEM
-        return _bug(exc)
-    except MemoryError:
-        error("the computer ran out of memory; nothing was saved (close other programs, or split the input)")
-        return ExitCode.PROBLEM
-    except Exception as exc:  # noqa: BLE001 - last resort: still one sentence
-        if debug:
-            raise
-        return _bug(exc)
-
-
-def _bug(exc: BaseException) -> int:
-    error(f"unexpected {type(exc).__name__}: {exc} — this is a bug in annotator, nothing was saved by the "
-          "failed step; please report it with the output of the same command run again with --debug")
-    return ExitCode.BUG
+        if said.kind == BUG:
+            error(said.sentence.removesuffix(".") + " with the output of the same command run again with --debug")
+        else:
+            error(said.sentence)
+        return {PROBLEM: ExitCode.PROBLEM, BAD_INPUT: ExitCode.BAD_INPUT, CANCELLED: ExitCode.CANCELLED,
+                BUG: ExitCode.BUG}[said.kind]
 
 
 def open_context(args: argparse.Namespace):  # type: ignore[no-untyped-def]

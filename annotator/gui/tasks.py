@@ -14,18 +14,14 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.progress import CancelToken, Cancelled, ProgressFn
+from annotator.services.errors import describe
 
 Work = Callable[[ProgressFn, CancelToken], Any]
 
 
 def error_text(exc: BaseException) -> str:
-    """The one sentence a user sees for an error (the same words the CLI prints)."""
-    if isinstance(exc, AnnotatorError):
-        text = str(exc)
-    else:
-        text = f"unexpected {type(exc).__name__}: {exc}"
-    text = text.rstrip()
-    return text if text.endswith((".", "?", "!")) else text + "."
+    """The one sentence a user sees for an error (the same words the CLI prints: services.errors)."""
+    return describe(exc).sentence
 
 
 class BackgroundJob(QObject):

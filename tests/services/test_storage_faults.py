@@ -241,3 +241,25 @@ def test_an_output_fault_is_exit_1_with_a_sentence(tmp_path: Path) -> None:
         proc = cli(*args, db=db)
         assert proc.returncode == 1, (args, proc.stderr)
         assert "nothing was written" in proc.stderr and "unexpected" not in proc.stderr, proc.stderr
+
+
+def test_the_window_and_the_command_line_say_the_same_sentence() -> None:
+    """One error-to-sentence (services.errors): the window's text is the command line's message."""
+    import argparse
+    import errno
+    import io
+    from contextlib import redirect_stderr
+
+    from annotator.cli.output import guarded
+    from annotator.gui.tasks import error_text
+
+    for exc in (OSError(errno.ENOSPC, "No space left on device", "/x/corpus.jsonl"), KeyError("boom"),
+                DatabaseError("cannot open the database x.sqlite3 (locked)")):
+        def run(_args: argparse.Namespace, exc: BaseException = exc) -> int:
+            raise exc
+
+        err = io.StringIO()
+        with redirect_stderr(err):
+            guarded(run, argparse.Namespace(debug=False))
+        printed = err.getvalue().removeprefix("error: ").strip()
+        assert printed.startswith(error_text(exc).removesuffix(".")), (printed, error_text(exc))
