@@ -115,3 +115,60 @@ def skeleton(s: str) -> str:
 def name_keys(s: str) -> tuple[str, str, str]:
     """(key, transliteration, skeleton) of a name, as the resolver indexes it."""
     return key(s), transliterate(s), skeleton(s)
+
+
+# -- running text: folded with a map back to code points (corpus search, suggestions) -----------------
+_DROPPED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640" + _APOSTROPHES
+                      + "\u200d\u200e\u200f\u061c]")
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(c: str) -> str:
+    """What one character of running text becomes in ``fold_text``: the same foldings as ``fold``
+    (NFKC, Arabic letter variants and digits, Latin case and accents), but word by word nothing is
+    removed except marks, so a match maps back to the text: marks, tatweel and apostrophes vanish,
+    every other non-word character is one space."""
+    if _DROPPED.fullmatch(c) or unicodedata.combining(c):
+        return ""
+    s = unicodedata.normalize("NFKC", c).translate(_AR_MAP)
+    s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+    s = unicodedata.normalize("NFKC", s).casefold()
+    return "".join(ch if ch.isalnum() else " " for ch in s)
+
+
+def fold_text(text: str) -> tuple[str, list[int]]:
+    """``text`` folded for search, and for each folded character the code point it came from.
+
+    Runs of spaces are one space; a match ``[i, j)`` in the folded text is ``[origins[i],
+    origins[j - 1] + 1)`` in ``text`` (``widen_end`` then takes in the marks that follow)."""
+    out: list[str] = []
+    origins: list[int] = []
+    space = True  # no leading space
+    for i, c in enumerate(text):
+        f = _fold_char(c)
+        for ch in f:
+            if ch == " ":
+                if space:
+                    continue
+                space = True
+            else:
+                space = False
+            out.append(ch)
+            origins.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        origins.pop()
+    return "".join(out), origins
+
+
+def fold_query(query: str) -> str:
+    """A search query folded as ``fold_text`` folds the text it is looked for in."""
+    return fold_text(query)[0]
+
+
+def widen_end(text: str, end: int) -> int:
+    """``end`` moved past the marks (diacritics, tatweel, combining accents) that belong to the last
+    character of a match, so a span never cuts a letter from its vowel sign."""
+    while end < len(text) and _fold_char(text[end]) == "" and not _APOS.match(text[end]):
+        end += 1
+    return end

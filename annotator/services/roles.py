@@ -26,8 +26,9 @@ ANNOTATOR, SUPERVISOR = "annotator", "supervisor"
 ROLES = (ANNOTATOR, SUPERVISOR)
 # what an annotator's login may do on the server (row-level security narrows the rows); supervisors get all
 _ANNOTATOR_WRITES = ("annotation_sets", "spans", "relations", "edits", "events", "event_arguments", "assignments",
-                     "status_changes", "comments", "settings", "entities", "entity_aliases", "incidents")
-_ANNOTATOR_INSERTS = ("reports",)
+                     "status_changes", "comments", "settings", "entities", "entity_aliases", "incidents",
+                     "suggestion_rejections")
+_ANNOTATOR_INSERTS = ("reports", "report_search")
 
 
 def check_role(role: str) -> str:
