@@ -37,6 +37,7 @@ _AR_MAP = str.maketrans({
 _APOSTROPHES = "'’‘`ʿʾʼʻ´"
 _POSSESSIVE = re.compile(r"(?<=\w)[" + _APOSTROPHES + r"]s\b")
 _APOS = re.compile("[" + _APOSTROPHES + "]")
+_POSSESSIVE_MARK = re.compile(r"(?<=\w)[" + _APOSTROPHES + r"](?=s\b)")
 _NON_WORD = re.compile(r"[^\w]+")
 _LATIN_ARTICLES = frozenset("al el il ul ad ed ud az ez as es us ash esh at et ath adh ar er an en".split())
 _LATIN_ARTICLE_PREFIX = re.compile(r"\b(?:" + "|".join(sorted(_LATIN_ARTICLES, key=len, reverse=True))
@@ -144,8 +145,9 @@ def fold_text(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     origins: list[int] = []
     space = True  # no leading space
+    possessive = {m.start() for m in _POSSESSIVE_MARK.finditer(text)}  # "Hamad's": the name, then "s"
     for i, c in enumerate(text):
-        f = _fold_char(c)
+        f = " " if i in possessive else _fold_char(c)
         for ch in f:
             if ch == " ":
                 if space:

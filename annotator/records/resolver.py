@@ -33,6 +33,7 @@ DEFAULT_MARGIN = 5.0
 _MAX_ANSWERS = 100_000  # remembered resolve() answers per resolver
 _MAX_POSTINGS = 3000  # block keys more common than this are ignored (like stop words)
 _SKELETON_SCORES = {1: 70.0, 2: 85.0, 3: 91.0, 4: 95.0}
+MIN_SCAN_SKELETON = 4  # consonants a skeleton needs before a scan of running text trusts it
 _CROSS_SCRIPT_CAP = 90.0  # anyascii drops letters (long vowels, ayn): identical transliterations prove little
 
 
@@ -87,6 +88,8 @@ class Resolver:
         self._skel = dict(self._skel)
         self._block = dict(self._block)
         self._answers: dict[tuple[str, str | None, int], Resolution] = {}
+        self._first_words: set[str] | None = None
+        self._longest: int | None = None
 
     # -- building --------------------------------------------------------------------------------
     def _add(self, entity: Entity) -> None:
@@ -186,6 +189,51 @@ class Resolver:
                       self._entities[e].type, round(score, 1), self._alias_name[a], method)
             for e, (score, a, method) in ranked[:max(limit, 1)])
         return self._decide(mention, ranked, candidates)
+
+    def exact_matches(self, mention: str, *, kind: str | None = None, limit: int = 5) -> Resolution:
+        """``resolve`` without its fuzzy step: exact keys, and skeletons of at least ``min_skeleton``
+        consonants. What a scan of running text can afford for every word sequence, and strict enough
+        that a report is not flooded with near misses (suggestions use it)."""
+        k = key(mention)
+        if not k:
+            return Resolution(mention, (), False)
+        best: dict[int, tuple[float, int, str]] = {}
+        s = skeleton(mention)
+        found = [(a, 100.0, "exact") for a in self._exact.get(k, ())]
+        if len(s) >= MIN_SCAN_SKELETON:  # and as many words: joined skeletons of unrelated words collide
+            words = k.count(" ")
+            found += [(a, _SKELETON_SCORES.get(len(s), 97.0), "skeleton") for a in self._skel.get(s, ())
+                      if self._alias_key[a].count(" ") == words]
+        for a, score, method in found:
+            e = self._alias_entity[a]
+            if (kind is None or self._entities[e].kind == kind) and (e not in best or score > best[e][0]):
+                best[e] = (score, a, method)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], self._entities[item[0]].id))
+        candidates = tuple(
+            Candidate(self._entities[e].id, self._entities[e].name, self._entities[e].kind,
+                      self._entities[e].type, round(score, 1), self._alias_name[a], method)
+            for e, (score, a, method) in ranked[:max(limit, 1)])
+        return self._decide(mention, ranked, candidates)
+
+    def may_start_name(self, word: str) -> bool:
+        """Whether a name of the registry can begin with ``word`` (its key's or skeleton's first word, or
+        an article): a scan of running text tries word sequences only from such words."""
+        if self._first_words is None:
+            firsts: set[str] = set()
+            for k in self._alias_key:
+                first = k.split()[0]
+                firsts.update((first, "s:" + skeleton(first)))
+            self._first_words = firsts
+        k = key(word)
+        return k in self._first_words or "s:" + skeleton(word) in self._first_words \
+            or not key(word + " x").startswith(k)  # an article alone ("al", "ez"): the name follows it
+
+    @property
+    def longest_name(self) -> int:
+        """The most words in one alias key (a scan never tries longer sequences)."""
+        if self._longest is None:
+            self._longest = max((k.count(" ") + 1 for k in self._alias_key), default=1)
+        return self._longest
 
     def resolve_many(self, mentions: Iterable[str], *, kind: str | None = None,
                      limit: int = 5) -> list[Resolution]:

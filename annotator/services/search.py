@@ -155,18 +155,20 @@ def annotate_all(ctx: ServiceContext, targets: Sequence[Target], label: str, *, 
         if 0 <= t.start < t.end <= reports[t.report].chars:
             draft = draft.with_(**automatic_fields(ctx, reports[t.report], draft))
         drafts.setdefault(t.report, []).append(draft)
-    return _insert_all(ctx, drafts, annotator, expect_versions, skip_existing=True)
+    return insert_spans(ctx, drafts, annotator, expect_versions, skip_existing=True)
 
 
 def restore_annotated(ctx: ServiceContext, done: Annotated, *, annotator: str,
                       expect_versions: dict[str, int] | None = None) -> Annotated:
     """Redo of ``annotate_all`` after its undo: the same spans, same ids and fields, in one transaction."""
-    return _insert_all(ctx, {rid: list(spans) for rid, spans in done.spans.items()}, annotator, expect_versions,
+    return insert_spans(ctx, {rid: list(spans) for rid, spans in done.spans.items()}, annotator, expect_versions,
                        skip_existing=False)
 
 
-def _insert_all(ctx: ServiceContext, drafts: dict[str, list[Span]], annotator: str,
-                expect_versions: dict[str, int] | None, *, skip_existing: bool) -> Annotated:
+def insert_spans(ctx: ServiceContext, drafts: dict[str, list[Span]], annotator: str,
+                 expect_versions: dict[str, int] | None, *, skip_existing: bool) -> Annotated:
+    """Spans (report → drafts, values decided) into the annotator's sets in ONE transaction; with
+    ``skip_existing`` a draft repeating a span of the same extent and label is left out."""
     who = annotate.check_writer(annotator)
     created: dict[str, tuple[Span, ...]] = {}
     changes: list[Change] = []

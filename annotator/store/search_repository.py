@@ -117,16 +117,15 @@ class SearchRepository:
         return [SpanHitRow(*row) for row in self.session.execute(stmt)]
 
     def labelled_texts(self, annotators: Sequence[str]) -> list[tuple[str, str, str]]:
-        """(span text, label, annotator) of every span the given annotators made, once per distinct text
-        and label: what they already decided elsewhere in the corpus."""
+        """(span text, label, annotator) of every span the given annotators made, each distinct triple
+        once: what they already decided elsewhere in the corpus."""
         stmt = (select(func.substr(ReportRow.text, SpanRow.start + 1, SpanRow.end - SpanRow.start), SpanRow.label,
-                       func.min(AnnotatorRow.name))
+                       AnnotatorRow.name)
                 .join(AnnotationSetRow, AnnotationSetRow.id == SpanRow.set_id)
                 .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
                 .join(ReportRow, ReportRow.id == AnnotationSetRow.report_id)
-                .where(AnnotatorRow.name.in_(list(annotators)))
-                .group_by(func.substr(ReportRow.text, SpanRow.start + 1, SpanRow.end - SpanRow.start), SpanRow.label))
-        return [(r[0], r[1], r[2]) for r in self.session.execute(stmt)]
+                .where(AnnotatorRow.name.in_(list(annotators))).distinct())
+        return sorted((r[0], r[1], r[2]) for r in self.session.execute(stmt))
 
     # -- rejected suggestions ----------------------------------------------------------------------
     def reject(self, report_id: str, annotator: str, start: int, end: int, label: str, source: str) -> None:
