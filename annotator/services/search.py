@@ -201,7 +201,8 @@ def remove_annotated(ctx: ServiceContext, done: Annotated, *, annotator: str,
                 srow = uow.repo.span_row(row, span.id)
                 annotate.check_shown(span_from_row(srow), span)
                 rels = uow.repo.relations_touching(srow)
-                before = {"span": span_to_dict(span), "relations": [relation_to_dict(uow.repo.relation(r)) for r in rels]}
+                before = {"span": span_to_dict(span),
+                          "relations": [relation_to_dict(uow.repo.relation(r)) for r in rels]}
                 for rel in rels:
                     uow.session.delete(rel)
                 uow.session.delete(srow)

@@ -60,7 +60,7 @@ def suggest(ctx: ServiceContext, report_id: str, *, annotator: str) -> list[Sugg
         earlier = uow.search.labelled_texts([annotator, GOLD])
     text = report.text
     found: list[Suggestion] = []
-    date_label = next((l.name for l in ctx.schema.labels if ctx.schema.value_kind(l.name) == "date"), None)
+    date_label = next((lb.name for lb in ctx.schema.labels if ctx.schema.value_kind(lb.name) == "date"), None)
     if date_label is not None:
         found += [Suggestion(s, e, date_label, "date", v.value, text=text[s:e])
                   for s, e, v in find_dates(text, report.published, language=report.language)]

@@ -64,7 +64,8 @@ def test_entity_concordance_lists_mentions_from_several_reports(ctx) -> None:
     ar, en, other = _store(ctx, AR, EN, OTHER)
     create_span(ctx, ar, AR.index("دير"), AR.index("دير") + 10, "place", annotator="alice", entity="P:deir")
     create_span(ctx, en, 14, 25, "place", annotator="bob", entity="P:deir")
-    create_span(ctx, other, OTHER.index("Aleppo"), OTHER.index("Aleppo") + 6, "place", annotator="bob", entity="P:aleppo")
+    aleppo = OTHER.index("Aleppo")
+    create_span(ctx, other, aleppo, aleppo + 6, "place", annotator="bob", entity="P:aleppo")
     hits = search(ctx, entity="P:deir")
     assert {(h.report, h.text, h.annotator) for h in hits} == {(ar, "دير الزّور", "alice"), (en, "Déir ez-Zôr", "bob")}
     assert all(h.label == "place" and h.entity == "P:deir" for h in hits)
@@ -81,7 +82,8 @@ def test_annotate_all_is_one_step_and_its_undo_removes_exactly_those_spans(ctx) 
     assert sorted(len(v) for v in done.spans.values()) == [2, 2]
     assert {c.report_id for c in done.changes} == {ar, en}
     spans = get_set(ctx, ar, "alice").spans
-    assert [(AR[s.start:s.end], s.attrs.get("source")) for s in spans] == [("دير الزّور", "search"), ("دير الزور", "search")]
+    assert [(AR[s.start:s.end], s.attrs.get("source")) for s in spans] == \
+        [("دير الزّور", "search"), ("دير الزور", "search")]
     # the same matches again: nothing doubled
     assert annotate_all(ctx, [Target(h.report, h.start, h.end) for h in hits], "place", annotator="alice").changes == ()
     versions = {c.report_id: c.version for c in done.changes}
