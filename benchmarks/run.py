@@ -2,7 +2,7 @@
 """Speed and memory figures of annotator, measured in one run (prints them; ``--json`` for one JSON
 object). Targets are read by people from these figures, not asserted in timed tests.
 
-    .venv/bin/python benchmarks/run.py [--json] [--only foundation,gui,formats,streaming,records,agreement,exchange,events,curation,hostile,corpus]
+    .venv/bin/python benchmarks/run.py [--json] [--only foundation,gui,formats,streaming,records,agreement,exchange,events,curation,hostile,corpus,search]
 
 A figure with a goal prints as ``value (goal < 15) ok`` (``MISSED`` when it is not met), with the CPU
 seconds of the same run where they were measured.
@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 SUITES = ("foundation", "gui", "formats", "streaming", "records", "agreement", "exchange", "events", "curation",
-          "hostile", "corpus")
+          "hostile", "corpus", "search")
 
 
 def main() -> int:

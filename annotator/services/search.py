@@ -59,7 +59,8 @@ class Target:
 def search(ctx: ServiceContext, text: str = "", *, label: str | None = None, entity: str | None = None,
            annotator: str | None = None, report_ids: Sequence[str] | None = None,
            limit: int = 200) -> list[Hit]:
-    """The concordance for ``text`` and the filters, in report then offset order, at most ``limit`` rows."""
+    """The concordance for ``text`` and the filters, at most ``limit`` rows: text matches in the order the
+    reports were stored, then by offset; spans by report id, then offset."""
     folded = fold_query(text) if text else ""
     if text and not folded:
         return []  # only punctuation or marks: nothing to look for
@@ -75,14 +76,13 @@ def search(ctx: ServiceContext, text: str = "", *, label: str | None = None, ent
             starts = [i for i in _occurrences(stored, folded)]
             if not starts:
                 continue
-            row = uow.repo.report_row(report_id)
-            original = row.text
+            original, title = uow.search.text_and_title(report_id)
             _, origins = fold_text(original)
             for i in starts:
                 start = origins[i]
                 end = widen_end(original, origins[i + len(folded) - 1] + 1)
                 hits.append(Hit(report_id, start, end, original[start:end], original[max(0, start - CONTEXT):start],
-                                original[end:end + CONTEXT], row.title))
+                                original[end:end + CONTEXT], title))
                 if len(hits) >= limit:
                     return hits
     return hits

@@ -70,7 +70,8 @@ class SearchRepository:
         return [(r[0], r[1]) for r in rows]
 
     def candidates(self, folded_query: str, report_ids: Sequence[str] | None = None) -> Iterator[tuple[str, str]]:
-        """(report id, folded text) of every report whose folded text contains ``folded_query``, in id order."""
+        """(report id, folded text) of every report whose folded text contains ``folded_query``, in the
+        order the reports were stored (the index's own order: no sort of a large candidate set)."""
         base = select(ReportSearchRow.report_id, ReportSearchRow.folded)
         if self._dialect == "sqlite" and len(folded_query) >= 3:
             phrase = '"' + folded_query.replace('"', '""') + '"'
@@ -81,8 +82,14 @@ class SearchRepository:
             base = base.where(ReportSearchRow.folded.like(f"%{_like_escape(folded_query)}%", escape="\\"))
         if report_ids is not None:
             base = base.where(ReportSearchRow.report_id.in_(list(report_ids)))
-        for rid, folded in self.session.execute(base.order_by(ReportSearchRow.report_id)):
+        # streamed: a frequent name matches thousands of reports, and a page of hits needs the first few
+        for rid, folded in self.session.execute(base.order_by(ReportSearchRow.id).execution_options(yield_per=16)):
             yield rid, folded
+
+    def text_and_title(self, report_id: str) -> tuple[str, str]:
+        """A report's text and title (no ORM object: search reads many)."""
+        row = self.session.execute(select(ReportRow.text, ReportRow.title).where(ReportRow.id == report_id)).one()
+        return row[0], row[1]
 
     # -- spans -------------------------------------------------------------------------------------
     def span_hits(self, *, label: str | None = None, entity: str | None = None, annotator: str | None = None,
