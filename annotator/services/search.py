@@ -181,7 +181,7 @@ def insert_spans(ctx: ServiceContext, drafts: dict[str, list[Span]], annotator: 
                     for span in spans if (span.start, span.end, span.label) not in existing]
             if made:
                 created[report_id] = tuple(made)
-                changes.append(Change(report_id, who, row.version, "annotate_all", tuple(s.id for s in made)))
+            changes.append(Change(report_id, who, row.version, "annotate_all", tuple(s.id for s in made)))
         uow.commit()
     return Annotated(created, tuple(changes))
 
@@ -211,3 +211,38 @@ def remove_annotated(ctx: ServiceContext, done: Annotated, *, annotator: str,
             changes.append(Change(report_id, who, row.version, "remove_annotated", tuple(s.id for s in spans)))
         uow.commit()
     return tuple(changes)
+
+
+# -- one report at a time: what the window's undoable commands call (one undo stack per report) ----------
+def annotate_in_report(ctx: ServiceContext, report_id: str, extents: Sequence[tuple[int, int]], label: str, *,
+                       annotator: str, expect_version: int | None = None,
+                       source: str = "search") -> tuple[Annotated, Change]:
+    """``annotate_all`` over extents of one report: (what was created, the set's Change)."""
+    done = annotate_all(ctx, [Target(report_id, s, e) for s, e in extents], label, annotator=annotator,
+                        expect_versions=_version(report_id, expect_version), source=source)
+    return done, done.changes[0]
+
+
+def remove_in_report(ctx: ServiceContext, report_id: str, done: Annotated, *, annotator: str,
+                     expect_version: int | None = None) -> Change:
+    """Undo of ``annotate_in_report`` (or of accepting suggestions): the set's Change."""
+    if not done.spans:
+        return _unchanged(ctx, report_id, annotator)
+    return remove_annotated(ctx, done, annotator=annotator, expect_versions=_version(report_id, expect_version))[0]
+
+
+def restore_in_report(ctx: ServiceContext, report_id: str, done: Annotated, *, annotator: str,
+                      expect_version: int | None = None) -> tuple[Annotated, Change]:
+    """Redo after undo: exactly the spans undo removed."""
+    if not done.spans:
+        return done, _unchanged(ctx, report_id, annotator)
+    again = restore_annotated(ctx, done, annotator=annotator, expect_versions=_version(report_id, expect_version))
+    return again, again.changes[0]
+
+
+def _version(report_id: str, expect_version: int | None) -> dict[str, int] | None:
+    return {report_id: expect_version} if expect_version is not None else None
+
+
+def _unchanged(ctx: ServiceContext, report_id: str, annotator: str) -> Change:
+    return Change(report_id, annotator, annotate.get_set(ctx, report_id, annotator).version, "annotate_all")

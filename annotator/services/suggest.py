@@ -21,6 +21,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
+from annotator.core.changes import Change
 from annotator.core.ids import GOLD
 from annotator.core.spans import Span
 from annotator.records.names import fold_text, is_arabic_script, key, widen_end
@@ -168,9 +169,10 @@ def looks_like_name(mention: str) -> bool:
 
 
 def accept_suggestions(ctx: ServiceContext, report_id: str, suggestions: Sequence[Suggestion], *, annotator: str,
-                       expect_version: int | None = None) -> Annotated:
+                       expect_version: int | None = None) -> tuple[Annotated, Change]:
     """Accept suggestions (one, or every one of a label) as one edit: the spans with their values,
-    entities and ``attrs["source"]``, in one transaction. Undo: ``search.remove_annotated``."""
+    entities and ``attrs["source"]``, in one transaction; (what was created, the set's Change). Undo:
+    ``search.remove_in_report``; redo: ``search.restore_in_report``."""
     from annotator.services.records import automatic_fields
     from annotator.services.reports import get_report
 
@@ -180,7 +182,8 @@ def accept_suggestions(ctx: ServiceContext, report_id: str, suggestions: Sequenc
         draft = s.draft()
         drafts.append(draft.with_(**automatic_fields(ctx, report, draft)) if not (s.value or s.entity) else draft)
     versions = {report_id: expect_version} if expect_version is not None else None
-    return insert_spans(ctx, {report_id: drafts}, annotator, versions, skip_existing=True)
+    done = insert_spans(ctx, {report_id: drafts}, annotator, versions, skip_existing=True)
+    return done, done.changes[0]
 
 
 def reject_suggestion(ctx: ServiceContext, report_id: str, suggestion: Suggestion, *, annotator: str) -> None:

@@ -48,7 +48,8 @@ def test_accepting_creates_the_span_with_its_source_and_rejecting_is_remembered(
     offered = suggest(ctx, rid, annotator="carol")
     place = next(s for s in offered if s.text == "دير الزور")
     date = next(s for s in offered if s.source == "date")
-    done = accept_suggestions(ctx, rid, [place], annotator="carol", expect_version=0)
+    done, change = accept_suggestions(ctx, rid, [place], annotator="carol", expect_version=0)
+    assert change.spans == tuple(s.id for s in done.spans[rid])
     (span,) = get_set(ctx, rid, "carol").spans
     assert (span.start, span.end, span.label, span.entity, span.attrs) == \
         (place.start, place.end, "place", DEIR_EZ_ZOR, {"source": "registry"})
@@ -74,7 +75,7 @@ def test_accept_all_of_a_label_is_one_step(ctx) -> None:
     load_samples(ctx)
     rid = _sample(ctx, "Euphrates Post")
     places = [s for s in suggest(ctx, rid, annotator="carol") if s.label == "place"]
-    done = accept_suggestions(ctx, rid, places, annotator="carol")
+    done, _ = accept_suggestions(ctx, rid, places, annotator="carol")
     assert len(done.changes) == 1 and len(done.spans[rid]) == len(places) >= 4
     assert {(s.start, s.end) for s in get_set(ctx, rid, "carol").spans} == {(s.start, s.end) for s in places}
     remove_annotated(ctx, done, annotator="carol")
