@@ -21,6 +21,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import chain, repeat
+from typing import Iterable
 
 from anyascii import anyascii
 
@@ -94,7 +95,11 @@ def key(s: str) -> str:
 
 def transliterate(s: str) -> str:
     """``key`` in ASCII (anyascii), lower case, apostrophes removed."""
-    t = anyascii(key(s)).lower()
+    return _ascii(key(s))
+
+
+def _ascii(k: str) -> str:
+    t = anyascii(k).lower()
     t = _APOS.sub("", t)
     return " ".join(_NON_WORD.sub(" ", t).split())
 
@@ -102,16 +107,36 @@ def transliterate(s: str) -> str:
 @lru_cache(maxsize=200_000)
 def skeleton(s: str) -> str:
     """Cross-script consonant skeleton: see the module docstring."""
-    t = ""
-    for word in transliterate(s).split():
-        w = _DOUBLES.sub(r"\1", word)
-        for a, b in _DIGRAPHS:
-            w = w.replace(a, b)
-        w = _VOWELS.sub("", w)
-        if len(w) > 1 and w.endswith("h"):  # ta marbuta / final -ah, -eh
-            w = w[:-1]
-        t += w[1:] if t and w and t[-1] == w[0] else w
+    t = join_skeleton(_skeleton_piece(word) for word in transliterate(s).split())
     return t or transliterate(s).replace(" ", "")
+
+
+def _skeleton_piece(word: str) -> str:
+    w = _DOUBLES.sub(r"\1", word)
+    for a, b in _DIGRAPHS:
+        w = w.replace(a, b)
+    w = _VOWELS.sub("", w)
+    if len(w) > 1 and w.endswith("h"):  # ta marbuta / final -ah, -eh
+        w = w[:-1]
+    return w
+
+
+def join_skeleton(pieces: Iterable[str]) -> str:
+    """Word skeletons joined as ``skeleton`` joins them (a letter shared across a word break once)."""
+    t = ""
+    for w in pieces:
+        t += w[1:] if t and w and t[-1] == w[0] else w
+    return t
+
+
+@lru_cache(maxsize=200_000)
+def word_parts(word: str) -> tuple[str, tuple[str, ...]]:
+    """(key, skeleton pieces) of one word of running text: a scan composes a word sequence's key (the
+    words' keys joined by spaces, empty ones left out) and skeleton (``join_skeleton`` of the pieces)
+    from its words' instead of computing every sequence afresh. For a sequence with at least one
+    non-article word this equals ``key``/``skeleton`` of the sequence."""
+    k = " ".join(w for w in (_strip_article(x) for x in fold(word).split()) if w)
+    return k, tuple(_skeleton_piece(w) for w in _ascii(k).split())
 
 
 def name_keys(s: str) -> tuple[str, str, str]:

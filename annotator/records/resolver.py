@@ -89,6 +89,7 @@ class Resolver:
         self._block = dict(self._block)
         self._answers: dict[tuple[str, str | None, int], Resolution] = {}
         self._first_words: set[str] | None = None
+        self._last_words: set[str] | None = None
         self._longest: int | None = None
 
     # -- building --------------------------------------------------------------------------------
@@ -215,18 +216,34 @@ class Resolver:
             for e, (score, a, method) in ranked[:max(limit, 1)])
         return self._decide(mention, ranked, candidates)
 
+    def knows(self, key_: str, skeleton_: str) -> bool:
+        """Whether ``exact_matches`` could find anything for a mention with this key and skeleton (a
+        cheap test before the real lookup)."""
+        return key_ in self._exact or (len(skeleton_) >= MIN_SCAN_SKELETON and skeleton_ in self._skel)
+
     def may_start_name(self, word: str) -> bool:
         """Whether a name of the registry can begin with ``word`` (its key's or skeleton's first word, or
         an article): a scan of running text tries word sequences only from such words."""
-        if self._first_words is None:
-            firsts: set[str] = set()
-            for k in self._alias_key:
-                first = k.split()[0]
-                firsts.update((first, "s:" + skeleton(first)))
-            self._first_words = firsts
+        firsts, _ = self._edge_words()
         k = key(word)
-        return k in self._first_words or "s:" + skeleton(word) in self._first_words \
+        return k in firsts or "s:" + skeleton(word) in firsts \
             or not key(word + " x").startswith(k)  # an article alone ("al", "ez"): the name follows it
+
+    def may_end_name(self, word: str) -> bool:
+        """Whether a name of the registry can end with ``word`` (its key's or skeleton's last word)."""
+        _, lasts = self._edge_words()
+        return key(word) in lasts or "s:" + skeleton(word) in lasts
+
+    def _edge_words(self) -> tuple[set[str], set[str]]:
+        if self._first_words is None or self._last_words is None:
+            firsts: set[str] = set()
+            lasts: set[str] = set()
+            for k in self._alias_key:
+                words = k.split()
+                firsts.update((words[0], "s:" + skeleton(words[0])))
+                lasts.update((words[-1], "s:" + skeleton(words[-1])))
+            self._first_words, self._last_words = firsts, lasts
+        return self._first_words, self._last_words
 
     @property
     def longest_name(self) -> int:

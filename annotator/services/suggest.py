@@ -24,7 +24,7 @@ from typing import Any, Sequence
 from annotator.core.changes import Change
 from annotator.core.ids import GOLD
 from annotator.core.spans import Span
-from annotator.records.names import fold_text, is_arabic_script, key, widen_end
+from annotator.records.names import fold_text, is_arabic_script, join_skeleton, key, widen_end, word_parts
 from annotator.services.context import ServiceContext
 from annotator.services.search import Annotated, insert_spans
 
@@ -104,22 +104,38 @@ def _word_matches(ctx: ServiceContext, text: str, earlier: Sequence[tuple[str, s
         i += len(w) + 1
     longest = max(index.longest_name + 1, _MAX_WORDS) if label_of_kind else _MAX_WORDS
     found: list[Suggestion] = []
+    originals = [text[origins[a]:origins[b - 1] + 1] if b > a else "" for a, b in words]
+    ends: dict[int, bool] = {}  # word index -> may a registry name end there (words repeat: asked once each)
     for n, (ws, _) in enumerate(words):
-        registry_start = bool(label_of_kind) and index.may_start_name(folded[ws:words[n][1]])
-        for m in range(min(len(words), n + longest), n, -1):
+        registry_start = bool(label_of_kind) and index.may_start_name(originals[n])
+        best: Suggestion | None = None  # the longest sequence from word n that is known
+        keys: list[str] = []
+        skel = ""
+        for m in range(n + 1, min(len(words), n + longest) + 1):
             fe = words[m - 1][1]
-            start, end = origins[ws], widen_end(text, origins[fe - 1] + 1)
-            phrase = folded[ws:fe]
-            hit = known.get(phrase)
+            word_key, pieces = word_parts(originals[m - 1])  # the sequence's key and skeleton, grown a word
+            if word_key:
+                keys.append(word_key)
+            skel = join_skeleton((skel, *pieces))
+            hit = known.get(folded[ws:fe])
             if hit is not None:
-                found.append(Suggestion(start, end, hit[0], f"annotation:{hit[1]}", text=text[start:end]))
-                break
-            if registry_start and m - n <= index.longest_name + 1 and looks_like_name(text[start:end]):
+                start, end = origins[ws], widen_end(text, origins[fe - 1] + 1)
+                best = Suggestion(start, end, hit[0], f"annotation:{hit[1]}", text=text[start:end])
+                continue
+            if not registry_start or m - n > index.longest_name + 1 or not keys:
+                continue
+            if m - 1 not in ends:
+                ends[m - 1] = index.may_end_name(originals[m - 1])
+            if not ends[m - 1] or not index.knows(" ".join(keys), skel):
+                continue
+            start, end = origins[ws], widen_end(text, origins[fe - 1] + 1)
+            if looks_like_name(text[start:end]):
                 kind, matched = _best_kind(index, text[start:end], label_of_kind)
                 if matched is not None and _trusted(text[start:end], matched):
-                    found.append(Suggestion(start, end, label_of_kind[kind], "registry",
-                                            entity=matched.entity_id, text=text[start:end]))
-                    break
+                    best = Suggestion(start, end, label_of_kind[kind], "registry", entity=matched.entity_id,
+                                      text=text[start:end])
+        if best is not None:
+            found.append(best)
     return found
 
 

@@ -127,10 +127,16 @@ class SuggestionsPanel(QWidget):
         self._refetch.setSingleShot(True)
         self._refetch.setInterval(200)
         self._refetch.timeout.connect(self.reload)
+        self._stale = False  # the set shown changed while the tab was hidden: fetch when it is shown
         document.reset.connect(self._shown_maybe_changed)
         document.spans_changed.connect(lambda _ids: self._refetch.start())
 
     # -- binding --------------------------------------------------------------------------------
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
     def _shown_maybe_changed(self) -> None:
         now = (self.document.report_id, self.document.annotator) if self.document.report_id else None
         if now != self.bound:
@@ -140,9 +146,14 @@ class SuggestionsPanel(QWidget):
                 self.reload()
 
     def reload(self) -> None:
-        """Ask the lane for the suggestions of the set shown (a late answer for another is dropped)."""
+        """Ask the lane for the suggestions of the set shown (a late answer for another is dropped).
+        Only while the tab is shown: the lane is serial, and a long report's scan would hold up edits."""
         if self.bound is None or self.session.reads_gold:
             return
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         rid, who = self.bound
         ctx = self.session.ctx
         self.status.setText("Looking for suggestions …")
