@@ -184,16 +184,11 @@ class Resolver:
                 skels = {a: self._alias_skeleton[a] for a in pool}
                 for _, score, a in process.extract(s, skels, scorer=fuzz.ratio, limit=25, score_cutoff=75):
                     offer(a, round(score * 0.9, 1), "fuzzy")
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], self._entities[item[0]].id))
-        candidates = tuple(
-            Candidate(self._entities[e].id, self._entities[e].name, self._entities[e].kind,
-                      self._entities[e].type, round(score, 1), self._alias_name[a], method)
-            for e, (score, a, method) in ranked[:max(limit, 1)])
-        return self._decide(mention, ranked, candidates)
+        return self._ranked(mention, best, limit)
 
     def exact_matches(self, mention: str, *, kind: str | None = None, limit: int = 5) -> Resolution:
-        """``resolve`` without its fuzzy step: exact keys, and skeletons of at least ``min_skeleton``
-        consonants. What a scan of running text can afford for every word sequence, and strict enough
+        """``resolve`` without its fuzzy step: exact keys, and skeletons of at least ``MIN_SCAN_SKELETON``
+        consonants with as many words. What a scan of running text can afford for every word sequence, and strict enough
         that a report is not flooded with near misses (suggestions use it)."""
         k = key(mention)
         if not k:
@@ -209,12 +204,7 @@ class Resolver:
             e = self._alias_entity[a]
             if (kind is None or self._entities[e].kind == kind) and (e not in best or score > best[e][0]):
                 best[e] = (score, a, method)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], self._entities[item[0]].id))
-        candidates = tuple(
-            Candidate(self._entities[e].id, self._entities[e].name, self._entities[e].kind,
-                      self._entities[e].type, round(score, 1), self._alias_name[a], method)
-            for e, (score, a, method) in ranked[:max(limit, 1)])
-        return self._decide(mention, ranked, candidates)
+        return self._ranked(mention, best, limit)
 
     def knows(self, key_: str, skeleton_: str) -> bool:
         """Whether ``exact_matches`` could find anything for a mention with this key and skeleton (a
@@ -251,6 +241,15 @@ class Resolver:
         if self._longest is None:
             self._longest = max((k.count(" ") + 1 for k in self._alias_key), default=1)
         return self._longest
+
+    def _ranked(self, mention: str, best: dict[int, tuple[float, int, str]], limit: int) -> Resolution:
+        """Entities by score (then id), the first ``limit`` as candidates, and the decision."""
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], self._entities[item[0]].id))
+        candidates = tuple(
+            Candidate(self._entities[e].id, self._entities[e].name, self._entities[e].kind,
+                      self._entities[e].type, round(score, 1), self._alias_name[a], method)
+            for e, (score, a, method) in ranked[:max(limit, 1)])
+        return self._decide(mention, ranked, candidates)
 
     def resolve_many(self, mentions: Iterable[str], *, kind: str | None = None,
                      limit: int = 5) -> list[Resolution]:
