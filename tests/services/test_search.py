@@ -97,9 +97,9 @@ def test_annotate_all_is_one_step_and_its_undo_removes_exactly_those_spans(ctx) 
 
 def test_annotate_all_refuses_a_stale_set_and_writes_nothing(ctx) -> None:
     ar, en = _store(ctx, AR, EN)
-    create_span(ctx, en, 57, 64, "place", annotator="alice")  # version 1 now
+    create_span(ctx, en, 57, 64, "claim", annotator="alice")  # version 1 now
     targets = [Target(ar, 0, 3), Target(en, 14, 25)]
     with pytest.raises(StaleEdit):
-        annotate_all(ctx, targets, "place", annotator="alice", expect_versions={ar: 0, en: 0})
+        annotate_all(ctx, targets, "claim", annotator="alice", expect_versions={ar: 0, en: 0})
     assert get_set(ctx, ar, "alice").spans == ()
     assert len(get_set(ctx, en, "alice").spans) == 1
