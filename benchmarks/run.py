@@ -4,7 +4,8 @@ object). Targets are read by people from these figures, not asserted in timed te
 
     .venv/bin/python benchmarks/run.py [--json] [--only SUITE,...]
 
-Suites: foundation, gui, formats, streaming, records, agreement, exchange, events, curation, hostile, corpus.
+Suites: foundation, gui, formats, streaming, records, agreement, exchange, events, curation, hostile, corpus,
+search.
 
 A figure with a goal prints as ``value (goal < 15) ok`` (``MISSED`` when it is not met), with the CPU
 seconds of the same run where they were measured.
@@ -23,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 SUITES = ("foundation", "gui", "formats", "streaming", "records", "agreement", "exchange", "events", "curation",
-          "hostile", "corpus")
+          "hostile", "corpus", "search")
 
 
 def main() -> int:

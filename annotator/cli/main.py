@@ -179,6 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", action="append", metavar="ID")
     p.add_argument("--open", action="store_true", help="only threads not resolved")
 
+    p = add("search", "concordance over the corpus: TEXT (Arabic-normalised, case and accent insensitive) and/or "
+                      "the spans of a label, entity or annotator")
+    p.add_argument("text", nargs="*", metavar="TEXT")
+    p.add_argument("--label", metavar="L", help="spans of this label (whose text contains TEXT, if given)")
+    p.add_argument("--entity", metavar="ID", help="every span linked to this registry entity, across reports")
+    p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N rows (default 200)")
+    p = add("suggest", "pre-annotation suggestions for a report (registry names, dates, text labelled elsewhere)")
+    p.add_argument("--report", metavar="ID", required=True, help="report id or id prefix")
+
     p = add("backup", "an online backup copy of the database; list or restore the automatic backups")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--out", metavar="FILE", help="write a backup copy to FILE")
@@ -194,6 +203,7 @@ COMMANDS: dict[str, str] = {
     "formats": "formats", "record": "record", "agreement": "agreement", "bundle": "bundle",
     "backup": "database", "check": "database", "whoami": "identity", "annotators": "identity", "schema": "schema",
     "assign": "workflow", "status": "workflow", "curate": "curate", "comment": "comments", "comments": "comments",
+    "search": "search", "suggest": "search",
 }
 
 

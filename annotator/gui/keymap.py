@@ -15,6 +15,8 @@ EVENTS = "in the Events tab"
 REPORTS = "in the report list"
 SIDE_BY_SIDE = "in the curation view (View → Compare annotators)"
 COMMENTS = "in the Comments tab"
+SEARCH = "in the Search tab"
+SUGGESTIONS = "in the Suggestions tab"
 SEPARATE_WINDOWS = frozenset({SIDE_BY_SIDE})  # windows of their own: the main window's keys do not reach them
 
 
@@ -78,6 +80,23 @@ def bindings(schema: Schema) -> list[Binding]:
         Binding("open-report", ("Return",), "open the chosen report (arrows move through the list)", REPORTS,
                 "arrows / Enter"),
         Binding("comment-send", ("Ctrl+Return",), "send the comment being written", COMMENTS),
+        Binding("search-corpus", ("Ctrl+Shift+F",), "search the corpus (Arabic-normalised, any case and accents): "
+                "the Search tab", WINDOW),
+        Binding("search-enter", ("Return",), "in the query box: search; on a row: show that match in the text "
+                "(a double-click too)", SEARCH, "Enter"),
+        Binding("search-tick", ("Space",), "tick / untick the row", SEARCH),
+        Binding("search-annotate", ("Ctrl+Return",), "annotate every ticked match with the chosen label (one "
+                "undo step in each report)", SEARCH),
+        Binding("suggestions", ("Ctrl+Shift+S",), "suggestions for the report shown (drawn dashed in the text): "
+                "the Suggestions tab", WINDOW),
+        Binding("suggest-next", ("Down", "Up"), "next / previous suggestion (shown in the text)", SUGGESTIONS,
+                "↓ / ↑"),
+        Binding("suggest-accept", ("Return",), "accept the suggestion: a span, one undo step", SUGGESTIONS,
+                "Enter"),
+        Binding("suggest-reject", ("Backspace", "Del"), "reject the suggestion (it does not come back)",
+                SUGGESTIONS),
+        Binding("suggest-accept-label", ("Ctrl+Return",), "accept every suggestion of this one's label in the "
+                "report (one undo step)", SUGGESTIONS),
         Binding("adjudicate-open", (), "in the dashboard's report list: open the report in the curation view",
                 WINDOW, "Double-click / Enter"),
         Binding("curate-next", ("N",), "next candidate still to decide (arrows move through every candidate)",

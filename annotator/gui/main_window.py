@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeade
 from annotator.core.ids import GOLD
 from annotator.core.changes import Change
 from annotator.core.spans import Span
-from annotator.gui import window_actions, window_dialogs
+from annotator.gui import search_tabs, window_actions, window_dialogs
 from annotator.gui.bidi import isolate
 from annotator.gui.commands.span_commands import DeleteRelation
 from annotator.gui.labelling import LabellingController
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.comment_markers = CommentMarkerOverlay(self.view)
         self.comments_panel.markers_changed.connect(self.comment_markers.set_markers)
         self.comments_panel.go_to.connect(self._go_to_anchor)
+        search_tabs.install(self)  # the Search and Suggestions tabs (issue 15)
         self.tabs.currentChanged.connect(lambda _i: self._schedule_record())
         self.inspector = SpanInspector(session.schema, self)
         self.inspector.edit.connect(lambda target, span, op, fields:

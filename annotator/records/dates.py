@@ -438,3 +438,32 @@ def granularity_of(value: str) -> str | None:
     if "/" in value:
         return "interval"
     return {4: "year", 7: "month", 10: "day"}[len(value)]
+
+
+# -- dates in running text (suggestions) ------------------------------------------------------------
+_ARABIC_MONTHS = [k for k, v in _ARABIC_WORDS if v in MONTHS]
+_MONTH_WORD = r"(?:" + "|".join(sorted([*MONTHS, *_ARABIC_MONTHS], key=len, reverse=True)) + r")"
+_D, _Y = r"\d{1,2}", r"\d{4}"
+_IN_TEXT = re.compile(r"(?<![^\W_])(?:"
+                      rf"{_D} {_MONTH_WORD} {_Y}|{_MONTH_WORD} {_D} {_Y}|{_MONTH_WORD} {_Y}|{_D} {_MONTH_WORD}|"
+                      rf"{_MONTH_WORD} {_D}|{_Y} \d{{2}} \d{{2}}"
+                      r")(?![^\W_])")
+
+
+def find_dates(text: str, anchor: str | date | datetime | None = None, *,
+               language: str | None = None) -> list[tuple[int, int, DateValue]]:
+    """Dates written in ``text`` ("8 April 2024", "April 6", "٧ نيسان ٢٠٢٤", "2024-04-07"): code point
+    extents with their values, in text order. Matched on the folded text (``names.fold_text``: Arabic
+    letter variants and digits, case), so the month names are those ``prenormalize`` knows; each match is
+    read by ``normalize_date`` (our rules only) and kept when it has a value."""
+    from annotator.records.names import fold_text, widen_end
+
+    folded, origins = fold_text(text)
+    found: list[tuple[int, int, DateValue]] = []
+    for m in _IN_TEXT.finditer(folded):
+        start = origins[m.start()]
+        end = widen_end(text, origins[m.end() - 1] + 1)
+        value = normalize_date(text[start:end], anchor, language=language, use_dateparser=False)
+        if value is not None:
+            found.append((start, end, value))
+    return found

@@ -34,6 +34,7 @@ DEFAULT_MARGIN = 5.0
 _MAX_ANSWERS = 100_000  # remembered resolve() answers per resolver
 _MAX_POSTINGS = 3000  # block keys more common than this are ignored (like stop words)
 _SKELETON_SCORES = {1: 70.0, 2: 85.0, 3: 91.0, 4: 95.0}
+MIN_SCAN_SKELETON = 4  # consonants a skeleton needs before a scan of running text trusts it
 _CROSS_SCRIPT_CAP = 90.0  # anyascii drops letters (long vowels, ayn): identical transliterations prove little
 
 
@@ -88,6 +89,9 @@ class Resolver:
         self._skel = dict(self._skel)
         self._block = dict(self._block)
         self._answers: dict[tuple[str, str | None, int], Resolution] = {}
+        self._first_words: set[str] | None = None
+        self._last_words: set[str] | None = None
+        self._longest: int | None = None
 
     # -- building --------------------------------------------------------------------------------
     def _add(self, entity: Entity) -> None:
@@ -181,6 +185,66 @@ class Resolver:
                 skels = {a: self._alias_skeleton[a] for a in pool}
                 for _, score, a in process.extract(s, skels, scorer=fuzz.ratio, limit=25, score_cutoff=75):
                     offer(a, round(score * 0.9, 1), "fuzzy")
+        return self._ranked(mention, best, limit)
+
+    def exact_matches(self, mention: str, *, kind: str | None = None, limit: int = 5) -> Resolution:
+        """``resolve`` without its fuzzy step: exact keys, and skeletons of at least ``MIN_SCAN_SKELETON``
+        consonants with as many words. What a scan of running text can afford for every word sequence, and strict enough
+        that a report is not flooded with near misses (suggestions use it)."""
+        k = key(mention)
+        if not k:
+            return Resolution(mention, (), False)
+        best: dict[int, tuple[float, int, str]] = {}
+        s = skeleton(mention)
+        found = [(a, 100.0, "exact") for a in self._exact.get(k, ())]
+        if len(s) >= MIN_SCAN_SKELETON:  # and as many words: joined skeletons of unrelated words collide
+            words = k.count(" ")
+            found += [(a, _SKELETON_SCORES.get(len(s), 97.0), "skeleton") for a in self._skel.get(s, ())
+                      if self._alias_key[a].count(" ") == words]
+        for a, score, method in found:
+            e = self._alias_entity[a]
+            if (kind is None or self._entities[e].kind == kind) and (e not in best or score > best[e][0]):
+                best[e] = (score, a, method)
+        return self._ranked(mention, best, limit)
+
+    def knows(self, key_: str, skeleton_: str) -> bool:
+        """Whether ``exact_matches`` could find anything for a mention with this key and skeleton (a
+        cheap test before the real lookup)."""
+        return key_ in self._exact or (len(skeleton_) >= MIN_SCAN_SKELETON and skeleton_ in self._skel)
+
+    def may_start_name(self, word: str) -> bool:
+        """Whether a name of the registry can begin with ``word`` (its key's or skeleton's first word, or
+        an article): a scan of running text tries word sequences only from such words."""
+        firsts, _ = self._edge_words()
+        k = key(word)
+        return k in firsts or "s:" + skeleton(word) in firsts \
+            or not key(word + " x").startswith(k)  # an article alone ("al", "ez"): the name follows it
+
+    def may_end_name(self, word: str) -> bool:
+        """Whether a name of the registry can end with ``word`` (its key's or skeleton's last word)."""
+        _, lasts = self._edge_words()
+        return key(word) in lasts or "s:" + skeleton(word) in lasts
+
+    def _edge_words(self) -> tuple[set[str], set[str]]:
+        if self._first_words is None or self._last_words is None:
+            firsts: set[str] = set()
+            lasts: set[str] = set()
+            for k in self._alias_key:
+                words = k.split()
+                firsts.update((words[0], "s:" + skeleton(words[0])))
+                lasts.update((words[-1], "s:" + skeleton(words[-1])))
+            self._first_words, self._last_words = firsts, lasts
+        return self._first_words, self._last_words
+
+    @property
+    def longest_name(self) -> int:
+        """The most words in one alias key (a scan never tries longer sequences)."""
+        if self._longest is None:
+            self._longest = max((k.count(" ") + 1 for k in self._alias_key), default=1)
+        return self._longest
+
+    def _ranked(self, mention: str, best: dict[int, tuple[float, int, str]], limit: int) -> Resolution:
+        """Entities by score (then id), the first ``limit`` as candidates, and the decision."""
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], self._entities[item[0]].id))
         candidates = tuple(
             Candidate(self._entities[e].id, self._entities[e].name, self._entities[e].kind,

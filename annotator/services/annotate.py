@@ -98,7 +98,7 @@ def locked_set(uow: UnitOfWork, report_id: str, annotator: str, expect_version: 
     return row
 
 
-def _check_shown(stored: Span, expect: Span | None) -> None:
+def check_shown(stored: Span, expect: Span | None) -> None:
     """Refuse an edit of a span that is not what the caller showed (changed, or another report's)."""
     if expect is not None and stored != expect:
         raise StaleEdit(f"span {stored.id} is not the one shown: it is now {stored.label} "
@@ -150,7 +150,7 @@ def delete_span(ctx: ServiceContext, report_id: str, span_id: str, *, annotator:
         row = locked_set(uow, report_id, who, expect_version)
         srow = uow.repo.span_row(row, span_id)
         span = span_from_row(srow)
-        _check_shown(span, expect)
+        check_shown(span, expect)
         rels = tuple(uow.repo.relation(r) for r in uow.repo.relations_touching(srow))
         uow.repo.delete_span(srow)
         uow.repo.log_edit(row, who, "delete_span", span.id,
@@ -189,7 +189,7 @@ def update_span(ctx: ServiceContext, report_id: str, span_id: str, *, annotator:
         row = locked_set(uow, report_id, who, expect_version)
         srow = uow.repo.span_row(row, span_id)
         before = span_from_row(srow)
-        _check_shown(before, expect)
+        check_shown(before, expect)
         changes: dict[str, Any] = {}
         if start is not None or end is not None:
             s = before.start if start is None else start

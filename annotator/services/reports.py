@@ -17,6 +17,7 @@ from annotator.core.report import Report
 from annotator.core.storable import report_problem
 from annotator.readers import read_report_file, supported_suffixes
 from annotator.services.context import ServiceContext
+from annotator.services.search_index import index_report
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,7 @@ def store_report(ctx: ServiceContext, report: Report, *, origin: str | None = No
         if uow.repo.has_report(report.id):
             return "existing"
         uow.repo.add_report(report, origin=origin)
+        index_report(uow, report.id, report.text)
         uow.commit()
     return "new"
 

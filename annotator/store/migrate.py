@@ -115,7 +115,9 @@ def _our_tables() -> set[str]:
 
 def _unfinished_creation(engine: Engine) -> bool:
     """Only our tables, every one empty, no version row: a creation that was killed half-way."""
-    names = set(inspect(engine).get_table_names())
+    from annotator.store.search_repository import is_search_index_table
+
+    names = {n for n in inspect(engine).get_table_names() if not is_search_index_table(n)}
     if not names <= _our_tables():
         return False
     with engine.connect() as conn:

@@ -310,3 +310,34 @@ class CurationDecisionRow(Base):
     gold_keys: Mapped[Any] = mapped_column(JSON, default=list)
     decided_by: Mapped[str] = mapped_column(String(64))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportSearchRow(Base):
+    """A report's text folded for search (``records.names.fold_text``: Arabic letter variants, marks and
+    tatweel, Latin case and accents), written with the report. On SQLite the FTS5 table
+    ``report_search_fts`` (trigram tokenizer, external content) indexes ``folded``; triggers keep it in
+    step. The integer id is that index's rowid."""
+
+    __tablename__ = "report_search"
+    __table_args__ = (UniqueConstraint("report_id", name="uq_report_search_report_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    folded: Mapped[str] = mapped_column(Text)
+
+
+class SuggestionRejectionRow(Base):
+    """A suggestion an annotator rejected on a report (its extent and label), so it is not offered again."""
+
+    __tablename__ = "suggestion_rejections"
+    __table_args__ = (UniqueConstraint("report_id", "annotator", "start", "end", "label",
+                                       name="uq_suggestion_rejections"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    annotator: Mapped[str] = mapped_column(String(64))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(64))
+    rejected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -9,8 +9,9 @@ from annotator.core.errors import DatabaseError
 
 # what an annotator's login may do on the server (row-level security narrows the rows); supervisors get all
 ANNOTATOR_WRITES = ("annotation_sets", "spans", "relations", "edits", "events", "event_arguments", "assignments",
-                    "status_changes", "comments", "settings", "entities", "entity_aliases", "incidents")
-ANNOTATOR_INSERTS = ("reports",)
+                    "status_changes", "comments", "settings", "entities", "entity_aliases", "incidents",
+                    "suggestion_rejections")
+ANNOTATOR_INSERTS = ("reports", "report_search")
 
 
 def grant_login(engine: Engine, login: str, *, supervisor: bool) -> None:

@@ -17,6 +17,7 @@ from annotator.store.entity_repository import EntityRepository
 from annotator.store.event_repository import EventRepository
 from annotator.store.faults import database_fault
 from annotator.store.repositories import Repositories
+from annotator.store.search_repository import SearchRepository
 from annotator.store.set_transfer import SetTransfer
 from annotator.store.settings_repository import SettingsRepository
 from annotator.store.sqlite_file import forget_clean
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.events: EventRepository
         self.workflow: WorkflowRepository
         self.curation: CurationRepository
+        self.search: SearchRepository
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
@@ -45,6 +47,7 @@ class UnitOfWork:
         self.events = EventRepository(self.session)
         self.workflow = WorkflowRepository(self.session)
         self.curation = CurationRepository(self.session)
+        self.search = SearchRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -2,8 +2,9 @@
 file only through user input — clicks in the report list, drags and Shift+arrows in the text, label keys,
 Del, Alt+Shift+arrows, edge drags, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, R+Tab+Enter, the inspector's
 Link/Unlink buttons, clicks in the curation view's text lanes, its candidates decided by key (1…3, 0),
-its bulk rules and their undo, Ctrl+D (a key then does nothing) and a return in the assignment view —
-and after every step checks:
+its bulk rules and their undo, Ctrl+D (a key then does nothing), a return in the assignment view, and
+the Suggestions and Search tabs (accept with Enter or Ctrl+Enter, reject with Backspace, annotate the
+ticked matches with Ctrl+Enter) — and after every step checks:
 
 - the spans shown (the text's drawing index and the spans panel) equal the database's for the
   shown report and annotator;
@@ -317,6 +318,64 @@ class WindowWalk:
         self._close_boxes()
         assert stored_rows(self.ctx, rid, "alice") == before
 
+    # -- rules: suggestions and search (issue 15) --------------------------------------------------------------
+    def _suggestions(self, which: int) -> bool:
+        """Ctrl+Shift+S, then ↓ to the chosen suggestion; False when there is none."""
+        window = self.window
+        if window.document.target is None:
+            return False
+        QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        settle(window)
+        panel = window.suggestions_panel
+        if not panel.suggestions:
+            return False
+        panel.list.setFocus()
+        for _ in range(which % len(panel.suggestions)):
+            QTest.keyClick(panel.list, Qt.Key.Key_Down)
+        return panel.current() is not None
+
+    def accept_a_suggestion(self, which: int, whole_label: bool) -> None:
+        if not self._suggestions(which):
+            return
+        self._touching()
+        key(self.window.suggestions_panel.list, Qt.Key.Key_Return,
+            Qt.KeyboardModifier.ControlModifier if whole_label else Qt.KeyboardModifier.NoModifier)
+        self._close_boxes()
+
+    def reject_a_suggestion(self, which: int) -> None:
+        if not self._suggestions(which):
+            return
+        WindowWalk.acted["reject_a_suggestion"] = WindowWalk.acted.get("reject_a_suggestion", 0) + 1
+        panel = self.window.suggestions_panel
+        rejected = panel.current()
+        key(panel.list, Qt.Key.Key_Backspace)
+        assert rejected not in panel.suggestions
+
+    def annotate_all_matches(self, which: int, label: int) -> None:
+        """Ctrl+Shift+F, type a word of the report shown, Enter, Space on its rows there, Ctrl+Enter."""
+        window = self.window
+        ascii_words = [w for w in words(self.text) if self.text[w[0]:w[1]].isascii() and w[1] - w[0] > 2]
+        if window.document.target is None or not ascii_words:
+            return
+        a, b = ascii_words[which % len(ascii_words)]
+        QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        panel = window.search_panel
+        panel.query.clear()
+        QTest.keyClicks(panel.query, self.text[a:b])
+        key(panel.query, Qt.Key.Key_Return)
+        settle(window)
+        rows = [i for i, h in enumerate(panel.hits) if h.report == window.document.report_id]
+        if not rows:
+            return
+        panel.label_box.setCurrentIndex(label % panel.label_box.count())
+        panel.table.setFocus()
+        for row in rows:  # only the report shown: annotating others would change sets out of sight
+            panel.table.setCurrentCell(row, 1)
+            QTest.keyClick(panel.table, Qt.Key.Key_Space)
+        self._touching()
+        key(panel.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        self._close_boxes()
+
     # -- rules: events ------------------------------------------------------------------------------------------
     def event_from_a_claim(self, which: int, type_steps: int) -> None:
         """Click a claim, E, arrow down to a type, Enter."""
@@ -560,6 +619,9 @@ GESTURES: list[tuple[str, int, dict[str, Any]]] = [  # (rule, weight, argument m
     ("accept_by_rule_then_maybe_undo", 1, {"rule": lambda r: r.randint(0, 2),
                                            "undo_after": lambda r: r.random() < 0.5}),
     ("mark_done_then_return", 1, {"label": lambda r: r.choice(LABEL_KEYS)}),
+    ("accept_a_suggestion", 2, {"which": _span, "whole_label": lambda r: r.random() < 0.2}),
+    ("reject_a_suggestion", 1, {"which": _span}),
+    ("annotate_all_matches", 2, {"which": _word, "label": lambda r: r.randint(0, 3)}),
 ]
 
 

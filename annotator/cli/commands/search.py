@@ -1,0 +1,56 @@
+"""``annotator search`` (a concordance over the corpus) and ``annotator suggest`` (pre-annotation
+suggestions for one report)."""
+
+from __future__ import annotations
+
+import argparse
+
+from annotator.cli.output import emit, error, open_context
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "suggest":
+        return _suggest(args)
+    text = " ".join(args.text)
+    if not text.strip() and not (args.label or args.entity or args.annotator):
+        error("search needs TEXT, or --label, --entity or --annotator to list spans")
+        return 2
+    if args.limit < 1:
+        error(f"--limit {args.limit}: give a number of rows of at least 1")
+        return 2
+    from annotator.services.search import search
+
+    ctx = open_context(args)
+    try:
+        hits = search(ctx, text, label=args.label, entity=args.entity, annotator=args.annotator, limit=args.limit)
+    finally:
+        ctx.close()
+    lines = [f"{h.report[:12]}  {h.start:>6}-{h.end:<6} {_flat(h.left)[-30:]:>30} [{h.text}] {_flat(h.right)[:30]:30}"
+             + (f"  {h.label} ({h.annotator})" if h.label else "") for h in hits]
+    emit(args, {"hits": [h.to_dict() for h in hits]}, lines or ["no matches"])
+    return 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    from annotator.services.reports import resolve_report_id
+    from annotator.services.suggest import suggest
+
+    ctx = open_context(args)
+    try:
+        report_id = resolve_report_id(ctx, args.report)
+        who = ctx.actor
+        if who is None:
+            error("no annotator chosen: give --annotator NAME (suggestions leave out what they already annotated)")
+            return 2
+        found = suggest(ctx, report_id, annotator=who)
+    finally:
+        ctx.close()
+    lines = [f"{s.start:>6}-{s.end:<6} {s.label:8} {s.source:18} {s.text}"
+             + (f"  = {s.value}" if s.value else "") + (f"  → {s.entity}" if s.entity else "") for s in found]
+    emit(args, {"report": report_id, "annotator": who, "suggestions": [s.to_dict() for s in found]},
+         lines or ["no suggestions"])
+    return 0
+
+
+def _flat(s: str) -> str:
+    return " ".join(s.split())

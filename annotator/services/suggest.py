@@ -1,0 +1,218 @@
+"""Pre-annotation suggestions for one report, offline: names from the registry, dates, and text the
+same annotator (or gold) already labelled elsewhere in the corpus.
+
+- **registry**: word sequences of the report matched to entity aliases with the resolver's own exact-key
+  and skeleton matching (``Resolver.exact_matches``), so "Dayr az-Zawr", "Deir Ezzor" and "دير الزور"
+  are all found; the label is the schema's label linking to the entity's kind, the entity is given when
+  the match is unambiguous.
+- **date**: ``records.dates.find_dates`` (English and Arabic month names, Arabic-Indic digits), the value
+  anchored on the report's date.
+- **annotation:NAME**: a word sequence whose folded text is exactly one that NAME (the annotator, or
+  gold) labelled in any report, with that label.
+
+A suggestion overlapping a span of the annotator's set, or one they rejected on this report, is not
+offered; overlapping suggestions keep the longest. Accepting one is an ordinary edit (span with its
+automatic value or entity, one transaction) whose span records ``attrs["source"]`` — where it came from
+(``registry``, ``date``, ``annotation:alice``). Rejections are stored per (report, annotator)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Sequence
+
+from annotator.core.changes import Change
+from annotator.core.ids import GOLD
+from annotator.core.spans import Span
+from annotator.core.scripts import has_arabic
+from annotator.records.names import fold_text, join_skeleton, key, widen_end, word_parts
+from annotator.services.context import ServiceContext
+from annotator.services.search import Annotated, insert_spans
+
+_MAX_WORDS = 6  # longest earlier annotation (in words) looked for again
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    start: int
+    end: int
+    label: str
+    source: str  # registry | date | annotation:NAME
+    value: str | None = None
+    entity: str | None = None
+    text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def draft(self) -> Span:
+        return Span("?", self.start, self.end, self.label, {"source": self.source}, self.value, self.entity,
+                    "automatic" if self.value or self.entity else None)
+
+
+def suggest(ctx: ServiceContext, report_id: str, *, annotator: str) -> list[Suggestion]:
+    """Every suggestion for ``annotator`` on the report, in text order."""
+    from annotator.records.dates import find_dates
+
+    with ctx.uow() as uow:
+        report = uow.repo.report(report_id)
+        row = uow.repo.set_row(report_id, annotator)
+        taken = [(s.start, s.end) for s in uow.repo.spans_of(row)] if row is not None else []
+        rejected = uow.search.rejected(report_id, annotator)
+        earlier = uow.search.labelled_texts([annotator, GOLD])
+    text = report.text
+    found: list[Suggestion] = []
+    date_label = next((lb.name for lb in ctx.schema.labels if ctx.schema.value_kind(lb.name) == "date"), None)
+    if date_label is not None:
+        found += [Suggestion(s, e, date_label, "date", v.value, text=text[s:e])
+                  for s, e, v in find_dates(text, report.published, language=report.language)]
+    found += _word_matches(ctx, text, earlier, annotator)
+    chosen: list[Suggestion] = []
+    occupied = sorted(taken)
+    for s in sorted(found, key=lambda s: (-(s.end - s.start), s.start, s.source)):
+        if (s.start, s.end, s.label) in rejected or _overlaps(occupied, s.start, s.end):
+            continue
+        chosen.append(s)
+        occupied.append((s.start, s.end))
+    return sorted(chosen, key=lambda s: (s.start, s.end))
+
+
+def _overlaps(extents: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a < end and start < b for a, b in extents)
+
+
+def _word_matches(ctx: ServiceContext, text: str, earlier: Sequence[tuple[str, str, str]],
+                  annotator: str) -> list[Suggestion]:
+    """Registry names and earlier annotations: word sequences tried from each word, longest first."""
+    from annotator.services.records import resolver
+
+    index = resolver(ctx)
+    label_of_kind: dict[str, str] = {}
+    for label in ctx.schema.labels:
+        kind = ctx.schema.entity_kind(label.name)
+        if kind is not None:
+            label_of_kind.setdefault(kind, label.name)
+    known: dict[str, tuple[str, str]] = {}  # folded text -> (label, who): the annotator's own first
+    for span_text, label, who in sorted(earlier, key=lambda e: e[2] != annotator):
+        folded_span = fold_text(span_text)[0]
+        if folded_span and folded_span.count(" ") < _MAX_WORDS:
+            known.setdefault(folded_span, (label, who))
+    folded, origins = fold_text(text)
+    words: list[tuple[int, int]] = []  # folded extents of the words
+    i = 0
+    for w in folded.split(" "):
+        words.append((i, i + len(w)))
+        i += len(w) + 1
+    longest = max(index.longest_name + 1, _MAX_WORDS) if label_of_kind else _MAX_WORDS
+    found: list[Suggestion] = []
+    originals = [text[origins[a]:origins[b - 1] + 1] if b > a else "" for a, b in words]
+    ends: dict[int, bool] = {}  # word index -> may a registry name end there (words repeat: asked once each)
+    for n, (ws, _) in enumerate(words):
+        registry_start = bool(label_of_kind) and index.may_start_name(originals[n])
+        best: Suggestion | None = None  # the longest sequence from word n that is known
+        keys: list[str] = []
+        skel = ""
+        for m in range(n + 1, min(len(words), n + longest) + 1):
+            fe = words[m - 1][1]
+            word_key, pieces = word_parts(originals[m - 1])  # the sequence's key and skeleton, grown a word
+            if word_key:
+                keys.append(word_key)
+            skel = join_skeleton((skel, *pieces))
+            hit = known.get(folded[ws:fe])
+            if hit is not None:
+                start, end = origins[ws], widen_end(text, origins[fe - 1] + 1)
+                best = Suggestion(start, end, hit[0], f"annotation:{hit[1]}", text=text[start:end])
+                continue
+            if not registry_start or m - n > index.longest_name + 1 or not keys:
+                continue
+            if m - 1 not in ends:
+                ends[m - 1] = index.may_end_name(originals[m - 1])
+            if not ends[m - 1] or not index.knows(" ".join(keys), skel):
+                continue
+            start, end = origins[ws], widen_end(text, origins[fe - 1] + 1)
+            if looks_like_name(text[start:end]):
+                kind, matched = _best_kind(index, text[start:end], label_of_kind)
+                if matched is not None and _trusted(text[start:end], matched):
+                    best = Suggestion(start, end, label_of_kind[kind], "registry", entity=matched.entity_id,
+                                      text=text[start:end])
+        if best is not None:
+            found.append(best)
+    return found
+
+
+def _best_kind(index: Any, mention: str, label_of_kind: dict[str, str]) -> tuple[str, Any]:
+    """The kind (of those the schema links a label to) the mention resolves best to: an unambiguous
+    match first, then the higher score, then the schema's label order."""
+    best: tuple[tuple[bool, float, int], str, Any] | None = None
+    for order, kind in enumerate(label_of_kind):
+        matched = index.exact_matches(mention, kind=kind)
+        if matched.best is None:
+            continue
+        rank = (matched.automatic, matched.best.score, -order)
+        if best is None or rank > best[0]:
+            best = (rank, kind, matched)
+    return (best[1], best[2]) if best is not None else ("", None)
+
+
+def _trusted(mention: str, matched: Any) -> bool:
+    """Arabic script has no capitals to tell a name from a word: there only an exact alias counts, and a
+    single word only when it names one entity."""
+    if not has_arabic(mention):
+        return True
+    return matched.best.method == "exact" and (matched.entity_id is not None or " " in mention.strip())
+
+
+# function words that are also somebody's place name somewhere ("Of" in Turkey, "وان" Van): never a name
+_ARABIC_FUNCTION_WORDS = frozenset(fold_text(
+    "في من عن على إلى الى أن إن ان أي اي وأن وان بعد قبل عبر خلال مع هذا هذه التي الذي قد لا لم ما أو او ثم "
+    "كان كانت قال وقال أحد احد كل بين حتى منذ عند لدى مدينة مصدر مصادر المصدر معبر نشرت عين "
+    "حي الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد")[0].split())
+
+
+def looks_like_name(mention: str) -> bool:
+    """Whether running text could be a name here: in Latin script its first word after any article and its
+    last word are capitalised; in Arabic script (no capitals) it neither starts nor ends with a function word."""
+    words = re.findall(r"[^\W_]+", mention)
+    if not words:
+        return False
+    if has_arabic(mention):
+        folded = fold_text(" ".join(words))[0].split()
+        return folded[0] not in _ARABIC_FUNCTION_WORDS and folded[-1] not in _ARABIC_FUNCTION_WORDS
+    while len(words) > 1 and not key(words[0] + " x").startswith(key(words[0])):
+        if words[0].islower() and mention.lstrip()[len(words[0]):].startswith(" "):
+            return False  # "an IRGC", "at al-Qaim": an English word, not the name's article (al-Qaim)
+        words = words[1:]  # a leading article ("al-", "ez-")
+    return words[0][0].isupper() and words[-1][0].isupper()
+
+
+def accept_suggestions(ctx: ServiceContext, report_id: str, suggestions: Sequence[Suggestion], *, annotator: str,
+                       expect_version: int | None = None) -> tuple[Annotated, Change]:
+    """Accept suggestions (one, or every one of a label) as one edit: the spans with their values,
+    entities and ``attrs["source"]``, in one transaction; (what was created, the set's Change). Undo:
+    ``search.remove_in_report``; redo: ``search.restore_in_report``."""
+    from annotator.services.records import automatic_fields
+    from annotator.services.reports import get_report
+
+    report = get_report(ctx, report_id)
+    drafts = []
+    for s in suggestions:
+        draft = s.draft()
+        drafts.append(draft.with_(**automatic_fields(ctx, report, draft)) if not (s.value or s.entity) else draft)
+    versions = {report_id: expect_version} if expect_version is not None else None
+    done = insert_spans(ctx, {report_id: drafts}, annotator, versions, skip_existing=True)
+    return done, done.changes[0]
+
+
+def reject_suggestion(ctx: ServiceContext, report_id: str, suggestion: Suggestion, *, annotator: str) -> None:
+    """Remember that ``annotator`` rejected this suggestion on this report (committed)."""
+    with ctx.uow() as uow:
+        uow.repo.report_chars(report_id)
+        uow.search.reject(report_id, annotator, suggestion.start, suggestion.end, suggestion.label, suggestion.source)
+        uow.commit()
+
+
+def unreject_suggestion(ctx: ServiceContext, report_id: str, suggestion: Suggestion, *, annotator: str) -> None:
+    """Undo of a rejection: the suggestion is offered again."""
+    with ctx.uow() as uow:
+        uow.search.unreject(report_id, annotator, suggestion.start, suggestion.end, suggestion.label)
+        uow.commit()

@@ -1,0 +1,153 @@
+"""Queries behind corpus search and suggestions: the folded copy of each report's text, the reports a
+folded query may occur in, spans found by label/entity/annotator with their context, rejected
+suggestions. Flushes, never commits.
+
+SQLite narrows the reports with its FTS5 trigram index (``report_search_fts``, a substring index: a
+query of three or more folded characters); PostgreSQL, and SQLite for shorter queries, scan the folded
+column with ``LIKE`` (the folded text is already lower case and without marks, so no ``ILIKE``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from annotator.store.models import (AnnotationSetRow, AnnotatorRow, ReportRow, ReportSearchRow, SpanRow,
+                                    SuggestionRejectionRow, utcnow)
+
+FTS_TABLE = "report_search_fts"  # and its shadow tables report_search_fts_data, _idx, _docsize, _config
+
+
+def is_search_index_table(name: str) -> bool:
+    """The SQLite FTS5 table and its shadow tables: created by the migration, not by the models."""
+    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+
+
+@dataclass(frozen=True)
+class SpanHitRow:
+    report_id: str
+    title: str
+    annotator: str
+    key: str
+    start: int
+    end: int
+    label: str
+    entity: str | None
+    text: str  # the span's text
+    left: str
+    right: str
+
+
+def _like_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SearchRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    # -- the folded copy ---------------------------------------------------------------------------
+    def index(self, report_id: str, folded: str) -> None:
+        """Store (or replace) a report's folded text."""
+        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        stmt = insert(ReportSearchRow).values(report_id=report_id, folded=folded)
+        self.session.execute(stmt.on_conflict_do_update(index_elements=[ReportSearchRow.report_id],
+                                                        set_={"folded": stmt.excluded.folded}))
+
+    def unindexed(self, limit: int = 500) -> list[tuple[str, str]]:
+        """(id, text) of reports without a folded copy (stored before search existed)."""
+        rows = self.session.execute(
+            select(ReportRow.id, ReportRow.text).outerjoin(ReportSearchRow, ReportSearchRow.report_id == ReportRow.id)
+            .where(ReportSearchRow.id.is_(None)).order_by(ReportRow.id).limit(limit))
+        return [(r[0], r[1]) for r in rows]
+
+    def candidates(self, folded_query: str, report_ids: Sequence[str] | None = None) -> Iterator[tuple[str, str]]:
+        """(report id, folded text) of every report whose folded text contains ``folded_query``, in the
+        order the reports were stored (the index's own order: no sort of a large candidate set)."""
+        base = select(ReportSearchRow.report_id, ReportSearchRow.folded)
+        if self._dialect == "sqlite" and len(folded_query) >= 3:
+            phrase = '"' + folded_query.replace('"', '""') + '"'
+            base = base.where(ReportSearchRow.id.in_(
+                select(text("rowid")).select_from(text(FTS_TABLE)).where(text(f"{FTS_TABLE} MATCH :q"))
+            )).params(q=phrase)
+        else:
+            base = base.where(ReportSearchRow.folded.like(f"%{_like_escape(folded_query)}%", escape="\\"))
+        if report_ids is not None:
+            base = base.where(ReportSearchRow.report_id.in_(list(report_ids)))
+        # streamed: a frequent name matches thousands of reports, and a page of hits needs the first few
+        for rid, folded in self.session.execute(base.order_by(ReportSearchRow.id).execution_options(yield_per=16)):
+            yield rid, folded
+
+    def text_and_title(self, report_id: str) -> tuple[str, str]:
+        """A report's text and title (no ORM object: search reads many)."""
+        row = self.session.execute(select(ReportRow.text, ReportRow.title).where(ReportRow.id == report_id)).one()
+        return row[0], row[1]
+
+    # -- spans -------------------------------------------------------------------------------------
+    def span_hits(self, *, label: str | None = None, entity: str | None = None, annotator: str | None = None,
+                  report_ids: Sequence[str] | None = None, context: int = 40,
+                  limit: int | None = None) -> list[SpanHitRow]:
+        """Spans matching every filter given, each with ``context`` characters either side (read with
+        ``substr`` in SQL: a 1 MB report is not loaded for a few words)."""
+        conds = []
+        if label is not None:
+            conds.append(SpanRow.label == label)
+        if entity is not None:
+            conds.append(SpanRow.entity_id == entity)
+        if annotator is not None:
+            conds.append(AnnotatorRow.name == annotator)
+        if report_ids is not None:
+            conds.append(AnnotationSetRow.report_id.in_(list(report_ids)))
+        left_from = func.max(SpanRow.start - context, 0)
+        if self._dialect == "postgresql":
+            left_from = func.greatest(SpanRow.start - context, 0)
+        stmt = (select(AnnotationSetRow.report_id, ReportRow.title, AnnotatorRow.name, SpanRow.key, SpanRow.start,
+                       SpanRow.end, SpanRow.label, SpanRow.entity_id,
+                       func.substr(ReportRow.text, SpanRow.start + 1, SpanRow.end - SpanRow.start),
+                       func.substr(ReportRow.text, left_from + 1, SpanRow.start - left_from),
+                       func.substr(ReportRow.text, SpanRow.end + 1, context))
+                .join(AnnotationSetRow, AnnotationSetRow.id == SpanRow.set_id)
+                .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
+                .join(ReportRow, ReportRow.id == AnnotationSetRow.report_id)
+                .where(*conds)
+                .order_by(AnnotationSetRow.report_id, SpanRow.start, SpanRow.end, AnnotatorRow.name, SpanRow.key))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [SpanHitRow(*row) for row in self.session.execute(stmt)]
+
+    def labelled_texts(self, annotators: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(span text, label, annotator) of every span the given annotators made, each distinct triple
+        once: what they already decided elsewhere in the corpus."""
+        stmt = (select(func.substr(ReportRow.text, SpanRow.start + 1, SpanRow.end - SpanRow.start), SpanRow.label,
+                       AnnotatorRow.name)
+                .join(AnnotationSetRow, AnnotationSetRow.id == SpanRow.set_id)
+                .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
+                .join(ReportRow, ReportRow.id == AnnotationSetRow.report_id)
+                .where(AnnotatorRow.name.in_(list(annotators))).distinct())
+        return sorted((r[0], r[1], r[2]) for r in self.session.execute(stmt))
+
+    # -- rejected suggestions ----------------------------------------------------------------------
+    def reject(self, report_id: str, annotator: str, start: int, end: int, label: str, source: str) -> None:
+        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        stmt = insert(SuggestionRejectionRow).values(report_id=report_id, annotator=annotator, start=start, end=end,
+                                                     label=label, source=source, rejected_at=utcnow())
+        self.session.execute(stmt.on_conflict_do_nothing())
+
+    def unreject(self, report_id: str, annotator: str, start: int, end: int, label: str) -> None:
+        self.session.query(SuggestionRejectionRow).filter_by(report_id=report_id, annotator=annotator, start=start,
+                                                             end=end, label=label).delete()
+
+    def rejected(self, report_id: str, annotator: str) -> set[tuple[int, int, str]]:
+        rows = self.session.execute(select(SuggestionRejectionRow.start, SuggestionRejectionRow.end,
+                                           SuggestionRejectionRow.label)
+                                    .where(SuggestionRejectionRow.report_id == report_id,
+                                           SuggestionRejectionRow.annotator == annotator))
+        return {(r[0], r[1], r[2]) for r in rows}

@@ -1,0 +1,31 @@
+"""CLI contract of ``annotator search`` and ``annotator suggest`` (cli.md shapes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_helpers import cli
+
+
+def test_search_and_suggest_print_the_documented_json(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    report = tmp_path / "r.txt"
+    report.write_text("Monitoring note, 8 April 2024\n\nShelling hit دير الزّور and Deir ez-Zor on April 6.\n",
+                      encoding="utf-8")
+    imported = cli("import", str(report), "--published", "2024-04-08", "--json", db=db, check=True)
+    (rid,) = [r["id"] for r in json.loads(imported.stdout)["reports"]]
+    hits = json.loads(cli("search", "دير الزور", "--json", db=db, check=True).stdout)["hits"]
+    assert [(h["report"], h["text"], h["right"][:4]) for h in hits] == [(rid, "دير الزّور", " and")]
+    assert set(hits[0]) >= {"report", "start", "end", "text", "left", "right"}
+    text = report.read_text(encoding="utf-8")
+    assert text[hits[0]["start"]:hits[0]["end"]] == "دير الزّور"
+    out = json.loads(cli("suggest", "--report", rid[:10], "--annotator", "carol", "--json", db=db, check=True).stdout)
+    found = {(s["label"], s["source"], text[s["start"]:s["end"]], s.get("value")) for s in out["suggestions"]}
+    assert {("date", "date", "8 April 2024", "2024-04-08"), ("date", "date", "April 6", "2024-04-06")} <= found
+    assert {("place", "registry", "دير الزّور", None), ("place", "registry", "Deir ez-Zor", None)} <= found
+    assert all(s.get("entity") == "place:geonames:170794" for s in out["suggestions"] if s["label"] == "place")
+    nothing = cli("search", db=db)
+    assert nothing.returncode == 2 and "search needs TEXT" in nothing.stderr
+    missing = cli("suggest", "--report", "ffff", "--annotator", "carol", db=db)
+    assert missing.returncode == 2 and "no report has an id starting with 'ffff'" in missing.stderr

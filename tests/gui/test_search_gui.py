@@ -1,0 +1,104 @@
+"""The Search and Suggestions tabs, driven as a person would: keys and clicks, then the database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from annotator.services.annotate import get_set
+from gui_helpers import settle, type_text, wait_until
+
+DEIR = "place:geonames:170794"
+
+
+def _key(widget, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    QTest.keyClick(widget, key, modifier)
+    settle(widget)
+
+
+def test_search_jumps_to_the_text_and_annotate_all_is_one_undo_step(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window = open_window("alice", report="arabic")
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.search_panel
+    assert window.tabs.currentWidget() is panel
+    panel.query.setFocus()
+    QTest.keyClicks(panel.query, "deir EZ-ZOR")  # the English report writes "Deir ez-Zor"
+    _key(panel.query, Qt.Key.Key_Return)
+    assert wait_until(lambda: panel.hits)
+    assert [(h.report, h.text) for h in panel.hits] == [(report_ids["english"], "Deir ez-Zor")]
+    panel.table.setFocus()
+    _key(panel.table, Qt.Key.Key_Return)  # show it: the English report opens with the match selected
+    assert wait_until(lambda: window.document.report_id == report_ids["english"]
+                      and window.view.selection_offsets() == (0, 11))
+
+    panel.query.clear()
+    type_text(panel.query, "البصيره")  # typed with ha for ta marbuta: the Arabic report's "البصيرة"
+    _key(panel.query, Qt.Key.Key_Return)
+    assert wait_until(lambda: [h.text for h in panel.hits] == ["البصيرة"])
+    # two matches ("The Syrian", "the village"): tick both (Space), choose a label, Ctrl+Enter
+    panel.query.clear()
+    QTest.keyClicks(panel.query, "the")
+    _key(panel.query, Qt.Key.Key_Return)
+    assert wait_until(lambda: len(panel.hits) == 2)
+    panel.table.setFocus()
+    for row in range(len(panel.hits)):
+        panel.table.setCurrentCell(row, 1)
+        _key(panel.table, Qt.Key.Key_Space)
+    panel.label_box.setCurrentText("claim")
+    _key(panel.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(window)
+    ctx = window.session.ctx
+    n = len(panel.hits)
+    made = get_set(ctx, report_ids["english"], "alice").spans
+    assert len(made) == n and {s.label for s in made} == {"claim"}
+    assert all(s.attrs == {"source": "search"} for s in made)
+    assert len(window.document.mine) == n  # shown in the text at once
+    target = window.session.open_set(report_ids["english"])
+    assert target.stack.count() == 1
+    window.session.undo()
+    settle(window)
+    assert get_set(ctx, report_ids["english"], "alice").spans == () and not window.document.mine
+    window.session.redo()
+    settle(window)
+    assert get_set(ctx, report_ids["english"], "alice").spans == made
+
+
+def test_suggestions_are_reviewed_by_keyboard(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window = open_window("alice", report="english")
+    QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.suggestions_panel
+    assert window.tabs.currentWidget() is panel
+    assert wait_until(lambda: panel.suggestions)
+    texts = [(s.text, s.label, s.source) for s in panel.suggestions]
+    assert ("Deir ez-Zor", "place", "registry") in texts and ("3 May 2024", "date", "date") in texts
+    assert window.suggestion_overlay.outlines()  # drawn dashed over the text, not as spans
+    assert not window.document.mine
+    panel.list.setFocus()
+    _key(panel.list, Qt.Key.Key_Down)  # next: the text shows it
+    second = panel.current()
+    assert second is not None and window.view.selection_offsets() == (second.start, second.end)
+    _key(panel.list, Qt.Key.Key_Up)  # previous
+    first = panel.current()
+    assert first is not None and first.text == "Deir ez-Zor"
+    assert window.view.selection_offsets() == (first.start, first.end)  # the text shows it
+    _key(panel.list, Qt.Key.Key_Return)  # accept
+    ctx = window.session.ctx
+    (span,) = get_set(ctx, report_ids["english"], "alice").spans
+    assert (span.start, span.end, span.label, span.entity, span.attrs) == \
+        (first.start, first.end, "place", DEIR, {"source": "registry"})
+    assert wait_until(lambda: first not in panel.suggestions)
+    nxt = panel.current()
+    assert nxt is not None and nxt != first
+    _key(panel.list, Qt.Key.Key_Backspace)  # reject: gone now, and after reopening
+    assert nxt not in panel.suggestions
+    settle(window)
+    window.select_report(report_ids["arabic"])
+    settle(window)
+    window.select_report(report_ids["english"])
+    settle(window)
+    assert wait_until(lambda: panel.suggestions and panel.bound == (report_ids["english"], "alice"))
+    assert nxt not in panel.suggestions and first not in panel.suggestions
+    window.session.undo()  # the acceptance is one undo step
+    settle(window)
+    assert get_set(ctx, report_ids["english"], "alice").spans == ()
+    assert wait_until(lambda: first in panel.suggestions)

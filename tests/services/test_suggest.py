@@ -1,0 +1,102 @@
+"""Suggestions on the sample reports (registry aliases across transliterations and scripts, dates),
+from earlier annotations; acceptance is an edit recording its source; rejections survive reopening."""
+
+from __future__ import annotations
+
+from annotator.core.report import Report
+from annotator.services.annotate import create_span, get_set
+from annotator.services.database import open_database
+from annotator.services.reports import list_reports, store_report
+from annotator.services.samples import load_samples
+from annotator.services.search import remove_annotated
+from annotator.services.suggest import (accept_suggestions, looks_like_name, reject_suggestion, suggest,
+                                        unreject_suggestion)
+
+DEIR_EZ_ZOR = "place:geonames:170794"
+
+
+def _sample(ctx, title_start: str) -> str:
+    return next(r.id for r in list_reports(ctx) if r.title.startswith(title_start))
+
+
+def test_sample_reports_get_transliteration_variants_arabic_aliases_and_dates(ctx) -> None:
+    load_samples(ctx)
+    baghdad = {(s.text, s.label, s.source, s.entity) for s in suggest(ctx, _sample(ctx, "Baghdad"), annotator="carol")}
+    # the registry's canonical name is "Deir ez-Zor": these are other transliterations of it
+    assert ("Dayr az-Zawr", "place", "registry", DEIR_EZ_ZOR) in baghdad
+    assert ("Deir Al-Zour", "place", "registry", DEIR_EZ_ZOR) in baghdad
+    assert ("Popular Mobilisation Forces", "actor", "registry", "actor:pmf") in baghdad
+    arabic = suggest(ctx, _sample(ctx, "تعزيزات"), annotator="carol")
+    found = {(s.text, s.label, s.source, s.entity, s.value) for s in arabic}
+    assert ("دير الزور", "place", "registry", DEIR_EZ_ZOR, None) in found  # an Arabic-script alias
+    assert ("البوكمال", "place", "registry", "place:geonames:174448", None) in found
+    assert ("٧ نيسان ٢٠٢٤", "date", "date", None, "2024-04-07") in found  # Arabic month, Arabic-Indic digits
+    english = {(s.text, s.value) for s in suggest(ctx, _sample(ctx, "Euphrates Post"), annotator="carol")
+               if s.source == "date"}
+    assert {("8 April 2024", "2024-04-08"), ("April 6", "2024-04-06"), ("April 5", "2024-04-05")} <= english
+    # plain words are not names: no "of", "said", "border"; an annotator's own spans take their place
+    texts = {s.text for s in suggest(ctx, _sample(ctx, "Baghdad"), annotator="carol")}
+    assert not texts & {"of", "said", "border", "yesterday", "an IRGC", "at al-Qaim"}
+    alice = suggest(ctx, _sample(ctx, "Baghdad"), annotator="alice")
+    own = get_set(ctx, _sample(ctx, "Baghdad"), "alice").spans
+    assert not [s for s in alice if any(o.start < s.end and s.start < o.end for o in own)]
+
+
+def test_accepting_creates_the_span_with_its_source_and_rejecting_is_remembered(ctx, db_url) -> None:
+    load_samples(ctx)
+    rid = _sample(ctx, "تعزيزات")
+    offered = suggest(ctx, rid, annotator="carol")
+    place = next(s for s in offered if s.text == "دير الزور")
+    date = next(s for s in offered if s.source == "date")
+    done, change = accept_suggestions(ctx, rid, [place], annotator="carol", expect_version=0)
+    assert change.spans == tuple(s.id for s in done.spans[rid])
+    (span,) = get_set(ctx, rid, "carol").spans
+    assert (span.start, span.end, span.label, span.entity, span.attrs) == \
+        (place.start, place.end, "place", DEIR_EZ_ZOR, {"source": "registry"})
+    accept_suggestions(ctx, rid, [date], annotator="carol")
+    dated = next(s for s in get_set(ctx, rid, "carol").spans if s.label == "date")
+    assert (dated.value, dated.attrs) == ("2024-04-07", {"source": "date"})
+    assert place not in suggest(ctx, rid, annotator="carol")  # now a span: no longer offered
+    remove_annotated(ctx, done, annotator="carol")
+    assert place in suggest(ctx, rid, annotator="carol")
+
+    reject_suggestion(ctx, rid, place, annotator="carol")
+    reopened = open_database(db_url)
+    try:
+        assert place not in suggest(reopened, rid, annotator="carol")
+        assert place in suggest(reopened, rid, annotator="dave")  # rejections are per annotator
+        unreject_suggestion(reopened, rid, place, annotator="carol")
+        assert place in suggest(reopened, rid, annotator="carol")
+    finally:
+        reopened.close()
+
+    # accept every suggestion of a label: one transaction, one Change, undone as one
+    places = [s for s in suggest(ctx, rid, annotator="carol") if s.label == "place"]
+    before = get_set(ctx, rid, "carol").spans
+    done, change = accept_suggestions(ctx, rid, places, annotator="carol")
+    assert len(done.changes) == 1 and len(done.spans[rid]) == len(places) >= 4 and len(change.spans) == len(places)
+    remove_annotated(ctx, done, annotator="carol")
+    assert get_set(ctx, rid, "carol").spans == before
+
+
+def test_text_labelled_elsewhere_is_suggested_with_its_label(ctx) -> None:
+    first = Report.of("Faisal al-Hamad met the council in the village.", title="one")
+    second = Report.of("Later, FAISAL AL-HAMAD denied it; Faisal al Hamad's men left.", title="two")
+    for r in (first, second):
+        store_report(ctx, r)
+    create_span(ctx, first.id, 0, 15, "actor", annotator="carol")
+    create_span(ctx, first.id, 24, 31, "claim", annotator="gold", adjudicating=True)
+    found = [(s.text, s.label, s.source) for s in suggest(ctx, second.id, annotator="carol")]
+    assert ("FAISAL AL-HAMAD", "actor", "annotation:carol") in found
+    assert ("Faisal al Hamad", "actor", "annotation:carol") in found
+    assert not [f for f in found if f[0] == "council"]  # "council" was gold's on another report: absent here
+    third = Report.of("The council met.", title="three")
+    store_report(ctx, third)
+    assert [(s.text, s.label, s.source) for s in suggest(ctx, third.id, annotator="carol")] == \
+        [("council", "claim", "annotation:gold")]
+
+
+def test_what_counts_as_a_name_in_running_text() -> None:
+    assert looks_like_name("al-Mayadin") and looks_like_name("Deir ez-Zor") and looks_like_name("IRGC")
+    assert not looks_like_name("of") and not looks_like_name("an IRGC") and not looks_like_name("the Council")
+    assert looks_like_name("دير الزور") and not looks_like_name("في") and not looks_like_name("أن الطريق")
