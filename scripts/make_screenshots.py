@@ -189,6 +189,8 @@ def main() -> int:
             "events": ["--report", raqqa, "--view", "events", "--size", "1400x860"],
             "new-event": ["--report", raqqa, "--span", "T11", "--view", "new-event"],
             "agreement": ["--view", "agreement", "--size", "1400x860"],
+            "search": ["--report", english, "--view", "search", "--size", "1400x860"],
+            "suggestions": ["--report", arabic, "--view", "suggestions", "--size", "1400x860"],
         }
         team = folder / "workflow.sqlite3"
         first = build_workflow(team)

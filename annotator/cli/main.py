@@ -44,10 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--span", metavar="ID", help="span to select in the report shown (e.g. T3), for a screenshot "
                    "of the inspector")
     p.add_argument("--view", choices=["main", "record", "events", "new-event", "agreement", "adjudication",
-                                      "curation", "assignments", "comments"],
+                                      "curation", "assignments", "comments", "search", "suggestions"],
                    default="main", help="what to show: the window (record / events / comments: with that tab), the "
                    "new-event dialog for the --span claim, the agreement dashboard, the curation view (adjudication is "
-                   "its older name), or the assignment view")
+                   "its older name), the assignment view, or the Search (a sample query) or Suggestions tab")
     p.add_argument("--blind", action="store_true", help="--view curation: annotators' names hidden")
     p.add_argument("--size", metavar="WxH", help="window size for --screenshot (default: the size a first "
                    "launch opens with, about 80%% of the screen)")

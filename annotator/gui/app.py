@@ -279,6 +279,17 @@ def show_view(window, view: str, *, blind: bool = False):  # type: ignore[no-unt
         dialog = show_assignments(window)
         settle(QApplication.instance(), window)
         return dialog
+    if view == "search":  # the concordance of a place name written several ways
+        window.tabs.setCurrentWidget(window.search_panel)
+        window.search_panel.query.setText("Deir ez-Zor")
+        window.search_panel.run()
+        settle(QApplication.instance(), window)
+        return window
+    if view == "suggestions":
+        window.tabs.setCurrentWidget(window.suggestions_panel)
+        settle(QApplication.instance(), window)
+        settle(QApplication.instance(), window)
+        return window
     if view == "comments":
         window.tabs.setCurrentWidget(window.comments_panel)
         settle(QApplication.instance(), window)

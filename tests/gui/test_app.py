@@ -61,7 +61,7 @@ def test_every_view_renders(tmp_path: Path) -> None:
     reports = json.loads(run_cli(tmp_path, "reports", "--db", str(db), "--json").stdout)["reports"]
     raqqa = next(r["id"] for r in reports if "Raqqa" in r["title"])
     for view, extra in (("record", ["--span", "T2"]), ("events", []), ("new-event", ["--span", "T11"]),
-                        ("agreement", []), ("adjudication", [])):
+                        ("agreement", []), ("adjudication", []), ("search", []), ("suggestions", [])):
         out = tmp_path / f"{view}.png"
         proc = run_cli(tmp_path, "gui", "--db", str(db), "--annotator", "alice", "--screenshot", str(out),
                        "--report", raqqa, "--view", view, "--size", "1000x700", "--show-labels", *extra)
