@@ -303,7 +303,10 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
     result.reports_new += uow.transfer.add_reports(new.values(), origin=str(path))
     _store_incidents(uow, [i for doc, _who in batch for i in doc.incidents])
     for doc, _who in batch:
-        merge_comments(uow, doc.comments)  # threads travel by id: a known one takes the copy changed last
+        try:
+            merge_comments(uow, doc.comments)  # threads travel by id: a known one takes the copy changed last
+        except ValidationError as exc:
+            raise FormatError(path, None, f"{doc.report.title or doc.report.id[:12]}: {exc}") from None
     by_annotator: dict[str, list[Document]] = {}
     for doc, who in batch:
         by_annotator.setdefault(who, []).append(doc)
