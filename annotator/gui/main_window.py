@@ -13,12 +13,13 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QCursor, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMenu, QMessageBox, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from annotator.core.ids import GOLD
 from annotator.core.changes import Change
 from annotator.core.spans import Span
+from annotator.gui.views.tables import row_table
 from annotator.gui import search_tabs, window_actions, window_dialogs
 from annotator.gui.bidi import isolate
 from annotator.gui.commands.span_commands import DeleteRelation
@@ -192,15 +193,7 @@ class MainWindow(QMainWindow):
 
     # -- construction -----------------------------------------------------------------------------
     def _table(self, model: Any) -> QTableView:
-        table = QTableView(self)
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(22)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.setWordWrap(False)
+        table = row_table(self, model)
         table.setAlternatingRowColors(True)
         return table
 

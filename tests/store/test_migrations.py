@@ -90,13 +90,7 @@ def test_upgrade_from_entities_revision_adds_events(db_url) -> None:
         assert events.get_events(ctx, "b" * 64, "alice") == [event]
     finally:
         ctx.close()
-    engine = make_engine(db_url)
-    from alembic import command
-
-    config = migrate.alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0003")
+    engine = _downgraded(db_url, "0003")
     assert {"events", "event_arguments", "incidents"}.isdisjoint(sa.inspect(engine).get_table_names())
     engine.dispose()
 
@@ -123,16 +117,22 @@ def test_upgrade_from_events_revision_adds_the_workflow(db_url) -> None:
         assert workflow.status_of(ctx, "c" * 64, "alice").status == "in_progress"
     finally:
         ctx.close()
-    engine = make_engine(db_url)
-    from alembic import command
-
-    config = migrate.alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "20261205_0004")
+    engine = _downgraded(db_url, "20261205_0004")
     inspector = sa.inspect(engine)
     assert {"assignments", "status_changes", "comments", "curation_decisions"}.isdisjoint(inspector.get_table_names())
     assert {c["name"] for c in inspector.get_columns("annotators")} == {"id", "name", "created_at"}
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT COUNT(*) FROM spans")).scalar() == 1
     engine.dispose()
+
+
+def _downgraded(db_url: str, revision: str):  # type: ignore[no-untyped-def]
+    """The database migrated down to ``revision`` (Alembic's own downgrade); its engine."""
+    from alembic import command
+
+    engine = make_engine(db_url)
+    config = migrate.alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+    return engine

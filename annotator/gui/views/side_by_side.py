@@ -20,7 +20,7 @@ from typing import Any, Sequence
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QTextBrowser,
                                QVBoxLayout, QWidget)
 
@@ -30,6 +30,7 @@ from annotator.core.ids import GOLD
 from annotator.core.report import Report
 from annotator.core.schema import Schema
 from annotator.core.spans import Span
+from annotator.gui.views.tables import row_table
 from annotator.gui import keymap
 from annotator.gui.bidi import isolate
 from annotator.gui.commands.curation_commands import GoldStepCommand
@@ -111,16 +112,7 @@ class SideBySideView(CurationRules, QDialog):
 
     # -- construction ---------------------------------------------------------------------------------
     def _table(self, model: Any) -> QTableView:
-        table = QTableView(self)
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(22)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.setWordWrap(False)
-        return table
+        return row_table(self, model)
 
     def _layout(self) -> None:
         top = QHBoxLayout()
