@@ -11,7 +11,7 @@ from annotator.core.events import COUNT_KINDS, ESTIMATES, QUALIFIERS, Estimate, 
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
-from annotator.store.models import EventArgumentRow, EventRow, RelationRow, ReportRow, SpanRow
+from annotator.store.models import EventArgumentRow, EventRow, ReportRow, SpanRow
 
 
 def report_from_row(row: ReportRow | Row[Any], text: str | None = None) -> Report:
@@ -50,12 +50,6 @@ def json_object(raw: Any) -> dict[str, Any]:
     if not raw or raw == "{}":
         return {}
     return dict(json.loads(raw) if isinstance(raw, str) else raw)
-
-
-def relation_from_row(row: RelationRow | Row[Any], keys: dict[int, str]) -> Relation:
-    """A relation from its row; ``keys`` maps the set's span row ids to span keys."""
-    return Relation(id=row.key, head=keys[row.head_id], tail=keys[row.tail_id], label=row.label,
-                    attrs=dict(row.attrs or {}))
 
 
 def span_to_dict(span: Span) -> dict[str, object]:

@@ -32,6 +32,10 @@ def check(text: str) -> None:
         expected = text[:i].replace("\r\n", "\n").replace("\r", "\n")
         assert qt_text_before(doc, q) == expected
         assert m.to_offset(q) == i
+    # the batch form used when a report opens agrees with the one-at-a-time form, out-of-range ends included
+    ends = list(range(-1, len(text) + 2))
+    assert m.qt_ranges(zip(ends, reversed(ends), strict=True)) == [m.qt_range(a, b)
+                                                                   for a, b in zip(ends, reversed(ends), strict=True)]
 
 
 def test_examples(qapp) -> None:  # type: ignore[no-untyped-def]

@@ -6,24 +6,23 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
-from annotator.core.spans import Span, sort_key, sorted_spans
+from annotator.core.spans import Span, sort_key
 from annotator.gui.offsets import QtOffsets
 
 if TYPE_CHECKING:
     from annotator.gui.session import OpenSet
 
 
-@dataclass(frozen=True)
-class ShownSpan:
-    """A span as the view draws it: Qt positions, nesting depth, and whose it is."""
+class ShownSpan(NamedTuple):
+    """A span as the view draws it: Qt positions, nesting depth, and whose it is (a named tuple: a
+    report opens with one per span, and a frozen dataclass cost three times as much to build)."""
 
     span: Span
     owner: str
@@ -211,18 +210,24 @@ class DocumentModel(QObject):
         qs, qe = self.offsets.qt_range(span.start, span.end)
         return ShownSpan(span, owner, qs, qe, depth, mine)
 
+    def _entries(self, spans: list[Span], owners: list[str] | str, mine: bool) -> list[ShownSpan]:
+        """``_entry`` of spans in document order, mapped to Qt positions in one batch."""
+        ranges = self.offsets.qt_ranges([(s.start, s.end) for s in spans])
+        whose = [owners] * len(spans) if isinstance(owners, str) else owners
+        return [ShownSpan(s, who, qs, qe, d, mine)
+                for s, who, (qs, qe), d in zip(spans, whose, ranges, stacked_depths(spans), strict=True)]
+
     def _rebuild(self) -> None:
-        self._own = sorted_spans(self.mine.values())
-        self._own_keys = [sort_key(s) for s in self._own]
-        out = [self._entry(s, self.annotator, d, True)
-               for s, d in zip(self._own, stacked_depths(self._own), strict=True)]
+        keyed = sorted((sort_key(s), s) for s in self.mine.values())  # ids are unique: spans never compared
+        self._own = [s for _, s in keyed]
+        self._own_keys = [k for k, _ in keyed]
+        out = self._entries(self._own, self.annotator, True)
         if self.show_others:
             # one sweep over all other annotators' spans: their dashed bars share one band, so two
             # annotators' overlapping spans get levels of their own rather than the same one
             theirs = sorted(((s, who) for who, spans in self.others.items() for s in spans),
                             key=lambda pair: (sort_key(pair[0]), pair[1]))
-            out += [self._entry(s, who, d, False)
-                    for (s, who), d in zip(theirs, stacked_depths([s for s, _ in theirs]), strict=False)]
+            out += self._entries([s for s, _ in theirs], [who for _, who in theirs], False)
         out.sort(key=_shown_key)
         self._shown = out
         self._shown_keys = [_shown_key(x) for x in out]
