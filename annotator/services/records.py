@@ -47,12 +47,10 @@ def resolver(ctx: ServiceContext, stamp: tuple[int, str] | None = None):  # type
 def entity_candidates(ctx: ServiceContext, report_id: str, span: Span, limit: int = 8) -> list[dict[str, Any]]:
     """Ranked candidates for a span whose label links to registry entities, for the annotator to
     confirm or change (empty for labels the schema links to nothing)."""
-    from annotator.services.reports import get_report
-
     kind = ctx.schema.entity_kind(span.label)
     if kind is None:
         return []
-    text = span.text_in(get_report(ctx, report_id).text)
+    text = _excerpt(ctx, report_id, span.start, span.end)[0]
     found = resolver(ctx).resolve(text, kind=kind, limit=limit)
     return [{"id": c.entity_id, "name": c.name, "kind": c.kind, "type": c.type, "score": round(c.score, 1),
              "alias": c.alias, "method": c.method, "automatic": found.automatic and c.entity_id == found.entity_id}
@@ -106,6 +104,16 @@ def _automatic(ctx: ServiceContext, span: Span, text: str, published: str | None
     return {}
 
 
+def _excerpt(ctx: ServiceContext, report_id: str, start: int, end: int, *, stamp: bool = False
+             ) -> tuple[str, str | None, str | None, int, tuple[int, str] | None]:
+    """A span's text (with the report's date, language and length) in one read, and the registry's
+    stamp when asked: a report is immutable, so a 1 MB text is never fetched for one span's sake."""
+    rid = report_id if len(report_id) == 64 else resolve_report_id(ctx, report_id)
+    with ctx.uow() as uow:
+        text, published, language, chars = uow.repo.report_excerpt(rid, start, end)
+        return text, published, language, chars, uow.entities.stamp() if stamp else None
+
+
 def create_span_with_values(ctx: ServiceContext, report_id: str, start: int, end: int, label: str, *,
                             annotator: str, **fields: Any) -> tuple[Span, Change]:
     """Create a span together with its automatic value or entity: one user action, one transaction,
@@ -114,15 +122,12 @@ def create_span_with_values(ctx: ServiceContext, report_id: str, start: int, end
     draft = Span("?", start, end, label, dict(fields.get("attrs") or {}), fields.get("value"), fields.get("entity"))
     auto: dict[str, Any] = {}
     if 0 <= start < end and _decides_something(ctx, draft):
-        rid = report_id if len(report_id) == 64 else resolve_report_id(ctx, report_id)
         links = ctx.schema.entity_kind(label) is not None
         if links:
             from annotator.services.entities import ensure_registry
 
             ensure_registry(ctx)  # before the stamp is read: a first seed would void it at once
-        with ctx.uow() as uow:  # one read: the span's text and, when it may link, the registry's stamp
-            text, published, language, chars = uow.repo.report_excerpt(rid, start, end)
-            stamp = uow.entities.stamp() if links else None
+        text, published, language, chars, stamp = _excerpt(ctx, report_id, start, end, stamp=links)
         if end <= chars:
             auto = _automatic(ctx, draft, text, published, language, stamp)
     return annotate.create_span(ctx, report_id, start, end, label, annotator=annotator, **{**auto, **fields})

@@ -17,6 +17,9 @@ from annotator.gui.models.table_base import Index, RowTableModel
 
 SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Label", "Text", "Start", "End", "Value / entity")
+_DISPLAY, _DECORATION, _TOOLTIP = (int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
+                                                    Qt.ItemDataRole.ToolTipRole))
+_ANSWERED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, int(SPAN_ID_ROLE)})
 
 
 def excerpt(text: str, limit: int = 80) -> str:
@@ -86,14 +89,14 @@ class SpanTableModel(RowTableModel):
     def span_at(self, row: int) -> Span:
         return self._rows[row]
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Qt asks every visible cell for about ten roles on each repaint (a span created repaints the
+        # panel): roles this model never answers leave first, and roles are compared as plain ints
+        if role not in _ANSWERED or not index.isValid():
             return None
         s = self._rows[index.row()]
         col = index.column()
-        if role == SPAN_ID_ROLE:
-            return s.id
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if col == 0:
                 return s.label
             if col == 1:
@@ -108,13 +111,15 @@ class SpanTableModel(RowTableModel):
                 name = self.document.entity_names.get(s.entity, s.entity)
                 return f"{name} ({s.resolution})" if s.resolution == "automatic" else name
             return ""
-        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+        if role == SPAN_ID_ROLE:
+            return s.id
+        if role == _DECORATION and col == 0:
             try:
                 return QColor(self.schema.label(s.label).color)
             except Exception:  # noqa: BLE001 - a label outside the schema still shows
                 return None
-        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
+        if role == _TOOLTIP and col == 1:
             return s.text_in(self.document.text)
-        if role == Qt.ItemDataRole.ToolTipRole and col == 4 and s.entity:
+        if role == _TOOLTIP and col == 4 and s.entity:
             return s.entity
         return None
