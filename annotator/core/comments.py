@@ -52,10 +52,6 @@ class Comment:
     def resolved(self) -> bool:
         return self.resolved_by is not None
 
-    @property
-    def open_question(self) -> bool:
-        return self.question and not self.resolved and not self.is_reply
-
     def with_(self, **changes: Any) -> Comment:
         return replace(self, **changes)
 

@@ -138,10 +138,6 @@ class Group:
     def decided(self) -> bool:
         return self.decision is not None or bool(self.gold)
 
-    @property
-    def disagreement(self) -> bool:
-        return not self.unanimous
-
     def agreeing(self, annotator: str) -> list[str]:
         """Who has the same version as ``annotator`` (with them)."""
         mine = self.sig(annotator)

@@ -7,7 +7,7 @@ Everything that checks a span or relation asks the schema, never a hard-coded la
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 
 from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
@@ -351,6 +351,3 @@ def _opt(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-def unknown_labels(labels: Sequence[str], schema: Schema) -> list[str]:
-    """Labels not in the schema, sorted, each once (for import messages)."""
-    return sorted(set(labels) - set(schema.label_names))

@@ -31,9 +31,6 @@ class Span:
     def length(self) -> int:
         return self.end - self.start
 
-    def overlaps(self, other: Span) -> bool:
-        return self.start < other.end and other.start < self.end
-
     def contains(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
 

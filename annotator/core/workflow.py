@@ -19,7 +19,6 @@ from annotator.core.ids import GOLD
 ASSIGNED, IN_PROGRESS, DONE, DONE_EMPTY, ACCEPTED, RETURNED, CURATED = (
     "assigned", "in_progress", "done", "done_empty", "accepted", "returned", "curated")
 STATES = (ASSIGNED, IN_PROGRESS, DONE, DONE_EMPTY, ACCEPTED, RETURNED)
-GOLD_STATES = (IN_PROGRESS, CURATED)
 WORDS = {ASSIGNED: "assigned", IN_PROGRESS: "in progress", DONE: "done", DONE_EMPTY: "done, nothing to mark",
          ACCEPTED: "accepted", RETURNED: "returned", CURATED: "curated", None: "not assigned"}
 READ_ONLY = frozenset({DONE, DONE_EMPTY, ACCEPTED})
@@ -68,10 +67,6 @@ class Status:
     changed_by: str = ""
     by_supervisor: bool = False
     changed_at: str = ""  # ISO 8601, UTC
-
-    @property
-    def read_only(self) -> bool:
-        return self.status in READ_ONLY or (self.annotator == GOLD and self.status == CURATED)
 
     def to_json(self) -> dict[str, object]:
         return {"report": self.report_id, "annotator": self.annotator, "status": self.status,

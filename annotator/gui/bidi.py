@@ -16,6 +16,3 @@ def isolate(text: str) -> str:
     return f"{FSI}{text}{PDI}"
 
 
-def strip_isolates(text: str) -> str:
-    """The text without the isolate marks (for comparisons and copying)."""
-    return text.replace(FSI, "").replace(PDI, "")

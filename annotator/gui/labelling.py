@@ -64,10 +64,6 @@ class LabellingController(QObject):
             return "The report is still opening." if self.document.loading else "Open a report first."
         return read_only_reason(self.target)
 
-    @property
-    def editable(self) -> bool:
-        return self.refusal() is None
-
     def _allowed(self) -> bool:
         why = self.refusal()
         if why is not None:

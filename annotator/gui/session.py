@@ -123,10 +123,6 @@ class EditSession(QObject):
             target.waiting.pop(0)()
 
     # -- edits ----------------------------------------------------------------------------------
-    @property
-    def idle(self) -> bool:
-        return not self.lane.busy
-
     def edit(self, target: OpenSet, fn: Callable[..., Any], *args: Any, done: Callable[[Any], None],
              failed: Callable[[BaseException], None] | None = None, **kwargs: Any) -> None:
         """Run one editing service call against ``target`` on the database lane. The call names the

@@ -8,7 +8,7 @@ from typing import Any
 
 from annotator.core.changes import Change
 from annotator.core.errors import NotFound, ValidationError
-from annotator.core.grading import CREDIBILITY_ATTR, RELIABILITY_ATTR, Grade, credibility, reliability
+from annotator.core.grading import CREDIBILITY_ATTR, RELIABILITY_ATTR, credibility, reliability
 from annotator.core.spans import Span
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
@@ -49,6 +49,3 @@ def grade_key(ctx: ServiceContext, report_id: str, span_id: str, key: str, *, an
     raise ValidationError(f"'{key}' is not a grade key (A–F for source reliability, 1–6 for information credibility)")
 
 
-def grade_of(span: Span) -> Grade:
-    """The grade a span carries itself (inspector display)."""
-    return Grade.of(span.attrs.get(RELIABILITY_ATTR), span.attrs.get(CREDIBILITY_ATTR), "claim")

@@ -171,16 +171,6 @@ def status_of(ctx: ServiceContext, report_id: str, annotator: str) -> Status | N
     return found[0] if found else None
 
 
-def report_statuses(ctx: ServiceContext, report_ids: Sequence[str] | None = None) -> dict[str, dict[str, str]]:
-    """Report id → annotator → status (the report list's column)."""
-    with ctx.uow() as uow:
-        rows = uow.workflow.statuses(report_ids)
-    out: dict[str, dict[str, str]] = {}
-    for s in rows:
-        out.setdefault(s.report_id, {})[s.annotator] = s.status
-    return out
-
-
 def history(ctx: ServiceContext, report_id: str) -> list[dict[str, Any]]:
     """Every status transition of one report, oldest first (who, from, to, why, when)."""
     rid = resolve_report_id(ctx, report_id)

@@ -24,10 +24,6 @@ def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
         yield items[i:i + size]
 
 
-def decision_to_dict(d: Decision) -> dict[str, Any]:
-    return d.to_json()
-
-
 class CurationRepository:
     def __init__(self, session: Session) -> None:
         self.session = session

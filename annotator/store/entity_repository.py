@@ -10,9 +10,6 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.core.errors import NotFound
 from annotator.store.models import AliasRow, EntityRow, SpanRow, utcnow
 
-FIELDS = ("kind", "name", "type", "lat", "lon", "country", "admin1", "parent_id")
-
-
 def entity_to_dict(row: EntityRow) -> dict[str, Any]:
     return {"id": row.id, "kind": row.kind, "name": row.name, "type": row.type, "lat": row.lat, "lon": row.lon,
             "country": row.country, "admin1": row.admin1, "parent": row.parent_id, "meta": dict(row.meta or {}),

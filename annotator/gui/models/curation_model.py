@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from annotator.core.ids import GOLD
@@ -154,5 +154,3 @@ class VersionModel(RowTableModel):
             return font
         return None
 
-    def index_of(self, annotator: str) -> QModelIndex:
-        return self.index(self._rows.index(annotator), 0) if annotator in self._rows else QModelIndex()

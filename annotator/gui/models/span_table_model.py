@@ -86,9 +86,6 @@ class SpanTableModel(RowTableModel):
         i = bisect_left(self._keys, sort_key(span))
         return i if i < len(self._rows) and self._rows[i].id == span_id else None
 
-    def span_at(self, row: int) -> Span:
-        return self._rows[row]
-
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         # Qt asks every visible cell for about ten roles on each repaint (a span created repaints the
         # panel): roles this model never answers leave first, and roles are compared as plain ints

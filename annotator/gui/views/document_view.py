@@ -290,18 +290,6 @@ class DocumentView(QPlainTextEdit):
         """The selected span's relation arcs as painted: paths, arrowheads and label boxes."""
         return route(self._arc_requests(self._shown_lines()), self._arc_label_width)
 
-    def span_under(self, pos: QPoint) -> Span | None:
-        """The own span whose bar or tag is at a viewport point (a click there means that span)."""
-        scene = self._scene()
-        point = QPointF(pos)
-        for tag, rect in reversed(scene.tags):
-            if tag.mine and rect.contains(point):
-                return self.model.mine.get(tag.span_id)
-        for item, rect in reversed(scene.bars):
-            if item.mine and rect.adjusted(0, -1, 0, 1).contains(point):
-                return item.span
-        return None
-
     # -- painting ---------------------------------------------------------------------------------
     def _scene(self, lines: list[ShownLine] | None = None) -> _Scene:
         lines = self._shown_lines() if lines is None else lines
