@@ -163,6 +163,10 @@ class MainWindow(QMainWindow):
         self.annotator_label = QLabel(self)
         self.database_label = QLabel(display_url(session.ctx.url), self)
         self.save_label = QLabel(STATE_TEXT["saved"], self)
+        # a fixed size that holds every state's words: Saving… → Saved on every edit then repaints the label
+        # alone (a label whose size may change asks the whole status bar, and the window, to lay out again)
+        widest = max(self.save_label.fontMetrics().horizontalAdvance(text) for text in STATE_TEXT.values())
+        self.save_label.setFixedSize(widest + 4, self.save_label.sizeHint().height())
         self.statusBar().addPermanentWidget(self.database_label)
         self.statusBar().addPermanentWidget(self.annotator_label)
         self.statusBar().addPermanentWidget(self.save_label)

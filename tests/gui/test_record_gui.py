@@ -143,3 +143,29 @@ def test_claim_status_attribute(open_window) -> None:  # type: ignore[no-untyped
     box = window.inspector._attr_widgets["negated"]
     click(box, QPoint(8, box.height() // 2))  # on the tick box
     assert {s.id: s for s in stored_set(window).spans}[claim.id].attrs == {"status": "denied", "negated": "true"}
+
+
+def test_the_inspector_refills_its_fields_per_span_and_writes_nothing_doing_so(open_window) -> None:  # type: ignore[no-untyped-def]
+    """The attribute fields are kept while spans of one label are shown: clicking from a claim with a
+    status to one without shows each one's own values, and showing them is no edit."""
+    from gui_helpers import click_span
+
+    window = open_window()
+    first = label(window, "shelled the village", "4")
+    combo = window.inspector._attr_widgets["status"]
+    combo.setFocus()
+    for _ in range(combo.findData("denied")):
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    settle(window)
+    second = label(window, "at dawn", "4")
+    assert window.inspector._attr_widgets["status"].currentText() == "—"  # the new claim's own (none)
+    before = stored_set(window)
+    click_span(window.view, first.start, first.end)
+    settle(window)
+    assert window.inspector.span.id == first.id
+    assert window.inspector._attr_widgets["status"].currentText() == "denied"
+    click_span(window.view, second.start, second.end)
+    settle(window)
+    assert window.inspector._attr_widgets["status"].currentText() == "—"
+    after = stored_set(window)
+    assert (after.version, after.spans) == (before.version, before.spans)  # showing wrote nothing

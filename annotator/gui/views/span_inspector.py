@@ -73,6 +73,7 @@ class SpanInspector(QWidget):
         layout.addWidget(self.entity_box)
         layout.addStretch(1)
         self._attr_widgets: dict[str, QWidget] = {}
+        self._form_label: str | None = None  # the label whose attribute widgets the form holds
         self.show_span(None, "", [])
 
     # -- showing ------------------------------------------------------------------------------------
@@ -82,14 +83,12 @@ class SpanInspector(QWidget):
         self.span = span
         self.target = target if span is not None else None
         self._span_text = span.text_in(text) if span is not None else ""
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self._attr_widgets = {}
         kind = self.schema.entity_kind(span.label) if span is not None else None
         self.value_box.setVisible(span is not None and self.schema.value_kind(span.label) is not None)
         self.entity_box.setVisible(kind is not None)
         self.candidates.clear()
         if span is None:
+            self._build_form(None)
             self.title.setText("No span selected")
             return
         # a left-to-right sentence holding an isolated run of report text: it keeps its order even when
@@ -97,29 +96,9 @@ class SpanInspector(QWidget):
         quoted = isolate(html.escape(excerpt(span.text_in(text), 70)))
         self.title.setText(f"<div dir='ltr'><b>{span.label}</b> “{quoted}"
                            f"” [{span.start}–{span.end}]</div>")
-        for attr in self.schema.attributes_for(span.label):
-            current = span.attrs.get(attr.name)
-            widget: QWidget
-            if tuple(attr.values) == FLAG:
-                box = QCheckBox(self)
-                box.setChecked(str(current).lower() == "true")
-                box.toggled.connect(lambda on, name=attr.name: self._attr(name, "true" if on else None))
-                widget = box
-            elif attr.values:
-                combo = QComboBox(self)
-                combo.addItem("—", None)
-                for v in attr.values:
-                    combo.addItem(v, v)
-                combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
-                combo.currentIndexChanged.connect(lambda _i, c=combo, name=attr.name: self._attr(name, c.currentData()))
-                widget = combo
-            else:
-                line = QLineEdit(str(current or ""), self)
-                line.editingFinished.connect(
-                    lambda edit=line, name=attr.name: self._attr(name, edit.text().strip() or None))
-                widget = line
-            self._attr_widgets[attr.name] = widget
-            self.form.addRow(attr.name, widget)
+        if span.label != self._form_label:
+            self._build_form(span.label)
+        self._fill_form(span)
         if self.schema.value_kind(span.label) is not None:
             self.value_edit.setText(span.value or "")
             self.value_state.setText(_resolution_text(span.resolution, "value"))
@@ -130,6 +109,49 @@ class SpanInspector(QWidget):
             self.unlink_button.setEnabled(span.entity is not None)
             self.link_button.setEnabled(False)
             self.new_button.setEnabled(True)
+
+    def _build_form(self, label: str | None) -> None:
+        """One widget per attribute the schema gives ``label``, kept while spans of that label are shown
+        (a span created or selected refills them: rebuilding cost a relayout of the whole panel)."""
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self._attr_widgets = {}
+        self._form_label = label
+        for attr in self.schema.attributes_for(label) if label is not None else ():
+            widget: QWidget
+            if tuple(attr.values) == FLAG:
+                box = QCheckBox(self)
+                box.toggled.connect(lambda on, name=attr.name: self._attr(name, "true" if on else None))
+                widget = box
+            elif attr.values:
+                combo = QComboBox(self)
+                combo.addItem("—", None)
+                for v in attr.values:
+                    combo.addItem(v, v)
+                combo.currentIndexChanged.connect(lambda _i, c=combo, name=attr.name: self._attr(name, c.currentData()))
+                widget = combo
+            else:
+                line = QLineEdit(self)
+                line.editingFinished.connect(
+                    lambda edit=line, name=attr.name: self._attr(name, edit.text().strip() or None))
+                widget = line
+            self._attr_widgets[attr.name] = widget
+            self.form.addRow(attr.name, widget)
+
+    def _fill_form(self, span: Span) -> None:
+        """The span's attribute values into the widgets, without emitting edits."""
+        for name, widget in self._attr_widgets.items():
+            current = span.attrs.get(name)
+            widget.blockSignals(True)
+            try:
+                if isinstance(widget, QCheckBox):
+                    widget.setChecked(str(current).lower() == "true")
+                elif isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(max(0, widget.findData(current)) if current is not None else 0)
+                elif isinstance(widget, QLineEdit):
+                    widget.setText(str(current or ""))
+            finally:
+                widget.blockSignals(False)
 
     def show_candidates(self, target: object, span_id: str, candidates: list[dict[str, Any]]) -> bool:
         """The ranked registry candidates of the span shown, when it is still the one shown."""
