@@ -378,12 +378,14 @@ def _delta2(level: str, co: Coincidences) -> np.ndarray | None:
         lo = np.minimum(i[:, None], i[None, :])
         hi = np.maximum(i[:, None], i[None, :])
         between = cum[hi + 1] - cum[lo]
-        return (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2
+        ordinal: np.ndarray = (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2
+        return ordinal
     if not all(_is_number(v) for v in co.values):
         return None
     x = np.asarray(co.values, dtype=float)
     if level == "interval":
-        return (x[:, None] - x[None, :]) ** 2
+        interval: np.ndarray = (x[:, None] - x[None, :]) ** 2
+        return interval
     if level == "ratio":
         s = x[:, None] + x[None, :]
         d = x[:, None] - x[None, :]
@@ -484,4 +486,5 @@ def alpha_nominal_codes(codes: np.ndarray, k: int) -> float | None:
     """Fast nominal α for an integer units × coders matrix (``-1`` = missing), used by the report and the
     benchmark; returns only the coefficient."""
     co = coincidences_from_codes(codes, k, list(range(k)))
-    return alpha_from_coincidences(co, "nominal")["alpha"]
+    alpha: float | None = alpha_from_coincidences(co, "nominal")["alpha"]
+    return alpha

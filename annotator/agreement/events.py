@@ -79,7 +79,7 @@ def field_values(event: Event, aset: AnnotationSet, text: str) -> dict[str, Any]
     values: dict[str, Any] = {"type": event.type}
     for role, ids in event.roles.items():
         fillers = sorted({_filler(spans[i], text) for i in ids if i in spans})
-        dated = [spans[i].value for i in ids if i in spans and spans[i].value]
+        dated = [v for i in ids if i in spans and (v := spans[i].value)]
         values[f"role:{role}"] = "|".join(dated) if dated and len(dated) == len(ids) else "|".join(fillers)
     for kind in COUNT_KINDS:
         est = event.count(kind)

@@ -24,12 +24,13 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from annotator.agreement.spans import SpanT, as_spans
+from annotator.agreement.spans import as_spans
 
 MAX_CANDIDATES = 200_000
 TIE_BREAK = 1e-7
 SAMPLERS = {"statistical": "StatisticalContinuumSampler", "shuffle": "ShuffleContinuumSampler"}
 
+SpanT = tuple[float, float, str]  # a unit on the continuum: a sampled one may start between characters
 Slot = SpanT | None
 Alignment = list[tuple[Slot, ...]]
 
@@ -163,7 +164,7 @@ def _partition(units: list[list[SpanT]], d: Dissimilarity) -> tuple[float | None
         return None, [], (f"more than {MAX_CANDIDATES:,} candidate unitary alignments; split the continuum "
                           "into smaller pieces")
     combos, costs = found
-    row = {}
+    row: dict[tuple[int, int], int] = {}
     for i, us in enumerate(units):
         for x in range(len(us)):
             row[(i, x)] = len(row)
@@ -175,8 +176,8 @@ def _partition(units: list[list[SpanT]], d: Dissimilarity) -> tuple[float | None
     # among equal-cost partitions prefer fewer unitary alignments (deterministic, and what pygamma reports);
     # the solver must then close the gap completely, not stop at its default relative gap of 1e-4
     c = np.asarray(costs) + TIE_BREAK * d.delta_empty
-    res = milp(c=c, constraints=LinearConstraint(matrix, 1, 1), integrality=np.ones(len(c)), bounds=Bounds(0, 1),
-               options={"mip_rel_gap": 0.0})
+    res = milp(c=c, constraints=LinearConstraint(matrix, 1, 1), integrality=np.ones(len(c), dtype=int),
+               bounds=Bounds(0, 1), options={"mip_rel_gap": 0.0})
     if not res.success or res.x is None:
         return None, [], f"the alignment solver failed: {res.message}"
     chosen = np.flatnonzero(res.x > 0.5)

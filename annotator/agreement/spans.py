@@ -258,7 +258,8 @@ def _pair(docs: Mapping[str, Mapping[str, Sequence[Any]]], a_name: str, b_name: 
         if per_document:
             results[m]["by_document"] = by_document
     if mode:
-        return results[mode]
+        chosen: dict[str, Any] = results[mode]
+        return chosen
     results["annotators"] = [a_name, b_name]
     results["a"], results["b"] = a_name, b_name
     return results
@@ -303,7 +304,7 @@ def span_semeval(*, reference: Sequence[Any], response: Sequence[Any], **_ignore
     """
     ref = sorted(_semeval_input(reference), key=lambda s: (s[0], s[1]))
     resp = _semeval_input(response)
-    counts = {s: Counter() for s in SCHEMES}
+    counts: dict[str, Counter[str]] = {s: Counter() for s in SCHEMES}
     touched: set[int] = set()
     for s, e, lab in resp:
         exact = [i for i, r in enumerate(ref) if r == (s, e, lab)]

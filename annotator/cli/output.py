@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from annotator.cli.exit_codes import ExitCode
 from annotator.services.errors import BAD_INPUT, BUG, CANCELLED, PROBLEM, describe
+
+if TYPE_CHECKING:  # the database services are imported when a command opens one (start-up stays fast)
+    from annotator.services.context import ServiceContext
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | list[str] | None = None) -> None:
@@ -52,7 +55,7 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
                 BUG: ExitCode.BUG}[said.kind]
 
 
-def open_context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def open_context(args: argparse.Namespace) -> ServiceContext:
     from annotator.services.database import open_database
     from annotator.services.identity import who_acts
 

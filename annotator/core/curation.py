@@ -220,8 +220,8 @@ def span_groups(sets: dict[str, Sequence[Span]], gold: Sequence[Span] = (),
     hits: dict[int, set[int]] = {}
     for i, j in _overlapping_pairs(probe):
         if (i < n) != (j < n):
-            g, m = (i, j) if i >= n else (j, i)
-            hits.setdefault(g - n, set()).add(root_of[m])
+            gold_i, member_i = (i, j) if i >= n else (j, i)
+            hits.setdefault(gold_i - n, set()).add(root_of[member_i])
     for k, g in enumerate(gold):
         roots = hits.get(k, set())
         if (g.start, g.end) in by_extent:

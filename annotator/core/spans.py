@@ -35,8 +35,9 @@ class Span:
         return self.start <= other.start and other.end <= self.end
 
 
-def check_bounds(start: int, end: int, text_length: int, *, what: str = "span") -> None:
-    """Raise ``ValidationError`` unless ``0 <= start < end <= text_length``."""
+def check_bounds(start: object, end: object, text_length: int, *, what: str = "span") -> None:
+    """Raise ``ValidationError`` unless ``0 <= start < end <= text_length`` (offsets read from a file are
+    checked here too, hence ``object``: that they are integers is the first check)."""
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) \
             or isinstance(end, bool):
         raise ValidationError(f"{what} offsets must be integers, got {start!r}..{end!r}")

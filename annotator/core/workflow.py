@@ -25,18 +25,18 @@ READ_ONLY = frozenset({DONE, DONE_EMPTY, ACCEPTED})
 AWAITING_REVIEW = frozenset({DONE, DONE_EMPTY})
 OPEN = frozenset({ASSIGNED, IN_PROGRESS, RETURNED})  # an annotator's queue
 SUPERVISOR_DECISIONS = frozenset({ASSIGNED, ACCEPTED, RETURNED, CURATED, None})  # None: unassigned
-_ANNOTATOR_MOVES = {  # what an annotator may do with their own row: from -> to
+_ANNOTATOR_MOVES: dict[str | None, set[str]] = {  # what an annotator may do with their own row: from -> to
     None: {IN_PROGRESS, DONE, DONE_EMPTY}, ASSIGNED: {IN_PROGRESS, DONE, DONE_EMPTY},
     IN_PROGRESS: {DONE, DONE_EMPTY}, RETURNED: {IN_PROGRESS, DONE, DONE_EMPTY},
 }
-_SUPERVISOR_MOVES = {  # what a supervisor may decide about anyone's row: to -> from
+_SUPERVISOR_MOVES: dict[str | None, set[str | None]] = {  # what a supervisor may decide about anyone's row: to -> from
     ASSIGNED: {None},
     ACCEPTED: {DONE, DONE_EMPTY},
     RETURNED: {IN_PROGRESS, DONE, DONE_EMPTY, ACCEPTED},
     None: {ASSIGNED, IN_PROGRESS, RETURNED},
 }
 _VERBS = {ASSIGNED: "assign", ACCEPTED: "accept", RETURNED: "return", None: "unassign"}
-_GOLD_MOVES = {IN_PROGRESS: {None, CURATED}, CURATED: {None, IN_PROGRESS}}
+_GOLD_MOVES: dict[str | None, set[str | None]] = {IN_PROGRESS: {None, CURATED}, CURATED: {None, IN_PROGRESS}}
 
 
 def word(state: str | None) -> str:

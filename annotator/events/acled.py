@@ -75,6 +75,7 @@ def acled_row(unit: IncidentSummary, schema: DatasetSchema, countries: Mapping[s
     if problems:
         return None, problems
     assert actor1 is not None and place is not None and timing is not None and country is not None
+    assert sub_type is not None
     precision, day = timing
     codes = sorted(int(x) for x in (inter1, inter2))  # type: ignore[arg-type]
     interaction = f"{codes[1]}0" if codes[0] == 0 else f"{codes[0]}{codes[1]}"

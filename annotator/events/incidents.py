@@ -68,7 +68,7 @@ class IncidentSummary:
     def place(self, dataset: str, slot: str = "location") -> PlaceRef | None:
         places = [p for ev in self.events if (p := ev.place(dataset, slot)) is not None]
         located = [p for p in places if p.lat is not None and p.lon is not None]
-        return (located or places or [None])[0]
+        return (located or places)[0] if places else None
 
     def date(self, dataset: str, slot: str = "date") -> DateRef | None:
         return next((d for ev in self.events if (d := ev.date(dataset, slot)) is not None), None)

@@ -68,7 +68,7 @@ def plover_record(ev: ResolvedEvent, schema: DatasetSchema, countries: Mapping[s
         problems.append("date (no date with a value in the event's date role)")
     if problems:
         return None, problems
-    assert when is not None
+    assert when is not None and category is not None
     record: dict[str, Any] = {"id": ev.key, "date": when.start.isoformat()}
     if when.days > 1:
         record["enddate"] = when.end.isoformat()

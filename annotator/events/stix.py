@@ -175,7 +175,7 @@ def stix_bundle(events: Sequence[ResolvedEvent], units: Iterable[IncidentSummary
                                   authors=[ev.annotator], object_refs=[note]))
         per_report.setdefault((ev.report.id, ev.annotator), []).extend(refs)
         written += 1
-    by_key = {(ev.report.id, ev.annotator): ev for ev in events}
+    by_key: dict[tuple[str, str], ResolvedEvent] = {(ev.report.id, ev.annotator): ev for ev in events}
     for (rid, who), refs in per_report.items():
         r = by_key[(rid, who)].report
         creator = b.annotator(who)

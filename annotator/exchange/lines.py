@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import ValidationError
@@ -100,9 +100,10 @@ def _span(d: Any, text: str) -> Span:
         raise LineError(f"a span has no id ({d!r:.60})")
     start, end = d.get("start"), d.get("end")
     try:
-        check_bounds(start, end, len(text), what=f"span {sid}")  # type: ignore[arg-type]
+        check_bounds(start, end, len(text), what=f"span {sid}")
     except ValidationError as exc:
         raise LineError(str(exc)) from None
+    assert isinstance(start, int) and isinstance(end, int)  # check_bounds refused anything else
     if "text" in d and d["text"] != text[start:end]:
         raise LineError(f"span {sid} says {str(d['text'])[:30]!r} but the text there is {text[start:end][:30]!r}")
     label = d.get("label")
@@ -198,7 +199,7 @@ def _list(value: Any, what: str) -> list[Any]:
     return value
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

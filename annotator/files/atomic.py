@@ -297,6 +297,7 @@ def _syncfs(folder: Path) -> bool:
         return True
     fd = os.open(folder, os.O_RDONLY)
     try:
-        return syncfs(fd) == 0
+        synced: bool = syncfs(fd) == 0  # a foreign function: untyped
+        return synced
     finally:
         os.close(fd)

@@ -194,11 +194,11 @@ class SafeZip:
         except KeyError:
             raise self.fail(f"has no member {name}") from None
 
-    def open(self, info: zipfile.ZipInfo) -> IO[bytes]:
+    def open(self, info: zipfile.ZipInfo) -> MemberStream:
         """A stream of one member: never more than its declared size; damage becomes ``fail``."""
         assert self._zip is not None
         try:
-            return _GuardedStream(self._zip.open(info), info.filename, self.fail)
+            return MemberStream(self._zip.open(info), info.filename, self.fail)
         except DAMAGE as exc:
             raise self.fail(_damaged(info.filename, exc)) from None
 
@@ -230,7 +230,7 @@ def _damaged(name: str, exc: BaseException) -> str:
     return f"is damaged: member {name} cannot be read ({str(exc) or type(exc).__name__})"
 
 
-class _GuardedStream:
+class MemberStream:
     """A member stream whose decompression errors become the caller's one sentence."""
 
     def __init__(self, raw: IO[bytes], name: str, fail: Fail) -> None:
@@ -250,7 +250,7 @@ class _GuardedStream:
     def close(self) -> None:
         self._raw.close()
 
-    def __enter__(self) -> _GuardedStream:
+    def __enter__(self) -> MemberStream:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -6,7 +6,7 @@ cleared as they are read, so memory stays flat however large the part is."""
 
 from __future__ import annotations
 
-from typing import IO
+from annotator.files.lines import ByteStream
 
 
 class XmlInputError(ValueError):
@@ -18,7 +18,7 @@ class XmlInputError(ValueError):
         super().__init__(detail)
 
 
-def check_xml(stream: IO[bytes]) -> None:
+def check_xml(stream: ByteStream) -> None:
     """Read all of ``stream``; raise ``XmlInputError`` saying what is wrong with it."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, iterparse

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 from annotator.core.annotation_set import Document
 from annotator.core.errors import FormatError, MissingExtraError, ValidationError
@@ -19,7 +19,8 @@ from annotator.core.ids import report_id
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.files import json_input
-from annotator.files.atomic import atomic_dir, atomic_file  # noqa: F401 - THE atomic writers, for formats
+from annotator.files.atomic import atomic_dir as atomic_dir, atomic_file as atomic_file  # re-exported: THE writers
+from annotator.files.lines import ByteStream
 
 Options = Mapping[str, Any]
 
@@ -72,15 +73,29 @@ class WriteSummary:
 
 
 class Format(Protocol):
-    """What every format module exposes (as an instance registered in ``formats.FORMATS``)."""
+    """What every format module exposes (as an instance registered in ``formats.FORMATS``).
 
-    NAME: str
-    EXTENSIONS: tuple[str, ...]
-    CAN_READ: bool
-    CAN_WRITE: bool
-    EXTRA: str | None  # optional dependency group ("spacy", "xmi") or None
-    CARRIES_TEXT: bool  # the file holds the report text (else reports must be known)
-    NESTING: str  # one-line policy statement shown by ``annotator formats``
+    The constants are read-only properties here so that a class attribute of a narrower type (``EXTRA =
+    None``, ``EXTENSIONS = (".ann", "")``) satisfies them: a plain protocol attribute would be writable,
+    hence invariant, and no format class would conform."""
+
+    @property
+    def NAME(self) -> str: ...
+    @property
+    def EXTENSIONS(self) -> tuple[str, ...]: ...
+    @property
+    def CAN_READ(self) -> bool: ...
+    @property
+    def CAN_WRITE(self) -> bool: ...
+    @property
+    def EXTRA(self) -> str | None:
+        """The optional dependency group ("spacy", "xmi") or None."""
+    @property
+    def CARRIES_TEXT(self) -> bool:
+        """The file holds the report text (else reports must be known)."""
+    @property
+    def NESTING(self) -> str:
+        """One-line policy statement shown by ``annotator formats``."""
 
     def sniff(self, head: bytes) -> int:
         """A score 0-100 of how likely ``head`` (the first bytes of a file) is this format."""
@@ -186,30 +201,29 @@ def report_meta(report: Report, *, with_id: bool = True) -> dict[str, Any]:
     return out
 
 
-def iter_json_lines(path: Path, ctx: ReadContext, fh: BinaryIO | None = None
+def iter_json_lines(path: Path, ctx: ReadContext, fh: ByteStream | None = None
                     ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Stream (line number, object) from a JSON Lines file (or the binary stream ``fh``): blank lines
     skipped, lines capped, every parser failure one sentence naming the line (``files.json_input``)."""
-    own = fh is None
-    try:
-        stream: BinaryIO = fh if fh is not None else open(path, "rb")
-    except OSError as exc:
-        raise ctx.error(None, f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        lines = json_input.iter_json_lines(stream)
-        while True:
-            try:
-                number, obj = next(lines)
-            except StopIteration:
-                return
-            except json_input.JsonInputError as exc:
-                raise ctx.error(exc.line, exc.detail) from None
-            if not isinstance(obj, dict):
-                raise ctx.error(number, "is not a JSON object")
-            yield number, obj
-    finally:
-        if own:
-            stream.close()
+    if fh is None:  # the file itself: opened here, closed however the reading ends
+        try:
+            own = open(path, "rb")
+        except OSError as exc:
+            raise ctx.error(None, f"cannot be read ({exc.strerror or exc})") from None
+        with own:
+            yield from iter_json_lines(path, ctx, own)
+        return
+    lines = json_input.iter_json_lines(fh)
+    while True:
+        try:
+            number, obj = next(lines)
+        except StopIteration:
+            return
+        except json_input.JsonInputError as exc:
+            raise ctx.error(exc.line, exc.detail) from None
+        if not isinstance(obj, dict):
+            raise ctx.error(number, "is not a JSON object")
+        yield number, obj
 
 
 def load_json_document(ctx: ReadContext) -> Any:

@@ -114,9 +114,9 @@ class BratFormat:
             else:
                 raise ctx.error(number, f"'{line[:20]}' is not a brat annotation line")
         triggers = {eid: args[0][1] for eid, (_n, args) in events.items()}
-        for eid, (number, args) in events.items():
-            if args[0][1] not in spans:
-                raise ctx.error(number, f"event {eid} names trigger {args[0][1]}, which is not in the file")
+        for eid, (number, event_args) in events.items():
+            if event_args[0][1] not in spans:
+                raise ctx.error(number, f"event {eid} names trigger {event_args[0][1]}, which is not in the file")
         for rid, rel in relations.items():  # a relation may link events: it links their triggers
             relations[rid] = Relation(rel.id, triggers.get(rel.head, rel.head), triggers.get(rel.tail, rel.tail),
                                       rel.label, rel.attrs)
@@ -283,12 +283,12 @@ class BratFormat:
                 summary.drop("attribute", doc, r.id, "relation attributes are not written to brat")
         lines += _event_lines(events, ids, labels, conf, summary, doc)
         for c in doc.comments:  # brat's notes: one line on an annotation, no threads, authors or resolution
-            tid = ids.get(c.anchor_key or "") if c.anchor == "span" and c.anchor_set == doc.annotator else None
-            if tid is None:
+            note_on = ids.get(c.anchor_key or "") if c.anchor == "span" and c.anchor_set == doc.annotator else None
+            if note_on is None:
                 summary.drop("comment", doc, c.id, "brat holds notes on spans only")
                 continue
             n_note += 1
-            lines.append(f"#{n_note}\tAnnotatorNotes {tid}\t{c.author}: {' '.join(c.body.split())}")
+            lines.append(f"#{n_note}\tAnnotatorNotes {note_on}\t{c.author}: {' '.join(c.body.split())}")
         return "\n".join(lines) + ("\n" if lines else "")
 
     @staticmethod

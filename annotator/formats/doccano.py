@@ -13,7 +13,7 @@ import zipfile
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any
 
 from annotator.core.annotation_set import Document
 from annotator.core.errors import ValidationError
@@ -25,6 +25,7 @@ from annotator.core.units import Utf16Map
 from annotator.files.atomic import scratch_dir
 from annotator.files.containers import SafeZip, ZipLimits, is_zip
 from annotator.files.json_input import JsonInputError, parse_json
+from annotator.files.lines import ByteStream
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
                                     iter_json_lines, json_line, json_shape, make_report, need_int,
                                     report_meta, safe_name)
@@ -99,7 +100,7 @@ class DoccanoFormat:
         else:
             yield from self._read_lines(ctx, None, path.stem, unit)
 
-    def _read_lines(self, ctx: ReadContext, fh: BinaryIO | None, file_annotator: str, unit: str
+    def _read_lines(self, ctx: ReadContext, fh: ByteStream | None, file_annotator: str, unit: str
                     ) -> Iterator[Document]:
         for line, obj in iter_json_lines(ctx.path, ctx, fh):
             yield self._document(ctx, line, obj, file_annotator, unit)

@@ -78,7 +78,7 @@ class JsonlFormat:
             attrs = json_shape(ctx, raw.get("attrs") or {}, dict, f"span {sid} 'attrs'", line)
             spans.append(Span(sid, start, end, ctx.label(raw.get("label", "")), dict(attrs),
                               raw.get("value"), raw.get("entity"), raw.get("resolution")))
-        relations = []
+        relations: list[Relation] = []
         for raw in json_shape(ctx, obj.get("relations") or [], list, "'relations'", line):
             if not isinstance(raw, dict) or "head" not in raw or "tail" not in raw:
                 raise ctx.error(line, f"relation {raw!r} lacks head or tail")

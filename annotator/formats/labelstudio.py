@@ -262,8 +262,9 @@ def _annotator(ann: dict[str, Any], named: str | None = None) -> str | None:
     """The annotator of one annotation: our ``annotator`` key, the name our export put in the task's
     ``meta.annotators`` (``named``: Label Studio keeps task meta, not extra annotation keys), an e-mail,
     or the numeric user id (current exports carry no name: the ``annotator`` option supplies one)."""
-    if isinstance(ann.get("annotator"), str):
-        return ann["annotator"]
+    ours = ann.get("annotator")
+    if isinstance(ours, str):
+        return ours
     if named:
         return named
     who = ann.get("completed_by")

@@ -71,7 +71,7 @@ class W3cFormat:
         self._collect(ctx, data, annotations)
         reports = {ni_name(r.id): r for r in ctx.known_reports().values()}
         reports.update({r.url: r for r in reports.values() if r.url})
-        by_iri: dict[str, tuple[str, str, str | None]] = {}  # annotation IRI -> (group, span id)
+        by_iri: dict[str, tuple[str, str | None, str]] = {}  # annotation IRI -> (group, span id)
         anchors: dict[str, Anchor] = {}  # span and relation IRIs comments may name
         groups: dict[tuple[str, str | None], dict[str, Any]] = {}
         for ann in (a for a in annotations if a.get("motivation") not in ("linking", *COMMENTING)):
@@ -88,7 +88,7 @@ class W3cFormat:
             group["spans"].append(span)
             if ann.get("id"):
                 by_iri[ann["id"]] = (report.id, annotator, span.id)
-                anchors[ann["id"]] = (report.id, annotator, "span", span.id, span.start, span.end)  # type: ignore[arg-type]
+                anchors[ann["id"]] = (report.id, annotator, "span", span.id, span.start, span.end)
         for ann in (a for a in annotations if a.get("motivation") == "linking"):
             head = by_iri.get(_iri((_listify(ann.get("target")) or [None])[0]) or "")
             bodies = _listify(ann.get("body"))
@@ -103,7 +103,7 @@ class W3cFormat:
             rels.append(Relation(f"R{len(rels) + 1}", head[2], tail[2], str(label)))
             if ann.get("id"):
                 first = next(s for s in groups[head[:2]]["spans"] if s.id == head[2])
-                anchors[ann["id"]] = (head[0], head[1], "relation", rels[-1].id, first.start, first.end)  # type: ignore[arg-type]
+                anchors[ann["id"]] = (head[0], head[1], "relation", rels[-1].id, first.start, first.end)
         notes = read_comments(annotations, anchors.get, lambda t: reports.get(t.get("source") or ""), _creator,
                               {g["report"].id: g["report"].text for g in groups.values()})
         for (_, annotator), g in groups.items():
@@ -144,23 +144,27 @@ class W3cFormat:
         selectors = _listify(target.get("selector")) if isinstance(target, dict) else []
         pos = next((s for s in selectors if isinstance(s, dict) and s.get("type") == "TextPositionSelector"), None)
         quote = next((s for s in selectors if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), None)
-        start = end = None
+        start: int
+        end: int
         if pos is not None:
-            start, end = pos.get("start"), pos.get("end")
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)) or \
-                    (quote is not None and text[start:end] != quote.get("exact")):
-                found = self._fallback(text, start, end, quote)
+            given_start, given_end = pos.get("start"), pos.get("end")
+            if isinstance(given_start, int) and isinstance(given_end, int) \
+                    and 0 <= given_start < given_end <= len(text) \
+                    and (quote is None or text[given_start:given_end] == quote.get("exact")):
+                start, end = given_start, given_end
+            else:
+                found = self._fallback(text, given_start, given_end, quote)
                 if found is None:
-                    raise ctx.error(None, f"annotation {aid}: position {start}-{end} does not match the "
-                                          "text and its quote is not found")
-                group["warnings"].append(f"annotation {aid}: position {start}-{end} did not match; "
+                    raise ctx.error(None, f"annotation {aid}: position {given_start}-{given_end} does not match "
+                                          "the text and its quote is not found")
+                group["warnings"].append(f"annotation {aid}: position {given_start}-{given_end} did not match; "
                                          f"{found[2]} gives {found[0]}-{found[1]}")
                 start, end = found[0], found[1]
         elif quote is not None:
-            found = self._search(text, quote, 0)
-            if found is None:
+            hit = self._search(text, quote, 0)
+            if hit is None:
                 raise ctx.error(None, f"annotation {aid}: quote {quote.get('exact')!r} is not in the text")
-            start, end = found
+            start, end = hit
         else:
             raise ctx.error(None, f"annotation {aid} has no TextPositionSelector or TextQuoteSelector")
         label, attrs, value, entity = None, {}, None, None
@@ -280,11 +284,11 @@ class W3cFormat:
                 summary.drop("relation", doc, r.id, "an endpoint span is not in the document")
                 rel_iri.pop(r.id)
                 continue
-            link = {"id": rel_iri[r.id],
-                    "type": "Annotation", "motivation": "linking",
-                    "body": [{"type": "TextualBody", "purpose": "tagging", "value": r.label},
-                             {"type": "SpecificResource", "purpose": "linking", "source": iri[r.tail]}],
-                    "target": iri[r.head]}
+            link: dict[str, Any] = {
+                "id": rel_iri[r.id], "type": "Annotation", "motivation": "linking",
+                "body": [{"type": "TextualBody", "purpose": "tagging", "value": r.label},
+                         {"type": "SpecificResource", "purpose": "linking", "source": iri[r.tail]}],
+                "target": iri[r.head]}
             if creator:
                 link["creator"] = creator
             items.append(link)

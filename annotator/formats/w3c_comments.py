@@ -51,7 +51,7 @@ def comment_annotations(doc: Document, span_iri: dict[str, str], relation_iri: d
     return out
 
 
-Anchor = tuple[str, str, str, str, int, int]  # report id, annotator, "span"/"relation", id, start, end
+Anchor = tuple[str, str | None, str, str, int, int]  # report id, annotator, "span"/"relation", id, start, end
 
 
 def read_comments(annotations: list[dict[str, Any]], anchor_of: Callable[[str], Anchor | None],
@@ -84,7 +84,8 @@ def _comment(ann: dict[str, Any], found: dict[str, Comment], anchor_of: Callable
              texts: dict[str, str]) -> Comment | None:
     iri = str(ann.get("id") or "")
     cid = iri[len(_PREFIX):] if iri.startswith(_PREFIX) else "C-" + hashlib.sha1(iri.encode()).hexdigest()[:16]
-    bodies = ann.get("body") if isinstance(ann.get("body"), list) else [ann.get("body")]
+    body = ann.get("body")
+    bodies: list[Any] = body if isinstance(body, list) else [body]
     text = next((b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose", "commenting")
                  == "commenting"), None) or next((b for b in bodies if isinstance(b, str)), None)
     resolved = next((b for b in bodies if isinstance(b, dict) and b.get("purpose") == "assessing"
@@ -93,7 +94,7 @@ def _comment(ann: dict[str, Any], found: dict[str, Comment], anchor_of: Callable
     target = target[0] if isinstance(target, list) and target else target
     tiri = target if isinstance(target, str) else None
     author = creator(ann.get("creator")) or "unknown"
-    common = dict(author=author, body=str(text or ""), question=ann.get("motivation") == "questioning",
+    common: dict[str, Any] = dict(author=author, body=str(text or ""), question=ann.get("motivation") == "questioning",
                   created_at=str(ann.get("created") or ""), changed_at=str(ann.get("modified") or ""),
                   resolved_by=creator(resolved.get("creator")) or author if resolved else None,
                   resolved_at=str(resolved.get("created") or "") if resolved else None)

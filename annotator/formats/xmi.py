@@ -261,7 +261,8 @@ class XmiFormat:
                 summary.drop("attribute", doc, r.id, "relation attributes are not written to XMI")
         summary.spans += len(doc.spans)
         summary.relations += sum(1 for r in doc.relations if r.head in fs_of and r.tail in fs_of)
-        return cas.to_xmi().encode("utf-8")
+        xmi: str = cas.to_xmi()  # cassis is untyped (imported lazily): its result named as what it is
+        return xmi.encode("utf-8")
 
 
 def type_system(cassis: Any) -> Any:

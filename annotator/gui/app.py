@@ -7,13 +7,22 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError
+
+if TYPE_CHECKING:  # Qt and the window are imported when the application starts (the command line stays light)
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QWidget
+
+    from annotator.gui.main_window import MainWindow
+    from annotator.gui.tasks import BackgroundJob
+    from annotator.services.context import ServiceContext
 
 ORG, APP = "annotator", "annotator"
 
 
-def ensure_application():  # type: ignore[no-untyped-def]
+def ensure_application() -> QCoreApplication:
     """The QApplication (created once), with the bundled Arabic font registered."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
@@ -44,7 +53,7 @@ def register_fonts() -> list[str]:
 LEGACY_NAME_KEY = "annotator/name"  # where versions before 0.2 kept the name, per workstation
 
 
-def choose_annotator(ctx, settings, explicit: str | None, *, ask: bool) -> str | None:  # type: ignore[no-untyped-def]
+def choose_annotator(ctx: ServiceContext, settings: QSettings, explicit: str | None, *, ask: bool) -> str | None:
     """Who acts in this run. ``--annotator`` applies to this run only and is never stored; otherwise
     the name this database keeps for its user; on the first launch, the name an older version kept
     in the workstation's settings (moved into the database once, unless it was ``gold``) or the one
@@ -74,7 +83,7 @@ def choose_annotator(ctx, settings, explicit: str | None, *, ask: bool) -> str |
     return set_default_annotator(ctx, dialog.name())
 
 
-def build_window(args: argparse.Namespace, *, ask: bool):  # type: ignore[no-untyped-def]
+def build_window(args: argparse.Namespace, *, ask: bool) -> MainWindow | None:
     """Open the database (loading the samples into a new one), then the main window; None if the
     user cancelled the name prompt."""
     from PySide6.QtCore import QSettings
@@ -98,7 +107,7 @@ def build_window(args: argparse.Namespace, *, ask: bool):  # type: ignore[no-unt
     return MainWindow(EditSession(ctx, name, ctx.schema), settings)
 
 
-def open_or_restore(target, *, ask: bool):  # type: ignore[no-untyped-def]
+def open_or_restore(target: str | None, *, ask: bool) -> ServiceContext:
     """Open the database; when the file is damaged, offer to restore its latest automatic backup
     (the damaged file is kept as a backup of its own first) and open that."""
     from annotator.core.errors import StorageError
@@ -174,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
     return int(code)
 
 
-def warm_up(window):  # type: ignore[no-untyped-def]
+def warm_up(window: MainWindow) -> BackgroundJob:
     """Seed the registry and build its index on the database lane (after the first report opened),
     so the first span created resolves at once; the date parser's data loads on the thread pool
     (no database: it need not wait in the lane)."""
@@ -193,17 +202,15 @@ def warm_up(window):  # type: ignore[no-untyped-def]
     return job
 
 
-def select_span(window, span_id: str) -> None:  # type: ignore[no-untyped-def]
+def select_span(window: MainWindow, span_id: str) -> None:
     """Select a span of the report shown, as a click on it would (the inspector shows it)."""
-    from PySide6.QtWidgets import QApplication
-
     if window.document.mine.get(span_id) is None:
         raise AnnotatorError(f"span {span_id} is not in {window.session.annotator}'s set on the report shown")
     window.jump_to_span(span_id)
-    settle(QApplication.instance(), window)
+    settle(ensure_application(), window)
 
 
-def start_backups(window) -> None:  # type: ignore[no-untyped-def]
+def start_backups(window: MainWindow) -> None:
     """A rolling backup now (on the lane, after the first report opened) and every few minutes of
     editing; a PostgreSQL server has none here (its administrator backs it up)."""
     from annotator.services.backups import AutoBackup
@@ -215,7 +222,7 @@ def start_backups(window) -> None:  # type: ignore[no-untyped-def]
     session.read(session.backups.started, lambda _made: None)
 
 
-def settle(app, window, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+def settle(app: QCoreApplication, window: MainWindow, timeout_s: float = 30.0) -> None:
     """Let the database lane deliver everything queued (for screenshots: the report shown, its
     record, the side-by-side sets)."""
     import time
@@ -228,28 +235,26 @@ def settle(app, window, timeout_s: float = 30.0) -> None:  # type: ignore[no-unt
     app.processEvents()
 
 
-def show_view(window, view: str, *, blind: bool = False):  # type: ignore[no-untyped-def]
+def show_view(window: MainWindow, view: str, *, blind: bool = False) -> QWidget:
     """The widget for ``--view``: the main window (record: with its Record tab; comments: with its
     Comments tab), the agreement dashboard computed on the database, the curation view (``blind``:
     names hidden), or the supervisor's assignment view."""
-    from PySide6.QtWidgets import QApplication
-
     if view == "record":
         window.tabs.setCurrentWidget(window.record_panel)
         window.refresh_record()
-        settle(QApplication.instance(), window)
+        settle(ensure_application(), window)
         return window
     if view == "events":
         window.tabs.setCurrentWidget(window.events_panel)
         if window.event_model.rowCount():
             window.events_panel.table.selectRow(0)
-        settle(QApplication.instance(), window)
+        settle(ensure_application(), window)
         return window
     if view == "new-event":
         from annotator.gui.views.event_type_dialog import EventTypeDialog
 
         window.new_event()
-        settle(QApplication.instance(), window)
+        settle(ensure_application(), window)
         dialog = window.findChild(EventTypeDialog)
         if dialog is None:
             raise AnnotatorError(window.statusBar().currentMessage() or "no claim is selected (--span)")
@@ -267,8 +272,8 @@ def show_view(window, view: str, *, blind: bool = False):  # type: ignore[no-unt
         if report_id is None:
             raise AnnotatorError("there is no report to compare; import or load one first")
         window.show_side_by_side(report_id)
-        settle(QApplication.instance(), window)
-        settle(QApplication.instance(), window)  # the view opens with its report, then loads its sets
+        settle(ensure_application(), window)
+        settle(ensure_application(), window)  # the view opens with its report, then loads its sets
         curation = window.side_by_side[report_id]
         if blind:
             curation.blind.setChecked(True)
@@ -276,31 +281,33 @@ def show_view(window, view: str, *, blind: bool = False):  # type: ignore[no-unt
     if view == "assignments":
         from annotator.gui.window_workflow import show_assignments
 
-        dialog = show_assignments(window)
-        settle(QApplication.instance(), window)
-        return dialog
+        assignments = show_assignments(window)
+        settle(ensure_application(), window)
+        return assignments
     if view == "search":  # the concordance of a place name written several ways
         window.tabs.setCurrentWidget(window.search_panel)
         window.search_panel.query.setText("Deir ez-Zor")
         window.search_panel.run()
-        settle(QApplication.instance(), window)
+        settle(ensure_application(), window)
         return window
     if view == "suggestions":
         window.tabs.setCurrentWidget(window.suggestions_panel)
-        settle(QApplication.instance(), window)
-        settle(QApplication.instance(), window)
+        settle(ensure_application(), window)
+        settle(ensure_application(), window)
         return window
     if view == "comments":
         window.tabs.setCurrentWidget(window.comments_panel)
-        settle(QApplication.instance(), window)
+        settle(ensure_application(), window)
         panel = window.comments_panel
-        if panel.tree.topLevelItemCount():
-            panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+        first = panel.tree.topLevelItem(0)  # None when the panel has no thread
+        if first is not None:
+            panel.tree.setCurrentItem(first)
         return window
     return window
 
 
-def take_screenshot(app, window, widget, out: Path, size: tuple[int, int] | None) -> int:  # type: ignore[no-untyped-def]
+def take_screenshot(app: QCoreApplication, window: MainWindow, widget: QWidget, out: Path,
+                    size: tuple[int, int] | None) -> int:
     """Render the widget to a PNG; without ``--size`` the window keeps the size a first launch
     (or the saved layout) gives it."""
     if size is not None:

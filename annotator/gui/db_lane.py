@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from annotator.core.errors import AnnotatorError
 
-Done = Callable[[Any], None]
-Failed = Callable[[BaseException], None]
+Done = Callable[[Any], object]  # what it returns is not used: a lambda may return what its call gives
+Failed = Callable[[BaseException], object]
 
 
 class DatabaseLane(QObject):

@@ -4,7 +4,7 @@ span; Alt+Shift+arrows move a boundary; a mouse drag moves one. Each becomes one
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, cast
 
 from PySide6.QtCore import QObject, Signal
 
@@ -294,7 +294,7 @@ class LabellingController(QObject):
                 return
             values = dict(fields)
             if "attr" in values:
-                name, value = values.pop("attr")  # type: ignore[misc]
+                name, value = cast("tuple[str, object]", values.pop("attr"))  # attr=(name, value): see above
                 attrs = {k: v for k, v in current.attrs.items() if k != name}
                 if value is not None:
                     attrs[name] = value

@@ -9,10 +9,10 @@ never waits on the database."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtGui import QAction, QCursor, QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMenu, QMessageBox, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
@@ -22,7 +22,7 @@ from annotator.core.spans import Span
 from annotator.gui.views.tables import row_table
 from annotator.gui import search_tabs, window_actions, window_dialogs
 from annotator.gui.bidi import isolate
-from annotator.gui.commands.span_commands import DeleteRelation
+from annotator.gui.commands.span_commands import DeleteRelation, EditCommand
 from annotator.gui.labelling import LabellingController
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.models.event_table_model import EventTableModel
@@ -36,8 +36,10 @@ from annotator.gui.views.comments_panel import CommentsPanel
 from annotator.gui.views.document_view import DocumentView
 from annotator.gui.views.events_panel import EventsPanel
 from annotator.gui.views.record_panel import RecordPanel
+from annotator.gui.views.search_panel import SearchPanel
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.gui.views.span_inspector import SpanInspector
+from annotator.gui.views.suggestion_panel import SuggestionsPanel
 from annotator.services import annotate, entities, records, reports
 from annotator.services.database import display_url
 
@@ -60,6 +62,41 @@ def _unchanged(event: Any, fields: dict[str, Any]) -> bool:
 
 
 class MainWindow(QMainWindow):
+    # made by window_actions.build (the menus and the toolbar); declared here so their type is known
+    undo_action: QAction
+    redo_action: QAction
+    delete_action: QAction
+    delete_relation_action: QAction
+    delete_event_action: QAction
+    snap_action: QAction
+    others_action: QAction
+    labels_action: QAction
+    compare_action: QAction
+    switch_annotator_action: QAction
+    schema_import_action: QAction
+    schema_export_action: QAction
+    registry_action: QAction
+    refresh_action: QAction
+    quit_action: QAction
+    mark_empty_action: QAction
+    mark_done_action: QAction
+    import_annotations_action: QAction
+    import_action: QAction
+    help_action: QAction
+    find_action: QAction
+    export_action: QAction
+    database_action: QAction
+    comment_action: QAction
+    bundle_import_action: QAction
+    bundle_export_action: QAction
+    backups_action: QAction
+    assignments_action: QAction
+    agreement_action: QAction
+    label_actions: list[QAction]
+    # made by search_tabs.install
+    search_panel: SearchPanel
+    suggestions_panel: SuggestionsPanel
+
     def __init__(self, session: EditSession, settings: QSettings | None = None) -> None:
         super().__init__()
         self.session = session
@@ -173,7 +210,7 @@ class MainWindow(QMainWindow):
         self._show_identity()
 
         window_actions.build(self)
-        session.save_state.connect(lambda s: self.save_label.setText(STATE_TEXT.get(s, s)))
+        session.save_state.connect(self._show_save_state)
         session.failed.connect(self.show_error)
         session.problem.connect(lambda m: self.statusBar().showMessage(m, 8000))
         session.waiting.connect(lambda m: self.statusBar().showMessage(m[:1].upper() + m[1:] + " …", 12000))
@@ -200,6 +237,9 @@ class MainWindow(QMainWindow):
         table = row_table(self, model)
         table.setAlternatingRowColors(True)
         return table
+
+    def _show_save_state(self, state: str) -> None:
+        self.save_label.setText(STATE_TEXT.get(state, state))
 
     def _show_identity(self) -> None:
         who = self.session.annotator
@@ -429,7 +469,7 @@ class MainWindow(QMainWindow):
 
         def named(names: dict[str, str]) -> None:
             self.document.entity_names.update(names)
-            if refresh and self.inspector.span is current:
+            if refresh and current is not None and self.inspector.span is current:
                 self._inspect(self.document.mine.get(current.id))
 
         if fresh:
@@ -485,7 +525,12 @@ class MainWindow(QMainWindow):
                 return
             title = schema.type(chosen).title
             command = CreateEventFromClaim(self.session, self.document, target, claim.id, chosen, title)
-            command.on_done = lambda cmd: self._show_event(cmd.event.id) if cmd.shown and cmd.event else None
+
+            def made(_command: EditCommand) -> None:
+                if command.shown and command.event:
+                    self._show_event(command.event.id)
+
+            command.on_done = made
             self.session.when_ready(target, lambda: target.stack.push(command))
 
         dialog.accepted.connect(create)
@@ -664,10 +709,11 @@ class MainWindow(QMainWindow):
         right = self.settings.value("window/right")
         if isinstance(right, QByteArray):
             self.right.restoreState(right)
-        self.tabs.setCurrentIndex(self.settings.value("view/tab", 0, type=int))
-        self.snap_action.setChecked(self.settings.value("view/snap", True, type=bool))
-        self.others_action.setChecked(self.settings.value("view/others", False, type=bool))
-        self.labels_action.setChecked(self.settings.value("view/labels", False, type=bool))
+        # value(type=T) gives a T; PySide6's stub says object
+        self.tabs.setCurrentIndex(cast(int, self.settings.value("view/tab", 0, type=int)))
+        self.snap_action.setChecked(cast(bool, self.settings.value("view/snap", True, type=bool)))
+        self.others_action.setChecked(cast(bool, self.settings.value("view/others", False, type=bool)))
+        self.labels_action.setChecked(cast(bool, self.settings.value("view/labels", False, type=bool)))
 
     def _first_launch_geometry(self) -> None:
         """About 80 % of the screen, centred, panels in readable proportions (no saved layout yet)."""

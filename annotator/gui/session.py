@@ -91,7 +91,8 @@ class EditSession(QObject):
     def activate(self, target: OpenSet | None) -> None:
         """Undo and Redo act on this set only (the one shown), never on a report out of sight."""
         self._active = target
-        self.undo_group.setActiveStack(target.stack if target is not None else None)
+        # Qt takes None (no active stack: Undo and Redo disabled); the PySide6 stub says QUndoStack only
+        self.undo_group.setActiveStack(target.stack if target is not None else None)  # type: ignore[arg-type]
 
     @property
     def active_stack(self) -> QUndoStack | None:
@@ -101,12 +102,12 @@ class EditSession(QObject):
         """Undo the last step of the report shown (after the edits already on their way)."""
         target = self._active
         if target is not None:
-            self.when_ready(target, lambda: target.stack.canUndo() and target.stack.undo())
+            self.when_ready(target, lambda: _step(target.stack, undo=True))
 
     def redo(self) -> None:
         target = self._active
         if target is not None:
-            self.when_ready(target, lambda: target.stack.canRedo() and target.stack.redo())
+            self.when_ready(target, lambda: _step(target.stack, undo=False))
 
     def when_ready(self, target: OpenSet, gesture: Callable[[], object]) -> None:
         """Run a gesture on ``target`` now, or, while an edit of it is on its way, right after the
@@ -123,8 +124,8 @@ class EditSession(QObject):
             target.waiting.pop(0)()
 
     # -- edits ----------------------------------------------------------------------------------
-    def edit(self, target: OpenSet, fn: Callable[..., Any], *args: Any, done: Callable[[Any], None],
-             failed: Callable[[BaseException], None] | None = None, **kwargs: Any) -> None:
+    def edit(self, target: OpenSet, fn: Callable[..., Any], *args: Any, done: Callable[[Any], object],
+             failed: Callable[[BaseException], object] | None = None, **kwargs: Any) -> None:
         """Run one editing service call against ``target`` on the database lane. The call names the
         report, the annotator and the version last seen; its result (or refusal) comes back to
         ``done`` (or ``failed``) on the GUI thread, and its ``Change`` goes to the change bus."""
@@ -174,8 +175,8 @@ class EditSession(QObject):
 
         self.lane.submit(work, ok, refused)
 
-    def read(self, work: Callable[[], Any], done: Callable[[Any], None],
-             failed: Callable[[BaseException], None] | None = None) -> None:
+    def read(self, work: Callable[[], Any], done: Callable[[Any], object],
+             failed: Callable[[BaseException], object] | None = None) -> None:
         """A read on the database lane (after every edit already submitted)."""
         self.lane.submit(work, done, failed or (lambda exc: self.problem.emit(error_text(exc))))
 
@@ -187,3 +188,11 @@ class EditSession(QObject):
     def _state(self, state: str) -> None:
         self.last_state = state
         self.save_state.emit(state)
+
+
+def _step(stack: QUndoStack, *, undo: bool) -> None:
+    """One undo (or redo) step of ``stack`` when it has one."""
+    if undo and stack.canUndo():
+        stack.undo()
+    elif not undo and stack.canRedo():
+        stack.redo()

@@ -119,8 +119,12 @@ def build(window: MainWindow) -> None:
     window.delete_event_action = QAction("Delete event", events_table)
     window.delete_event_action.setShortcuts([QKeySequence(k) for k in keymap.keys(schema, "delete-event")])
     window.delete_event_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-    window.delete_event_action.triggered.connect(
-        lambda: window.events_panel.current is not None and window._event_delete(window.events_panel.current))
+
+    def delete_current_event() -> None:
+        if window.events_panel.current is not None:
+            window._event_delete(window.events_panel.current)
+
+    window.delete_event_action.triggered.connect(delete_current_event)
     events_table.addAction(window.delete_event_action)
     events_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 

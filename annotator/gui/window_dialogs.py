@@ -44,8 +44,13 @@ def import_files(window: MainWindow, paths: list[Path]) -> BackgroundJob:
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.canceled.connect(job.cancel)
-    job.progress.connect(lambda done, total, msg: (dialog.setMaximum(max(total, 0)), dialog.setValue(done),
-                                                   dialog.setLabelText(msg or "Importing reports…")))
+
+    def progressed(done: int, total: int, msg: str) -> None:
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(done)
+        dialog.setLabelText(msg or "Importing reports…")
+
+    job.progress.connect(progressed)
 
     def finished(result: Any) -> None:
         dialog.reset()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from annotator.core.workflow import READ_ONLY, word
+from annotator.core.workflow import READ_ONLY, Status, word
 from annotator.gui.tasks import error_text
 from annotator.gui.views.assignment_dialog import AssignmentDialog
 from annotator.services import reports, workflow
@@ -30,7 +30,7 @@ def mark_done(window: MainWindow, *, empty: bool = False) -> None:
         return
     ctx, rid, who = window.session.ctx, target.report_id, target.annotator
 
-    def done(status: workflow.Status | None) -> None:
+    def done(status: Status | None) -> None:
         target.status = status.status if status is not None else None
         window.statusBar().showMessage(f"Marked {word(target.status)}: your annotations on this report are "
                                        "read-only until a supervisor returns it.", 10000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable, Mapping, TextIO
+from typing import IO, Any, Iterable, Mapping
 
 COLUMNS = (
     "report_id", "report_title", "published", "annotator",
@@ -64,7 +64,7 @@ def claim_rows(record: Mapping[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
-def write_csv(records: Iterable[Mapping[str, Any]], out: TextIO, *, bom: bool = False) -> int:
+def write_csv(records: Iterable[Mapping[str, Any]], out: IO[str], *, bom: bool = False) -> int:
     """Write the rows of ``records`` to an open text file (opened with ``newline=""``); returns rows."""
     if bom:
         out.write("\ufeff")

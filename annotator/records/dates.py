@@ -133,6 +133,9 @@ def _clean(t: str) -> str:
 
 
 def _partial(t: str, language: str | None) -> Partial | None:
+    y: int | None  # year, month, day: a full numeric date has all three, a partial one may not
+    mo: int | None
+    d: int | None
     t = t.strip(" ,")
     m = _NUMERIC.match(t)
     if m:
@@ -166,10 +169,10 @@ def _valid(y: int, m: int, d: int) -> bool:
     return True
 
 
-def _anchor_year(p: Partial, anchor: date | None) -> Partial | None:
+def _anchor_year(p: Partial, anchor: date | None) -> tuple[int, int | None, int | None] | None:
     y, m, d = p
     if y is not None:
-        return p
+        return y, m, d
     if anchor is None or m is None:
         return None
     y = anchor.year

@@ -266,7 +266,7 @@ def corpus_progress(ctx: ServiceContext, report_ids: Sequence[str] = (),
     with ctx.uow() as uow:
         ids, sets, statuses = _corpus(uow, ids_in or None, annotators)
         decisions = uow.curation.decisions(ids)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for rid in ids:
         people = _participants(sets[rid], statuses.get(rid, {}), annotators)
         if not people:

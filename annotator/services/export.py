@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from annotator.core.annotation_set import Document
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.services.context import ServiceContext
 from annotator.services.formats import writable_format
 from annotator.services.reports import resolve_report_id
+
+if TYPE_CHECKING:  # the formats are imported when one is chosen
+    from annotator.formats.base import WriteSummary
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
 
 def export_corpus(ctx: ServiceContext, fmt_name: str, out: Path | str, scope: ExportScope = ExportScope(), *,
                   options: dict[str, Any] | None = None, progress: ProgressFn = no_progress,
-                  cancel: CancelToken | None = None) -> Any:
+                  cancel: CancelToken | None = None) -> WriteSummary:
     """Write the scope in ``fmt_name`` to ``out``; returns the format's write summary."""
     fmt = writable_format(fmt_name)
     docs = iter_documents(ctx, scope, progress=progress, cancel=cancel)

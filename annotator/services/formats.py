@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from annotator.core.errors import FormatError, MissingExtraError
 from annotator.core.report import Report
 from annotator.events.datasets import DATASETS
 from annotator.services.context import ServiceContext
+
+if TYPE_CHECKING:
+    from annotator.formats.base import Format
 
 EVENT_FORMATS = DATASETS  # export only: the events in the datasets' own columns (services.event_export)
 
@@ -31,10 +34,11 @@ class FormatInfo:
         return dict(self.__dict__)
 
 
-def _registry():  # type: ignore[no-untyped-def]
-    import annotator.formats as formats
+def _registry() -> tuple[Format, ...]:
+    """The formats (imported on first use: listing commands stay light)."""
+    from annotator.formats import FORMATS
 
-    return formats
+    return FORMATS
 
 
 def extra_installed(extra: str | None) -> bool:
@@ -44,30 +48,27 @@ def extra_installed(extra: str | None) -> bool:
 def list_formats() -> list[FormatInfo]:
     return [FormatInfo(f.NAME, tuple(f.EXTENSIONS), bool(f.CAN_READ), bool(f.CAN_WRITE), f.EXTRA,
                        extra_installed(f.EXTRA), bool(f.CARRIES_TEXT), f.NESTING)
-            for f in _registry().FORMATS]
+            for f in _registry()]
 
 
-def _format(name: str):  # type: ignore[no-untyped-def]
-    try:
-        fmt = _registry().get(name)
-    except (KeyError, LookupError, ValueError):
-        fmt = None
+def _format(name: str) -> Format:
+    fmt = next((f for f in _registry() if f.NAME == name), None)
     if fmt is None:
-        names = ", ".join(f.NAME for f in _registry().FORMATS)
+        names = ", ".join(f.NAME for f in _registry())
         raise FormatError(name, None, f"is not a known format (formats: {names})")
-    if not extra_installed(fmt.EXTRA):
+    if fmt.EXTRA is not None and not extra_installed(fmt.EXTRA):
         raise MissingExtraError(name, f"the {name} format", fmt.EXTRA)
     return fmt
 
 
-def readable_format(name: str):  # type: ignore[no-untyped-def]
+def readable_format(name: str) -> Format:
     fmt = _format(name)
     if not fmt.CAN_READ:
         raise FormatError(name, None, "can be written but not read")
     return fmt
 
 
-def writable_format(name: str):  # type: ignore[no-untyped-def]
+def writable_format(name: str) -> Format:
     fmt = _format(name)
     if not fmt.CAN_WRITE:
         raise FormatError(name, None, "can be read but not written")

@@ -128,8 +128,11 @@ def _reader_options(ctx: ServiceContext, fmt_name: str, options: dict[str, Any] 
         opts["reports"] = KnownReports(ctx)  # match stored texts instead of inventing new reports
     if schema is not None:  # what a reader may carry of what a file only implies (brat event roles)
         span_map, rel_map = _split_map(label_map)
-        opts["relation_allowed"] = lambda rel, head, tail: schema.allows(
-            rel_map.get(rel, rel), span_map.get(head, head), span_map.get(tail, tail))
+
+        def relation_allowed(rel: str, head: str, tail: str) -> bool:
+            return schema.allows(rel_map.get(rel, rel), span_map.get(head, head), span_map.get(tail, tail))
+
+        opts["relation_allowed"] = relation_allowed
     return opts
 
 

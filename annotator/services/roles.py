@@ -97,13 +97,14 @@ def add_person(ctx: ServiceContext, name: str, role: str = ANNOTATOR, *, login: 
     check_role(role)
     if login is not None and ctx.backend != "postgresql":
         raise ValidationError("--login maps a PostgreSQL login; this database is a SQLite file")
+    login_name = _login(login) if login is not None else None
     with ctx.uow() as uow:
         if roles_active(uow):
             require_supervisor(uow, ctx.actor, "add annotators or change roles")
-        out = uow.repo.set_role(who, role, _login(login) if login is not None else None)
+        out = uow.repo.set_role(who, role, login_name)
         uow.commit()
-    if login is not None:
-        grant_login(ctx, out["login"], role)
+    if login_name is not None:
+        grant_login(ctx, login_name, role)
     return out
 
 

@@ -203,10 +203,7 @@ def remove_annotated(ctx: ServiceContext, done: Annotated, *, annotator: str,
                 rels = uow.repo.relations_touching(srow)
                 before = {"span": span_to_dict(span),
                           "relations": [relation_to_dict(uow.repo.relation(r)) for r in rels]}
-                for rel in rels:
-                    uow.session.delete(rel)
-                uow.session.delete(srow)
-                uow.session.flush()
+                uow.repo.delete_span(srow)  # and the relations read above
                 uow.repo.log_edit(row, who, "delete_span", span.id, before, None)
             changes.append(Change(report_id, who, row.version, "remove_annotated", tuple(s.id for s in spans)))
         uow.commit()

@@ -93,10 +93,10 @@ def _word_matches(ctx: ServiceContext, text: str, earlier: Sequence[tuple[str, s
         if kind is not None:
             label_of_kind.setdefault(kind, label.name)
     known: dict[str, tuple[str, str]] = {}  # folded text -> (label, who): the annotator's own first
-    for span_text, label, who in sorted(earlier, key=lambda e: e[2] != annotator):
+    for span_text, span_label, who in sorted(earlier, key=lambda e: e[2] != annotator):
         folded_span = fold_text(span_text)[0]
         if folded_span and folded_span.count(" ") < _MAX_WORDS:
-            known.setdefault(folded_span, (label, who))
+            known.setdefault(folded_span, (span_label, who))
     folded, origins = fold_text(text)
     words: list[tuple[int, int]] = []  # folded extents of the words
     i = 0
@@ -172,7 +172,7 @@ _ARABIC_FUNCTION_WORDS = frozenset(fold_text(
 def looks_like_name(mention: str) -> bool:
     """Whether running text could be a name here: in Latin script its first word after any article and its
     last word are capitalised; in Arabic script (no capitals) it neither starts nor ends with a function word."""
-    words = re.findall(r"[^\W_]+", mention)
+    words: list[str] = re.findall(r"[^\W_]+", mention)
     if not words:
         return False
     if has_arabic(mention):

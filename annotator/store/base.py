@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from typing import ClassVar
+
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -17,3 +19,6 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # every mapping here is to one Table (SQLAlchemy types ``__table__`` as any FromClause, which has no
+    # insert() and is no DML target); the declaration its maintainers give for that case
+    __table__: ClassVar[Table]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.errors import NotFound
@@ -111,7 +111,7 @@ class EntityRepository:
                                 "parent_id": d.get("parent"), "meta": dict(d.get("meta") or {}), "updated_at": now})
             seen: set[str] = set()
             for a in d.get("aliases") or []:
-                name = (a.get("name") if isinstance(a, dict) else str(a) or "").strip()
+                name = ((a.get("name") or "") if isinstance(a, dict) else str(a)).strip()
                 if name and name not in seen:
                     seen.add(name)
                     alias_rows.append({"entity_id": d["id"], "name": name[:300],
@@ -128,12 +128,14 @@ class EntityRepository:
 
     def repoint_mentions(self, old: str, new: str) -> int:
         """Spans linked to ``old`` now link to ``new`` (merging duplicates); returns how many."""
-        result = self.session.execute(update(SpanRow).where(SpanRow.entity_id == old).values(entity_id=new))
+        # an UPDATE gives a CursorResult (which has rowcount); Session.execute is typed as any Result
+        result = cast("CursorResult[Any]", self.session.execute(
+            update(SpanRow).where(SpanRow.entity_id == old).values(entity_id=new)))
         return result.rowcount or 0
 
     def mention_counts(self) -> dict[str, int]:
         q = select(SpanRow.entity_id, func.count()).where(SpanRow.entity_id.is_not(None)).group_by(SpanRow.entity_id)
-        return {eid: n for eid, n in self.session.execute(q)}
+        return {eid: n for eid, n in self.session.execute(q) if eid is not None}  # the query has none: for the type
 
 
 def _same(stored: dict[str, Any], data: dict[str, Any]) -> bool:
@@ -143,6 +145,6 @@ def _same(stored: dict[str, Any], data: dict[str, Any]) -> bool:
     if stored.get("parent") != data.get("parent"):
         return False
     a = sorted((x["name"], x.get("lang")) for x in stored.get("aliases") or [])
-    b = sorted(((x.get("name") if isinstance(x, dict) else str(x)).strip(),
+    b = sorted((((x.get("name") or "") if isinstance(x, dict) else str(x)).strip(),
                 x.get("lang") if isinstance(x, dict) else None) for x in data.get("aliases") or [])
     return a == sorted(set(b))

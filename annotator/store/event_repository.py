@@ -175,4 +175,4 @@ class EventRepository:
     def incident_sizes(self) -> dict[str, int]:
         q = select(EventRow.incident_id, func.count()).where(EventRow.incident_id.is_not(None)) \
             .group_by(EventRow.incident_id)
-        return {iid: n for iid, n in self.session.execute(q)}
+        return {iid: n for iid, n in self.session.execute(q) if iid is not None}  # the query has none: for the type

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -106,7 +106,7 @@ class SearchRepository:
             conds.append(AnnotatorRow.name == annotator)
         if report_ids is not None:
             conds.append(AnnotationSetRow.report_id.in_(list(report_ids)))
-        left_from = func.max(SpanRow.start - context, 0)
+        left_from: ColumnElement[int] = func.max(SpanRow.start - context, 0)
         if self._dialect == "postgresql":
             left_from = func.greatest(SpanRow.start - context, 0)
         stmt = (select(AnnotationSetRow.report_id, ReportRow.title, AnnotatorRow.name, SpanRow.key, SpanRow.start,

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from itertools import chain, groupby
 from operator import itemgetter
-from typing import Any, Iterable, Iterator, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence, TypeAlias
 
 from sqlalchemy import Select, Table, Text, bindparam, delete, func, insert, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -33,6 +33,7 @@ from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EditRow, Rel
                                     utcnow)
 
 BATCH = 500  # ids per IN (...) list, and rows per fetch of a stream
+_AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"  # a row of any width (Row[Any] would be a one-column row)
 _SETS = AnnotationSetRow.__table__
 _SPANS = SpanRow.__table__
 _RELATIONS = RelationRow.__table__
@@ -168,8 +169,8 @@ class SetTransfer:
 
     def contents(self, set_ids: Sequence[int]) -> dict[int, SetContents]:
         """Spans, relations and events of these sets (one query per table and batch of ids)."""
-        spans: dict[int, list[Row[Any]]] = {sid: [] for sid in set_ids}
-        relations: dict[int, list[Row[Any]]] = {sid: [] for sid in set_ids}
+        spans: dict[int, list[_AnyRow]] = {sid: [] for sid in set_ids}
+        relations: dict[int, list[_AnyRow]] = {sid: [] for sid in set_ids}
         for chunk in _chunks(list(set_ids)):
             for row in self.session.execute(select(*_SPAN_COLUMNS).where(_SPANS.c.set_id.in_(chunk))
                                             .order_by(_SPANS.c.set_id, _SPANS.c.start, _SPANS.c.end.desc(),
@@ -257,7 +258,7 @@ class SetTransfer:
             for chunk in _chunks([w.report_id for w in writes if w.set_id is None]):
                 ids.update((rid, sid) for rid, sid in self.session.execute(select(_SETS.c.report_id, _SETS.c.id).where(
                     _SETS.c.annotator_id == annotator_id, _SETS.c.report_id.in_(chunk))))
-        return ids  # type: ignore[return-value]
+        return ids
 
 
 def _scoped(query: Select[Any], annotators: Sequence[str] | None, report_ids: Sequence[str] | None, *,
@@ -272,7 +273,7 @@ def _scoped(query: Select[Any], annotators: Sequence[str] | None, report_ids: Se
     return query
 
 
-def _contents(span_rows: list[Row[Any]], relation_rows: list[Row[Any]]
+def _contents(span_rows: list[_AnyRow], relation_rows: list[_AnyRow]
               ) -> tuple[tuple[Span, ...], tuple[Relation, ...]]:
     """One set's spans and relations from its rows (``_SPAN_COLUMNS``, ``_RELATION_COLUMNS``)."""
     keys = {row[1]: row[2] for row in span_rows}
@@ -281,7 +282,7 @@ def _contents(span_rows: list[Row[Any]], relation_rows: list[Row[Any]]
                   for _sid, key, head, tail, label, attrs in relation_rows))
 
 
-def _rows(result: Result[Any]) -> Iterator[Row[Any]]:
+def _rows(result: Result[*tuple[Any, ...]]) -> Iterator[_AnyRow]:
     """The rows of a streamed result, fetched a partition at a time (fewer calls per row than iterating)."""
     return chain.from_iterable(result.partitions())
 
@@ -290,11 +291,13 @@ class _Peek:
     """A stream of rows ordered by set (set id first), taken one set at a time: the merge step of a
     merge join. ``groupby`` walks the rows in C; Python runs once per set, not once per row."""
 
-    def __init__(self, rows: Iterable[Row[Any]]) -> None:
+    def __init__(self, rows: Iterable[_AnyRow]) -> None:
         self._groups = groupby(rows, key=itemgetter(0))
+        self._key: int | None
+        self._group: Iterator[_AnyRow]
         self._key, self._group = next(self._groups, (None, iter(())))
 
-    def take(self, set_id: int) -> list[Row[Any]]:
+    def take(self, set_id: int) -> list[_AnyRow]:
         if self._key != set_id:  # this set has no rows here (streams follow the same set order)
             return []
         out = list(self._group)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.output import emit, open_context
 from annotator.core.errors import AnnotatorError
+
+if TYPE_CHECKING:  # the service is imported when the command runs (start-up stays fast)
+    from annotator.services.bundles import ExportSummary, ImportSummary
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_lines(s) -> list[str]:  # type: ignore[no-untyped-def]
+def _export_lines(s: ExportSummary) -> list[str]:
     lines = [f"wrote {s.file}: {s.annotator}, {s.sets} sets, {s.spans} spans, {s.relations} relations, "
              f"{s.entities} registry entries ({s.bytes:,} bytes)"]
     if s.missing_entities:
@@ -36,7 +40,7 @@ def _export_lines(s) -> list[str]:  # type: ignore[no-untyped-def]
     return lines
 
 
-def _import_lines(r) -> list[str]:  # type: ignore[no-untyped-def]
+def _import_lines(r: ImportSummary) -> list[str]:
     lines = [f"imported {r.file} ({r.annotator}, written {r.created}):",
              f"  reports: {r.reports_new} new, {r.reports_existing} already here",
              f"  sets: {r.sets_added} added, {r.sets_replaced} replaced by newer, {r.sets_unchanged} unchanged, "

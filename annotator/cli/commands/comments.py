@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from typing import TYPE_CHECKING
+
 from annotator.cli.output import emit, open_context
+
+if TYPE_CHECKING:
+    from annotator.core.comments import Comment
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _line(c) -> str:  # type: ignore[no-untyped-def]
+def _line(c: Comment) -> str:
     where = "report" if c.anchor == "report" else f"{c.anchor_set}'s {c.anchor} {c.anchor_key}"
     flags = (" [question]" if c.question else "") + (f" [resolved by {c.resolved_by}]" if c.resolved else "")
     reply = "  ↳ " if c.is_reply else ""

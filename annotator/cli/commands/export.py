@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 
 from annotator.cli.output import emit, open_context
 from annotator.services.formats import EVENT_FORMATS
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         summary = export_corpus(ctx, args.format, args.out, scope, options=options)
     finally:
         ctx.close()
-    data = asdict(summary) if is_dataclass(summary) else dict(summary or {})
+    data = asdict(summary)
     lines = [f"wrote {args.out} ({args.format}): {data.get('documents', 0)} documents, "
              f"{data.get('spans', 0)} spans, {data.get('relations', 0)} relations"]
     counts: dict[str, int] = {}

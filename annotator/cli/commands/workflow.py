@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from annotator.cli.output import emit, open_context
 from annotator.core.errors import AnnotatorError
@@ -59,7 +60,7 @@ def run_list(args: argparse.Namespace) -> int:
         log = {rid: history(ctx, rid) for rid in (args.report or ())} if args.history else {}
     finally:
         ctx.close()
-    data = {"statuses": [s.to_json() for s in rows]}
+    data: dict[str, Any] = {"statuses": [s.to_json() for s in rows]}
     if args.history:
         data["history"] = log
     emit(args, data, [f"{s.report_id[:12]}…  {s.annotator:16} {word(s.status)}"

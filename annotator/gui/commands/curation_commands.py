@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from annotator.core.gold_steps import GoldStep
-from annotator.gui.commands.span_commands import EditCommand
+from annotator.gui.commands.span_commands import EditCommand, ServiceCall
 from annotator.gui.session import EditSession, OpenSet
 from annotator.services import curation
 
@@ -26,7 +26,7 @@ class GoldStepCommand(EditCommand):
     def shown(self) -> bool:
         return False  # the curation view reloads from the change bus
 
-    def _redo_call(self, first: bool):  # type: ignore[no-untyped-def]
+    def _redo_call(self, first: bool) -> ServiceCall:
         if first:
             return self.first
         assert self.step is not None
@@ -35,7 +35,7 @@ class GoldStepCommand(EditCommand):
     def _redone(self, result: Any) -> None:
         self.step = result[0]
 
-    def _undo_call(self):  # type: ignore[no-untyped-def]
+    def _undo_call(self) -> ServiceCall:
         assert self.step is not None
         return curation.apply_step, (self.step.inverse(),), {}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.core.events import Event
-from annotator.gui.commands.span_commands import EditCommand
+from annotator.gui.commands.span_commands import EditCommand, ServiceCall
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.session import EditSession, OpenSet
 from annotator.services import events as event_service
@@ -22,7 +22,7 @@ class CreateEventFromClaim(EditCommand):
         self.claim_id, self.event_type = claim_id, event_type
         self.event: Event | None = None
 
-    def _redo_call(self, first: bool):  # type: ignore[no-untyped-def]
+    def _redo_call(self, first: bool) -> ServiceCall:
         if first:
             return event_service.create_event_from_claim, (self.claim_id, self.event_type), {}
         assert self.event is not None
@@ -35,7 +35,7 @@ class CreateEventFromClaim(EditCommand):
         if self.shown:
             self.document.upsert_event(self.event)
 
-    def _undo_call(self):  # type: ignore[no-untyped-def]
+    def _undo_call(self) -> ServiceCall:
         assert self.event is not None
         return event_service.delete_event, (self.event.id,), {"expect": self.event}
 
@@ -64,7 +64,7 @@ class UpdateEvent(EditCommand):
         self.after: Event | None = None
         self.op = op
 
-    def _redo_call(self, first: bool):  # type: ignore[no-untyped-def]
+    def _redo_call(self, first: bool) -> ServiceCall:
         fields = self.fields if first else _fields(self.after) if self.after else self.fields
         return event_service.update_event, (self.before.id,), {**fields, "op": self.op, "expect": self.before}
 
@@ -73,7 +73,7 @@ class UpdateEvent(EditCommand):
         if self.shown and self.after is not None:
             self.document.upsert_event(self.after)
 
-    def _undo_call(self):  # type: ignore[no-untyped-def]
+    def _undo_call(self) -> ServiceCall:
         return event_service.update_event, (self.before.id,), {**_fields(self.before), "op": self.op,
                                                                  "expect": self.after}
 
@@ -88,14 +88,14 @@ class DeleteEvent(EditCommand):
         super().__init__(session, document, target, f"Delete event {title}")
         self.event = event
 
-    def _redo_call(self, first: bool):  # type: ignore[no-untyped-def]
+    def _redo_call(self, first: bool) -> ServiceCall:
         return event_service.delete_event, (self.event.id,), {"expect": self.event}
 
     def _redone(self, _result: Any) -> None:
         if self.shown:
             self.document.remove_event(self.event.id)
 
-    def _undo_call(self):  # type: ignore[no-untyped-def]
+    def _undo_call(self) -> ServiceCall:
         return event_service.restore_event, (self.event,), {}
 
     def _undone(self, _result: Any) -> None:

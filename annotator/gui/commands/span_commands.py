@@ -26,6 +26,9 @@ from annotator.services import annotate, records
 MOVE_ID = 0x5A11  # consecutive boundary nudges of one span merge into one undo step
 
 
+ServiceCall = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]  # (service function, args, kwargs)
+
+
 class EditCommand(QUndoCommand):
     """Shared plumbing: the target set, the document it shows in, lane calls and failure handling."""
 
@@ -56,7 +59,7 @@ class EditCommand(QUndoCommand):
     def undo(self) -> None:
         self._call(self._undo_call(), self._undone, first=False)
 
-    def _call(self, call: tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]],
+    def _call(self, call: ServiceCall,
               applied: Callable[[Any], None], *, first: bool) -> None:
         fn, args, kwargs = call
         generation = self.generation
@@ -87,10 +90,10 @@ class EditCommand(QUndoCommand):
             stack.undo()  # obsolete: Qt removes it without calling undo()
 
     # -- what each command does -------------------------------------------------------------------
-    def _redo_call(self, first: bool) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+    def _redo_call(self, first: bool) -> ServiceCall:
         raise NotImplementedError
 
-    def _undo_call(self) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+    def _undo_call(self) -> ServiceCall:
         raise NotImplementedError
 
     def _redone(self, result: Any) -> None:
@@ -127,7 +130,7 @@ class CreateSpan(EditCommand):
         self.span: Span | None = None
         self.removed: annotate.DeletedSpan | None = None
 
-    def _redo_call(self, first: bool):  # type: ignore[no-untyped-def]
+    def _redo_call(self, first: bool) -> ServiceCall:
         if first:
             fn = records.create_span_with_values if self.session.auto_values else annotate.create_span
             return fn, (self.start, self.end, self.label), {}
@@ -142,7 +145,7 @@ class CreateSpan(EditCommand):
         if self.removed is not None:
             self._show_relations(self.removed.relations)
 
-    def _undo_call(self):  # type: ignore[no-untyped-def]
+    def _undo_call(self) -> ServiceCall:
         assert self.span is not None
         return annotate.delete_span, (self.span.id,), {"expect": self.span}
 
@@ -160,7 +163,7 @@ class DeleteSpan(EditCommand):
         self.span = span
         self.deleted: annotate.DeletedSpan | None = None
 
-    def _redo_call(self, first: bool):  # type: ignore[no-untyped-def]
+    def _redo_call(self, first: bool) -> ServiceCall:
         return annotate.delete_span, (self.span.id,), {"expect": self.span}
 
     def _redone(self, result: Any) -> None:
@@ -168,7 +171,7 @@ class DeleteSpan(EditCommand):
         assert self.deleted is not None
         self._hide(self.span.id, self.deleted.relations)
 
-    def _undo_call(self):  # type: ignore[no-untyped-def]
+    def _undo_call(self) -> ServiceCall:
         assert self.deleted is not None
         return annotate.restore_span, (self.deleted,), {}
 
@@ -206,7 +209,7 @@ class UpdateSpan(EditCommand):
         self.after = before.with_(**fields)
         self.op = op
 
-    def _redo_call(self, first: bool):  # type: ignore[no-untyped-def]
+    def _redo_call(self, first: bool) -> ServiceCall:
         fn, args, kwargs = _named_op(self.op, self.after) if first else \
             (annotate.restore_fields, (self.after,), {"op": self.op})
         return fn, args, {**kwargs, "expect": self.before}
@@ -215,7 +218,7 @@ class UpdateSpan(EditCommand):
         self.after = result[0]
         self._show(self.after)
 
-    def _undo_call(self):  # type: ignore[no-untyped-def]
+    def _undo_call(self) -> ServiceCall:
         return annotate.restore_fields, (self.before,), {"op": self.op, "expect": self.after}
 
     def _undone(self, result: Any) -> None:
@@ -240,7 +243,7 @@ class CreateRelation(EditCommand):
         self.head, self.tail, self.label = head.id, tail.id, label
         self.relation: Relation | None = None
 
-    def _redo_call(self, first: bool):  # type: ignore[no-untyped-def]
+    def _redo_call(self, first: bool) -> ServiceCall:
         key = self.relation.id if self.relation else None
         attrs = dict(self.relation.attrs) if self.relation else None
         return annotate.create_relation, (self.head, self.tail, self.label), {"key": key, "attrs": attrs}
@@ -250,7 +253,7 @@ class CreateRelation(EditCommand):
         assert self.relation is not None
         self._show_relations((self.relation,))
 
-    def _undo_call(self):  # type: ignore[no-untyped-def]
+    def _undo_call(self) -> ServiceCall:
         assert self.relation is not None
         return annotate.delete_relation, (self.relation.id,), {"expect": self.relation}
 
@@ -265,14 +268,14 @@ class DeleteRelation(EditCommand):
         super().__init__(session, document, target, f"Delete {relation.label} relation")
         self.relation = relation
 
-    def _redo_call(self, first: bool):  # type: ignore[no-untyped-def]
+    def _redo_call(self, first: bool) -> ServiceCall:
         return annotate.delete_relation, (self.relation.id,), {"expect": self.relation}
 
     def _redone(self, _result: Any) -> None:
         if self.shown:
             self.document.remove_relation(self.relation.id)
 
-    def _undo_call(self):  # type: ignore[no-untyped-def]
+    def _undo_call(self) -> ServiceCall:
         rel = self.relation
         return annotate.create_relation, (rel.head, rel.tail, rel.label), {"key": rel.id, "attrs": dict(rel.attrs)}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from annotator.gui.commands.span_commands import EditCommand
+from annotator.gui.commands.span_commands import EditCommand, ServiceCall
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.session import EditSession, OpenSet
 from annotator.services import search, suggest
@@ -23,10 +23,10 @@ class CreateMany(EditCommand):
         self.label = label
         self.done: search.Annotated | None = None
 
-    def _first_call(self):  # type: ignore[no-untyped-def]
+    def _first_call(self) -> ServiceCall:
         return search.annotate_in_report, (self.extents, self.label), {}
 
-    def _redo_call(self, first: bool):  # type: ignore[no-untyped-def]
+    def _redo_call(self, first: bool) -> ServiceCall:
         if first:
             return self._first_call()
         assert self.done is not None
@@ -37,7 +37,7 @@ class CreateMany(EditCommand):
         for span in self.created:
             self._show(span)
 
-    def _undo_call(self):  # type: ignore[no-untyped-def]
+    def _undo_call(self) -> ServiceCall:
         assert self.done is not None
         return search.remove_in_report, (self.done,), {}
 
@@ -60,5 +60,5 @@ class AcceptSuggestions(CreateMany):
         self.setText(f"Accept {len(suggestions)} suggestion{'s' if len(suggestions) != 1 else ''}")
         self.suggestions = list(suggestions)
 
-    def _first_call(self):  # type: ignore[no-untyped-def]
+    def _first_call(self) -> ServiceCall:
         return suggest.accept_suggestions, (self.suggestions,), {}

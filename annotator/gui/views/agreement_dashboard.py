@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QIODevice, QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
@@ -27,7 +27,8 @@ REPORT_COLUMNS = [("title", "Report"), ("n_annotators", "Annotators"), ("f1_exac
 class BarDelegate(QStyledItemDelegate):
     """A coefficient cell drawn as a bar (0..1) with its value, so weak labels stand out."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         value = index.data(VALUE_ROLE)
         if not isinstance(value, (int, float)):
             super().paint(painter, option, index)

@@ -94,8 +94,8 @@ def _segments(req: ArcRequest, label_width: Callable[[str], float]) -> list[_Seg
     if head is not None and tail is not None and head.line.order == tail.line.order:
         if abs(head.x - tail.x) < MIN_SPAN:
             return []
-        left, right = sorted((head, tail), key=lambda a: a.x)
-        return [_Segment(head.line, left.x, right.x, left, right, req.label, width, tail)]
+        start, end = sorted((head, tail), key=lambda a: a.x)
+        return [_Segment(head.line, start.x, end.x, start, end, req.label, width, tail)]
     # ends on different lines (or one off screen): a half per shown end, towards the other end
     ends = [(a, a is tail) for a in (head, tail) if a is not None]
     if len(ends) == 2:
@@ -103,7 +103,7 @@ def _segments(req: ArcRequest, label_width: Callable[[str], float]) -> list[_Seg
         first_flags = [True, False]
     else:
         first_flags = [req.head_first == (ends[0][0] is head)]
-    out = []
+    out: list[_Segment] = []
     for (anchor, is_tail), first in zip(ends, first_flags, strict=False):
         line = anchor.line
         # the earlier end runs to its line's reading end, the later comes from its reading start
@@ -112,7 +112,7 @@ def _segments(req: ArcRequest, label_width: Callable[[str], float]) -> list[_Seg
         left, right = (anchor.x, edge) if to_right else (edge, anchor.x)
         legs = (anchor, None) if to_right else (None, anchor)
         labelled = not out
-        out.append(_Segment(line, left, right, *legs, req.label if labelled else None,
+        out.append(_Segment(line, left, right, legs[0], legs[1], req.label if labelled else None,
                             width if labelled else 0.0, anchor if is_tail else None))
     return out
 

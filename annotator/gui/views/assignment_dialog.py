@@ -114,9 +114,13 @@ class AssignmentDialog(QDialog):
 
     # -- assigning --------------------------------------------------------------------------------------
     def _write(self, work: Any, said: Any) -> None:
-        self.session.read(work, lambda result: (self.status.setStyleSheet(""), self.status.setText(said(result)),
-                                                self.refresh(), self.session.bus.reports_changed.emit()),
-                          self._refused)
+        def written(result: Any) -> None:
+            self.status.setStyleSheet("")
+            self.status.setText(said(result))
+            self.refresh()
+            self.session.bus.reports_changed.emit()
+
+        self.session.read(work, written, self._refused)
 
     def _refused(self, exc: BaseException) -> None:
         self.status.setStyleSheet("color: #b00020")

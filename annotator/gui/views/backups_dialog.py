@@ -65,8 +65,12 @@ class BackupsDialog(QDialog):
 
     def back_up_now(self) -> None:
         ctx = self.session.ctx
-        self._run(lambda: backups.rolling_backup(ctx), lambda made: (self.status.setText(
-            f"Backed up to {made.path.name}." if made else "Nothing to back up here."), self.refresh()))
+
+        def made_one(made: Any) -> None:
+            self.status.setText(f"Backed up to {made.path.name}." if made else "Nothing to back up here.")
+            self.refresh()
+
+        self._run(lambda: backups.rolling_backup(ctx), made_one)
 
     def ask_restore(self) -> None:
         item = self.list.currentItem()

@@ -148,8 +148,10 @@ class CommentsPanel(QWidget):
     def select(self, comment_id: str) -> bool:
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
+            if top is None:
+                continue
             for item in (top, *(top.child(k) for k in range(top.childCount()))):
-                if item.data(0, ID_ROLE) == comment_id:
+                if item is not None and item.data(0, ID_ROLE) == comment_id:
                     self.tree.setCurrentItem(item)
                     return True
         return False

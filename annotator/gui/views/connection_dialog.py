@@ -5,11 +5,15 @@ the annotator without a database; the password is never stored."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from annotator.gui.tasks import error_text
+
+if TYPE_CHECKING:  # the database services are imported when the dialog connects
+    from annotator.services.context import ServiceContext
 
 
 class ConnectionDialog(QDialog):
@@ -55,7 +59,7 @@ class ConnectionDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.url: str | None = None
-        self.ctx = None
+        self.ctx: ServiceContext | None = None
         if current.startswith("postgresql"):
             self.server.setChecked(True)
         else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from bisect import bisect_left
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
@@ -95,7 +95,7 @@ class TextLanes(QSplitter):
         self.buttons: dict[str, QPushButton] = {}
         self.marked: dict[str, set[str]] = {}
 
-    def show_sets(self, sets: dict[str, Sequence[Span]], names: dict[str, str]) -> None:
+    def show_sets(self, sets: Mapping[str, Sequence[Span]], names: dict[str, str]) -> None:
         compared = {w: s for w, s in sets.items() if w != GOLD}
         self.marked = disagreements(compared) if compared else {}
         for who in sorted(sets, key=lambda w: (w == GOLD, w)):
@@ -124,7 +124,7 @@ class TextLanes(QSplitter):
         lay.addWidget(browser)
         if self._accept_all is not None and who != GOLD:
             button = QPushButton(f"Accept all of {who} into gold", box)
-            button.clicked.connect(lambda _=False, w=who: self._accept_all(w))  # type: ignore[misc]
+            button.clicked.connect(lambda _=False, w=who: self._accept_all(w))
             lay.addWidget(button)
             self.buttons[who] = button
         self.addWidget(box)

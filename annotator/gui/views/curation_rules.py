@@ -17,16 +17,41 @@ from annotator.services.adjudicate import accept_set, accept_spans, reject_gold_
 from annotator.services.workflow import set_status
 
 if TYPE_CHECKING:
-    from annotator.gui.views.side_by_side import SideBySideView
+    from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QSpinBox
+
+    from annotator.core.report import Report
+    from annotator.core.spans import Span
+    from annotator.gui.models.curation_model import CandidateModel
+    from annotator.gui.session import EditSession, OpenSet
+    from annotator.services.curation import CurationView
+
+    _Dialog = QDialog  # for the type checker the mixin is the dialog it is part of (its ``self`` parents boxes)
+else:
+    _Dialog = object  # at run time a plain mixin: SideBySideView(CurationRules, QDialog) is the one QDialog
 
 
-class CurationRules:
+class CurationRules(_Dialog):
+    if TYPE_CHECKING:  # what these methods use of the view they are part of (SideBySideView makes them)
+        report: Report
+        session: EditSession | None
+        gold: OpenSet | None
+        view: CurationView | None
+        sets: dict[str, list[Span]]
+        names: dict[str, str]
+        rule: QComboBox
+        k: QSpinBox
+        candidates: CandidateModel
+        status: QLabel
+
+        def reload(self, *, corpus: bool = False) -> None: ...
+        def _push(self, text: str, call: tuple[Any, tuple[Any, ...], dict[str, Any]]) -> None: ...
+
     # -- rules ------------------------------------------------------------------------------------------
-    def rule_text(self: SideBySideView) -> str:
+    def rule_text(self) -> str:
         key = self.rule.currentData()
         return f"atleast:{self.k.value()}" if key == "atleast" else str(key)
 
-    def preview(self: SideBySideView) -> None:
+    def preview(self) -> None:
         """What the rule would accept here, shown in the list (nothing is written)."""
         if self.view is None:
             return
@@ -38,10 +63,10 @@ class CurationRules:
         self.status.setText(f"{self.rule.currentText().capitalize()} would accept {len(chosen)} candidate(s) here; "
                             f"{left} left to decide. Nothing is written until you press Accept by rule.")
 
-    def apply_rule(self: SideBySideView) -> None:
+    def apply_rule(self) -> None:
         self._push(f"Accept by rule ({self.rule_text()})", (curation.accept_report_by_rule, (self.rule_text(),), {}))
 
-    def apply_rule_to_corpus(self: SideBySideView) -> QMessageBox | None:
+    def apply_rule_to_corpus(self) -> QMessageBox | None:
         """A preview of the rule over every report, then (Apply) one transaction for all of them. Not
         undoable here (it changes reports out of sight): the preview says so."""
         if self.session is None:
@@ -62,30 +87,34 @@ class CurationRules:
         def chosen(button: Any) -> None:
             if box.standardButton(button) != QMessageBox.StandardButton.Apply:
                 return
+            def accepted(r: curation.RuleResult) -> None:
+                self.status.setText(f"{rule}: accepted {r.totals['accepted']} candidate(s) on the corpus; "
+                                    f"{r.totals['left']} left.")
+                self.reload(corpus=True)
+
             self.session.read(lambda: curation.accept_by_rule(ctx, rule),  # type: ignore[union-attr]
-                              lambda r: (self.status.setText(f"{rule}: accepted {r.totals['accepted']} candidate(s) "
-                                                             f"on the corpus; {r.totals['left']} left."),
-                                         self.reload(corpus=True)),
-                              lambda exc: self.session.failed.emit(str(exc)))  # type: ignore[union-attr]
+                              accepted, lambda exc: self.session.failed.emit(str(exc)))  # type: ignore[union-attr]
 
         box.buttonClicked.connect(chosen)
         box.open()
         self.session.read(lambda: curation.accept_by_rule(ctx, rule, dry_run=True), previewed)
         return box
 
-    def toggle_curated(self: SideBySideView) -> None:
+    def toggle_curated(self) -> None:
         """Mark the report curated (gold read-only) or reopen its curation."""
         if self.session is None or self.view is None:
             return
         ctx, rid, reopen = self.session.ctx, self.report.id, self.view.curated
+        def marked(_status: object) -> None:
+            self.status.setText("Curation reopened." if reopen else
+                                "Marked curated: gold of this report is read-only now.")
+            self.reload(corpus=True)
+
         self.session.read(lambda: set_status(ctx, rid, "in_progress" if reopen else "curated", annotator=GOLD),
-                          lambda _s: (self.status.setText("Curation reopened." if reopen else
-                                                          "Marked curated: gold of this report is read-only now."),
-                                      self.reload(corpus=True)),
-                          lambda exc: self.session.failed.emit(str(exc)))  # type: ignore[union-attr]
+                          marked, lambda exc: self.session.failed.emit(str(exc)))  # type: ignore[union-attr]
 
     # -- the text lanes: a click is a decision too ----------------------------------------------------------
-    def accept_span(self: SideBySideView, who: str, span_id: str) -> None:
+    def accept_span(self, who: str, span_id: str) -> None:
         """A click: an annotator's span is copied into gold; a gold span is taken out of gold."""
         if self.session is None or self.gold is None:
             return
@@ -100,7 +129,7 @@ class CurationRules:
                           done=lambda _r: self.status.setText(f"Accepted {self.names.get(who, who)}'s {span.label} "
                                                               f"“{isolate(text)}” into gold."))
 
-    def reject_gold(self: SideBySideView, span_id: str) -> None:
+    def reject_gold(self, span_id: str) -> None:
         assert self.session is not None and self.gold is not None
         span = next((s for s in self.sets.get(GOLD, ()) if s.id == span_id), None)
         if span is None:
@@ -109,7 +138,7 @@ class CurationRules:
         self.session.edit(self.gold, reject_gold_span, span_id,
                           done=lambda _r: self.status.setText(f"Removed {span.label} “{isolate(text)}” from gold."))
 
-    def accept_set(self: SideBySideView, who: str) -> None:
+    def accept_set(self, who: str) -> None:
         """Gold starts from one annotator's whole set: one transaction, all or nothing."""
         assert self.session is not None and self.gold is not None
         self.session.edit(self.gold, accept_set, who,

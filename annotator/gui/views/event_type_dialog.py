@@ -3,7 +3,8 @@ move, Enter to create; the roles the claim's relations fill are shown before any
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -56,12 +57,10 @@ class EventTypeDialog(QDialog):
         if first is not None:
             self.list.setCurrentRow(first)
 
-    def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Up and Down in the filter box move through the list (the focus stays where typing goes)."""
-        from PySide6.QtCore import QEvent
-
-        if watched is self.filter and event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Up,
-                                                                                               Qt.Key.Key_Down):
+        if watched is self.filter and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             step = 1 if event.key() == Qt.Key.Key_Down else -1
             row = self.list.currentRow()
             while 0 <= row + step < self.list.count():

@@ -6,6 +6,7 @@ the panel only says what the user asked for."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -81,8 +82,7 @@ class EventsPanel(QWidget):
         self.fill_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.fill_button)
         for r in (events.roles if events is not None else ()):
-            menu.addAction(r.name, lambda name=r.name: self.current is not None
-                           and self.fill_role.emit(self.current, name))
+            menu.addAction(r.name, partial(self._fill, r.name))
         self.fill_button.setMenu(menu)
         self.incident_combo = QComboBox(self)  # the incident this event belongs to, across reports and sources
         self.incident_combo.setToolTip("Group this event with the events of other reports describing the same "
@@ -123,6 +123,11 @@ class EventsPanel(QWidget):
         self.show_event(None)
 
     # -- showing ------------------------------------------------------------------------------------
+    def _fill(self, role: str) -> None:
+        """The role menu's choice: the span selected in the text goes into ``role`` of the event shown."""
+        if self.current is not None:
+            self.fill_role.emit(self.current, role)
+
     def _choose(self, row: int) -> None:
         event = self.model.event_at(row) if 0 <= row < self.model.rowCount() else None
         self.show_event(event)

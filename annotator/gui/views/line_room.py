@@ -11,7 +11,7 @@ relayout of the document."""
 from __future__ import annotations
 
 import math
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QTextBlock, QTextDocument
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QPlainTextDocumentLayout
 MAX_PLANS = 2048  # blocks whose plan is kept: many screens' worth
 
 
-Room = tuple  # type: ignore[type-arg]  # one line's plan: (px above, px below, whatever else the planner keeps)
+Room = tuple[Any, ...]  # one line's plan: (px above, px below, whatever else the planner keeps)
 
 
 class Planner(Protocol):

@@ -42,8 +42,9 @@ class _Table(QTableWidget):
             return
         if event.key() == Qt.Key.Key_Space and self.currentRow() >= 0:
             item = self.item(self.currentRow(), 0)
-            item.setCheckState(Qt.CheckState.Unchecked if item.checkState() == Qt.CheckState.Checked
-                               else Qt.CheckState.Checked)
+            if item is not None:
+                item.setCheckState(Qt.CheckState.Unchecked if item.checkState() == Qt.CheckState.Checked
+                                   else Qt.CheckState.Checked)
             return
         super().keyPressEvent(event)
 
@@ -131,12 +132,18 @@ class SearchPanel(QWidget):
 
     def ticked(self) -> list[search.Hit]:
         return [h for row, h in enumerate(self.hits)
-                if self.table.item(row, 0).checkState() == Qt.CheckState.Checked]
+                if self._tick_box(row).checkState() == Qt.CheckState.Checked]
 
     def tick(self, rows: list[int] | None = None) -> None:
         """Tick rows (all when ``rows`` is None)."""
         for row in range(len(self.hits)) if rows is None else rows:
-            self.table.item(row, 0).setCheckState(Qt.CheckState.Checked)
+            self._tick_box(row).setCheckState(Qt.CheckState.Checked)
+
+    def _tick_box(self, row: int) -> QTableWidgetItem:
+        """The check box cell of a row (``show`` gives every row one)."""
+        item = self.table.item(row, 0)
+        assert item is not None
+        return item
 
     def _open(self, row: int) -> None:
         if 0 <= row < len(self.hits):
@@ -152,7 +159,7 @@ class SearchPanel(QWidget):
         self.annotate.emit(label, chosen)
         self.status.setText(f"Annotating {len(chosen)} match{'es' if len(chosen) != 1 else ''} as {label} …")
         for row in range(len(self.hits)):
-            self.table.item(row, 0).setCheckState(Qt.CheckState.Unchecked)
+            self._tick_box(row).setCheckState(Qt.CheckState.Unchecked)
 
 
 def _flat(s: str) -> str:

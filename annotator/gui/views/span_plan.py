@@ -16,7 +16,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextLine
@@ -70,10 +70,11 @@ class LinePlan:
     lane_h: int
 
     @classmethod
-    def of(cls, room: tuple, tag_h: int, lane_h: int) -> LinePlan:  # type: ignore[type-arg]
+    def of(cls, room: tuple[Any, ...], tag_h: int, lane_h: int) -> LinePlan:
         """The plan of a line from the tuple the layout keeps (see ``SpanPlanner.plan``)."""
         *values, tags = room
-        return cls(*values, tuple(Tag._make(t) for t in tags), tag_h, lane_h)
+        # mypy cannot count a starred list: ``values`` are the fields before ``tags``, as ``plan`` kept them
+        return cls(*values, tuple(Tag._make(t) for t in tags), tag_h, lane_h)  # type: ignore[call-arg]
 
     @property
     def band(self) -> int:
@@ -130,7 +131,7 @@ class SpanPlanner:
         return width
 
     # -- the plan of one block -----------------------------------------------------------------------
-    def plan(self, block: QTextBlock) -> tuple[tuple, ...]:  # type: ignore[type-arg]
+    def plan(self, block: QTextBlock) -> tuple[tuple[Any, ...], ...]:
         """Per line of a block Qt has just laid out: (above, below, then the rest of a
         ``LinePlan`` with its tags as plain tuples). Only plain values, so that Python's garbage
         collector stops tracking them: thousands of kept plans never slow a full collection."""
@@ -173,7 +174,7 @@ class SpanPlanner:
         ends = Counter(end for rel in relations.values() for end in {rel.head, rel.tail})
         return min(MAX_LANES, max(ends.values()))
 
-    def _tags(self, line: QTextLine, bpos: int, items: list[ShownSpan], rtl: bool) -> tuple[tuple, ...]:  # type: ignore[type-arg]
+    def _tags(self, line: QTextLine, bpos: int, items: list[ShownSpan], rtl: bool) -> tuple[tuple[Any, ...], ...]:
         """Tags at each span's first glyph, extending the way that glyph reads, packed first-fit
         into rows (deeper spans nearer the text); past the last row a tag drifts along it."""
         if not items:
@@ -187,7 +188,8 @@ class SpanPlanner:
                 box = runs[0].boundingRect()
                 left = box.right() - width if runs[0].isRightToLeft() else box.left()
             else:  # a character with no glyph (a control or joiner): its caret position
-                left = line.cursorToX(item.qt_start - bpos)[0] - (width if rtl else 0)
+                # PySide6's stub says object: it returns (x, the position it moved to)
+                left = line.cursorToX(item.qt_start - bpos)[0] - (width if rtl else 0)  # type: ignore[index]
             left = max(lo, min(left, hi - width))
             wanted.append((left, width, item))
         # pack in reading order: mirrored for a right-to-left paragraph, so drift follows the text

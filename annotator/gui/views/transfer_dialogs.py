@@ -5,7 +5,7 @@ cancelled or failed import changes nothing), then a summary of what was written 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QVBoxLayout, QWidget)
 
 from annotator.core.schema import Schema
-from annotator.gui.tasks import BackgroundJob
+from annotator.gui.tasks import BackgroundJob, Work
 from annotator.gui.views.job_panel import JobPanel
 from annotator.services.context import ServiceContext
 from annotator.services.formats import FormatInfo, list_formats
@@ -33,7 +33,7 @@ def _format_combo(parent: QWidget, formats: list[FormatInfo]) -> QComboBox:
     return combo
 
 
-def _path_row(parent: QWidget, edit: QLineEdit, browse) -> QHBoxLayout:  # type: ignore[no-untyped-def]
+def _path_row(parent: QWidget, edit: QLineEdit, browse: Callable[[], object]) -> QHBoxLayout:
     """A path field with its Browse… button."""
     button = QPushButton("Browse…", parent)
     button.clicked.connect(browse)
@@ -122,7 +122,7 @@ class _JobDialog(QDialog):
             return  # closes once the job has stopped
         super().reject()
 
-    def work(self):  # type: ignore[no-untyped-def]
+    def work(self) -> Work:
         raise NotImplementedError
 
     def describe(self, result: Any) -> str:
@@ -183,7 +183,7 @@ class ExportDialog(_JobDialog):
         if path:
             self.destination.setText(path)
 
-    def work(self):  # type: ignore[no-untyped-def]
+    def work(self) -> Work:
         from annotator.core.errors import ValidationError
         from annotator.services.export import ExportScope, export_corpus
 
@@ -251,7 +251,7 @@ class ImportAnnotationsDialog(_JobDialog):
                 self.format_combo.setCurrentIndex(i)
                 return
 
-    def work(self):  # type: ignore[no-untyped-def]
+    def work(self) -> Work:
         from annotator.core.errors import ValidationError
         from annotator.services.load import load_annotations, parse_label_map
 
@@ -301,7 +301,7 @@ class BundleExportDialog(_JobDialog):
         if path:
             self.destination.setText(path)
 
-    def work(self):  # type: ignore[no-untyped-def]
+    def work(self) -> Work:
         from annotator.core.errors import ValidationError
         from annotator.services.bundles import export_bundle
 
@@ -336,7 +336,7 @@ class BundleImportDialog(_JobDialog):
         if path:
             self.path.setText(path)
 
-    def work(self):  # type: ignore[no-untyped-def]
+    def work(self) -> Work:
         from annotator.core.errors import ValidationError
         from annotator.services.bundles import import_bundle
 
