@@ -48,7 +48,8 @@ from annotator.core.grading import RELIABILITY_ATTR, reliability
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, sorted_spans
-from annotator.records.dates import granularity_of, is_iso_value, normalize_date
+from annotator.core.iso_dates import is_iso_value
+from annotator.records.dates import granularity_of, normalize_date
 from annotator.records.entities import Entity
 from annotator.records.event_record import claim_grade, event_entries
 from annotator.records.resolver import Resolver
