@@ -49,11 +49,11 @@ from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
 from annotator.core.events import Event, Incident
 from annotator.core.grading import RELIABILITY_ATTR, reliability
+from annotator.core.iso_dates import is_iso_value
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.schema import RecordRoles, default_record_roles
 from annotator.core.spans import Span, sorted_spans
-from annotator.core.iso_dates import is_iso_value
 from annotator.records.dates import granularity_of, normalize_date
 from annotator.records.entities import Entity
 from annotator.records.event_record import claim_grade, event_entries
