@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_VALUE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+_SINGLE = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
+_VALUE = re.compile(rf"{_SINGLE}(?:/{_SINGLE})?")
 
 
 def iso_day(value: object, *, prefix: bool = False) -> date | None:
@@ -34,15 +36,23 @@ def iso_day(value: object, *, prefix: bool = False) -> date | None:
 def is_iso_value(value: object) -> bool:
     """True for the values a date span carries: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (a real month and
     day) or an interval ``start/end`` of two of those."""
-    if not isinstance(value, str) or not value:
-        return False
-    parts = value.split("/")
-    return len(parts) <= 2 and all(_is_single(p) for p in parts)
+    return isinstance(value, str) and _is_iso_value(value)
 
 
-def _is_single(value: str) -> bool:
-    if _VALUE.fullmatch(value) is None:
+@lru_cache(maxsize=4096)  # records ask for every date mention, and a corpus repeats its dates
+def _is_iso_value(value: str) -> bool:
+    found = _VALUE.fullmatch(value)
+    return found is not None and _real(*found.group(1, 2, 3)) and (found.group(4) is None
+                                                                   or _real(*found.group(4, 5, 6)))
+
+
+def _real(year: str, month: str | None, day: str | None) -> bool:
+    if month is None:
+        return True
+    if day is None:
+        return 1 <= int(month) <= 12
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
         return False
-    if len(value) == 10:
-        return iso_day(value) is not None
-    return len(value) == 4 or 1 <= int(value[5:7]) <= 12
+    return True
