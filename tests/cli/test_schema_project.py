@@ -35,6 +35,8 @@ def project(tmp_path: Path) -> tuple[Path, str]:
     rid = imported["reports"][0]["id"]
     schema = json.loads(cli("schema", "import", str(SCHEMA), "--json", db=db, check=True).stdout)
     assert [lbl["name"] for lbl in schema["labels"]] == ["PER", "LOC", "DATE", "CLAIM"]
+    assert (schema["version"], schema["labels"][3]["record"], schema["relations"][0]["record"]) == \
+        (3, "claim", "source")
     ctx = open_database(db)
     try:
         def span(surface: str, label: str):  # type: ignore[no-untyped-def]
