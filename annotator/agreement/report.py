@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date as _date
 from itertools import combinations
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -35,6 +34,7 @@ from annotator.agreement.undefined import ratio, summarise
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.ids import GOLD
+from annotator.core.iso_dates import iso_day
 
 
 
@@ -54,9 +54,10 @@ class DocumentSpans:
 
 def iso_week(date: str) -> str | None:
     """``2026-12-05`` (or a longer ISO timestamp) → ``2026-W49``; None when there is no date."""
-    if not date:
+    day = iso_day(date, prefix=True)
+    if day is None:
         return None
-    y, w, _ = _date.fromisoformat(date[:10]).isocalendar()
+    y, w, _ = day.isocalendar()
     return f"{y}-W{w:02d}"
 
 

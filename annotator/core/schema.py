@@ -1,12 +1,29 @@
 """The annotation schema: labels (with keys and colours), relation types and attributes.
 
-It is data: the default below is the product's, and a project may load another (``Schema.from_dict``).
-Everything that checks a span or relation asks the schema, never a hard-coded label list.
+It is data: the default below is the product's, and a project may load another (``Schema.from_dict``;
+``annotator schema import``). Everything that checks a span or relation asks the schema, never a
+hard-coded label list, and so does everything that gives a label's spans a meaning:
+
+- ``"entity": "actor"`` / ``"place"`` on a label: its spans link to registry entities of that kind
+  (resolution, candidates, the record's ``actors``/``places``). The kinds are the registry's own fixed
+  vocabulary, ``ENTITY_KINDS``, not the project's: the registry is shared by every project on a database
+  and its entries (``actor:irgc``, ``place:geonames:…``) are exchanged between projects, so a project
+  maps its labels onto the kinds (``{"name": "PER", "entity": "actor"}``) rather than inventing kinds.
+- ``"value": "date"`` on a label: its spans carry a normalised ISO 8601 value (``VALUE_KINDS``), filled
+  automatically and listed in the record's ``dates``.
+- ``"record": "claim"`` on a label: its spans are the claims of the structured record (``LABEL_ROLES``);
+  ``"record": "source"`` on a relation type: it links a claim to the actor who makes it
+  (``RELATION_ROLES``). ``Schema.record_roles`` gathers these for ``records.record``.
+
+Versions: a schema without ``version`` predates all three and meant them by label name (``actor``,
+``place``, ``date``, ``claim``, relation ``source``); one of version 2 declared ``entity``/``value`` but
+not ``record``, so its ``claim`` label and ``source`` relation keep their roles. Version 3 declares all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any, Iterable, Mapping
 
 from annotator.core.errors import ValidationError
@@ -16,7 +33,10 @@ from annotator.core.spans import Span
 from annotator.core.storable import relation_problem, span_problem
 
 
+ENTITY_KINDS = ("actor", "place")  # the registry's kinds (fixed: the registry is shared across projects)
 VALUE_KINDS = ("date",)  # normalised values a label may carry
+LABEL_ROLES = ("claim",)  # what a label's spans are in the structured record
+RELATION_ROLES = ("source",)  # what a relation type is in the structured record
 
 
 @dataclass(frozen=True)
@@ -25,8 +45,9 @@ class Label:
     key: str  # the keyboard key that applies it ("1".."9")
     color: str  # "#rrggbb"
     description: str = ""
-    entity: str | None = None  # spans link to registry entities of this kind ("actor", "place")
+    entity: str | None = None  # spans link to registry entities of this kind (ENTITY_KINDS)
     value: str | None = None  # spans carry a normalised value of this kind ("date": ISO 8601)
+    record: str | None = None  # the spans' role in the structured record (LABEL_ROLES: "claim")
 
 
 @dataclass(frozen=True)
@@ -35,6 +56,7 @@ class RelationType:
     heads: tuple[str, ...]  # labels allowed at the head
     tails: tuple[str, ...]  # labels allowed at the tail
     description: str = ""
+    record: str | None = None  # the relation's role in the structured record (RELATION_ROLES: "source")
 
 
 @dataclass(frozen=True)
@@ -45,7 +67,7 @@ class AttributeDef:
     default: str | None = None
 
 
-SCHEMA_VERSION = 2  # 2: labels declare their entity kind and value kind
+SCHEMA_VERSION = 3  # 2: labels declare their entity kind and value kind; 3: record roles
 
 DEFAULT_SCHEMA: dict[str, Any] = {
     "name": "conflict-reports",
@@ -56,10 +78,12 @@ DEFAULT_SCHEMA: dict[str, Any] = {
         {"name": "place", "key": "2", "color": "#2a9d5b", "description": "a named location", "entity": "place"},
         {"name": "date", "key": "3", "color": "#c77d10", "description": "a date or time expression",
          "value": "date"},
-        {"name": "claim", "key": "4", "color": "#b0479a", "description": "a statement attributed to a source"},
+        {"name": "claim", "key": "4", "color": "#b0479a", "description": "a statement attributed to a source",
+         "record": "claim"},
     ],
     "relations": [
-        {"name": "source", "heads": ["claim"], "tails": ["actor"], "description": "who makes the claim"},
+        {"name": "source", "heads": ["claim"], "tails": ["actor"], "description": "who makes the claim",
+         "record": "source"},
         {"name": "actor", "heads": ["claim"], "tails": ["actor"], "description": "an actor in the claim"},
         {"name": "place", "heads": ["claim"], "tails": ["place"], "description": "where the claim happens"},
         {"name": "date", "heads": ["claim"], "tails": ["date"], "description": "when the claim happens"},
@@ -95,13 +119,17 @@ class Schema:
         """Build and validate a schema; every problem is one clear ``ValidationError``."""
         try:
             legacy = "version" not in data
+            unroled = legacy or _version(data["version"]) < 3
             labels = tuple(Label(str(d["name"]), str(d.get("key", "")), str(d.get("color", "#888888")),
                                  str(d.get("description", "")),
                                  _opt(d.get("entity", _LEGACY_ENTITY.get(d["name"]) if legacy else None)),
-                                 _opt(d.get("value", _LEGACY_VALUE.get(d["name"]) if legacy else None)))
+                                 _opt(d.get("value", _LEGACY_VALUE.get(d["name"]) if legacy else None)),
+                                 _opt(d.get("record", _LEGACY_LABEL_ROLE.get(d["name"]) if unroled else None)))
                            for d in data["labels"])
             relations = tuple(RelationType(str(d["name"]), tuple(d.get("heads", ())),
-                                           tuple(d.get("tails", ())), str(d.get("description", "")))
+                                           tuple(d.get("tails", ())), str(d.get("description", "")),
+                                           _opt(d.get("record", _LEGACY_RELATION_ROLE.get(d["name"])
+                                                      if unroled else None)))
                               for d in data.get("relations", ()))
             attributes = tuple(AttributeDef(str(d["name"]), tuple(d.get("labels", ())),
                                             tuple(str(v) for v in d.get("values", ())), d.get("default"))
@@ -118,10 +146,12 @@ class Schema:
             "name": self.name,
             "version": SCHEMA_VERSION,
             "labels": [{"name": lbl.name, "key": lbl.key, "color": lbl.color, "description": lbl.description,
-                        **({"entity": lbl.entity} if lbl.entity else {}), **({"value": lbl.value} if lbl.value else {})}
+                        **({"entity": lbl.entity} if lbl.entity else {}), **({"value": lbl.value} if lbl.value else {}),
+                        **({"record": lbl.record} if lbl.record else {})}
                        for lbl in self.labels],
             "relations": [{"name": r.name, "heads": list(r.heads), "tails": list(r.tails),
-                           "description": r.description} for r in self.relations],
+                           "description": r.description, **({"record": r.record} if r.record else {})}
+                          for r in self.relations],
             "attributes": [{"name": a.name, "labels": list(a.labels), "values": list(a.values),
                             "default": a.default} for a in self.attributes],
             **({"events": self.events.to_dict()} if self.events is not None else {}),
@@ -144,9 +174,16 @@ class Schema:
             if lbl.value is not None and lbl.value not in VALUE_KINDS:
                 raise ValidationError(f"label '{lbl.name}' declares value '{lbl.value}'; "
                                       f"known values: {', '.join(VALUE_KINDS)}")
-            if lbl.entity is not None and (not lbl.entity or any(c.isspace() for c in lbl.entity)):
-                raise ValidationError(f"label '{lbl.name}' declares entity kind '{lbl.entity}', expected one word")
+            if lbl.entity is not None and lbl.entity not in ENTITY_KINDS:
+                raise ValidationError(f"label '{lbl.name}' declares entity kind '{lbl.entity}'; "
+                                      f"the registry's kinds: {', '.join(ENTITY_KINDS)}")
+            if lbl.record is not None and lbl.record not in LABEL_ROLES:
+                raise ValidationError(f"label '{lbl.name}' declares record role '{lbl.record}'; "
+                                      f"known roles: {', '.join(LABEL_ROLES)}")
         for r in self.relations:
+            if r.record is not None and r.record not in RELATION_ROLES:
+                raise ValidationError(f"relation '{r.name}' declares record role '{r.record}'; "
+                                      f"known roles: {', '.join(RELATION_ROLES)}")
             for lab in (*r.heads, *r.tails):
                 if lab not in names:
                     raise ValidationError(f"relation '{r.name}' names unknown label '{lab}'")
@@ -178,6 +215,13 @@ class Schema:
         """The kind of normalised value a label's spans carry (``"date"``), or None."""
         found = next((lbl for lbl in self.labels if lbl.name == label), None)
         return found.value if found else None
+
+    @cached_property
+    def record_roles(self) -> RecordRoles:
+        """What the structured record reads from this schema (computed once: records ask per span)."""
+        return RecordRoles(frozenset(lbl.name for lbl in self.labels if lbl.record == "claim"),
+                           {lbl.name: kind for lbl in self.labels if (kind := lbl.value or lbl.entity)},
+                           frozenset(r.name for r in self.relations if r.record == "source"))
 
     def label_for_key(self, key: str) -> Label | None:
         return next((lbl for lbl in self.labels if lbl.key == key), None)
@@ -242,7 +286,7 @@ class Schema:
         checked like any schema, so a label that is not one word is one clear error."""
         widened = {r.name: r for r in additions.widened}
         relations = [RelationType(r.name, _union(r.heads, widened[r.name].heads),
-                                  _union(r.tails, widened[r.name].tails), r.description)
+                                  _union(r.tails, widened[r.name].tails), r.description, r.record)
                      if r.name in widened else r for r in self.relations]
         schema = Schema(self.name, (*self.labels, *additions.labels), (*relations, *additions.relations),
                         self.attributes, dict(self.extra), self.events)
@@ -259,6 +303,29 @@ class Schema:
                                tuple(t for t in r.tails if t not in mine[r.name].tails))
                   for r in newer.relations if r.name in mine and (set(r.heads) - set(mine[r.name].heads)
                                                                    or set(r.tails) - set(mine[r.name].tails))))
+
+
+@dataclass(frozen=True)
+class RecordRoles:
+    """Which labels and relation types play which part in the structured record (``records.record``),
+    as the schema declares them: the labels whose spans are claims, each mention label's kind (a registry
+    kind of ``ENTITY_KINDS`` or a value kind of ``VALUE_KINDS``; a value wins over an entity on a label
+    declaring both, as automatic filling does) and the relation types that name a claim's source."""
+
+    claims: frozenset[str]
+    kinds: Mapping[str, str]
+    sources: frozenset[str]
+
+    def entity_kind(self, label: str) -> str | None:
+        """The registry kind ``label``'s spans resolve against, or None."""
+        kind = self.kinds.get(label)
+        return kind if kind in ENTITY_KINDS else None
+
+
+@lru_cache(maxsize=1)
+def default_record_roles() -> RecordRoles:
+    """The record roles of the product's default schema (for records built without a project)."""
+    return Schema.default().record_roles
 
 
 @dataclass(frozen=True)
@@ -342,9 +409,19 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*a, *b)))
 
 
-# Schemas written before labels declared their semantics (no "version") meant these by name.
+# Schemas written before labels declared their semantics (no "version") meant these by name; those
+# before version 3 meant the record roles by name.
 _LEGACY_ENTITY = {"actor": "actor", "place": "place"}
 _LEGACY_VALUE = {"date": "date"}
+_LEGACY_LABEL_ROLE = {"claim": "claim"}
+_LEGACY_RELATION_ROLE = {"source": "source"}
+
+
+def _version(value: Any) -> int:
+    """A schema's ``version`` as a number; anything else is one clear error."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        raise ValidationError(f"the schema's version '{value}' is not a whole number")
+    return int(value)
 
 
 def _opt(value: Any) -> str | None:

@@ -18,12 +18,12 @@ from annotator.core.ids import report_id
 from annotator.core.native import REPORT_META, native_record
 from annotator.core.relations import Relation
 from annotator.core.report import Report
+from annotator.core.schema import ENTITY_KINDS
 from annotator.core.spans import Span, check_bounds
 from annotator.core.storable import relation_problem, report_problem, span_problem, text_problem, value_problem
 from annotator.exchange.bundle_format import BundleSet
 from annotator.files.json_input import JsonInputError, parse_json
 
-ENTITY_KINDS = ("actor", "place")
 ENTITY_FIELDS = ("kind", "name", "type", "lat", "lon", "country", "admin1", "parent")
 _ENTITY_ID = re.compile(r"^[A-Za-z0-9:_.\-]{1,128}$")
 
@@ -157,7 +157,7 @@ def parse_entity(raw: bytes) -> dict[str, Any]:
     if not isinstance(eid, str) or not _ENTITY_ID.match(eid):
         raise LineError(f"entity id {eid!r:.60} is missing or malformed")
     if obj.get("kind") not in ENTITY_KINDS:
-        raise LineError(f"entity {eid}: kind must be actor or place, not {obj.get('kind')!r:.30}")
+        raise LineError(f"entity {eid}: kind must be {' or '.join(ENTITY_KINDS)}, not {obj.get('kind')!r:.30}")
     if not isinstance(obj.get("name"), str) or not obj["name"].strip():
         raise LineError(f"entity {eid} has no name")
     for key in ("type", "country", "admin1", "parent"):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.annotation_set import Document
+from annotator.core.ids import GOLD
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
@@ -165,7 +166,7 @@ class LabelStudioFormat:
                         if len(values) > 1:
                             multiple.add(res["from_name"])
                 annotation: dict[str, Any] = {"id": n, "annotator": doc.annotator, "result": result,
-                                              "was_cancelled": False, "ground_truth": doc.annotator == "gold"}
+                                              "was_cancelled": False, "ground_truth": doc.annotator == GOLD}
                 if domain and doc.annotator:
                     annotation["completed_by"] = {"email": f"{doc.annotator}@{domain}"}
                 task["annotations"].append(annotation)

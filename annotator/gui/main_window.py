@@ -480,9 +480,11 @@ class MainWindow(QMainWindow):
 
     def _create_entity(self, target: OpenSet, span: Span, name: str) -> None:
         """A new registry entry from the inspector, then the span linked to it (an undoable edit)."""
+        kind = self.session.schema.entity_kind(span.label)
+        if kind is None:  # the inspector offers a new entity only for labels the schema links
+            return
         ctx = self.session.ctx
-        data = {"id": entities.new_entity_id(self.session.schema.entity_kind(span.label) or span.label, name),
-                "kind": self.session.schema.entity_kind(span.label) or span.label, "name": name,
+        data = {"id": entities.new_entity_id(kind, name), "kind": kind, "name": name,
                 "aliases": [span.text_in(self.document.text)] if self.document.target is target else []}
         self.session.read(lambda: entities.save_entity(ctx, data),
                           lambda saved: self.labelling.edit_fields(target, span, "link_entity", entity=saved["id"],

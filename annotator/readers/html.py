@@ -14,13 +14,13 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from annotator.core.errors import ReaderError
+from annotator.core.iso_dates import iso_day
 from annotator.core.report import guess_language
 from annotator.readers.base import ReaderResult
 from annotator.readers.text import decode_bytes, first_line_title, read_file_bytes
@@ -28,7 +28,6 @@ from annotator.readers.text import decode_bytes, first_line_title, read_file_byt
 log = logging.getLogger(__name__)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _SKIP = {"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
          "canvas", "select", "button", "form"}
 _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
@@ -199,15 +198,8 @@ class _PageParser(HTMLParser):
 
 def _iso_date(value: object) -> str | None:
     """``YYYY-MM-DD`` from the start of an ISO date/datetime string, if it is a real date."""
-    if not isinstance(value, str):
-        return None
-    m = _ISO_DATE.match(value.strip())
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-    except ValueError:
-        return None
+    day = iso_day(value.strip(), prefix=True) if isinstance(value, str) else None
+    return day.isoformat() if day is not None else None
 
 
 def _first_url(*candidates: object) -> str | None:

@@ -25,6 +25,7 @@ from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from annotator.core.iso_dates import iso_day, is_iso_value
 from annotator.records.names import normalize_arabic
 
 GRANULARITIES = ("day", "month", "year", "interval")
@@ -339,8 +340,9 @@ def as_date(value: str | date | datetime | None) -> date | None:
         return value
     s = str(value).strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", s):
-            return date.fromisoformat(s[:10])
+        day = iso_day(s, prefix=True)
+        if day is not None:
+            return day
         if re.fullmatch(r"\d{4}-\d{2}", s):
             y, m = int(s[:4]), int(s[5:7])
             return (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1))
@@ -428,14 +430,8 @@ def dateline(text: str) -> Dateline | None:
     return None
 
 
-def is_iso_value(value: str) -> bool:
-    """True for the value shapes this module produces (used to check stored values)."""
-    single = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
-    return re.fullmatch(rf"{single}(?:/{single})?", value or "") is not None
-
-
 def granularity_of(value: str) -> str | None:
-    """The granularity of a stored ISO value (an annotator may type one in)."""
+    """The granularity of a stored ISO value (an annotator may type one in; ``core.iso_dates`` checks it)."""
     if not is_iso_value(value):
         return None
     if "/" in value:

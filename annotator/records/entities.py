@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from annotator.core.errors import FormatError
+from annotator.core.schema import ENTITY_KINDS
 
-KINDS = ("actor", "place")
 ACTOR_TYPES = ("state", "armed forces", "intelligence", "armed group", "media", "person", "organisation")
 PLACE_TYPES = ("city", "region", "country", "site")
 _FIELDS = {"id", "kind", "name", "type", "aliases", "lat", "lon", "country", "admin1", "parent"}
@@ -34,7 +34,7 @@ class Alias:
 @dataclass(frozen=True)
 class Entity:
     id: str
-    kind: str  # actor | place
+    kind: str  # ENTITY_KINDS: actor | place
     name: str
     type: str | None = None
     aliases: tuple[Alias, ...] = ()
@@ -85,8 +85,8 @@ class Entity:
     def from_dict(cls, d: Mapping[str, Any]) -> Entity:
         """Build from the JSON shape; raises ``ValueError``/``KeyError``/``TypeError`` on bad data."""
         kind = str(d["kind"])
-        if kind not in KINDS:
-            raise ValueError(f"kind must be actor or place, not {kind!r}")
+        if kind not in ENTITY_KINDS:
+            raise ValueError(f"kind must be {' or '.join(ENTITY_KINDS)}, not {kind!r}")
         aliases = []
         for a in d.get("aliases") or ():
             if isinstance(a, str):

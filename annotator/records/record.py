@@ -16,9 +16,13 @@
   participants ``actors``, ``places``, ``dates`` (mentions as above, each with ``link``:
   ``explicit`` or ``implicit``).
 
-Participants. A claim's participants are the spans linked to it by ``actor``/``place``/``date`` relations
-(``link: explicit``, wherever they are) plus, by default, every actor/place/date span lying inside the
-claim's offsets (``link: implicit``). The annotator removes an implicit participant either by
+Labels. Which spans are claims, actors, places and dates, and which relation names a claim's source, is the
+project schema's to say (``core.schema.RecordRoles``: ``"record": "claim"``, ``"entity": "actor"``/``"place"``,
+``"value": "date"`` on labels, ``"record": "source"`` on a relation type); without one, the default schema's.
+
+Participants. A claim's participants are the actor/place/date spans linked to it by a relation other than
+its source relation (``link: explicit``, wherever they are) plus, by default, every actor/place/date span
+lying inside the claim's offsets (``link: implicit``). The annotator removes an implicit participant either by
 - a relation from the claim to the span whose ``attrs`` has ``"unlinked": true`` (or ``"true"``) —
   unlinks it from that claim only; or
 - the span attribute ``unlinked`` = ``true`` — unlinks it from every claim it lies in (explicit relations
@@ -45,16 +49,18 @@ from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
 from annotator.core.events import Event, Incident
 from annotator.core.grading import RELIABILITY_ATTR, reliability
+from annotator.core.iso_dates import is_iso_value
 from annotator.core.relations import Relation
 from annotator.core.report import Report
+from annotator.core.schema import RecordRoles, default_record_roles
 from annotator.core.spans import Span, sorted_spans
-from annotator.records.dates import granularity_of, is_iso_value, normalize_date
+from annotator.records.dates import granularity_of, normalize_date
 from annotator.records.entities import Entity
 from annotator.records.event_record import claim_grade, event_entries
 from annotator.records.resolver import Resolver
 
 RECORD_VERSION = 1
-PARTICIPANT_LABELS = {"actor": "actors", "place": "places", "date": "dates"}
+PARTICIPANT_SECTIONS = {"actor": "actors", "place": "places", "date": "dates"}  # a mention's kind -> its section
 _TRUE = {True, "true", "True", "yes", "1"}
 
 
@@ -72,8 +78,10 @@ def _entity_summary(entity_id: str, entities_by_id: Mapping[str, Entity]) -> dic
 class _Builder:
     def __init__(self, report: Report, spans: Sequence[Span], relations: Sequence[Relation],
                  entities_by_id: Mapping[str, Entity], resolver: Resolver | None,
-                 normalize_dates: bool) -> None:
+                 normalize_dates: bool, roles: RecordRoles | None = None) -> None:
         self.report = report
+        self.roles = roles or default_record_roles()
+        self.kinds = self.roles.kinds
         self.spans = sorted_spans(spans)
         self.starts = [s.start for s in self.spans]
         self.by_id = {s.id: s for s in self.spans}
@@ -89,15 +97,15 @@ class _Builder:
             return cached
         text = span.text_in(self.report.text)
         out: dict[str, Any] = {"id": span.id, "text": text, "start": span.start, "end": span.end}
-        if span.label == "date":
+        if self.kinds.get(span.label) == "date":
             out.update(self._date(span, text))
         else:
             entity, resolution = None, "unresolved"
             if span.entity:
                 entity = _entity_summary(span.entity, self.entities_by_id)
                 resolution = "automatic" if span.resolution == "automatic" else "confirmed"
-            elif self.resolver is not None and span.label in ("actor", "place"):
-                found = self.resolver.resolve(text, kind=span.label)
+            elif self.resolver is not None and self.roles.entity_kind(span.label) is not None:
+                found = self.resolver.resolve(text, kind=self.kinds[span.label])
                 if found.entity_id is not None:
                     entity = self._summary_from_resolver(found.entity_id)
                     resolution = "automatic"
@@ -135,22 +143,22 @@ class _Builder:
         outgoing = [r for r in self.relations if r.head == claim.id and r.tail in self.by_id]
         unlinked = {r.tail for r in outgoing if _flag(r.attrs.get("unlinked"))}
         source_span = next((self.by_id[r.tail] for r in outgoing
-                            if r.label == "source" and r.tail not in unlinked), None)
-        participants: dict[str, list[tuple[Span, str]]] = {key: [] for key in PARTICIPANT_LABELS.values()}
+                            if r.label in self.roles.sources and r.tail not in unlinked), None)
+        participants: dict[str, list[tuple[Span, str]]] = {key: [] for key in PARTICIPANT_SECTIONS.values()}
         seen: set[str] = set()
         explicit = [(self.by_id[r.tail], "explicit") for r in outgoing
-                    if r.label in PARTICIPANT_LABELS and r.tail not in unlinked]
+                    if r.label not in self.roles.sources and r.tail not in unlinked]
         inside = self.spans[bisect_left(self.starts, claim.start):bisect_left(self.starts, claim.end)]
         implicit = [(s, "implicit") for s in inside
-                    if s.id != claim.id and s.label in PARTICIPANT_LABELS and claim.contains(s)
+                    if s.id != claim.id and s.label in self.kinds and claim.contains(s)
                     and s.id not in unlinked and not _flag(s.attrs.get("unlinked"))]
         for span, link in explicit + implicit:
-            if span.id in seen or span.label not in PARTICIPANT_LABELS:
+            if span.id in seen or span.label not in self.kinds:
                 continue
             if source_span is not None and span.id == source_span.id:
                 continue
             seen.add(span.id)
-            participants[PARTICIPANT_LABELS[span.label]].append((span, link))
+            participants[PARTICIPANT_SECTIONS[self.kinds[span.label]]].append((span, link))
         out: dict[str, Any] = {
             "id": claim.id,
             "text": claim.text_in(self.report.text),
@@ -176,10 +184,10 @@ class _Builder:
             "report": {"id": r.id, "title": r.title, "published": r.published, "source": r.source,
                        "url": r.url, "language": r.language},
             "annotator": annotator,
-            "claims": [self.claim(s) for s in self.spans if s.label == "claim"],
-            "actors": [self.mention(s) for s in self.spans if s.label == "actor"],
-            "places": [self.mention(s) for s in self.spans if s.label == "place"],
-            "dates": [self.mention(s) for s in self.spans if s.label == "date"],
+            "claims": [self.claim(s) for s in self.spans if s.label in self.roles.claims],
+            "actors": [self.mention(s) for s in self.spans if self.kinds.get(s.label) == "actor"],
+            "places": [self.mention(s) for s in self.spans if self.kinds.get(s.label) == "place"],
+            "dates": [self.mention(s) for s in self.spans if self.kinds.get(s.label) == "date"],
             "events": event_entries(r, events, self.by_id, self.relations, event_schema, self.mention,
                                     self.entities_by_id, incidents),
         }
@@ -189,24 +197,27 @@ def build_record(report: Report, spans: Iterable[Span], relations: Iterable[Rela
                  entities_by_id: Mapping[str, Entity] | None = None, *, annotator: str | None = None,
                  resolver: Resolver | None = None, normalize_dates: bool = True, events: Sequence[Event] = (),
                  incidents: Mapping[str, Incident] | None = None,
-                 event_schema: EventSchema | None = None) -> dict[str, Any]:
+                 event_schema: EventSchema | None = None, roles: RecordRoles | None = None) -> dict[str, Any]:
     """The record of ``report`` under one annotation set (its ``spans`` and ``relations``).
 
     ``entities_by_id`` maps the entity ids the spans carry to entities (missing ids still appear, named
     by their id). ``resolver`` (optional) fills in automatic matches for unresolved actors and places.
     ``normalize_dates`` computes values for date spans without one (needs dateparser for odd shapes).
-    ``events`` (with the ``incidents`` they name and the project's ``event_schema``) fill ``events``."""
-    builder = _Builder(report, list(spans), list(relations), entities_by_id or {}, resolver, normalize_dates)
+    ``events`` (with the ``incidents`` they name and the project's ``event_schema``) fill ``events``.
+    ``roles``: the project schema's ``record_roles`` (default: the default schema's)."""
+    builder = _Builder(report, list(spans), list(relations), entities_by_id or {}, resolver, normalize_dates,
+                       roles)
     return builder.build(annotator, events, incidents or {}, event_schema)
 
 
 def event_entries_of(report: Report, spans: Iterable[Span], relations: Iterable[Relation],
                      entities_by_id: Mapping[str, Entity] | None = None, *, resolver: Resolver | None = None,
                      events: Sequence[Event] = (), incidents: Mapping[str, Incident] | None = None,
-                     event_schema: EventSchema | None = None) -> list[dict[str, Any]]:
+                     event_schema: EventSchema | None = None,
+                     roles: RecordRoles | None = None) -> list[dict[str, Any]]:
     """Only the ``events`` part of the record (exports need no more): the same mentions, dates and
     grades as ``build_record`` without building the rest."""
-    builder = _Builder(report, list(spans), list(relations), entities_by_id or {}, resolver, True)
+    builder = _Builder(report, list(spans), list(relations), entities_by_id or {}, resolver, True, roles)
     return event_entries(report, events, builder.by_id, builder.relations, event_schema, builder.mention,
                          builder.entities_by_id, incidents or {})
 

@@ -19,6 +19,7 @@ from annotator.core.annotation_set import AnnotationSet
 from annotator.core.changes import Change
 from annotator.core.errors import PermissionDenied, StaleEdit, ValidationError
 from annotator.core.ids import GOLD, annotator_name
+from annotator.core.iso_dates import is_iso_value
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
@@ -222,9 +223,7 @@ def update_span(ctx: ServiceContext, report_id: str, span_id: str, *, annotator:
 
 def _check_value(value: Any) -> None:
     """A span's value is an ISO 8601 date, month, year or interval (what records and exports expect)."""
-    from annotator.records.dates import is_iso_value
-
-    if not isinstance(value, str) or not is_iso_value(value):
+    if not is_iso_value(value):
         raise ValidationError(f"'{value}' is not an ISO 8601 date, month, year or interval "
                               "(e.g. 2024-04-07, 2024-04, 2024, 2024-04-05/2024-04-07)")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from annotator.core.errors import Conflict, FormatError, NotFound, ValidationError
+from annotator.core.schema import ENTITY_KINDS
 from annotator.core.storable import value_problem
 from annotator.files.atomic import atomic_file
 from annotator.files.json_input import JsonInputError, load_json_file
@@ -20,7 +21,6 @@ from annotator.services.context import ServiceContext
 from annotator.services.samples import resources_dir
 from annotator.store.uow import UnitOfWork
 
-KINDS = ("actor", "place")
 SEEDED = "registry_seeded"
 _ID = re.compile(r"^[A-Za-z0-9:_.\-]{1,128}$")
 
@@ -242,8 +242,9 @@ def _validated(items: Iterable[Any], where: object) -> list[dict[str, Any]]:
         e = {k: v for k, v in raw.items() if k != "_line"}
         if not isinstance(e.get("id"), str) or not _ID.match(e["id"]):
             raise FormatError(where, line, f"{label} has a missing or malformed id {e.get('id')!r}")
-        if e.get("kind") not in KINDS:
-            raise FormatError(where, line, f"{e['id']}: kind must be actor or place, not {e.get('kind')!r}")
+        if e.get("kind") not in ENTITY_KINDS:
+            raise FormatError(where, line, f"{e['id']}: kind must be {' or '.join(ENTITY_KINDS)}, "
+                                           f"not {e.get('kind')!r}")
         if not isinstance(e.get("name"), str) or not e["name"].strip():
             raise FormatError(where, line, f"{e['id']}: has no name")
         for coord, bound in (("lat", 90), ("lon", 180)):

@@ -64,7 +64,8 @@ def iter_resolved(ctx: ServiceContext, scope: ExportScope = ExportScope(), *, pr
             entities = {eid: Entity.from_dict(e) for eid, e in linked.items()}
             for report, aset in loaded:
                 record = {"events": event_entries_of(report, aset.spans, aset.relations, entities, resolver=res,
-                                                     events=aset.events, incidents=incidents, event_schema=schema)}
+                                                     events=aset.events, incidents=incidents, event_schema=schema,
+                                                     roles=ctx.schema.record_roles)}
                 known = dict(entities)
                 for entry in record["events"]:
                     for mentions in entry["roles"].values():

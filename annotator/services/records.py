@@ -203,7 +203,7 @@ def iter_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotat
             yield build_record(item.report, item.set.spans, item.set.relations, entities,
                                annotator=item.set.annotator, resolver=res, events=item.set.events,
                                incidents={n: known[n] for n in named if n in known},
-                               event_schema=ctx.schema.events)
+                               event_schema=ctx.schema.events, roles=ctx.schema.record_roles)
     progress(total, total, "")
 
 
@@ -215,4 +215,4 @@ def record_for(ctx: ServiceContext, report_id: str, annotator: str) -> dict[str,
     from annotator.records.record import build_record
     from annotator.services.reports import get_report
 
-    return build_record(get_report(ctx, report_id), (), (), {}, annotator=annotator)
+    return build_record(get_report(ctx, report_id), (), (), {}, annotator=annotator, roles=ctx.schema.record_roles)

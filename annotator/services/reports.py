@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from annotator.core.errors import AnnotatorError, ReaderError, StorageError, failure_detail
+from annotator.core.iso_dates import iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.storable import report_problem
@@ -143,12 +144,8 @@ def report_from_file(path: Path, *, title: str | None = None, published: str | N
 
 
 def _check_iso_date(path: Path, value: str) -> None:
-    from datetime import date
-
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise ReaderError(path, f"--published '{value}' is not a date in the form YYYY-MM-DD") from None
+    if iso_day(value) is None:
+        raise ReaderError(path, f"--published '{value}' is not a date in the form YYYY-MM-DD")
 
 
 def store_report(ctx: ServiceContext, report: Report, *, origin: str | None = None) -> str:

@@ -65,8 +65,9 @@ def test_missing_file_and_bad_date(tmp_path: Path, db: Path) -> None:
     assert proc.returncode == 2 and "nope.txt" in proc.stderr and "does not exist" in proc.stderr
     f = tmp_path / "r.txt"
     f.write_text("text", encoding="utf-8")
-    proc = cli("import", str(f), "--published", "9 April", db=db)
-    assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
+    for bad in ("9 April", "20240409", "2024-02-30"):  # the compact ISO form is not what reports store
+        proc = cli("import", str(f), "--published", bad, db=db)
+        assert proc.returncode == 2 and f"--published '{bad}' is not a date in the form YYYY-MM-DD" in proc.stderr
     assert json.loads(cli("reports", "--json", db=db, check=True).stdout) == {"reports": []}
 
 

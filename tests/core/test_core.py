@@ -104,6 +104,33 @@ def test_schema_default_and_validation() -> None:
     assert Schema.from_dict(schema.to_dict()) == schema
 
 
+def test_labels_and_relations_declare_their_part_in_the_record() -> None:
+    roles = Schema.default().record_roles
+    assert (roles.claims, roles.sources) == ({"claim"}, {"source"})
+    assert roles.kinds == {"actor": "actor", "place": "place", "date": "date"}
+    assert roles.entity_kind("place") == "place" and roles.entity_kind("date") is None
+    ner = Schema.from_dict({"name": "ner", "version": 3, "labels": [
+        {"name": "PER", "entity": "actor"}, {"name": "DATE", "value": "date"}, {"name": "CLAIM", "record": "claim"},
+        {"name": "claim"}], "relations": [{"name": "said_by", "heads": ["CLAIM"], "tails": ["PER"], "record": "source"},
+                                          {"name": "source", "heads": ["claim"], "tails": ["PER"]}]})
+    assert (ner.record_roles.claims, ner.record_roles.sources) == ({"CLAIM"}, {"said_by"})  # names mean nothing
+    assert ner.record_roles.kinds == {"PER": "actor", "DATE": "date"}
+    assert Schema.from_dict(ner.to_dict()) == ner and ner.to_dict()["labels"][2]["record"] == "claim"
+    assert ner.extended(ner.additions_in(ner)).record_roles == ner.record_roles
+
+
+def test_older_schemas_keep_the_roles_their_names_meant() -> None:
+    labels = [{"name": n} for n in ("actor", "place", "date", "claim", "CLAIM")]
+    relations = [{"name": "source", "heads": ["claim"], "tails": ["actor"]}]
+    legacy = Schema.from_dict({"name": "old", "labels": labels, "relations": relations})  # before version 2
+    assert legacy.record_roles.kinds == {"actor": "actor", "place": "place", "date": "date"}
+    assert (legacy.record_roles.claims, legacy.record_roles.sources) == ({"claim"}, {"source"})
+    v2 = Schema.from_dict({"name": "v2", "version": 2, "labels": labels, "relations": relations})
+    assert v2.record_roles.kinds == {} and v2.record_roles.claims == {"claim"}  # v2 declared entity/value
+    v3 = Schema.from_dict({"name": "v3", "version": 3, "labels": labels, "relations": relations})
+    assert (v3.record_roles.claims, v3.record_roles.sources) == (frozenset(), frozenset())
+
+
 @pytest.mark.parametrize("mutate,message", [
     (lambda d: d.update(labels=[]), "no labels"),
     (lambda d: d["labels"].append(dict(d["labels"][0])), "twice"),
@@ -111,6 +138,10 @@ def test_schema_default_and_validation() -> None:
     (lambda d: d["labels"][0].update(color="blue"), "colour"),
     (lambda d: d["relations"][0].update(tails=["weapon"]), "unknown label"),
     (lambda d: d.pop("labels"), "malformed"),
+    (lambda d: d["labels"][0].update(entity="weapon"), "entity kind 'weapon'; the registry's kinds: actor, place"),
+    (lambda d: d["labels"][3].update(record="event"), "record role 'event'; known roles: claim"),
+    (lambda d: d["relations"][0].update(record="claim"), "relation 'source' declares record role 'claim'"),
+    (lambda d: d.update(version="two"), "version 'two' is not a whole number"),
 ])
 def test_bad_schemas_are_clear(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
     import copy

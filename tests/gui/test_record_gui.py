@@ -169,3 +169,41 @@ def test_the_inspector_refills_its_fields_per_span_and_writes_nothing_doing_so(o
     assert window.inspector._attr_widgets["status"].currentText() == "—"
     after = stored_set(window)
     assert (after.version, after.spans) == (before.version, before.spans)  # showing wrote nothing
+
+
+def test_a_project_schema_with_its_own_labels_fills_the_record(open_window, db_path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """PER/LOC/DATE/CLAIM (tests/data/schema/ner.json, imported as File → Import label schema does): the
+    same keys make those spans, R links the claim to its source by ``said_by`` (the relation the schema
+    declares as the source), and the Record tab shows who, where and when from what the schema declares."""
+    from pathlib import Path
+
+    from annotator.services.database import import_schema, open_database
+
+    ctx = open_database(db_path)
+    try:
+        import_schema(ctx, Path(__file__).resolve().parents[1] / "data" / "schema" / "ner.json")
+    finally:
+        ctx.close()
+    window = open_window()
+    view = window.view
+    date = label(window, "3 May 2024", "3")
+    source = label(window, "Syrian Observatory", "1")
+    claim = label(window, "fighters of Liwa al-Baqir shelled the village of al-Busayrah at dawn", "4")
+    place = label(window, "al-Busayrah", "2")
+    assert (date.label, date.value, source.label, claim.label, place.label) == \
+        ("DATE", "2024-05-03", "PER", "CLAIM", "LOC")
+    while view.selected_span().id != claim.id:
+        key(view, Qt.Key.Key_Tab)
+    key(view, "r")
+    while view.selected_span().id != source.id:
+        key(view, Qt.Key.Key_Backtab)
+    key(view, Qt.Key.Key_Return)
+    assert [(r.label, r.head, r.tail) for r in stored_set(window).relations] == [("said_by", claim.id, source.id)]
+    window.tabs.setCurrentWidget(window.record_panel)
+    qtbot.waitUntil(lambda: "al-Busayrah" in window.record_panel.toPlainText(), timeout=5000)
+    text = window.record_panel.toPlainText()
+    for heading in ("Claims (1)", "Actors (1)", "Places (1)", "Dates (1)"):
+        assert heading in text
+    assert "2024-05-03" in text and "no source linked" not in text
+    (shown,) = window.record_panel.record["claims"]
+    assert shown["source"]["id"] == source.id and [p["id"] for p in shown["places"]] == [place.id]

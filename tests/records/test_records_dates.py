@@ -1,7 +1,7 @@
 import pytest
 
-from annotator.records.dates import (DateValue, as_date, granularity_of, is_iso_value, normalize_date,
-                                     prenormalize)
+from annotator.core.iso_dates import is_iso_value
+from annotator.records.dates import DateValue, as_date, granularity_of, normalize_date, prenormalize
 
 ANCHOR = "2024-04-09"  # a Tuesday
 

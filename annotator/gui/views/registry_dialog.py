@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDoubleSpi
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
+from annotator.core.schema import ENTITY_KINDS
 from annotator.gui.models.entity_table_model import EntityTableModel
 from annotator.gui.tasks import error_text
 from annotator.services import entities
@@ -28,8 +29,9 @@ class RegistryDialog(QDialog):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search names and aliases (any script)")
         self.kind = QComboBox(self)
-        for text, data in (("actors and places", None), ("actors", "actor"), ("places", "place")):
-            self.kind.addItem(text, data)
+        self.kind.addItem(" and ".join(f"{k}s" for k in ENTITY_KINDS), None)  # the registry's kinds (core.schema)
+        for kind in ENTITY_KINDS:
+            self.kind.addItem(f"{kind}s", kind)
         self.model = EntityTableModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -119,7 +121,7 @@ class RegistryDialog(QDialog):
 
     def new(self) -> None:
         self.table.clearSelection()
-        kind = self.kind.currentData() or "actor"
+        kind = self.kind.currentData() or ENTITY_KINDS[0]
         self.current = {"id": None, "kind": kind}
         for w in (self.name, self.type):
             w.clear()
