@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from typing import TYPE_CHECKING, Any, Callable
@@ -61,9 +62,20 @@ def open_context(args: argparse.Namespace) -> ServiceContext:
 
     ctx = open_database(getattr(args, "db", None),
                         on_wait=lambda message: print(f"note: {message} ...", file=sys.stderr, flush=True))
+    _settle_collector()
     try:
         ctx.actor = who_acts(ctx, getattr(args, "annotator", None))  # roles and the edit log need who acts
     except BaseException:
         ctx.close()
         raise
     return ctx
+
+
+def _settle_collector() -> None:
+    """A command is one short process: what it has loaded by the time the database is open (modules,
+    the ORM's classes) lives until it ends, so the cycle collector is told to stop walking it
+    (``gc.freeze``), and walks new objects less often. A corpus load or export makes millions of
+    short-lived objects, none in a cycle that matters; the collector's passes were 15 % of a 10,000-report
+    load. Memory stays bounded: collections still run, and the data are streamed in batches."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)

@@ -13,7 +13,7 @@ from annotator.core.events import Event, Incident, check_event_spans
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds, sorted_spans
-from annotator.core.storable import relation_problem, report_problem, span_problem
+from annotator.core.storable import relation_problem, report_problem, span_problem, storable_at_once
 
 
 @dataclass(frozen=True)
@@ -54,24 +54,33 @@ class Document:
 
     def validate(self) -> None:
         """Check every offset against the text, every relation endpoint, and that everything can be
-        stored (``core.storable``); raise on the first problem."""
+        stored (``core.storable``); raise on the first problem.
+
+        What can be stored is screened for all spans and relations at once (``storable_at_once``);
+        only when that is not certain is each asked in turn, so the first problem named is the same."""
         text = self.report.text
         problem = report_problem(self.report)
         if problem:
             raise ValidationError(problem)
+        storable = storable_at_once(self.spans, self.relations)
+        length = len(text)
         ids: set[str] = set()
         for s in self.spans:
             if s.id in ids:
                 raise ValidationError(f"span id {s.id} is used twice")
             ids.add(s.id)
-            check_bounds(s.start, s.end, len(text), what=f"span {s.id}")
-            problem = span_problem(s)
-            if problem:
-                raise ValidationError(problem)
+            start, end = s.start, s.end
+            if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
+                check_bounds(start, end, length, what=f"span {s.id}")
+            if not storable:
+                problem = span_problem(s)
+                if problem:
+                    raise ValidationError(problem)
         for r in self.relations:
-            problem = relation_problem(r)
-            if problem:
-                raise ValidationError(problem)
+            if not storable:
+                problem = relation_problem(r)
+                if problem:
+                    raise ValidationError(problem)
             if r.head not in ids or r.tail not in ids:
                 missing = r.head if r.head not in ids else r.tail
                 raise ValidationError(f"relation {r.id} names span {missing}, which does not exist")

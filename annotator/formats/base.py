@@ -101,7 +101,9 @@ class Format(Protocol):
         """A score 0-100 of how likely ``head`` (the first bytes of a file) is this format."""
 
     def read(self, path: Path, *, options: Options | None = None) -> Iterator[Document]:
-        """Yield the documents of ``path``; raise ``FormatError`` naming file, line and span."""
+        """Yield the documents of ``path``; raise ``FormatError`` naming file, line and span. Every
+        document has passed ``Document.validate`` (``ReadContext.finish``): loading does not check it
+        again."""
 
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
               progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:

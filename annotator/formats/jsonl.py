@@ -17,8 +17,8 @@ from annotator.core.events import events_of_line
 from annotator.core.ids import report_id
 from annotator.core.native import native_record
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
-from annotator.core.relations import Relation
-from annotator.core.spans import Span
+from annotator.core.relations import Relation, new_relation
+from annotator.core.spans import Span, new_span
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
                                     check_span_text, iter_json_lines, json_line, json_shape, make_report,
                                     need_int)
@@ -64,27 +64,45 @@ class JsonlFormat:
             meta.setdefault(key, obj[key])
         report = make_report(text, meta)
         spans: list[Span] = []
+        length = len(text)
+        label = ctx.label
         for raw in json_shape(ctx, obj.get("spans") or [], list, "'spans'", line):
-            if not isinstance(raw, dict):
+            # the common case is tested in line (a corpus holds half a million spans); anything unusual
+            # takes the general checks, which name the problem
+            if type(raw) is not dict:
                 raise ctx.error(line, f"span {raw!r} is not an object")
-            sid = str(raw.get("id", f"T{len(spans) + 1}"))
-            start = need_int(ctx, line, raw.get("start"), f"span {sid} start")
-            end = need_int(ctx, line, raw.get("end"), f"span {sid} end")
-            if 0 <= start < end <= len(text):
-                check_span_text(ctx, line, text, start, end, raw.get("text"), sid)
-            extra = set(raw) - _SPAN_KEYS
-            if extra:
-                warnings.append(f"span {sid}: ignored key(s) {', '.join(sorted(extra))}")
-            attrs = json_shape(ctx, raw.get("attrs") or {}, dict, f"span {sid} 'attrs'", line)
-            spans.append(Span(sid, start, end, ctx.label(raw.get("label", "")), dict(attrs),
-                              raw.get("value"), raw.get("entity"), raw.get("resolution")))
+            get = raw.get
+            sid = get("id")
+            if type(sid) is not str:
+                sid = str(get("id", f"T{len(spans) + 1}"))
+            start, end = get("start"), get("end")
+            if type(start) is not int:
+                start = need_int(ctx, line, start, f"span {sid} start")
+            if type(end) is not int:
+                end = need_int(ctx, line, end, f"span {sid} end")
+            if 0 <= start < end <= length:
+                expected = get("text")
+                if expected is not None and text[start:end] != expected:
+                    check_span_text(ctx, line, text, start, end, expected, sid)
+            if not _SPAN_KEYS.issuperset(raw):
+                warnings.append(f"span {sid}: ignored key(s) {', '.join(sorted(set(raw) - _SPAN_KEYS))}")
+            attrs = get("attrs")
+            if not attrs:
+                attrs = {}
+            else:
+                attrs = dict(attrs if type(attrs) is dict else
+                             json_shape(ctx, attrs, dict, f"span {sid} 'attrs'", line))
+            spans.append(new_span(sid, start, end, label(get("label", "")), attrs, get("value"), get("entity"),
+                                  get("resolution")))
         relations: list[Relation] = []
         for raw in json_shape(ctx, obj.get("relations") or [], list, "'relations'", line):
             if not isinstance(raw, dict) or "head" not in raw or "tail" not in raw:
                 raise ctx.error(line, f"relation {raw!r} lacks head or tail")
-            relations.append(Relation(str(raw.get("id", f"R{len(relations) + 1}")), str(raw["head"]),
-                                      str(raw["tail"]), str(raw.get("label", "")),
-                                      dict(json_shape(ctx, raw.get("attrs") or {}, dict, "relation 'attrs'", line))))
+            attrs = raw.get("attrs")
+            relations.append(new_relation(str(raw.get("id", f"R{len(relations) + 1}")), str(raw["head"]),
+                                          str(raw["tail"]), str(raw.get("label", "")),
+                                          dict(json_shape(ctx, attrs, dict, "relation 'attrs'", line))
+                                          if attrs else {}))
         try:
             events, incidents = events_of_line(obj, [s.id for s in spans])
             notes = json_shape(ctx, obj.get("comments") or [], list, "'comments'", line)

@@ -89,6 +89,18 @@ def _split_doc(nlp: Any, doc: Any, spans: list[Span]) -> Any:
     return Doc(nlp.vocab, words=[text[t.start:t.end] for t in fixed], spaces=[t.ws for t in fixed])
 
 
+def _on_token_edges(sdoc: Any, spans: Iterable[Span]) -> bool:
+    """Whether every span starts where a token starts and ends where one ends: exactly when strict
+    ``char_span`` places them all. Asked of the token offsets at once, so spans are placed once (a
+    failed placing pass cost as much as a good one, and most reports need a split somewhere)."""
+    from spacy.attrs import IDX, LENGTH
+
+    bounds = sdoc.to_array([IDX, LENGTH]).tolist()
+    starts = {start for start, _n in bounds}
+    ends = {start + n for start, n in bounds}
+    return all(s.start in starts and s.end in ends for s in spans)
+
+
 def _placed(sdoc: Any, spans: Iterable[Span]) -> list[Any]:
     """spaCy spans for ours (``None`` where an edge is not a token boundary: strict alignment)."""
     return [sdoc.char_span(s.start, s.end, label=s.label, span_id=s.id, kb_id=s.entity or "") for s in spans]
@@ -189,13 +201,11 @@ class SpacyFormat:
     def to_spacy(self, nlp: Any, doc: Document, summary: WriteSummary) -> Any:
         """One spaCy Doc for one of our documents (public for the benchmark and tests)."""
         sdoc = nlp.make_doc(doc.report.text)
+        if not _on_token_edges(sdoc, doc.spans):  # a span edge inside a token: split there (never let
+            sdoc = _split_tokens(sdoc, doc.spans)  # spaCy move the span)
+            if not _on_token_edges(sdoc, doc.spans):  # an edge on a space spaCy keeps as whitespace
+                sdoc = _split_doc(nlp, sdoc, list(doc.spans))
         placed = _placed(sdoc, doc.spans)
-        if None in placed:  # a span edge inside a token: split there (never let spaCy move the span)
-            sdoc = _split_tokens(sdoc, doc.spans)
-            placed = _placed(sdoc, doc.spans)
-        if None in placed:  # an edge on a space spaCy keeps as whitespace: rebuild the tokens
-            sdoc = _split_doc(nlp, sdoc, list(doc.spans))
-            placed = _placed(sdoc, doc.spans)
         kept: list[Any] = []
         written: set[str] = set()
         for s, span in zip(doc.spans, placed, strict=False):

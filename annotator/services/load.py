@@ -263,13 +263,12 @@ def _prepare(schema: Schema, path: Path, index: int, doc: Document, annotator: s
                                       "relation:OLD=NEW or add them to the schema with --add-labels")
     warnings = list(doc.warnings)
     for s in doc.spans:  # other tools' attribute values are kept, with a warning
-        problem = schema.attribute_problem(s)
+        problem = schema.attribute_problem(s) if s.attrs else None
         if problem:
             warnings.append(f"{where} span {s.id}: {problem}; kept as given")
     comments = tuple(c.with_(anchor_set=who) if c.anchor_set == doc.annotator else c for c in doc.comments)
     doc = Document(doc.report, who, doc.spans, doc.relations, tuple(warnings), doc.events, doc.incidents, comments)
-    try:
-        doc.validate()
+    try:  # offsets, endpoints and what can be stored were checked by the reader (``Format.read``)
         lookup = {s.id: s for s in doc.spans}
         for r in doc.relations:
             schema.check_relation(r, lookup)

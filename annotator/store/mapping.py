@@ -10,7 +10,7 @@ from sqlalchemy.engine import Row
 from annotator.core.events import COUNT_KINDS, ESTIMATES, QUALIFIERS, Estimate, Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
-from annotator.core.spans import Span
+from annotator.core.spans import Span, new_span
 from annotator.store.models import EventArgumentRow, EventRow, ReportRow, SpanRow
 
 
@@ -30,19 +30,9 @@ def span_from_row(row: SpanRow | Row[Any]) -> Span:
 def span_from_values(key: str, start: int, end: int, label: str, attrs: Any, value: str | None,
                      entity: str | None, resolution: str | None) -> Span:
     """A span from the column values of a bulk read (``attrs`` as the JSON text or object the driver
-    returned: most spans have none, and decoding ``{}`` half a million times was a measurable cost).
-
-    The fields are set in one step rather than through the frozen dataclass's ``__init__`` (eight
-    ``object.__setattr__`` calls): the values were checked when stored, ``Span`` has no
-    ``__post_init__`` (tests/store/test_bulk_reads.py holds that), and reading a corpus makes half a
-    million spans, for which this halves the cost."""
-    span = _new(Span)
-    span.__dict__.update(id=key, start=start, end=end, label=label, attrs=json_object(attrs), value=value,
-                         entity=entity, resolution=resolution)
-    return span
-
-
-_new = object.__new__
+    returned: most spans have none, and decoding ``{}`` half a million times was a measurable cost),
+    built with ``new_span`` (the values were checked when stored)."""
+    return new_span(key, start, end, label, json_object(attrs), value, entity, resolution)
 
 
 def json_object(raw: Any) -> dict[str, Any]:

@@ -175,3 +175,39 @@ def test_one_definition_of_arabic_script() -> None:
     assert all(is_arabic_char(c) for c in "دير\u0750\u08a0\ufb50\ufe70")
     assert not any(is_arabic_char(c) for c in "Deir ez-Zor\ufe00\u200f1")  # a variation selector, RLM: not letters
     assert has_arabic("Deir ez-Zor دير الزور") and not has_arabic("Deir ez-Zor")
+
+
+STORABLE_CASES = [  # (span fields, relation attrs): each a value a database can or cannot store
+    ({}, {}), ({"attrs": {"status": "unconfirmed", "n": 3, "ok": True, "x": None, "f": 1.5}}, {"why": "quoted"}),
+    ({"id": "T\x001"}, {}), ({"label": "act\x00or"}, {}), ({"value": "\ud800"}, {}), ({"entity": 5}, {}),
+    ({"resolution": "\udfff x"}, {}), ({"attrs": {"k": "a\x00"}}, {}), ({"attrs": {"\ud800": "v"}}, {}),
+    ({"attrs": {"big": 10 ** 30}}, {}), ({"attrs": {"nan": float("nan")}}, {}), ({"attrs": {"inf": float("inf")}}, {}),
+    ({"attrs": {"deep": [[{"a": ["b\x00"]}]]}}, {}), ({"attrs": {"deep": [[{"a": ["fine"]}]]}}, {}),
+    ({"attrs": {1: "non-string key"}}, {}), ({"attrs": ["not", "an", "object"]}, {}), ({"id": ""}, {}),
+    ({"label": None}, {}), ({}, {"k": "\x00"}), ({}, {"n": -(2 ** 63) - 1}), ({"attrs": {"t": (1, "x")}}, {}),
+    ({"attrs": {"s": {1, 2}}}, {}), ({"value": "دير الزور"}, {"note": "قال"}),
+]
+
+
+@pytest.mark.parametrize("span_fields, relation_attrs", STORABLE_CASES)
+def test_storable_at_once_agrees_with_the_checks_one_by_one(span_fields, relation_attrs) -> None:  # type: ignore[no-untyped-def]
+    """The one-pass screen of a document's spans and relations says "storable" only when each span
+    and relation check finds nothing, and ``validate`` names the same first problem either way."""
+    from annotator.core.storable import relation_problem, span_problem, storable_at_once
+
+    fields = {"id": "T2", "start": 0, "end": 5, "label": "actor", "attrs": {}, **span_fields}
+    spans = (Span("T1", 0, 3, "place"), Span(**fields))
+    relations = (Relation("R1", "T1", "T1", "place", dict(relation_attrs)),)
+    one_by_one = next(filter(None, [*map(span_problem, spans), *map(relation_problem, relations)]), None)
+    at_once = storable_at_once(spans, relations)
+    assert not (at_once and one_by_one)  # never "storable" where a check one by one refuses
+    if one_by_one is None and not any(isinstance(v, (list, tuple, dict)) for v in fields["attrs"].values()) \
+            and isinstance(fields["attrs"], dict):
+        assert at_once  # flat values that are fine pass the screen (the fast path is taken)
+    doc = Document(Report.of("short text"), "a", spans, relations)
+    if one_by_one is None:
+        doc.validate()
+    else:
+        with pytest.raises(ValidationError) as raised:
+            doc.validate()
+        assert str(raised.value) == one_by_one

@@ -20,6 +20,7 @@ def test_revision_chain_is_linear() -> None:
     script = ScriptDirectory.from_config(migrate.alembic_config())
     revisions = list(script.walk_revisions())
     assert len(script.get_heads()) == 1
+    assert script.get_current_head() == migrate.HEAD  # opening a current database skips alembic by it
     downs = [r.down_revision for r in revisions]
     assert downs.count(None) == 1
     assert len(set(downs)) == len(downs)
@@ -136,3 +137,17 @@ def _downgraded(db_url: str, revision: str):  # type: ignore[no-untyped-def]
         config.attributes["connection"] = conn
         command.downgrade(config, revision)
     return engine
+
+
+def test_a_current_database_opens_without_alembic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Every command opens the database: one at the newest revision is opened without importing
+    alembic (a third of a second of start-up), an older one is still upgraded by it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "current.sqlite3"
+    open_database(path).close()
+    probe = ("import sys; from annotator.services.database import open_database; "
+             f"open_database({str(path)!r}).close(); print(sorted(m for m in sys.modules if m.startswith('alembic')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
