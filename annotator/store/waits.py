@@ -1,7 +1,12 @@
 """Telling the user that the database makes us wait (another program holds its write lock, or a
 server is slow), while SQLite's busy_timeout or the server waits: a statement still running after
 ``after_s`` is reported once through ``notify``. One watchdog thread per engine, started only when a
-shell asks for it; a statement costs two dictionary operations."""
+shell asks for it; a statement costs two dictionary operations.
+
+On SQLite only a statement that may wait for a lock is watched: in WAL mode a read never waits, and a
+connection that has already written in its transaction holds the write lock, so its later statements
+are slow only by their own work (a corpus load's batches, an export's scan) -- saying "another program
+is using it" then would be false."""
 
 from __future__ import annotations
 
@@ -24,6 +29,11 @@ class WaitWatch:
         self._told: set[int] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._writing: set[int] = set()  # SQLite connections holding the write lock (written in this transaction)
+        if self._sqlite:
+            event.listen(engine, "commit", self._lock_released)
+            event.listen(engine, "rollback", self._lock_released)
         event.listen(engine, "before_cursor_execute", self._begin)
         event.listen(engine, "after_cursor_execute", self._end)
         event.listen(engine, "handle_error", self._failed)
@@ -39,11 +49,18 @@ class WaitWatch:
             self._running.pop(key, None)
             self._told.discard(key)
 
-    def _begin(self, conn, _cursor, _statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+    def _begin(self, conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if self._sqlite and (id(conn) in self._writing or _reads(statement)):
+            return
         self.started(id(conn))
 
-    def _end(self, conn, _cursor, _statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+    def _end(self, conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
         self.finished(id(conn))
+        if self._sqlite and conn.in_transaction() and not _reads(statement):
+            self._writing.add(id(conn))
+
+    def _lock_released(self, conn) -> None:  # type: ignore[no-untyped-def]
+        self._writing.discard(id(conn))
 
     def _failed(self, context) -> None:  # type: ignore[no-untyped-def]
         self.finished(id(context.connection))
@@ -63,3 +80,8 @@ class WaitWatch:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def _reads(statement: str) -> bool:
+    """A statement that only reads (SQLite in WAL mode never makes it wait for a lock)."""
+    return statement.lstrip()[:6].upper() in ("SELECT", "PRAGMA", "WITH R", "EXPLAI")

@@ -96,6 +96,32 @@ def test_a_lock_held_by_another_writer_waits_with_a_message_then_refuses(tmp_pat
     assert 10 <= time.monotonic() - t < 30 and "Traceback" not in refused.stderr
 
 
+def test_our_own_slow_work_is_not_called_another_program(tmp_path: Path) -> None:
+    """A long read (WAL: reads never wait) or a long write after our transaction took the write lock is
+    our own work: the watch says nothing. The first write, which may wait for a lock, is still watched."""
+    from annotator.store.waits import WaitWatch
+
+    ctx = open_database(tmp_path / "w.sqlite3")
+    told: list[str] = []
+    watch = WaitWatch(ctx.engine, told.append, after_s=0.1)
+    slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) "
+    try:
+        with ctx.engine.connect() as conn:
+            conn.execute(sa.text(slow + "SELECT count(*) FROM c")).scalar()
+            conn.execute(sa.text("CREATE TEMP TABLE scratch (x INTEGER)"))
+            conn.execute(sa.text("INSERT INTO scratch VALUES (0)"))  # the write lock is ours from here
+            conn.execute(sa.text("INSERT INTO scratch " + slow + "SELECT x FROM c"))
+            conn.commit()
+        time.sleep(0.3)
+        assert told == []
+        watch.started(1)  # a statement that might be waiting for a lock, still running past the limit
+        time.sleep(0.5)
+        assert len(told) == 1 and "another program" in told[0]
+    finally:
+        watch.stop()
+        ctx.close()
+
+
 def _damage(db: Path) -> None:
     size = db.stat().st_size
     with open(db, "r+b") as fh:
@@ -175,14 +201,15 @@ def test_a_migration_that_fails_half_way_leaves_no_half_database(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Creating a database is one transaction: a failure (or a kill) in the middle leaves nothing."""
     db = tmp_path / "new.sqlite3"
-    real = migrate.command.upgrade
-    from alembic import op
+    from alembic import command, op  # migrate imports alembic only when a database needs upgrading
+
+    real = command.upgrade
 
     def upgrade_then_fail(config, revision):  # type: ignore[no-untyped-def]
         real(config, "0001")
         raise RuntimeError("killed half-way")
 
-    monkeypatch.setattr(migrate.command, "upgrade", upgrade_then_fail)
+    monkeypatch.setattr(command, "upgrade", upgrade_then_fail)
     with pytest.raises(DatabaseError, match="cannot open the database .*killed half-way"):
         open_database(db)
     monkeypatch.undo()
