@@ -1,6 +1,6 @@
 """Queries behind corpus search and suggestions: the folded copy of each report's text, the reports a
-folded query may occur in, spans found by label/entity/annotator with their context, rejected
-suggestions. Flushes, never commits.
+folded query may occur in, spans found by label/entity/annotator/workflow status/source with their
+context, rejected suggestions. Flushes, never commits.
 
 SQLite narrows the reports with its FTS5 trigram index (``report_search_fts``, a substring index: a
 query of three or more folded characters); PostgreSQL, and SQLite for shorter queries, scan the folded
@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from annotator.store.models import (AnnotationSetRow, AnnotatorRow, ReportRow, ReportSearchRow, SpanRow,
-                                    SuggestionRejectionRow, utcnow)
+from annotator.store.models import (AnnotationSetRow, AnnotatorRow, AssignmentRow, ReportRow, ReportSearchRow,
+                                    SpanRow, SuggestionRejectionRow, utcnow)
 
 FTS_TABLE = "report_search_fts"  # and its shadow tables report_search_fts_data, _idx, _docsize, _config
+MANUAL = "manual"  # the source of a span that records none: made by hand (or loaded from a file)
+UNASSIGNED = ""  # the status of a set without a workflow row (``core.workflow.parse_state("unassigned")``)
 
 
 def is_search_index_table(name: str) -> bool:
@@ -44,6 +46,17 @@ class SpanHitRow:
 
 def _like_escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _source_condition(source: str) -> ColumnElement[bool]:
+    """``attrs["source"]`` is ``source`` or one of its family (``source:…``, ``source …``), in SQL (the
+    JSON path is read by the database: SQLite ``json_extract``, PostgreSQL ``->>``)."""
+    recorded = SpanRow.attrs["source"].as_string()
+    if source == MANUAL:
+        return or_(recorded.is_(None), recorded == "")
+    family = _like_escape(source)
+    return or_(recorded == source, recorded.like(family + ":%", escape="\\"),
+               recorded.like(family + " %", escape="\\"))
 
 
 class SearchRepository:
@@ -93,10 +106,15 @@ class SearchRepository:
 
     # -- spans -------------------------------------------------------------------------------------
     def span_hits(self, *, label: str | None = None, entity: str | None = None, annotator: str | None = None,
-                  report_ids: Sequence[str] | None = None, context: int = 40,
-                  limit: int | None = None) -> list[SpanHitRow]:
+                  status: str | None = None, source: str | None = None, report_ids: Sequence[str] | None = None,
+                  context: int = 40, limit: int | None = None) -> list[SpanHitRow]:
         """Spans matching every filter given, each with ``context`` characters either side (read with
-        ``substr`` in SQL: a 1 MB report is not loaded for a few words)."""
+        ``substr`` in SQL: a 1 MB report is not loaded for a few words).
+
+        ``status`` is the workflow state of the span's set (``assignments`` row of the same report and
+        annotator; ``UNASSIGNED`` for a set without one). ``source`` is ``attrs["source"]``: the value
+        itself or a family of it (``annotation`` finds ``annotation:alice``, ``model:en_x`` finds
+        ``model:en_x 3.7.1``); ``MANUAL`` finds spans that record no source."""
         conds = []
         if label is not None:
             conds.append(SpanRow.label == label)
@@ -104,6 +122,10 @@ class SearchRepository:
             conds.append(SpanRow.entity_id == entity)
         if annotator is not None:
             conds.append(AnnotatorRow.name == annotator)
+        if status is not None:
+            conds.append(AssignmentRow.id.is_(None) if status == UNASSIGNED else AssignmentRow.status == status)
+        if source is not None:
+            conds.append(_source_condition(source))
         if report_ids is not None:
             conds.append(AnnotationSetRow.report_id.in_(list(report_ids)))
         left_from = func.max(SpanRow.start - context, 0)
@@ -116,8 +138,11 @@ class SearchRepository:
                        func.substr(ReportRow.text, SpanRow.end + 1, context))
                 .join(AnnotationSetRow, AnnotationSetRow.id == SpanRow.set_id)
                 .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
-                .join(ReportRow, ReportRow.id == AnnotationSetRow.report_id)
-                .where(*conds)
+                .join(ReportRow, ReportRow.id == AnnotationSetRow.report_id))
+        if status is not None:
+            stmt = stmt.outerjoin(AssignmentRow, (AssignmentRow.report_id == AnnotationSetRow.report_id)
+                                  & (AssignmentRow.annotator_id == AnnotationSetRow.annotator_id))
+        stmt = (stmt.where(*conds)
                 .order_by(AnnotationSetRow.report_id, SpanRow.start, SpanRow.end, AnnotatorRow.name, SpanRow.key))
         if limit is not None:
             stmt = stmt.limit(limit)

@@ -12,17 +12,25 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "suggest":
         return _suggest(args)
     text = " ".join(args.text)
-    if not text.strip() and not (args.label or args.entity or args.annotator):
-        error("search needs TEXT, or --label, --entity or --annotator to list spans")
+    if not text.strip() and not (args.label or args.entity or args.annotator or args.status or args.source):
+        error("search needs TEXT, or --label, --entity, --annotator, --status or --source to list spans")
         return 2
     if args.limit < 1:
         error(f"--limit {args.limit}: give a number of rows of at least 1")
         return 2
-    from annotator.services.search import search
+    from annotator.core.errors import ValidationError
+    from annotator.services.search import parse_status, search
 
+    if args.status is not None:
+        try:
+            parse_status(args.status)  # bad usage (exit 2), told before the database is opened
+        except ValidationError as exc:
+            error(f"--status: {exc}")
+            return 2
     ctx = open_context(args)
     try:
-        hits = search(ctx, text, label=args.label, entity=args.entity, annotator=args.annotator, limit=args.limit)
+        hits = search(ctx, text, label=args.label, entity=args.entity, annotator=args.annotator,
+                      status=args.status, source=args.source, limit=args.limit)
     finally:
         ctx.close()
     lines = [f"{h.report[:12]}  {h.start:>6}-{h.end:<6} {_flat(h.left)[-30:]:>30} [{h.text}] {_flat(h.right)[:30]:30}"
