@@ -3,15 +3,17 @@ folded query may occur in, spans found by label/entity/annotator/workflow status
 context, rejected suggestions. Flushes, never commits.
 
 SQLite narrows the reports with its FTS5 trigram index (``report_search_fts``, a substring index: a
-query of three or more folded characters); PostgreSQL, and SQLite for shorter queries, scan the folded
-column with ``LIKE`` (the folded text is already lower case and without marks, so no ``ILIKE``)."""
+query of three or more folded characters); PostgreSQL asks ``folded LIKE '%q%'`` (the folded text is
+already lower case and without marks, so no ``ILIKE``), which its pg_trgm GIN index
+(``ix_report_search_folded_trgm``, migration 0007) serves with the same substring semantics, or a
+scan where the server lacks pg_trgm (``index_state`` says which); SQLite scans for shorter queries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
-from sqlalchemy import ColumnElement, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from annotator.store.models import (AnnotationSetRow, AnnotatorRow, AssignmentRo
                                     SpanRow, SuggestionRejectionRow, utcnow)
 
 FTS_TABLE = "report_search_fts"  # and its shadow tables report_search_fts_data, _idx, _docsize, _config
+TRGM_INDEX = "ix_report_search_folded_trgm"  # PostgreSQL: pg_trgm GIN on report_search.folded (migration 0007)
 MANUAL = "manual"  # the source of a span that records none: made by hand (or loaded from a file)
 UNASSIGNED = ""  # the status of a set without a workflow row (``core.workflow.parse_state("unassigned")``)
 
@@ -27,6 +30,11 @@ UNASSIGNED = ""  # the status of a set without a workflow row (``core.workflow.p
 def is_search_index_table(name: str) -> bool:
     """The SQLite FTS5 table and its shadow tables: created by the migration, not by the models."""
     return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+
+
+def is_search_index(name: str | None) -> bool:
+    """The PostgreSQL trigram index: created by the migration where the server has pg_trgm, not a model's."""
+    return name == TRGM_INDEX
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,13 @@ class SearchRepository:
     def candidates(self, folded_query: str, report_ids: Sequence[str] | None = None) -> Iterator[tuple[str, str]]:
         """(report id, folded text) of every report whose folded text contains ``folded_query``, in the
         order the reports were stored (the index's own order: no sort of a large candidate set)."""
+        stmt = self.candidates_query(folded_query, report_ids)
+        # streamed: a frequent name matches thousands of reports, and a page of hits needs the first few
+        for rid, folded in self.session.execute(stmt.execution_options(yield_per=16)):
+            yield rid, folded
+
+    def candidates_query(self, folded_query: str, report_ids: Sequence[str] | None = None) -> Select[Any]:
+        """The statement of ``candidates`` (apart so a test can EXPLAIN it)."""
         base = select(ReportSearchRow.report_id, ReportSearchRow.folded)
         if self._dialect == "sqlite" and len(folded_query) >= 3:
             phrase = '"' + folded_query.replace('"', '""') + '"'
@@ -95,9 +110,22 @@ class SearchRepository:
             base = base.where(ReportSearchRow.folded.like(f"%{_like_escape(folded_query)}%", escape="\\"))
         if report_ids is not None:
             base = base.where(ReportSearchRow.report_id.in_(list(report_ids)))
-        # streamed: a frequent name matches thousands of reports, and a page of hits needs the first few
-        for rid, folded in self.session.execute(base.order_by(ReportSearchRow.id).execution_options(yield_per=16)):
-            yield rid, folded
+        return base.order_by(ReportSearchRow.id)
+
+    def index_state(self) -> tuple[bool, str]:
+        """(whether text search has its index, one sentence saying which or why not)."""
+        if self._dialect == "sqlite":
+            found = self.session.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": FTS_TABLE}).first()
+            return (True, "search index: FTS5 trigram") if found else (False, "search index: missing (FTS5 table "
+                                                                              f"{FTS_TABLE} not found)")
+        if self.session.execute(text("SELECT 1 FROM pg_indexes WHERE indexname = :n"), {"n": TRGM_INDEX}).first():
+            return True, "search index: pg_trgm GIN on report_search.folded"
+        available = self.session.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'"))
+        why = ("the server has the pg_trgm extension but the index was not created (enabling the extension was "
+               "refused)" if available.first() else "this server has no pg_trgm extension (postgresql-contrib)")
+        return False, (f"search index: none — {why}; every search scans all reports. A database owner can add it: "
+                       f"CREATE EXTENSION pg_trgm; CREATE INDEX {TRGM_INDEX} ON report_search "
+                       "USING gin (folded gin_trgm_ops)")
 
     def text_and_title(self, report_id: str) -> tuple[str, str]:
         """A report's text and title (no ORM object: search reads many)."""
