@@ -4,6 +4,7 @@ suggestions for one report)."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from annotator.cli.output import emit, error, open_context
 
@@ -50,12 +51,15 @@ def _suggest(args: argparse.Namespace) -> int:
         if who is None:
             error("no annotator chosen: give --annotator NAME (suggestions leave out what they already annotated)")
             return 2
-        found = suggest(ctx, report_id, annotator=who)
+        found = suggest(ctx, report_id, annotator=who, model=args.model)
     finally:
         ctx.close()
+    for notice in found.notices:  # a pipeline that cannot run: said (exit 0), the other suggestions shown
+        print(f"warning: {notice}", file=sys.stderr)
     lines = [f"{s.start:>6}-{s.end:<6} {s.label:8} {s.source:18} {s.text}"
              + (f"  = {s.value}" if s.value else "") + (f"  → {s.entity}" if s.entity else "") for s in found]
-    emit(args, {"report": report_id, "annotator": who, "suggestions": [s.to_dict() for s in found]},
+    emit(args, {"report": report_id, "annotator": who, "suggestions": [s.to_dict() for s in found],
+                "notices": list(found.notices)},
          lines or ["no suggestions"])
     return 0
 
