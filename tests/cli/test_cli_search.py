@@ -27,6 +27,12 @@ def test_search_and_suggest_print_the_documented_json(tmp_path: Path) -> None:
     assert all(s.get("entity") == "place:geonames:170794" for s in out["suggestions"] if s["label"] == "place")
     nothing = cli("search", db=db)
     assert nothing.returncode == 2 and "search needs TEXT" in nothing.stderr
+    # a spaCy pipeline that is not installed: one warning, exit 0, the other suggestions still there
+    no_model = cli("suggest", "--report", rid, "--annotator", "carol", "--model", "xx_no_such_pipeline", "--json",
+                   db=db, check=True)
+    assert no_model.stderr.startswith("warning: spaCy pipeline 'xx_no_such_pipeline' is not installed: ")
+    assert json.loads(no_model.stdout)["suggestions"] == out["suggestions"]
+    assert json.loads(no_model.stdout)["notices"] == [no_model.stderr[len("warning: "):].strip()]
     missing = cli("suggest", "--report", "ffff", "--annotator", "carol", db=db)
     assert missing.returncode == 2 and "no report has an id starting with 'ffff'" in missing.stderr
 

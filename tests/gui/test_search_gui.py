@@ -145,3 +145,40 @@ def test_search_filters_by_status_and_source_chosen_by_keyboard_and_mouse(open_w
     QTest.keyClicks(panel.source_box.lineEdit(), "search")
     _key(panel.source_box.lineEdit(), Qt.Key.Key_Return)
     assert wait_until(lambda: shown() == [("al-Busayrah", "place (bob)")])
+
+
+def test_a_spacy_pipeline_chosen_in_the_suggestions_tab_adds_its_entities(open_window, report_ids,
+                                                                         tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    pytest.importorskip("spacy", reason="the suggest-spacy extra")
+    from gui_helpers import click
+    from spacy_pipelines import save_ruler_pipeline
+
+    path = save_ruler_pipeline(tmp_path, [{"label": "PERSON", "pattern": "spokesman"}])
+    window = open_window("alice", report="english")
+    QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.suggestions_panel
+    assert wait_until(lambda: panel.suggestions), panel.status.text()
+    click(panel.model)
+    QTest.keyClicks(panel.model, "xx_no_such_pipeline")
+    _key(panel.model, Qt.Key.Key_Return)
+    assert wait_until(lambda: "spaCy pipeline 'xx_no_such_pipeline' is not installed" in panel.status.text())
+    assert ("Deir ez-Zor", "registry") in {(s.text, s.source) for s in panel.suggestions}  # the others still there
+    panel.model.clear()
+    QTest.keyClicks(panel.model, str(path))
+    _key(panel.model, Qt.Key.Key_Return)
+    source = "model:en_test_ruler 0.1.0"
+    assert wait_until(lambda: ("spokesman", "actor", source) in
+                      {(s.text, s.label, s.source) for s in panel.suggestions}), \
+        (panel.status.text(), [(s.text, s.source) for s in panel.suggestions])
+    assert "not installed" not in panel.status.text()
+    panel.list.setFocus()
+    row = next(i for i, s in enumerate(panel.suggestions) if s.source == source)
+    panel.list.setCurrentRow(row)
+    _key(panel.list, Qt.Key.Key_Return)  # accept
+    settle(window)
+    ctx = window.session.ctx
+    (span,) = get_set(ctx, report_ids["english"], "alice").spans
+    assert (span.label, span.attrs) == ("actor", {"source": source})
+    assert window.document.mine  # drawn as a span now

@@ -12,8 +12,9 @@ from annotator.core.report import Report
 from annotator.services.annotate import get_set
 from annotator.services.reports import store_report
 from annotator.services.suggest import accept_suggestions, model_setting, set_model_setting, suggest
+from spacy_pipelines import save_ruler_pipeline
 
-spacy = pytest.importorskip("spacy", reason="the suggest-spacy extra")
+pytest.importorskip("spacy", reason="the suggest-spacy extra")
 
 TEXT = ("On 3 May 2024 the Brigade of Tests shelled Qaryat Nowhere, near Deir ez-Zor; "
         "Jane Roe said it cost ten dollars.")
@@ -23,17 +24,12 @@ SOURCE = "model:en_test_ruler 0.1.0"
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A pipeline as a user would have installed or saved one: nothing is downloaded."""
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "ORG", "pattern": "Brigade of Tests"},
-                        {"label": "GPE", "pattern": "Qaryat Nowhere"},
-                        {"label": "GPE", "pattern": "Deir ez-Zor"},  # the registry knows it too: registry wins
-                        {"label": "PERSON", "pattern": "Jane Roe"},
-                        {"label": "MONEY", "pattern": "ten dollars"}])  # no project label: dropped
-    nlp.meta["name"], nlp.meta["version"] = "test_ruler", "0.1.0"
-    path = tmp_path_factory.mktemp("pipelines") / "test_ruler"
-    nlp.to_disk(path)
-    return path
+    return save_ruler_pipeline(tmp_path_factory.mktemp("pipelines"), [
+        {"label": "ORG", "pattern": "Brigade of Tests"},
+        {"label": "GPE", "pattern": "Qaryat Nowhere"},
+        {"label": "GPE", "pattern": "Deir ez-Zor"},  # the registry knows it too: registry wins
+        {"label": "PERSON", "pattern": "Jane Roe"},
+        {"label": "MONEY", "pattern": "ten dollars"}])  # no project label: dropped
 
 
 def _report(ctx) -> str:  # type: ignore[no-untyped-def]
