@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from annotator.store.models import (AnnotationSetRow, AnnotatorRow, AssignmentRo
 
 FTS_TABLE = "report_search_fts"  # and its shadow tables report_search_fts_data, _idx, _docsize, _config
 TRGM_INDEX = "ix_report_search_folded_trgm"  # PostgreSQL: pg_trgm GIN on report_search.folded (migration 0007)
+HEAD = 500  # PostgreSQL: reports read in stored order before the trigram index is asked (``candidates``)
 MANUAL = "manual"  # the source of a span that records none: made by hand (or loaded from a file)
 UNASSIGNED = ""  # the status of a set without a workflow row (``core.workflow.parse_state("unassigned")``)
 
@@ -92,22 +93,47 @@ class SearchRepository:
 
     def candidates(self, folded_query: str, report_ids: Sequence[str] | None = None) -> Iterator[tuple[str, str]]:
         """(report id, folded text) of every report whose folded text contains ``folded_query``, in the
-        order the reports were stored (the index's own order: no sort of a large candidate set)."""
-        stmt = self.candidates_query(folded_query, report_ids)
-        # streamed: a frequent name matches thousands of reports, and a page of hits needs the first few
+        order the reports were stored (the index's own order: no sort of a large candidate set).
+
+        Streamed: a frequent name matches thousands of reports, and a page of hits needs the first few.
+        On PostgreSQL in two parts, because the planner cannot tell a frequent name from a rare one
+        (ANALYZE keeps no statistics of values over 1 KB): the first ``HEAD`` reports are read in stored
+        order without the trigram index (a frequent name fills the page there, and stops the read), the
+        rest through it (a rare name costs an index lookup, not a scan of every report). Measured on
+        10,000 reports of 2.5 KB: the first 50 hits of a frequent name in 3-20 ms (through the index
+        alone 200-360 ms: every match is read and sorted first), a name in one report in 40 ms (a scan:
+        460 ms)."""
+        if self._dialect == "postgresql":
+            pivot = self.session.scalar(select(ReportSearchRow.id).order_by(ReportSearchRow.id).offset(HEAD).limit(1))
+            if pivot is not None:
+                yield from self._stream(self.candidates_query(folded_query, report_ids, below=pivot))
+                yield from self._stream(self.candidates_query(folded_query, report_ids, from_id=pivot))
+                return
+        yield from self._stream(self.candidates_query(folded_query, report_ids))
+
+    def _stream(self, stmt: Select[Any]) -> Iterator[tuple[str, str]]:
         for rid, folded in self.session.execute(stmt.execution_options(yield_per=16)):
             yield rid, folded
 
-    def candidates_query(self, folded_query: str, report_ids: Sequence[str] | None = None) -> Select[Any]:
-        """The statement of ``candidates`` (apart so a test can EXPLAIN it)."""
+    def candidates_query(self, folded_query: str, report_ids: Sequence[str] | None = None, *,
+                         below: int | None = None, from_id: int | None = None) -> Select[Any]:
+        """The statement of ``candidates`` (apart so a test can EXPLAIN it): reports with row id
+        ``below`` a pivot are matched without the trigram index (``folded || ''`` is not the indexed
+        expression), those ``from_id`` on through it."""
         base = select(ReportSearchRow.report_id, ReportSearchRow.folded)
-        if self._dialect == "sqlite" and len(folded_query) >= 3:
+        pattern = f"%{_like_escape(folded_query)}%"
+        if below is not None:
+            base = base.where(ReportSearchRow.id < below,
+                              (ReportSearchRow.folded + literal("")).like(pattern, escape="\\"))
+        elif self._dialect == "sqlite" and len(folded_query) >= 3:
             phrase = '"' + folded_query.replace('"', '""') + '"'
             base = base.where(ReportSearchRow.id.in_(
                 select(text("rowid")).select_from(text(FTS_TABLE)).where(text(f"{FTS_TABLE} MATCH :q"))
             )).params(q=phrase)
         else:
-            base = base.where(ReportSearchRow.folded.like(f"%{_like_escape(folded_query)}%", escape="\\"))
+            base = base.where(ReportSearchRow.folded.like(pattern, escape="\\"))
+        if from_id is not None:
+            base = base.where(ReportSearchRow.id >= from_id)
         if report_ids is not None:
             base = base.where(ReportSearchRow.report_id.in_(list(report_ids)))
         return base.order_by(ReportSearchRow.id)
