@@ -11,7 +11,7 @@ scan where the server lacks pg_trgm (``index_state`` says which); SQLite scans f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from sqlalchemy import ColumnElement, Select, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -111,12 +111,12 @@ class SearchRepository:
                 return
         yield from self._stream(self.candidates_query(folded_query, report_ids))
 
-    def _stream(self, stmt: Select[Any]) -> Iterator[tuple[str, str]]:
+    def _stream(self, stmt: Select[str, str]) -> Iterator[tuple[str, str]]:
         for rid, folded in self.session.execute(stmt.execution_options(yield_per=16)):
             yield rid, folded
 
     def candidates_query(self, folded_query: str, report_ids: Sequence[str] | None = None, *,
-                         below: int | None = None, from_id: int | None = None) -> Select[Any]:
+                         below: int | None = None, from_id: int | None = None) -> Select[str, str]:
         """The statement of ``candidates`` (apart so a test can EXPLAIN it): reports with row id
         ``below`` a pivot are matched without the trigram index (``folded || ''`` is not the indexed
         expression), those ``from_id`` on through it."""

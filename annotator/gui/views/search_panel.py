@@ -75,12 +75,14 @@ class SearchPanel(QWidget):
         self.source_box.setEditable(True)  # a family or one name: annotation:alice, model:en_core_web_sm
         self.source_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.source_box.addItems(["", *search.SOURCE_WORDS])
-        self.source_box.lineEdit().setPlaceholderText("Any source")
+        editor = self.source_box.lineEdit()
+        assert editor is not None  # an editable combo has its line edit
+        editor.setPlaceholderText("Any source")
         self.source_box.setToolTip("Only spans from this source: manual (no recorded source), registry, date, "
                                    "annotation[:NAME], search, model[:NAME]")
         self.status_box.activated.connect(lambda _i: self.run())
         self.source_box.activated.connect(lambda _i: self.run())
-        self.source_box.lineEdit().returnPressed.connect(self.run)
+        editor.returnPressed.connect(self.run)
         self.label_box = QComboBox(self)
         self.label_box.addItems(list(session.schema.label_names))
         self.annotate_button = QPushButton("Annotate ticked", self)
