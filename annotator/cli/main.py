@@ -180,13 +180,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="only threads not resolved")
 
     p = add("search", "concordance over the corpus: TEXT (Arabic-normalised, case and accent insensitive) and/or "
-                      "the spans of a label, entity or annotator")
+                      "the spans of a label, entity, annotator, workflow status or source")
     p.add_argument("text", nargs="*", metavar="TEXT")
     p.add_argument("--label", metavar="L", help="spans of this label (whose text contains TEXT, if given)")
     p.add_argument("--entity", metavar="ID", help="every span linked to this registry entity, across reports")
+    p.add_argument("--status", metavar="S", help="spans in sets of this workflow status: assigned, 'in progress', "
+                   "done, done-empty, accepted, returned, curated, or 'not assigned'")
+    p.add_argument("--source", metavar="SRC", help="spans that came from SRC: registry, date, annotation (or "
+                   "annotation:NAME), search, model (or model:NAME), or manual = made by hand or loaded from a file "
+                   "(no recorded source)")
     p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N rows (default 200)")
-    p = add("suggest", "pre-annotation suggestions for a report (registry names, dates, text labelled elsewhere)")
+    p = add("suggest", "pre-annotation suggestions for a report (registry names, dates, text labelled elsewhere, "
+                       "and an installed spaCy pipeline's entities)")
     p.add_argument("--report", metavar="ID", required=True, help="report id or id prefix")
+    p.add_argument("--model", metavar="NAME_OR_PATH", help="also run this installed spaCy pipeline (package name or "
+                   "folder of a saved pipeline; nothing is downloaded) and suggest its entities (PERSON/ORG/NORP as "
+                   "actor, GPE/LOC/FAC as place, DATE as date); default: the project's pipeline, if one is set; "
+                   "'none' for no pipeline")
 
     p = add("backup", "an online backup copy of the database; list or restore the automatic backups")
     what = p.add_mutually_exclusive_group(required=True)

@@ -46,7 +46,8 @@ def word(state: str | None) -> str:
 def parse_state(text: str) -> str:
     """A state as a person types it (``in progress``, ``in_progress``, ``done-empty`` …)."""
     key = text.strip().lower().replace(",", "").replace("-", "_").replace(" ", "_")
-    key = {"done_nothing_to_mark": DONE_EMPTY, "nothing_to_mark": DONE_EMPTY, "unassigned": "none"}.get(key, key)
+    key = {"done_nothing_to_mark": DONE_EMPTY, "nothing_to_mark": DONE_EMPTY, "unassigned": "none",
+           "not_assigned": "none"}.get(key, key)
     if key == "none":
         return ""
     if key not in (*STATES, CURATED):

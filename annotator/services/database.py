@@ -195,6 +195,7 @@ class CheckResult:
     reports: int
     spans: int
     revision: str | None
+    search_index: str = ""  # one sentence: the text search index there is, or why there is none
 
 
 def check(ctx: ServiceContext) -> CheckResult:
@@ -215,7 +216,16 @@ def check(ctx: ServiceContext) -> CheckResult:
         revision = migrate.current_revision(ctx.engine)
     except Exception:  # noqa: BLE001 - a damaged file may not even say its revision
         revision = None
-    return CheckResult(not problems, problems, n_reports, n_spans, revision)
+    return CheckResult(not problems, problems, n_reports, n_spans, revision, _search_index(ctx))
+
+
+def _search_index(ctx: ServiceContext) -> str:
+    """Which text search index the database has (a missing one is said, not a problem: search still works)."""
+    try:
+        with ctx.uow() as uow:
+            return uow.search.index_state()[1]
+    except Exception:  # noqa: BLE001 - a damaged file may not answer; check lists what it found
+        return ""
 
 
 def _check_contents(ctx: ServiceContext, problems: list[str]) -> tuple[int, int]:

@@ -3,8 +3,12 @@
 ``search(ctx, "دير الزور")`` finds the text in every report whatever its diacritics, alef/hamza forms,
 ta marbuta or tatweel, and Latin text whatever its case and accents (``records.names.fold_text`` folds
 both sides; a match is a whole word, or an Arabic word behind a clitic prefix: "الزور" finds "والزور").
-Filters (``label``, ``entity``, ``annotator``) turn it into a search of annotated spans: every span
-matching them (and, when text is given, whose text contains it). Offsets are code points.
+Filters (``label``, ``entity``, ``annotator``, ``status``, ``source``) turn it into a search of annotated
+spans: every span matching them (and, when text is given, whose text contains it). ``status`` is the
+workflow state of the set the span is in, as a person types it ("in progress", "done-empty", "not
+assigned"); ``source`` is where the span came from (``attrs["source"]``: ``registry``, ``date``,
+``annotation`` or ``annotation:alice``, ``search``, ``model`` or ``model:NAME``), and ``manual`` finds the
+spans that record none — made by hand, or loaded from a file. Offsets are code points.
 
 ``annotate_all`` creates one span per chosen match, each with its automatic value or entity, in ONE
 transaction (one edit per set touched, all committed together); ``remove_annotated`` is its undo, also
@@ -15,7 +19,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
+from annotator.core import workflow
 from annotator.core.changes import Change
+from annotator.core.errors import ValidationError
 from annotator.core.spans import Span
 from annotator.records.names import fold_query, fold_text, widen_end
 from annotator.services import annotate
@@ -57,16 +63,19 @@ class Target:
 
 
 def search(ctx: ServiceContext, text: str = "", *, label: str | None = None, entity: str | None = None,
-           annotator: str | None = None, report_ids: Sequence[str] | None = None,
-           limit: int = 200) -> list[Hit]:
+           annotator: str | None = None, status: str | None = None, source: str | None = None,
+           report_ids: Sequence[str] | None = None, limit: int = 200) -> list[Hit]:
     """The concordance for ``text`` and the filters, at most ``limit`` rows: text matches in the order the
-    reports were stored, then by offset; spans by report id, then offset."""
+    reports were stored, then by offset; spans by report id, then offset. An unknown ``status`` is
+    refused with one sentence naming the valid ones."""
+    state = parse_status(status) if status is not None and status.strip() else None
+    source = source.strip() if source is not None and source.strip() else None
     folded = fold_query(text) if text else ""
     if text and not folded:
         return []  # only punctuation or marks: nothing to look for
-    if label is not None or entity is not None or annotator is not None:
-        return _span_search(ctx, folded, label=label, entity=entity, annotator=annotator, report_ids=report_ids,
-                            limit=limit)
+    if label is not None or entity is not None or annotator is not None or state is not None or source is not None:
+        return _span_search(ctx, folded, label=label, entity=entity, annotator=annotator, status=state,
+                            source=source, report_ids=report_ids, limit=limit)
     if not folded:
         return []
     ensure_indexed(ctx)
@@ -107,11 +116,25 @@ def _word_starts_at(s: str, i: int) -> bool:
     return s[k:i] in _ARABIC_CLITICS
 
 
+def parse_status(text: str) -> str:
+    """A workflow status as typed ("in progress", "done-empty", "not assigned") → its stored key
+    (``""`` for not assigned); anything else is one sentence naming every status there is."""
+    try:
+        return workflow.parse_state(text)
+    except ValidationError:
+        raise ValidationError(f"'{text.strip()}' is not a workflow status; search by one of: "
+                              f"{', '.join(STATUS_WORDS)}") from None
+
+
+STATUS_WORDS = ("assigned", "in progress", "done", "done-empty", "accepted", "returned", "curated", "not assigned")
+SOURCE_WORDS = ("manual", "registry", "date", "annotation", "search", "model")  # what --source/the tab offer
+
+
 def _span_search(ctx: ServiceContext, folded: str, *, label: str | None, entity: str | None, annotator: str | None,
-                 report_ids: Sequence[str] | None, limit: int) -> list[Hit]:
+                 status: str | None, source: str | None, report_ids: Sequence[str] | None, limit: int) -> list[Hit]:
     with ctx.uow() as uow:
-        rows = uow.search.span_hits(label=label, entity=entity, annotator=annotator, report_ids=report_ids,
-                                    context=CONTEXT, limit=None if folded else limit)
+        rows = uow.search.span_hits(label=label, entity=entity, annotator=annotator, status=status, source=source,
+                                    report_ids=report_ids, context=CONTEXT, limit=None if folded else limit)
     hits: list[Hit] = []
     for r in rows:
         if folded:

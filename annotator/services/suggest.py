@@ -9,6 +9,9 @@ same annotator (or gold) already labelled elsewhere in the corpus.
   anchored on the report's date.
 - **annotation:NAME**: a word sequence whose folded text is exactly one that NAME (the annotator, or
   gold) labelled in any report, with that label.
+- **model:NAME VERSION** (optional): the entities of an installed spaCy pipeline, the project's setting
+  or the caller's choice (``services.suggest_model``); when spaCy or the pipeline is missing the other
+  sources still answer, and the list's ``notices`` carries the one sentence saying why.
 
 A suggestion overlapping a span of the annotator's set, or one they rejected on this report, is not
 offered; overlapping suggestions keep the longest. Accepting one is an ordinary edit (span with its
@@ -37,7 +40,7 @@ class Suggestion:
     start: int
     end: int
     label: str
-    source: str  # registry | date | annotation:NAME
+    source: str  # registry | date | annotation:NAME | model:NAME VERSION
     value: str | None = None
     entity: str | None = None
     text: str = ""
@@ -50,9 +53,18 @@ class Suggestion:
                     "automatic" if self.value or self.entity else None)
 
 
-def suggest(ctx: ServiceContext, report_id: str, *, annotator: str) -> list[Suggestion]:
-    """Every suggestion for ``annotator`` on the report, in text order."""
+class Suggestions(list[Suggestion]):
+    """The suggestions, in text order, and ``notices``: sentences about a source that could not run
+    (a spaCy pipeline that is not installed), for the shell to show beside them."""
+
+    notices: tuple[str, ...] = ()
+
+
+def suggest(ctx: ServiceContext, report_id: str, *, annotator: str, model: str | None = None) -> Suggestions:
+    """Every suggestion for ``annotator`` on the report, in text order. ``model``: the spaCy pipeline to
+    run (package name or folder); None = the project's setting, ``"none"`` or ``""`` = no pipeline."""
     from annotator.records.dates import find_dates
+    from annotator.services import suggest_model
 
     with ctx.uow() as uow:
         report = uow.repo.report(report_id)
@@ -60,8 +72,18 @@ def suggest(ctx: ServiceContext, report_id: str, *, annotator: str) -> list[Sugg
         taken = [(s.start, s.end) for s in uow.repo.spans_of(row)] if row is not None else []
         rejected = uow.search.rejected(report_id, annotator)
         earlier = uow.search.labelled_texts([annotator, GOLD])
+        if model is None:
+            model = uow.settings.get(suggest_model.SETTING) or ""
     text = report.text
     found: list[Suggestion] = []
+    notices: list[str] = []
+    model = model.strip()
+    if model and model.lower() != suggest_model.NO_MODEL:
+        try:
+            extents, source = suggest_model.entities(model, text, ctx.schema)
+            found += [Suggestion(s, e, label, source, text=text[s:e]) for s, e, label in extents]
+        except suggest_model.ModelUnavailable as exc:
+            notices.append(str(exc))
     date_label = next((lb.name for lb in ctx.schema.labels if ctx.schema.value_kind(lb.name) == "date"), None)
     if date_label is not None:
         found += [Suggestion(s, e, date_label, "date", v.value, text=text[s:e])
@@ -69,12 +91,35 @@ def suggest(ctx: ServiceContext, report_id: str, *, annotator: str) -> list[Sugg
     found += _word_matches(ctx, text, earlier, annotator)
     chosen: list[Suggestion] = []
     occupied = sorted(taken)
-    for s in sorted(found, key=lambda s: (-(s.end - s.start), s.start, s.source)):
+    # longest first; at equal extent the registry, dates and earlier annotations before a model's guess
+    for s in sorted(found, key=lambda s: (-(s.end - s.start), s.start, s.source.startswith("model:"), s.source)):
         if (s.start, s.end, s.label) in rejected or _overlaps(occupied, s.start, s.end):
             continue
         chosen.append(s)
         occupied.append((s.start, s.end))
-    return sorted(chosen, key=lambda s: (s.start, s.end))
+    out = Suggestions(sorted(chosen, key=lambda s: (s.start, s.end)))
+    out.notices = tuple(notices)
+    return out
+
+
+def model_setting(ctx: ServiceContext) -> str:
+    """The project's spaCy pipeline for suggestions ("" when none is set)."""
+    from annotator.services.suggest_model import SETTING
+
+    with ctx.uow() as uow:
+        return str(uow.settings.get(SETTING) or "")
+
+
+def set_model_setting(ctx: ServiceContext, name: str) -> str:
+    """Make ``name`` (package or folder; "" or "none" for none) the project's pipeline; committed.
+    Not loaded here: a pipeline missing on this machine is said when suggestions run, not refused."""
+    from annotator.services.suggest_model import NO_MODEL, SETTING
+
+    value = "" if name.strip().lower() in ("", NO_MODEL) else name.strip()
+    with ctx.uow() as uow:
+        uow.settings.put(SETTING, value)
+        uow.commit()
+    return value
 
 
 def _overlaps(extents: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -24,7 +24,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration (tests/store/test_migrations.py holds that it is alembic's head). A database
 # already at it is opened without importing alembic or reading the migration scripts: that was a
 # third of a second of every command, however small.
-HEAD = "20261205_0006"
+HEAD = "20261206_0007"
 
 
 def alembic_config() -> Config:

@@ -81,7 +81,7 @@ def test_check_and_backup(tmp_path: Path, db: Path) -> None:
     f.write_text("Report text.", encoding="utf-8")
     cli("import", str(f), db=db, check=True)
     out = json.loads(cli("check", "--json", db=db, check=True).stdout)
-    assert out["ok"] and out["reports"] == 1
+    assert out["ok"] and out["reports"] == 1 and out["search_index"] == "search index: FTS5 trigram"
     copy = tmp_path / "copy.sqlite3"
     cli("backup", "--out", str(copy), db=db, check=True)
     assert json.loads(cli("reports", "--json", "--db", str(copy), check=True).stdout)["reports"][0]["chars"] == 12

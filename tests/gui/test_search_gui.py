@@ -102,3 +102,83 @@ def test_suggestions_are_reviewed_by_keyboard(open_window, report_ids) -> None: 
     settle(window)
     assert get_set(ctx, report_ids["english"], "alice").spans == ()
     assert wait_until(lambda: first in panel.suggestions)
+
+
+def test_search_filters_by_status_and_source_chosen_by_keyboard_and_mouse(open_window, report_ids,
+                                                                          db_path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services import workflow
+    from annotator.services.annotate import create_span
+    from annotator.services.database import open_database
+    from annotator.services.search import Target, annotate_all
+    from gui_helpers import ENGLISH, click
+
+    ctx = open_database(db_path)
+    try:
+        create_span(ctx, report_ids["english"], 0, 11, "place", annotator="alice")  # by hand: Deir ez-Zor
+        village = ENGLISH.index("al-Busayrah")
+        annotate_all(ctx, [Target(report_ids["english"], village, village + 11)], "place", annotator="bob")
+        workflow.mark_done(ctx, report_ids["english"], annotator="bob")
+    finally:
+        ctx.close()
+    window = open_window("alice", report="arabic")
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.search_panel
+
+    def shown() -> list[tuple[str, str]]:  # (match, tooltip's last line) of each row the table shows
+        return [(panel.table.item(r, 3).text().strip("\u2066\u2067\u2068\u2069"),
+                 panel.table.item(r, 3).toolTip().splitlines()[-1]) for r in range(panel.table.rowCount())]
+
+    panel.status_box.setFocus()
+    QTest.keyClicks(panel.status_box, "done")  # keyboard search in the combo: the search runs at once
+    settle(window)
+    assert panel.status_box.currentText() == "done"
+    assert wait_until(lambda: shown() == [("al-Busayrah", "place (bob)")])
+    assert panel.status.text() == "1 match in 1 report"
+    _key(panel.status_box, Qt.Key.Key_Home)  # back to "any status"
+    assert panel.status_box.currentData() is None
+
+    click(panel.source_box.lineEdit())  # the mouse into the source field, then type a source and Enter
+    QTest.keyClicks(panel.source_box.lineEdit(), "manual")
+    _key(panel.source_box.lineEdit(), Qt.Key.Key_Return)
+    assert wait_until(lambda: shown() == [("Deir ez-Zor", "place (alice)")])
+    panel.source_box.lineEdit().clear()
+    QTest.keyClicks(panel.source_box.lineEdit(), "search")
+    _key(panel.source_box.lineEdit(), Qt.Key.Key_Return)
+    assert wait_until(lambda: shown() == [("al-Busayrah", "place (bob)")])
+
+
+def test_a_spacy_pipeline_chosen_in_the_suggestions_tab_adds_its_entities(open_window, report_ids,
+                                                                         tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    pytest.importorskip("spacy", reason="the suggest-spacy extra")
+    from gui_helpers import click
+    from spacy_pipelines import save_ruler_pipeline
+
+    path = save_ruler_pipeline(tmp_path, [{"label": "PERSON", "pattern": "spokesman"}])
+    window = open_window("alice", report="english")
+    QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.suggestions_panel
+    assert wait_until(lambda: panel.suggestions), panel.status.text()
+    click(panel.model)
+    QTest.keyClicks(panel.model, "xx_no_such_pipeline")
+    _key(panel.model, Qt.Key.Key_Return)
+    assert wait_until(lambda: "spaCy pipeline 'xx_no_such_pipeline' is not installed" in panel.status.text())
+    assert ("Deir ez-Zor", "registry") in {(s.text, s.source) for s in panel.suggestions}  # the others still there
+    panel.model.clear()
+    QTest.keyClicks(panel.model, str(path))
+    _key(panel.model, Qt.Key.Key_Return)
+    source = "model:en_test_ruler 0.1.0"
+    assert wait_until(lambda: ("spokesman", "actor", source) in
+                      {(s.text, s.label, s.source) for s in panel.suggestions}), \
+        (panel.status.text(), [(s.text, s.source) for s in panel.suggestions])
+    assert "not installed" not in panel.status.text()
+    panel.list.setFocus()
+    row = next(i for i, s in enumerate(panel.suggestions) if s.source == source)
+    panel.list.setCurrentRow(row)
+    _key(panel.list, Qt.Key.Key_Return)  # accept
+    settle(window)
+    ctx = window.session.ctx
+    (span,) = get_set(ctx, report_ids["english"], "alice").spans
+    assert (span.label, span.attrs) == ("actor", {"source": source})
+    assert window.document.mine  # drawn as a span now

@@ -103,3 +103,44 @@ def test_annotate_all_refuses_a_stale_set_and_writes_nothing(ctx) -> None:
         annotate_all(ctx, targets, "claim", annotator="alice", expect_versions={ar: 0, en: 0})
     assert get_set(ctx, ar, "alice").spans == ()
     assert len(get_set(ctx, en, "alice").spans) == 1
+
+
+def test_search_by_workflow_status_and_source(ctx) -> None:
+    from annotator.core.errors import ValidationError
+    from annotator.services import workflow
+
+    ar, en, other = _store(ctx, AR, EN, OTHER)
+    deir = AR.index("دير")
+    create_span(ctx, ar, deir, deir + 10, "place", annotator="alice")  # by hand: no source
+    hits = search(ctx, "deir ez zor")
+    annotate_all(ctx, [Target(h.report, h.start, h.end) for h in hits], "place", annotator="bob")
+    aleppo = OTHER.index("Aleppo")
+    create_span(ctx, other, aleppo, aleppo + 6, "place", annotator="bob", attrs={"source": "annotation:alice"})
+    create_span(ctx, other, 0, 1, "claim", annotator="carol", attrs={"source": "model:en_test 0.1.0"})
+    # every write marks the set in progress; then bob's English report is done, his Aleppo work returned,
+    # and carol's set unassigned (its spans stay: a set without a workflow row)
+    workflow.mark_done(ctx, en, annotator="bob")
+    workflow.set_status(ctx, other, "returned", annotator="bob", reason="check the place")
+    workflow.set_status(ctx, other, "unassigned", annotator="carol")
+
+    def found(**filters: str) -> set[tuple[str, str]]:
+        return {(h.annotator or "", h.text) for h in search(ctx, **filters)}
+
+    assert found(status="done") == {("bob", "Déir ez-Zôr"), ("bob", "DEIR EZ-ZOR")}
+    assert found(status="In progress") == found(status="in_progress") == {("alice", "دير الزّور")}
+    assert found(status="returned") == {("bob", "Aleppo")}
+    assert found(status="not assigned") == found(status="unassigned") == {("carol", "A")}
+    assert found(status="assigned") == set()
+    assert found(source="manual") == {("alice", "دير الزّور")}
+    assert found(source="search") == {("bob", "Déir ez-Zôr"), ("bob", "DEIR EZ-ZOR")}
+    assert found(source="annotation") == found(source="annotation:alice") == {("bob", "Aleppo")}
+    assert found(source="annotation:ali") == set()  # a family is a whole name, not a prefix of one
+    assert found(source="model") == found(source="model:en_test") == {("carol", "A")}
+    # together, and with text and the other filters
+    assert found(source="search", status="done", annotator="bob") == {("bob", "Déir ez-Zôr"), ("bob", "DEIR EZ-ZOR")}
+    assert [h.text for h in search(ctx, "ezzor", status="done", source="search")] == []
+    assert [h.text for h in search(ctx, "zor", status="done", source="search", limit=1)] == ["Déir ez-Zôr"]
+    with pytest.raises(ValidationError, match=r"'finished' is not a workflow status; search by one of: assigned, "
+                                              r"in progress, done, done-empty, accepted, returned, curated, "
+                                              r"not assigned"):
+        search(ctx, status="finished")

@@ -11,7 +11,7 @@ from annotator.services.database import open_database
 from annotator.store import migrate
 from annotator.store.base import Base
 from annotator.store.engine import make_engine
-from annotator.store.search_repository import is_search_index_table
+from annotator.store.search_repository import is_search_index, is_search_index_table
 
 TEXT = "On 7 April, the site deirezzor24 reported that Russian and Iranian officers met."
 
@@ -30,9 +30,11 @@ def test_models_match_migrations(db_url) -> None:
     ctx = open_database(db_url)
     try:
         with ctx.engine.connect() as conn:
-            # the SQLite FTS5 index (a virtual table and its shadow tables) is the migration's, not a model's
+            # the search indexes are the migrations', not a model's: SQLite's FTS5 (a virtual table and its
+            # shadow tables), PostgreSQL's pg_trgm GIN index (only where the server has the extension)
             opts = {"compare_type": True,
-                    "include_name": lambda name, kind, _parent: kind != "table" or not is_search_index_table(name)}
+                    "include_name": lambda name, kind, _parent: not (kind == "table" and is_search_index_table(name))
+                    and not (kind == "index" and is_search_index(name))}
             diff = compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata)
     finally:
         ctx.close()

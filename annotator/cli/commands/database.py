@@ -21,8 +21,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     emit(args, {"ok": result.ok, "problems": result.problems, "reports": result.reports,
-                "spans": result.spans, "revision": result.revision},
+                "spans": result.spans, "revision": result.revision, "search_index": result.search_index},
          [f"{result.reports} reports, {result.spans} spans, schema revision {result.revision}",
+          *([result.search_index] if result.search_index else []),
           "ok" if result.ok else f"{len(result.problems)} problems"])
     for p in result.problems:
         error(p)

@@ -4,6 +4,7 @@ suggestions for one report)."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from annotator.cli.output import emit, error, open_context
 
@@ -12,17 +13,25 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "suggest":
         return _suggest(args)
     text = " ".join(args.text)
-    if not text.strip() and not (args.label or args.entity or args.annotator):
-        error("search needs TEXT, or --label, --entity or --annotator to list spans")
+    if not text.strip() and not (args.label or args.entity or args.annotator or args.status or args.source):
+        error("search needs TEXT, or --label, --entity, --annotator, --status or --source to list spans")
         return 2
     if args.limit < 1:
         error(f"--limit {args.limit}: give a number of rows of at least 1")
         return 2
-    from annotator.services.search import search
+    from annotator.core.errors import ValidationError
+    from annotator.services.search import parse_status, search
 
+    if args.status is not None:
+        try:
+            parse_status(args.status)  # bad usage (exit 2), told before the database is opened
+        except ValidationError as exc:
+            error(f"--status: {exc}")
+            return 2
     ctx = open_context(args)
     try:
-        hits = search(ctx, text, label=args.label, entity=args.entity, annotator=args.annotator, limit=args.limit)
+        hits = search(ctx, text, label=args.label, entity=args.entity, annotator=args.annotator,
+                      status=args.status, source=args.source, limit=args.limit)
     finally:
         ctx.close()
     lines = [f"{h.report[:12]}  {h.start:>6}-{h.end:<6} {_flat(h.left)[-30:]:>30} [{h.text}] {_flat(h.right)[:30]:30}"
@@ -42,12 +51,15 @@ def _suggest(args: argparse.Namespace) -> int:
         if who is None:
             error("no annotator chosen: give --annotator NAME (suggestions leave out what they already annotated)")
             return 2
-        found = suggest(ctx, report_id, annotator=who)
+        found = suggest(ctx, report_id, annotator=who, model=args.model)
     finally:
         ctx.close()
+    for notice in found.notices:  # a pipeline that cannot run: said (exit 0), the other suggestions shown
+        print(f"warning: {notice}", file=sys.stderr)
     lines = [f"{s.start:>6}-{s.end:<6} {s.label:8} {s.source:18} {s.text}"
              + (f"  = {s.value}" if s.value else "") + (f"  → {s.entity}" if s.entity else "") for s in found]
-    emit(args, {"report": report_id, "annotator": who, "suggestions": [s.to_dict() for s in found]},
+    emit(args, {"report": report_id, "annotator": who, "suggestions": [s.to_dict() for s in found],
+                "notices": list(found.notices)},
          lines or ["no suggestions"])
     return 0
 

@@ -4,7 +4,11 @@ Type text (Arabic-normalised: alef/hamza forms, ta marbuta, diacritics and tatwe
 and accents ignored) and press Enter; the search runs on the database lane (``services.search``) and
 fills the table: report, left context, match, right context. Enter or a double-click on a row shows
 that match in the text; Space ticks it; Ctrl+Enter (or the button) annotates every ticked match with
-the chosen label — one undoable step in each report touched (undo acts per report)."""
+the chosen label — one undoable step in each report touched (undo acts per report).
+
+Beside the query, two filters turn the search into one of annotated spans: *status* (the workflow
+status of the set a span is in) and *source* (where it came from: a suggestion source, the search,
+a model, or *manual* for spans that record none); choosing one runs the search, with or without text."""
 
 from __future__ import annotations
 
@@ -61,6 +65,25 @@ class SearchPanel(QWidget):
         self.query.setPlaceholderText("Search the corpus (Enter)")
         self.query.setClearButtonEnabled(True)
         self.query.returnPressed.connect(self.run)
+        self.status_box = QComboBox(self)
+        self.status_box.setAccessibleName("Status filter")
+        self.status_box.setToolTip("Only spans in sets of this workflow status")
+        self.status_box.addItem("Any status", None)
+        for word in search.STATUS_WORDS:
+            self.status_box.addItem(word, word)
+        self.source_box = QComboBox(self)
+        self.source_box.setAccessibleName("Source filter")
+        self.source_box.setEditable(True)  # a family or one name: annotation:alice, model:en_core_web_sm
+        self.source_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.source_box.addItems(["", *search.SOURCE_WORDS])
+        editor = self.source_box.lineEdit()
+        assert editor is not None  # an editable combo has its line edit
+        editor.setPlaceholderText("Any source")
+        self.source_box.setToolTip("Only spans from this source: manual (no recorded source), registry, date, "
+                                   "annotation[:NAME], search, model[:NAME]")
+        self.status_box.activated.connect(lambda _i: self.run())
+        self.source_box.activated.connect(lambda _i: self.run())
+        editor.returnPressed.connect(self.run)
         self.label_box = QComboBox(self)
         self.label_box.addItems(list(session.schema.label_names))
         self.annotate_button = QPushButton("Annotate ticked", self)
@@ -84,6 +107,8 @@ class SearchPanel(QWidget):
         self.status.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
+        top.addWidget(self.status_box)
+        top.addWidget(self.source_box)
         bottom = QHBoxLayout()
         bottom.addWidget(self.label_box, 1)
         bottom.addWidget(self.annotate_button)
@@ -95,16 +120,21 @@ class SearchPanel(QWidget):
         lay.addWidget(self.status)
         self._asked = 0
 
+    def filters(self) -> dict[str, str | None]:
+        """The status and source chosen (None: any)."""
+        return {"status": self.status_box.currentData(), "source": self.source_box.currentText().strip() or None}
+
     def run(self) -> None:
-        """Search for the query on the database lane; only the latest answer is shown."""
+        """Search for the query and filters on the database lane; only the latest answer is shown."""
         text = self.query.text()
-        if not text.strip():
+        chosen = self.filters()
+        if not text.strip() and not any(chosen.values()):
             return
         self._asked += 1
         asked = self._asked
         ctx = self.session.ctx
         self.status.setText("Searching …")
-        self.session.read(lambda: search.search(ctx, text, limit=LIMIT),
+        self.session.read(lambda: search.search(ctx, text, **chosen, limit=LIMIT),
                           lambda hits: self._show(hits) if asked == self._asked else None,
                           lambda exc: self.status.setText(error_text(exc)))
 
@@ -119,7 +149,8 @@ class SearchPanel(QWidget):
             cells = (h.title or h.report[:12], _flat(h.left)[-40:], h.text, _flat(h.right)[:40])
             for col, value in enumerate(cells, 1):
                 item = QTableWidgetItem(isolate(value))
-                item.setToolTip(f"{h.title}\n{h.report[:12]}… characters {h.start}–{h.end}")
+                item.setToolTip(f"{h.title}\n{h.report[:12]}… characters {h.start}–{h.end}"
+                                + (f"\n{h.label} ({h.annotator})" if h.label else ""))
                 if col == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)

@@ -5,7 +5,11 @@ The tab lists the suggestions for the report shown (registry names, dates, text 
 for them. Keyboard review: ↓/↑ walk them (the text shows each), Enter accepts (an undoable step that
 creates the span), Backspace rejects (remembered in the database), Ctrl+Enter accepts every suggestion
 of that label in the report as one step. Suggestions are never spans: they are outlined dashed on a
-click-through layer over the text and counted nowhere until accepted."""
+click-through layer over the text and counted nowhere until accepted.
+
+The *spaCy pipeline* field above the list is the project's optional model source (a package name or
+the folder of a saved pipeline, stored with the data; empty = none): Enter saves it and looks again.
+A pipeline that cannot run here is said in the status line; the other suggestions are listed anyway."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QPen
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from annotator.gui import keymap
 from annotator.gui.bidi import isolate
@@ -114,8 +118,16 @@ class SuggestionsPanel(QWidget):
         self.list = _List(self, lambda name: keymap.keys(session.schema, name))
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
+        self.model = QLineEdit(self)
+        self.model.setAccessibleName("spaCy pipeline")
+        self.model.setPlaceholderText("spaCy pipeline: none (package name or folder, Enter)")
+        self.model.setToolTip("An installed spaCy pipeline whose entities are suggested too (PERSON/ORG/NORP as "
+                              "actor, GPE/LOC/FAC as place, DATE as date); nothing is downloaded. Saved for the "
+                              "project.")
+        self.model.returnPressed.connect(self._choose_model)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.model)
         lay.addWidget(self.status)
         lay.addWidget(self.list, 1)
         self.list.currentRowChanged.connect(self._current_changed)
@@ -130,6 +142,16 @@ class SuggestionsPanel(QWidget):
         self._stale = False  # the set shown changed while the tab was hidden: fetch when it is shown
         document.reset.connect(self._shown_maybe_changed)
         document.spans_changed.connect(lambda _ids: self._refetch.start())
+        self.notices: tuple[str, ...] = ()
+        ctx = session.ctx
+        session.read(lambda: suggest.model_setting(ctx), self.model.setText, lambda _exc: None)
+
+    def _choose_model(self) -> None:
+        """Save the pipeline as the project's (on the lane), then look for suggestions again."""
+        ctx, name = self.session.ctx, self.model.text()
+        self.status.setText("Saving the pipeline …")
+        self.session.read(lambda: suggest.set_model_setting(ctx, name), lambda _v: self.reload(),
+                          lambda exc: self.status.setText(error_text(exc)))
 
     # -- binding --------------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
@@ -158,8 +180,12 @@ class SuggestionsPanel(QWidget):
         ctx = self.session.ctx
         self.status.setText("Looking for suggestions …")
         self.session.read(lambda: suggest.suggest(ctx, rid, annotator=who),
-                          lambda found: self._show(found, "") if self.bound == (rid, who) else None,
+                          lambda found: self._found(found) if self.bound == (rid, who) else None,
                           lambda exc: self.status.setText(error_text(exc)))
+
+    def _found(self, found: suggest.Suggestions) -> None:
+        self.notices = found.notices
+        self._show(found, "")
 
     def _show(self, found: list[suggest.Suggestion], message: str) -> None:
         keep = self.current()
@@ -177,7 +203,7 @@ class SuggestionsPanel(QWidget):
         self.list.blockSignals(False)
         self.status.setText(message or (f"{len(found)} suggestion{'s' if len(found) != 1 else ''}: ↓/↑ to walk, "
                                         "Enter accepts, Backspace rejects, Ctrl+Enter accepts the label"
-                                        if self.bound else ""))
+                                        + "".join(f"\n{n}" for n in self.notices) if self.bound else ""))
         self.overlay.set_suggestions(self.suggestions, self.current())
 
     # -- review ---------------------------------------------------------------------------------
