@@ -161,12 +161,12 @@ class MainWindow(QMainWindow):
         self.comment_markers = CommentMarkerOverlay(self.view)
         self.comments_panel.markers_changed.connect(self.comment_markers.set_markers)
         self.comments_panel.go_to.connect(self._go_to_anchor)
-        search_tabs.install(self)  # the Search and Suggestions tabs (issue 15)
-        self.tabs.currentChanged.connect(lambda _i: self._schedule_record())
         self.inspector = SpanInspector(session.schema, self)
         self.inspector.edit.connect(lambda target, span, op, fields:
                                     self.labelling.edit_fields(target, span, op, **fields))
         self.inspector.new_entity.connect(self._create_entity)
+        search_tabs.install(self)  # the Search and Suggestions tabs (issue 15), and the inspector's Mentions
+        self.tabs.currentChanged.connect(lambda _i: self._schedule_record())
         self.right = QSplitter(Qt.Orientation.Vertical, self)
         self.right.setObjectName("rightSplitter")
         self.right.addWidget(self.tabs)

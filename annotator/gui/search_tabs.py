@@ -30,6 +30,8 @@ def install(window: Any) -> None:
     window.tabs.addTab(window.suggestions_panel, "Suggestions")
     window.search_panel.show_hit.connect(lambda rid, start, end: show_in_text(window, rid, start, end))
     window.search_panel.annotate.connect(lambda label, hits: annotate_hits(window, label, hits))
+    window.inspector.mentions.connect(lambda entity: (window.tabs.setCurrentWidget(window.search_panel),
+                                                      window.search_panel.show_mentions(entity)))
     window.suggestions_panel.show_text.connect(lambda start, end: _show_stretch(window, start, end))
     window.suggestions_panel.accept.connect(lambda target, chosen: accept_suggestions(window, target, chosen))
     for name, panel, focus in (("search-corpus", window.search_panel, window.search_panel.query),

@@ -182,3 +182,54 @@ def test_a_spacy_pipeline_chosen_in_the_suggestions_tab_adds_its_entities(open_w
     (span,) = get_set(ctx, report_ids["english"], "alice").spans
     assert (span.label, span.attrs) == ("actor", {"source": source})
     assert window.document.mine  # drawn as a span now
+
+
+def test_mentions_of_an_entity_across_reports_from_the_inspector_then_narrowed_by_label_and_annotator(
+        open_window, report_ids, db_path) -> None:  # type: ignore[no-untyped-def]
+    """The inspector's Mentions lists every span linked to the entity, in every report and set; the
+    label and annotator filters, chosen by keyboard, narrow that list."""
+    from annotator.services.annotate import create_span
+    from annotator.services.database import open_database
+    from gui_helpers import ARABIC, ENGLISH, click, click_span
+
+    liwa = "actor:liwa-al-baqir"
+    ctx = open_database(db_path)
+    try:
+        at = ENGLISH.index("Liwa al-Baqir")
+        create_span(ctx, report_ids["english"], at, at + 13, "actor", annotator="alice", entity=liwa,
+                    resolution="confirmed")
+        create_span(ctx, report_ids["english"], at, at + 13, "claim", annotator="bob", entity=liwa,
+                    resolution="confirmed")
+        at = ARABIC.index("لواء الباقر")
+        create_span(ctx, report_ids["arabic"], at, at + 11, "actor", annotator="bob", entity=liwa,
+                    resolution="confirmed")
+    finally:
+        ctx.close()
+    window = open_window("alice", report="english")
+    at = ENGLISH.index("Liwa al-Baqir")
+    click_span(window.view, at, at + 13)
+    settle(window)
+    inspector = window.inspector
+    assert inspector.span is not None and inspector.span.entity == liwa
+    assert inspector.mentions_button.isEnabled()
+    click(inspector.mentions_button)
+    panel = window.search_panel
+    assert window.tabs.currentWidget() is panel and panel.entity_filter.text() == liwa
+
+    def rows() -> set[tuple[str, str, str]]:
+        return {(h.report, h.label or "", h.annotator or "") for h in panel.hits}
+
+    assert wait_until(lambda: rows() == {(report_ids["english"], "actor", "alice"),
+                                         (report_ids["english"], "claim", "bob"),
+                                         (report_ids["arabic"], "actor", "bob")})
+    assert panel.status.text() == "3 matches in 2 reports"
+    panel.label_filter.setFocus()
+    QTest.keyClicks(panel.label_filter, "actor")  # keyboard search in the combo runs the search
+    settle(window)
+    assert wait_until(lambda: rows() == {(report_ids["english"], "actor", "alice"),
+                                         (report_ids["arabic"], "actor", "bob")})
+    assert wait_until(lambda: panel.annotator_filter.findData("bob") >= 0)  # the names the database holds
+    panel.annotator_filter.setFocus()
+    QTest.keyClicks(panel.annotator_filter, "bob")
+    settle(window)
+    assert wait_until(lambda: rows() == {(report_ids["arabic"], "actor", "bob")})

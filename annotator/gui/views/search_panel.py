@@ -6,22 +6,25 @@ fills the table: report, left context, match, right context. Enter or a double-c
 that match in the text; Space ticks it; Ctrl+Enter (or the button) annotates every ticked match with
 the chosen label — one undoable step in each report touched (undo acts per report).
 
-Beside the query, two filters turn the search into one of annotated spans: *status* (the workflow
-status of the set a span is in) and *source* (where it came from: a suggestion source, the search,
-a model, or *manual* for spans that record none); choosing one runs the search, with or without text."""
+Under the query, filters turn the search into one of annotated spans: *label*, *annotator*, *entity*
+(every mention of one registry entity across reports: typed as its id, or set by *Mentions* in the
+span inspector), *status* (the workflow status of the set a span is in) and *source* (where it came
+from: a suggestion source, the search, a model, or *manual* for spans that record none); choosing one
+runs the search, with or without text."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from annotator.core.ids import GOLD
 from annotator.gui import keymap
 from annotator.gui.bidi import isolate
 from annotator.gui.session import EditSession
 from annotator.gui.tasks import error_text
-from annotator.services import search
+from annotator.services import identity, search
 
 LIMIT = 500  # rows at most (the status line says when there may be more)
 
@@ -65,6 +68,25 @@ class SearchPanel(QWidget):
         self.query.setPlaceholderText("Search the corpus (Enter)")
         self.query.setClearButtonEnabled(True)
         self.query.returnPressed.connect(self.run)
+        self.label_filter = QComboBox(self)
+        self.label_filter.setAccessibleName("Label filter")
+        self.label_filter.setToolTip("Only spans of this label")
+        self.label_filter.addItem("Any label", None)
+        for name in session.schema.label_names:
+            self.label_filter.addItem(name, name)
+        self.annotator_filter = QComboBox(self)
+        self.annotator_filter.setAccessibleName("Annotator filter")
+        self.annotator_filter.setToolTip("Only spans in this annotator's set")
+        self.annotator_filter.addItem("Any annotator", None)
+        self.entity_filter = QLineEdit(self)
+        self.entity_filter.setAccessibleName("Entity filter")
+        self.entity_filter.setPlaceholderText("Any entity")
+        self.entity_filter.setClearButtonEnabled(True)
+        self.entity_filter.setToolTip("Every mention of one registry entity: its id (Mentions in the span "
+                                      "inspector fills it), then Enter")
+        self.entity_filter.returnPressed.connect(self.run)
+        self.label_filter.activated.connect(lambda _i: self.run())
+        self.annotator_filter.activated.connect(lambda _i: self.run())
         self.status_box = QComboBox(self)
         self.status_box.setAccessibleName("Status filter")
         self.status_box.setToolTip("Only spans in sets of this workflow status")
@@ -107,22 +129,45 @@ class SearchPanel(QWidget):
         self.status.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
-        top.addWidget(self.status_box)
-        top.addWidget(self.source_box)
+        filters = QHBoxLayout()
+        for widget in (self.label_filter, self.annotator_filter, self.entity_filter, self.status_box, self.source_box):
+            filters.addWidget(widget, 1 if widget is self.entity_filter else 0)
         bottom = QHBoxLayout()
         bottom.addWidget(self.label_box, 1)
         bottom.addWidget(self.annotate_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
+        lay.addLayout(filters)
         lay.addWidget(self.table, 1)
         lay.addLayout(bottom)
         lay.addWidget(self.status)
         self._asked = 0
 
     def filters(self) -> dict[str, str | None]:
-        """The status and source chosen (None: any)."""
-        return {"status": self.status_box.currentData(), "source": self.source_box.currentText().strip() or None}
+        """The label, annotator, entity, status and source chosen (None: any)."""
+        return {"label": self.label_filter.currentData(), "annotator": self.annotator_filter.currentData(),
+                "entity": self.entity_filter.text().strip() or None, "status": self.status_box.currentData(),
+                "source": self.source_box.currentText().strip() or None}
+
+    def show_mentions(self, entity_id: str) -> None:
+        """Every mention of one registry entity across the corpus (the inspector's Mentions)."""
+        self.entity_filter.setText(entity_id)
+        self.run()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """The annotator list as the database has it now (bundles and a team server add names)."""
+        super().showEvent(event)
+        ctx = self.session.ctx
+        self.session.read(lambda: identity.annotators(ctx), self._annotators)
+
+    def _annotators(self, names: list[str]) -> None:
+        chosen = self.annotator_filter.currentData()
+        self.annotator_filter.clear()
+        self.annotator_filter.addItem("Any annotator", None)
+        for name in [*names, GOLD]:  # the adjudicated set is searchable too
+            self.annotator_filter.addItem(name, name)
+        self.annotator_filter.setCurrentIndex(max(0, self.annotator_filter.findData(chosen)))
 
     def run(self) -> None:
         """Search for the query and filters on the database lane; only the latest answer is shown."""

@@ -28,6 +28,7 @@ class SpanInspector(QWidget):
 
     edit = Signal(object, object, str, dict)
     new_entity = Signal(object, object, str)  # target, span, the name typed for a new registry entry
+    mentions = Signal(str)  # an entity id: show its mentions across the corpus (the Search tab)
 
     def __init__(self, schema: Schema, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,8 +53,12 @@ class SpanInspector(QWidget):
         self.unlink_button.clicked.connect(self._unlink)
         self.new_button = QPushButton("New entity…", self)
         self.new_button.clicked.connect(self._new)
+        self.mentions_button = QPushButton("Mentions", self)
+        self.mentions_button.setToolTip("Every mention of this entity across the corpus (Search tab)")
+        self.mentions_button.clicked.connect(lambda: self.span is not None and self.span.entity is not None
+                                             and self.mentions.emit(self.span.entity))
         buttons = QHBoxLayout()
-        for b in (self.link_button, self.unlink_button, self.new_button):
+        for b in (self.link_button, self.unlink_button, self.new_button, self.mentions_button):
             buttons.addWidget(b)
         self.entity_box = QWidget(self)
         entity_layout = QVBoxLayout(self.entity_box)
@@ -107,6 +112,7 @@ class SpanInspector(QWidget):
             self.entity_label.setText(f"Entity: <b>{name}</b> ({_resolution_text(span.resolution, 'entity')})"
                                       if span.entity else "Entity: <i>unresolved</i>")
             self.unlink_button.setEnabled(span.entity is not None)
+            self.mentions_button.setEnabled(span.entity is not None)
             self.link_button.setEnabled(False)
             self.new_button.setEnabled(True)
 
