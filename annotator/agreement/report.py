@@ -29,8 +29,8 @@ import numpy as np
 
 from annotator.agreement.positions import positions_alpha
 from annotator.agreement.spans import SpanT, as_spans, label_counts
-from annotator.agreement.tokens import EXPLANATION, TOKEN, kappa_from_layer_tables, layer_codes, \
-    table_from_codes, tokenize
+from annotator.agreement.tokens import EXPLANATION, TOKEN, kappa_from_layer_tables, label_layer_codes, \
+    tables_from_codes, tokenize
 from annotator.agreement.undefined import ratio, summarise
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -198,11 +198,11 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
                     gold_weeks[(who, week)].add(counts)
                     gold_week_docs[(who, week)] += 1
         # α_U
-        ud = UnitizedDocument(doc.length, {w: sets[w] for w in coders})
+        ud = UnitizedDocument(doc.length, {w: sets[w] for w in coders}, normalised=True)
         unitized.append(ud)
         doc_coders.append(coders)
         if gold in sets:
-            gold_unitized[index] = UnitizedDocument(doc.length, sets)
+            gold_unitized[index] = UnitizedDocument(doc.length, sets, normalised=True)
         if len(coders) >= 2:
             au = alpha_u_concatenated([ud], coders)
             entry["alpha_u"] = au["alpha_u"]
@@ -221,11 +221,9 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
             n_with_text += 1
             starts, ends = tokenize(doc.text)
             layer_labels = sorted({s[2] for w in coders for s in sets[w]} | (wanted_labels or set()))
-            codes = {w: {lab: layer_codes(starts, ends, [(s, e) for s, e, lbl in sets[w] if lbl == lab])
-                         for lab in layer_labels} for w in coders}
-            for a, b in combinations(coders, 2):
-                for lab in layer_labels:
-                    t = table_from_codes(codes[a][lab], codes[b][lab])
+            codes = label_layer_codes(starts, ends, [sets[w] for w in coders], layer_labels)
+            for a, b in combinations(range(len(coders)), 2):
+                for lab, t in zip(layer_labels, tables_from_codes(codes[a], codes[b]), strict=True):
                     if lab in token_tables:
                         token_tables[lab] += t
                     else:
