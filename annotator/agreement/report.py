@@ -29,7 +29,7 @@ import numpy as np
 
 from annotator.agreement.positions import positions_alpha
 from annotator.agreement.spans import SpanT, as_spans, label_counts
-from annotator.agreement.tokens import EXPLANATION, TOKEN, kappa_from_layer_tables, label_layer_codes, \
+from annotator.agreement.tokens import EXPLANATION, TOKENIZER, kappa_from_layer_tables, label_layer_codes, \
     tables_from_codes, tokenize
 from annotator.agreement.undefined import ratio, summarise
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
@@ -344,7 +344,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
     # ---- token κ
     if token_tables:
         token_kappa = kappa_from_layer_tables(token_tables)
-        token_kappa.update(n_reports=n_with_text, tokenizer=TOKEN.pattern,
+        token_kappa.update(n_reports=n_with_text, tokenizer=TOKENIZER,
                            unit="token × label layer × annotator pair; IOB2 codes per label layer")
     else:
         token_kappa = {"kappa": None, "tokens": 0, "n_reports": 0, "explanation": EXPLANATION,
@@ -372,7 +372,8 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         "alpha_u_overlap_rule": "within one label, overlapping spans of one annotator: earliest start wins, "
                                 "longest among equal starts (INCEpTION)",
         "alpha_u_dropped_spans": sum(sum(u.dropped.values()) for u in unitized),
-        "token_kappa": "tokens \\w+|[^\\w\\s]; one IOB2 layer per label; pooled over annotator pairs",
+        "token_kappa": "tokens of annotator.core.tokenize (as CoNLL and Prodigy exports), whitespace left out; "
+                       "one IOB2 layer per label; pooled over annotator pairs",
     }
     return {"overall": overall, "by_label": by_label, "by_pair": by_pair, "by_report": by_report,
             "vs_gold": vs_gold, "token_kappa": token_kappa, "parameters": parameters}
