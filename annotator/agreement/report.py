@@ -28,7 +28,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from annotator.agreement.positions import positions_alpha
-from annotator.agreement.spans import SpanT, as_spans, label_counts
+from annotator.agreement.spans import SpanT, as_spans, layer_counts
+from annotator.agreement.spans import by_label as split_by_label
 from annotator.agreement.tokens import EXPLANATION, TOKENIZER, kappa_from_layer_tables, label_layer_codes, \
     tables_from_codes, tokenize
 from annotator.agreement.undefined import ratio, summarise
@@ -172,11 +173,12 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
                                  "n_annotators": len(coders), "length": doc.length,
                                  "n_spans": sum(len(sets[w]) for w in coders),
                                  "has_gold": gold in sets}
+        layers = {who: split_by_label(spans) for who, spans in sets.items()}
         # pairwise span F1
         f1_exact: list[float | None] = []
         f1_overlap: list[float | None] = []
         for a, b in combinations(coders, 2):
-            counts = label_counts(sets[a], sets[b])
+            counts = layer_counts(layers[a], layers[b])
             pair_counts[(a, b)].add(counts)
             pair_docs[(a, b)].append(index)
             all_counts.add(counts)
@@ -190,7 +192,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         # against gold
         if gold in sets:
             for who in coders:
-                counts = label_counts(sets[gold], sets[who])
+                counts = layer_counts(layers[gold], layers[who])
                 gold_counts[who].add(counts)
                 gold_docs[who].append(index)
                 week = iso_week(doc.edited.get(who, ""))

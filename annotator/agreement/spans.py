@@ -136,7 +136,13 @@ def by_label(spans: Sequence[SpanT]) -> dict[str, list[SpanT]]:
 def label_counts(a: Sequence[SpanT], b: Sequence[SpanT]) -> dict[str, tuple[int, int, int, int]]:
     """Per label: ``(n_a, n_b, tp_strict, tp_overlap)`` — the counts the corpus report pools, labels in
     sorted order (pooled sums then add up in the same order whatever the string hashes are)."""
-    la, lb = by_label(a), by_label(b)
+    return layer_counts(by_label(a), by_label(b))
+
+
+def layer_counts(la: Mapping[str, Sequence[SpanT]], lb: Mapping[str, Sequence[SpanT]]
+                 ) -> dict[str, tuple[int, int, int, int]]:
+    """``label_counts`` of two sets already split by label (``by_label``): the corpus report splits each
+    set once, not once per pair it is in."""
     out: dict[str, tuple[int, int, int, int]] = {}
     for label in sorted(la.keys() | lb.keys()):
         xa, xb = la.get(label, []), lb.get(label, [])
