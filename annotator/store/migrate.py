@@ -7,41 +7,70 @@ database whose revision this program does not know (written by a newer version) 
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from annotator.core.errors import DatabaseError
 from annotator.store.engine import sqlite_key, sqlite_path
 from annotator.store.sqlite_file import copy_sqlite
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Alembic is imported only to change a schema: opening a database that is current (every command,
+# every start of the window) reads the chain from the migration files' ``revision`` / ``down_revision``
+# lines and the version row with one query, instead of a third of a command's start-up spent importing
+# Alembic (tests/store/test_migrations.py holds both readings equal).
+_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:"([^"]*)"|'([^']*)'|(None))\s*$""", re.M)
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
+@lru_cache(maxsize=1)
+def revision_chain() -> dict[str, str | None]:
+    """revision → the revision it follows, of every migration file (a linear chain)."""
+    chain: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = {m.group(1): m.group(2) or m.group(3) for m in _LINE.finditer(path.read_text(encoding="utf-8"))}
+        if "revision" not in found or "down_revision" not in found:
+            raise DatabaseError(f"the migration {path.name} names no revision it follows")
+        chain[found["revision"]] = found["down_revision"]  # type: ignore[index]
+    return chain
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    chain = revision_chain()
+    heads = set(chain) - set(chain.values())
+    if len(heads) != 1:
+        raise DatabaseError(f"the migrations have {len(heads)} heads; this version of annotator is broken")
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision (its ``alembic_version`` row), or None for a new database."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        rows = [row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    if len(rows) > 1:
+        raise DatabaseError(f"the database names {len(rows)} schema revisions at once; it is not annotator's")
+    return rows[0] if rows else None
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(revision_chain())
 
 
 def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> Path | None:
@@ -67,6 +96,8 @@ def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> P
             raise DatabaseError("the database holds tables that are not annotator's; "
                                 "choose an empty database or an annotator database")
         _drop_unfinished(engine)
+    from alembic import command
+
     config = alembic_config()
     if engine.dialect.name == "sqlite":
         _upgrade_sqlite(engine, config, revision)
@@ -81,6 +112,8 @@ def _upgrade_sqlite(engine: Engine, config: Config, revision: str) -> None:
     """The migrations inside one explicit SQLite transaction (Python's sqlite3 would otherwise run
     each CREATE/ALTER in autocommit), with foreign keys off while tables are rebuilt in batch mode
     and checked before the commit."""
+    from alembic import command
+
     with engine.connect() as base:
         conn = base.execution_options(isolation_level="AUTOCOMMIT")  # we send BEGIN/COMMIT ourselves
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")

@@ -175,14 +175,15 @@ def test_a_migration_that_fails_half_way_leaves_no_half_database(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Creating a database is one transaction: a failure (or a kill) in the middle leaves nothing."""
     db = tmp_path / "new.sqlite3"
-    real = migrate.command.upgrade
-    from alembic import op
+    from alembic import command, op
+
+    real = command.upgrade  # store.migrate imports Alembic's command module when it upgrades
 
     def upgrade_then_fail(config, revision):  # type: ignore[no-untyped-def]
         real(config, "0001")
         raise RuntimeError("killed half-way")
 
-    monkeypatch.setattr(migrate.command, "upgrade", upgrade_then_fail)
+    monkeypatch.setattr(command, "upgrade", upgrade_then_fail)
     with pytest.raises(DatabaseError, match="cannot open the database .*killed half-way"):
         open_database(db)
     monkeypatch.undo()
