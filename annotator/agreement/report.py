@@ -27,9 +27,10 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from annotator.agreement.positions import positions_alpha
-from annotator.agreement.spans import SpanT, as_spans, label_counts
-from annotator.agreement.tokens import EXPLANATION, TOKEN, kappa_from_layer_tables, layer_codes, \
-    table_from_codes, tokenize
+from annotator.agreement.spans import SpanT, as_spans, layer_counts
+from annotator.agreement.spans import by_label as split_by_label
+from annotator.agreement.tokens import EXPLANATION, TOKENIZER, kappa_from_layer_tables, label_layer_codes, \
+    tables_from_codes, tokenize
 from annotator.agreement.undefined import ratio, summarise
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -173,11 +174,12 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
                                  "n_annotators": len(coders), "length": doc.length,
                                  "n_spans": sum(len(sets[w]) for w in coders),
                                  "has_gold": gold in sets}
+        layers = {who: split_by_label(spans) for who, spans in sets.items()}
         # pairwise span F1
         f1_exact: list[float | None] = []
         f1_overlap: list[float | None] = []
         for a, b in combinations(coders, 2):
-            counts = label_counts(sets[a], sets[b])
+            counts = layer_counts(layers[a], layers[b])
             pair_counts[(a, b)].add(counts)
             pair_docs[(a, b)].append(index)
             all_counts.add(counts)
@@ -191,7 +193,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         # against gold
         if gold in sets:
             for who in coders:
-                counts = label_counts(sets[gold], sets[who])
+                counts = layer_counts(layers[gold], layers[who])
                 gold_counts[who].add(counts)
                 gold_docs[who].append(index)
                 week = iso_week(doc.edited.get(who, ""))
@@ -199,11 +201,11 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
                     gold_weeks[(who, week)].add(counts)
                     gold_week_docs[(who, week)] += 1
         # α_U
-        ud = UnitizedDocument(doc.length, {w: sets[w] for w in coders})
+        ud = UnitizedDocument(doc.length, {w: sets[w] for w in coders}, normalised=True)
         unitized.append(ud)
         doc_coders.append(coders)
         if gold in sets:
-            gold_unitized[index] = UnitizedDocument(doc.length, sets)
+            gold_unitized[index] = UnitizedDocument(doc.length, sets, normalised=True)
         if len(coders) >= 2:
             au = alpha_u_concatenated([ud], coders)
             entry["alpha_u"] = au["alpha_u"]
@@ -222,11 +224,9 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
             n_with_text += 1
             starts, ends = tokenize(doc.text)
             layer_labels = sorted({s[2] for w in coders for s in sets[w]} | (wanted_labels or set()))
-            codes = {w: {lab: layer_codes(starts, ends, [(s, e) for s, e, lbl in sets[w] if lbl == lab])
-                         for lab in layer_labels} for w in coders}
-            for a, b in combinations(coders, 2):
-                for lab in layer_labels:
-                    t = table_from_codes(codes[a][lab], codes[b][lab])
+            codes = label_layer_codes(starts, ends, [sets[w] for w in coders], layer_labels)
+            for i, j in combinations(range(len(coders)), 2):
+                for lab, t in zip(layer_labels, tables_from_codes(codes[i], codes[j]), strict=True):
                     if lab in token_tables:
                         token_tables[lab] += t
                     else:
@@ -347,7 +347,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
     # ---- token κ
     if token_tables:
         token_kappa = kappa_from_layer_tables(token_tables)
-        token_kappa.update(n_reports=n_with_text, tokenizer=TOKEN.pattern,
+        token_kappa.update(n_reports=n_with_text, tokenizer=TOKENIZER,
                            unit="token × label layer × annotator pair; IOB2 codes per label layer")
     else:
         token_kappa = {"kappa": None, "tokens": 0, "n_reports": 0, "explanation": EXPLANATION,
@@ -375,7 +375,8 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         "alpha_u_overlap_rule": "within one label, overlapping spans of one annotator: earliest start wins, "
                                 "longest among equal starts (INCEpTION)",
         "alpha_u_dropped_spans": sum(sum(u.dropped.values()) for u in unitized),
-        "token_kappa": "tokens \\w+|[^\\w\\s]; one IOB2 layer per label; pooled over annotator pairs",
+        "token_kappa": "tokens of annotator.core.tokenize (as CoNLL and Prodigy exports), whitespace left out; "
+                       "one IOB2 layer per label; pooled over annotator pairs",
     }
     return {"overall": overall, "by_label": by_label, "by_pair": by_pair, "by_report": by_report,
             "vs_gold": vs_gold, "token_kappa": token_kappa, "parameters": parameters}

@@ -10,7 +10,7 @@ reports per-label and macro F1.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -47,12 +47,15 @@ def max_matching(a: Sequence[SpanT], b: Sequence[SpanT], *, same_label: bool = T
         return 0
     order_b = sorted(range(len(b)), key=lambda j: b[j][0])
     starts_b = [b[j][0] for j in order_b]
+    # a partner starts after s - longest: only that window of the sorted list is scanned, not every span
+    # starting before e (which made long documents quadratic)
+    longest = max(y[1] - y[0] for y in b)
     adj: list[list[int]] = []
     for s, e, lab in a:
-        hi = bisect_left(starts_b, e)
-        cand = [j for j in order_b[:hi] if b[j][1] > s and (not same_label or b[j][2] == lab)]
-        # identical partners first: they are the usual match and make the greedy seed near-optimal
-        cand.sort(key=lambda j: (b[j][0] != s or b[j][1] != e, abs(b[j][0] - s) + abs(b[j][1] - e)))
+        lo, hi = bisect_right(starts_b, s - longest), bisect_left(starts_b, e)
+        cand = [j for j in order_b[lo:hi] if b[j][1] > s and (not same_label or b[j][2] == lab)]
+        if len(cand) > 1:  # identical partners first: the usual match, and the greedy seed is near-optimal
+            cand.sort(key=lambda j: (b[j][0] != s or b[j][1] != e, abs(b[j][0] - s) + abs(b[j][1] - e)))
         adj.append(cand)
     match_a = [-1] * len(a)
     match_b = [-1] * len(b)
@@ -131,13 +134,23 @@ def by_label(spans: Sequence[SpanT]) -> dict[str, list[SpanT]]:
 
 
 def label_counts(a: Sequence[SpanT], b: Sequence[SpanT]) -> dict[str, tuple[int, int, int, int]]:
-    """Per label: ``(n_a, n_b, tp_strict, tp_overlap)`` — the counts the corpus report pools."""
-    la, lb = by_label(a), by_label(b)
+    """Per label: ``(n_a, n_b, tp_strict, tp_overlap)`` — the counts the corpus report pools, labels in
+    sorted order (pooled sums then add up in the same order whatever the string hashes are)."""
+    return layer_counts(by_label(a), by_label(b))
+
+
+def layer_counts(la: Mapping[str, Sequence[SpanT]], lb: Mapping[str, Sequence[SpanT]]
+                 ) -> dict[str, tuple[int, int, int, int]]:
+    """``label_counts`` of two sets already split by label (``by_label``): the corpus report splits each
+    set once, not once per pair it is in."""
     out: dict[str, tuple[int, int, int, int]] = {}
-    for label in la.keys() | lb.keys():
+    for label in sorted(la.keys() | lb.keys()):
         xa, xb = la.get(label, []), lb.get(label, [])
         if xa and xb:
-            strict = sum((Counter(xa) & Counter(xb)).values())
+            sa, sb = set(xa), set(xb)
+            # the multiset intersection; sets give it when no span is stacked twice (the usual case)
+            strict = len(sa & sb) if len(sa) == len(xa) and len(sb) == len(xb) else \
+                sum((Counter(xa) & Counter(xb)).values())
             # every strict match is an overlap match; only search when something is left to match
             overlap = strict if strict == min(len(xa), len(xb)) else max_matching(xa, xb, same_label=True)
         else:

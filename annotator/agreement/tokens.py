@@ -11,15 +11,16 @@ same-label spans collapse to their union), codes 0 = O, 1 = B, 2 = I, and a 3×3
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from annotator.agreement.undefined import ratio
+from annotator.core.tokenize import word_bounds
 
 PADDING = (12, 100, 10_000)
-TOKEN = re.compile(r"\w+|[^\w\s]")
+TOKENIZER = ("annotator.core.tokenize: spaCy-blank-like words (Kata'eb, 3.5, 1,000 whole), punctuation and "
+             "symbols one by one, runs of dots or hyphens whole, never a grapheme cluster cut; whitespace left out")
 EXPLANATION = ("Token kappa treats every token both annotators left O as agreement: padding a text with untagged "
                "tokens pushes percent agreement to 1 and kappa towards 1 - D/(n_A + n_B) (the token F1 of a "
                "binary layer), so it rises with document length and sparse annotation and says as much about "
@@ -108,8 +109,9 @@ def token_kappa(*, tags: Mapping[str, Sequence[str]], padding: Sequence[int] = P
 
 
 def tokenize(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Word and punctuation tokens (``\\w+|[^\\w\\s]``) as arrays of code-point starts and ends."""
-    bounds = [m.span() for m in TOKEN.finditer(text)]
+    """The tokens of ``annotator.core.tokenize`` (CoNLL's and Prodigy's, shaped like spaCy's blank one)
+    without the whitespace ones, as arrays of code-point starts and ends."""
+    bounds = word_bounds(text)
     if not bounds:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     arr = np.asarray(bounds, dtype=np.int64)
@@ -122,29 +124,70 @@ def layer_codes(starts: np.ndarray, ends: np.ndarray, spans: Iterable[tuple[int,
     Overlapping or nested spans of the layer are merged to their union first; two spans that merely touch
     stay separate (the second starts with B).
     """
-    codes = np.zeros(len(starts), dtype=np.int8)
-    merged: list[list[int]] = []
-    for s, e in sorted(spans):
-        if merged and s < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    if not merged or len(starts) == 0:
+    codes: np.ndarray = label_layer_codes(starts, ends, [[(s, e, "") for s, e in spans]], [""])[0, 0]
+    return codes
+
+
+def label_layer_codes(starts: np.ndarray, ends: np.ndarray, sets: Sequence[Iterable[tuple[int, int, str]]],
+                      labels: Sequence[str]) -> np.ndarray:
+    """The IOB2 codes of several annotators' spans on one text, shape (sets, labels, tokens): for each
+    set one row per label of ``labels``, as ``layer_codes`` gives it for that label's spans. One search
+    and one count serve every set and layer of the report (numpy's cost per call dominated otherwise).
+
+    A token is I when it lies after the first token of a merged span and before its end, else B when it
+    is a merged span's first token, else O; that is what writing B then I span by span gives, because the
+    merged spans of a layer are disjoint and in order."""
+    n, n_labels = len(starts), len(labels)
+    codes = np.zeros((len(sets), n_labels, n), dtype=np.int8)
+    row = {lab: i for i, lab in enumerate(labels)}
+    bounds: list[tuple[int, int, int]] = []  # (row, start, end) of the merged spans
+    for k, spans in enumerate(sets):
+        by_row: dict[int, list[tuple[int, int]]] = {}
+        for s, e, lab in spans:
+            i = row.get(lab)
+            if i is not None:
+                by_row.setdefault(k * n_labels + i, []).append((s, e))
+        for i, items in by_row.items():
+            items.sort()
+            cur_s, cur_e = items[0]
+            for s, e in items[1:]:
+                if s < cur_e:
+                    if e > cur_e:
+                        cur_e = e
+                else:
+                    bounds.append((i, cur_s, cur_e))
+                    cur_s, cur_e = s, e
+            bounds.append((i, cur_s, cur_e))
+    if not bounds or n == 0:
         return codes
-    m = np.asarray(merged, dtype=np.int64)
-    first = np.searchsorted(ends, m[:, 0], side="right")  # first token ending after the span start
-    last = np.searchsorted(starts, m[:, 1], side="left")  # tokens starting before the span end: [first, last)
-    for f, lbl in zip(first.tolist(), last.tolist(), strict=False):
-        if f < lbl:
-            if codes[f] == 0:
-                codes[f] = 1
-            codes[f + 1:lbl] = 2
+    m = np.asarray(bounds, dtype=np.int64)
+    first = np.searchsorted(ends, m[:, 1], side="right")  # first token ending after the span start
+    last = np.searchsorted(starts, m[:, 2], side="left")  # tokens starting before the span end: [first, last)
+    keep = first < last
+    width = n + 1  # one spare slot per row: a run ending at the last token never spills into the next row
+    offset = m[keep, 0] * width
+    first, last = first[keep] + offset, last[keep] + offset
+    size = len(sets) * n_labels * width
+    inside = np.cumsum(np.bincount(first + 1, minlength=size + 1)[:size]
+                       - np.bincount(last, minlength=size + 1)[:size]) > 0
+    flat = np.zeros(size, dtype=np.int8)
+    flat[first] = 1
+    flat[inside] = 2
+    codes[:] = flat.reshape(len(sets), n_labels, width)[:, :, :n]
     return codes
 
 
 def table_from_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """3×3 count table of two code arrays (rows A, columns B; order O, B, I)."""
-    return np.bincount(a.astype(np.int64) * 3 + b.astype(np.int64), minlength=9).reshape(3, 3).astype(float)
+    table: np.ndarray = tables_from_codes(a[np.newaxis], b[np.newaxis])[0]
+    return table
+
+
+def tables_from_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One 3×3 table per row of two code matrices (label layers × tokens): shape (layers, 3, 3)."""
+    layers = a.shape[0]
+    keys = (np.arange(layers, dtype=np.int64)[:, np.newaxis] * 9 + a.astype(np.int64) * 3 + b.astype(np.int64))
+    return np.bincount(keys.ravel(), minlength=layers * 9).reshape(layers, 3, 3).astype(float)
 
 
 def kappa_from_layer_tables(tables: Mapping[str, np.ndarray]) -> dict[str, Any]:

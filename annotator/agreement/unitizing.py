@@ -18,6 +18,7 @@ Two things shape this module:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from itertools import combinations
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -78,18 +79,32 @@ class UnitizedDocument:
     """
 
     def __init__(self, length: int, sets: Mapping[str, Iterable[Any]], *, begin: int = 0,
-                 labels: Iterable[str] | None = None) -> None:
-        self.length = int(length)
+                 labels: Iterable[str] | None = None, normalised: bool = False) -> None:
+        """``normalised``: the spans are already ``as_spans`` tuples (the corpus report's), so they are
+        not converted a second time."""
+        self.length = length = int(length)
         self.annotators = list(sets)
         wanted = set(labels) if labels is not None else None
         raw: dict[str, dict[str, list[Unit]]] = {}
         for who, items in sets.items():
-            for s, e, lab in as_spans(items):
+            for s, e, lab in (items if normalised else as_spans(items)):
                 if wanted is not None and lab not in wanted:
                     continue
-                s, e = max(s - begin, 0), min(e - begin, self.length)
+                s -= begin
+                e -= begin
+                if s < 0:
+                    s = 0
+                if e > length:
+                    e = length
                 if e > s:
-                    raw.setdefault(lab, {}).setdefault(who, []).append((s, e))
+                    found = raw.get(lab)
+                    if found is None:
+                        found = raw[lab] = {}
+                    units = found.get(who)
+                    if units is None:
+                        found[who] = [(s, e)]
+                    else:
+                        units.append((s, e))
         self.layers: dict[str, dict[str, list[Unit]]] = {}
         self.dropped: dict[str, int] = {who: 0 for who in self.annotators}
         for lab, per in raw.items():
@@ -100,9 +115,29 @@ class UnitizedDocument:
                 self.dropped[who] += dropped
             self.layers[lab] = layer
         self._delta: dict[tuple[str, str, str], float] = {}
+        self._tilings: dict[tuple[str, str], tuple[int, list[int], list[int], int]] = {}
 
     def units(self, label: str, who: str) -> list[Unit]:
         return self.layers.get(label, {}).get(who, [])
+
+    def tiling(self, label: str, who: str) -> tuple[int, list[int], list[int], int]:
+        """One annotator's layer as α_U lays it out (cached): the gap before the first unit, the gaps
+        of positive length between units, the unit lengths, and the gap after the last unit (the whole
+        length when there is no unit). Concatenation joins the outer gaps of neighbouring documents."""
+        key = (label, who)
+        found = self._tilings.get(key)
+        if found is None:
+            inner: list[int] = []
+            lengths: list[int] = []
+            units = self.units(label, who)
+            pos = units[0][0] if units else 0
+            for s, e in units:
+                if s > pos:
+                    inner.append(s - pos)
+                lengths.append(e - s)
+                pos = e
+            found = self._tilings[key] = (units[0][0] if units else 0, inner, lengths, self.length - pos)
+        return found
 
     def delta(self, label: str, a: str, b: str) -> float:
         """Σ δ between annotators ``a`` and ``b`` in one label layer (cached; symmetric)."""
@@ -116,8 +151,42 @@ class UnitizedDocument:
         return value
 
 
-def _expected(unit_lengths: np.ndarray, gap_lengths: np.ndarray, m: int, length: int) -> float | None:
-    """D_e of one layer (§6); ``None`` when the denominator vanishes."""
+def _expected(unit_lengths: Sequence[int], gap_lengths: Sequence[int], m: int, length: int) -> float | None:
+    """D_e of one layer (§6); ``None`` when the denominator vanishes.
+
+    One document's layer holds tens of units, where numpy's per-call cost is most of the work: there the
+    numerator is summed in exact integers (every term is an integer: u(u−1)(2u−1) is divisible by 3), which
+    is the very value numpy's float sum gives while every term stays below 2**53. Larger layers use numpy."""
+    if len(unit_lengths) <= _SMALL:
+        gaps = sorted(gap_lengths)
+        n_g = len(gaps)
+        suffix = [0] * (n_g + 1)
+        acc = 0
+        for i in range(n_g - 1, -1, -1):
+            acc += gaps[i]
+            suffix[i] = acc
+        n_c = len(unit_lengths)
+        numerator = 0
+        pairs = 0
+        for u in unit_lengths:
+            first = bisect_left(gaps, u)  # gaps γ ≥ l start here
+            over = suffix[first] - (u - 1) * (n_g - first)  # Σ_{γ ≥ l} (γ − l + 1)
+            numerator += (n_c - 1) * (2 * u ** 3 - 3 * u ** 2 + u) // 3 + u * u * over
+            pairs += u * (u - 1)
+        if numerator < _EXACT and max(unit_lengths, default=0) < _CUBE_EXACT:
+            denominator = float(m * length) * float(m * length - 1) - float(pairs)
+            if denominator <= 0:
+                return None
+            return (2.0 / length) * float(numerator) / denominator
+    return _expected_numpy(np.asarray(unit_lengths), np.asarray(gap_lengths), m, length)
+
+
+_SMALL = 256  # units in a layer up to which plain integers beat numpy
+_EXACT = 2 ** 53  # below this a float sum of integers is exact, so both ways give the same float
+_CUBE_EXACT = 2 ** 17  # and numpy's 2·u³ of a unit shorter than this is exact too
+
+
+def _expected_numpy(unit_lengths: np.ndarray, gap_lengths: np.ndarray, m: int, length: int) -> float | None:
     u = unit_lengths.astype(float)
     n_c = len(u)
     g = np.sort(gap_lengths.astype(float))
@@ -156,6 +225,7 @@ def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[
         return out
     sum_o = sum_e = 0.0
     any_defined = False
+    pairs = list(combinations(names, 2))
     for lab in sorted(label_set):
         sum_delta = 0.0
         unit_lengths: list[int] = []
@@ -163,19 +233,20 @@ def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[
         for who in names:
             carry = 0  # the gap still open from the documents before (gaps merge across boundaries)
             for d in docs:
-                pos = 0
-                for s, e in d.units(lab, who):
-                    if carry + s - pos > 0:
-                        gaps.append(carry + s - pos)
-                    carry = 0
-                    unit_lengths.append(e - s)
-                    pos = e
-                carry += d.length - pos
+                lead, inner, lengths, trail = d.tiling(lab, who)
+                if lengths:
+                    if carry + lead > 0:
+                        gaps.append(carry + lead)
+                    gaps.extend(inner)
+                    unit_lengths.extend(lengths)
+                    carry = trail
+                else:
+                    carry += trail
             if carry > 0:
                 gaps.append(carry)
         for d in docs:
             if lab in d.layers:
-                for a, b in combinations(names, 2):
+                for a, b in pairs:
                     sum_delta += d.delta(lab, a, b)
         res: dict[str, Any] = {"alpha_u": None, "D_o": None, "D_e": None, "sum_of_distances": sum_delta,
                                "n_units": len(unit_lengths)}
@@ -184,7 +255,7 @@ def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[
             res["reason"] = "no unit of positive length in this layer"
         else:
             d_o = 2.0 * sum_delta / (m * (m - 1) * float(total_length) ** 2)
-            d_e = _expected(np.asarray(unit_lengths), np.asarray(gaps), m, total_length)
+            d_e = _expected(unit_lengths, gaps, m, total_length)
             res["D_o"], res["D_e"] = d_o, d_e
             if not d_e:
                 res["reason"] = "no expected disagreement in this layer"

@@ -18,7 +18,7 @@ from annotator.core.relations import Relation
 from annotator.core.spans import Span
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_dir, check_cancel,
                                     make_report, safe_name, strip_bom)
-from annotator.formats.tokenize import LINE_BREAKS
+from annotator.core.tokenize import LINE_BREAKS
 
 FRAGMENTS = "brat_fragments"
 EVENT = "brat_event"  # on a relation carried from an event role: the event's id (the writer restores the E line)

@@ -20,7 +20,7 @@ from annotator.core.report import Report
 from annotator.core.spans import Span, layers
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
                                     make_report, strip_bom)
-from annotator.formats.tokenize import LINE_BREAKS, force_splits, tokenize
+from annotator.core.tokenize import LINE_BREAKS, force_splits, tokenize
 
 SCHEMES = ("iob2", "bioes", "iob1")
 DOCSTART = "-DOCSTART-"

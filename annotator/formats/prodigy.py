@@ -19,7 +19,7 @@ from annotator.core.spans import Span
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
                                     check_span_text, iter_json_lines, json_line, json_shape, make_report,
                                     need_int, report_meta)
-from annotator.formats.tokenize import force_splits, span_tokens, tokenize
+from annotator.core.tokenize import force_splits, span_tokens, tokenize
 
 
 def stable_hash(*parts: str) -> int:

@@ -21,7 +21,7 @@ from annotator.core.relations import Relation
 from annotator.core.spans import Span, layers
 from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
                                     lazy_import, make_report, report_meta)
-from annotator.formats.tokenize import Token, force_splits
+from annotator.core.tokenize import Token, force_splits
 
 SPANS_KEY = "sc"
 MAX_FILE = 1 << 30

@@ -58,13 +58,16 @@ def normalize_arabic(s: str) -> str:
 @lru_cache(maxsize=200_000)
 def fold(s: str) -> str:
     """Script-preserving folded form: see the module docstring."""
-    s = unicodedata.normalize("NFKC", s)
-    s = normalize_arabic(s)
-    s = _POSSESSIVE.sub("", s)
-    s = _APOS.sub("", s)
-    # Latin diacritics: decompose, drop combining marks (Arabic marks are already gone)
-    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-    s = unicodedata.normalize("NFKC", s).casefold()
+    if s.isascii():  # most names: normal forms, Arabic letters and combining marks change nothing
+        s = _APOS.sub("", _POSSESSIVE.sub("", s)).casefold()
+    else:
+        s = unicodedata.normalize("NFKC", s)
+        s = normalize_arabic(s)
+        s = _POSSESSIVE.sub("", s)
+        s = _APOS.sub("", s)
+        # Latin diacritics: decompose, drop combining marks (Arabic marks are already gone)
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+        s = unicodedata.normalize("NFKC", s).casefold()
     s = _LATIN_ARTICLE_PREFIX.sub(" ", s)
     s = _NON_WORD.sub(" ", s.replace("_", " "))
     return " ".join(s.split())
@@ -88,6 +91,7 @@ def key(s: str) -> str:
     return result or fold(s)
 
 
+@lru_cache(maxsize=200_000)
 def transliterate(s: str) -> str:
     """``key`` in ASCII (anyascii), lower case, apostrophes removed."""
     return _ascii(key(s))
@@ -106,6 +110,7 @@ def skeleton(s: str) -> str:
     return t or transliterate(s).replace(" ", "")
 
 
+@lru_cache(maxsize=200_000)
 def _skeleton_piece(word: str) -> str:
     w = _DOUBLES.sub(r"\1", word)
     for a, b in _DIGRAPHS:

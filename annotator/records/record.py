@@ -90,6 +90,13 @@ class _Builder:
         self.resolver = resolver
         self.normalize_dates = normalize_dates
         self.mentions: dict[str, dict[str, Any]] = {}
+        # read once per record, not once per claim: each claim's outgoing relations (to spans of the set)
+        # and the spans unlinked from every claim
+        self.outgoing: dict[str, list[Relation]] = {}
+        for r in relations:
+            if r.tail in self.by_id:
+                self.outgoing.setdefault(r.head, []).append(r)
+        self.unlinked_everywhere = {s.id for s in self.spans if s.attrs and _flag(s.attrs.get("unlinked"))}
 
     def mention(self, span: Span) -> dict[str, Any]:
         cached = self.mentions.get(span.id)
@@ -140,8 +147,8 @@ class _Builder:
         return {"value": None, "granularity": None, "resolution": "unresolved"}
 
     def claim(self, claim: Span) -> dict[str, Any]:
-        outgoing = [r for r in self.relations if r.head == claim.id and r.tail in self.by_id]
-        unlinked = {r.tail for r in outgoing if _flag(r.attrs.get("unlinked"))}
+        outgoing = self.outgoing.get(claim.id, ())
+        unlinked = {r.tail for r in outgoing if r.attrs and _flag(r.attrs.get("unlinked"))}
         source_span = next((self.by_id[r.tail] for r in outgoing
                             if r.label in self.roles.sources and r.tail not in unlinked), None)
         participants: dict[str, list[tuple[Span, str]]] = {key: [] for key in PARTICIPANT_SECTIONS.values()}
@@ -149,9 +156,10 @@ class _Builder:
         explicit = [(self.by_id[r.tail], "explicit") for r in outgoing
                     if r.label not in self.roles.sources and r.tail not in unlinked]
         inside = self.spans[bisect_left(self.starts, claim.start):bisect_left(self.starts, claim.end)]
+        end = claim.end
         implicit = [(s, "implicit") for s in inside
-                    if s.id != claim.id and s.label in self.kinds and claim.contains(s)
-                    and s.id not in unlinked and not _flag(s.attrs.get("unlinked"))]
+                    if s.end <= end and s.label in self.kinds and s.id != claim.id
+                    and s.id not in unlinked and s.id not in self.unlinked_everywhere]
         for span, link in explicit + implicit:
             if span.id in seen or span.label not in self.kinds:
                 continue

@@ -13,8 +13,9 @@ from annotator.services.reports import resolve_report_id
 
 def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
                      annotators: Sequence[str] = (), labels: Sequence[str] = ()) -> list[Any]:
-    """One ``DocumentSpans`` per report that has at least one set in scope (``gold`` always is), read
-    in one stream of the stored sets (a query per table, not per set)."""
+    """One ``DocumentSpans`` per report that has at least one set in scope (``gold`` always is), its
+    spans as ``(start, end, label)`` tuples: agreement needs no more, and the repository reads them
+    in two queries without building a span object per row."""
     from annotator.agreement import DocumentSpans
 
     ids = [resolve_report_id(ctx, r) for r in report_ids]
@@ -22,18 +23,13 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
     scope = [*annotators, GOLD] if annotators else None
     docs: list[Any] = []
     with ctx.uow() as uow:
-        for item in uow.transfer.stream(annotators=scope, report_ids=ids or None, with_relations=False,
-                                        with_events=False):
-            report = item.report
-            if not docs or docs[-1].report_id != report.id:
-                docs.append(DocumentSpans(report_id=report.id, length=item.chars, sets={}, title=report.title,
-                                          text=report.text))
-            spans = item.set.spans
-            docs[-1].sets[item.set.annotator] = [s for s in spans if s.label in wanted_labels] \
-                if wanted_labels else list(spans)
-        edited = uow.workflow.last_edits([d.report_id for d in docs])
-        for d in docs:
-            d.edited = {w: edited.get((d.report_id, w), "") for w in d.sets}
+        for item in uow.label_spans.label_sets(annotators=scope, report_ids=ids or None):
+            if not docs or docs[-1].report_id != item.report_id:
+                docs.append(DocumentSpans(report_id=item.report_id, length=item.chars, sets={}, title=item.title,
+                                          text=item.text))
+            docs[-1].sets[item.annotator] = [s for s in item.spans if s[2] in wanted_labels] \
+                if wanted_labels else item.spans
+            docs[-1].edited[item.annotator] = item.edited
     return docs
 
 

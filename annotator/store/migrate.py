@@ -7,7 +7,9 @@ database whose revision this program does not know (written by a newer version) 
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +23,11 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-# The newest migration (tests/store/test_migrations.py holds that it is alembic's head). A database
-# already at it is opened without importing alembic or reading the migration scripts: that was a
-# third of a second of every command, however small.
-HEAD = "20261206_0007"
+# Alembic is imported only to change a schema: opening a database that is current (every command,
+# every start of the window) reads the chain from the migration files' ``revision`` / ``down_revision``
+# lines and the version row with one query, instead of a third of a command's start-up spent importing
+# Alembic (tests/store/test_migrations.py holds both readings equal).
+_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:"([^"]*)"|'([^']*)'|(None))\s*$""", re.M)
 
 
 def alembic_config() -> Config:
@@ -35,32 +38,39 @@ def alembic_config() -> Config:
     return config
 
 
-def head_revision() -> str:
-    from alembic.script import ScriptDirectory
+@lru_cache(maxsize=1)
+def revision_chain() -> dict[str, str | None]:
+    """revision → the revision it follows, of every migration file (a linear chain)."""
+    chain: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = {m.group(1): m.group(2) or m.group(3) for m in _LINE.finditer(path.read_text(encoding="utf-8"))}
+        if "revision" not in found or "down_revision" not in found:
+            raise DatabaseError(f"the migration {path.name} names no revision it follows")
+        chain[str(found["revision"])] = found["down_revision"]
+    return chain
 
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+
+def head_revision() -> str:
+    chain = revision_chain()
+    heads = set(chain) - set(chain.values())
+    if len(heads) != 1:
+        raise DatabaseError(f"the migrations have {len(heads)} heads; this version of annotator is broken")
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The database's schema revision, None when it has none (a new database). Read with plain SQL;
-    alembic is asked only when the version table holds more than one row (it says why that is wrong)."""
+    """The database's schema revision (its ``alembic_version`` row), or None for a new database."""
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         rows = [row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
-        if len(rows) <= 1:
-            return rows[0] if rows else None
-        from alembic.runtime.migration import MigrationContext
-
-        return MigrationContext.configure(conn).get_current_revision()
+    if len(rows) > 1:
+        raise DatabaseError(f"the database names {len(rows)} schema revisions at once; it is not annotator's")
+    return rows[0] if rows else None
 
 
 def known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(revision_chain())
 
 
 def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> Path | None:
@@ -72,8 +82,6 @@ def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> P
     are ours and empty, without a version row (left by a version of annotator killed while creating
     it), is finished as a new one; a database with our version row is always ours to upgrade."""
     current = current_revision(engine)
-    if current == HEAD and revision in ("head", HEAD):
-        return None  # the common case: nothing to do, and nothing of alembic's to load
     if current is not None and current not in known_revisions():
         raise DatabaseError(f"the database is at schema revision '{current}', newer than this version "
                             "of annotator understands; update annotator to open it")
@@ -104,13 +112,13 @@ def _upgrade_sqlite(engine: Engine, config: Config, revision: str) -> None:
     """The migrations inside one explicit SQLite transaction (Python's sqlite3 would otherwise run
     each CREATE/ALTER in autocommit), with foreign keys off while tables are rebuilt in batch mode
     and checked before the commit."""
+    from alembic import command
+
     with engine.connect() as base:
         conn = base.execution_options(isolation_level="AUTOCOMMIT")  # we send BEGIN/COMMIT ourselves
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         try:
-            from alembic import command
-
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
             broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

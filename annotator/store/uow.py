@@ -16,6 +16,7 @@ from annotator.store.curation_repository import CurationRepository
 from annotator.store.entity_repository import EntityRepository
 from annotator.store.event_repository import EventRepository
 from annotator.store.faults import database_fault
+from annotator.store.label_spans import LabelSpanReader
 from annotator.store.repositories import Repositories
 from annotator.store.search_repository import SearchRepository
 from annotator.store.set_transfer import SetTransfer
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.repo: Repositories
         self.entities: EntityRepository
         self.transfer: SetTransfer
+        self.label_spans: LabelSpanReader
         self.settings: SettingsRepository
         self.events: EventRepository
         self.workflow: WorkflowRepository
@@ -43,6 +45,7 @@ class UnitOfWork:
         self.repo = Repositories(self.session, actor=self.actor)
         self.entities = EntityRepository(self.session)
         self.transfer = SetTransfer(self.session)
+        self.label_spans = LabelSpanReader(self.session)
         self.settings = SettingsRepository(self.session)
         self.events = EventRepository(self.session)
         self.workflow = WorkflowRepository(self.session)

@@ -15,7 +15,7 @@ from spacy.training.converters import conll_ner_to_docs
 
 from annotator.core.annotation_set import Document
 from annotator.formats import get
-from annotator.formats.tokenize import force_splits, tokenize
+from annotator.core.tokenize import force_splits, tokenize
 
 from .conftest import canonical_docs
 

@@ -10,7 +10,7 @@ import pytest
 
 import annotator.formats as formats
 from annotator.core.errors import MissingExtraError
-from annotator.formats.tokenize import force_splits, tokenize
+from annotator.core.tokenize import force_splits, tokenize
 
 from .conftest import PEERS, TEXT_A, TEXT_B
 

@@ -23,6 +23,13 @@ def test_corpus_agreement_on_both_backends(ctx) -> None:  # type: ignore[no-unty
         docs.append(DocumentSpans(report_id=summary.id, length=summary.chars,
                                   sets={w: list(s.spans) for w, s in sets.items()}, title=summary.title))
     direct = agreement_report(docs)
+    # the bare read agreement uses holds every set's spans as (start, end, label)
+    gathered = {d.report_id: d for d in gather_documents(ctx)}
+    for doc in docs:
+        assert {w: sorted(spans) for w, spans in gathered[doc.report_id].sets.items()} == \
+            {w: sorted((s.start, s.end, s.label) for s in spans) for w, spans in doc.sets.items()}
+        assert gathered[doc.report_id].length == doc.length and gathered[doc.report_id].text
+        assert set(gathered[doc.report_id].edited) == set(doc.sets)
     for key in ("f1_exact", "f1_overlap", "alpha_u", "n_spans"):
         assert report["overall"][key] == direct["overall"][key]
     assert 0.5 < report["overall"]["f1_overlap"] <= 1.0

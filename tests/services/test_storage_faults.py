@@ -201,9 +201,9 @@ def test_a_migration_that_fails_half_way_leaves_no_half_database(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Creating a database is one transaction: a failure (or a kill) in the middle leaves nothing."""
     db = tmp_path / "new.sqlite3"
-    from alembic import command, op  # migrate imports alembic only when a database needs upgrading
+    from alembic import command, op
 
-    real = command.upgrade
+    real = command.upgrade  # store.migrate imports Alembic's command module when it upgrades
 
     def upgrade_then_fail(config, revision):  # type: ignore[no-untyped-def]
         real(config, "0001")

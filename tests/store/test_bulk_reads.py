@@ -92,3 +92,45 @@ def test_stream_and_contents_carry_events_read_per_batch(ctx) -> None:  # type: 
         assert [s.set.events for s in uow.transfer.stream(with_events=False)] == [()] * 5
         # the set counter is past every id, events' included: a new edit never reuses E4
         assert uow.repo.set_row(reports[0].id, "alice").next_key == 5
+
+
+def test_label_sets_hold_the_streamed_sets_spans_as_tuples(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Agreement's bare read: the same sets in the same order as the stream, spans as (start, end, label)
+    (in no particular order within a set)."""
+    reports = [Report.of(f"Report {k}: Colonel Abu Ali met officers in Homs.") for k in range(3)]
+    for r in reports:
+        store_report(ctx, r)
+    with ctx.uow() as uow:
+        for who in ("bob", "alice"):
+            spans = (Span("T2", 21, 28, "actor"), Span("T1", 0, 8, "actor"), Span("T3", 0, 44, "claim"))
+            writes = [SetWrite(r.id, () if (who, k) == ("bob", 1) else spans, (), 1)
+                      for k, r in enumerate(reports) if (who, k) != ("alice", 2)]
+            uow.transfer.write_sets(who, uow.repo.annotator_row(who).id, writes, op="test")
+        uow.commit()
+    with ctx.uow() as uow:
+        for scope in ({}, {"annotators": ["alice"]}, {"report_ids": [reports[1].id]},
+                      {"annotators": ["bob"], "report_ids": [reports[0].id, reports[2].id]}):
+            bare = uow.label_spans.label_sets(**scope)
+            full = list(uow.transfer.stream(**scope))
+            assert [(b.report_id, b.annotator) for b in bare] == [(s.report.id, s.set.annotator) for s in full]
+            assert [sorted(b.spans) for b in bare] == [sorted((x.start, x.end, x.label) for x in s.set.spans)
+                                                       for s in full]
+            assert [(b.title, b.chars, b.text) for b in bare] == [(s.report.title, s.chars, s.report.text)
+                                                                  for s in full]
+            assert all(b.edited.startswith("20") for b in bare)
+        assert uow.label_spans.label_sets(report_ids=[]) == []
+        assert {b.text for b in uow.label_spans.label_sets(with_text=False)} == {""}
+
+
+def test_the_registry_streams_as_single_reads_give_it(ctx) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.entities import ensure_registry
+
+    ensure_registry(ctx)
+    with ctx.uow() as uow:
+        every = list(uow.entities.iter_all())
+        assert len(every) == uow.entities.count() > 100
+        assert [e["id"] for e in every] == sorted(e["id"] for e in every)
+        assert every == [uow.entities.get(e["id"]) for e in every]
+        assert any(e["aliases"] for e in every)
+        places = list(uow.entities.iter_all("place"))
+        assert places == [e for e in every if e["kind"] == "place"] and places

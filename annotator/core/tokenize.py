@@ -9,10 +9,13 @@ single space (``\\n``, ``\\r\\n``, NBSP, runs of spaces) forms tokens of its own
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
+
+import regex
 
 from annotator.core.offsets import is_cluster_boundary
 
@@ -63,29 +66,80 @@ def _chunk_tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def tokenize(text: str) -> list[Token]:
-    """spaCy-blank-like tokens of ``text``; joined with their ``ws`` flags they rebuild it exactly."""
-    tokens: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i].isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            run_start = i
-            if text[i] == " " and tokens and not tokens[-1].ws and tokens[-1].end == i:
-                tokens[-1] = tokens[-1]._replace(ws=True)
-                run_start = i + 1
-            if run_start < j:
-                tokens.append(Token(run_start, j, False))
-            i = j
+# The rules above as one regular expression for the stdlib ``re`` (whose \s is str.isspace and whose \w is
+# str.isalnum plus "_"): a whitespace run (group 1), or a token (group 2: a word, with ' ’ inside or . ,
+# between an alphanumeric and a word character; a run of dots or hyphens; any other code point) and the
+# one space that may follow it (group 3). It agrees with ``_chunk_tokens`` on every run of text without
+# a combining mark (not \w) and without a character a grapheme cluster can join; the runs that have one
+# (``_joined_chunks``) are split by ``_chunk_tokens`` itself.
+_PIECES = re.compile(r"(\s+)|([\w\u200c\u200d]+(?:(?:['’]|(?<=[^\W_])[.,])[\w\u200c\u200d]+)*|\.+|-+|\S)( ?)")
+_MAY_JOIN = regex.compile(r"[^\p{GCB=Other}\p{GCB=Control}\p{GCB=CR}\p{GCB=LF}]")  # the ones \X joins
+_OTHER_NON_ASCII = re.compile(r"[^\w\s\x00-\x7f]")  # where a combining mark (word character, not \w) can be
+
+
+def _joined_chunks(text: str) -> list[tuple[int, int]]:
+    """The whitespace-free runs holding a combining mark or a character a grapheme cluster can join
+    (both rare outside diacritised or complex scripts), in order."""
+    at = [m.start() for m in _MAY_JOIN.finditer(text)]
+    at += [m.start() for m in _OTHER_NON_ASCII.finditer(text) if unicodedata.category(m.group())[0] == "M"]
+    chunks: list[tuple[int, int]] = []
+    n = len(text)
+    for p in sorted(at):
+        if (chunks and p < chunks[-1][1]) or text[p].isspace():
             continue
-        j = i
-        while j < n and not text[j].isspace():
-            j += 1
-        tokens.extend(Token(s, e, False) for s, e in _chunk_tokens(text, i, j))
-        i = j
+        a, b = p, p + 1
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
+        while b < n and not text[b].isspace():
+            b += 1
+        chunks.append((a, b))
+    return chunks
+
+
+def tokenize(text: str) -> list[Token]:
+    """spaCy-blank-like tokens of ``text``; joined with their ``ws`` flags they rebuild it exactly.
+
+    One regular expression walks the text (token κ tokenizes every report of the corpus with it, CoNLL
+    and Prodigy every exported one); the few whitespace-free runs it cannot decide alone (combining marks,
+    cluster joiners) are split by ``_chunk_tokens``, which states the rules."""
+    joined = _joined_chunks(text)
+    if not joined:
+        return [Token(m.start(), m.end(), False) if m.lastindex == 1 else Token(m.start(), m.end(2), m.end() > m.end(2))
+                for m in _PIECES.finditer(text)]
+    tokens: list[Token] = []
+    k = 0
+    skip_to = 0
+    for m in _PIECES.finditer(text):
+        s = m.start()
+        if s < skip_to:
+            continue
+        if k < len(joined) and s == joined[k][0]:
+            a, b = joined[k]
+            pieces = _chunk_tokens(text, a, b)
+            tokens.extend(Token(x, y, False) for x, y in pieces)
+            skip_to = b
+            k += 1
+            if b < len(text) and text[b] == " ":  # the space after the run belongs to its last token
+                tokens[-1] = tokens[-1]._replace(ws=True)
+                skip_to = b + 1
+                if b + 1 < len(text) and text[b + 1].isspace():  # the rest of the run is a token
+                    end = b + 1
+                    while end < len(text) and text[end].isspace():
+                        end += 1
+                    tokens.append(Token(b + 1, end, False))
+                    skip_to = end
+        elif m.lastindex == 1:
+            tokens.append(Token(s, m.end(), False))
+        else:
+            tokens.append(Token(s, m.end(2), m.end() > m.end(2)))
     return tokens
+
+
+def word_bounds(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the tokens of ``tokenize`` that are not whitespace: the units of token κ."""
+    if not _joined_chunks(text):
+        return [m.span(2) for m in _PIECES.finditer(text) if m.lastindex != 1]
+    return [(t.start, t.end) for t in tokenize(text) if not text[t.start].isspace()]
 
 
 def force_splits(tokens: Sequence[Token], starts: Iterable[int], ends: Iterable[int]) -> list[Token]:

@@ -1,0 +1,99 @@
+"""The corpus report's fast paths give what the plain definitions give, on random layouts: IOB codes of
+several sets and layers at once, α_U's expected disagreement in exact integers, the windowed candidate
+search of the maximum matching, and per-label counts in label order (the pooled macro F1 added them in
+the order of a set of strings before, so its last digit changed with PYTHONHASHSEED)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from annotator.agreement.spans import label_counts, max_matching
+from annotator.agreement.tokens import label_layer_codes, tokenize
+from annotator.agreement.unitizing import _expected, _expected_numpy
+
+
+def _codes_by_definition(starts: np.ndarray, ends: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Merge the layer's overlapping spans, then write B and I span by span (the reference)."""
+    codes = np.zeros(len(starts), dtype=np.int8)
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    for s, e in merged:
+        inside = [i for i in range(len(starts)) if starts[i] < e and ends[i] > s]
+        if inside:
+            if codes[inside[0]] == 0:
+                codes[inside[0]] = 1
+            codes[inside[0] + 1:inside[-1] + 1] = 2
+    return codes
+
+
+def _random_spans(rng: random.Random, length: int, labels: str, n: int) -> list[tuple[int, int, str]]:
+    out = []
+    for _ in range(n):
+        s = rng.randrange(0, length)
+        out.append((s, min(length, s + rng.choice([0, 1, 2, 5, 12, 40])), rng.choice(labels)))
+    return out
+
+
+def test_layer_codes_of_many_sets_equal_the_span_by_span_definition() -> None:
+    rng = random.Random(3)
+    for _ in range(300):
+        text = "".join(rng.choice("ab c,.  d") for _ in range(rng.randint(0, 60)))
+        starts, ends = tokenize(text)
+        sets = [_random_spans(rng, max(len(text), 1), "xyz", rng.randint(0, 12)) for _ in range(3)]
+        labels = ["x", "y", "z", "w"]  # w: a layer no one used (all O)
+        codes = label_layer_codes(starts, ends, sets, labels)
+        assert codes.shape == (3, 4, len(starts))
+        for k, spans in enumerate(sets):
+            for i, lab in enumerate(labels):
+                want = _codes_by_definition(starts, ends, [(s, e) for s, e, x in spans if x == lab])
+                assert codes[k, i].tolist() == want.tolist(), (text, spans, lab)
+
+
+def test_expected_disagreement_in_integers_is_numpys_float() -> None:
+    rng = random.Random(5)
+    for _ in range(500):
+        units = [rng.randint(1, 400) for _ in range(rng.randint(1, 60))]
+        gaps = [rng.randint(1, 900) for _ in range(rng.randint(0, 60))]
+        m, length = rng.randint(2, 4), sum(units) + sum(gaps) + rng.randint(1, 50)
+        assert _expected(units, gaps, m, length) == _expected_numpy(np.asarray(units), np.asarray(gaps), m, length)
+
+
+def _matching_by_brute_force(a: list[tuple[int, int, str]], b: list[tuple[int, int, str]]) -> int:
+    best = 0
+
+    def walk(i: int, used: frozenset[int], size: int) -> None:
+        nonlocal best
+        best = max(best, size)
+        if i == len(a) or size + len(a) - i <= best:
+            return
+        s, e, lab = a[i]
+        for j, (t, f, lab2) in enumerate(b):
+            if j not in used and lab == lab2 and t < e and s < f:
+                walk(i + 1, used | {j}, size + 1)
+        walk(i + 1, used, size)
+
+    walk(0, frozenset(), 0)
+    return best
+
+
+def test_maximum_matching_with_a_window_equals_brute_force() -> None:
+    rng = random.Random(9)
+    for _ in range(300):
+        a = [s for s in _random_spans(rng, 60, "xy", rng.randint(0, 7)) if s[1] > s[0]]
+        b = [s for s in _random_spans(rng, 60, "xy", rng.randint(0, 7)) if s[1] > s[0]]
+        assert max_matching(a, b) == _matching_by_brute_force(a, b), (a, b)
+
+
+def test_label_counts_come_in_label_order_and_stacked_spans_count_once_each() -> None:
+    a = [(0, 5, "z"), (0, 5, "a"), (0, 5, "a"), (7, 9, "m")]
+    b = [(0, 5, "a"), (0, 5, "z"), (0, 5, "z")]
+    counts = label_counts(a, b)
+    assert list(counts) == ["a", "m", "z"]
+    assert counts["a"] == (2, 1, 1, 1) and counts["z"] == (1, 2, 1, 1) and counts["m"] == (1, 0, 0, 0)
+
