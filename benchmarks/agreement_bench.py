@@ -23,10 +23,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-
-from annotator.agreement import (DocumentSpans, agreement_report, cohen_kappa, fleiss_kappa,  # noqa: E402
-                                 gamma, gamma_observed_disorder, krippendorff_alpha_unitizing, span_f1,
-                                 token_kappa)
+from annotator.agreement import (  # noqa: E402
+    DocumentSpans,
+    agreement_report,
+    cohen_kappa,
+    fleiss_kappa,
+    gamma,
+    gamma_observed_disorder,
+    krippendorff_alpha_unitizing,
+    span_f1,
+    token_kappa,
+)
 from annotator.agreement.coding import alpha_from_coincidences, coincidences_from_codes  # noqa: E402
 from annotator.agreement.positions import positions_as_units  # noqa: E402
 from annotator.agreement.spans import as_spans  # noqa: E402

@@ -24,11 +24,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from agreement_bench import _text  # noqa: E402
-
 from annotator.core.report import Report  # noqa: E402
 from annotator.core.spans import Span  # noqa: E402
 from annotator.store.set_transfer import SetWrite  # noqa: E402
+
+from agreement_bench import _text  # noqa: E402
 
 LABELS = ("actor", "place", "date")
 
@@ -86,13 +86,12 @@ def populate(ctx: Any, reports: int, annotators: int, spans: int, seed: int = 13
 
 
 def open_view(folder: Path) -> dict[str, Any]:
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
     from annotator.gui.main_window import MainWindow
     from annotator.gui.session import EditSession
     from annotator.services import curation
     from annotator.services.database import open_database
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
 
     ctx = open_database(folder / "five.sqlite3")
     (rid,) = populate(ctx, 1, 5, 2000)

@@ -11,7 +11,7 @@ import json
 import random
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ REPORTS = 10_000
 EVENTS_PER_REPORT = 3
 PLACES = 40
 TYPES = ("armed_clash", "air_drone_strike", "attack", "arrests", "shelling_artillery_missile_attack")
-STAMP = datetime(2026, 12, 5, tzinfo=timezone.utc)
+STAMP = datetime(2026, 12, 5, tzinfo=UTC)
 
 
 def populate(ctx: ServiceContext, n: int = REPORTS, seed: int = 16) -> None:

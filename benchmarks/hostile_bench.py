@@ -132,22 +132,21 @@ def run(quick: bool = False) -> dict[str, object]:
         cases.append((f"spaCy: {p.stat().st_size // 1024} KB file inflating to {1024 // scale} MiB", "spacy", p))
 
         p = work / "line.zip"
-        with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
-            with z.open("alice.jsonl", "w", force_zip64=True) as member:
-                chunk = b"x" * MIB
-                member.write(b'{"text": "')
-                for _ in range(960 // scale):
-                    member.write(chunk)
-                member.write(b'"}\n')
+        with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z, z.open("alice.jsonl", "w", force_zip64=True) as member:
+            chunk = b"x" * MIB
+            member.write(b'{"text": "')
+            for _ in range(960 // scale):
+                member.write(chunk)
+            member.write(b'"}\n')
         cases.append((f"doccano zip: {p.stat().st_size // 1024} KB holding a {960 // scale} MiB single line",
                       "doccano", p))
 
         p = work / "newlines.zip"
-        with zipfile.ZipFile(p, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
-            with z.open("alice.jsonl", "w", force_zip64=True) as member:
-                for _ in range(256 // scale):
-                    member.write(b"\n" * MIB)
-                member.write(b"[1]\n")
+        with zipfile.ZipFile(p, "w", zipfile.ZIP_STORED, allowZip64=True) as z, \
+                z.open("alice.jsonl", "w", force_zip64=True) as member:
+            for _ in range(256 // scale):
+                member.write(b"\n" * MIB)
+            member.write(b"[1]\n")
         cases.append((f"doccano zip: {256 // scale} MiB of newlines (stored), then a bad line", "doccano", p))
 
         p = _json_line(work / "long.jsonl", b"y" * MIB, 1024 // scale, b'"}\n')

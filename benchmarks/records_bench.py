@@ -19,8 +19,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from anyascii import anyascii  # noqa: E402
-
 from annotator.core.relations import Relation  # noqa: E402
 from annotator.core.report import Report  # noqa: E402
 from annotator.core.spans import Span  # noqa: E402
@@ -28,6 +26,7 @@ from annotator.records.dates import warm_up  # noqa: E402
 from annotator.records.entities import Alias, Entity, index_by_id, load_starter_entities  # noqa: E402
 from annotator.records.record import build_record  # noqa: E402
 from annotator.records.resolver import Resolver  # noqa: E402
+from anyascii import anyascii  # noqa: E402
 
 _LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _VOWELS = "aaeiou"

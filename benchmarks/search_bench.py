@@ -163,12 +163,12 @@ def _server_cpu_s(ctx: Any) -> float | None:
 
 
 def bench_suggest(folder: Path, n_entries: int = 50_000) -> dict[str, Any]:
-    from records_bench import synthetic_registry
-
     from annotator.services.entities import import_registry
     from annotator.services.records import resolver
     from annotator.services.reports import store_report
     from annotator.services.suggest import suggest
+
+    from records_bench import synthetic_registry
 
     entities, _ = synthetic_registry(n_entries)
     registry = folder / "registry.json"

@@ -24,9 +24,9 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_bench import _report  # noqa: E402
-
 from annotator.records.names import fold_query, fold_text  # noqa: E402
+
+from search_bench import _report  # noqa: E402
 
 QUERIES = ["deir ez zor", "checkpoint near", "الحرس الثوري", "Rare-Name-4711"]
 HEAD = 500

@@ -9,11 +9,12 @@ from __future__ import annotations
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from annotator.core.annotation_set import Document
 from annotator.formats import get
+
 from formats_bench import make_documents
 
 

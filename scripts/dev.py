@@ -25,7 +25,7 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 def ensure_venv(extra: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run by the user's python3, which may be older: say so
         sys.exit("annotator needs Python 3.11 or newer")
     if not PY.exists():
         print(f"creating {VENV} ...", flush=True)

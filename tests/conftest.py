@@ -4,8 +4,8 @@ server when ``ANNOTATOR_TEST_PG_URL`` is set — required under ``CI=true``)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

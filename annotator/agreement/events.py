@@ -14,17 +14,18 @@ Inputs are core objects only: per report, the text and each annotator's ``Annota
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from annotator.agreement.coding import krippendorff_alpha
 from annotator.agreement.undefined import ratio
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.events import COUNT_KINDS, QUALIFIERS, Event
 from annotator.core.grading import CREDIBILITY_ATTR, RELIABILITY_ATTR
-from annotator.core.spans import Span
 from annotator.core.ids import GOLD
+from annotator.core.spans import Span
 
 RELIABILITY_ORDER = list("ABCDEF")
 CREDIBILITY_ORDER = list("123456")

@@ -19,8 +19,9 @@ scipy is imported inside the functions, so ``import annotator.agreement`` stays 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from itertools import combinations
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

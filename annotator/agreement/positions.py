@@ -14,7 +14,8 @@ integer units × coders matrix (``-1`` = missing) ready for ``coding.coincidence
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -20,23 +20,29 @@ The output is plain JSON-serialisable data.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from annotator.agreement.positions import positions_alpha
 from annotator.agreement.spans import SpanT, as_spans, layer_counts
 from annotator.agreement.spans import by_label as split_by_label
-from annotator.agreement.tokens import EXPLANATION, TOKENIZER, kappa_from_layer_tables, label_layer_codes, \
-    tables_from_codes, tokenize
+from annotator.agreement.tokens import (
+    EXPLANATION,
+    TOKENIZER,
+    kappa_from_layer_tables,
+    label_layer_codes,
+    tables_from_codes,
+    tokenize,
+)
 from annotator.agreement.undefined import ratio, summarise
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
-from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.ids import GOLD
 from annotator.core.iso_dates import iso_day
-
+from annotator.core.progress import CancelToken, ProgressFn, no_progress
 
 
 @dataclass

@@ -11,7 +11,8 @@ same-label spans collapse to their union), codes 0 = O, 1 = B, 2 = I, and a 3×3
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

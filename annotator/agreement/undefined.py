@@ -9,7 +9,8 @@ averages say how many undefined entries they skipped.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 def ratio(numerator: float, denominator: float) -> float | None:

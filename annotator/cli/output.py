@@ -6,7 +6,8 @@ import argparse
 import gc
 import json
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from annotator.cli.exit_codes import ExitCode
 from annotator.services.errors import BAD_INPUT, BUG, CANCELLED, PROBLEM, describe

@@ -88,9 +88,9 @@ def comment_from_dict(data: Any, report_id: str, text_length: int) -> Comment:
     if anchor != "report":
         if not isinstance(data.get("set"), str) or not isinstance(data.get("key"), str):
             raise ValidationError(f"comment {cid} is anchored to a {anchor} but names no set and key")
-        if start is not None or end is not None:
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= text_length):
-                raise ValidationError(f"comment {cid}: extent {start!r}..{end!r} is not inside the text")
+        if (start is not None or end is not None) and not (
+                isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= text_length):
+            raise ValidationError(f"comment {cid}: extent {start!r}..{end!r} is not inside the text")
     thread = data.get("thread") or cid
     if not isinstance(thread, str) or len(thread) > 40:
         raise ValidationError(f"comment {cid}: thread {thread!r:.40} is not a comment id")

@@ -24,8 +24,9 @@ relations thus fill ``actor1`` then ``actor2``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.events import Event

@@ -15,8 +15,9 @@ log all use ``event_to_dict`` / ``event_from_dict``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from annotator.core.errors import ValidationError
 

@@ -5,8 +5,8 @@ it. Pure: the services build steps on a report's current gold and apply them in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from annotator.core.curation import EDITED, NONE, CurationState, Decision, Group, rule_name, span_group_of, span_sig
 from annotator.core.errors import ValidationError

@@ -16,8 +16,9 @@ credibility); US Army FM 2-22.3 (2006), Appendix B "Source and information relia
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from annotator.core.errors import ValidationError
 

@@ -7,7 +7,8 @@ docs/workflow.md), so a line without them is byte for byte what it always was.""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from annotator.core.comments import Comment
 from annotator.core.events import Event, Incident, event_to_dict

@@ -22,16 +22,16 @@ not ``record``, so its ``claim`` label and ``source`` relation keep their roles.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
 from annotator.core.storable import relation_problem, span_problem
-
 
 ENTITY_KINDS = ("actor", "place")  # the registry's kinds (fixed: the registry is shared across projects)
 VALUE_KINDS = ("date",)  # normalised values a label may carry

@@ -9,7 +9,8 @@ values nested thousands deep (the JSON encoder runs out of stack)."""
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 MAX_DEPTH = 32  # attribute and metadata values: objects and lists nested at most this deep
 _INT_LIMIT = 1 << 63

@@ -10,8 +10,8 @@ curated report's gold is read-only until curation is reopened."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from annotator.core.errors import PermissionDenied, ValidationError
 from annotator.core.ids import GOLD

@@ -7,8 +7,9 @@ reported as skipped, as is every event lacking a required field."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from annotator.core.grading import Grade
 from annotator.events.datasets import DatasetSchema
@@ -96,7 +97,7 @@ def acled_row(unit: IncidentSummary, schema: DatasetSchema, countries: Mapping[s
         "latitude": place.lat, "longitude": place.lon, "geo_precision": geo,
         "source": "; ".join(unit.sources), "source_scale": scale, "notes": _notes(unit, day, place.name),
         "fatalities": unit.conservative("fatalities") or 0, "tags": cw.get("tags", ""),
-        "timestamp": int((stamp or datetime.now(timezone.utc)).timestamp()),
+        "timestamp": int((stamp or datetime.now(UTC)).timestamp()),
     }
     missing = schema.missing_required(row)
     return (row, []) if not missing else (None, [f"{m} is empty" for m in missing])

@@ -7,9 +7,10 @@ the writers use and ``missing_required`` says which of a dataset's required fiel
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from annotator.core.errors import FormatError
 

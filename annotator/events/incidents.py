@@ -15,8 +15,9 @@ An event outside any incident is an incident of one (the same rules give its own
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from annotator.core.events import Estimate, Incident
 from annotator.core.grading import Grade

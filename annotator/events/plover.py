@@ -8,7 +8,8 @@ alpha-3 country, ``sector``, ``entity_text``, ``identifier_id``/``identifier_tex
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from annotator.events.datasets import DatasetSchema
 from annotator.events.resolve import ActorRef, ResolvedEvent

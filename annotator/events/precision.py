@@ -4,11 +4,11 @@ functions only apply them. ``None`` means the date or place is too vague for the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from annotator.events.datasets import DatasetSchema
-from typing import Any, Mapping
-
 from annotator.events.resolve import DateRef, PlaceRef
 
 

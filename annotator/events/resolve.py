@@ -10,9 +10,10 @@ are registry entries (records.entities)."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from annotator.core.event_schema import EventSchema, EventType
 from annotator.core.events import Event, Incident

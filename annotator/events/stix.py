@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.grading import STIX_CONFIDENCE, Grade
@@ -33,7 +34,7 @@ NAMESPACE = uuid.UUID("5b0a7f38-8f43-4c2a-9a4e-3d2a4c1e9b10")  # annotator's nam
 def stix_id(kind: str, key: str) -> str:
     """``kind--UUID``: the version-4 form STIX asks of SDOs and SROs, its bits taken from a SHA-256 of our
     namespace and a stable key instead of a random source, so the same event always gets the same id."""
-    digest = hashlib.sha256(NAMESPACE.bytes + f"{kind}|{key}".encode("utf-8")).digest()
+    digest = hashlib.sha256(NAMESPACE.bytes + f"{kind}|{key}".encode()).digest()
     return f"{kind}--{uuid.UUID(bytes=digest[:16], version=4)}"
 
 

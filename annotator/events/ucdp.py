@@ -8,7 +8,8 @@ reason, as is every event lacking a required field."""
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from annotator.events.datasets import DatasetSchema
 from annotator.events.incidents import IncidentSummary

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.annotation_set import AnnotationSet
+from annotator.core.comments import Comment
+from annotator.core.curation import Decision
 from annotator.core.errors import FormatError
 from annotator.core.events import Incident
 from annotator.core.report import Report
-from annotator.files.lines import DEFAULT_MAX_LINE
-from annotator.core.comments import Comment
-from annotator.core.curation import Decision
 from annotator.core.workflow import Status
+from annotator.files.lines import DEFAULT_MAX_LINE
 
 FORMAT = "annotator-bundle"
 VERSION = 3  # 2: set lines carry events and incidents; 3: a workflow member (older readers would drop them)

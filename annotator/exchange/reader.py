@@ -21,13 +21,28 @@ from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.ids import annotator_name
-from annotator.exchange.bundle_format import (DATA_MEMBERS, DEFAULT_LIMITS, ENTITIES, FORMAT, MANIFEST,
-                                              OPTIONAL_MEMBERS, SETS, VERSION, WORKFLOW, Bundle, BundleError,
-                                              BundleSet, Limits, Manifest, MemberInfo, WorkflowPart)
+from annotator.exchange.bundle_format import (
+    DATA_MEMBERS,
+    DEFAULT_LIMITS,
+    ENTITIES,
+    FORMAT,
+    MANIFEST,
+    OPTIONAL_MEMBERS,
+    SETS,
+    VERSION,
+    WORKFLOW,
+    Bundle,
+    BundleError,
+    BundleSet,
+    Limits,
+    Manifest,
+    MemberInfo,
+    WorkflowPart,
+)
 from annotator.exchange.lines import LineError, parse_entity, parse_set
+from annotator.exchange.workflow_lines import parse_workflow
 from annotator.files.containers import SafeZip, ZipLimits, unsafe_name  # noqa: F401 - unsafe_name for callers
 from annotator.files.json_input import JsonInputError, parse_json
-from annotator.exchange.workflow_lines import parse_workflow
 
 _CHUNK = 1 << 20
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")

@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import json
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -18,11 +18,20 @@ from typing import IO, Any
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.events import Incident
 from annotator.core.report import Report
-from annotator.exchange.bundle_format import (DATA_MEMBERS, ENTITIES, MANIFEST, SETS, VERSION, WORKFLOW, Manifest,
-                                              MemberInfo, WorkflowPart)
+from annotator.exchange.bundle_format import (
+    DATA_MEMBERS,
+    ENTITIES,
+    MANIFEST,
+    SETS,
+    VERSION,
+    WORKFLOW,
+    Manifest,
+    MemberInfo,
+    WorkflowPart,
+)
 from annotator.exchange.lines import dumps, entity_record, set_to_record
-from annotator.files.atomic import atomic_file
 from annotator.exchange.workflow_lines import comment_line, decision_line, report_line, status_line
+from annotator.files.atomic import atomic_file
 
 
 class _Member:
@@ -55,7 +64,7 @@ class BundleWriter:
         self.out = Path(out)
         self.annotator = annotator
         self.app_version = app_version
-        self.created = (created or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        self.created = (created or datetime.now(UTC)).isoformat(timespec="seconds")
         self.compresslevel = compresslevel
         self.entity_ids: set[str] = set()
         self.manifest: Manifest | None = None

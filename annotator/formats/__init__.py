@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.formats import (brat, conll, doccano, jsonl, labelstudio, prodigy, spacy, w3c, xmi)
+from annotator.formats import brat, conll, doccano, jsonl, labelstudio, prodigy, spacy, w3c, xmi
 from annotator.formats.base import Dropped, Format, Options, WriteSummary
 
 FORMATS: tuple[Format, ...] = (jsonl.FORMAT, doccano.FORMAT, prodigy.FORMAT, labelstudio.FORMAT,
@@ -25,7 +25,7 @@ def names() -> tuple[str, ...]:
 def get(name: str) -> Format:
     """The format called ``name``; a ``KeyError`` with the known names otherwise."""
     for fmt in FORMATS:
-        if fmt.NAME == name:
+        if name == fmt.NAME:
             return fmt
     raise KeyError(f"unknown format '{name}' (known: {', '.join(names())})")
 

@@ -19,7 +19,8 @@ from annotator.core.ids import report_id
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.files import json_input
-from annotator.files.atomic import atomic_dir as atomic_dir, atomic_file as atomic_file  # re-exported: THE writers
+from annotator.files.atomic import atomic_dir as atomic_dir  # re-exported: THE writers
+from annotator.files.atomic import atomic_file as atomic_file
 from annotator.files.lines import ByteStream
 
 Options = Mapping[str, Any]
@@ -209,7 +210,7 @@ def iter_json_lines(path: Path, ctx: ReadContext, fh: ByteStream | None = None
     skipped, lines capped, every parser failure one sentence naming the line (``files.json_input``)."""
     if fh is None:  # the file itself: opened here, closed however the reading ends
         try:
-            own = open(path, "rb")
+            own = open(path, "rb")  # noqa: SIM115 - closed by the with below (opening's error has its sentence)
         except OSError as exc:
             raise ctx.error(None, f"cannot be read ({exc.strerror or exc})") from None
         with own:

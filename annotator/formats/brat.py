@@ -16,9 +16,17 @@ from annotator.core.annotation_set import Document
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
-from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_dir, check_cancel,
-                                    make_report, safe_name, strip_bom)
 from annotator.core.tokenize import LINE_BREAKS
+from annotator.formats.base import (
+    Options,
+    ReadContext,
+    WriteSummary,
+    atomic_dir,
+    check_cancel,
+    make_report,
+    safe_name,
+    strip_bom,
+)
 
 FRAGMENTS = "brat_fragments"
 EVENT = "brat_event"  # on a relation carried from an event role: the event's id (the writer restores the E line)

@@ -10,7 +10,6 @@ The writer prints ``TOKEN -X- _ L1 L2 …`` with L1 the outermost spans, each do
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -18,9 +17,8 @@ from annotator.core.annotation_set import Document
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.spans import Span, layers
-from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    make_report, strip_bom)
 from annotator.core.tokenize import LINE_BREAKS, force_splits, tokenize
+from annotator.formats.base import Options, ReadContext, WriteSummary, atomic_file, check_cancel, make_report, strip_bom
 
 SCHEMES = ("iob2", "bioes", "iob1")
 DOCSTART = "-DOCSTART-"

@@ -26,9 +26,20 @@ from annotator.files.atomic import scratch_dir
 from annotator.files.containers import SafeZip, ZipLimits, is_zip
 from annotator.files.json_input import JsonInputError, parse_json
 from annotator.files.lines import ByteStream
-from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    iter_json_lines, json_line, json_shape, make_report, need_int,
-                                    report_meta, safe_name)
+from annotator.formats.base import (
+    Options,
+    ReadContext,
+    WriteSummary,
+    atomic_file,
+    check_cancel,
+    iter_json_lines,
+    json_line,
+    json_shape,
+    make_report,
+    need_int,
+    report_meta,
+    safe_name,
+)
 
 OFFSET_UNITS = ("utf16", "codepoints", "graphemes")
 _NOT_META = {"id", "text", "data", "label", "labels", "entities", "relations", "annotations", "meta",
@@ -187,8 +198,8 @@ class DoccanoFormat:
                     check_cancel(cancel)
                     member = safe_name(doc.annotator or "all", "all") if zipped else ""
                     if member not in members:
-                        members[member] = open(os.path.join(tmp, f"spool-{len(members)}"), "w+", encoding="utf-8",
-                                               newline="")
+                        members[member] = open(  # noqa: SIM115 - one spool per member, all closed in finally
+                            os.path.join(tmp, f"spool-{len(members)}"), "w+", encoding="utf-8", newline="")
                     record = self._record(doc, n, unit, with_relations, summary, not zipped)
                     keys.update(dict.fromkeys(record))
                     members[member].write(json_line(record))

@@ -19,9 +19,19 @@ from annotator.core.native import native_record
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation, new_relation
 from annotator.core.spans import Span, new_span
-from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    check_span_text, iter_json_lines, json_line, json_shape, make_report,
-                                    need_int)
+from annotator.formats.base import (
+    Options,
+    ReadContext,
+    WriteSummary,
+    atomic_file,
+    check_cancel,
+    check_span_text,
+    iter_json_lines,
+    json_line,
+    json_shape,
+    make_report,
+    need_int,
+)
 
 _LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations", "events", "incidents", "comments"}
 _SPAN_KEYS = {"id", "start", "end", "label", "text", "attrs", "value", "entity", "resolution"}

@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from xml.sax.saxutils import quoteattr
 from pathlib import Path
 from typing import IO, Any
+from xml.sax.saxutils import quoteattr
 
 from annotator.core.annotation_set import Document
 from annotator.core.ids import GOLD
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
-from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    json_shape, load_json_document, make_report, need_int, report_meta)
+from annotator.formats.base import (
+    Options,
+    ReadContext,
+    WriteSummary,
+    atomic_file,
+    check_cancel,
+    json_shape,
+    load_json_document,
+    make_report,
+    need_int,
+    report_meta,
+)
 
 LABEL_TYPES = ("labels",)
 CONFIG_SUFFIX = ".label_config.xml"  # written beside the export: the project's labeling config

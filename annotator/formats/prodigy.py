@@ -16,10 +16,21 @@ from annotator.core.annotation_set import Document
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
-from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    check_span_text, iter_json_lines, json_line, json_shape, make_report,
-                                    need_int, report_meta)
 from annotator.core.tokenize import force_splits, span_tokens, tokenize
+from annotator.formats.base import (
+    Options,
+    ReadContext,
+    WriteSummary,
+    atomic_file,
+    check_cancel,
+    check_span_text,
+    iter_json_lines,
+    json_line,
+    json_shape,
+    make_report,
+    need_int,
+    report_meta,
+)
 
 
 def stable_hash(*parts: str) -> int:

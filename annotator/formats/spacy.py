@@ -19,9 +19,17 @@ from annotator.core.annotation_set import Document
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span, layers
-from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    lazy_import, make_report, report_meta)
 from annotator.core.tokenize import Token, force_splits
+from annotator.formats.base import (
+    Options,
+    ReadContext,
+    WriteSummary,
+    atomic_file,
+    check_cancel,
+    lazy_import,
+    make_report,
+    report_meta,
+)
 
 SPANS_KEY = "sc"
 MAX_FILE = 1 << 30
@@ -161,7 +169,7 @@ class SpacyFormat:
         data = plain(dict(sdoc.user_data))
         report_data = data.get("report") if isinstance(data.get("report"), dict) else {}
         report = make_report(sdoc.text, {k: v for k, v in report_data.items() if k != "id"})
-        source = sdoc.spans[key] if key in sdoc.spans else sdoc.ents
+        source = sdoc.spans.get(key, sdoc.ents)
         span_attrs = data.get("span_attrs") or {}
         span_fields = data.get("span_fields") or {}
         spans: list[Span] = []

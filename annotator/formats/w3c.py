@@ -22,8 +22,7 @@ from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.core.units import Utf16Map
-from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_file, check_cancel,
-                                    load_json_document)
+from annotator.formats.base import Options, ReadContext, WriteSummary, atomic_file, check_cancel, load_json_document
 from annotator.formats.w3c_comments import COMMENTING, Anchor, comment_annotations, read_comments
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"

@@ -11,7 +11,8 @@ derived from its own."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from annotator.core.annotation_set import Document
 from annotator.core.comments import Comment

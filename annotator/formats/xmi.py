@@ -15,10 +15,10 @@ import json
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any
 
 from annotator.core.annotation_set import Document
 from annotator.core.errors import failure_detail
@@ -27,8 +27,17 @@ from annotator.core.relations import Relation
 from annotator.core.spans import Span
 from annotator.files.containers import SafeZip, ZipLimits, is_zip
 from annotator.files.xml_input import XmlInputError, check_xml
-from annotator.formats.base import (Options, ReadContext, WriteSummary, atomic_dir, atomic_file,
-                                    check_cancel, lazy_import, make_report, safe_name)
+from annotator.formats.base import (
+    Options,
+    ReadContext,
+    WriteSummary,
+    atomic_dir,
+    atomic_file,
+    check_cancel,
+    lazy_import,
+    make_report,
+    safe_name,
+)
 
 DMD = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"

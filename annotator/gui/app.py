@@ -260,9 +260,8 @@ def show_view(window: MainWindow, view: str, *, blind: bool = False) -> QWidget:
             raise AnnotatorError(window.statusBar().currentMessage() or "no claim is selected (--span)")
         return dialog
     if view == "agreement":
-        from annotator.services.agreement import compute_agreement
-
         from annotator.gui.window_dialogs import show_agreement
+        from annotator.services.agreement import compute_agreement
 
         dashboard = show_agreement(window)
         dashboard.show_report(compute_agreement(window.session.ctx))

@@ -8,8 +8,10 @@ called back, on its own thread, with the result or the error."""
 
 from __future__ import annotations
 
+import contextlib
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -79,7 +81,5 @@ class _Task(QRunnable):
             self._send(result, None)
 
     def _send(self, result: Any, error: BaseException | None) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # the window is gone (the program is ending): nobody to tell
             self._lane._finished.emit(self._done, self._failed, result, error)
-        except RuntimeError:
-            pass  # the window is gone (the program is ending): there is nobody to tell

@@ -4,7 +4,8 @@ span; Alt+Shift+arrows move a boundary; a mouse drag moves one. Each becomes one
 
 from __future__ import annotations
 
-from typing import Callable, cast
+from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import QObject, Signal
 

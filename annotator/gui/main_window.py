@@ -13,13 +13,24 @@ from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QGuiApplication
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
-                               QMenu, QMessageBox, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from annotator.core.ids import GOLD
 from annotator.core.changes import Change
+from annotator.core.ids import GOLD
 from annotator.core.spans import Span
-from annotator.gui.views.tables import row_table
 from annotator.gui import search_tabs, window_actions, window_dialogs
 from annotator.gui.bidi import isolate
 from annotator.gui.commands.span_commands import DeleteRelation, EditCommand
@@ -40,6 +51,7 @@ from annotator.gui.views.search_panel import SearchPanel
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.gui.views.span_inspector import SpanInspector
 from annotator.gui.views.suggestion_panel import SuggestionsPanel
+from annotator.gui.views.tables import row_table
 from annotator.services import annotate, entities, records, reports
 from annotator.services.database import display_url
 

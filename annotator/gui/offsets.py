@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from typing import Iterable
+from collections.abc import Iterable
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _CRLF = re.compile("\r\n")

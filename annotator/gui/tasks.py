@@ -8,12 +8,13 @@ main thread through queued signals, so slots may touch widgets.
 from __future__ import annotations
 
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.progress import CancelToken, Cancelled, ProgressFn
+from annotator.core.progress import Cancelled, CancelToken, ProgressFn
 from annotator.services.errors import describe
 
 Work = Callable[[ProgressFn, CancelToken], Any]

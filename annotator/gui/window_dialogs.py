@@ -19,8 +19,12 @@ from annotator.gui.views.backups_dialog import BackupsDialog
 from annotator.gui.views.connection_dialog import ConnectionDialog
 from annotator.gui.views.help_dialog import HelpDialog
 from annotator.gui.views.registry_dialog import RegistryDialog
-from annotator.gui.views.transfer_dialogs import (BundleExportDialog, BundleImportDialog, ExportDialog,
-                                                  ImportAnnotationsDialog)
+from annotator.gui.views.transfer_dialogs import (
+    BundleExportDialog,
+    BundleImportDialog,
+    ExportDialog,
+    ImportAnnotationsDialog,
+)
 from annotator.services import identity, reports
 from annotator.services.database import display_url, has_password
 

@@ -18,8 +18,8 @@ import unicodedata
 from pathlib import Path
 
 from annotator.core.errors import ReaderError
-from annotator.core.scripts import is_arabic_char
 from annotator.core.report import guess_language
+from annotator.core.scripts import is_arabic_char
 from annotator.readers.base import MAX_REPORT_BYTES, ReaderResult
 
 TITLE_MAX = 200

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import IO, Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
 
 COLUMNS = (
     "report_id", "report_title", "published", "annotator",

@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from annotator.core.iso_dates import iso_day, is_iso_value
+from annotator.core.iso_dates import is_iso_value, iso_day
 from annotator.records.names import normalize_arabic
 
 GRANULARITIES = ("day", "month", "year", "interval")

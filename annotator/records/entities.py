@@ -13,9 +13,10 @@ Nothing is read at import time: ``load_entities(path)`` reads one JSON file when
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from annotator.core.errors import FormatError
 from annotator.core.schema import ENTITY_KINDS

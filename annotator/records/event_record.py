@@ -17,7 +17,8 @@ everywhere in the record.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from annotator.core.event_schema import EventSchema
 from annotator.core.events import Event, Incident

@@ -41,9 +41,11 @@ which case an automatic match is filled in (``automatic``), without changing the
 
 from __future__ import annotations
 
+import contextlib
 import json
 from bisect import bisect_left
-from typing import IO, Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO, Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
@@ -123,10 +125,8 @@ class _Builder:
         if span.attrs.get("note"):
             out["note"] = str(span.attrs["note"])
         if span.attrs.get(RELIABILITY_ATTR):
-            try:
+            with contextlib.suppress(ValidationError):  # a value outside the scale is shown nowhere, not wrongly
                 out["reliability"] = reliability(span.attrs[RELIABILITY_ATTR])
-            except ValidationError:
-                pass  # an imported value outside the scale is shown nowhere rather than wrongly
         self.mentions[span.id] = out
         return out
 

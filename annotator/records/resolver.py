@@ -20,13 +20,13 @@ all ancestors of it (a city and the governorate named after it: the city wins).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
-from annotator.records.entities import Entity
 from annotator.core.scripts import has_arabic
+from annotator.records.entities import Entity
 from annotator.records.names import key, skeleton, transliterate
 
 DEFAULT_THRESHOLD = 90.0

@@ -5,8 +5,8 @@ committed, logged edit, so undo and the audit trail work the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from annotator.core.changes import Change
 from annotator.core.errors import PermissionDenied

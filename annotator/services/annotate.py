@@ -11,7 +11,6 @@ process or import changed it, or the caller mixed up reports) the edit is refuse
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 

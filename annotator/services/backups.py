@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator.core.errors import DatabaseError, StorageError
@@ -65,7 +65,7 @@ def rolling_backup(ctx: ServiceContext, *, keep: int = DEFAULT_KEEP, tag: str = 
     if path is None or not path.exists():
         return None
     folder = backup_folder(path)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     name = f"{path.stem}-{now.strftime(_STAMP)}{('-' + tag) if tag else ''}{_SUFFIX}"
     out = copy_sqlite(path, folder / name, key=sqlite_key(ctx.url))
     _prune(folder, path, keep)
@@ -103,7 +103,7 @@ def _backups_of(database: Path) -> list[BackupInfo]:
             continue
         stamp = item.name[len(prefix):-len(_SUFFIX)].split("-", 1)[0]
         try:
-            created = datetime.strptime(stamp, _STAMP).replace(tzinfo=timezone.utc)
+            created = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
         except ValueError:
             continue
         out.append(BackupInfo(item, created, item.stat().st_size))

@@ -19,9 +19,10 @@ the texts of the reports it assigns, so an assignment reaches a workstation that
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from annotator import __version__
 from annotator.core.annotation_set import AnnotationSet
@@ -30,8 +31,17 @@ from annotator.core.events import event_to_dict
 from annotator.core.ids import GOLD, annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.exchange.bundle_format import Bundle, BundleError, BundleSet, WorkflowPart
-from annotator.exchange.merge import (ADDED, IGNORED, KEPT, OLDER, REPLACED, UNCHANGED, merge_entity, set_decision,
-                                      status_decision)
+from annotator.exchange.merge import (
+    ADDED,
+    IGNORED,
+    KEPT,
+    OLDER,
+    REPLACED,
+    UNCHANGED,
+    merge_entity,
+    set_decision,
+    status_decision,
+)
 from annotator.exchange.reader import read_bundle
 from annotator.exchange.writer import BundleWriter
 from annotator.services.comments import merge_comments

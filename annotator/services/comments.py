@@ -4,8 +4,8 @@ the thread is resolved. Each call is one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from annotator.core.comments import MAX_BODY, Comment, new_comment_id, newer
 from annotator.core.errors import NotFound, PermissionDenied, ValidationError

@@ -11,14 +11,15 @@ mark), or those named."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.changes import Change
 from annotator.core.curation import CurationState, Decision, curation_state, parse_rule, rule_name
-from annotator.core.gold_steps import GoldStep, decision_step, rule_step
 from annotator.core.errors import StaleEdit, ValidationError
+from annotator.core.gold_steps import GoldStep, decision_step, rule_step
 from annotator.core.ids import GOLD
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report

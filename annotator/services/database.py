@@ -14,8 +14,17 @@ from annotator.files.json_input import JsonInputError, load_json_file
 from annotator.services.backups import latest_backup
 from annotator.services.context import ServiceContext
 from annotator.store import migrate
-from annotator.store.engine import (database_url, display_target, is_sqlite, make_engine,
-                                    postgres_url, sqlcipher_url, sqlite_key, sqlite_path, url_has_password)
+from annotator.store.engine import (
+    database_url,
+    display_target,
+    is_sqlite,
+    make_engine,
+    postgres_url,
+    sqlcipher_url,
+    sqlite_key,
+    sqlite_path,
+    url_has_password,
+)
 from annotator.store.faults import database_fault
 from annotator.store.sqlite_file import integrity_problems, verify_at_open
 from annotator.store.uow import UnitOfWork, session_factory

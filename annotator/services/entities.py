@@ -8,9 +8,10 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from annotator.core.errors import Conflict, FormatError, NotFound, ValidationError
 from annotator.core.schema import ENTITY_KINDS

@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.core.errors import (AnnotatorError, Conflict, DatabaseError, NotFound, PermissionDenied, StorageError,
-                                   ValidationError)
+from annotator.core.errors import (
+    AnnotatorError,
+    Conflict,
+    DatabaseError,
+    NotFound,
+    PermissionDenied,
+    StorageError,
+    ValidationError,
+)
 from annotator.core.progress import Cancelled
 from annotator.files.faults import STORAGE_ERRNOS, storage_error
 

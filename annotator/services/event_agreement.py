@@ -3,7 +3,8 @@ event field for every annotator pair, reports that have events in at least two s
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id

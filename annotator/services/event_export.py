@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -91,7 +92,7 @@ def export_events(ctx: ServiceContext, fmt: str, out: Path | str, scope: ExportS
     folder = events_dir()
     dataset = load_dataset(folder, fmt)
     countries = load_countries(folder)
-    stamp = stamp or datetime.now(timezone.utc)
+    stamp = stamp or datetime.now(UTC)
     events = list(iter_resolved(ctx, scope, progress=progress, cancel=cancel))
     summary = EventExport(fmt, str(out), events=len(events))
     out = Path(out)

@@ -8,9 +8,9 @@ and roles exist and which labels may fill a role; nothing here names a label."""
 
 from __future__ import annotations
 
-
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.changes import Change
 from annotator.core.errors import NotFound, StaleEdit, ValidationError

@@ -6,9 +6,10 @@ name and renames it when complete (a cancelled export leaves no half-written fil
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.annotation_set import Document
 from annotator.core.progress import CancelToken, ProgressFn, no_progress

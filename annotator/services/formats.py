@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import FormatError, MissingExtraError
 from annotator.core.report import Report
@@ -52,7 +53,7 @@ def list_formats() -> list[FormatInfo]:
 
 
 def _format(name: str) -> Format:
-    fmt = next((f for f in _registry() if f.NAME == name), None)
+    fmt = next((f for f in _registry() if name == f.NAME), None)
     if fmt is None:
         names = ", ".join(f.NAME for f in _registry())
         raise FormatError(name, None, f"is not a known format (formats: {names})")

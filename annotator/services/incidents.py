@@ -7,11 +7,12 @@ bundles like any other edit). Each function is one committed transaction."""
 from __future__ import annotations
 
 import uuid
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from annotator.core.changes import Change
-from annotator.core.events import Incident, event_to_dict
 from annotator.core.errors import ValidationError
+from annotator.core.events import Incident, event_to_dict
 from annotator.services.annotate import check_writer
 from annotator.services.context import ServiceContext
 

@@ -14,9 +14,10 @@ section and replace the set's events; a file without events over a set with even
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from annotator.core.annotation_set import Document
 from annotator.core.errors import AnnotatorError, FormatError, ValidationError, failure_detail
@@ -29,9 +30,9 @@ from annotator.core.spans import Span
 from annotator.services.comments import merge_comments
 from annotator.services.context import ServiceContext
 from annotator.services.database import read_stored_schema
+from annotator.services.formats import readable_format
 from annotator.services.roles import check_owner_write
 from annotator.services.workflow import check_writable_many
-from annotator.services.formats import readable_format
 from annotator.store.mapping import relation_to_dict, span_to_dict
 from annotator.store.set_transfer import SetWrite
 from annotator.store.uow import UnitOfWork
@@ -77,10 +78,7 @@ def parse_label_map(text: str | None) -> dict[str, str]:
             bare = bare.removeprefix(prefix)
         if not sep or not bare.strip() or not new.strip():
             raise ValidationError(f"--label-map entry '{part}' is not OLD=NEW (or relation:OLD=NEW)")
-        if old.startswith(RELATION_PREFIXES):
-            old = RELATION_PREFIXES[0] + bare.strip()
-        else:
-            old = bare.strip()
+        old = RELATION_PREFIXES[0] + bare.strip() if old.startswith(RELATION_PREFIXES) else bare.strip()
         mapping[old] = new.strip()
     return mapping
 

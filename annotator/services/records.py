@@ -6,7 +6,8 @@ changes (the registry's edit stamp), since building is the expensive part."""
 from __future__ import annotations
 
 import threading
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from annotator.core.changes import Change
 from annotator.core.events import Incident

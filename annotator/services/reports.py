@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from annotator.core.errors import AnnotatorError, ReaderError, StorageError, failure_detail
 from annotator.core.iso_dates import iso_day

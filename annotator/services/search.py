@@ -16,8 +16,9 @@ one transaction, removing exactly those spans."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from annotator.core import workflow
 from annotator.core.changes import Change

@@ -21,13 +21,14 @@ automatic value or entity, one transaction) whose span records ``attrs["source"]
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from annotator.core.changes import Change
 from annotator.core.ids import GOLD
-from annotator.core.spans import Span
 from annotator.core.scripts import has_arabic
+from annotator.core.spans import Span
 from annotator.records.names import fold_text, join_skeleton, key, widen_end, word_parts
 from annotator.services.context import ServiceContext
 from annotator.services.search import Annotated, insert_spans

@@ -14,7 +14,8 @@ the process (loading takes seconds; ``suggest`` runs once per report shown)."""
 from __future__ import annotations
 
 import threading
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from annotator.core.schema import Schema
 

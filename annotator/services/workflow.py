@@ -5,14 +5,28 @@ work marked done, and the automatic *in progress* on the first edit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from annotator.core.errors import PermissionDenied, ValidationError
 from annotator.core.ids import GOLD
-from annotator.core.workflow import (ASSIGNED, AWAITING_REVIEW, CURATED, IN_PROGRESS, OPEN, READ_ONLY, RETURNED,
-                                     Status, check_move, is_supervisor_move, parse_state, plan_assignments, word)
+from annotator.core.workflow import (
+    ASSIGNED,
+    AWAITING_REVIEW,
+    CURATED,
+    IN_PROGRESS,
+    OPEN,
+    READ_ONLY,
+    RETURNED,
+    Status,
+    check_move,
+    is_supervisor_move,
+    parse_state,
+    plan_assignments,
+    word,
+)
 from annotator.services import roles
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id
@@ -20,7 +34,7 @@ from annotator.store.uow import UnitOfWork
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 # -- the guard of every set write --------------------------------------------------------------------------

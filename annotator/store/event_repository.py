@@ -3,7 +3,8 @@ here, so every caller reads and writes events the same way. Never commits."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -11,8 +12,7 @@ from sqlalchemy.orm import Session
 from annotator.core.errors import NotFound
 from annotator.core.events import Event, Incident
 from annotator.store.mapping import event_argument_values, event_from_row, event_values
-from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EventArgumentRow, EventRow, IncidentRow,
-                                    utcnow)
+from annotator.store.models import AnnotationSetRow, AnnotatorRow, EventArgumentRow, EventRow, IncidentRow, utcnow
 
 BATCH = 500
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,6 +173,6 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
     path = sqlite_path(str(engine.url))
     if path is None or not path.exists():
         return None
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     dest = path.with_name(f"{path.name}.rev{revision}-{stamp}.bak")
     return copy_sqlite(path, dest, key=sqlite_key(engine.url.render_as_string(hide_password=False)))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -14,10 +15,9 @@ from annotator.core.errors import NotFound
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
-from annotator.store.set_transfer import SetTransfer
 from annotator.store.mapping import report_from_row, span_from_row
-from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow,
-                                    SpanRow, utcnow)
+from annotator.store.models import AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow, utcnow
+from annotator.store.set_transfer import SetTransfer
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,24 @@ scan where the server lacks pg_trgm (``index_state`` says which); SQLite scans f
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 from sqlalchemy import ColumnElement, Select, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from annotator.store.models import (AnnotationSetRow, AnnotatorRow, AssignmentRow, ReportRow, ReportSearchRow,
-                                    SpanRow, SuggestionRejectionRow, utcnow)
+from annotator.store.models import (
+    AnnotationSetRow,
+    AnnotatorRow,
+    AssignmentRow,
+    ReportRow,
+    ReportSearchRow,
+    SpanRow,
+    SuggestionRejectionRow,
+    utcnow,
+)
 
 FTS_TABLE = "report_search_fts"  # and its shadow tables report_search_fts_data, _idx, _docsize, _config
 TRGM_INDEX = "ix_report_search_folded_trgm"  # PostgreSQL: pg_trgm GIN on report_search.folded (migration 0007)
@@ -112,8 +120,7 @@ class SearchRepository:
         yield from self._stream(self.candidates_query(folded_query, report_ids))
 
     def _stream(self, stmt: Select[str, str]) -> Iterator[tuple[str, str]]:
-        for rid, folded in self.session.execute(stmt.execution_options(yield_per=16)):
-            yield rid, folded
+        yield from self.session.execute(stmt.execution_options(yield_per=16)).tuples()
 
     def candidates_query(self, folded_query: str, report_ids: Sequence[str] | None = None, *,
                          below: int | None = None, from_id: int | None = None) -> Select[str, str]:

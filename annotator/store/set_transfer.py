@@ -11,10 +11,11 @@ object is made per row. Never commits: the caller's unit of work decides."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, groupby
 from operator import itemgetter
-from typing import Any, Iterable, Iterator, NamedTuple, Sequence, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from sqlalchemy import Select, Table, Text, bindparam, delete, func, insert, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,8 +30,7 @@ from annotator.core.report import Report
 from annotator.core.spans import Span, new_span
 from annotator.store.event_repository import EventRepository
 from annotator.store.mapping import json_object, report_from_row
-from annotator.store.models import (AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow,
-                                    utcnow)
+from annotator.store.models import AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow, utcnow
 
 BATCH = 500  # ids per IN (...) list, and rows per fetch of a stream
 _AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"  # a row of any width (Row[Any] would be a one-column row)

@@ -154,9 +154,8 @@ def verify_at_open(path: Path, *, latest_backup: Path | None = None, key: str | 
         return
     signature = _signature(path)
     with contextlib.suppress(OSError, ValueError):
-        if json.loads(_stamp_path(path).read_text()) == signature:
-            if key is None or _key_opens(path, key):
-                return  # as annotator left it (and, encrypted, this key opens it)
+        if json.loads(_stamp_path(path).read_text()) == signature and (key is None or _key_opens(path, key)):
+            return  # as annotator left it (and, encrypted, this key opens it)
     problems = quick_check(path, key=key)
     if problems and key is not None:
         raise StorageError(f"the database {path} cannot be read with the key given: the key is wrong, or the file "

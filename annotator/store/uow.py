@@ -11,8 +11,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.errors import Conflict, DatabaseError
-from annotator.store.engine import display_target, sqlite_path
 from annotator.store.curation_repository import CurationRepository
+from annotator.store.engine import display_target, sqlite_path
 from annotator.store.entity_repository import EntityRepository
 from annotator.store.event_repository import EventRepository
 from annotator.store.faults import database_fault

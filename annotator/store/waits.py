@@ -10,6 +10,7 @@ is using it" then would be false."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -72,11 +73,9 @@ class WaitWatch:
                 late = [k for k, t in self._running.items() if now - t >= self.after_s and k not in self._told]
                 self._told.update(late)
             if late:
-                try:
+                with contextlib.suppress(Exception):  # a listener gone (a closed window) never stops the watch
                     self.notify(f"waiting for the database {self.where}: another program is using it (giving up "
                                 f"after {BUSY_TIMEOUT_S} s)")
-                except Exception:  # noqa: BLE001 - a listener gone (a closed window) never stops the watch
-                    pass
 
     def stop(self) -> None:
         self._stop.set()

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from annotator.core.comments import Comment
 from annotator.core.workflow import Status
-from annotator.store.models import (AnnotationSetRow, AnnotatorRow, AssignmentRow, CommentRow, ReportRow, SpanRow,
-                                    StatusChangeRow, utcnow)
+from annotator.store.models import (
+    AnnotationSetRow,
+    AnnotatorRow,
+    AssignmentRow,
+    CommentRow,
+    ReportRow,
+    SpanRow,
+    StatusChangeRow,
+    utcnow,
+)
 
 BATCH = 500
 
@@ -21,15 +30,15 @@ def iso(at: datetime | None) -> str:
     if at is None:
         return ""
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(timezone.utc).isoformat()
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat()
 
 
 def parse_iso(text: str | None) -> datetime:
     if not text:
         return utcnow()
     at = datetime.fromisoformat(text)
-    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:

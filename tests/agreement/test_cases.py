@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
-
-import pytest
+from typing import Any
 
 import annotator.agreement as agreement
+import pytest
 
 CASES = json.loads((Path(__file__).resolve().parents[1] / "data" / "agreement_cases.json").read_text(encoding="utf-8"))
 TOL = 5e-4

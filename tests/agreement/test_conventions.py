@@ -9,10 +9,18 @@ import subprocess
 import sys
 
 import pytest
-
-from annotator.agreement import (cohen_kappa, cohen_kappa_weighted, fleiss_kappa, gamma, gamma_observed_disorder,
-                                 krippendorff_alpha, krippendorff_alpha_unitizing, span_f1, span_semeval,
-                                 token_kappa)
+from annotator.agreement import (
+    cohen_kappa,
+    cohen_kappa_weighted,
+    fleiss_kappa,
+    gamma,
+    gamma_observed_disorder,
+    krippendorff_alpha,
+    krippendorff_alpha_unitizing,
+    span_f1,
+    span_semeval,
+    token_kappa,
+)
 from annotator.agreement.spans import max_matching
 from annotator.agreement.tokens import layer_codes, tokenize
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated

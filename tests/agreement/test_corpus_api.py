@@ -5,9 +5,8 @@ per annotator; descriptive keys ignored; agreement with gold per label and by we
 
 from __future__ import annotations
 
-import pytest
-
 import annotator.agreement as agreement
+import pytest
 from annotator.agreement import DocumentSpans, agreement_report
 
 A = [[0, 60, "claim"], [0, 12, "actor"], [30, 40, "place"], [45, 55, "date"], [70, 80, "place"]]

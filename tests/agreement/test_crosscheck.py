@@ -9,7 +9,6 @@ import random
 
 import numpy as np
 import pytest
-
 from annotator.agreement import cohen_kappa, krippendorff_alpha
 
 krippendorff = pytest.importorskip("krippendorff")

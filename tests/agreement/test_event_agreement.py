@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import krippendorff
 import numpy as np
-
 from annotator.agreement.events import EventDocument, event_agreement, match_events
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.events import Estimate, Event

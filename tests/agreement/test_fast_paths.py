@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 
 import numpy as np
-
 from annotator.agreement.spans import label_counts, max_matching
 from annotator.agreement.tokens import label_layer_codes, tokenize
 from annotator.agreement.unitizing import _expected, _expected_numpy

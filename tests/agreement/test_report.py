@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from annotator.agreement import DocumentSpans, agreement_report, krippendorff_alpha_unitizing
-from annotator.core.progress import CancelToken, Cancelled
+from annotator.core.progress import Cancelled, CancelToken
 from annotator.core.spans import Span
 
 # r1: alice and gold agree; bob has the actor, a shifted place, no date and an extra claim.

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from annotator import __version__
+
 from cli_helpers import cli
 
 

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from annotator.services.database import open_database
 from annotator.services.samples import load_samples
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from annotator.services import annotate, records
 from annotator.services.database import open_database
+
 from cli_helpers import cli
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from annotator.core.annotation_set import Document
 from annotator.core.errors import ValidationError
 from annotator.core.ids import annotator_name, report_id
@@ -15,6 +12,8 @@ from annotator.core.report import Report, text_direction
 from annotator.core.schema import DEFAULT_SCHEMA, Schema
 from annotator.core.spans import Span, check_bounds, layers, nesting_depths, spans_at
 from annotator.core.units import Utf16Map
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SENTENCE = "🔴 Colonel أبو علي met IRGC officers in Deir al-Zour."
 

@@ -7,7 +7,6 @@ import hashlib
 from pathlib import Path
 
 import regex
-
 from annotator.core.offsets import cluster_boundaries, is_cluster_boundary, snap_to_clusters
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "unicode" / "GraphemeBreakTest-17.0.0.txt"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from annotator.core.iso_dates import is_iso_value, iso_day
 
 

@@ -4,11 +4,19 @@ status merge of bundles, and how curation groups candidates and applies its bulk
 from __future__ import annotations
 
 import pytest
-
-from annotator.core.curation import (NONE, ONE_ONLY, OTHER_LABEL, OVERLAPPING, SAME, SAME_OTHER_VALUES,
-                                     curation_state, parse_rule, span_groups)
-from annotator.core.gold_steps import decision_step, rule_step
+from annotator.core.curation import (
+    NONE,
+    ONE_ONLY,
+    OTHER_LABEL,
+    OVERLAPPING,
+    SAME,
+    SAME_OTHER_VALUES,
+    curation_state,
+    parse_rule,
+    span_groups,
+)
 from annotator.core.errors import PermissionDenied, ValidationError
+from annotator.core.gold_steps import decision_step, rule_step
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
 from annotator.core.workflow import Status, check_move, parse_state, plan_assignments

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
 from annotator.core.events import Estimate, Event, event_from_dict, event_to_dict, events_of_line

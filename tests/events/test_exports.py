@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from annotator.services.event_export import events_dir, export_events
 from annotator.services.export import export_scope
 
-STAMP = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
+STAMP = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
 # ACLED's 31 columns since 20 March 2023 (acledR's acled_old_dummy; ACLED "Guide to 2023 column changes")
 ACLED_COLUMNS = ("event_id_cnty event_date year time_precision disorder_type event_type sub_event_type actor1 "

@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from annotator.core.errors import FormatError
 from annotator.exchange.bundle_format import ENTITIES, MANIFEST, SETS, VERSION, BundleError, Limits
 from annotator.exchange.reader import read_bundle, unsafe_name
@@ -35,19 +34,17 @@ def test_round_trip_is_exact(tmp_path: Path) -> None:
 
 def test_writer_leaves_nothing_when_interrupted(tmp_path: Path) -> None:
     out = tmp_path / "x.annbundle"
-    with pytest.raises(RuntimeError):
-        with BundleWriter(out, "alice", app_version="test") as w:
-            report, aset = sample_sets()[0]
-            w.add_set(report, aset)
-            raise RuntimeError("cancelled")
+    with pytest.raises(RuntimeError), BundleWriter(out, "alice", app_version="test") as w:
+        report, aset = sample_sets()[0]
+        w.add_set(report, aset)
+        raise RuntimeError("cancelled")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_writer_refuses_another_annotators_set(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
-        with BundleWriter(tmp_path / "x.annbundle", "alice", app_version="test") as w:
-            report, aset = sample_sets("bob")[0]
-            w.add_set(report, aset)
+    with pytest.raises(ValueError), BundleWriter(tmp_path / "x.annbundle", "alice", app_version="test") as w:
+        report, aset = sample_sets("bob")[0]
+        w.add_set(report, aset)
     assert list(tmp_path.iterdir()) == []
 
 

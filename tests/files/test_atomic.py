@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from annotator.files.atomic import atomic_file, is_temporary_of, remove_stale_temporaries, write_atomic
 from annotator.files.faults import storage_error
 
@@ -24,10 +23,9 @@ def _temporaries(folder: Path, out: Path) -> list[str]:
 def test_complete_write_replaces_and_failure_leaves_the_old_file(tmp_path: Path) -> None:
     out = tmp_path / "corpus.jsonl"
     write_atomic(out, "old\n")
-    with pytest.raises(RuntimeError):
-        with atomic_file(out) as fh:
-            fh.write("half")
-            raise RuntimeError("cancelled")
+    with pytest.raises(RuntimeError), atomic_file(out) as fh:
+        fh.write("half")
+        raise RuntimeError("cancelled")
     assert out.read_text() == "old\n" and _temporaries(tmp_path, out) == []
     write_atomic(out, b"new\n")
     assert out.read_bytes() == b"new\n"

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from annotator.core.errors import FormatError
 from annotator.files.containers import SafeZip, ZipLimits
 from annotator.files.json_input import JsonInputError, iter_json_lines, parse_json
@@ -37,9 +36,8 @@ def test_every_limit_refuses_before_anything_is_unpacked(tmp_path: Path, limits:
                                                          members: dict[str, bytes], words: str) -> None:
     path = _zip(tmp_path / "in.zip", members, zipfile.ZIP_STORED if limits.max_file_size == 100 else
                 zipfile.ZIP_DEFLATED)
-    with pytest.raises(FormatError, match=words):
-        with SafeZip(path, limits, _fail):
-            pass
+    with pytest.raises(FormatError, match=words), SafeZip(path, limits, _fail):
+        pass
 
 
 def test_damaged_member_data_is_one_sentence(tmp_path: Path) -> None:
@@ -47,9 +45,9 @@ def test_damaged_member_data_is_one_sentence(tmp_path: Path) -> None:
     raw = bytearray(path.read_bytes())
     raw[200] ^= 0xFF  # inside the deflated data
     path.write_bytes(bytes(raw))
-    with pytest.raises(FormatError, match="is damaged: member a.jsonl cannot be read"):
-        with SafeZip(path, ZipLimits(), _fail) as zf:
-            list(zf.lines(zf.members()[0]))
+    with pytest.raises(FormatError, match="is damaged: member a.jsonl cannot be read"), \
+            SafeZip(path, ZipLimits(), _fail) as zf:
+        list(zf.lines(zf.members()[0]))
 
 
 def test_a_member_never_yields_more_than_it_declares(tmp_path: Path) -> None:

@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-
 from annotator.core.annotation_set import Document
 from annotator.core.errors import FormatError
-from annotator.core.progress import CancelToken, Cancelled
+from annotator.core.progress import Cancelled, CancelToken
 from annotator.formats import get
 from annotator.formats.base import Format, WriteSummary
+from hypothesis import HealthCheck, given, settings
 
 from .strategies import documents
 

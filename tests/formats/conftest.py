@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from annotator.core.annotation_set import Document
 from annotator.core.relations import Relation
 from annotator.core.report import Report

@@ -3,13 +3,12 @@ ZWJ sequences, VS16), CRLF, combining marks, NBSP, nested and crossing spans on 
 
 from __future__ import annotations
 
-from hypothesis import strategies as st
-
 from annotator.core.annotation_set import Document
 from annotator.core.offsets import is_cluster_boundary
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from hypothesis import strategies as st
 
 PIECES = ["Colonel", "army", "Deir", "al-Zour", "7", "April", "3.5", "Kata'eb", "أبو", "علي",
           "العُمَر", "كَتَبَ", "حقل", "🔴", "🛬", "🇸🇾", "👨\u200d👩\u200d👧", "❤\ufe0f", "e\u0301", "x\u0301\u0302",

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from annotator.core.errors import FormatError
 from annotator.formats import get
 from annotator.services.load import load_annotations, parse_label_map

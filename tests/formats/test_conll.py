@@ -7,7 +7,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from annotator.core.annotation_set import Document
 from annotator.core.errors import FormatError
 from annotator.formats import get
@@ -108,7 +107,6 @@ def test_malformed_line(tmp_path: Path) -> None:
 
 def test_overlapping_tokens_are_one_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pytest
-
     from annotator.core.errors import FormatError
     from annotator.formats.conll import FORMAT
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.core.annotation_set import Document
+from annotator.core.tokenize import force_splits, tokenize
+from annotator.formats import get
 from seqeval.scheme import IOB2, IOBES, Tokens
 from spacy.training.converters import conll_ner_to_docs
-
-from annotator.core.annotation_set import Document
-from annotator.formats import get
-from annotator.core.tokenize import force_splits, tokenize
 
 from .conftest import canonical_docs
 

@@ -8,10 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-
 from annotator.core.errors import FormatError
 from annotator.formats import get
+from hypothesis import given
 
 from .common import SETTINGS, CommonTests, canonical
 from .conftest import PEERS, SPANS_A, SPANS_B, TEXT_A, TEXT_B, extents, relation_extents

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import chardet
 import pandas as pd
-from chardet.universaldetector import UniversalDetector
-
 from annotator.core.annotation_set import Document
 from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.formats import get
+from chardet.universaldetector import UniversalDetector
 
 TEXT = "Officials met in Homs on 7 April; the café near the airfield was closed."
 

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-
 from annotator.core.errors import FormatError
 from annotator.formats import get
+from hypothesis import given
 
 from .common import SETTINGS, CommonTests
 from .strategies import documents

@@ -18,12 +18,11 @@ import re
 from pathlib import Path
 
 import pytest
-from label_studio_sdk.converter import Converter
-from label_studio_sdk.label_interface import LabelInterface
-
 from annotator.core.annotation_set import Document
 from annotator.formats import get
 from annotator.formats.labelstudio import CONFIG_SUFFIX
+from label_studio_sdk.converter import Converter
+from label_studio_sdk.label_interface import LabelInterface
 
 from .conftest import canonical_docs
 

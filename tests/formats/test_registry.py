@@ -6,9 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import annotator.formats as formats
+import pytest
 from annotator.core.errors import MissingExtraError
 from annotator.core.tokenize import force_splits, tokenize
 
@@ -30,7 +29,7 @@ def test_registry() -> None:
     ("conll/reports.conll", "conll"), ("spacy/reports.spacy", "spacy"), ("xmi", "xmi"),
     ("w3c/doc-b.jsonld", "w3c")])
 def test_detect(path: str, name: str) -> None:
-    assert formats.detect(PEERS / path).NAME == name
+    assert name == formats.detect(PEERS / path).NAME
 
 
 def test_import_does_not_load_extras() -> None:

@@ -6,12 +6,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-
 from annotator.core.annotation_set import Document
 from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.formats import get
+from hypothesis import given
 
 from .common import SETTINGS, CommonTests
 from .conftest import PEERS, TEXT_A, TEXT_B, sp

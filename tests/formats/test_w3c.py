@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from annotator.core.annotation_set import Document
 from annotator.core.errors import FormatError
 from annotator.formats import get

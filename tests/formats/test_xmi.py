@@ -8,10 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-
 from annotator.core.errors import FormatError
 from annotator.formats import get
+from hypothesis import given
 
 from .common import SETTINGS, CommonTests
 from .conftest import PEERS, TEXT_B, relation_extents

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -12,12 +12,13 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 pytest.importorskip("PySide6", reason="GUI tests need the PySide6 (test extra)")
 
+from annotator.core.report import Report  # noqa: E402
+from annotator.services.reports import store_report  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from annotator.core.report import Report  # noqa: E402
-from annotator.services.reports import store_report  # noqa: E402
 from gui_helpers import ARABIC, EMOJI, ENGLISH, settle  # noqa: E402
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:

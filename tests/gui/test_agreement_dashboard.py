@@ -6,18 +6,17 @@ import csv
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
-
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton
-
 from annotator.gui.models.agreement_models import VALUE_ROLE, fmt
 from annotator.gui.views.agreement_dashboard import AgreementDashboard
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.services.agreement import compute_agreement
 from annotator.services.database import open_database
 from annotator.services.samples import load_samples
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
+
 from gui_helpers import click_anchor, double_click, settle
 
 

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox, QPushButton
-
 from annotator.gui.views.backups_dialog import BackupsDialog
 from annotator.gui.views.event_type_dialog import EventTypeDialog
 from annotator.services import events as event_service
 from annotator.services.annotate import get_set
-from gui_helpers import (ENGLISH, activate, click, click_span, drag, key, open_dialog, settle, type_text, undo,
-                         wait_until, word_rect_points)
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from gui_helpers import (
+    ENGLISH,
+    activate,
+    click,
+    click_span,
+    drag,
+    key,
+    open_dialog,
+    settle,
+    type_text,
+    undo,
+    wait_until,
+    word_rect_points,
+)
 
 
 def mark(window, word: str, k: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -157,10 +169,9 @@ def test_an_event_put_in_a_new_incident_then_undone_and_chosen_again(open_window
     """The Events tab's Incident list: End picks "New incident…", a title typed into its dialog makes
     the incident and puts the event in it (one undoable edit); Ctrl+Z takes it out; the incident stays
     listed and the arrow key chooses it again."""
+    from annotator.services.incidents import list_incidents
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
-
-    from annotator.services.incidents import list_incidents
 
     window = open_window()
     rid = report_ids["english"]

@@ -3,10 +3,10 @@ stored and drawn at those positions."""
 
 from __future__ import annotations
 
+from annotator.services.annotate import get_set
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from annotator.services.annotate import get_set
 from gui_helpers import ARABIC, EMOJI, ENGLISH, close_to, drag, key, pixel, redo, undo, word_rect_points
 
 ALT_SHIFT = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier

@@ -12,6 +12,7 @@ from annotator.gui.views.registry_dialog import RegistryDialog
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.services.database import open_database
 from annotator.services.samples import load_samples
+
 from gui_helpers import click, open_dialog, settle, wait_until
 
 

@@ -19,21 +19,34 @@ longer walk (default: 300 steps, seed 1)."""
 
 from __future__ import annotations
 
+import random
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-import random
+from annotator.core.report import Report
+from annotator.services.annotate import get_set
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.core.report import Report
-from annotator.services.annotate import get_set
-from gui_helpers import (ARABIC, EMOJI, ENGLISH, activate, anchors, click, click_anchor, drag, key, redo, settle,
-                         undo, word_rect_points)
+from gui_helpers import (
+    ARABIC,
+    EMOJI,
+    ENGLISH,
+    activate,
+    anchors,
+    click,
+    click_anchor,
+    drag,
+    key,
+    redo,
+    settle,
+    undo,
+    word_rect_points,
+)
 
 STEPS_PER_WALK = 60
 LABEL_KEYS = ("1", "2", "3", "4")

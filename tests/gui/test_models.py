@@ -97,9 +97,8 @@ def test_incremental_drawing_index_equals_a_full_rebuild() -> None:
 
 
 def test_colours_adapt_to_a_dark_palette(qapp) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtGui import QColor, QPalette
-
     from annotator.gui.views.span_colors import SpanColors
+    from PySide6.QtGui import QColor, QPalette
 
     light = QPalette(QColor("#f0f0f0"))
     dark = QPalette(QColor("#202020"))

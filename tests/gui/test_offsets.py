@@ -3,11 +3,10 @@ on emoji (flags, ZWJ sequences), Arabic with diacritics, combining marks and CRL
 
 from __future__ import annotations
 
+from annotator.gui.offsets import QtOffsets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
-
-from annotator.gui.offsets import QtOffsets
 
 PIECES = ["a", "Z", " ", "\r\n", "\n", "\r", "😀", "🇸🇾", "👨‍👩‍👧", "é", "e\u0301", "بِسْمِ", "ﻻ", "\t", "。",
           "\u200f", "𝔸"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from annotator.services.annotate import get_set
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from annotator.services.annotate import get_set
 from gui_helpers import ENGLISH, click, dismiss_message, key, settle, type_into, undo
 
 

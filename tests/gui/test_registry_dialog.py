@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtWidgets import QPushButton
-
 from annotator.gui.views.registry_dialog import RegistryDialog
 from annotator.services import entities
+from PySide6.QtWidgets import QPushButton
+
 from gui_helpers import click, open_dialog, settle, type_text
 
 

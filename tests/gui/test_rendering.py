@@ -11,13 +11,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor
-
 from annotator.core.report import Report
 from annotator.gui.views.span_plan import MAX_DEPTH, STEP
 from annotator.services.annotate import get_set
-from gui_helpers import (ARABIC, EMOJI, ENGLISH, close_to, drag, glyph_ink_boxes, key, line_boxes, word_rect_points)
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor
+
+from gui_helpers import ARABIC, EMOJI, ENGLISH, close_to, drag, glyph_ink_boxes, key, line_boxes, word_rect_points
 
 # ten spans nested one word deeper each (depths 0..9: the tenth shares the last level), in words
 # with descenders and accents so the ink reaches the bottom and top of the line box

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from annotator.services.annotate import get_set
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from annotator.services.annotate import get_set
 from gui_helpers import settle, type_text, wait_until
 
 DEIR = "place:geonames:170794"
@@ -110,6 +110,7 @@ def test_search_filters_by_status_and_source_chosen_by_keyboard_and_mouse(open_w
     from annotator.services.annotate import create_span
     from annotator.services.database import open_database
     from annotator.services.search import Target, annotate_all
+
     from gui_helpers import ENGLISH, click
 
     ctx = open_database(db_path)
@@ -190,6 +191,7 @@ def test_mentions_of_an_entity_across_reports_from_the_inspector_then_narrowed_b
     label and annotator filters, chosen by keyboard, narrow that list."""
     from annotator.services.annotate import create_span
     from annotator.services.database import open_database
+
     from gui_helpers import ARABIC, ENGLISH, click, click_span
 
     liwa = "actor:liwa-al-baqir"

@@ -10,15 +10,15 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
-
 from annotator.services import annotate, curation, workflow
 from annotator.services.database import open_database
 from annotator.services.export import export_corpus, export_scope
 from annotator.services.reports import import_reports
 from annotator.services.samples import samples_dir
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
 from gui_helpers import CTRL, activate, click, drag, key, open_dialog, settle, word_rect_points
 from workflow_helpers import staff
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
+from annotator.gui.views.connection_dialog import ConnectionDialog
+from annotator.gui.views.transfer_dialogs import BundleExportDialog, BundleImportDialog
 from annotator.services.annotate import get_set
 from annotator.services.database import open_database
 from annotator.services.reports import list_reports
-from annotator.gui.views.connection_dialog import ConnectionDialog
-from annotator.gui.views.transfer_dialogs import BundleExportDialog, BundleImportDialog
+
 from gui_helpers import ENGLISH, key, open_dialog, settle
 
 

@@ -9,15 +9,28 @@ import sys
 from pathlib import Path
 
 import pytest
+from annotator.gui.bidi import FSI, PDI
+from annotator.gui.views.annotator_dialog import SwitchAnnotatorDialog
+from annotator.services.annotate import get_set
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QToolBar
 
-from annotator.gui.bidi import FSI, PDI
-from annotator.gui.views.annotator_dialog import SwitchAnnotatorDialog
-from annotator.services.annotate import get_set
-from gui_helpers import (ARABIC, ENGLISH, click, click_span, dismiss_message, drag, key, open_dialog, redo, settle,
-                         type_text, undo, word_rect_points)
+from gui_helpers import (
+    ARABIC,
+    ENGLISH,
+    click,
+    click_span,
+    dismiss_message,
+    drag,
+    key,
+    open_dialog,
+    redo,
+    settle,
+    type_text,
+    undo,
+    word_rect_points,
+)
 
 
 def report_row(window, report_id: str) -> QPoint:  # type: ignore[no-untyped-def]
@@ -132,10 +145,9 @@ def test_undo_and_redo_act_only_on_the_report_shown(open_window, report_ids) -> 
 
 # -- 3. every shortcut is bound once; Redo answers both keys -----------------------------------------------
 def test_no_key_sequence_is_bound_twice_and_f1_lists_them_all(open_window, qtlog) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtGui import QAction, QKeySequence
-
     from annotator.gui import keymap
     from annotator.gui.views.help_dialog import HelpDialog
+    from PySide6.QtGui import QAction, QKeySequence
 
     window = open_window()
     table = keymap.bindings(window.session.schema)
@@ -172,7 +184,6 @@ def test_a_screenshot_as_gold_changes_nobodys_identity(tmp_path: Path) -> None:
     from annotator.gui.app import choose_annotator
     from annotator.services.database import open_database
     from annotator.services.identity import default_annotator, set_default_annotator
-
     from annotator.services.samples import load_samples
 
     db = tmp_path / "team.sqlite3"
@@ -295,10 +306,9 @@ def test_first_launch_opens_at_most_of_the_screen(qtbot, db_path: Path, report_i
 
 def test_first_launch_on_a_1600_by_1000_screen(tmp_path: Path) -> None:
     """The reported case: 772×334 on a 1600×1000 screen. Now 80 % of it, every column readable."""
-    from PySide6.QtGui import QImage
-
     from annotator.services.database import open_database
     from annotator.services.samples import load_samples
+    from PySide6.QtGui import QImage
 
     config = tmp_path / "screen.json"
     config.write_text('{"screens": [{"name": "wide", "x": 0, "y": 0, "width": 1600, "height": 1000, '

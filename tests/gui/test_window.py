@@ -6,15 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox
-
 from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.gui.app import choose_annotator
 from annotator.gui.views.annotator_dialog import AnnotatorDialog
 from annotator.gui.views.help_dialog import HelpDialog
 from annotator.services import annotate
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
 from gui_helpers import ENGLISH, key, settle
 
 
@@ -210,9 +210,8 @@ def test_a_project_schema_brings_its_own_labels_and_keys(open_window, qtbot, tmp
                                                         monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from PySide6.QtWidgets import QFileDialog
-
     from annotator.services.database import default_schema
+    from PySide6.QtWidgets import QFileDialog
 
     window = open_window()
     s = ENGLISH.index("al-Busayrah")

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.services import annotate, comments, curation, workflow
+from annotator.services.database import open_database
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
-from annotator.services import annotate, comments, curation, workflow
-from annotator.services.database import open_database
 from gui_helpers import CTRL, ENGLISH, activate, click, key, open_dialog, settle, type_text
 from workflow_helpers import staff
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import socket
 import zipfile
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 

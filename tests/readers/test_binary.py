@@ -6,12 +6,11 @@ import dataclasses
 import io
 import sys
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from annotator.core.errors import MissingExtraError, ReaderError
 from annotator.readers import docx as docx_module
 from annotator.readers.docx import DocxReader

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from annotator.readers import html as html_module
 from annotator.readers.html import HtmlReader
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from annotator.core.errors import ReaderError
 from annotator.readers import read_report_file, reader_for, readers, supported_suffixes
 from annotator.readers.docx import DocxReader
@@ -37,7 +36,7 @@ def test_sniffing_unknown_suffixes(tmp_path: Path, data_dir: Path, pdf_bytes: Ca
                                    docx_file: Callable[..., Path]) -> None:
     (tmp_path / "a.dat").write_bytes(pdf_bytes(["hello"]))
     shutil.copy(data_dir / "hostile.html", tmp_path / "b.dat")
-    (tmp_path / "c.dat").write_bytes("plain report, دير الزور\n".encode("utf-8"))
+    (tmp_path / "c.dat").write_bytes("plain report, دير الزور\n".encode())
     docx_file(tmp_path / "d.docx", ["word text"]).rename(tmp_path / "d.dat")
     assert isinstance(reader_for(tmp_path / "a.dat"), PdfReader)
     assert isinstance(reader_for(tmp_path / "b.dat"), HtmlReader)

@@ -15,7 +15,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-
 from annotator.core.ids import report_id
 from annotator.core.offsets import is_cluster_boundary
 from annotator.core.relations import Relation

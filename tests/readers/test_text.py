@@ -6,7 +6,6 @@ import codecs
 from pathlib import Path
 
 import pytest
-
 from annotator.core.errors import ReaderError
 from annotator.core.ids import report_id
 from annotator.readers import read_report_file
@@ -139,7 +138,7 @@ def test_size_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_sniff_scores() -> None:
     reader = TextReader()
-    assert reader.sniff("plain words, دير الزور".encode("utf-8")) >= 50
+    assert reader.sniff("plain words, دير الزور".encode()) >= 50
     assert reader.sniff(codecs.BOM_UTF16_LE + "x".encode("utf-16-le")) >= 50
     assert reader.sniff(b"<!DOCTYPE html><html>") < 50
     assert reader.sniff(b"\x00\x01\x02binary") == 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from annotator.records.dates import dateline
 from annotator.services.reports import import_reports, list_reports, report_from_file
 

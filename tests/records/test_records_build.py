@@ -3,7 +3,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span

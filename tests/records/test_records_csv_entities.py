@@ -3,7 +3,6 @@ import io
 import json
 
 import pytest
-
 from annotator.core.errors import FormatError
 from annotator.core.relations import Relation
 from annotator.core.report import Report

@@ -1,5 +1,4 @@
 import pytest
-
 from annotator.core.iso_dates import is_iso_value
 from annotator.records.dates import DateValue, as_date, granularity_of, normalize_date, prenormalize
 

@@ -1,5 +1,4 @@
 import pytest
-
 from annotator.records.entities import Alias, Entity
 from annotator.records.resolver import Resolver
 

@@ -5,16 +5,16 @@ PostgreSQL run moves work from a SQLite file into the server."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
 from annotator.core.errors import NotFound
-from annotator.core.progress import CancelToken, Cancelled
+from annotator.core.progress import Cancelled, CancelToken
 from annotator.core.report import Report
-from annotator.exchange.bundle_format import BundleError, SETS
+from annotator.exchange.bundle_format import SETS, BundleError
 from annotator.services import annotate
 from annotator.services.bundles import export_bundle, import_bundle
 from annotator.services.context import ServiceContext

@@ -5,9 +5,9 @@ queue until resolved."""
 from __future__ import annotations
 
 import pytest
-
 from annotator.core.errors import NotFound, PermissionDenied, ValidationError
 from annotator.services import comments, workflow
+
 from workflow_helpers import annotate_three, at, staff, store
 
 

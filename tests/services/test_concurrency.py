@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing as mp
 
 import sqlalchemy as sa
-
 from annotator.core.report import Report
 from annotator.services import annotate
 from annotator.services.reports import store_report

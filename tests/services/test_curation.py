@@ -5,13 +5,13 @@ spans, edited versions, progress that survives reopening, and who decided what, 
 from __future__ import annotations
 
 import pytest
-
 from annotator.core.curation import NONE, ONE_ONLY, OTHER_LABEL, OVERLAPPING, SAME
 from annotator.core.errors import StaleEdit, ValidationError
 from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.services import annotate, curation
 from annotator.services.reports import store_report
+
 from workflow_helpers import TEXT, annotate_three, at, staff, store
 
 

@@ -4,7 +4,6 @@ transaction, and who acts belongs to the database. On SQLite and PostgreSQL alik
 from __future__ import annotations
 
 import pytest
-
 from annotator.core.errors import PermissionDenied, StaleEdit, ValidationError
 from annotator.core.report import Report
 from annotator.services import adjudicate, annotate, identity, records

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from annotator.core.errors import FormatError
 from annotator.exchange.reader import read_bundle
 from annotator.services.bundles import export_bundle, import_bundle

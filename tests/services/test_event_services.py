@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
 from annotator.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from annotator.core.report import Report
 from annotator.services import annotate, events, grading, incidents, records

@@ -9,13 +9,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from db_state import fingerprint
-
 from annotator.core.errors import AnnotatorError, FormatError, ReaderError
 from annotator.exchange.bundle_format import SETS
 from annotator.services.bundles import import_bundle
 from annotator.services.load import load_annotations
 from annotator.services.reports import import_reports
+
+from db_state import fingerprint
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 TEXT = "Colonel Abu Ali met IRGC officers in Deir al-Zour on 7 April."
@@ -50,10 +50,9 @@ def test_a_failed_load_commits_nothing_not_even_its_annotator(ctx) -> None:  # t
 def test_a_savepoint_never_commits_the_transaction_around_it(ctx) -> None:  # type: ignore[no-untyped-def]
     """The depth the fix lives at: whatever a unit of work began is rolled back, savepoints included."""
     before = fingerprint(ctx.engine)
-    with pytest.raises(RuntimeError):
-        with ctx.uow() as uow:
-            uow.repo.annotator_row("dave")  # created inside a SAVEPOINT
-            raise RuntimeError("the load fails later")
+    with pytest.raises(RuntimeError), ctx.uow() as uow:
+        uow.repo.annotator_row("dave")  # created inside a SAVEPOINT
+        raise RuntimeError("the load fails later")
     assert fingerprint(ctx.engine) == before
 
 
@@ -178,9 +177,9 @@ def test_stream_of_blank_lines_in_a_bundle_costs_no_memory(tmp_path: Path) -> No
     """Was ~10.7x the member's size: the member is now streamed (the RSS figure is in benchmarks)."""
     import tracemalloc
 
-    from bundle_helpers import rezip, write_sample
-
     from annotator.exchange.reader import read_bundle
+
+    from bundle_helpers import rezip, write_sample
 
     good = write_sample(tmp_path / "good.annbundle")
     padded = rezip(good, tmp_path / "padded.annbundle",

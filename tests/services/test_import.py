@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
-
 from annotator.core.ids import report_id
 from annotator.services.reports import import_reports, list_reports
 

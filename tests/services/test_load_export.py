@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from annotator.core.errors import AnnotatorError, FormatError, MissingExtraError
 from annotator.core.ids import report_id
 from annotator.services import annotate

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from annotator.core.errors import ValidationError
 from annotator.core.report import Report
 from annotator.services import annotate, entities, records

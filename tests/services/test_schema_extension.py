@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from annotator.core.errors import FormatError
 from annotator.services.database import open_database
 from annotator.services.load import load_annotations, parse_label_map, schema_additions_of_file

@@ -4,14 +4,13 @@ and annotate-all as one transaction, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
-
 from annotator.core.errors import StaleEdit
 from annotator.core.report import Report
 from annotator.services.annotate import create_span, get_set
 from annotator.services.reports import store_report
 from annotator.services.search import Target, annotate_all, remove_annotated, restore_annotated, search
 from annotator.store.models import ReportSearchRow
+from sqlalchemy import select
 
 AR = "قال مصدر إن رتلاً دخل مدينةَ دير الزّور فجراً، ثم عاد إلى البوكمال. وفي دير الزور هدوء."
 EN = "Fighting near Déir ez-Zôr; later DEIR EZ-ZOR was quiet. Mayadin too."

@@ -7,11 +7,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from annotator.core.errors import StorageError
 from annotator.core.report import Report
 from annotator.services import annotate

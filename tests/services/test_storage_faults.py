@@ -10,19 +10,17 @@ import time
 from pathlib import Path
 
 import pytest
-
-from annotator.core.errors import DatabaseError
 import sqlalchemy as sa
-from cli_helpers import cli
-from db_state import fingerprint
-
-from annotator.core.errors import StorageError
+from annotator.core.errors import DatabaseError, StorageError
 from annotator.core.report import Report
 from annotator.services import annotate
 from annotator.services.backups import AutoBackup, list_backups, restore_backup, rolling_backup
 from annotator.services.database import open_database
 from annotator.services.reports import store_report
 from annotator.store import migrate
+
+from cli_helpers import cli
+from db_state import fingerprint
 
 TEXT = "Deir ez-Zor, 3 May 2024. Fighters of Liwa al-Baqir shelled the village of al-Busayrah at dawn."
 

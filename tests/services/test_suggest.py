@@ -9,8 +9,13 @@ from annotator.services.database import open_database
 from annotator.services.reports import list_reports, store_report
 from annotator.services.samples import load_samples
 from annotator.services.search import remove_annotated
-from annotator.services.suggest import (accept_suggestions, looks_like_name, reject_suggestion, suggest,
-                                        unreject_suggestion)
+from annotator.services.suggest import (
+    accept_suggestions,
+    looks_like_name,
+    reject_suggestion,
+    suggest,
+    unreject_suggestion,
+)
 
 DEIR_EZ_ZOR = "place:geonames:170794"
 

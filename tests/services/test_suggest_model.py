@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from annotator.core.report import Report
 from annotator.services.annotate import get_set
 from annotator.services.reports import store_report
 from annotator.services.suggest import accept_suggestions, model_setting, set_model_setting, suggest
+
 from spacy_pipelines import save_ruler_pipeline
 
 pytest.importorskip("spacy", reason="the suggest-spacy extra")

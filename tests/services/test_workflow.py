@@ -5,9 +5,9 @@ returned, and only a supervisor assigns, accepts, returns or writes gold — eac
 from __future__ import annotations
 
 import pytest
-
 from annotator.core.errors import PermissionDenied, ValidationError
 from annotator.services import adjudicate, annotate, curation, roles, workflow
+
 from workflow_helpers import annotate_three, at, staff, store
 
 

@@ -4,16 +4,16 @@ file; alice's is the parametrised backend (SQLite or the PostgreSQL server)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from annotator.core.errors import PermissionDenied
 from annotator.services import annotate, comments, curation, workflow
 from annotator.services.bundles import export_bundle, import_bundle
 from annotator.services.context import ServiceContext
 from annotator.services.database import open_database
+
 from workflow_helpers import annotate_three, at, staff, store
 
 

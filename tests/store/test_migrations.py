@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-
 from annotator.services.database import open_database
 from annotator.store import migrate
 from annotator.store.base import Base

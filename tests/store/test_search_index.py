@@ -9,13 +9,13 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-
 from annotator.core.report import Report
 from annotator.services.database import check, open_database
 from annotator.services.reports import store_report
 from annotator.services.search import search
 from annotator.services.search_index import index_report
 from annotator.store.search_repository import TRGM_INDEX
+
 from pg_databases import drop_pg_database, fresh_pg_database, pg_url
 
 pytestmark = pytest.mark.skipif(pg_url() is None, reason="needs the PostgreSQL test server")

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-
 from annotator.core.errors import PermissionDenied
 from annotator.services import annotate, curation, roles, workflow
 from annotator.services.database import open_database
 from annotator.services.identity import who_acts
+
 from pg_databases import PG_ENV, drop_pg_database, fresh_pg_database, pg_url
 from workflow_helpers import at, staff, store
 
@@ -51,9 +51,8 @@ def connect(url: str, login: str):  # type: ignore[no-untyped-def]
 
 
 def refused(conn, sql: str, **params) -> str:  # type: ignore[no-untyped-def]
-    with pytest.raises(sa.exc.DBAPIError) as caught:
-        with conn.begin():
-            conn.execute(sa.text(sql), params)
+    with pytest.raises(sa.exc.DBAPIError) as caught, conn.begin():
+        conn.execute(sa.text(sql), params)
     return str(caught.value.orig)
 
 

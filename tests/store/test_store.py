@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-
 from annotator.core.errors import AnnotatorError, DatabaseError, NotFound, ValidationError
 from annotator.core.ids import report_id
 from annotator.core.report import Report
@@ -56,10 +55,9 @@ def test_report_id_is_sha256_and_import_is_idempotent(ctx) -> None:
 def test_report_text_is_immutable_in_the_database(ctx) -> None:
     r = Report.of(TEXT)
     store_report(ctx, r)
-    with pytest.raises(AnnotatorError):
-        with ctx.uow() as uow:
-            uow.session.execute(sa.text("UPDATE reports SET text = 'changed' WHERE id = :id"), {"id": r.id})
-            uow.commit()
+    with pytest.raises(AnnotatorError), ctx.uow() as uow:
+        uow.session.execute(sa.text("UPDATE reports SET text = 'changed' WHERE id = :id"), {"id": r.id})
+        uow.commit()
     with ctx.uow() as uow:
         assert uow.repo.report(r.id).text == TEXT
 
@@ -79,10 +77,9 @@ def test_database_refuses_bad_offsets_directly(ctx) -> None:
     r = Report.of(TEXT)
     store_report(ctx, r)
     annotate.create_span(ctx, r.id, 2, 17, "actor", annotator="alice")
-    with pytest.raises(AnnotatorError):
-        with ctx.uow() as uow:
-            uow.session.execute(sa.text('UPDATE spans SET "end" = start'))
-            uow.commit()
+    with pytest.raises(AnnotatorError), ctx.uow() as uow:
+        uow.session.execute(sa.text('UPDATE spans SET "end" = start'))
+        uow.commit()
 
 
 def test_edits_are_logged_and_versioned(ctx) -> None:

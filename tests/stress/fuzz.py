@@ -252,10 +252,10 @@ def _make_pdf(path: Path) -> None:
 
 # -- running -------------------------------------------------------------------------------------
 def fuzz(target: Target, template: Path, work: Path, cases: int, max_seconds: float, tally: Tally) -> None:
-    from db_state import fingerprint
-
     from annotator.core.errors import AnnotatorError
     from annotator.services.database import open_database
+
+    from db_state import fingerprint
 
     db = work / f"{target.name}.sqlite3"
     shutil.copy(template, db)

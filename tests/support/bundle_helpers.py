@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.relations import Relation

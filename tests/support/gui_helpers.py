@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
+from annotator.gui.views.document_view import DocumentView
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-
-from annotator.gui.views.document_view import DocumentView
 
 ENGLISH = ("Deir ez-Zor, 3 May 2024. The Syrian Observatory said that fighters of Liwa al-Baqir "
            "shelled the village of al-Busayrah at dawn, killing two farmers. A spokesman denied it.\n")

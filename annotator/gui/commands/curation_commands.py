@@ -5,7 +5,8 @@ a committed gold edit that names the version it was made against."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from annotator.core.gold_steps import GoldStep
 from annotator.gui.commands.span_commands import EditCommand, ServiceCall

@@ -12,7 +12,8 @@ set is not what the history says: the window reloads the set and starts its hist
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtGui import QUndoCommand

@@ -5,7 +5,8 @@ those back (same ids, values, entities)."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from annotator.gui.commands.span_commands import EditCommand, ServiceCall
 from annotator.gui.models.document_model import DocumentModel

@@ -4,13 +4,14 @@ annotator, then gold). Names are shown as "Annotator 1…n" in blind mode; keys 
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
-from annotator.core.ids import GOLD
 from annotator.core.curation import CurationState, Group
+from annotator.core.ids import GOLD
 from annotator.gui.models.span_table_model import excerpt
 from annotator.gui.models.table_base import Index, RowTableModel
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import getpass
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from annotator.core.errors import ValidationError
 from annotator.services.identity import check_identity

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from bisect import bisect_left
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 

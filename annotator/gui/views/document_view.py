@@ -20,8 +20,20 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QKeyCombination, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QFont, QFontMetricsF, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QKeySequence,
-                           QPaintEvent, QPen, QTextCursor, QTextDocument, QTextOption)
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.schema import Schema

@@ -3,18 +3,34 @@ merge duplicates (their mentions follow), and import/export as JSON or CSV."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.core.schema import ENTITY_KINDS
 from annotator.gui.models.entity_table_model import EntityTableModel
+from annotator.gui.session import EditSession
 from annotator.gui.tasks import error_text
 from annotator.services import entities
-from annotator.gui.session import EditSession
 
 
 class RegistryDialog(QDialog):

@@ -16,13 +16,26 @@ and reopening resumes where curation stands."""
 from __future__ import annotations
 
 import html
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel,
-                               QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.core.changes import Change
 from annotator.core.curation import EDITED, NONE, Group
@@ -30,7 +43,6 @@ from annotator.core.ids import GOLD
 from annotator.core.report import Report
 from annotator.core.schema import Schema
 from annotator.core.spans import Span
-from annotator.gui.views.tables import row_table
 from annotator.gui import keymap
 from annotator.gui.bidi import isolate
 from annotator.gui.commands.curation_commands import GoldStepCommand
@@ -39,6 +51,7 @@ from annotator.gui.session import EditSession
 from annotator.gui.views.curation_edit import EditVersionDialog
 from annotator.gui.views.curation_lanes import TextLanes
 from annotator.gui.views.curation_rules import CurationRules
+from annotator.gui.views.tables import row_table
 from annotator.services import curation
 from annotator.services.curation import CurationView
 
