@@ -139,9 +139,15 @@ class SearchPanel(QWidget):
         self.status.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
-        filters = QHBoxLayout()
-        for widget in (self.label_filter, self.annotator_filter, self.entity_filter, self.status_box, self.source_box):
-            filters.addWidget(widget, 1 if widget is self.entity_filter else 0)
+        # two short rows, the combos free to shrink: the filters never widen the panel at the text's cost
+        filters, more = QHBoxLayout(), QHBoxLayout()
+        for combo in (self.label_filter, self.annotator_filter, self.status_box, self.source_box):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        for row, widgets in ((filters, (self.label_filter, self.annotator_filter, self.status_box)),
+                             (more, (self.entity_filter, self.source_box))):
+            for widget in widgets:
+                row.addWidget(widget, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.label_box, 1)
         bottom.addWidget(self.annotate_button)
@@ -149,6 +155,7 @@ class SearchPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
         lay.addLayout(filters)
+        lay.addLayout(more)
         lay.addWidget(self.table, 1)
         lay.addLayout(bottom)
         lay.addWidget(self.status)
