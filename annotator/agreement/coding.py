@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from annotator.agreement.undefined import ratio
 
@@ -61,7 +62,7 @@ def _key(value: Any) -> str:
 def _table_from_input(*, table: Mapping[str, Any] | Sequence[Sequence[float]] | None = None,
                       units: Sequence[Sequence[Any]] | None = None, a: Sequence[Any] | None = None,
                       b: Sequence[Any] | None = None, categories: Sequence[Any] | None = None,
-                      categories_in_order: Sequence[Any] | None = None) -> tuple[np.ndarray, list[Any], int]:
+                      categories_in_order: Sequence[Any] | None = None) -> tuple[NDArray[Any], list[Any], int]:
     """The K×K count table (rows coder A, columns coder B), its categories and how many units were dropped.
 
     Accepts ``table`` (``{"counts": ..., "categories": ...}`` or a bare matrix), ``units`` (pairs) or two
@@ -91,7 +92,7 @@ def _table_from_input(*, table: Mapping[str, Any] | Sequence[Sequence[float]] | 
     return matrix, cats, len(pairs) - len(kept)
 
 
-def _kappa_parts(matrix: np.ndarray) -> dict[str, Any]:
+def _kappa_parts(matrix: NDArray[Any]) -> dict[str, Any]:
     n = float(matrix.sum())
     if n == 0:
         return {"n_units": 0}
@@ -140,7 +141,7 @@ def cohen_kappa(*, table: Any = None, units: Sequence[Sequence[Any]] | None = No
     return out
 
 
-def _nominal_alpha_from_coincidence(o: np.ndarray, n: float) -> float | None:
+def _nominal_alpha_from_coincidence(o: NDArray[Any], n: float) -> float | None:
     n_c = o.sum(axis=1)
     expected = n * n - float(n_c @ n_c)
     if expected <= 0 or n < 2:
@@ -149,17 +150,19 @@ def _nominal_alpha_from_coincidence(o: np.ndarray, n: float) -> float | None:
     return float(1.0 - (float(n) - 1) * observed / expected)
 
 
-def _weight_matrix(kind: str, k: int) -> np.ndarray:
+def _weight_matrix(kind: str, k: int) -> NDArray[Any]:
     idx = np.arange(k, dtype=float)
-    diff = np.abs(idx[:, None] - idx[None, :])
+    diff: NDArray[Any] = np.abs(idx[:, None] - idx[None, :])
     if kind == "linear":
         return diff
     if kind == "quadratic":
-        return diff ** 2
-    return (diff > 0).astype(float)
+        squared: NDArray[Any] = diff ** 2
+        return squared
+    flat: NDArray[Any] = (diff > 0).astype(float)
+    return flat
 
 
-def _weighted_kappa(p: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> float | None:
+def _weighted_kappa(p: NDArray[Any], a: NDArray[Any], b: NDArray[Any], w: NDArray[Any]) -> float | None:
     expected = float((w * np.outer(a, b)).sum())
     if expected == 0:
         return None
@@ -220,7 +223,7 @@ def fleiss_kappa(*, counts: Sequence[Sequence[float]] | None = None, raw_units: 
     if counts is None and raw_units is not None:
         cats = _ordered_categories([v for row in raw_units for v in row], categories)
         index = {c: i for i, c in enumerate(cats)}
-        matrix = np.zeros((len(raw_units), len(cats)))
+        matrix: NDArray[Any] = np.zeros((len(raw_units), len(cats)))
         for i, row in enumerate(raw_units):
             for v in row:
                 if not _is_missing(v):
@@ -318,7 +321,7 @@ class Coincidences:
 
     __slots__ = ("values", "o", "n_c", "n", "n_units", "n_pairable_units", "n_values")
 
-    def __init__(self, values: list[Any], o: np.ndarray, n_units: int, n_pairable_units: int,
+    def __init__(self, values: list[Any], o: NDArray[Any], n_units: int, n_pairable_units: int,
                  n_values: int) -> None:
         self.values = values
         self.o = o
@@ -329,7 +332,7 @@ class Coincidences:
         self.n_values = n_values
 
 
-def coincidences_from_codes(codes: np.ndarray, k: int, values: list[Any]) -> Coincidences:
+def coincidences_from_codes(codes: NDArray[Any], k: int, values: list[Any]) -> Coincidences:
     """Coincidences from an integer units × coders matrix (``-1`` = not coded), fully vectorised.
 
     ``o = Nᵀ·diag(1/(m_u − 1))·N − diag(Σ_u n_uc/(m_u − 1))`` with N the units × categories count matrix —
@@ -367,7 +370,7 @@ def coincidences(units: Sequence[Sequence[Any]], order: Sequence[Any] | None = N
     return coincidences_from_codes(codes, len(values), values)
 
 
-def _delta2(level: str, co: Coincidences) -> np.ndarray | None:
+def _delta2(level: str, co: Coincidences) -> NDArray[Any] | None:
     """δ²(c, k) for every pair of ranked values, or ``None`` when the level does not apply to the values."""
     k = len(co.values)
     if level == "nominal":
@@ -379,13 +382,13 @@ def _delta2(level: str, co: Coincidences) -> np.ndarray | None:
         lo = np.minimum(i[:, None], i[None, :])
         hi = np.maximum(i[:, None], i[None, :])
         between = cum[hi + 1] - cum[lo]
-        ordinal: np.ndarray = (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2
+        ordinal: NDArray[Any] = (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2
         return ordinal
     if not all(_is_number(v) for v in co.values):
         return None
     x = np.asarray(co.values, dtype=float)
     if level == "interval":
-        interval: np.ndarray = (x[:, None] - x[None, :]) ** 2
+        interval: NDArray[Any] = (x[:, None] - x[None, :]) ** 2
         return interval
     if level == "ratio":
         s = x[:, None] + x[None, :]
@@ -483,7 +486,7 @@ def krippendorff_alpha(*, units: Sequence[Sequence[Any]] | None = None, level: s
     return out
 
 
-def alpha_nominal_codes(codes: np.ndarray, k: int) -> float | None:
+def alpha_nominal_codes(codes: NDArray[Any], k: int) -> float | None:
     """Fast nominal α for an integer units × coders matrix (``-1`` = missing), used by the report and the
     benchmark; returns only the coefficient."""
     co = coincidences_from_codes(codes, k, list(range(k)))

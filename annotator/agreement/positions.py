@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from annotator.agreement.coding import alpha_from_coincidences, coincidences_from_codes
 from annotator.agreement.spans import SpanT
@@ -26,7 +27,7 @@ EMPTY = "∅"
 
 
 def positions_as_units(documents: Iterable[Mapping[str, Sequence[SpanT]]], annotators: Sequence[str],
-                       missing: str = "empty") -> tuple[np.ndarray, list[str]]:
+                       missing: str = "empty") -> tuple[NDArray[Any], list[str]]:
     """(codes, values): one row per distinct position per document, one column per annotator."""
     if missing not in ("empty", "null"):
         raise ValueError("missing must be 'empty' or 'null'")
@@ -87,7 +88,7 @@ def positions_alpha(documents: Sequence[Mapping[str, Sequence[SpanT]]], annotato
     return out
 
 
-def _without_empty(codes: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str]]:
+def _without_empty(codes: NDArray[Any], values: list[str]) -> tuple[NDArray[Any], list[str]]:
     """The ``null`` convention from the ``empty`` one: ∅ becomes missing and the codes after it close up
     (exactly what ``positions_as_units(..., "null")`` builds, without a second pass over the spans)."""
     if EMPTY not in values:

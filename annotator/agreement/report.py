@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-import numpy as np
+from numpy.typing import NDArray
 
 from annotator.agreement.positions import positions_alpha
 from annotator.agreement.spans import SpanT, as_spans, layer_counts
@@ -156,7 +156,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
     doc_coders: list[list[str]] = []
     gold_unitized: dict[int, UnitizedDocument] = {}
     position_docs: list[dict[str, list[SpanT]]] = []
-    token_tables: dict[str, np.ndarray] = {}
+    token_tables: dict[str, NDArray[Any]] = {}
     n_with_text = 0
     by_report: list[dict[str, Any]] = []
 

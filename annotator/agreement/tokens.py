@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from annotator.agreement.undefined import ratio
 from annotator.core.tokenize import word_bounds
@@ -29,7 +30,7 @@ EXPLANATION = ("Token kappa treats every token both annotators left O as agreeme
                "its token counts.")
 
 
-def _kappa_from_table(table: np.ndarray) -> tuple[float | None, float | None]:
+def _kappa_from_table(table: NDArray[Any]) -> tuple[float | None, float | None]:
     """(κ, observed agreement) of a square count table; κ ``None`` when chance agreement is 1 or no data."""
     n = float(table.sum())
     if n == 0:
@@ -40,7 +41,7 @@ def _kappa_from_table(table: np.ndarray) -> tuple[float | None, float | None]:
     return (None if abs(1.0 - p_e) < 1e-15 else (p_o - p_e) / (1.0 - p_e)), p_o
 
 
-def _table(a: Sequence[str], b: Sequence[str], categories: list[str]) -> np.ndarray:
+def _table(a: Sequence[str], b: Sequence[str], categories: list[str]) -> NDArray[Any]:
     index = {c: i for i, c in enumerate(categories)}
     t = np.zeros((len(categories), len(categories)))
     for x, y in zip(a, b, strict=False):
@@ -48,7 +49,7 @@ def _table(a: Sequence[str], b: Sequence[str], categories: list[str]) -> np.ndar
     return t
 
 
-def _padded(table: np.ndarray, o_index: int, n: int) -> np.ndarray:
+def _padded(table: NDArray[Any], o_index: int, n: int) -> NDArray[Any]:
     t = table.copy()
     t[o_index, o_index] += n
     return t
@@ -109,7 +110,7 @@ def token_kappa(*, tags: Mapping[str, Sequence[str]], padding: Sequence[int] = P
 # -------------------------------------------------------------------------- report helpers (numpy)
 
 
-def tokenize(text: str) -> tuple[np.ndarray, np.ndarray]:
+def tokenize(text: str) -> tuple[NDArray[Any], NDArray[Any]]:
     """The tokens of ``annotator.core.tokenize`` (CoNLL's and Prodigy's, shaped like spaCy's blank one)
     without the whitespace ones, as arrays of code-point starts and ends."""
     bounds = word_bounds(text)
@@ -119,18 +120,18 @@ def tokenize(text: str) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0], arr[:, 1]
 
 
-def layer_codes(starts: np.ndarray, ends: np.ndarray, spans: Iterable[tuple[int, int]]) -> np.ndarray:
+def layer_codes(starts: NDArray[Any], ends: NDArray[Any], spans: Iterable[tuple[int, int]]) -> NDArray[Any]:
     """IOB2 codes (0 = O, 1 = B, 2 = I) of one label layer; a token is inside a span if it overlaps it.
 
     Overlapping or nested spans of the layer are merged to their union first; two spans that merely touch
     stay separate (the second starts with B).
     """
-    codes: np.ndarray = label_layer_codes(starts, ends, [[(s, e, "") for s, e in spans]], [""])[0, 0]
+    codes: NDArray[Any] = label_layer_codes(starts, ends, [[(s, e, "") for s, e in spans]], [""])[0, 0]
     return codes
 
 
-def label_layer_codes(starts: np.ndarray, ends: np.ndarray, sets: Sequence[Iterable[tuple[int, int, str]]],
-                      labels: Sequence[str]) -> np.ndarray:
+def label_layer_codes(starts: NDArray[Any], ends: NDArray[Any], sets: Sequence[Iterable[tuple[int, int, str]]],
+                      labels: Sequence[str]) -> NDArray[Any]:
     """The IOB2 codes of several annotators' spans on one text, shape (sets, labels, tokens): for each
     set one row per label of ``labels``, as ``layer_codes`` gives it for that label's spans. One search
     and one count serve every set and layer of the report (numpy's cost per call dominated otherwise).
@@ -178,20 +179,20 @@ def label_layer_codes(starts: np.ndarray, ends: np.ndarray, sets: Sequence[Itera
     return codes
 
 
-def table_from_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def table_from_codes(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     """3×3 count table of two code arrays (rows A, columns B; order O, B, I)."""
-    table: np.ndarray = tables_from_codes(a[np.newaxis], b[np.newaxis])[0]
+    table: NDArray[Any] = tables_from_codes(a[np.newaxis], b[np.newaxis])[0]
     return table
 
 
-def tables_from_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def tables_from_codes(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     """One 3×3 table per row of two code matrices (label layers × tokens): shape (layers, 3, 3)."""
     layers = a.shape[0]
     keys = (np.arange(layers, dtype=np.int64)[:, np.newaxis] * 9 + a.astype(np.int64) * 3 + b.astype(np.int64))
     return np.bincount(keys.ravel(), minlength=layers * 9).reshape(layers, 3, 3).astype(float)
 
 
-def kappa_from_layer_tables(tables: Mapping[str, np.ndarray]) -> dict[str, Any]:
+def kappa_from_layer_tables(tables: Mapping[str, NDArray[Any]]) -> dict[str, Any]:
     """κ per label layer and pooled (the label layers stacked as one sequence), with counts and the
     explanation about O-inflation."""
     per_label: dict[str, Any] = {}

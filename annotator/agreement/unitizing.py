@@ -24,6 +24,7 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from annotator.agreement.spans import as_spans
 
@@ -187,7 +188,7 @@ _EXACT = 2 ** 53  # below this a float sum of integers is exact, so both ways gi
 _CUBE_EXACT = 2 ** 17  # and numpy's 2·u³ of a unit shorter than this is exact too
 
 
-def _expected_numpy(unit_lengths: np.ndarray, gap_lengths: np.ndarray, m: int, length: int) -> float | None:
+def _expected_numpy(unit_lengths: NDArray[Any], gap_lengths: NDArray[Any], m: int, length: int) -> float | None:
     u = unit_lengths.astype(float)
     n_c = len(u)
     g = np.sort(gap_lengths.astype(float))

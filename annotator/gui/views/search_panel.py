@@ -143,7 +143,7 @@ class SearchPanel(QWidget):
         filters, more = QHBoxLayout(), QHBoxLayout()
         for combo in (self.label_filter, self.annotator_filter, self.status_box, self.source_box):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
+            combo.setMinimumContentsLength(3)
         for row, widgets in ((filters, (self.label_filter, self.annotator_filter, self.status_box)),
                              (more, (self.entity_filter, self.source_box))):
             for widget in widgets:
