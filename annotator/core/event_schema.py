@@ -6,8 +6,6 @@ relations prefill a role from a claim, which spans count as claims, and which ro
 
 ```json
 "events": {
-  "claim_labels": ["claim"],            // spans an event is created from and that report events
-  "source_relations": ["source"],       // claim -> the actor who makes the claim (for sources, grades)
   "roles": [{"name": "actor1", "labels": ["actor"], "max": 1, "prefill": ["actor"],
              "prefill_inside": false, "description": "..."}, ...],
   "types": [{"name": "air_drone_strike", "title": "Air/drone strike", "key": "",
@@ -15,6 +13,11 @@ relations prefill a role from a claim, which spans count as claims, and which ro
   "datasets": {"acled": {"actor1": ["actor1"], "location": ["place"], ...}, ...}
 }
 ```
+
+Which spans report events (``claim_labels``) and which relation names a claim's source
+(``source_relations``) are not declared here but on the labels and relation types (``"record": "claim"`` /
+``"record": "source"``, ``core.schema``), the same roles the structured record reads; an events section written
+before schema version 3 may still list them, and the labels and relation types it names take those roles.
 
 Prefilling from a claim (``prefill_roles``): roles are visited in schema order; a role takes the tails
 of the claim's relations whose label it lists in ``prefill`` (in text order, each span once, up to its
@@ -30,6 +33,7 @@ from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.events import Event
+from annotator.core.flags import UNLINKED, flagged
 from annotator.core.relations import Relation
 from annotator.core.spans import Span, sort_key
 
@@ -94,8 +98,9 @@ class EventSchema:
                    tuple(str(x) for x in data.get("source_relations", ())), datasets)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"claim_labels": list(self.claim_labels), "source_relations": list(self.source_relations),
-                "roles": [r.to_dict() for r in self.roles], "types": [t.to_dict() for t in self.types],
+        # claim_labels / source_relations are not written: they are the labels' and relation types' record
+        # roles (core.schema), read back when the schema is loaded
+        return {"roles": [r.to_dict() for r in self.roles], "types": [t.to_dict() for t in self.types],
                 "datasets": {n: {s: list(r) for s, r in slots.items()} for n, slots in self.datasets.items()}}
 
     def check(self, label_names: Sequence[str], relation_names: Sequence[str]) -> None:
@@ -177,7 +182,7 @@ class EventSchema:
         by_id = {s.id: s for s in spans}
         relations = list(relations)
         outgoing = [r for r in relations if r.head == claim.id and r.tail in by_id
-                    and r.label not in self.source_relations and not _flag(r.attrs.get("unlinked"))]
+                    and r.label not in self.source_relations and not flagged(r.attrs, UNLINKED)]
         # the claimant is the claim's source, not a participant
         used: set[str] = {r.tail for r in relations if r.head == claim.id and r.label in self.source_relations}
         roles: dict[str, tuple[str, ...]] = {}
@@ -186,7 +191,7 @@ class EventSchema:
             if rdef.prefill_inside:
                 found += sorted((s for s in by_id.values() if s.id != claim.id and claim.contains(s)
                                  and (not rdef.labels or s.label in rdef.labels)
-                                 and not _flag(s.attrs.get("unlinked"))), key=sort_key)
+                                 and not flagged(s.attrs, UNLINKED)), key=sort_key)
             chosen: list[str] = []
             for span in found:
                 if span.id in used or span.id in chosen or (rdef.labels and span.label not in rdef.labels):
@@ -203,7 +208,7 @@ class EventSchema:
         """The span that makes ``claim`` (its first source relation), if any."""
         for r in relations:
             if r.head == claim.id and r.label in self.source_relations and r.tail in spans \
-                    and not _flag(r.attrs.get("unlinked")):
+                    and not flagged(r.attrs, UNLINKED):
                 return spans[r.tail]
         return None
 
@@ -220,6 +225,3 @@ def _names(value: Any) -> tuple[str, ...]:
         return (value,)
     return tuple(str(v) for v in value)
 
-
-def _flag(value: Any) -> bool:
-    return value in (True, "true", "True", "yes", "1", 1)

@@ -23,7 +23,7 @@ not ``record``, so its ``claim`` label and ``source`` relation keep their roles.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -137,6 +137,8 @@ class Schema:
         except (KeyError, TypeError) as exc:
             raise ValidationError(f"the schema is malformed: missing or wrong field {exc}") from None
         events = EventSchema.from_dict(data["events"]) if data.get("events") else None
+        if events is not None:
+            labels, relations, events = _roles_from_events(labels, relations, events)
         schema = cls(str(data.get("name", "schema")), labels, relations, attributes, events=events)
         schema._check()
         return schema
@@ -415,6 +417,26 @@ _LEGACY_ENTITY = {"actor": "actor", "place": "place"}
 _LEGACY_VALUE = {"date": "date"}
 _LEGACY_LABEL_ROLE = {"claim": "claim"}
 _LEGACY_RELATION_ROLE = {"source": "source"}
+
+
+def _roles_from_events(labels: tuple[Label, ...], relations: tuple[RelationType, ...], events: EventSchema
+                       ) -> tuple[tuple[Label, ...], tuple[RelationType, ...], EventSchema]:
+    """One source for which spans are claims and which relation names a claim's source: the labels' and
+    relation types' ``record`` roles.  An events section may still list ``claim_labels`` /
+    ``source_relations`` (schemas written before version 3 did): the labels and relation types it names take
+    the role, and the events section then reads the roles back, so the record and the events always agree."""
+    claims, sources = set(events.claim_labels), set(events.source_relations)
+    labels = tuple(replace(lbl, record="claim") if lbl.name in claims and lbl.record is None else lbl
+                   for lbl in labels)
+    relations = tuple(replace(r, record="source") if r.name in sources and r.record is None else r
+                      for r in relations)
+    unknown = [*(n for n in claims if n not in {lbl.name for lbl in labels}),
+               *(n for n in sources if n not in {r.name for r in relations})]
+    if unknown:  # EventSchema.check names it in one sentence
+        return labels, relations, events
+    return labels, relations, replace(
+        events, claim_labels=tuple(lbl.name for lbl in labels if lbl.record == "claim"),
+        source_relations=tuple(r.name for r in relations if r.record == "source"))
 
 
 def _version(value: Any) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from annotator.core.flags import is_true
 from annotator.core.grading import Grade
 from annotator.events.datasets import DatasetSchema
 from annotator.events.incidents import IncidentSummary
@@ -81,7 +82,7 @@ def acled_row(unit: IncidentSummary, schema: DatasetSchema, countries: Mapping[s
     codes = sorted(int(x) for x in (inter1, inter2))  # type: ignore[arg-type]
     interaction = f"{codes[1]}0" if codes[0] == 0 else f"{codes[0]}{codes[1]}"
     disorder = schema.table("disorder_types").get(sub_type, "")
-    civilians = str(cw.get("civilian_targeting", "")).lower() in ("true", "1", "yes") or (
+    civilians = is_true(cw.get("civilian_targeting")) or (
         "7" in (inter1, inter2) and "Political violence" in disorder)
     row = {
         "event_id_cnty": f"{country['alpha3']}-{unit.key}", "event_date": day.isoformat(), "year": day.year,

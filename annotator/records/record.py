@@ -50,6 +50,7 @@ from typing import IO, Any
 from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
 from annotator.core.events import Event, Incident
+from annotator.core.flags import UNLINKED, flagged, is_true
 from annotator.core.grading import RELIABILITY_ATTR, reliability
 from annotator.core.iso_dates import is_iso_value
 from annotator.core.relations import Relation
@@ -63,11 +64,6 @@ from annotator.records.resolver import Resolver
 
 RECORD_VERSION = 1
 PARTICIPANT_SECTIONS = {"actor": "actors", "place": "places", "date": "dates"}  # a mention's kind -> its section
-_TRUE = {True, "true", "True", "yes", "1"}
-
-
-def _flag(value: Any) -> bool:
-    return value in _TRUE
 
 
 def _entity_summary(entity_id: str, entities_by_id: Mapping[str, Entity]) -> dict[str, Any]:
@@ -98,7 +94,7 @@ class _Builder:
         for r in relations:
             if r.tail in self.by_id:
                 self.outgoing.setdefault(r.head, []).append(r)
-        self.unlinked_everywhere = {s.id for s in self.spans if s.attrs and _flag(s.attrs.get("unlinked"))}
+        self.unlinked_everywhere = {s.id for s in self.spans if flagged(s.attrs, UNLINKED)}
 
     def mention(self, span: Span) -> dict[str, Any]:
         cached = self.mentions.get(span.id)
@@ -120,7 +116,7 @@ class _Builder:
                     resolution = "automatic"
             out["entity"] = entity
             out["resolution"] = resolution
-        if _flag(span.attrs.get("negated")):
+        if is_true(span.attrs.get("negated")):
             out["negated"] = True
         if span.attrs.get("note"):
             out["note"] = str(span.attrs["note"])
@@ -148,7 +144,7 @@ class _Builder:
 
     def claim(self, claim: Span) -> dict[str, Any]:
         outgoing = self.outgoing.get(claim.id, ())
-        unlinked = {r.tail for r in outgoing if r.attrs and _flag(r.attrs.get("unlinked"))}
+        unlinked = {r.tail for r in outgoing if flagged(r.attrs, UNLINKED)}
         source_span = next((self.by_id[r.tail] for r in outgoing
                             if r.label in self.roles.sources and r.tail not in unlinked), None)
         participants: dict[str, list[tuple[Span, str]]] = {key: [] for key in PARTICIPANT_SECTIONS.values()}
@@ -173,7 +169,7 @@ class _Builder:
             "start": claim.start,
             "end": claim.end,
             "status": str(claim.attrs.get("status") or "reported"),
-            "negated": _flag(claim.attrs.get("negated")),
+            "negated": is_true(claim.attrs.get("negated")),
             "source": dict(self.mention(source_span)) if source_span is not None else None,
             "grade": claim_grade(claim, source_span, self.entities_by_id),
         }

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from pathlib import Path
+
 import pytest
 from annotator.core.annotation_set import Document
 from annotator.core.errors import ValidationError
+from annotator.core.flags import UNLINKED, flagged, is_true
 from annotator.core.ids import annotator_name, report_id
 from annotator.core.offsets import is_cluster_boundary, snap_to_clusters, snap_to_words, trim
 from annotator.core.relations import Relation
@@ -15,6 +20,7 @@ from annotator.core.units import Utf16Map
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+ROOT = Path(__file__).resolve().parents[2]
 SENTENCE = "🔴 Colonel أبو علي met IRGC officers in Deir al-Zour."
 
 
@@ -130,6 +136,41 @@ def test_older_schemas_keep_the_roles_their_names_meant() -> None:
     assert (v3.record_roles.claims, v3.record_roles.sources) == (frozenset(), frozenset())
 
 
+def test_the_events_section_reads_the_claim_and_source_roles_it_does_not_repeat_them() -> None:
+    """Which spans report events and which relation names their source are the labels' record roles, so
+    the events and the structured record cannot disagree; an older events section that still lists
+    ``claim_labels`` / ``source_relations`` gives those labels and relations the roles."""
+    shipped = json.loads((ROOT / "resources" / "schema" / "default.json").read_text(encoding="utf-8"))
+    assert "claim_labels" not in shipped["events"] and "source_relations" not in shipped["events"]
+    schema = Schema.from_dict(shipped)
+    assert schema.events is not None
+    assert (schema.events.claim_labels, schema.events.source_relations) == (("claim",), ("source",))
+    labels = [{"name": "who", "entity": "actor"}, {"name": "report"}, {"name": "aside"}]
+    relations = [{"name": "said_by", "heads": ["report"], "tails": ["who"]}]
+    events = {"roles": [{"name": "actor1", "labels": ["who"]}], "types": [{"name": "raid"}]}
+    older = Schema.from_dict({"name": "old", "version": 2, "labels": labels, "relations": relations,
+                              "events": dict(events, claim_labels=["report"], source_relations=["said_by"])})
+    assert older.events is not None
+    assert (older.record_roles.claims, older.record_roles.sources) == ({"report"}, {"said_by"})
+    assert (older.events.claim_labels, older.events.source_relations) == (("report",), ("said_by",))
+    written = older.to_dict()
+    assert written["labels"][1]["record"] == "claim" and "claim_labels" not in written["events"]
+    assert Schema.from_dict(written) == older
+    labels[2]["record"] = "claim"  # version 3: declared once, on the label; the events follow
+    current = Schema.from_dict({"name": "v3", "version": 3, "labels": labels, "relations": relations,
+                                "events": events})
+    assert current.events is not None and current.events.claim_labels == ("aside",)
+    assert current.events.is_claim(Span("T1", 0, 1, "aside"))
+    assert not current.events.is_claim(Span("T2", 0, 1, "report"))
+
+
+def test_the_code_default_schema_is_the_shipped_one_without_events() -> None:
+    """``Schema.default()`` (records built without a project, a missing resources folder) and
+    ``resources/schema/default.json`` are two spellings of one schema: they must not drift apart."""
+    shipped = Schema.from_dict(json.loads((ROOT / "resources" / "schema" / "default.json").read_text(encoding="utf-8")))
+    assert dataclasses.replace(shipped, events=None) == Schema.default()
+
+
 @pytest.mark.parametrize("mutate,message", [
     (lambda d: d.update(labels=[]), "no labels"),
     (lambda d: d["labels"].append(dict(d["labels"][0])), "twice"),
@@ -210,3 +251,10 @@ def test_storable_at_once_agrees_with_the_checks_one_by_one(span_fields, relatio
         with pytest.raises(ValidationError) as raised:
             doc.validate()
         assert str(raised.value) == one_by_one
+
+
+def test_yes_no_attributes_read_one_way() -> None:
+    """The record, the event prefill, the exports and the inspector's check boxes read a flag alike."""
+    assert all(is_true(v) for v in (True, 1, "true", "True", "TRUE", " yes ", "1"))
+    assert not any(is_true(v) for v in (False, 0, 2, 1.5, None, "", "false", "no", "0", ["true"], {"a": 1}))
+    assert flagged({UNLINKED: "true"}, UNLINKED) and not flagged({}, UNLINKED) and not flagged(None, UNLINKED)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.flags import is_true
 from annotator.core.schema import Schema
 from annotator.core.spans import Span
 from annotator.gui.bidi import isolate
@@ -163,7 +164,7 @@ class SpanInspector(QWidget):
             widget.blockSignals(True)
             try:
                 if isinstance(widget, QCheckBox):
-                    widget.setChecked(str(current).lower() == "true")
+                    widget.setChecked(is_true(current))
                 elif isinstance(widget, QComboBox):
                     widget.setCurrentIndex(max(0, widget.findData(current)) if current is not None else 0)
                 elif isinstance(widget, QLineEdit):
