@@ -34,7 +34,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = 10_000
-SPANS = 50
 RELATIONS = 10
 AGREEMENT_REPORTS = 1_000
 AGREEMENT_ANNOTATORS = ("alice", "bob", "carol")

@@ -484,11 +484,3 @@ def krippendorff_alpha(*, units: Sequence[Sequence[Any]] | None = None, level: s
     out["coincidences"] = co.o.tolist()
     out["per_label_binarised_nominal"] = binarised_alphas(co)
     return out
-
-
-def alpha_nominal_codes(codes: NDArray[Any], k: int) -> float | None:
-    """Fast nominal α for an integer units × coders matrix (``-1`` = missing), used by the report and the
-    benchmark; returns only the coefficient."""
-    co = coincidences_from_codes(codes, k, list(range(k)))
-    alpha: float | None = alpha_from_coincidences(co, "nominal")["alpha"]
-    return alpha

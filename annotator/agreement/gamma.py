@@ -68,12 +68,6 @@ class Dissimilarity:
         return {"alpha": self.alpha, "beta": self.beta, "delta_empty": self.delta_empty}
 
 
-def unitary_disorder(slots: Sequence[Slot], d: Dissimilarity) -> float:
-    """Mean of d over all C(n, 2) pairs of slots of one unitary alignment."""
-    pairs = list(combinations(slots, 2))
-    return sum(d(u, v) for u, v in pairs) / len(pairs)
-
-
 def best_alignment(units: list[list[SpanT]], d: Dissimilarity) -> tuple[float | None, Alignment, str | None]:
     """(sum of unitary disorders of the cheapest alignment, the alignment, reason if it could not be found)."""
     if len(units) < 2:

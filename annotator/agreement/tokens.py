@@ -179,12 +179,6 @@ def label_layer_codes(starts: NDArray[Any], ends: NDArray[Any], sets: Sequence[I
     return codes
 
 
-def table_from_codes(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
-    """3×3 count table of two code arrays (rows A, columns B; order O, B, I)."""
-    table: NDArray[Any] = tables_from_codes(a[np.newaxis], b[np.newaxis])[0]
-    return table
-
-
 def tables_from_codes(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     """One 3×3 table per row of two code matrices (label layers × tokens): shape (layers, 3, 3)."""
     layers = a.shape[0]

@@ -37,7 +37,6 @@ from annotator.core.spans import Span
 
 SAME, SAME_OTHER_VALUES, OTHER_LABEL, OVERLAPPING, ONE_ONLY = (
     "same span", "same span, other values", "same extent, other label", "overlapping", "one annotator only")
-KINDS = (SAME, SAME_OTHER_VALUES, OTHER_LABEL, OVERLAPPING, ONE_ONLY)
 NONE, EDITED = "none", "edited"
 RULES = ("unanimous", "majority")
 

@@ -165,7 +165,3 @@ def force_splits(tokens: Sequence[Token], starts: Iterable[int], ends: Iterable[
 def span_tokens(tokens: Sequence[Token]) -> tuple[dict[int, int], dict[int, int]]:
     """Maps from a token's start offset and end offset to its index (for span alignment)."""
     return ({t.start: i for i, t in enumerate(tokens)}, {t.end: i for i, t in enumerate(tokens)})
-
-
-def is_whitespace(token: Token, text: str) -> bool:
-    return text[token.start:token.end].isspace()

@@ -66,7 +66,6 @@ class EditSession(QObject):
         self.bus = bus or ChangeBus(self)
         self.lane = DatabaseLane(self)
         self.undo_group = QUndoGroup(self)
-        self.last_state = "saved"
         self.auto_values = True  # a new span gets its date value / unambiguous entity in the same edit
         self.backups: Any = None  # an AutoBackup the app sets: a rolling copy after edits, on the lane
         self._sets: dict[tuple[str, str], OpenSet] = {}
@@ -187,7 +186,6 @@ class EditSession(QObject):
             self._burst_failed = False
 
     def _state(self, state: str) -> None:
-        self.last_state = state
         self.save_state.emit(state)
 
 

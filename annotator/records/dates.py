@@ -28,8 +28,6 @@ from typing import Any
 from annotator.core.iso_dates import is_iso_value, iso_day
 from annotator.records.names import normalize_arabic
 
-GRANULARITIES = ("day", "month", "year", "interval")
-
 
 @dataclass(frozen=True)
 class DateValue:

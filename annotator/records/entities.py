@@ -21,8 +21,6 @@ from typing import Any
 from annotator.core.errors import FormatError
 from annotator.core.schema import ENTITY_KINDS
 
-ACTOR_TYPES = ("state", "armed forces", "intelligence", "armed group", "media", "person", "organisation")
-PLACE_TYPES = ("city", "region", "country", "site")
 _FIELDS = {"id", "kind", "name", "type", "aliases", "lat", "lon", "country", "admin1", "parent"}
 
 

@@ -139,11 +139,6 @@ def word_parts(word: str) -> tuple[str, tuple[str, ...]]:
     return k, tuple(_skeleton_piece(w) for w in _ascii(k).split())
 
 
-def name_keys(s: str) -> tuple[str, str, str]:
-    """(key, transliteration, skeleton) of a name, as the resolver indexes it."""
-    return key(s), transliterate(s), skeleton(s)
-
-
 # -- running text: folded with a map back to code points (corpus search, suggestions) -----------------
 _DROPPED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640" + _APOSTROPHES
                       + "\u200d\u200e\u200f\u061c]")

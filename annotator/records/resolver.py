@@ -252,10 +252,6 @@ class Resolver:
             for e, (score, a, method) in ranked[:max(limit, 1)])
         return self._decide(mention, ranked, candidates)
 
-    def resolve_many(self, mentions: Iterable[str], *, kind: str | None = None,
-                     limit: int = 5) -> list[Resolution]:
-        return [self.resolve(m, kind=kind, limit=limit) for m in mentions]
-
     def _pool(self, translit: str) -> set[int]:
         pool: set[int] = set()
         for b in _block_keys(translit):

@@ -42,14 +42,6 @@ def starter_files() -> list[Path]:
     return [p for p in (folder / "places.json", folder / "actors.json") if p.exists()]
 
 
-def seed_registry(ctx: ServiceContext, *, force: bool = False) -> int:
-    """Load the shipped starter set into an empty registry (a new database); returns entries added."""
-    with ctx.uow() as uow:
-        n = _seed(uow, force=force)
-        uow.commit()
-        return n
-
-
 def _seed(uow: UnitOfWork, *, force: bool = False) -> int:
     if uow.entities.count() and not force:
         return 0

@@ -42,29 +42,11 @@ def create_incident(ctx: ServiceContext, title: str, notes: str = "", *, members
     return incident, changes
 
 
-def update_incident(ctx: ServiceContext, incident_id: str, *, title: str | None = None,
-                    notes: str | None = None) -> Incident:
-    with ctx.uow() as uow:
-        current = uow.events.incident(incident_id)
-        updated = Incident(current.id, current.title if title is None else title.strip(),
-                           current.notes if notes is None else notes)
-        uow.events.save_incident(updated)
-        uow.commit()
-    return updated
-
-
 def group_events(ctx: ServiceContext, incident_id: str, members: Sequence[Member]) -> list[Change]:
     """Put events into an incident (taking them out of any other), as one transaction."""
     with ctx.uow() as uow:
         uow.events.incident(incident_id)
         changes = _assign(uow, members, incident_id)
-        uow.commit()
-    return changes
-
-
-def ungroup_events(ctx: ServiceContext, members: Sequence[Member]) -> list[Change]:
-    with ctx.uow() as uow:
-        changes = _assign(uow, members, None)
         uow.commit()
     return changes
 

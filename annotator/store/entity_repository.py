@@ -149,7 +149,7 @@ class EntityRepository:
     def repoint_mentions(self, old: str, new: str) -> int:
         """Spans linked to ``old`` now link to ``new`` (merging duplicates); returns how many."""
         # an UPDATE gives a CursorResult (which has rowcount); Session.execute is typed as any Result
-        result = cast("CursorResult[Any]", self.session.execute(
+        result = cast(CursorResult[Any], self.session.execute(
             update(SpanRow).where(SpanRow.entity_id == old).values(entity_id=new)))
         return result.rowcount or 0
 

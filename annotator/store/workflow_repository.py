@@ -147,16 +147,6 @@ class WorkflowRepository:
         return [{"annotator": r.annotator, "before": r.before, "after": r.after, "reason": r.reason, "by": r.by,
                  "at": iso(r.at), "origin": r.origin} for r in rows]
 
-    def last_edits(self, report_ids: Sequence[str]) -> dict[tuple[str, str], str]:
-        """(report id, annotator) → when that set was last edited (ISO 8601)."""
-        out: dict[tuple[str, str], str] = {}
-        for chunk in _chunks(list(report_ids)):
-            q = (select(AnnotationSetRow.report_id, AnnotatorRow.name, AnnotationSetRow.updated_at)
-                 .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
-                 .where(AnnotationSetRow.report_id.in_(chunk)))
-            out.update(((rid, who), iso(at)) for rid, who, at in self.session.execute(q))
-        return out
-
     def report_titles(self, report_ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for chunk in _chunks(list(report_ids)):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import random
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -609,41 +610,43 @@ def _span(rng: random.Random) -> int:
     return rng.randrange(0, 1000)
 
 
-GESTURES: list[tuple[str, int, dict[str, Any]]] = [  # (rule, weight, argument makers)
-    ("switch_report", 2, {"which": lambda r: r.choice(sorted(TEXTS))}),
-    ("drag_and_label", 5, {"first": _word, "length": lambda r: r.randint(1, 4),
-                           "label": lambda r: r.choice(LABEL_KEYS)}),
-    ("shift_arrows_and_label", 3, {"first": _word, "count": lambda r: r.randint(1, 3),
-                                   "label": lambda r: r.choice(LABEL_KEYS)}),
-    ("click_and_relabel", 3, {"which": _span, "label": lambda r: r.choice(LABEL_KEYS)}),
-    ("click_and_delete", 2, {"which": _span}),
-    ("nudge_an_edge", 2, {"which": _span, "start_edge": lambda r: r.random() < 0.5,
-                          "right": lambda r: r.random() < 0.5}),
-    ("drag_an_edge", 2, {"which": _span, "words_moved": lambda r: r.choice((-2, -1, 1, 2))}),
-    ("relate_by_keyboard", 4, {"head": _span, "steps": lambda r: r.randint(1, 6)}),
-    ("link_or_unlink_in_the_inspector", 4, {"which": _span, "link": lambda r: r.random() < 0.6}),
-    ("undo_or_redo", 3, {"keys": lambda r: r.choice(["ctrl+z", "ctrl+z", "ctrl+shift+z", "ctrl+y"])}),
-    ("undo_then_redo_restores_exactly", 2, {}),
-    ("accept_into_gold_side_by_side", 1, {"which": _span, "whole_set": lambda r: r.random() < 0.3}),
-    ("event_from_a_claim", 2, {"which": _span, "type_steps": lambda r: r.randint(0, 12)}),
-    ("edit_an_event", 2, {"which": _span, "qualifier": lambda r: r.randint(0, 3), "count": lambda r: r.randint(0, 9)}),
-    ("delete_an_event", 1, {"which": _span}),
-    ("decide_a_candidate_by_key", 2, {"which": _span, "choice": lambda r: r.choice(["1", "2", "0", "n1", "10"])}),
-    ("accept_by_rule_then_maybe_undo", 1, {"rule": lambda r: r.randint(0, 2),
-                                           "undo_after": lambda r: r.random() < 0.5}),
-    ("mark_done_then_return", 1, {"label": lambda r: r.choice(LABEL_KEYS)}),
-    ("accept_a_suggestion", 2, {"which": _span, "whole_label": lambda r: r.random() < 0.2}),
-    ("reject_a_suggestion", 1, {"which": _span}),
-    ("annotate_all_matches", 2, {"which": _word, "label": lambda r: r.randint(0, 3)}),
+GESTURES: list[tuple[Callable[..., None], int, dict[str, Any]]] = [  # (gesture, weight, argument makers)
+    (WindowWalk.switch_report, 2, {"which": lambda r: r.choice(sorted(TEXTS))}),
+    (WindowWalk.drag_and_label, 5, {"first": _word, "length": lambda r: r.randint(1, 4),
+                                    "label": lambda r: r.choice(LABEL_KEYS)}),
+    (WindowWalk.shift_arrows_and_label, 3, {"first": _word, "count": lambda r: r.randint(1, 3),
+                                            "label": lambda r: r.choice(LABEL_KEYS)}),
+    (WindowWalk.click_and_relabel, 3, {"which": _span, "label": lambda r: r.choice(LABEL_KEYS)}),
+    (WindowWalk.click_and_delete, 2, {"which": _span}),
+    (WindowWalk.nudge_an_edge, 2, {"which": _span, "start_edge": lambda r: r.random() < 0.5,
+                                   "right": lambda r: r.random() < 0.5}),
+    (WindowWalk.drag_an_edge, 2, {"which": _span, "words_moved": lambda r: r.choice((-2, -1, 1, 2))}),
+    (WindowWalk.relate_by_keyboard, 4, {"head": _span, "steps": lambda r: r.randint(1, 6)}),
+    (WindowWalk.link_or_unlink_in_the_inspector, 4, {"which": _span, "link": lambda r: r.random() < 0.6}),
+    (WindowWalk.undo_or_redo, 3, {"keys": lambda r: r.choice(["ctrl+z", "ctrl+z", "ctrl+shift+z", "ctrl+y"])}),
+    (WindowWalk.undo_then_redo_restores_exactly, 2, {}),
+    (WindowWalk.accept_into_gold_side_by_side, 1, {"which": _span, "whole_set": lambda r: r.random() < 0.3}),
+    (WindowWalk.event_from_a_claim, 2, {"which": _span, "type_steps": lambda r: r.randint(0, 12)}),
+    (WindowWalk.edit_an_event, 2, {"which": _span, "qualifier": lambda r: r.randint(0, 3),
+                                   "count": lambda r: r.randint(0, 9)}),
+    (WindowWalk.delete_an_event, 1, {"which": _span}),
+    (WindowWalk.decide_a_candidate_by_key, 2, {"which": _span,
+                                               "choice": lambda r: r.choice(["1", "2", "0", "n1", "10"])}),
+    (WindowWalk.accept_by_rule_then_maybe_undo, 1, {"rule": lambda r: r.randint(0, 2),
+                                                    "undo_after": lambda r: r.random() < 0.5}),
+    (WindowWalk.mark_done_then_return, 1, {"label": lambda r: r.choice(LABEL_KEYS)}),
+    (WindowWalk.accept_a_suggestion, 2, {"which": _span, "whole_label": lambda r: r.random() < 0.2}),
+    (WindowWalk.reject_a_suggestion, 1, {"which": _span}),
+    (WindowWalk.annotate_all_matches, 2, {"which": _word, "label": lambda r: r.randint(0, 3)}),
 ]
 
 
 def run_walk(seed: int, steps: int) -> list[str]:
     """One window, ``steps`` gestures chosen by ``seed``; every state checked. Returns the log."""
     rng = random.Random(seed)
-    names = [g[0] for g in GESTURES]
+    names = [g[0].__name__ for g in GESTURES]
     weights = [g[1] for g in GESTURES]
-    makers = {g[0]: g[2] for g in GESTURES}
+    makers = {g[0].__name__: g[2] for g in GESTURES}
     walk = WindowWalk()
     log: list[str] = []
     try:
@@ -665,7 +668,8 @@ def run_walk(seed: int, steps: int) -> list[str]:
     return log
 
 
-def test_model_based_walk_through_the_window(qapp, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("qapp")
+def test_model_based_walk_through_the_window(request: pytest.FixtureRequest) -> None:
     steps = int(request.config.getoption("--steps"))
     seed = int(request.config.getoption("--walk-seed"))
     WindowWalk.checked = 0

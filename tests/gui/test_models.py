@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from annotator.core.report import Report
 from annotator.core.schema import Schema
 from annotator.core.spans import Span
@@ -96,7 +97,8 @@ def test_incremental_drawing_index_equals_a_full_rebuild() -> None:
     assert doc.shown_between(100, 300) == fresh.shown_between(100, 300)
 
 
-def test_colours_adapt_to_a_dark_palette(qapp) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("qapp")
+def test_colours_adapt_to_a_dark_palette() -> None:
     from annotator.gui.views.span_colors import SpanColors
     from PySide6.QtGui import QColor, QPalette
 

@@ -3,6 +3,7 @@ on emoji (flags, ZWJ sequences), Arabic with diacritics, combining marks and CRL
 
 from __future__ import annotations
 
+import pytest
 from annotator.gui.offsets import QtOffsets
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,15 +38,17 @@ def check(text: str) -> None:
                                                                    for a, b in zip(ends, reversed(ends), strict=True)]
 
 
-def test_examples(qapp) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("qapp")
+def test_examples() -> None:
     check("🇸🇾 عاجل 🔴 Breaking: 👨‍👩‍👧 families fled Homs\r\nafter shelling 💥.\r\n")
     check("قَالَ المَرْصَدُ\r\né e\u0301 𝔸")
     check("")
 
 
+@pytest.mark.usefixtures("qapp")
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30))
-def test_round_trip_matches_qt(qapp, pieces: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_round_trip_matches_qt(pieces: list[str]) -> None:
     check("".join(pieces))
 
 

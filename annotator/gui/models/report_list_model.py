@@ -111,7 +111,7 @@ class ReportFilterModel(QSortFilterProxyModel):
         self.queue_only = on
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, _source_parent: Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, ReportListModel)
         r = model.summary(source_row)

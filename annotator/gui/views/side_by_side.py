@@ -173,12 +173,12 @@ class SideBySideView(CurationRules, QDialog):
             self.addAction(action)
             return action
 
-        self.next_action = act("curate-next", lambda: self.step_to(+1))
-        self.previous_action = act("curate-previous", lambda: self.step_to(-1))
-        self.digit_actions = [act("curate-accept", lambda _=False, i=i: self.accept_version(i), [str(i)])
-                              for i in range(1, 10)]
-        self.none_action = act("curate-none", self.accept_none)
-        self.edit_action = act("curate-edit", self.edit)
+        act("curate-next", lambda: self.step_to(+1))
+        act("curate-previous", lambda: self.step_to(-1))
+        for i in range(1, 10):
+            act("curate-accept", lambda _=False, i=i: self.accept_version(i), [str(i)])
+        act("curate-none", self.accept_none)
+        act("curate-edit", self.edit)
         self.undo_action = act("curate-undo", self.undo)
         self.redo_action = act("curate-redo", self.redo)
 
