@@ -3,6 +3,9 @@ checked against the ``krippendorff`` package on the same units."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import krippendorff
 import numpy as np
 from annotator.agreement.events import EventDocument, event_agreement, match_events
@@ -11,6 +14,7 @@ from annotator.core.events import Estimate, Event
 from annotator.core.spans import Span
 
 TEXT = "x" * 400
+DATA = Path(__file__).resolve().parents[1] / "data" / "agreement"
 CLAIMS = [Span(f"C{i}", i * 100, i * 100 + 60, "claim") for i in range(4)]
 
 
@@ -46,3 +50,18 @@ def test_events_pair_by_overlapping_claims_and_fields_are_alpha_coded() -> None:
     assert abs(fields["grade:credibility"]["alpha"] - expected_cred) < 1e-9
     assert fields["role:actor1"]["agreement"] == 1.0 and fields["role:actor1"]["alpha"] is None
     assert "no variation" in fields["role:actor1"]["reason"] or "identical" in fields["role:actor1"]["reason"]
+
+
+def _report():  # type: ignore[no-untyped-def]
+    alice = _set("alice", ["attack", "meeting", "arrests", "attack"], [2, 0, 0, 5], ["2", "3", "3", "1"])
+    bob = _set("bob", ["attack", "meeting", "armed_clash", "attack"], [3, 0, 0, 5], ["2", "4", "3", "1"], shift=5,
+               missing=3)
+    carol = _set("carol", ["attack", "protest"], [2, 1], ["2", "5", "3", "1"])
+    return event_agreement([EventDocument("r", TEXT, {"alice": alice, "bob": bob, "carol": carol})])
+
+
+def test_event_report_json_is_unchanged() -> None:
+    """The JSON of ``agreement --events --json``, as the dict engine wrote it at 5232f1f."""
+    report = _report()
+    data = report.to_dict() if hasattr(report, "to_dict") else report
+    assert json.dumps(data, indent=2, ensure_ascii=False) == (DATA / "events.json").read_text(encoding="utf-8")
