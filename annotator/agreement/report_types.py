@@ -22,20 +22,27 @@ from typing import Any, ClassVar, Protocol
 _OMIT: Mapping[str, bool] = {"omit_if_none": True}
 
 
-def _optional() -> Any:
-    """A field that is ``None`` unless relevant and then absent from the JSON (``reason`` and the like)."""
+def optional_field() -> Any:
+    """A field that is ``None`` unless relevant, and absent from the JSON while ``None`` (``reason`` and the
+    like)."""
     return field(default=None, metadata=_OMIT)
 
 
 def _plain(value: Any) -> Any:
-    """JSON-ready data: report types become dicts, tuples lists; everything else is already plain."""
+    """JSON-ready data: report types become dicts, tuples lists; everything else is already plain.  Scalars
+    are tested first: they are most values, and the ``Mapping`` check (an ABC) is the slow one."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
     if isinstance(value, ReportPart):
         return value.to_dict()
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+_LAYOUTS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
 
 class ReportPart:
@@ -45,12 +52,16 @@ class ReportPart:
     __dataclass_fields__: ClassVar[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
+        layout = _LAYOUTS.get(type(self))
+        if layout is None:  # once per class: ``fields()`` per object would cost more than the rest
+            layout = _LAYOUTS[type(self)] = tuple((f.name, bool(f.metadata.get("omit_if_none")))
+                                                  for f in fields(self))
         out: dict[str, Any] = {}
-        for f in fields(self):  # every subclass is a dataclass (``__dataclass_fields__`` above)
-            value = getattr(self, f.name)
-            if value is None and f.metadata.get("omit_if_none"):
+        for name, omit_if_none in layout:
+            value = getattr(self, name)
+            if value is None and omit_if_none:
                 continue
-            out[f.name] = _plain(value)
+            out[name] = _plain(value)
         return out
 
 
@@ -73,10 +84,10 @@ class PositionsAlpha(ReportPart):
 
     unit: str
     alpha_missing_as_empty: float | None
-    reason_missing_as_empty: str | None = _optional()
+    reason_missing_as_empty: str | None = optional_field()
     n_units: int
     alpha_missing_as_null: float | None
-    reason_missing_as_null: str | None = _optional()
+    reason_missing_as_null: str | None = optional_field()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,7 +98,7 @@ class Overall(ReportPart):
     f1_overlap: float | None
     tp_exact: int
     tp_overlap: int
-    reason: str | None = _optional()
+    reason: str | None = optional_field()
     macro_f1_exact: float | None
     macro_f1_overlap: float | None
     macro_n_labels: int
@@ -96,7 +107,7 @@ class Overall(ReportPart):
     n_spans_gold: int
     alpha_u: float | None
     alpha_u_method: str
-    alpha_u_reason: str | None = _optional()
+    alpha_u_reason: str | None = optional_field()
     n_reports: int
     n_reports_compared: int
     n_reports_single_annotator: int
@@ -108,7 +119,7 @@ class Overall(ReportPart):
     report_mean_f1_overlap: float | None
     report_mean_n: int
     report_mean_skipped: int
-    alpha_positions: PositionsAlpha | None = _optional()
+    alpha_positions: PositionsAlpha | None = optional_field()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,7 +130,7 @@ class LabelAgreement(ReportPart):
     f1_overlap: float | None
     tp_exact: int
     tp_overlap: int
-    reason: str | None = _optional()
+    reason: str | None = optional_field()
     n_spans_compared: int
     n_spans: int
     alpha_u: float | None
@@ -156,13 +167,13 @@ class PairAgreement(ReportPart):
     n_spans: int
     n_a: int
     n_b: int
-    reason: str | None = _optional()
+    reason: str | None = optional_field()
     macro_f1_exact: float | None
     macro_f1_overlap: float | None
     macro_n_labels: int
     n_reports: int
     alpha_u: float | None
-    alpha_u_reason: str | None = _optional()
+    alpha_u_reason: str | None = optional_field()
     by_label: Mapping[str, PairLabelAgreement]
 
 
@@ -182,8 +193,8 @@ class ReportAgreement(ReportPart):
     n_pairs: int
     n_pairs_undefined: int
     alpha_u: float | None
-    alpha_u_reason: str | None = _optional()
-    reason: str | None = _optional()
+    alpha_u_reason: str | None = optional_field()
+    reason: str | None = optional_field()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -232,7 +243,7 @@ class GoldAgreement(ReportPart):
     macro_n_labels: int
     by_label: Mapping[str, GoldLabelAgreement]
     by_week: tuple[GoldWeek, ...]
-    reason: str | None = _optional()
+    reason: str | None = optional_field()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,7 +254,7 @@ class LabelKappa(ReportPart):
     percent_agreement: float | None
     tokens: int
     tokens_tagged_by_someone: int
-    reason: str | None = _optional()
+    reason: str | None = optional_field()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -260,7 +271,7 @@ class TokenKappa(ReportPart):
     macro_n_labels: int = 0
     per_label: Mapping[str, LabelKappa]
     explanation: str
-    reason: str | None = _optional()
+    reason: str | None = optional_field()
     n_reports: int
     tokenizer: str
     unit: str

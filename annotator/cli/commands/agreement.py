@@ -49,10 +49,9 @@ def run_events(args: argparse.Namespace) -> int:
         report = compute_event_agreement(ctx, report_ids=args.report or (), annotators=split_list(args.annotators))
     finally:
         ctx.close()
-    o = report["overall"]
-    lines = [f"events       F1 {_fmt(o['f1'])}  matched {o['matched']} of {o['events_a']} + {o['events_b']}"]
-    for name, v in report["by_field"].items():
-        lines.append(f"{name:24} alpha {_fmt(v['alpha'])} ({v['level']})  agreement {_fmt(v['agreement'])}  "
-                     f"pairs {v['n']}")
-    emit(args, report, lines)
+    o = report.overall
+    lines = [f"events       F1 {_fmt(o.f1)}  matched {o.matched} of {o.events_a} + {o.events_b}"]
+    for name, v in report.by_field.items():
+        lines.append(f"{name:24} alpha {_fmt(v.alpha)} ({v.level})  agreement {_fmt(v.agreement)}  pairs {v.n}")
+    emit(args, report.to_dict(), lines)
     return 0
