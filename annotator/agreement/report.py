@@ -101,6 +101,9 @@ class _Counts:
         return tuple(sum(r[i] for r in rows) for i in range(4))  # type: ignore[return-value]
 
 
+_NO_SPANS = "no spans to compare"  # the reason beside an undefined pooled F1 (a label's, a pair's)
+
+
 def _f1(counts: _Counts, label: str | None = None) -> tuple[float | None, float | None, int, int, int, int]:
     """(F1 exact, F1 overlap, tp exact, tp overlap, n_a, n_b) of pooled counts, one label or all."""
     n_a, n_b, tp_s, tp_o = counts.totals(label)
@@ -125,9 +128,6 @@ def _week(week: str, c: _Counts, n_reports: int) -> GoldWeek:
     return GoldWeek(week=week, f1_exact=ratio(2 * tp_s, n_gold + n_who), f1_overlap=ratio(2 * tp_o, n_gold + n_who),
                     precision=ratio(tp_s, n_who), recall=ratio(tp_s, n_gold), n_reports=n_reports,
                     n_spans=n_who, n_spans_gold=n_gold)
-
-
-NO_SPANS = "no spans to compare"
 
 
 def _spans_of(items: Iterable[Any], wanted: set[str] | None) -> list[SpanT]:
@@ -324,7 +324,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         l_exact, l_overlap, l_tp_s, l_tp_o, l_n_a, l_n_b = _f1(all_counts, lab)
         by_label[lab] = LabelAgreement(
             f1_exact=l_exact, f1_overlap=l_overlap, tp_exact=l_tp_s, tp_overlap=l_tp_o,
-            reason=NO_SPANS if l_exact is None else None, n_spans_compared=l_n_a + l_n_b,
+            reason=_NO_SPANS if l_exact is None else None, n_spans_compared=l_n_a + l_n_b,
             n_spans=spans_per_label.get(lab, 0), alpha_u=label_alpha.get(lab),
             alpha_positions_binarised=None if positions is None else positions["per_label_binarised"].get(lab),
             pairs={f"{a}|{b}": ratio(2 * c.totals(lab)[3], c.totals(lab)[0] + c.totals(lab)[1])
@@ -344,7 +344,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
                                                   alpha_u=au["per_label"].get(lab), n_spans=pl_n_a + pl_n_b)
         by_pair.append(PairAgreement(
             a=a, b=b, f1_exact=p_exact, f1_overlap=p_overlap, tp_exact=p_tp_s, tp_overlap=p_tp_o,
-            n_spans=p_n_a + p_n_b, n_a=p_n_a, n_b=p_n_b, reason=NO_SPANS if p_exact is None else None,
+            n_spans=p_n_a + p_n_b, n_a=p_n_a, n_b=p_n_b, reason=_NO_SPANS if p_exact is None else None,
             macro_f1_exact=p_macro_exact, macro_f1_overlap=p_macro_overlap, macro_n_labels=p_macro_n,
             n_reports=len(pair_docs[(a, b)]), alpha_u=au["alpha_u"],
             alpha_u_reason=au.get("reason") if au["alpha_u"] is None else None, by_label=pair_labels))

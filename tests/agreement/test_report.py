@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -149,3 +150,12 @@ def test_cancel_and_progress() -> None:
     calls.clear()
     agreement_report(corpus(), progress=lambda d, t, m="": calls.append((d, t)))
     assert calls[0] == (0, 3) and calls[-1] == (3, 3)
+
+
+def test_the_report_is_a_read_only_result(report: AgreementReport) -> None:
+    """Frozen, with tuples for its rows: a reader (the dashboard, an export) cannot change what another reads."""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.overall.f1_exact = 1.0  # type: ignore[misc]
+    assert isinstance(report.by_report, tuple) and isinstance(report.by_report[0].annotators, tuple)
+    data = report.to_dict()
+    assert data == json.loads(json.dumps(data))  # plain JSON data: lists, dicts, numbers, strings, None
