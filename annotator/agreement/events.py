@@ -9,7 +9,8 @@ field's level — nominal for the type, a role's fillers (their registry entitie
 a qualifier flag; interval for counts; ordinal for Admiralty grades (A…F, 1…6) — beside the observed
 agreement and the number of pairs, so an undefined α (everyone agreed on one value) is readable.
 
-Inputs are core objects only: per report, the text and each annotator's ``AnnotationSet``."""
+Inputs are core objects only: per report, the text and each annotator's ``AnnotationSet``.  The result is an
+``EventAgreementReport`` read by attribute; its ``to_dict()`` is the JSON of ``agreement --events --json``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from itertools import combinations
 from typing import Any
 
 from annotator.agreement.coding import krippendorff_alpha
+from annotator.agreement.report_types import ReportPart, optional_field
 from annotator.agreement.undefined import ratio
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.events import COUNT_KINDS, QUALIFIERS, Event
@@ -38,6 +40,50 @@ class EventDocument:
     report_id: str
     text: str
     sets: Mapping[str, AnnotationSet]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldAgreement(ReportPart):
+    """One event field over matched pairs: α at the field's level beside the observed agreement and the number
+    of pairs coded on both sides (``n``); ``reason`` when α is undefined."""
+
+    n: int
+    agreement: float | None
+    alpha: float | None
+    level: str
+    reason: str | None = optional_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventPairAgreement(ReportPart):
+    """One annotator pair: their event counts, the matched pairs, event F1 and each field."""
+
+    a: str
+    b: str
+    events_a: int
+    events_b: int
+    matched: int
+    f1: float | None
+    fields: Mapping[str, FieldAgreement]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventOverall(ReportPart):
+    """Event counts and F1 pooled over the pairs."""
+
+    events_a: int
+    events_b: int
+    matched: int
+    f1: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventAgreementReport(ReportPart):
+    """Pooled figures, each field pooled over every pair's matches, and every pair (``gold`` never is one)."""
+
+    overall: EventOverall
+    by_field: Mapping[str, FieldAgreement]
+    by_pair: tuple[EventPairAgreement, ...]
 
 
 def _claim_extent(event: Event, spans: Mapping[str, Span]) -> list[tuple[int, int]]:
@@ -109,22 +155,21 @@ def _level(name: str) -> tuple[str, list[str] | None]:
     return "nominal", None
 
 
-def _field_alpha(name: str, units: list[list[Any]]) -> dict[str, Any]:
+def _field_alpha(name: str, units: list[list[Any]]) -> FieldAgreement:
     pairable = [u for u in units if all(v is not None for v in u)]
     agree = sum(1 for u in pairable if u[0] == u[1])
-    out: dict[str, Any] = {"n": len(pairable), "agreement": ratio(agree, len(pairable))}
+    n, agreement = len(pairable), ratio(agree, len(pairable))
     level, order = _level(name)
     if len(pairable) == 0:
-        out.update(alpha=None, level=level, reason="no matched pair has this field on both sides")
-        return out
+        return FieldAgreement(n=n, agreement=agreement, alpha=None, level=level,
+                              reason="no matched pair has this field on both sides")
     res = krippendorff_alpha(units=pairable, level=level, order=order)
-    out.update(alpha=res["alpha"], level=level)
-    if res["alpha"] is None:
-        out["reason"] = res.get("reason") or "no variation in the values"
-    return out
+    alpha: float | None = res["alpha"]
+    return FieldAgreement(n=n, agreement=agreement, alpha=alpha, level=level,
+                          reason=(res.get("reason") or "no variation in the values") if alpha is None else None)
 
 
-def event_agreement(docs: Sequence[EventDocument], annotators: Sequence[str] | None = None) -> dict[str, Any]:
+def event_agreement(docs: Sequence[EventDocument], annotators: Sequence[str] | None = None) -> EventAgreementReport:
     """Per annotator pair and pooled: event F1 and per-field α over matched events (``gold`` is left out)."""
     pair_units: dict[tuple[str, str], dict[str, list[list[Any]]]] = defaultdict(lambda: defaultdict(list))
     pair_counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -143,14 +188,14 @@ def event_agreement(docs: Sequence[EventDocument], annotators: Sequence[str] | N
                     unit = [va.get(name), vb.get(name)]
                     pair_units[(a, b)][name].append(unit)
                     pooled[name].append(unit)
-    pairs = []
-    for (a, b), (na, nb, matched) in sorted(pair_counts.items()):
-        pairs.append({"a": a, "b": b, "events_a": na, "events_b": nb, "matched": matched,
-                      "f1": ratio(2 * matched, na + nb),
-                      "fields": {name: _field_alpha(name, units)
-                                  for name, units in sorted(pair_units[(a, b)].items())}})
+    pairs = tuple(
+        EventPairAgreement(a=a, b=b, events_a=na, events_b=nb, matched=matched, f1=ratio(2 * matched, na + nb),
+                           fields={name: _field_alpha(name, units)
+                                   for name, units in sorted(pair_units[(a, b)].items())})
+        for (a, b), (na, nb, matched) in sorted(pair_counts.items()))
     total = [sum(c[i] for c in pair_counts.values()) for i in range(3)]
-    return {"overall": {"events_a": total[0], "events_b": total[1], "matched": total[2],
-                        "f1": ratio(2 * total[2], total[0] + total[1])},
-            "by_field": {name: _field_alpha(name, units) for name, units in sorted(pooled.items())},
-            "by_pair": pairs}
+    return EventAgreementReport(
+        overall=EventOverall(events_a=total[0], events_b=total[1], matched=total[2],
+                             f1=ratio(2 * total[2], total[0] + total[1])),
+        by_field={name: _field_alpha(name, units) for name, units in sorted(pooled.items())},
+        by_pair=pairs)

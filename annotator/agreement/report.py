@@ -14,7 +14,7 @@ Why it is shaped this way:
   pooled afterwards, and α_U reuses each document's pairwise distance sums for the corpus, pair and document
   figures (``unitizing.UnitizedDocument``).
 
-The output is plain JSON-serialisable data.
+The result is an ``AgreementReport`` (``report_types``), read by attribute; its ``to_dict()`` is the JSON.
 """
 
 from __future__ import annotations
@@ -28,6 +28,21 @@ from typing import Any
 from numpy.typing import NDArray
 
 from annotator.agreement.positions import positions_alpha
+from annotator.agreement.report_types import (
+    AgreementReport,
+    GoldAgreement,
+    GoldLabelAgreement,
+    GoldWeek,
+    LabelAgreement,
+    LabelKappa,
+    Overall,
+    PairAgreement,
+    PairLabelAgreement,
+    Parameters,
+    PositionsAlpha,
+    ReportAgreement,
+    TokenKappa,
+)
 from annotator.agreement.spans import SpanT, as_spans, layer_counts
 from annotator.agreement.spans import by_label as split_by_label
 from annotator.agreement.tokens import (
@@ -86,32 +101,33 @@ class _Counts:
         return tuple(sum(r[i] for r in rows) for i in range(4))  # type: ignore[return-value]
 
 
-def _f1(counts: _Counts, label: str | None = None) -> dict[str, Any]:
+_NO_SPANS = "no spans to compare"  # the reason beside an undefined pooled F1 (a label's, a pair's)
+
+
+def _f1(counts: _Counts, label: str | None = None) -> tuple[float | None, float | None, int, int, int, int]:
+    """(F1 exact, F1 overlap, tp exact, tp overlap, n_a, n_b) of pooled counts, one label or all."""
     n_a, n_b, tp_s, tp_o = counts.totals(label)
-    out: dict[str, Any] = {"f1_exact": ratio(2 * tp_s, n_a + n_b), "f1_overlap": ratio(2 * tp_o, n_a + n_b),
-                           "tp_exact": tp_s, "tp_overlap": tp_o, "n_spans": n_a + n_b, "n_a": n_a, "n_b": n_b}
-    if out["f1_exact"] is None:
-        out["reason"] = "no spans to compare"
-    return out
+    return ratio(2 * tp_s, n_a + n_b), ratio(2 * tp_o, n_a + n_b), tp_s, tp_o, n_a, n_b
 
 
-def _macro(counts: _Counts) -> dict[str, Any]:
+def _macro(counts: _Counts) -> tuple[float | None, float | None, int]:
+    """(macro F1 exact, macro F1 overlap, labels used): unweighted means over the labels with spans."""
     exact, overlap = [], []
     for lab in counts.labels:
         n_a, n_b, tp_s, tp_o = counts.totals(lab)
         if n_a + n_b:
             exact.append(2 * tp_s / (n_a + n_b))
             overlap.append(2 * tp_o / (n_a + n_b))
-    return {"macro_f1_exact": sum(exact) / len(exact) if exact else None,
-            "macro_f1_overlap": sum(overlap) / len(overlap) if overlap else None, "macro_n_labels": len(exact)}
+    return (sum(exact) / len(exact) if exact else None, sum(overlap) / len(overlap) if overlap else None,
+            len(exact))
 
 
-def _week(week: str, c: _Counts, n_reports: int) -> dict[str, Any]:
+def _week(week: str, c: _Counts, n_reports: int) -> GoldWeek:
     """One annotator's agreement with gold on the reports they last edited in one ISO week."""
     n_gold, n_who, tp_s, tp_o = c.totals()
-    return {"week": week, "f1_exact": ratio(2 * tp_s, n_gold + n_who), "f1_overlap": ratio(2 * tp_o, n_gold + n_who),
-            "precision": ratio(tp_s, n_who), "recall": ratio(tp_s, n_gold), "n_reports": n_reports,
-            "n_spans": n_who, "n_spans_gold": n_gold}
+    return GoldWeek(week=week, f1_exact=ratio(2 * tp_s, n_gold + n_who), f1_overlap=ratio(2 * tp_o, n_gold + n_who),
+                    precision=ratio(tp_s, n_who), recall=ratio(tp_s, n_gold), n_reports=n_reports,
+                    n_spans=n_who, n_spans_gold=n_gold)
 
 
 def _spans_of(items: Iterable[Any], wanted: set[str] | None) -> list[SpanT]:
@@ -129,11 +145,11 @@ def _check_cancel(cancel: Any) -> None:
 
 def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None = None,
                      annotators: Sequence[str] | None = None, progress: ProgressFn = no_progress,
-                     cancel: CancelToken | None = None, *, gold: str = GOLD) -> dict[str, Any]:
+                     cancel: CancelToken | None = None, *, gold: str = GOLD) -> AgreementReport:
     """The corpus report: ``overall``, ``by_label``, ``by_pair``, ``by_report``, ``vs_gold``, ``token_kappa``
-    and ``parameters`` (see the module docstring).  ``labels`` / ``annotators`` restrict the scope
-    (``gold`` is always kept as reference); ``cancel`` is checked between documents and raises
-    ``annotator.core.progress.Cancelled``."""
+    and ``parameters`` (see the module docstring; ``.to_dict()`` is its JSON).  ``labels`` / ``annotators``
+    restrict the scope (``gold`` is always kept as reference); ``cancel`` is checked between documents and
+    raises ``annotator.core.progress.Cancelled``."""
     # a stable order: concatenated α_U depends on which document follows which (gaps join at the seams)
     docs = sorted(docs, key=lambda d: d.report_id)
     wanted_labels = set(labels) if labels else None
@@ -158,7 +174,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
     position_docs: list[dict[str, list[SpanT]]] = []
     token_tables: dict[str, NDArray[Any]] = {}
     n_with_text = 0
-    by_report: list[dict[str, Any]] = []
+    by_report: list[ReportAgreement] = []
 
     for index, doc in enumerate(docs):
         _check_cancel(cancel)
@@ -176,10 +192,6 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
                 labels_seen.add(s[2])
         if gold in sets:
             labels_seen.update(s[2] for s in sets[gold])
-        entry: dict[str, Any] = {"report": doc.report_id, "title": doc.title, "annotators": coders,
-                                 "n_annotators": len(coders), "length": doc.length,
-                                 "n_spans": sum(len(sets[w]) for w in coders),
-                                 "has_gold": gold in sets}
         layers = {who: split_by_label(spans) for who, spans in sets.items()}
         # pairwise span F1
         f1_exact: list[float | None] = []
@@ -194,8 +206,6 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
             f1_exact.append(ratio(2 * sum(c[2] for c in counts.values()), n_a + n_b))
             f1_overlap.append(ratio(2 * sum(c[3] for c in counts.values()), n_a + n_b))
         ex, ov = summarise(f1_exact), summarise(f1_overlap)
-        entry.update(f1_exact=ex["mean"], f1_overlap=ov["mean"], n_pairs=len(f1_exact),
-                     n_pairs_undefined=ov["skipped"])
         # against gold
         if gold in sets:
             for who in coders:
@@ -212,18 +222,25 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         doc_coders.append(coders)
         if gold in sets:
             gold_unitized[index] = UnitizedDocument(doc.length, sets, normalised=True)
+        doc_alpha: float | None = None
+        doc_alpha_reason: str | None = None
         if len(coders) >= 2:
             au = alpha_u_concatenated([ud], coders)
-            entry["alpha_u"] = au["alpha_u"]
-            if au["alpha_u"] is None:
-                entry["alpha_u_reason"] = au.get("reason")
-        else:
-            entry["alpha_u"] = None
+            doc_alpha = au["alpha_u"]
+            if doc_alpha is None:
+                doc_alpha_reason = au.get("reason")
         if len(coders) < 2:
-            entry["reason"] = ("one annotator only: no pairwise agreement" if coders else
-                               "no annotator (besides gold) on this report")
+            reason: str | None = ("one annotator only: no pairwise agreement" if coders else
+                                  "no annotator (besides gold) on this report")
         elif ov["mean"] is None:
-            entry["reason"] = "no annotator marked a span in scope"
+            reason = "no annotator marked a span in scope"
+        else:
+            reason = None
+        by_report.append(ReportAgreement(
+            report=doc.report_id, title=doc.title, annotators=tuple(coders), n_annotators=len(coders),
+            length=doc.length, n_spans=sum(len(sets[w]) for w in coders), has_gold=gold in sets,
+            f1_exact=ex["mean"], f1_overlap=ov["mean"], n_pairs=len(f1_exact), n_pairs_undefined=ov["skipped"],
+            alpha_u=doc_alpha, alpha_u_reason=doc_alpha_reason, reason=reason))
         position_docs.append({w: sets[w] for w in coders})
         # token κ (only with the text)
         if doc.text is not None and len(coders) >= 2:
@@ -237,7 +254,6 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
                         token_tables[lab] += t
                     else:
                         token_tables[lab] = t
-        by_report.append(entry)
         if (index + 1) % 50 == 0 or index + 1 == total:
             progress(index + 1, total, "agreement: comparing annotation sets")
 
@@ -269,120 +285,122 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
             corpus_alpha["reason"] = values.get("reason", "no pair has a defined α_U")
 
     # ---- overall
-    overall: dict[str, Any] = {**_f1(all_counts), **_macro(all_counts)}
-    overall.pop("n_a", None)
-    overall.pop("n_b", None)
-    overall["n_spans_compared"] = overall.pop("n_spans")
-    overall["n_spans"] = sum(spans_per_annotator.values())
-    overall["n_spans_gold"] = 0
-    overall["alpha_u"] = corpus_alpha.get("alpha_u")
-    overall["alpha_u_method"] = alpha_method
-    if overall["alpha_u"] is None:
-        overall["alpha_u_reason"] = corpus_alpha.get("reason")
-    overall.update(n_reports=total, n_reports_compared=len(multi),
-                   n_reports_single_annotator=sum(1 for c in doc_coders if len(c) == 1),
-                   n_reports_no_annotator=sum(1 for c in doc_coders if not c),
-                   n_annotators=len(all_coders), n_pairs=len(pair_counts),
-                   n_pair_comparisons=sum(len(v) for v in pair_docs.values()),
-                   spans_per_annotator=dict(sorted(spans_per_annotator.items())))
-    report_means = summarise([r["f1_overlap"] for r in by_report if r["n_annotators"] >= 2])
-    overall["report_mean_f1_overlap"] = report_means["mean"]
-    overall["report_mean_n"] = report_means["n"]
-    overall["report_mean_skipped"] = report_means["skipped"]
+    o_exact, o_overlap, o_tp_s, o_tp_o, o_n_a, o_n_b = _f1(all_counts)
     if not pair_counts:
-        overall["reason"] = "no report has two annotators (besides gold): pairwise agreement is undefined"
-    elif overall["f1_exact"] is None:
-        overall["reason"] = "no annotator marked a span in scope"
+        o_reason: str | None = "no report has two annotators (besides gold): pairwise agreement is undefined"
+    elif o_exact is None:
+        o_reason = "no annotator marked a span in scope"
+    else:
+        o_reason = None
+    o_macro_exact, o_macro_overlap, o_macro_n = _macro(all_counts)
+    corpus_alpha_u: float | None = corpus_alpha.get("alpha_u")
+    report_means = summarise([r.f1_overlap for r in by_report if r.n_annotators >= 2])
     positions = positions_alpha(position_docs, all_coders, all_labels) if all_coders else None
-    if positions is not None:
-        overall["alpha_positions"] = {k: v for k, v in positions.items() if not k.startswith("details")
-                                      and k != "per_label_binarised"}
+    overall = Overall(
+        f1_exact=o_exact, f1_overlap=o_overlap, tp_exact=o_tp_s, tp_overlap=o_tp_o, reason=o_reason,
+        macro_f1_exact=o_macro_exact, macro_f1_overlap=o_macro_overlap, macro_n_labels=o_macro_n,
+        n_spans_compared=o_n_a + o_n_b, n_spans=sum(spans_per_annotator.values()),
+        n_spans_gold=sum(len(_spans_of(d.sets.get(gold, ()), wanted_labels)) for d in docs if gold in d.sets),
+        alpha_u=corpus_alpha_u, alpha_u_method=alpha_method,
+        alpha_u_reason=corpus_alpha.get("reason") if corpus_alpha_u is None else None,
+        n_reports=total, n_reports_compared=len(multi),
+        n_reports_single_annotator=sum(1 for c in doc_coders if len(c) == 1),
+        n_reports_no_annotator=sum(1 for c in doc_coders if not c),
+        n_annotators=len(all_coders), n_pairs=len(pair_counts),
+        n_pair_comparisons=sum(len(v) for v in pair_docs.values()),
+        spans_per_annotator=dict(sorted(spans_per_annotator.items())),
+        report_mean_f1_overlap=report_means["mean"], report_mean_n=report_means["n"],
+        report_mean_skipped=report_means["skipped"],
+        alpha_positions=None if positions is None else PositionsAlpha(
+            unit=positions["unit"], alpha_missing_as_empty=positions["alpha_missing_as_empty"],
+            reason_missing_as_empty=positions.get("reason_missing_as_empty"), n_units=positions["n_units"],
+            alpha_missing_as_null=positions["alpha_missing_as_null"],
+            reason_missing_as_null=positions.get("reason_missing_as_null")))
 
     # ---- by label
-    by_label: dict[str, Any] = {}
+    by_label: dict[str, LabelAgreement] = {}
+    label_alpha: Mapping[str, float | None] = corpus_alpha.get("per_label", {})
     for lab in all_labels:
-        entry = _f1(all_counts, lab)
-        entry.pop("n_a", None)
-        entry.pop("n_b", None)
-        entry["n_spans_compared"] = entry.pop("n_spans")
-        entry["n_spans"] = spans_per_label.get(lab, 0)
-        entry["alpha_u"] = corpus_alpha.get("per_label", {}).get(lab)
-        if positions is not None:
-            entry["alpha_positions_binarised"] = positions["per_label_binarised"].get(lab)
-        entry["pairs"] = {f"{a}|{b}": ratio(2 * c.totals(lab)[3], c.totals(lab)[0] + c.totals(lab)[1])
-                          for (a, b), c in sorted(pair_counts.items())}
-        by_label[lab] = entry
+        l_exact, l_overlap, l_tp_s, l_tp_o, l_n_a, l_n_b = _f1(all_counts, lab)
+        by_label[lab] = LabelAgreement(
+            f1_exact=l_exact, f1_overlap=l_overlap, tp_exact=l_tp_s, tp_overlap=l_tp_o,
+            reason=_NO_SPANS if l_exact is None else None, n_spans_compared=l_n_a + l_n_b,
+            n_spans=spans_per_label.get(lab, 0), alpha_u=label_alpha.get(lab),
+            alpha_positions_binarised=None if positions is None else positions["per_label_binarised"].get(lab),
+            pairs={f"{a}|{b}": ratio(2 * c.totals(lab)[3], c.totals(lab)[0] + c.totals(lab)[1])
+                   for (a, b), c in sorted(pair_counts.items())})
 
     # ---- by pair
-    by_pair: list[dict[str, Any]] = []
+    by_pair: list[PairAgreement] = []
     for (a, b) in sorted(pair_counts):
         c = pair_counts[(a, b)]
-        entry = {"a": a, "b": b, **_f1(c), **_macro(c), "n_reports": len(pair_docs[(a, b)])}
+        p_exact, p_overlap, p_tp_s, p_tp_o, p_n_a, p_n_b = _f1(c)
+        p_macro_exact, p_macro_overlap, p_macro_n = _macro(c)
         au = pair_alpha[(a, b)]
-        entry["alpha_u"] = au["alpha_u"]
-        if au["alpha_u"] is None:
-            entry["alpha_u_reason"] = au.get("reason")
-        entry["by_label"] = {lab: {"f1_exact": _f1(c, lab)["f1_exact"], "f1_overlap": _f1(c, lab)["f1_overlap"],
-                                   "alpha_u": au["per_label"].get(lab), "n_spans": _f1(c, lab)["n_spans"]}
-                             for lab in all_labels}
-        by_pair.append(entry)
+        pair_labels: dict[str, PairLabelAgreement] = {}
+        for lab in all_labels:
+            pl_exact, pl_overlap, _, _, pl_n_a, pl_n_b = _f1(c, lab)
+            pair_labels[lab] = PairLabelAgreement(f1_exact=pl_exact, f1_overlap=pl_overlap,
+                                                  alpha_u=au["per_label"].get(lab), n_spans=pl_n_a + pl_n_b)
+        by_pair.append(PairAgreement(
+            a=a, b=b, f1_exact=p_exact, f1_overlap=p_overlap, tp_exact=p_tp_s, tp_overlap=p_tp_o,
+            n_spans=p_n_a + p_n_b, n_a=p_n_a, n_b=p_n_b, reason=_NO_SPANS if p_exact is None else None,
+            macro_f1_exact=p_macro_exact, macro_f1_overlap=p_macro_overlap, macro_n_labels=p_macro_n,
+            n_reports=len(pair_docs[(a, b)]), alpha_u=au["alpha_u"],
+            alpha_u_reason=au.get("reason") if au["alpha_u"] is None else None, by_label=pair_labels))
 
     # ---- vs gold
-    vs_gold: list[dict[str, Any]] = []
+    vs_gold: list[GoldAgreement] = []
     for who in sorted(gold_counts):
         c = gold_counts[who]
         n_gold, n_who, tp_s, tp_o = c.totals()
         ua = [gold_unitized[i] for i in gold_docs[who]]
         au = alpha_u_concatenated(ua, [gold, who], all_labels)
-        entry = {"annotator": who, "precision": ratio(tp_s, n_who), "recall": ratio(tp_s, n_gold),
-                 "f1_exact": ratio(2 * tp_s, n_gold + n_who), "precision_overlap": ratio(tp_o, n_who),
-                 "recall_overlap": ratio(tp_o, n_gold), "f1_overlap": ratio(2 * tp_o, n_gold + n_who),
-                 "alpha_u": au["alpha_u"], "n_spans": n_who, "n_spans_gold": n_gold, "tp_exact": tp_s,
-                 "tp_overlap": tp_o, "n_reports": len(gold_docs[who]), **_macro(c),
-                 "by_label": {lab: {"f1_exact": _f1(c, lab)["f1_exact"], "f1_overlap": _f1(c, lab)["f1_overlap"],
-                                    "precision": ratio(c.totals(lab)[2], c.totals(lab)[1]),
-                                    "recall": ratio(c.totals(lab)[2], c.totals(lab)[0])}
-                              for lab in all_labels}}
-        entry["by_week"] = [_week(week, gold_weeks[(w, week)], gold_week_docs[(w, week)])
-                            for (w, week) in sorted(gold_weeks) if w == who]
-        if entry["f1_exact"] is None:
-            entry["reason"] = "neither gold nor the annotator has spans on the shared reports"
-        vs_gold.append(entry)
-    overall["n_spans_gold"] = sum(len(_spans_of(d.sets.get(gold, ()), wanted_labels)) for d in docs if gold in d.sets)
+        g_macro_exact, g_macro_overlap, g_macro_n = _macro(c)
+        gold_labels: dict[str, GoldLabelAgreement] = {}
+        for lab in all_labels:
+            gl_gold, gl_who, gl_tp_s, gl_tp_o = c.totals(lab)
+            gold_labels[lab] = GoldLabelAgreement(
+                f1_exact=ratio(2 * gl_tp_s, gl_gold + gl_who), f1_overlap=ratio(2 * gl_tp_o, gl_gold + gl_who),
+                precision=ratio(gl_tp_s, gl_who), recall=ratio(gl_tp_s, gl_gold))
+        g_exact = ratio(2 * tp_s, n_gold + n_who)
+        vs_gold.append(GoldAgreement(
+            annotator=who, precision=ratio(tp_s, n_who), recall=ratio(tp_s, n_gold), f1_exact=g_exact,
+            precision_overlap=ratio(tp_o, n_who), recall_overlap=ratio(tp_o, n_gold),
+            f1_overlap=ratio(2 * tp_o, n_gold + n_who), alpha_u=au["alpha_u"], n_spans=n_who, n_spans_gold=n_gold,
+            tp_exact=tp_s, tp_overlap=tp_o, n_reports=len(gold_docs[who]), macro_f1_exact=g_macro_exact,
+            macro_f1_overlap=g_macro_overlap, macro_n_labels=g_macro_n, by_label=gold_labels,
+            by_week=tuple(_week(week, gold_weeks[(w, week)], gold_week_docs[(w, week)])
+                          for (w, week) in sorted(gold_weeks) if w == who),
+            reason="neither gold nor the annotator has spans on the shared reports" if g_exact is None else None))
 
     # ---- token κ
+    unit = "token × label layer × annotator pair; IOB2 codes per label layer"
     if token_tables:
-        token_kappa = kappa_from_layer_tables(token_tables)
-        token_kappa.update(n_reports=n_with_text, tokenizer=TOKENIZER,
-                           unit="token × label layer × annotator pair; IOB2 codes per label layer")
+        tk = kappa_from_layer_tables(token_tables)
+        token_kappa = TokenKappa(
+            kappa=tk["kappa"], percent_agreement=tk["percent_agreement"], tokens=tk["tokens"],
+            macro_kappa=tk["macro_kappa"], macro_n_labels=tk["macro_n_labels"],
+            per_label={lab: LabelKappa(kappa=v["kappa"], percent_agreement=v["percent_agreement"],
+                                       tokens=v["tokens"], tokens_tagged_by_someone=v["tokens_tagged_by_someone"],
+                                       reason=v.get("reason"))
+                       for lab, v in tk["per_label"].items()},
+            explanation=tk["explanation"], reason=tk.get("reason"), n_reports=n_with_text, tokenizer=TOKENIZER,
+            unit=unit)
     else:
-        token_kappa = {"kappa": None, "tokens": 0, "n_reports": 0, "explanation": EXPLANATION,
-                       "reason": ("no report text was given (DocumentSpans.text), so there are no tokens"
-                                  if n_with_text == 0 and not any(d.text for d in docs)
-                                  else "no report with text has two annotators")}
+        token_kappa = TokenKappa(
+            kappa=None, tokens=0, n_reports=0, per_label={}, explanation=EXPLANATION, tokenizer=TOKENIZER, unit=unit,
+            reason=("no report text was given (DocumentSpans.text), so there are no tokens"
+                    if n_with_text == 0 and not any(d.text for d in docs)
+                    else "no report with text has two annotators"))
 
-    by_report.sort(key=lambda r: (r["f1_overlap"] is None, r["f1_overlap"] if r["f1_overlap"] is not None else 0.0,
-                                  r["report"]))
+    by_report.sort(key=lambda r: (r.f1_overlap is None, r.f1_overlap if r.f1_overlap is not None else 0.0, r.report))
     progress(total, total, "agreement: done")
-    parameters = {
-        "gold": gold, "labels": all_labels, "annotators": all_coders,
-        "label_filter": sorted(wanted_labels) if wanted_labels else None,
-        "annotator_filter": sorted(wanted_people) if wanted_people else None,
-        "f1_exact": "strict: same start, end and label (multiset intersection)",
-        "f1_overlap": "same label and at least one shared position, maximum one-to-one matching",
-        "pooling": "micro: tp and span counts added over reports, labels and annotator pairs; macro = mean "
-                   "over labels with spans",
-        "by_report": "mean of the pairwise F1 values of the report's annotators (n_pairs); sorted by overlap F1, "
-                     "lowest first, undefined last",
-        "vs_gold": "gold is the reference side: precision = tp / annotator spans, recall = tp / gold spans "
-                   "(precision/recall: exact mode; *_overlap: overlap mode); by_week: the reports grouped by the "
-                   "ISO week of the annotator's last edit there",
-        "alpha_u_method": alpha_method, "alpha_u_note": alpha_note,
-        "alpha_u_overlap_rule": "within one label, overlapping spans of one annotator: earliest start wins, "
-                                "longest among equal starts (INCEpTION)",
-        "alpha_u_dropped_spans": sum(sum(u.dropped.values()) for u in unitized),
-        "token_kappa": "tokens of annotator.core.tokenize (as CoNLL and Prodigy exports), whitespace left out; "
-                       "one IOB2 layer per label; pooled over annotator pairs",
-    }
-    return {"overall": overall, "by_label": by_label, "by_pair": by_pair, "by_report": by_report,
-            "vs_gold": vs_gold, "token_kappa": token_kappa, "parameters": parameters}
+    parameters = Parameters(
+        gold=gold, labels=tuple(all_labels), annotators=tuple(all_coders),
+        label_filter=tuple(sorted(wanted_labels)) if wanted_labels else None,
+        annotator_filter=tuple(sorted(wanted_people)) if wanted_people else None,
+        alpha_u_method=alpha_method, alpha_u_note=alpha_note,
+        alpha_u_dropped_spans=sum(sum(u.dropped.values()) for u in unitized))
+    return AgreementReport(overall=overall, by_label=by_label, by_pair=tuple(by_pair), by_report=tuple(by_report),
+                           vs_gold=tuple(vs_gold), token_kappa=token_kappa, parameters=parameters)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from annotator.agreement.report_types import AgreementReport, SpanFigures
 from annotator.core.ids import GOLD
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.services.context import ServiceContext
@@ -36,8 +37,8 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
 
 def compute_agreement(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotators: Sequence[str] = (),
                       labels: Sequence[str] = (), progress: ProgressFn = no_progress,
-                      cancel: CancelToken | None = None) -> dict[str, Any]:
-    """The corpus-level agreement report (per label, pair, report, against gold)."""
+                      cancel: CancelToken | None = None) -> AgreementReport:
+    """The corpus-level agreement report (per label, pair, report, against gold), read by attribute."""
     from annotator.agreement import agreement_report
 
     docs = gather_documents(ctx, report_ids=report_ids, annotators=annotators, labels=labels)
@@ -48,9 +49,10 @@ def compute_agreement(ctx: ServiceContext, *, report_ids: Sequence[str] = (), an
 CSV_COLUMNS = ("scope", "name", "f1_exact", "f1_overlap", "alpha_u", "n_spans")
 
 
-def write_report(report: dict[str, Any], path: Any, kind: str) -> Any:
-    """The agreement report as JSON, or as one CSV table (overall, per label, pair and report),
-    written atomically (a failure leaves no half file under ``path``)."""
+def write_report(report: AgreementReport, path: Any, kind: str) -> Any:
+    """The agreement report as JSON (``report.to_dict()``, as ``annotator agreement --json`` prints it), or as
+    one CSV table (overall, per label, pair and report), written atomically (a failure leaves no half file
+    under ``path``)."""
     import csv
     import json
 
@@ -58,20 +60,19 @@ def write_report(report: dict[str, Any], path: Any, kind: str) -> Any:
 
     with atomic_file(path, "w") as fh:
         if kind == "json":
-            fh.write(json.dumps(report, indent=2, ensure_ascii=False))
+            fh.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
             return path
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
-        measures = CSV_COLUMNS[2:]
 
-        def row(scope: str, name: str, values: dict[str, Any]) -> None:
-            writer.writerow([scope, name, *(values.get(m) for m in measures)])
+        def row(scope: str, name: str, values: SpanFigures) -> None:
+            writer.writerow([scope, name, values.f1_exact, values.f1_overlap, values.alpha_u, values.n_spans])
 
-        row("overall", "", report.get("overall", {}))
-        for label, values in sorted(report.get("by_label", {}).items()):
-            row("label", label, values)
-        for pair in report.get("by_pair", []):
-            row("pair", f"{pair['a']} × {pair['b']}", pair)
-        for rep in report.get("by_report", []):
-            row("report", rep["report"], rep)
+        row("overall", "", report.overall)
+        for label, figures in sorted(report.by_label.items()):
+            row("label", label, figures)
+        for pair in report.by_pair:
+            row("pair", f"{pair.a} × {pair.b}", pair)
+        for rep in report.by_report:
+            row("report", rep.report, rep)
     return path

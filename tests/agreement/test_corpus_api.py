@@ -61,7 +61,6 @@ def test_every_annotator_against_gold_per_label_and_by_week() -> None:
             DocumentSpans("r2", 100, {"gold": gold, "A": gold, "B": [(0, 12, "actor")]},
                           edited={"A": "2026-12-03T09:00:00+00:00", "B": "2026-12-03"})]
     report = agreement_report(docs)
-    a = next(v for v in report["vs_gold"] if v["annotator"] == "A")
-    assert [(w["week"], w["f1_exact"], w["n_reports"]) for w in a["by_week"]] == [("2026-W48", 0.5, 1),
-                                                                                  ("2026-W49", 1.0, 1)]
-    assert a["by_label"]["place"]["recall"] == 0.5 and a["by_label"]["actor"]["precision"] == pytest.approx(2 / 3)
+    a = next(v for v in report.vs_gold if v.annotator == "A")
+    assert [(w.week, w.f1_exact, w.n_reports) for w in a.by_week] == [("2026-W48", 0.5, 1), ("2026-W49", 1.0, 1)]
+    assert a.by_label["place"].recall == 0.5 and a.by_label["actor"].precision == pytest.approx(2 / 3)

@@ -3,14 +3,18 @@ checked against the ``krippendorff`` package on the same units."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import krippendorff
 import numpy as np
-from annotator.agreement.events import EventDocument, event_agreement, match_events
+from annotator.agreement.events import EventAgreementReport, EventDocument, event_agreement, match_events
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.events import Estimate, Event
 from annotator.core.spans import Span
 
 TEXT = "x" * 400
+DATA = Path(__file__).resolve().parents[1] / "data" / "agreement"
 CLAIMS = [Span(f"C{i}", i * 100, i * 100 + 60, "claim") for i in range(4)]
 
 
@@ -31,18 +35,35 @@ def test_events_pair_by_overlapping_claims_and_fields_are_alpha_coded() -> None:
     assert [(a.id, b.id) for a, b in match_events(alice, bob)] == [("E0", "E0"), ("E1", "E1"), ("E2", "E2")]
     report = event_agreement([EventDocument("r", TEXT, {"alice": alice, "bob": bob,
                                                         "gold": _set("gold", ["attack"] * 4, [1] * 4, ["1"] * 4)})])
-    assert report["overall"] == {"events_a": 4, "events_b": 3, "matched": 3, "f1": 6 / 7}
-    assert [(p["a"], p["b"]) for p in report["by_pair"]] == [("alice", "bob")]  # gold is never a party
-    fields = report["by_field"]
+    o = report.overall
+    assert (o.events_a, o.events_b, o.matched, o.f1) == (4, 3, 3, 6 / 7)
+    assert [(p.a, p.b) for p in report.by_pair] == [("alice", "bob")]  # gold is never a party
+    fields = report.by_field
     # types coded attack 0, meeting 1, arrests 2, armed_clash 3 for the package, which wants numbers
     expected_type = krippendorff.alpha(reliability_data=np.array([[0, 1, 2], [0, 1, 3]], dtype=float),
                                        level_of_measurement="nominal")
-    assert abs(fields["type"]["alpha"] - expected_type) < 1e-9 and fields["type"]["agreement"] == 2 / 3
+    assert abs(fields["type"].alpha - expected_type) < 1e-9 and fields["type"].agreement == 2 / 3
     expected_deaths = krippendorff.alpha(reliability_data=np.array([[2, 0, 0], [3, 0, 0]], dtype=float),
                                          level_of_measurement="interval")
-    assert abs(fields["count:fatalities"]["alpha"] - expected_deaths) < 1e-9
+    assert abs(fields["count:fatalities"].alpha - expected_deaths) < 1e-9
     expected_cred = krippendorff.alpha(reliability_data=np.array([[2, 3, 3], [2, 4, 3]], dtype=float),
                                        level_of_measurement="ordinal")
-    assert abs(fields["grade:credibility"]["alpha"] - expected_cred) < 1e-9
-    assert fields["role:actor1"]["agreement"] == 1.0 and fields["role:actor1"]["alpha"] is None
-    assert "no variation" in fields["role:actor1"]["reason"] or "identical" in fields["role:actor1"]["reason"]
+    assert abs(fields["grade:credibility"].alpha - expected_cred) < 1e-9
+    actor = fields["role:actor1"]
+    assert actor.agreement == 1.0 and actor.alpha is None and actor.reason
+    assert "no variation" in actor.reason or "identical" in actor.reason
+
+
+def _report() -> EventAgreementReport:
+    alice = _set("alice", ["attack", "meeting", "arrests", "attack"], [2, 0, 0, 5], ["2", "3", "3", "1"])
+    bob = _set("bob", ["attack", "meeting", "armed_clash", "attack"], [3, 0, 0, 5], ["2", "4", "3", "1"], shift=5,
+               missing=3)
+    carol = _set("carol", ["attack", "protest"], [2, 1], ["2", "5", "3", "1"])
+    return event_agreement([EventDocument("r", TEXT, {"alice": alice, "bob": bob, "carol": carol})])
+
+
+def test_event_report_json_is_unchanged() -> None:
+    """The JSON of ``agreement --events --json``, as the dict engine wrote it at 5232f1f."""
+    report = _report()
+    expected = (DATA / "events.json").read_text(encoding="utf-8")
+    assert json.dumps(report.to_dict(), indent=2, ensure_ascii=False) == expected

@@ -50,23 +50,24 @@ def test_dashboard_shows_the_engine_figures(open_window, qtbot, db_path: Path, t
     # heatmap: alice × bob in every measure
     pairs = dashboard.pairs
     assert pairs.names == ["alice", "bob"]
-    pair = engine["by_pair"][0]
-    for measure in ("f1_overlap", "f1_exact", "alpha_u"):
+    pair = engine.by_pair[0]
+    for measure, value in (("f1_overlap", pair.f1_overlap), ("f1_exact", pair.f1_exact), ("alpha_u", pair.alpha_u)):
         dashboard.measure.setCurrentIndex(dashboard.measure.findData(measure))
-        assert pairs.index(0, 1).data(VALUE_ROLE) == pair[measure]
-        assert pairs.index(0, 1).data() == fmt(pair[measure])
+        assert pairs.index(0, 1).data(VALUE_ROLE) == value
+        assert pairs.index(0, 1).data() == fmt(value)
     # labels with their bars' values
     labels = dashboard.labels
-    shown = {labels.rows[r]["label"]: labels.index(r, 2).data(VALUE_ROLE) for r in range(labels.rowCount())}
-    assert shown == {k: v["f1_overlap"] for k, v in engine["by_label"].items()}
+    shown = {labels.index(r, 0).data(): labels.index(r, 2).data(VALUE_ROLE) for r in range(labels.rowCount())}
+    assert shown == {k: v.f1_overlap for k, v in engine.by_label.items()}
     # reports, most disagreement first, as the engine orders them
     reports = dashboard.reports
-    assert [reports.rows[r]["report"] for r in range(reports.rowCount())] == [r["report"] for r in engine["by_report"]]
-    assert fmt(engine["overall"]["f1_overlap"]) in dashboard.summary.text()
+    assert [reports.index(r, 0).data() for r in range(reports.rowCount())] == [r.title for r in engine.by_report]
+    assert [reports.rows[r].report for r in range(reports.rowCount())] == [r.report for r in engine.by_report]
+    assert fmt(engine.overall.f1_overlap) in dashboard.summary.text()
     assert "token" in dashboard.token_note.text().lower()
     # exports
     dashboard.export(tmp_path / "a.json", "json")
-    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["by_pair"][0]["a"] == "alice"
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8")) == json.loads(json.dumps(engine.to_dict()))
     dashboard.export(tmp_path / "a.csv", "csv")
     rows = list(csv.reader((tmp_path / "a.csv").open(encoding="utf-8")))
     assert rows[0][:2] == ["scope", "name"] and any(r[0] == "pair" for r in rows)
@@ -81,7 +82,7 @@ def test_dashboard_shows_the_engine_figures(open_window, qtbot, db_path: Path, t
     views = side_by_sides(window)
     assert len(views) == 1
     view = views[0]
-    assert view.report.id == reports.rows[0]["report"]
+    assert view.report.id == reports.rows[0].report
     assert {"alice", "bob"} <= set(view.view.state.annotators) and view.candidates.rowCount() > 0
     view.tabs.setCurrentWidget(view.lanes)  # the Text lanes are drawn when their tab is shown
     assert set(view.browsers) >= {"alice", "bob"}

@@ -24,19 +24,18 @@ def run(args: argparse.Namespace) -> int:
                                    labels=split_list(args.labels))
     finally:
         ctx.close()
-    o = report["overall"]
-    lines = [f"overall      F1 exact {_fmt(o.get('f1_exact'))}  F1 overlap {_fmt(o.get('f1_overlap'))}  "
-             f"alpha_U {_fmt(o.get('alpha_u'))}  spans {o.get('n_spans')}"]
-    for label, v in sorted(report.get("by_label", {}).items()):
-        lines.append(f"{label:12} F1 exact {_fmt(v.get('f1_exact'))}  F1 overlap {_fmt(v.get('f1_overlap'))}  "
-                     f"alpha_U {_fmt(v.get('alpha_u'))}  spans {v.get('n_spans')}")
-    for p in report.get("by_pair", []):
-        lines.append(f"{p['a']} × {p['b']}: F1 exact {_fmt(p.get('f1_exact'))}  F1 overlap "
-                     f"{_fmt(p.get('f1_overlap'))}  alpha_U {_fmt(p.get('alpha_u'))}")
-    tk = report.get("token_kappa")
-    if isinstance(tk, dict) and tk.get("explanation"):
-        lines.append(f"token kappa: {tk.get('kappa')}  ({tk['explanation']})")
-    emit(args, report, lines)
+    o = report.overall
+    lines = [f"overall      F1 exact {_fmt(o.f1_exact)}  F1 overlap {_fmt(o.f1_overlap)}  "
+             f"alpha_U {_fmt(o.alpha_u)}  spans {o.n_spans}"]
+    for label, v in sorted(report.by_label.items()):
+        lines.append(f"{label:12} F1 exact {_fmt(v.f1_exact)}  F1 overlap {_fmt(v.f1_overlap)}  "
+                     f"alpha_U {_fmt(v.alpha_u)}  spans {v.n_spans}")
+    for p in report.by_pair:
+        lines.append(f"{p.a} × {p.b}: F1 exact {_fmt(p.f1_exact)}  F1 overlap "
+                     f"{_fmt(p.f1_overlap)}  alpha_U {_fmt(p.alpha_u)}")
+    tk = report.token_kappa
+    lines.append(f"token kappa: {tk.kappa}  ({tk.explanation})")
+    emit(args, report.to_dict(), lines)
     return 0
 
 
@@ -50,10 +49,9 @@ def run_events(args: argparse.Namespace) -> int:
         report = compute_event_agreement(ctx, report_ids=args.report or (), annotators=split_list(args.annotators))
     finally:
         ctx.close()
-    o = report["overall"]
-    lines = [f"events       F1 {_fmt(o['f1'])}  matched {o['matched']} of {o['events_a']} + {o['events_b']}"]
-    for name, v in report["by_field"].items():
-        lines.append(f"{name:24} alpha {_fmt(v['alpha'])} ({v['level']})  agreement {_fmt(v['agreement'])}  "
-                     f"pairs {v['n']}")
-    emit(args, report, lines)
+    o = report.overall
+    lines = [f"events       F1 {_fmt(o.f1)}  matched {o.matched} of {o.events_a} + {o.events_b}"]
+    for name, v in report.by_field.items():
+        lines.append(f"{name:24} alpha {_fmt(v.alpha)} ({v.level})  agreement {_fmt(v.agreement)}  pairs {v.n}")
+    emit(args, report.to_dict(), lines)
     return 0

@@ -5,9 +5,9 @@ the figures (CSV, JSON) and the heatmap (PNG), and opens a side-by-side view of 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QIODevice, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QBuffer, QIODevice, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,15 +26,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui.models.agreement_models import MEASURES, VALUE_ROLE, PairMatrixModel, RowsModel, fmt, heat
+from annotator.gui.models.agreement_models import (
+    MEASURES,
+    VALUE_ROLE,
+    Column,
+    LabelRow,
+    PairMatrixModel,
+    RowsModel,
+    fmt,
+    heat,
+)
 from annotator.gui.tasks import BackgroundJob, error_text
 from annotator.gui.views.job_panel import JobPanel
 from annotator.services.context import ServiceContext
 
-LABEL_COLUMNS = [("label", "Label"), ("f1_exact", "F1 exact"), ("f1_overlap", "F1 overlap"), ("alpha_u", "α_U"),
-                 ("n_spans", "Spans")]
-REPORT_COLUMNS = [("title", "Report"), ("n_annotators", "Annotators"), ("f1_exact", "F1 exact"),
-                  ("f1_overlap", "F1 overlap"), ("alpha_u", "α_U"), ("n_spans", "Spans")]
+if TYPE_CHECKING:  # the report types only annotate here; importing annotator.agreement loads numpy
+    from annotator.agreement.report_types import AgreementReport, ReportAgreement
+
+LABEL_COLUMNS: list[Column[LabelRow]] = [
+    Column("Label", lambda r: r.label), Column("F1 exact", lambda r: r.figures.f1_exact, measure=True),
+    Column("F1 overlap", lambda r: r.figures.f1_overlap, measure=True),
+    Column("α_U", lambda r: r.figures.alpha_u, measure=True), Column("Spans", lambda r: r.figures.n_spans)]
+REPORT_COLUMNS: list[Column[ReportAgreement]] = [
+    Column("Report", lambda r: r.title), Column("Annotators", lambda r: r.n_annotators),
+    Column("F1 exact", lambda r: r.f1_exact, measure=True), Column("F1 overlap", lambda r: r.f1_overlap, measure=True),
+    Column("α_U", lambda r: r.alpha_u, measure=True), Column("Spans", lambda r: r.n_spans)]
 
 
 class BarDelegate(QStyledItemDelegate):
@@ -56,17 +72,17 @@ class BarDelegate(QStyledItemDelegate):
 
 
 class AgreementDashboard(QDialog):
-    computed = Signal(dict)
+    computed = Signal(object)  # the AgreementReport shown
     open_report = Signal(str)  # a report id to show side by side
 
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Agreement")
-        self.report: dict[str, Any] | None = None
+        self.report: AgreementReport | None = None
         self.measure = QComboBox(self)
-        for key, name in MEASURES.items():
-            self.measure.addItem(name, key)
+        for key, measure in MEASURES.items():
+            self.measure.addItem(measure.title, key)
         self.compute_button = QPushButton("Compute", self)
         self.compute_button.clicked.connect(self.compute)
         self.csv_button = QPushButton("Export CSV…", self)
@@ -83,17 +99,18 @@ class AgreementDashboard(QDialog):
         self.pair_view.setModel(self.pairs)
         self.pair_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.pair_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.labels = RowsModel(LABEL_COLUMNS, self)
+        self.labels: RowsModel[LabelRow] = RowsModel(LABEL_COLUMNS, lambda r: r.figures.reason, self)
         self.label_view = self._table(self.labels)
-        self.reports = RowsModel(REPORT_COLUMNS, self)
+        self.reports: RowsModel[ReportAgreement] = RowsModel(REPORT_COLUMNS, lambda r: r.reason, self)
         self.report_view = self._table(self.reports)
         # "activated" is the double-click (or Enter) on every platform; connecting doubleClicked as
         # well opened two side-by-side windows for one gesture
         self.report_view.activated.connect(self._report_activated)
         bars = BarDelegate(self)
-        for view, columns in ((self.label_view, LABEL_COLUMNS), (self.report_view, REPORT_COLUMNS)):
-            for i, (key, _) in enumerate(columns):
-                if key in MEASURES:
+        for view, bar_columns in ((self.label_view, [c.measure for c in LABEL_COLUMNS]),
+                                  (self.report_view, [c.measure for c in REPORT_COLUMNS])):
+            for i, is_measure in enumerate(bar_columns):
+                if is_measure:
                     view.setItemDelegateForColumn(i, bars)
         self.token_note = QLabel("", self)
         self.token_note.setWordWrap(True)
@@ -130,7 +147,7 @@ class AgreementDashboard(QDialog):
         self.job: BackgroundJob | None = None
         self.resize(1200, 760)
 
-    def _table(self, model: RowsModel) -> QTableView:
+    def _table(self, model: QAbstractItemModel) -> QTableView:
         view = QTableView(self)
         view.setModel(model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -160,27 +177,24 @@ class AgreementDashboard(QDialog):
         self.compute_button.setEnabled(True)
         self.summary.setText(message)
 
-    def show_report(self, report: dict[str, Any]) -> None:
+    def show_report(self, report: AgreementReport) -> None:
         self.compute_button.setEnabled(True)
         self.report = report
         self.pairs.set_report(report)
-        self.labels.set_rows([{"label": k, **v} for k, v in sorted(report.get("by_label", {}).items())])
-        self.reports.set_rows(list(report.get("by_report", [])))
-        o = report.get("overall", {})
+        self.labels.set_rows([LabelRow(k, v) for k, v in sorted(report.by_label.items())])
+        self.reports.set_rows(report.by_report)
+        o = report.overall
         self.summary.setText(
-            f"Overall: F1 exact {fmt(o.get('f1_exact'))}, F1 overlap {fmt(o.get('f1_overlap'))} "
-            f"(macro over labels {fmt(o.get('macro_f1_overlap'))}), α_U {fmt(o.get('alpha_u'))}; "
-            f"{o.get('n_spans', 0)} spans, {len(self.pairs.names)} annotators, "
-            f"{len(report.get('by_report', []))} reports.")
-        tk = report.get("token_kappa") or {}
-        if tk:
-            self.token_note.setText(f"Token κ {fmt(tk.get('kappa'))} over {tk.get('tokens', 0)} tokens — "
-                                    f"{tk.get('explanation', '')}")
+            f"Overall: F1 exact {fmt(o.f1_exact)}, F1 overlap {fmt(o.f1_overlap)} "
+            f"(macro over labels {fmt(o.macro_f1_overlap)}), α_U {fmt(o.alpha_u)}; "
+            f"{o.n_spans} spans, {len(self.pairs.names)} annotators, {len(report.by_report)} reports.")
+        tk = report.token_kappa
+        self.token_note.setText(f"Token κ {fmt(tk.kappa)} over {tk.tokens} tokens — {tk.explanation}")
         self.computed.emit(report)
 
     def _report_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_report.emit(self.reports.rows[index.row()]["report"])
+            self.open_report.emit(self.reports.rows[index.row()].report)
 
     # -- export -------------------------------------------------------------------------------------
     def _save(self, kind: str) -> None:
