@@ -17,11 +17,12 @@ from itertools import chain, groupby
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeAlias
 
-from sqlalchemy import Executable, Select, Table, Text, bindparam, delete, func, insert, select, type_coerce, update
+from sqlalchemy import Select, Table, Text, bindparam, delete, func, insert, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Result, Row
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.events import Event
@@ -248,7 +249,7 @@ class SetTransfer:
         """``insert(table)`` of these columns, executed once with many parameter sets."""
         self._execute_many(insert(table), columns, rows)
 
-    def _execute_many(self, statement: Executable, names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    def _execute_many(self, statement: Insert, names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         """``statement`` executed once with many parameter sets (``rows``, values in the order of ``names``),
         handed to the driver as they are (JSON already serialised): for spans and relations, hundreds of
         thousands of rows, SQLAlchemy's per-row parameter processing cost as much as the database's work."""
