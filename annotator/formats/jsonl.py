@@ -75,7 +75,7 @@ class JsonlFormat:
         report = make_report(text, meta)
         spans: list[Span] = []
         length = len(text)
-        label = ctx.label
+        label, mapped = ctx.label, bool(ctx.label_map)
         for raw in json_shape(ctx, obj.get("spans") or [], list, "'spans'", line):
             # the common case is tested in line (a corpus holds half a million spans); anything unusual
             # takes the general checks, which name the problem
@@ -102,8 +102,10 @@ class JsonlFormat:
             else:
                 attrs = dict(attrs if type(attrs) is dict else
                              json_shape(ctx, attrs, dict, f"span {sid} 'attrs'", line))
-            spans.append(new_span(sid, start, end, label(get("label", "")), attrs, get("value"), get("entity"),
-                                  get("resolution")))
+            name = get("label", "")
+            if mapped or type(name) is not str:  # a plain label as it is: a call less per span
+                name = label(name)
+            spans.append(new_span(sid, start, end, name, attrs, get("value"), get("entity"), get("resolution")))
         relations: list[Relation] = []
         for raw in json_shape(ctx, obj.get("relations") or [], list, "'relations'", line):
             if not isinstance(raw, dict) or "head" not in raw or "tail" not in raw:
