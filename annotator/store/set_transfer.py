@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, TypeAlias
 
 from sqlalchemy import Select, Table, Text, bindparam, delete, func, insert, select, type_coerce, update
@@ -34,6 +34,7 @@ from annotator.store.mapping import json_object, report_from_row
 from annotator.store.models import AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow, utcnow
 
 BATCH = 500  # ids per IN (...) list, and rows per fetch of a stream
+_START, _END = attrgetter("start"), attrgetter("end")
 _AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"  # a row of any width (Row[Any] would be a one-column row)
 _SETS = AnnotationSetRow.__table__
 _SPANS = SpanRow.__table__
@@ -305,15 +306,12 @@ def _contents(span_rows: list[_AnyRow], relation_rows: list[_AnyRow]
         keys[row_id] = key
         add(new_span(key, start, end, label, json_object(attrs) if attrs and attrs != "{}" else {}, value, entity,
                      resolution))
-    if len(keys) > 1 and len({s.start for s in spans}) < len(spans):  # rows in (start, id) order: spans
-        spans.sort(key=_longer_first)  # that share a start go longest first (a stable sort keeps the ids' order)
+    if len(spans) > 1:  # rows in (start, id) order; spans that share a start go longest first: two stable
+        spans.sort(key=_END, reverse=True)  # sorts in C (end descending, then start) keep the ids' order
+        spans.sort(key=_START)
     return (tuple(spans),
             tuple(new_relation(key, keys[head], keys[tail], label, json_object(attrs) if attrs and attrs != "{}"
                                else {}) for _sid, key, head, tail, label, attrs in relation_rows))
-
-
-def _longer_first(span: Span) -> tuple[int, int]:
-    return span.start, -span.end
 
 
 def _rows(result: Result[*tuple[Any, ...]]) -> Iterator[_AnyRow]:
