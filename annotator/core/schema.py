@@ -264,10 +264,19 @@ class Schema:
         return None
 
     def check_relation(self, relation: Relation, spans: Mapping[str, Span]) -> None:
+        """Refuse a relation that cannot be stored, or whose type, ends or their labels the schema refuses."""
         rtype = self.relation_type(relation.label)
         problem = relation_problem(relation)
         if problem:
             raise ValidationError(problem)
+        self._check_ends(relation, rtype, spans)
+
+    def check_relation_ends(self, relation: Relation, spans: Mapping[str, Span]) -> None:
+        """``check_relation`` for a relation known to be storable (a document read from a file has passed
+        ``Document.validate``; a corpus load holds 100,000 relations): its type, ends and their labels."""
+        self._check_ends(relation, self.relation_type(relation.label), spans)
+
+    def _check_ends(self, relation: Relation, rtype: RelationType, spans: Mapping[str, Span]) -> None:
         head, tail = spans.get(relation.head), spans.get(relation.tail)
         if head is None or tail is None:
             missing = relation.head if head is None else relation.tail

@@ -16,10 +16,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from annotator.files.lines import DEFAULT_MAX_LINE, ByteStream, LineTooLong, iter_lines
 
 MAX_JSON_FILE = 512 << 20  # a whole-document JSON export (Label Studio, W3C, registry, schema)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# a run of 19 digits may be an integer beyond 64 bits, which orjson reads as a float; in bytes it is found
+# by mapping every digit to 9 and everything else to a space (20 times faster than a regular expression)
+_DIGITS_AS_NINES = bytes(0x39 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_DIGITS, _LONG_DIGITS_TEXT = b"9" * 19, re.compile(r"[0-9]{19}")
 
 
 class JsonInputError(ValueError):
@@ -36,7 +42,23 @@ def _refuse_constant(name: str) -> Any:
 
 
 def parse_json(raw: bytes | str, *, line: int | None = None) -> Any:
-    """The value of one JSON document (a file's content or one line), or ``JsonInputError``."""
+    """The value of one JSON document (a file's content or one line), or ``JsonInputError``.
+
+    orjson parses it first (a corpus load spent 3.5 s of CPU in the standard parser): what it accepts,
+    it reads as the standard module does, but for integers beyond 64 bits (floats there), so a text with
+    a run of 19 digits skips it. Anything it refuses (invalid JSON, a lone surrogate, NaN, 1e400, a
+    byte-order mark, deep nesting) goes to the standard module, whose value or sentence is the answer."""
+    if not (_LONG_DIGITS in raw.translate(_DIGITS_AS_NINES) if isinstance(raw, bytes)
+            else _LONG_DIGITS_TEXT.search(raw)):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return standard_parse(raw, line)
+
+
+def standard_parse(raw: bytes | str, line: int | None = None) -> Any:
+    """``parse_json`` through the standard module alone: the reference its fast path is tested against."""
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8")

@@ -7,7 +7,6 @@ what a format cannot hold is listed in the ``WriteSummary`` so nothing is droppe
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from annotator.core.report import Report
 from annotator.files import json_input
 from annotator.files.atomic import atomic_dir as atomic_dir  # re-exported: THE writers
 from annotator.files.atomic import atomic_file as atomic_file
+from annotator.files.json_output import compact_json
 from annotator.files.lines import ByteStream
 
 Options = Mapping[str, Any]
@@ -278,8 +278,10 @@ def check_cancel(cancel: CancelToken | None) -> None:
         cancel.check()
 
 
-def json_line(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+def json_line(obj: Any, free: Iterable[Any] | None = None) -> str:
+    """One JSON Lines line: compact, UTF-8 as it is (Arabic stays readable); ``free`` as ``compact_json``
+    takes it (the parts that may hold floats; ``None``: all of ``obj``)."""
+    return compact_json(obj, free) + "\n"
 
 
 def safe_name(name: str, fallback: str) -> str:

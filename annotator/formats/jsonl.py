@@ -75,7 +75,7 @@ class JsonlFormat:
         report = make_report(text, meta)
         spans: list[Span] = []
         length = len(text)
-        label = ctx.label
+        label, mapped = ctx.label, bool(ctx.label_map)
         for raw in json_shape(ctx, obj.get("spans") or [], list, "'spans'", line):
             # the common case is tested in line (a corpus holds half a million spans); anything unusual
             # takes the general checks, which name the problem
@@ -102,8 +102,10 @@ class JsonlFormat:
             else:
                 attrs = dict(attrs if type(attrs) is dict else
                              json_shape(ctx, attrs, dict, f"span {sid} 'attrs'", line))
-            spans.append(new_span(sid, start, end, label(get("label", "")), attrs, get("value"), get("entity"),
-                                  get("resolution")))
+            name = get("label", "")
+            if mapped or type(name) is not str:  # a plain label as it is: a call less per span
+                name = label(name)
+            spans.append(new_span(sid, start, end, name, attrs, get("value"), get("entity"), get("resolution")))
         relations: list[Relation] = []
         for raw in json_shape(ctx, obj.get("relations") or [], list, "'relations'", line):
             if not isinstance(raw, dict) or "head" not in raw or "tail" not in raw:
@@ -130,12 +132,24 @@ class JsonlFormat:
         with atomic_file(Path(path)) as fh:
             for doc in documents:
                 check_cancel(cancel)
-                fh.write(json_line(document_to_record(doc)))
+                record = document_to_record(doc)
+                fh.write(json_line(record, _free_parts(doc, record)))
                 summary.documents += 1
                 summary.spans += len(doc.spans)
                 summary.relations += len(doc.relations)
                 progress(summary.documents, None, doc.report.title)
         return summary
+
+
+def _free_parts(doc: Document, record: dict[str, Any]) -> list[Any]:
+    """The parts of a document's line that may hold floats (``json_output.compact_json``): metadata,
+    attributes, events, incidents and comments. The rest are the typed fields of reports, spans and
+    relations (strings, integers, null), which would cost a check per span of half a million."""
+    free: list[Any] = [record["meta"]]
+    free += [s.attrs for s in doc.spans if s.attrs]
+    free += [r.attrs for r in doc.relations if r.attrs]
+    free += [record[key] for key in ("events", "incidents", "comments") if key in record]
+    return free
 
 
 FORMAT = JsonlFormat()

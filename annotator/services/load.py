@@ -269,7 +269,7 @@ def _prepare(schema: Schema, path: Path, index: int, doc: Document, annotator: s
     try:  # offsets, endpoints and what can be stored were checked by the reader (``Format.read``)
         lookup = {s.id: s for s in doc.spans}
         for r in doc.relations:
-            schema.check_relation(r, lookup)
+            schema.check_relation_ends(r, lookup)
         if doc.events and schema.events is None:
             raise ValidationError(f"it has events but schema '{schema.name}' defines no event types")
         for e in doc.events:

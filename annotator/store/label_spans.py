@@ -53,7 +53,7 @@ class LabelSpanReader:
                        _REPORTS.c.text if with_text else _REPORTS.c.id, AnnotatorRow.name, _SETS.c.updated_at)
                 .join(AnnotatorRow, AnnotatorRow.id == _SETS.c.annotator_id)
                 .join(_REPORTS, _REPORTS.c.id == _SETS.c.report_id))
-        set_rows = conn.execute(_scoped(sets, annotators, report_ids, joined=True)
+        set_rows = conn.execute(_scoped(sets, annotators, report_ids)
                                 .order_by(_SETS.c.report_id, _SETS.c.annotator_id)).all()
         spans: dict[int, list[tuple[int, int, str]]] = {}
         query = select(_SPANS.c.set_id, _SPANS.c.start, _SPANS.c.end, _SPANS.c.label)

@@ -134,3 +134,28 @@ def test_the_registry_streams_as_single_reads_give_it(ctx) -> None:  # type: ign
         assert any(e["aliases"] for e in every)
         places = list(uow.entities.iter_all("place"))
         assert places == [e for e in every if e["kind"] == "place"] and places
+
+
+def test_stream_orders_spans_that_share_a_start_as_single_reads_do(ctx) -> None:  # type: ignore[no-untyped-def]
+    """The stream reads spans in (start, row id) order, as the index gives them, and puts those that share
+    a start longest first: the order of ``annotation_set`` (start, end descending, id), whatever order the
+    spans were written in."""
+    import random
+
+    text = "Colonel Abu Ali of the IRGC met officers in Homs and Deir ez-Zor on Monday."
+    store_report(ctx, Report.of(text))
+    rid = Report.of(text).id
+    rng = random.Random(5)
+    bounds = [(0, 15), (0, 7), (0, 15), (8, 15), (8, 11), (8, 15), (23, 27), (0, 75), (44, 48), (44, 48)]
+    spans = [Span(f"T{k + 1}", s, e, rng.choice(["actor", "place"])) for k, (s, e) in enumerate(bounds)]
+    rng.shuffle(spans)
+    with ctx.uow() as uow:
+        uow.transfer.write_sets("alice", uow.repo.annotator_row("alice").id, [SetWrite(rid, spans, (), 1)], op="test")
+        uow.commit()
+    with ctx.uow() as uow:
+        streamed = [s.set.spans for s in uow.transfer.stream(annotators=["alice"])]
+        single = uow.repo.annotation_set(rid, "alice").spans
+        assert streamed == [single]
+        assert [(s.start, -s.end) for s in single] == sorted((s.start, -s.end) for s in single)
+        set_id = uow.transfer.set_versions(uow.repo.annotator_row("alice").id, [rid])[rid][0]
+        assert uow.transfer.contents([set_id])[set_id].spans == single
