@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from annotator.agreement.events import EventDocument, event_agreement
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id
 
 
 def compute_event_agreement(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
                             annotators: Sequence[str] = ()) -> dict[str, Any]:
-    from annotator.agreement.events import EventDocument, event_agreement
-
     ids = [resolve_report_id(ctx, r) for r in report_ids]
     docs = []
     with ctx.uow() as uow:
