@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import random
+
 from annotator.core.report import Report
 from annotator.core.schema import Schema
 from annotator.core.spans import Span
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.models.report_list_model import ReportListModel, status_of
 from annotator.gui.models.span_table_model import SpanTableModel
+from annotator.gui.views.span_colors import SpanColors
 from annotator.services.reports import ReportSummary
+from PySide6.QtGui import QColor, QPalette
 
 TEXT = "Officials in Idlib said a drone hit a market in Sarmada on Tuesday 🇸🇾.\r\nNobody confirmed it."
 
@@ -69,8 +73,6 @@ def test_document_model_positions_and_neighbours() -> None:
 
 def test_incremental_drawing_index_equals_a_full_rebuild() -> None:
     """Random creates, moves and deletes keep the in-place index identical to a rebuild."""
-    import random
-
     rng = random.Random(3)
     text = ("word " * 400)[:-1]
     doc = DocumentModel()
@@ -97,9 +99,6 @@ def test_incremental_drawing_index_equals_a_full_rebuild() -> None:
 
 
 def test_colours_adapt_to_a_dark_palette(qapp) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui.views.span_colors import SpanColors
-    from PySide6.QtGui import QColor, QPalette
-
     light = QPalette(QColor("#f0f0f0"))
     dark = QPalette(QColor("#202020"))
     dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))

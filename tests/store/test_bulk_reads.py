@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
+from annotator.core.events import Estimate, Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from annotator.services.entities import ensure_registry
 from annotator.services.reports import store_report
 from annotator.store.mapping import span_from_values
 from annotator.store.set_transfer import SetWrite
+from sqlalchemy import event
 
 
 def test_span_from_values_builds_the_same_span() -> None:
@@ -51,16 +54,12 @@ def test_stream_matches_single_reads_and_skips_nothing(ctx) -> None:
 
 def _statements(ctx):  # type: ignore[no-untyped-def]
     """The SQL the engine runs from now on (observed, not changed)."""
-    from sqlalchemy import event
-
     seen: list[str] = []
     event.listen(ctx.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
     return seen
 
 
 def test_stream_and_contents_carry_events_read_per_batch(ctx) -> None:  # type: ignore[no-untyped-def]
-    from annotator.core.events import Estimate, Event
-
     reports = [Report.of(f"Report {k}: Colonel Abu Ali met officers in Homs.") for k in range(5)]
     for r in reports:
         store_report(ctx, r)
@@ -123,8 +122,6 @@ def test_label_sets_hold_the_streamed_sets_spans_as_tuples(ctx) -> None:  # type
 
 
 def test_the_registry_streams_as_single_reads_give_it(ctx) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services.entities import ensure_registry
-
     ensure_registry(ctx)
     with ctx.uow() as uow:
         every = list(uow.entities.iter_all())
