@@ -206,7 +206,7 @@ def _side_by_side(codes: np.ndarray, values: list[str]) -> dict[str, Any]:
 
     # krippendorff package: coders × units, NaN for missing
     try:
-        import krippendorff
+        import krippendorff  # noqa: PLC0415 (reference library, not a dependency)
 
         reliability = np.where(codes.T >= 0, codes.T, np.nan).astype(float)
         theirs, seconds = _timed(krippendorff.alpha, reliability_data=reliability, level_of_measurement="nominal")
@@ -218,7 +218,7 @@ def _side_by_side(codes: np.ndarray, values: list[str]) -> dict[str, Any]:
 
     # NLTK: (coder, item, label) triples on the same units
     try:
-        from nltk.metrics.agreement import AnnotationTask
+        from nltk.metrics.agreement import AnnotationTask  # noqa: PLC0415 (reference library, not a dependency)
 
         n_nltk = codes.shape[0]
         sub = codes

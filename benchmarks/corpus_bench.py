@@ -32,6 +32,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = 10_000
 RELATIONS = 10
@@ -195,8 +197,6 @@ def annotator(db: str, *args: str) -> Run:
 
 
 def _pg_database(base: str) -> Iterator[str]:
-    import sqlalchemy as sa
-
     name = f"bench_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

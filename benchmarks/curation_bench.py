@@ -26,7 +26,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from annotator.core.report import Report  # noqa: E402
 from annotator.core.spans import Span  # noqa: E402
+from annotator.gui.main_window import MainWindow  # noqa: E402
+from annotator.gui.session import EditSession  # noqa: E402
+from annotator.services import annotate, curation  # noqa: E402
+from annotator.services.database import open_database  # noqa: E402
 from annotator.store.set_transfer import SetWrite  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from agreement_bench import _text  # noqa: E402
 
@@ -86,13 +92,6 @@ def populate(ctx: Any, reports: int, annotators: int, spans: int, seed: int = 13
 
 
 def open_view(folder: Path) -> dict[str, Any]:
-    from annotator.gui.main_window import MainWindow
-    from annotator.gui.session import EditSession
-    from annotator.services import curation
-    from annotator.services.database import open_database
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
     ctx = open_database(folder / "five.sqlite3")
     (rid,) = populate(ctx, 1, 5, 2000)
     out: dict[str, Any] = {}
@@ -135,9 +134,6 @@ def _settle(app: Any, window: Any) -> None:
 
 
 def bulk_majority(folder: Path, reports: int = 1000) -> dict[str, Any]:
-    from annotator.services import annotate, curation
-    from annotator.services.database import open_database
-
     ctx = open_database(folder / "corpus.sqlite3")
     t = time.perf_counter()
     ids = populate(ctx, reports, 3, 50)

@@ -66,8 +66,8 @@ def _target(name: str, folder: Path) -> Path:
 
 def direct_spacy(docs: list[Document], path: Path) -> None:
     """What a user would write with spaCy alone (expand alignment, no metadata)."""
-    import spacy
-    from spacy.tokens import DocBin
+    import spacy  # noqa: PLC0415 (optional extra 'spacy')
+    from spacy.tokens import DocBin  # noqa: PLC0415 (optional extra 'spacy')
 
     nlp = spacy.blank("en")
     db = DocBin(store_user_data=True)

@@ -10,6 +10,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from annotator.core.report import Report
+from annotator.services import annotate
+from annotator.services.database import open_database
+from annotator.services.reports import import_reports, store_report
+
 WORDS = ("the", "officers", "met", "in", "Deir", "ez-Zor", "IRGC", "reported", "claimed", "Raqqa",
          "دير", "الزور", "الحرس", "الثوري", "on", "April", "7", "source", "Telegram", "channel")
 
@@ -24,11 +29,6 @@ def _text(i: int, n_words: int = 300) -> str:
 
 
 def edit_latency(folder: Path, n: int = 2000) -> dict[str, float]:
-    from annotator.core.report import Report
-    from annotator.services import annotate
-    from annotator.services.database import open_database
-    from annotator.services.reports import store_report
-
     ctx = open_database(folder / "edits.sqlite3")
     report = Report.of(_text(0, 3000))
     store_report(ctx, report)
@@ -64,9 +64,6 @@ def edit_latency(folder: Path, n: int = 2000) -> dict[str, float]:
 
 
 def import_throughput(folder: Path, n: int = 1000) -> dict[str, float]:
-    from annotator.services.database import open_database
-    from annotator.services.reports import import_reports
-
     html_dir, txt_dir = folder / "html", folder / "txt"
     html_dir.mkdir()
     txt_dir.mkdir()

@@ -15,6 +15,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from annotator.core.ids import report_id
+from annotator.gui.main_window import MainWindow
+from annotator.gui.session import EditSession
+from annotator.services.database import open_database
+from annotator.services.load import load_annotations
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 WORDS = ("the", "officers", "met", "in", "Deir", "ez-Zor", "IRGC", "reported", "claimed", "Raqqa",
@@ -80,14 +88,6 @@ def _page_paints(view, every: int) -> list[float]:  # type: ignore[no-untyped-de
 
 
 def run() -> dict[str, object]:
-    from annotator.core.ids import report_id
-    from annotator.gui.main_window import MainWindow
-    from annotator.gui.session import EditSession
-    from annotator.services.database import open_database
-    from annotator.services.load import load_annotations
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
     app = QApplication.instance() or QApplication([])
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:

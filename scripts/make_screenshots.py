@@ -19,6 +19,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from annotator.services import annotate, comments, curation, roles, workflow
+from annotator.services.database import open_database
+from annotator.services.reports import list_reports
+from annotator.services.samples import load_samples
+
 ROOT = Path(__file__).resolve().parents[1]
 
 NESTED = ("Amman, 14 March 2024. The Syrian Observatory for Human Rights reported that officers of the "
@@ -74,11 +79,6 @@ def build_workflow(db: Path) -> str:
     disagree with them in chosen ways), a round-robin assignment with work done, returned, accepted,
     comment threads, and the majority accepted: what the supervisor's pictures show."""
     sys.path.insert(0, str(ROOT))
-    from annotator.services import annotate, comments, curation, roles, workflow
-    from annotator.services.database import open_database
-    from annotator.services.reports import list_reports
-    from annotator.services.samples import load_samples
-
     ctx = open_database(db)
     load_samples(ctx)
     roles.add_person(ctx, "sam", "supervisor")

@@ -11,6 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from annotator.services.database import open_database
+
 from pg_databases import PG_ENV, pg_url  # noqa: E402
 from pg_databases import drop_pg_database as _drop_pg_database  # noqa: E402
 from pg_databases import fresh_pg_database as _fresh_pg_database  # noqa: E402
@@ -52,8 +54,6 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def ctx(db_url: str):  # type: ignore[no-untyped-def]
     """An opened, migrated service context on each backend."""
-    from annotator.services.database import open_database
-
     context = open_database(db_url)
     try:
         yield context
@@ -64,8 +64,6 @@ def ctx(db_url: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def sqlite_ctx(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A context on a real SQLite file only (GUI and format tests)."""
-    from annotator.services.database import open_database
-
     context = open_database(tmp_path / "annotator.sqlite3")
     try:
         yield context

@@ -83,7 +83,7 @@ def best_alignment(units: list[list[SpanT]], d: Dissimilarity) -> tuple[float | 
 def _two_annotators(a: list[SpanT], b: list[SpanT], d: Dissimilarity) -> tuple[float, Alignment]:
     """Min-cost assignment on the (|A|+|B|)² matrix of §7: pair u with v for d(u, v), or leave a unit alone
     for Δ∅ (diagonal of the off blocks, +∞ elsewhere), ∅–∅ for free."""
-    from scipy.optimize import linear_sum_assignment
+    from scipy.optimize import linear_sum_assignment  # noqa: PLC0415 (slow import, only for gamma)
 
     na, nb = len(a), len(b)
     size = na + nb
@@ -152,7 +152,7 @@ def _candidates(units: list[list[SpanT]], d: Dissimilarity) -> tuple[list[tuple[
 
 def _partition(units: list[list[SpanT]], d: Dissimilarity) -> tuple[float | None, Alignment, str | None]:
     """Exact minimum-cost partition of all units into unitary alignments (set partitioning MILP)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415 (slow import, only for gamma)
 
     found = _candidates(units, d)
     if found is None:

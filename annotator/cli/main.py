@@ -234,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(f"annotator.cli.commands.{COMMANDS[command]}")
     run: Callable[[argparse.Namespace], int] = module.run
     args.command = command
-    from annotator.cli.output import guarded
+    from annotator.cli.output import guarded  # noqa: PLC0415 (--help and --version stay argparse-only)
 
     return guarded(run, args)
 

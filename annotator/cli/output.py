@@ -58,8 +58,8 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
 
 
 def open_context(args: argparse.Namespace) -> ServiceContext:
-    from annotator.services.database import open_database
-    from annotator.services.identity import who_acts
+    from annotator.services.database import open_database  # noqa: PLC0415 (only commands with a database load it)
+    from annotator.services.identity import who_acts  # noqa: PLC0415 (only commands with a database load it)
 
     ctx = open_database(getattr(args, "db", None),
                         on_wait=lambda message: print(f"note: {message} ...", file=sys.stderr, flush=True))

@@ -6,6 +6,8 @@ import hashlib
 import re
 from typing import NewType
 
+from annotator.core.errors import ValidationError
+
 ReportId = NewType("ReportId", str)
 AnnotatorName = NewType("AnnotatorName", str)
 
@@ -27,8 +29,6 @@ def annotator_name(value: str) -> AnnotatorName:
     """Validate an annotator name: 1-64 characters, no control characters or slashes, not blank."""
     name = value.strip() if isinstance(value, str) else ""
     if not name or not _NAME.match(name):
-        from annotator.core.errors import ValidationError
-
         raise ValidationError(f"{str(value)[:80]!r} is not a usable annotator name "
                               "(1-64 characters, no slashes or control characters)")
     return AnnotatorName(name)

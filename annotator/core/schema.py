@@ -22,6 +22,8 @@ not ``record``, so its ``claim`` label and ``source`` relation keep their roles.
 
 from __future__ import annotations
 
+import colorsys
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -408,9 +410,6 @@ def generated_color(name: str, taken: Iterable[str] = ()) -> str:
     for color in _PALETTE:
         if color not in used:
             return color
-    import colorsys
-    import hashlib
-
     hue = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:2], "big") / 65536
     r, g, b = colorsys.hls_to_rgb(hue, 0.45, 0.65)
     return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"

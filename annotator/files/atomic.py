@@ -287,8 +287,8 @@ def _syncfs(folder: Path) -> bool:
     if not hasattr(os, "sync") or os.name != "posix":  # pragma: no cover
         return False
     try:
-        import ctypes
-        import ctypes.util
+        import ctypes  # noqa: PLC0415 (Linux syncfs only, when a folder is synced)
+        import ctypes.util  # noqa: PLC0415 (Linux syncfs only, when a folder is synced)
 
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         syncfs = libc.syncfs

@@ -6,6 +6,7 @@ dkpro-cassis are imported inside the ``spacy`` and ``xmi`` modules' functions on
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from annotator.formats import brat, conll, doccano, jsonl, labelstudio, prodigy, spacy, w3c, xmi
@@ -53,8 +54,6 @@ def detect(path: Path) -> Format | None:
     except OSError:
         return None
     if path.suffix.lower() == ".zip":
-        import zipfile
-
         with zipfile.ZipFile(path) as zf:
             members = zf.namelist()
         return xmi.FORMAT if any(m.endswith(".xmi") for m in members) else doccano.FORMAT

@@ -7,6 +7,7 @@ what a format cannot hold is listed in the ``WriteSummary`` so nothing is droppe
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,8 +265,6 @@ def check_span_text(ctx: ReadContext, line: int | None, text: str, start: int, e
 
 def lazy_import(module: str, extra: str, path: Path, what: str) -> Any:
     """Import an optional dependency inside a function, naming the extra when it is missing."""
-    import importlib
-
     try:
         return importlib.import_module(module)
     except ImportError:

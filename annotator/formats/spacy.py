@@ -85,25 +85,22 @@ def make_doc(nlp: Any, text: str, spans: Iterable[Span]) -> Any:
 
 
 def _split_doc(nlp: Any, doc: Any, spans: list[Span]) -> Any:
-    """``doc`` re-tokenized with a split at every span edge the tokenizer did not make."""
-    from spacy.tokens import Doc
-
+    """``doc`` re-tokenized with a split at every span edge the tokenizer did not make (spaCy's ``Doc``
+    class is taken from ``doc``: spaCy is imported in one place, by ``lazy_import``)."""
     text = doc.text
     tokens = [Token(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc]
     starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
     if all(s.start in starts and s.end in ends for s in spans):
         return doc
     fixed = force_splits(tokens, (s.start for s in spans), (s.end for s in spans))
-    return Doc(nlp.vocab, words=[text[t.start:t.end] for t in fixed], spaces=[t.ws for t in fixed])
+    return type(doc)(nlp.vocab, words=[text[t.start:t.end] for t in fixed], spaces=[t.ws for t in fixed])
 
 
 def _on_token_edges(sdoc: Any, spans: Iterable[Span]) -> bool:
     """Whether every span starts where a token starts and ends where one ends: exactly when strict
     ``char_span`` places them all. Asked of the token offsets at once, so spans are placed once (a
     failed placing pass cost as much as a good one, and most reports need a split somewhere)."""
-    from spacy.attrs import IDX, LENGTH
-
-    bounds = sdoc.to_array([IDX, LENGTH]).tolist()
+    bounds = sdoc.to_array(["IDX", "LENGTH"]).tolist()
     starts = {start for start, _n in bounds}
     ends = {start + n for start, n in bounds}
     return all(s.start in starts and s.end in ends for s in spans)
@@ -117,10 +114,8 @@ def _placed(sdoc: Any, spans: Iterable[Span]) -> list[Any]:
 def _split_tokens(sdoc: Any, spans: Iterable[Span]) -> Any:
     """``sdoc`` with its tokens split at every span edge inside one, by spaCy's retokenizer (the common
     case: ``٢٠٢٤.`` is one token to spaCy, and a date span ends before the full stop)."""
-    from spacy.attrs import IDX, LENGTH
-
     text = sdoc.text
-    bounds = sdoc.to_array([IDX, LENGTH]).tolist()
+    bounds = sdoc.to_array(["IDX", "LENGTH"]).tolist()
     starts = [b[0] for b in bounds]
     inside: dict[int, list[int]] = {}
     for cut in sorted({p for s in spans for p in (s.start, s.end)}):
@@ -152,12 +147,10 @@ class SpacyFormat:
     def read(self, path: Path, *, options: Options | None = None) -> Iterator[Document]:
         ctx = ReadContext(path, options)
         spacy = lazy_import("spacy", "spacy", path, "spaCy DocBin files")
-        from spacy.tokens import DocBin
-
         key = str(ctx.options.get("spans_key", SPANS_KEY))
         data = _checked_docbin_bytes(ctx)
         try:
-            bin_ = DocBin().from_bytes(data)
+            bin_ = spacy.tokens.DocBin().from_bytes(data)
             del data
             docs = list(bin_.get_docs(spacy.blank(str(ctx.options.get("lang", "en"))).vocab))
         except Exception as exc:  # spaCy raises ValueError/KeyError/zlib errors on bad files
@@ -193,11 +186,9 @@ class SpacyFormat:
               progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
         opts = options or {}
         spacy = lazy_import("spacy", "spacy", path, "spaCy DocBin files")
-        from spacy.tokens import DocBin
-
         nlp = spacy.blank(str(opts.get("lang", "en")))
         summary = WriteSummary(self.NAME, str(path), files=[str(path)])
-        bin_ = DocBin(store_user_data=True)
+        bin_ = spacy.tokens.DocBin(store_user_data=True)
         for n, doc in enumerate(documents, 1):
             check_cancel(cancel)
             bin_.add(self.to_spacy(nlp, doc, summary))

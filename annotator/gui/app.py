@@ -1,22 +1,42 @@
 """Start-up: the QApplication, the database, who is annotating, the main window; and the
-``--screenshot`` mode that renders the real window offscreen to a PNG for docs and checks."""
+``--screenshot`` mode that renders the real window offscreen to a PNG for docs and checks.
+
+Only ``annotator gui`` imports this module (after checking PySide6 is installed), so Qt and the window
+are imported here at the top: the command line never loads them."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.core.errors import AnnotatorError
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-if TYPE_CHECKING:  # Qt and the window are imported when the application starts (the command line stays light)
-    from PySide6.QtCore import QCoreApplication, QSettings
+from annotator.core.errors import AnnotatorError, StorageError, ValidationError
+from annotator.core.ids import annotator_name
+from annotator.gui.main_window import MainWindow
+from annotator.gui.session import EditSession
+from annotator.gui.tasks import BackgroundJob
+from annotator.gui.views.annotator_dialog import AnnotatorDialog, default_name
+from annotator.gui.views.event_type_dialog import EventTypeDialog
+from annotator.gui.window_dialogs import show_agreement
+from annotator.gui.window_workflow import show_assignments
+from annotator.records.dates import warm_up as warm_up_dates
+from annotator.services.backups import AutoBackup, latest_backup_of_target, restore_backup
+from annotator.services.database import open_database, open_for_repair
+from annotator.services.identity import check_identity, default_annotator, set_default_annotator, who_acts
+from annotator.services.records import warm_up_registry
+from annotator.services.reports import resolve_report_id
+from annotator.services.samples import load_samples, resources_dir
+
+if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from annotator.gui.main_window import MainWindow
-    from annotator.gui.tasks import BackgroundJob
     from annotator.services.context import ServiceContext
 
 ORG, APP = "annotator", "annotator"
@@ -24,9 +44,6 @@ ORG, APP = "annotator", "annotator"
 
 def ensure_application() -> QCoreApplication:
     """The QApplication (created once), with the bundled Arabic font registered."""
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication
-
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setOrganizationName(ORG)
@@ -38,10 +55,6 @@ def ensure_application() -> QCoreApplication:
 
 def register_fonts() -> list[str]:
     """Register ``resources/fonts/*.ttf`` so Arabic is shaped even where the system has no such font."""
-    from PySide6.QtGui import QFontDatabase
-
-    from annotator.services.samples import resources_dir
-
     families: list[str] = []
     for path in sorted((resources_dir() / "fonts").glob("*.ttf")):
         font_id = QFontDatabase.addApplicationFont(str(path))
@@ -58,11 +71,6 @@ def choose_annotator(ctx: ServiceContext, settings: QSettings, explicit: str | N
     the name this database keeps for its user; on the first launch, the name an older version kept
     in the workstation's settings (moved into the database once, unless it was ``gold``) or the one
     the user types. A screenshot run never asks and never stores. None: the user cancelled."""
-    from annotator.core.errors import ValidationError
-    from annotator.core.ids import annotator_name
-    from annotator.gui.views.annotator_dialog import AnnotatorDialog, default_name
-    from annotator.services.identity import check_identity, default_annotator, set_default_annotator
-
     if explicit:
         return annotator_name(explicit)
     stored = default_annotator(ctx)
@@ -86,12 +94,6 @@ def choose_annotator(ctx: ServiceContext, settings: QSettings, explicit: str | N
 def build_window(args: argparse.Namespace, *, ask: bool) -> MainWindow | None:
     """Open the database (loading the samples into a new one), then the main window; None if the
     user cancelled the name prompt."""
-    from PySide6.QtCore import QSettings
-
-    from annotator.gui.main_window import MainWindow
-    from annotator.gui.session import EditSession
-    from annotator.services.samples import load_samples
-
     settings = QSettings()
     target = getattr(args, "db", None) or os.environ.get("ANNOTATOR_DB") or settings.value("database/target") or None
     ctx = open_or_restore(target, ask=ask)
@@ -101,8 +103,6 @@ def build_window(args: argparse.Namespace, *, ask: bool) -> MainWindow | None:
     if name is None:
         ctx.close()
         return None
-    from annotator.services.identity import who_acts
-
     ctx.actor = who_acts(ctx, name)  # reading gold: the person this database knows acts
     return MainWindow(EditSession(ctx, name, ctx.schema), settings)
 
@@ -110,18 +110,11 @@ def build_window(args: argparse.Namespace, *, ask: bool) -> MainWindow | None:
 def open_or_restore(target: str | None, *, ask: bool) -> ServiceContext:
     """Open the database; when the file is damaged, offer to restore its latest automatic backup
     (the damaged file is kept as a backup of its own first) and open that."""
-    from annotator.core.errors import StorageError
-    from annotator.services.database import open_database, open_for_repair
-
     try:
         return open_database(target)
     except StorageError as exc:
         if exc.kind != "damaged" or not ask:
             raise
-        from PySide6.QtWidgets import QMessageBox
-
-        from annotator.services.backups import latest_backup_of_target, restore_backup
-
         latest = latest_backup_of_target(target)
         if latest is None:
             raise
@@ -157,8 +150,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     report = getattr(args, "report", None)
     if report:
-        from annotator.services.reports import resolve_report_id
-
         report = resolve_report_id(window.session.ctx, report)
     window.start(report)
     view = getattr(args, "view", "main") or "main"
@@ -187,10 +178,6 @@ def warm_up(window: MainWindow) -> BackgroundJob:
     """Seed the registry and build its index on the database lane (after the first report opened),
     so the first span created resolves at once; the date parser's data loads on the thread pool
     (no database: it need not wait in the lane)."""
-    from annotator.gui.tasks import BackgroundJob
-    from annotator.records.dates import warm_up as warm_up_dates
-    from annotator.services.records import warm_up_registry
-
     ctx = window.session.ctx
     window.session.read(lambda: warm_up_registry(ctx), lambda _r: None)
     job = BackgroundJob(lambda _progress, _cancel: warm_up_dates(), window)
@@ -213,8 +200,6 @@ def select_span(window: MainWindow, span_id: str) -> None:
 def start_backups(window: MainWindow) -> None:
     """A rolling backup now (on the lane, after the first report opened) and every few minutes of
     editing; a PostgreSQL server has none here (its administrator backs it up)."""
-    from annotator.services.backups import AutoBackup
-
     session = window.session
     if session.ctx.backend != "sqlite":
         return
@@ -225,8 +210,6 @@ def start_backups(window: MainWindow) -> None:
 def settle(app: QCoreApplication, window: MainWindow, timeout_s: float = 30.0) -> None:
     """Let the database lane deliver everything queued (for screenshots: the report shown, its
     record, the side-by-side sets)."""
-    import time
-
     deadline = time.monotonic() + timeout_s
     app.processEvents()
     while window.session.lane.busy and time.monotonic() < deadline:
@@ -251,8 +234,6 @@ def show_view(window: MainWindow, view: str, *, blind: bool = False) -> QWidget:
         settle(ensure_application(), window)
         return window
     if view == "new-event":
-        from annotator.gui.views.event_type_dialog import EventTypeDialog
-
         window.new_event()
         settle(ensure_application(), window)
         dialog = window.findChild(EventTypeDialog)
@@ -260,8 +241,7 @@ def show_view(window: MainWindow, view: str, *, blind: bool = False) -> QWidget:
             raise AnnotatorError(window.statusBar().currentMessage() or "no claim is selected (--span)")
         return dialog
     if view == "agreement":
-        from annotator.gui.window_dialogs import show_agreement
-        from annotator.services.agreement import compute_agreement
+        from annotator.services.agreement import compute_agreement  # noqa: PLC0415 (numpy-backed, only for --view agreement)
 
         dashboard = show_agreement(window)
         dashboard.show_report(compute_agreement(window.session.ctx))
@@ -278,8 +258,6 @@ def show_view(window: MainWindow, view: str, *, blind: bool = False) -> QWidget:
             curation.blind.setChecked(True)
         return curation
     if view == "assignments":
-        from annotator.gui.window_workflow import show_assignments
-
         assignments = show_assignments(window)
         settle(ensure_application(), window)
         return assignments

@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.changes import Change
+from annotator.core.events import QUALIFIERS
 from annotator.core.ids import GOLD
 from annotator.core.spans import Span
 from annotator.gui import search_tabs, window_actions, window_dialogs
 from annotator.gui.bidi import isolate
+from annotator.gui.commands.event_commands import CreateEventFromClaim, DeleteEvent, UpdateEvent
 from annotator.gui.commands.span_commands import DeleteRelation, EditCommand
 from annotator.gui.labelling import LabellingController
 from annotator.gui.models.document_model import DocumentModel
@@ -45,6 +47,7 @@ from annotator.gui.tasks import BackgroundJob, error_text
 from annotator.gui.views.comment_markers import CommentMarkerOverlay
 from annotator.gui.views.comments_panel import CommentsPanel
 from annotator.gui.views.document_view import DocumentView
+from annotator.gui.views.event_type_dialog import EventTypeDialog
 from annotator.gui.views.events_panel import EventsPanel
 from annotator.gui.views.record_panel import RecordPanel
 from annotator.gui.views.search_panel import SearchPanel
@@ -53,7 +56,9 @@ from annotator.gui.views.span_inspector import SpanInspector
 from annotator.gui.views.suggestion_panel import SuggestionsPanel
 from annotator.gui.views.tables import row_table
 from annotator.services import annotate, entities, records, reports
+from annotator.services import events as event_service
 from annotator.services.database import display_url
+from annotator.services.incidents import create_incident, list_incidents
 
 STATE_TEXT = {"saving": "Saving…", "saved": "Saved", "failed": "Not saved", "retrying": "Not saved — retrying…"}
 FIRST_LAUNCH_SHARE = 0.8  # of the screen's available area, when no layout was saved
@@ -506,10 +511,6 @@ class MainWindow(QMainWindow):
     # -- events -----------------------------------------------------------------------------------
     def new_event(self) -> None:
         """E on a claim: choose the event's type (its roles come from the claim's relations)."""
-        from annotator.gui.commands.event_commands import CreateEventFromClaim
-        from annotator.gui.views.event_type_dialog import EventTypeDialog
-        from annotator.services import events as event_service
-
         why = self.labelling.refusal()
         claim = self.view.selected_span()
         schema = self.session.schema.events
@@ -558,9 +559,6 @@ class MainWindow(QMainWindow):
 
     def _event_change(self, event: Any, op: str, delta: dict[str, Any]) -> None:
         """An edit from the Events tab, applied to the event as it is when the edit runs."""
-        from annotator.core.events import QUALIFIERS
-        from annotator.gui.commands.event_commands import UpdateEvent
-
         target = self.document.target
         if target is None or self.labelling.refusal() is not None:
             self.statusBar().showMessage(self.labelling.refusal() or "", 6000)
@@ -601,8 +599,6 @@ class MainWindow(QMainWindow):
         self._event_change(event, "set_event_role", {"role": role, "span": span.id})
 
     def _event_delete(self, event: Any) -> None:
-        from annotator.gui.commands.event_commands import DeleteEvent
-
         target = self.document.target
         if target is None or self.labelling.refusal() is not None:
             self.statusBar().showMessage(self.labelling.refusal() or "", 6000)
@@ -613,16 +609,12 @@ class MainWindow(QMainWindow):
 
     def refresh_incidents(self) -> None:
         """The Events tab's list of incidents, read on the lane (after every edit already sent)."""
-        from annotator.services.incidents import list_incidents
-
         ctx = self.session.ctx
         self.session.read(lambda: list_incidents(ctx), self.events_panel.set_incidents)
 
     def _new_incident(self, event: Any, title: str) -> None:
         """A new incident, then the event put in it (an undoable edit; undo leaves the incident, empty,
         in the list, as a new registry entry stays when its link is undone)."""
-        from annotator.services.incidents import create_incident
-
         ctx = self.session.ctx
 
         def made(result: Any) -> None:
@@ -634,7 +626,7 @@ class MainWindow(QMainWindow):
 
     def _event_chosen(self, event: Any) -> None:
         """The chosen event's claim is selected in the text; what the datasets miss follows from the lane."""
-        from annotator.services.event_export import event_view
+        from annotator.services.event_export import event_view  # noqa: PLC0415 (event exporters, 0.2 s to import, only for the events tab)
 
         target = self.document.target
         if event is None or target is None:

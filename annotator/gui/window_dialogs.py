@@ -26,7 +26,7 @@ from annotator.gui.views.transfer_dialogs import (
     ImportAnnotationsDialog,
 )
 from annotator.services import identity, reports
-from annotator.services.database import display_url, has_password
+from annotator.services.database import display_url, export_schema, has_password, import_schema, load_schema
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -131,7 +131,7 @@ def show_database(window: MainWindow) -> ConnectionDialog:
 def replace_window(window: MainWindow, session: EditSession) -> MainWindow:
     """Continue in a fresh window on ``session`` (another database, annotator or schema); this one
     closes after its last edit committed. A fresh window holds no state of the old one."""
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.main_window import MainWindow  # noqa: PLC0415 (import cycle: main_window imports this module)
 
     current = window.document.report_id
     window.save_layout()
@@ -148,8 +148,6 @@ def replace_window(window: MainWindow, session: EditSession) -> MainWindow:
 
 def switch_database(window: MainWindow, ctx: Any, target: str | None = None) -> MainWindow:
     """Continue in another database, as the annotator that database knows this user as."""
-    from annotator.services.database import load_schema
-
     ctx.schema = load_schema(ctx)
     if target and not has_password(target):
         window.settings.setValue("database/target", target)  # never a password in the settings
@@ -182,8 +180,6 @@ def show_backups(window: MainWindow) -> BackupsDialog:
     session = window.session
 
     def restored() -> None:
-        from annotator.services.database import load_schema
-
         session.ctx.schema = load_schema(session.ctx)
         replace_window(window, EditSession(session.ctx, session.annotator, session.ctx.schema))
 
@@ -200,8 +196,6 @@ def choose_schema(window: MainWindow) -> None:
 
 def use_schema(window: MainWindow, path: Path) -> None:
     """Make a schema file the project's; the window is rebuilt with its labels and keys."""
-    from annotator.services.database import import_schema
-
     session = window.session
     session.read(lambda: import_schema(session.ctx, path),
                  lambda schema: replace_window(window, EditSession(session.ctx, session.annotator, schema)),
@@ -212,8 +206,6 @@ def choose_schema_export(window: MainWindow) -> None:
     path, _ = QFileDialog.getSaveFileName(window, "Export label schema", str(Path.home() / "schema.json"),
                                           "Schema (*.json)")
     if path:
-        from annotator.services.database import export_schema
-
         window.statusBar().showMessage(f"Wrote {export_schema(window.session.ctx, path)}", 8000)
 
 

@@ -44,7 +44,7 @@ class DocxReader:
 
     def read(self, path: Path) -> ReaderResult:
         try:
-            import docx
+            import docx  # noqa: PLC0415 (slow import, 0.2 s, only for .docx)
         except ImportError:
             raise MissingExtraError(path, "Word .docx files", "docx") from None
         data = read_file_bytes(path)
@@ -98,7 +98,7 @@ def check_container(data: bytes, path: Path) -> None:
 
 def _body_text(document: Any) -> str:
     """Paragraphs one per line and table rows with tab-separated cells, in document order."""
-    from docx.table import Table
+    from docx.table import Table  # noqa: PLC0415 (slow import, 0.2 s, only for .docx)
 
     lines: list[str] = []
     for block in document.iter_inner_content():

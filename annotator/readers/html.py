@@ -102,8 +102,8 @@ def _trafilatura(markup: str, path: Path) -> dict[str, Any]:
     It is given the string (never a URL), so it cannot fetch anything; it is told to leave out
     images, links and comments."""
     try:
-        import trafilatura
-        from trafilatura.metadata import extract_metadata
+        import trafilatura  # noqa: PLC0415 (slow import, 0.5 s, only for HTML)
+        from trafilatura.metadata import extract_metadata  # noqa: PLC0415 (slow import, 0.5 s, only for HTML)
     except ImportError as exc:  # a broken install must not pass unnoticed (lxml_html_clean, issue 12)
         raise ReaderError(path, f"cannot be read: the HTML extractor trafilatura does not import ({exc}); "
                                 "reinstall annotator with its dependencies") from None

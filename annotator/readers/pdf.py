@@ -38,7 +38,7 @@ class PdfReader:
 
     def read(self, path: Path) -> ReaderResult:
         try:
-            import pypdf
+            import pypdf  # noqa: PLC0415 (slow import, 0.3 s, only for PDF)
         except ImportError:
             raise MissingExtraError(path, "PDF files", "pdf") from None
         data = read_file_bytes(path)

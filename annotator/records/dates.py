@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from annotator.core.iso_dates import is_iso_value, iso_day
-from annotator.records.names import normalize_arabic
+from annotator.records.names import fold_text, normalize_arabic, widen_end
 
 
 @dataclass(frozen=True)
@@ -307,7 +307,7 @@ def _with_dateparser(text: str, anchor: date | None, language: str | None) -> Da
     if anchor is not None:
         settings["RELATIVE_BASE"] = datetime(anchor.year, anchor.month, anchor.day, 12, 0)
     with _dateparser_lock:  # dateparser's lazy loading is not thread-safe
-        from dateparser.date import DateDataParser  # slow import: only when needed
+        from dateparser.date import DateDataParser  # noqa: PLC0415 (slow import, only when our rules fail)
 
         try:
             data = DateDataParser(languages=languages, settings=settings).get_date_data(text)
@@ -453,8 +453,6 @@ def find_dates(text: str, anchor: str | date | datetime | None = None, *,
     extents with their values, in text order. Matched on the folded text (``names.fold_text``: Arabic
     letter variants and digits, case), so the month names are those ``prenormalize`` knows; each match is
     read by ``normalize_date`` (our rules only) and kept when it has a value."""
-    from annotator.records.names import fold_text, widen_end
-
     folded, origins = fold_text(text)
     found: list[tuple[int, int, DateValue]] = []
     for m in _IN_TEXT.finditer(folded):

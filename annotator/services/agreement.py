@@ -3,12 +3,16 @@ the Qt-free engine in ``annotator.agreement``."""
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Sequence
 from typing import Any
 
+from annotator.agreement import DocumentSpans, agreement_report
 from annotator.agreement.report_types import AgreementReport, SpanFigures
 from annotator.core.ids import GOLD
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.files.atomic import atomic_file
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id
 
@@ -18,8 +22,6 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
     """One ``DocumentSpans`` per report that has at least one set in scope (``gold`` always is), its
     spans as ``(start, end, label)`` tuples: agreement needs no more, and the repository reads them
     in two queries without building a span object per row."""
-    from annotator.agreement import DocumentSpans
-
     ids = [resolve_report_id(ctx, r) for r in report_ids]
     wanted_labels = set(labels)
     scope = [*annotators, GOLD] if annotators else None
@@ -39,8 +41,6 @@ def compute_agreement(ctx: ServiceContext, *, report_ids: Sequence[str] = (), an
                       labels: Sequence[str] = (), progress: ProgressFn = no_progress,
                       cancel: CancelToken | None = None) -> AgreementReport:
     """The corpus-level agreement report (per label, pair, report, against gold), read by attribute."""
-    from annotator.agreement import agreement_report
-
     docs = gather_documents(ctx, report_ids=report_ids, annotators=annotators, labels=labels)
     return agreement_report(docs, labels=list(labels) or None, annotators=list(annotators) or None,
                             progress=progress, cancel=cancel)
@@ -53,11 +53,6 @@ def write_report(report: AgreementReport, path: Any, kind: str) -> Any:
     """The agreement report as JSON (``report.to_dict()``, as ``annotator agreement --json`` prints it), or as
     one CSV table (overall, per label, pair and report), written atomically (a failure leaves no half file
     under ``path``)."""
-    import csv
-    import json
-
-    from annotator.files.atomic import atomic_file
-
     with atomic_file(path, "w") as fh:
         if kind == "json":
             fh.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

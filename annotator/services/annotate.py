@@ -23,6 +23,7 @@ from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
 from annotator.services.context import ServiceContext
+from annotator.services.entities import entity_names
 from annotator.services.workflow import guard_set_write
 from annotator.store.mapping import relation_to_dict, span_from_row, span_to_dict
 from annotator.store.uow import UnitOfWork
@@ -67,8 +68,6 @@ class OpenedReport:
 
 
 def open_report(ctx: ServiceContext, report_id: str, annotator: str) -> OpenedReport:
-    from annotator.services.entities import entity_names
-
     with ctx.uow() as uow:
         report = uow.repo.report(report_id)
         sets = uow.repo.sets_of_report(report_id)

@@ -86,7 +86,7 @@ def latest_backup(database: Path) -> Path | None:
 def latest_backup_of_target(target: str | Path | None) -> Path | None:
     """The newest rolling backup of the database a user named (a path, a URL or the default), or None
     (a server, or no backup yet) — what a damaged file at start-up can be restored from."""
-    from annotator.services.database import resolve_target
+    from annotator.services.database import resolve_target  # noqa: PLC0415 (import cycle: services.database imports backups)
 
     path = sqlite_path(resolve_target(target))
     return None if path is None else latest_backup(path)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from platformdirs import user_data_dir
 
 from annotator.core.errors import DatabaseError, FormatError, StorageError, ValidationError, failure_detail
 from annotator.core.schema import Schema
@@ -13,6 +16,7 @@ from annotator.files.atomic import write_atomic
 from annotator.files.json_input import JsonInputError, load_json_file
 from annotator.services.backups import latest_backup
 from annotator.services.context import ServiceContext
+from annotator.services.samples import resources_dir
 from annotator.store import migrate
 from annotator.store.engine import (
     database_url,
@@ -38,8 +42,6 @@ ENV_DB_KEY = "ANNOTATOR_DB_KEY"
 
 def default_database_path() -> Path:
     """The embedded database in the user data directory (platformdirs)."""
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("annotator", appauthor=False)) / "annotator.sqlite3"
 
 
@@ -111,10 +113,6 @@ def open_for_repair(target: str | Path | None = None) -> ServiceContext:
 
 def default_schema() -> Schema:
     """The shipped schema, ``resources/schema/default.json`` (validated; a broken file is one sentence)."""
-    import json
-
-    from annotator.services.samples import resources_dir
-
     path = resources_dir() / "schema" / "default.json"
     if not path.exists():
         return Schema.default()
@@ -185,8 +183,6 @@ def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
 
 
 def export_schema(ctx: ServiceContext, path: Path | str) -> Path:
-    import json
-
     return write_atomic(Path(path), json.dumps(ctx.schema.to_dict(), indent=2, ensure_ascii=False) + "\n")
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from anyascii import anyascii
+
 from annotator.core.errors import Conflict, FormatError, NotFound, ValidationError
 from annotator.core.schema import ENTITY_KINDS
 from annotator.core.storable import value_problem
@@ -110,8 +112,6 @@ def save_entity(ctx: ServiceContext, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def new_entity_id(kind: str, name: str) -> str:
-    from anyascii import anyascii
-
     slug = re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-")[:60] or "entity"
     return f"{kind}:local:{slug}"
 

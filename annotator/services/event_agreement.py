@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from annotator.agreement.events import EventAgreementReport
+from annotator.agreement.events import EventAgreementReport, EventDocument, event_agreement
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id
 
@@ -13,8 +13,6 @@ from annotator.services.reports import resolve_report_id
 def compute_event_agreement(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
                             annotators: Sequence[str] = ()) -> EventAgreementReport:
     """Event F1 and α per event field for every annotator pair, read by attribute (``to_dict()``: the JSON)."""
-    from annotator.agreement.events import EventDocument, event_agreement
-
     ids = [resolve_report_id(ctx, r) for r in report_ids]
     docs = []
     with ctx.uow() as uow:

@@ -5,6 +5,7 @@ edit of gold (``adjudicating=True``), so undo and the audit trail work as for sp
 
 from __future__ import annotations
 
+from annotator.core.errors import NotFound
 from annotator.core.events import Event
 from annotator.core.ids import GOLD
 from annotator.services import adjudicate, annotate, events
@@ -16,8 +17,6 @@ def accept_event(ctx: ServiceContext, report_id: str, annotator: str, event_id: 
     source = annotate.get_set(ctx, report_id, annotator)
     event = next((e for e in source.events if e.id == event_id), None)
     if event is None:
-        from annotator.core.errors import NotFound
-
         raise NotFound(f"event {event_id} is not in {annotator}'s set")
     spans = source.by_id()
     mapping = {sid: adjudicate.accept_span(ctx, report_id, spans[sid]).id for sid in event.span_ids() if sid in spans}

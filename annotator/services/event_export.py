@@ -17,33 +17,36 @@ from typing import Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.events.acled import acled_row
 from annotator.events.datasets import load_countries, load_dataset
-from annotator.events.incidents import group
+from annotator.events.incidents import IncidentSummary, group
+from annotator.events.plover import plover_record
 from annotator.events.resolve import ResolvedEvent, resolve_events
+from annotator.events.stix import stix_bundle
 from annotator.events.summary import EventExport, Skipped
+from annotator.events.ucdp import ged_row
+from annotator.files.atomic import atomic_file
+from annotator.records.entities import Entity
+from annotator.records.record import event_entries_of
 from annotator.services.context import ServiceContext
 from annotator.services.events import event_schema
 from annotator.services.export import ExportScope
 from annotator.services.formats import EVENT_FORMATS
+from annotator.services.records import resolver
 from annotator.services.reports import resolve_report_id
+from annotator.services.samples import resources_dir
 
 TLP_LEVELS = ("clear", "white", "green", "amber", "red")
 _BATCH = 500
 
 
 def events_dir() -> Path:
-    from annotator.services.samples import resources_dir
-
     return resources_dir() / "events"
 
 
 def iter_resolved(ctx: ServiceContext, scope: ExportScope = ExportScope(), *, progress: ProgressFn = no_progress,
                   cancel: CancelToken | None = None) -> Iterator[ResolvedEvent]:
     """The events of the sets in scope, resolved, set by set (sets are read in batches)."""
-    from annotator.records.entities import Entity
-    from annotator.records.record import event_entries_of
-    from annotator.services.records import resolver
-
     schema = event_schema(ctx)
     ids = tuple(resolve_report_id(ctx, r) for r in scope.report_ids)
     with ctx.uow() as uow:
@@ -83,8 +86,6 @@ def export_events(ctx: ServiceContext, fmt: str, out: Path | str, scope: ExportS
                   tlp: str = "green", stamp: datetime | None = None, progress: ProgressFn = no_progress,
                   cancel: CancelToken | None = None) -> EventExport:
     """Write the events in scope as ``fmt`` (acled, ucdp-ged, plover, stix) to ``out``."""
-    from annotator.formats.base import atomic_file
-
     if fmt not in EVENT_FORMATS:
         raise ValidationError(f"'{fmt}' is not an event format (event formats: {', '.join(EVENT_FORMATS)})")
     if fmt == "stix" and tlp.lower() not in TLP_LEVELS:
@@ -98,8 +99,6 @@ def export_events(ctx: ServiceContext, fmt: str, out: Path | str, scope: ExportS
     out = Path(out)
     if fmt == "plover":
         with atomic_file(out) as fh:
-            from annotator.events.plover import plover_record
-
             for ev in events:
                 record, problems = plover_record(ev, dataset, countries, stamp.date().isoformat())
                 if record is None:
@@ -110,8 +109,6 @@ def export_events(ctx: ServiceContext, fmt: str, out: Path | str, scope: ExportS
         return summary
     units = group(events)
     if fmt == "stix":
-        from annotator.events.stix import stix_bundle
-
         bundle, skipped, written = stix_bundle(events, units, dataset, tlp=tlp, stamp=stamp)
         summary.skipped += [_skipped(ev, problems) for ev, problems in skipped]
         summary.written, summary.objects = written, len(bundle["objects"])
@@ -119,9 +116,6 @@ def export_events(ctx: ServiceContext, fmt: str, out: Path | str, scope: ExportS
             json.dump(bundle, fh, ensure_ascii=False, indent=1)
             fh.write("\n")
         return summary
-    from annotator.events.acled import acled_row
-    from annotator.events.ucdp import ged_row
-
     with atomic_file(out) as fh:
         writer = csv.DictWriter(fh, fieldnames=dataset.columns, lineterminator="\r\n")
         writer.writeheader()
@@ -142,11 +136,6 @@ def _skipped(ev: ResolvedEvent, problems: list[str]) -> Skipped:
 
 def event_view(ctx: ServiceContext, report_id: str, annotator: str) -> list[dict[str, Any]]:
     """The GUI's Events panel: each event of one set, resolved, with what each dataset still misses."""
-    from annotator.events.acled import acled_row
-    from annotator.events.incidents import IncidentSummary
-    from annotator.events.plover import plover_record
-    from annotator.events.ucdp import ged_row
-
     folder = events_dir()
     countries = load_countries(folder)
     datasets = {name: load_dataset(folder, name) for name in ("acled", "ucdp-ged", "plover")}

@@ -57,7 +57,7 @@ def who_acts(ctx: ServiceContext, explicit: str | None = None) -> str | None:
     """Who acts for one command: ``--annotator NAME`` (unless it names gold, which is nobody: then the
     person this database knows, who must be a supervisor to write gold), else on a team server the
     annotator the login is mapped to, else this database's default. None: nobody chosen yet."""
-    from annotator.services.roles import actor_from_login
+    from annotator.services.roles import actor_from_login  # noqa: PLC0415 (import cycle: roles imports identity)
 
     if explicit and annotator_name(explicit) != GOLD:
         return annotator_name(explicit)

@@ -30,7 +30,8 @@ from annotator.core.spans import Span
 from annotator.services.comments import merge_comments
 from annotator.services.context import ServiceContext
 from annotator.services.database import read_stored_schema
-from annotator.services.formats import readable_format
+from annotator.services.formats import KnownReports, readable_format
+from annotator.services.reports import get_report
 from annotator.services.roles import check_owner_write
 from annotator.services.workflow import check_writable_many
 from annotator.store.mapping import relation_to_dict, span_to_dict
@@ -116,13 +117,9 @@ def _reader_options(ctx: ServiceContext, fmt_name: str, options: dict[str, Any] 
     opts = dict(options or {})
     fmt = readable_format(fmt_name)
     if opts.get("report"):
-        from annotator.services.reports import get_report
-
         known = get_report(ctx, opts.pop("report"))
         opts["reports"] = {known.id: known}
     elif not fmt.CARRIES_TEXT or fmt.NAME == "conll":
-        from annotator.services.formats import KnownReports
-
         opts["reports"] = KnownReports(ctx)  # match stored texts instead of inventing new reports
     if schema is not None:  # what a reader may carry of what a file only implies (brat event roles)
         span_map, rel_map = _split_map(label_map)

@@ -14,9 +14,12 @@ from annotator.core.events import Incident
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from annotator.records.dates import normalize_date
+from annotator.records.entities import Entity
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
-from annotator.services.reports import resolve_report_id
+from annotator.services.entities import ensure_registry, require_entity
+from annotator.services.reports import get_report, resolve_report_id
 
 _LOCK = threading.Lock()
 _CACHE: dict[int, tuple[tuple[int, str], Any]] = {}
@@ -25,10 +28,7 @@ _CACHE: dict[int, tuple[tuple[int, str], Any]] = {}
 def resolver(ctx: ServiceContext, stamp: tuple[int, str] | None = None):  # type: ignore[no-untyped-def]
     """The resolver over the database's registry (cached per context until the registry changes);
     ``stamp``: the registry's stamp when the caller already read it in its own transaction."""
-    from annotator.records.entities import Entity
-    from annotator.records.resolver import Resolver
-    from annotator.services.entities import ensure_registry
-
+    from annotator.records.resolver import Resolver  # noqa: PLC0415 (rapidfuzz, 30 ms; the window warms it after it shows)
     ensure_registry(ctx)
     if stamp is None:
         with ctx.uow() as uow:
@@ -62,8 +62,6 @@ def link_entity(ctx: ServiceContext, report_id: str, span_id: str, entity_id: st
                 resolution: str = "confirmed", **target: Any) -> tuple[Span, Change]:
     """Confirm (or clear, with ``None``) the entity of a span; one committed edit."""
     if entity_id is not None:
-        from annotator.services.entities import require_entity
-
         require_entity(ctx, entity_id)
     return annotate.update_span(ctx, report_id, span_id, annotator=annotator, entity=entity_id,
                                 resolution=resolution if entity_id else None, op="link_entity", **target)
@@ -91,8 +89,6 @@ def _decides_something(ctx: ServiceContext, span: Span) -> bool:
 
 def _automatic(ctx: ServiceContext, span: Span, text: str, published: str | None,
                language: str | None, stamp: tuple[int, str] | None = None) -> dict[str, Any]:
-    from annotator.records.dates import normalize_date
-
     if ctx.schema.value_kind(span.label) == "date" and not span.value:
         found = normalize_date(text, published, language=language)
         if found is not None:
@@ -125,8 +121,6 @@ def create_span_with_values(ctx: ServiceContext, report_id: str, start: int, end
     if 0 <= start < end and _decides_something(ctx, draft):
         links = ctx.schema.entity_kind(label) is not None
         if links:
-            from annotator.services.entities import ensure_registry
-
             ensure_registry(ctx)  # before the stamp is read: a first seed would void it at once
         text, published, language, chars, stamp = _excerpt(ctx, report_id, start, end, stamp=links)
         if end <= chars:
@@ -157,8 +151,6 @@ def auto_annotate_values(ctx: ServiceContext, report_id: str, span_ids: Iterable
     """Fill in what can be decided without the annotator: automatic entity matches for unresolved
     actors/places and normalised values for dates without one. Each fill is its own committed edit;
     values the annotator set are never touched."""
-    from annotator.services.reports import get_report
-
     report = get_report(ctx, report_id)
     current = annotate.get_set(ctx, report_id, annotator)
     wanted = set(span_ids) if span_ids is not None else None
@@ -183,7 +175,7 @@ def iter_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotat
 
     The sets come in one stream (a query per table, not per set); linked entities come from the
     resolver's index of the registry, which is built (or reused) first."""
-    from annotator.records.record import build_record
+    from annotator.records.record import build_record  # noqa: PLC0415 (40 ms to import; the window needs it only for a record)
 
     ids = [resolve_report_id(ctx, r) for r in report_ids]
     res = resolver(ctx)
@@ -213,7 +205,5 @@ def record_for(ctx: ServiceContext, report_id: str, annotator: str) -> dict[str,
     found = build_records(ctx, report_ids=[report_id], annotator=annotator)
     if found:
         return found[0]
-    from annotator.records.record import build_record
-    from annotator.services.reports import get_report
-
+    from annotator.records.record import build_record  # noqa: PLC0415 (40 ms to import; the window needs it only for a record)
     return build_record(get_report(ctx, report_id), (), (), {}, annotator=annotator, roles=ctx.schema.record_roles)

@@ -20,6 +20,7 @@ from typing import Any
 from annotator.core.errors import PermissionDenied, ValidationError
 from annotator.core.ids import GOLD
 from annotator.services.context import ServiceContext
+from annotator.services.identity import check_identity, default_annotator
 from annotator.store import server_grants
 from annotator.store.engine import url_username
 from annotator.store.uow import UnitOfWork
@@ -73,8 +74,6 @@ def check_owner_write(uow: UnitOfWork, owner: str, *, others_too: bool = False) 
 # -- people --------------------------------------------------------------------------------------------
 def whoami(ctx: ServiceContext) -> dict[str, Any]:
     """Who acts (the context's actor, else the database's default) and their role."""
-    from annotator.services.identity import default_annotator
-
     name = ctx.actor or default_annotator(ctx)
     with ctx.uow() as uow:
         active = roles_active(uow)
@@ -91,8 +90,6 @@ def people(ctx: ServiceContext) -> list[dict[str, Any]]:
 def add_person(ctx: ServiceContext, name: str, role: str = ANNOTATOR, *, login: str | None = None) -> dict[str, Any]:
     """Add an annotator (or change the role of one already here) and, with ``login``, map the
     PostgreSQL login they connect as. Only a supervisor may, once the database has one."""
-    from annotator.services.identity import check_identity
-
     who = check_identity(name)
     check_role(role)
     if login is not None and ctx.backend != "postgresql":

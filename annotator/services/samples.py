@@ -36,7 +36,7 @@ def load_samples(ctx: ServiceContext, *, progress: ProgressFn = no_progress,
     folder = samples_dir()
     annotations = folder / "annotations.jsonl"
     if annotations.exists():
-        from annotator.services.load import load_annotations
+        from annotator.services.load import load_annotations  # noqa: PLC0415 (import cycle: load, database, samples)
 
         load_annotations(ctx, annotations, "jsonl")
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".txt", ".md", ".html", ".htm")

@@ -28,6 +28,7 @@ from annotator.records.names import fold_query, fold_text, widen_end
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
 from annotator.services.search_index import ensure_indexed
+from annotator.store.mapping import relation_to_dict, span_from_row, span_to_dict
 
 CONTEXT = 40  # characters of context either side of a hit
 _ARABIC_CLITICS = ("ال", "وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف", "ك")
@@ -166,7 +167,7 @@ def annotate_all(ctx: ServiceContext, targets: Sequence[Target], label: str, *, 
     match twice is never meant). ``expect_versions`` (report → set version the caller showed) refuses the
     whole step if any set changed meanwhile. Each span records ``attrs["source"]`` (the search by
     default) so the origin of a bulk annotation stays visible."""
-    from annotator.services.records import automatic_fields
+    from annotator.services.records import automatic_fields  # noqa: PLC0415 (the resolver, 70 ms to import, only for annotate-all)
 
     annotate.check_writer(annotator)
     ctx.schema.label(label)  # an unknown label is refused before anything is read
@@ -214,8 +215,6 @@ def remove_annotated(ctx: ServiceContext, done: Annotated, *, annotator: str,
                      expect_versions: dict[str, int] | None = None) -> tuple[Change, ...]:
     """Undo of ``annotate_all``: exactly the spans it created leave, in one transaction (refused, with
     nothing written, when one of them is no longer as it was created)."""
-    from annotator.store.mapping import relation_to_dict, span_from_row, span_to_dict
-
     who = annotate.check_writer(annotator)
     changes: list[Change] = []
     with ctx.uow() as uow:

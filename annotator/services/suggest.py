@@ -30,8 +30,12 @@ from annotator.core.ids import GOLD
 from annotator.core.scripts import has_arabic
 from annotator.core.spans import Span
 from annotator.records.names import fold_text, join_skeleton, key, widen_end, word_parts
+from annotator.services import suggest_model
 from annotator.services.context import ServiceContext
+from annotator.services.records import automatic_fields, resolver
+from annotator.services.reports import get_report
 from annotator.services.search import Annotated, insert_spans
+from annotator.services.suggest_model import NO_MODEL, SETTING
 
 _MAX_WORDS = 6  # longest earlier annotation (in words) looked for again
 
@@ -64,9 +68,7 @@ class Suggestions(list[Suggestion]):
 def suggest(ctx: ServiceContext, report_id: str, *, annotator: str, model: str | None = None) -> Suggestions:
     """Every suggestion for ``annotator`` on the report, in text order. ``model``: the spaCy pipeline to
     run (package name or folder); None = the project's setting, ``"none"`` or ``""`` = no pipeline."""
-    from annotator.records.dates import find_dates
-    from annotator.services import suggest_model
-
+    from annotator.records.dates import find_dates  # noqa: PLC0415 (80 ms to import, only when suggesting)
     with ctx.uow() as uow:
         report = uow.repo.report(report_id)
         row = uow.repo.set_row(report_id, annotator)
@@ -105,8 +107,6 @@ def suggest(ctx: ServiceContext, report_id: str, *, annotator: str, model: str |
 
 def model_setting(ctx: ServiceContext) -> str:
     """The project's spaCy pipeline for suggestions ("" when none is set)."""
-    from annotator.services.suggest_model import SETTING
-
     with ctx.uow() as uow:
         return str(uow.settings.get(SETTING) or "")
 
@@ -114,8 +114,6 @@ def model_setting(ctx: ServiceContext) -> str:
 def set_model_setting(ctx: ServiceContext, name: str) -> str:
     """Make ``name`` (package or folder; "" or "none" for none) the project's pipeline; committed.
     Not loaded here: a pipeline missing on this machine is said when suggestions run, not refused."""
-    from annotator.services.suggest_model import NO_MODEL, SETTING
-
     value = "" if name.strip().lower() in ("", NO_MODEL) else name.strip()
     with ctx.uow() as uow:
         uow.settings.put(SETTING, value)
@@ -130,8 +128,6 @@ def _overlaps(extents: list[tuple[int, int]], start: int, end: int) -> bool:
 def _word_matches(ctx: ServiceContext, text: str, earlier: Sequence[tuple[str, str, str]],
                   annotator: str) -> list[Suggestion]:
     """Registry names and earlier annotations: word sequences tried from each word, longest first."""
-    from annotator.services.records import resolver
-
     index = resolver(ctx)
     label_of_kind: dict[str, str] = {}
     for label in ctx.schema.labels:
@@ -236,9 +232,6 @@ def accept_suggestions(ctx: ServiceContext, report_id: str, suggestions: Sequenc
     """Accept suggestions (one, or every one of a label) as one edit: the spans with their values,
     entities and ``attrs["source"]``, in one transaction; (what was created, the set's Change). Undo:
     ``search.remove_in_report``; redo: ``search.restore_in_report``."""
-    from annotator.services.records import automatic_fields
-    from annotator.services.reports import get_report
-
     report = get_report(ctx, report_id)
     drafts = []
     for s in suggestions:

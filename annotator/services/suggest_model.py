@@ -38,7 +38,7 @@ def load_pipeline(name: str) -> Any:
         if name in _loaded:
             return _loaded[name]
         try:
-            import spacy
+            import spacy  # noqa: PLC0415 (slow optional import (extra 'spacy'), only to run a pipeline)
         except ImportError:
             raise ModelUnavailable(f"spaCy pipeline '{name}' is not installed: spaCy itself is missing "
                                    "(install the extra: pip install 'annotator[suggest-spacy]')") from None

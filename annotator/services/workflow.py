@@ -29,6 +29,7 @@ from annotator.core.workflow import (
 )
 from annotator.services import roles
 from annotator.services.context import ServiceContext
+from annotator.services.identity import check_identity
 from annotator.services.reports import resolve_report_id
 from annotator.store.uow import UnitOfWork
 
@@ -132,8 +133,6 @@ def assign(ctx: ServiceContext, report_ids: Sequence[str], annotators: Sequence[
 
 def apply_plan(ctx: ServiceContext, plan: dict[str, list[str]]) -> list[Status]:
     """Write an assignment plan (report id → annotators) in one transaction; returns the new rows."""
-    from annotator.services.identity import check_identity
-
     names = {n: check_identity(n) for people in plan.values() for n in people}
     out: list[Status] = []
     with ctx.uow() as uow:

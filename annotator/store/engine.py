@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from annotator.core.errors import DatabaseError
 from annotator.store.faults import BUSY_TIMEOUT_S
@@ -51,16 +51,12 @@ def url_has_password(url: str) -> bool:
 
 def postgres_url(*, host: str, port: int, database: str, user: str, password: str = "") -> str:
     """A psycopg 3 URL with every part quoted (a password may hold '@' or '/')."""
-    from sqlalchemy.engine import URL
-
     return URL.create("postgresql+psycopg", username=user or None, password=password or None, host=host or None,
                       port=port, database=database).render_as_string(hide_password=False)
 
 
 def sqlcipher_url(path: Path, key: str) -> str:
     """The URL of a SQLCipher-encrypted file opened with ``key`` (extra ``encryption``)."""
-    from sqlalchemy.engine import URL
-
     return URL.create("sqlite+pysqlcipher", username="", password=key, database=str(path)).render_as_string(
         hide_password=False)
 

@@ -13,10 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, MetaData, inspect
 
 from annotator.core.errors import DatabaseError
+from annotator.store import models  # noqa: F401 - registers the tables on the metadata
+from annotator.store.base import Base
 from annotator.store.engine import sqlite_key, sqlite_path
+from annotator.store.search_repository import is_search_index_table
 from annotator.store.sqlite_file import copy_sqlite
 
 if TYPE_CHECKING:
@@ -31,7 +34,7 @@ _LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:"([^"]*)"
 
 
 def alembic_config() -> Config:
-    from alembic.config import Config
+    from alembic.config import Config  # noqa: PLC0415 (slow import, only to migrate a schema)
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -100,27 +103,30 @@ def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> P
     if engine.dialect.name == "sqlite":
         _upgrade_sqlite(engine, config, revision)
     else:
-        from alembic import command
-
         with engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, revision)
+            _alembic_upgrade(config, revision)
     return copy
+
+
+def _alembic_upgrade(config: Config, revision: str) -> None:
+    """The one place Alembic's command module is imported (it is slow to import; see above)."""
+    from alembic import command  # noqa: PLC0415 (slow import, only to migrate a schema)
+
+    command.upgrade(config, revision)
 
 
 def _upgrade_sqlite(engine: Engine, config: Config, revision: str) -> None:
     """The migrations inside one explicit SQLite transaction (Python's sqlite3 would otherwise run
     each CREATE/ALTER in autocommit), with foreign keys off while tables are rebuilt in batch mode
     and checked before the commit."""
-    from alembic import command
-
     with engine.connect() as base:
         conn = base.execution_options(isolation_level="AUTOCOMMIT")  # we send BEGIN/COMMIT ourselves
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         try:
             config.attributes["connection"] = conn
-            command.upgrade(config, revision)
+            _alembic_upgrade(config, revision)
             broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise DatabaseError(f"upgrading the database would leave {len(broken)} dangling references "
@@ -140,16 +146,11 @@ def _has_foreign_tables(engine: Engine) -> bool:
 
 
 def _our_tables() -> set[str]:
-    from annotator.store import models  # noqa: F401 - registers the tables on the metadata
-    from annotator.store.base import Base
-
     return set(Base.metadata.tables) | {"alembic_version"}
 
 
 def _unfinished_creation(engine: Engine) -> bool:
     """Only our tables, every one empty, no version row: a creation that was killed half-way."""
-    from annotator.store.search_repository import is_search_index_table
-
     names = {n for n in inspect(engine).get_table_names() if not is_search_index_table(n)}
     if not names <= _our_tables():
         return False
@@ -158,8 +159,6 @@ def _unfinished_creation(engine: Engine) -> bool:
 
 
 def _drop_unfinished(engine: Engine) -> None:
-    from sqlalchemy import MetaData
-
     meta = MetaData()
     meta.reflect(engine)
     with engine.begin() as conn:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -224,10 +225,6 @@ class Repositories:
     def content_problems(self, *, sqlite: bool) -> tuple[list[str], int, int]:
         """What ``annotator check`` finds in the rows: dangling references (SQLite's own check), texts that
         no longer match their id or length, spans past their text; with the report and span counts."""
-        import hashlib
-
-        from sqlalchemy import text
-
         problems: list[str] = []
         s = self.session
         if sqlite:

@@ -26,7 +26,7 @@ from annotator.store.faults import CHECK_HINT, database_fault
 def dbapi_errors() -> tuple[type[Exception], ...]:
     """sqlite3's errors, and SQLCipher's when the extra is installed (looked up when one is raised)."""
     try:
-        import sqlcipher3
+        import sqlcipher3  # noqa: PLC0415 (optional extra 'encryption')
     except ImportError:
         return (sqlite3.Error,)
     return (sqlite3.Error, sqlcipher3.Error)
@@ -38,7 +38,7 @@ def connect(path: Path | str, key: str | None = None) -> Any:
     if key is None:
         return sqlite3.connect(path)
     try:
-        import sqlcipher3
+        import sqlcipher3  # noqa: PLC0415 (optional extra 'encryption')
     except ImportError:
         raise MissingExtraError(path, "an encrypted database", "encryption") from None
     conn = sqlcipher3.connect(str(path))

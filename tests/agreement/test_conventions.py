@@ -21,9 +21,11 @@ from annotator.agreement import (
     span_semeval,
     token_kappa,
 )
+from annotator.agreement.gamma import Dissimilarity, _partition, _two_annotators
 from annotator.agreement.spans import max_matching
 from annotator.agreement.tokens import layer_codes, tokenize
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
+from annotator.core.spans import Span
 
 
 def _undefined(result: dict, key: str) -> None:
@@ -154,8 +156,6 @@ def test_span_f1_over_documents_pools_counts_and_skips_missing_sets() -> None:
 
 
 def test_span_objects_are_accepted() -> None:
-    from annotator.core.spans import Span
-
     r = span_f1(annotators={"A": [Span("T1", 0, 5, "x")], "B": [(0, 5, "x")]}, mode="strict")
     assert r["f1"] == 1.0
 
@@ -245,8 +245,6 @@ def test_gamma_is_repeatable_with_a_seed() -> None:
 
 
 def test_gamma_two_annotators_matches_the_general_solver() -> None:
-    from annotator.agreement.gamma import Dissimilarity, _partition, _two_annotators
-
     a = [(0, 10, "x"), (12, 20, "y"), (30, 31, "x")]
     b = [(1, 9, "x"), (14, 22, "x"), (25, 40, "x"), (41, 45, "y")]
     d = Dissimilarity(3, 1, 1)

@@ -9,7 +9,7 @@ import random
 
 import numpy as np
 import pytest
-from annotator.agreement import cohen_kappa, krippendorff_alpha
+from annotator.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha
 
 krippendorff = pytest.importorskip("krippendorff")
 nltk_agreement = pytest.importorskip("nltk.metrics.agreement")
@@ -64,8 +64,6 @@ def test_cohen_kappa_and_pi_match_nltk(seed: int) -> None:
 
 
 def test_davies_fleiss_matches_nltk_multi_kappa() -> None:
-    from annotator.agreement import fleiss_kappa
-
     units = random_units(3, n_coders=4, missing=0.0)
     data = [(f"c{j}", f"u{i}", v) for i, row in enumerate(units) for j, v in enumerate(row)]
     ours = fleiss_kappa(raw_units=units)

@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from annotator.services import workflow
+from annotator.services.annotate import create_span
+from annotator.services.database import open_database
+from annotator.services.search import Target, annotate_all
+
 from cli_helpers import cli
 
 
@@ -38,11 +43,6 @@ def test_search_and_suggest_print_the_documented_json(tmp_path: Path) -> None:
 
 
 def test_search_filters_by_status_and_source(tmp_path: Path) -> None:
-    from annotator.services import workflow
-    from annotator.services.annotate import create_span
-    from annotator.services.database import open_database
-    from annotator.services.search import Target, annotate_all
-
     db = tmp_path / "s.sqlite3"
     report = tmp_path / "r.txt"
     report.write_text("Shelling hit Deir ez-Zor and Mayadin on April 6.\n", encoding="utf-8")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from annotator.services.database import open_database
+
 from cli_helpers import cli
 from workflow_helpers import annotate_three, staff, store
 
 
 def test_assign_status_curate_and_comment(tmp_path: Path) -> None:
-    from annotator.services.database import open_database
-
     db = tmp_path / "team.sqlite3"
     ctx = open_database(db)
     staff(ctx)

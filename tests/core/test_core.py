@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from pathlib import Path
@@ -15,7 +16,9 @@ from annotator.core.offsets import is_cluster_boundary, snap_to_clusters, snap_t
 from annotator.core.relations import Relation
 from annotator.core.report import Report, text_direction
 from annotator.core.schema import DEFAULT_SCHEMA, Schema
+from annotator.core.scripts import has_arabic, is_arabic_char
 from annotator.core.spans import Span, check_bounds, layers, nesting_depths, spans_at
+from annotator.core.storable import relation_problem, span_problem, storable_at_once
 from annotator.core.units import Utf16Map
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -184,8 +187,6 @@ def test_the_code_default_schema_is_the_shipped_one_without_events() -> None:
     (lambda d: d.update(version="two"), "version 'two' is not a whole number"),
 ])
 def test_bad_schemas_are_clear(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
-    import copy
-
     data = copy.deepcopy(DEFAULT_SCHEMA)
     mutate(data)
     with pytest.raises(ValidationError, match=message):
@@ -210,8 +211,6 @@ def test_annotator_names() -> None:
 def test_one_definition_of_arabic_script() -> None:
     """Direction, encoding plausibility and name matching share core.scripts (Arabic, its Supplement,
     Extended-A and both presentation-form blocks) — and nothing else claims to be Arabic."""
-    from annotator.core.scripts import has_arabic, is_arabic_char
-
     assert all(is_arabic_char(c) for c in "دير\u0750\u08a0\ufb50\ufe70")
     assert not any(is_arabic_char(c) for c in "Deir ez-Zor\ufe00\u200f1")  # a variation selector, RLM: not letters
     assert has_arabic("Deir ez-Zor دير الزور") and not has_arabic("Deir ez-Zor")
@@ -233,8 +232,6 @@ STORABLE_CASES = [  # (span fields, relation attrs): each a value a database can
 def test_storable_at_once_agrees_with_the_checks_one_by_one(span_fields, relation_attrs) -> None:  # type: ignore[no-untyped-def]
     """The one-pass screen of a document's spans and relations says "storable" only when each span
     and relation check finds nothing, and ``validate`` names the same first problem either way."""
-    from annotator.core.storable import relation_problem, span_problem, storable_at_once
-
     fields = {"id": "T2", "start": 0, "end": 5, "label": "actor", "attrs": {}, **span_fields}
     spans = (Span("T1", 0, 3, "place"), Span(**fields))
     relations = (Relation("R1", "T1", "T1", "place", dict(relation_attrs)),)

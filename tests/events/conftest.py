@@ -6,13 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from annotator.services.database import open_database
+from annotator.services.samples import load_samples
 
 
 @pytest.fixture(scope="module")
 def samples_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from annotator.services.database import open_database
-    from annotator.services.samples import load_samples
-
     ctx = open_database(tmp_path_factory.mktemp("samples") / "annotator.sqlite3")
     load_samples(ctx)
     try:

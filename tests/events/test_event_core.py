@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from annotator.core.errors import ValidationError
 from annotator.core.event_schema import EventSchema
@@ -101,8 +103,6 @@ def test_an_events_section_naming_unknown_labels_is_refused() -> None:
 
 
 def test_dates_and_their_precision() -> None:
-    from datetime import date
-
     assert date_range("2024-04-05/2024-04-07") == (date(2024, 4, 5), date(2024, 4, 7))
     assert date_range("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
     assert date_range("2024") == (date(2024, 1, 1), date(2024, 12, 31))

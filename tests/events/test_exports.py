@@ -11,8 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from annotator.core.errors import ValidationError
+from annotator.events.stix import validate_references
 from annotator.services.event_export import events_dir, export_events
 from annotator.services.export import export_scope
+from annotator.services.reports import get_report
 
 STAMP = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
@@ -102,7 +105,7 @@ def test_ged_csv_has_geds_columns_codes_and_incident_figures(samples_ctx, export
 
 
 def test_plover_jsonl_validates_against_the_plover_json_schema(samples_ctx, export_dir: Path) -> None:
-    import jsonschema
+    import jsonschema  # noqa: PLC0415 (slow import, one test needs it)
 
     out = export_dir / "events.plover.jsonl"
     summary = _export(samples_ctx, "plover", out)
@@ -115,8 +118,6 @@ def test_plover_jsonl_validates_against_the_plover_json_schema(samples_ctx, expo
     assert arrests["mode"] == ["arrest"] and arrests["context"] == ["repression"] and arrests["size"] == {"arrested": 6}
     assert arrests["actor"][0]["sector"] == "SPY" and arrests["actor"][0]["code"] == "SYR"
     # text_info: code-point offsets of the reporting claim in the stored report text
-    from annotator.services.reports import get_report
-
     text = get_report(samples_ctx, arrests["cite_info"]["citation"]).text
     info = arrests["text_info"]
     assert text[info["start"]:info["end"]] == arrests["event_text"][0]
@@ -127,8 +128,8 @@ def test_plover_jsonl_validates_against_the_plover_json_schema(samples_ctx, expo
 
 
 def test_stix_bundle_validates_with_the_oasis_validator(samples_ctx, export_dir: Path) -> None:
-    import stix2
-    from stix2validator import ValidationOptions, validate_instance
+    import stix2  # noqa: PLC0415 (slow import, one test needs it)
+    from stix2validator import ValidationOptions, validate_instance  # noqa: PLC0415 (slow import, one test needs it)
 
     out = export_dir / "events.stix.json"
     summary = _export(samples_ctx, "stix", out, tlp="amber")
@@ -142,8 +143,6 @@ def test_stix_bundle_validates_with_the_oasis_validator(samples_ctx, export_dir:
     marking = next(o for o in bundle["objects"] if o["type"] == "marking-definition")
     assert json.loads(stix2.TLP_AMBER.serialize()) == marking
     assert all(o.get("object_marking_refs") == [marking["id"]] for o in bundle["objects"] if o is not marking)
-    from annotator.events.stix import validate_references
-
     assert validate_references(bundle) == [] and len(parsed.objects) == summary.objects
     notes = [o for o in bundle["objects"] if o["type"] == "note"]
     assert len(notes) == summary.written == summary.events  # STIX needs only a known type
@@ -169,8 +168,6 @@ def test_events_missing_a_required_field_are_reported_not_written(samples_ctx, e
 
 
 def test_unknown_tlp_and_format_are_one_sentence(samples_ctx, export_dir: Path) -> None:
-    from annotator.core.errors import ValidationError
-
     with pytest.raises(ValidationError, match="TLP 'purple'"):
         _export(samples_ctx, "stix", export_dir / "x.json", tlp="purple")
     with pytest.raises(ValidationError, match="not an event format"):

@@ -20,6 +20,7 @@ from annotator.core.spans import Span
 from annotator.files.json_input import JsonInputError, parse_json, standard_parse
 from annotator.files.json_output import compact_json, same_in_orjson
 from annotator.formats.jsonl import FORMAT as JSONL
+from annotator.formats.jsonl import document_to_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -132,8 +133,6 @@ def test_a_native_line_with_floats_is_written_as_before(tmp_path: Path) -> None:
     docs = [Document(report, "alice", spans), Document(plain, "bob", (Span("T1", 0, 7, "actor"),))]
     out = tmp_path / "out.jsonl"
     JSONL.write(docs, out)
-    from annotator.formats.jsonl import document_to_record
-
     expected = "".join(json.dumps(document_to_record(d), ensure_ascii=False, separators=(",", ":")) + "\n"
                        for d in docs)
     assert out.read_text(encoding="utf-8") == expected

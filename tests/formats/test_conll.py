@@ -10,6 +10,7 @@ import pytest
 from annotator.core.annotation_set import Document
 from annotator.core.errors import FormatError
 from annotator.formats import get
+from annotator.formats.conll import FORMAT
 
 from .common import CommonTests
 from .conftest import PEERS, SPANS_A, SPANS_B, TEXT_A, TEXT_B, extents
@@ -106,10 +107,6 @@ def test_malformed_line(tmp_path: Path) -> None:
 
 
 def test_overlapping_tokens_are_one_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import pytest
-    from annotator.core.errors import FormatError
-    from annotator.formats.conll import FORMAT
-
     multiword = tmp_path / "mw.tsv"
     multiword.write_text("1\tal-Bab\tB-place\tO\n2-3\tdel\tO\tO\n2\tde\tO\tO\n", encoding="utf-8")
     with pytest.raises(FormatError) as err:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from pathlib import Path
 
 import chardet
@@ -94,8 +95,6 @@ def test_the_encoding_guess_is_utf8_and_offsets_survive(tmp_path: Path) -> None:
 
 
 def test_zip_members_carry_the_mark_and_the_same_keys(tmp_path: Path) -> None:
-    import zipfile
-
     docs = corpus()
     docs.append(Document(docs[0].report, "bob", (Span("T1", 17, 21, "place"),)))
     out = tmp_path / "export.zip"

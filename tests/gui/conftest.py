@@ -13,6 +13,9 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 pytest.importorskip("PySide6", reason="GUI tests need the PySide6 (test extra)")
 
 from annotator.core.report import Report  # noqa: E402
+from annotator.gui.main_window import MainWindow
+from annotator.gui.session import EditSession
+from annotator.services.database import open_database
 from annotator.services.reports import store_report  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -32,8 +35,6 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def report_ids(db_path: Path) -> dict[str, str]:
-    from annotator.services.database import open_database
-
     ctx = open_database(db_path)
     try:
         ids = {}
@@ -51,10 +52,6 @@ def report_ids(db_path: Path) -> dict[str, str]:
 @pytest.fixture
 def open_window(qtbot, db_path: Path, settings: QSettings, report_ids: dict[str, str]) -> Iterator[Callable]:  # type: ignore[no-untyped-def]
     """Opens a main window on the test database as an annotator, on a given report."""
-    from annotator.gui.main_window import MainWindow
-    from annotator.gui.session import EditSession
-    from annotator.services.database import open_database
-
     opened = []
 
     def make(annotator: str = "alice", report: str | None = "english"):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from annotator.gui.models.agreement_models import VALUE_ROLE, fmt
 from annotator.gui.views.agreement_dashboard import AgreementDashboard
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.services.agreement import compute_agreement
+from annotator.services.annotate import get_set
 from annotator.services.database import open_database
 from annotator.services.samples import load_samples
 from PySide6.QtCore import Qt
@@ -105,8 +106,6 @@ def test_dashboard_cancel(open_window, qtbot, db_path: Path) -> None:  # type: i
 
 
 def test_side_by_side_adjudicates_into_gold(open_window, db_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services.annotate import get_set
-
     window = samples_window(open_window, db_path)
     rid = next(r.id for r in window.report_model.summaries() if {"alice", "bob"} <= set(r.annotators))
     window.show_side_by_side(rid)

@@ -3,11 +3,13 @@ the sample reports, and one clear sentence for what cannot be shown."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from annotator.gui.app import warm_up
 from PySide6.QtGui import QColor, QImage
 
 
@@ -44,8 +46,6 @@ def test_unknown_view_and_bad_size_are_one_sentence(tmp_path: Path) -> None:
 
 
 def test_warm_up_runs_in_the_background(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui.app import warm_up
-
     window = open_window()
     job = warm_up(window)
     qtbot.waitUntil(lambda: not job.running and job not in window.jobs, timeout=30000)
@@ -56,8 +56,6 @@ def test_every_view_renders(tmp_path: Path) -> None:
     db = tmp_path / "views.sqlite3"
     first = run_cli(tmp_path, "gui", "--db", str(db), "--annotator", "alice", "--screenshot", str(tmp_path / "0.png"))
     assert first.returncode == 0, first.stderr
-    import json
-
     reports = json.loads(run_cli(tmp_path, "reports", "--db", str(db), "--json").stdout)["reports"]
     raqqa = next(r["id"] for r in reports if "Raqqa" in r["title"])
     for view, extra in (("record", ["--span", "T2"]), ("events", []), ("new-event", ["--span", "T11"]),

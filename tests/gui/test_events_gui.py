@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
+
+import annotator.gui.session as session_module
+from annotator.core.errors import StorageError
 from annotator.gui.views.backups_dialog import BackupsDialog
 from annotator.gui.views.event_type_dialog import EventTypeDialog
 from annotator.services import events as event_service
+from annotator.services import records
 from annotator.services.annotate import get_set
-from PySide6.QtCore import QPoint, Qt
+from annotator.services.backups import AutoBackup, list_backups
+from annotator.services.incidents import list_incidents
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QPushButton
 
 from gui_helpers import (
     ENGLISH,
@@ -111,8 +120,6 @@ def test_one_key_grading_in_the_inspector(open_window, report_ids) -> None:  # t
 
 
 def test_backups_after_edits_and_a_restore_from_the_file_menu(open_window, report_ids, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services.backups import AutoBackup, list_backups
-
     window = open_window()
     window.session.backups = AutoBackup(window.session.ctx, every_minutes=0)  # one after every edit
     mark(window, "Liwa al-Baqir", "1")
@@ -135,10 +142,6 @@ def test_backups_after_edits_and_a_restore_from_the_file_menu(open_window, repor
 
 
 def test_a_server_outage_says_not_saved_and_retries(open_window, report_ids, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import annotator.gui.session as session_module
-    from annotator.core.errors import StorageError
-    from annotator.services import records
-
     window = open_window()
     monkeypatch.setattr(session_module, "RETRY_MS", 200)
     real = records.create_span_with_values
@@ -169,10 +172,6 @@ def test_an_event_put_in_a_new_incident_then_undone_and_chosen_again(open_window
     """The Events tab's Incident list: End picks "New incident…", a title typed into its dialog makes
     the incident and puts the event in it (one undoable edit); Ctrl+Z takes it out; the incident stays
     listed and the arrow key chooses it again."""
-    from annotator.services.incidents import list_incidents
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
-
     window = open_window()
     rid = report_ids["english"]
     claim_with_actor(window)
@@ -221,10 +220,6 @@ def test_an_event_put_in_a_new_incident_then_undone_and_chosen_again(open_window
 def test_a_database_locked_by_another_program_says_so_then_saves(open_window, report_ids, db_path) -> None:  # type: ignore[no-untyped-def]
     """Another program holds the SQLite write lock for four seconds while the user labels a span: the
     status bar says the database makes us wait (not a frozen window), then the edit is saved."""
-    import sqlite3
-    import threading
-    import time
-
     window = open_window()
     other = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # the other program's write lock

@@ -6,6 +6,7 @@ from __future__ import annotations
 from annotator.services.annotate import get_set
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
 
 from gui_helpers import ARABIC, EMOJI, ENGLISH, close_to, drag, key, pixel, redo, undo, word_rect_points
 
@@ -78,8 +79,6 @@ def test_nested_claim_and_actor(open_window) -> None:  # type: ignore[no-untyped
     assert close_to(pixel(view, x, rect.bottom() - 4), QColor(window.session.schema.label("actor").color))
     # hovering reports both spans; a click selects the innermost one
     assert [h.span.label for h in window.document.spans_at(a_s + 2)] == ["claim", "actor"]
-    from PySide6.QtTest import QTest
-
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      rect.center().toPoint())
     assert view.selected_span() is not None and view.selected_span().label == "actor"

@@ -19,6 +19,7 @@ longer walk (default: 300 steps, seed 1)."""
 
 from __future__ import annotations
 
+import inspect
 import random
 import shutil
 import tempfile
@@ -27,8 +28,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from annotator.core.events import QUALIFIERS
 from annotator.core.report import Report
+from annotator.gui.main_window import MainWindow
+from annotator.gui.session import EditSession
+from annotator.gui.views.assignment_dialog import AssignmentDialog
+from annotator.gui.views.event_type_dialog import EventTypeDialog
+from annotator.gui.views.side_by_side import SideBySideView
+from annotator.services import adjudicate, annotate
 from annotator.services.annotate import get_set
+from annotator.services.database import open_database
+from annotator.services.entities import ensure_registry
+from annotator.services.reports import store_report
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -61,11 +72,6 @@ _TEMPLATE: dict[str, Path] = {}
 def template_database() -> Path:
     """One seeded database (reports, registry, bob's and gold's sets) copied for every walk."""
     if "path" not in _TEMPLATE:
-        from annotator.services import adjudicate, annotate
-        from annotator.services.database import open_database
-        from annotator.services.entities import ensure_registry
-        from annotator.services.reports import store_report
-
         folder = Path(tempfile.mkdtemp(prefix="walk-template-"))
         ctx = open_database(folder / "walk.sqlite3")
         for name, text in TEXTS.items():
@@ -112,10 +118,6 @@ class WindowWalk:
     acted: dict[str, int] = {}  # gestures actually made, by rule
 
     def __init__(self) -> None:
-        from annotator.gui.main_window import MainWindow
-        from annotator.gui.session import EditSession
-        from annotator.services.database import open_database
-
         self.folder = Path(tempfile.mkdtemp(prefix="walk-"))
         shutil.copy(template_database(), self.folder / "walk.sqlite3")
         self.ctx = open_database(self.folder / "walk.sqlite3")
@@ -152,8 +154,6 @@ class WindowWalk:
         return self.window.document.text
 
     def _touching(self, who: str = "alice") -> None:
-        import inspect
-
         rule_name = inspect.stack()[1].function
         WindowWalk.acted[rule_name] = WindowWalk.acted.get(rule_name, 0) + 1
         if self.window.document.report_id:
@@ -393,8 +393,6 @@ class WindowWalk:
     # -- rules: events ------------------------------------------------------------------------------------------
     def event_from_a_claim(self, which: int, type_steps: int) -> None:
         """Click a claim, E, arrow down to a type, Enter."""
-        from annotator.gui.views.event_type_dialog import EventTypeDialog
-
         claims = [s for s in self._spans() if s.label == "claim"]
         if not claims or not self._click_span(claims[which % len(claims)]):
             return
@@ -412,8 +410,6 @@ class WindowWalk:
 
     def edit_an_event(self, which: int, qualifier: int, count: int) -> None:
         """In the Events tab: choose an event, tick a qualifier, type a count and press Enter."""
-        from annotator.core.events import QUALIFIERS
-
         window = self.window
         if window.event_model.rowCount() == 0:
             return
@@ -448,8 +444,6 @@ class WindowWalk:
 
     # -- rules: adjudication -----------------------------------------------------------------------------------
     def accept_into_gold_side_by_side(self, which: int, whole_set: bool) -> None:
-        from annotator.gui.views.side_by_side import SideBySideView
-
         window = self.window
         rid = window.document.report_id
         if rid is None:
@@ -478,8 +472,6 @@ class WindowWalk:
 
     # -- rules: curation (the curation view's candidates, keys and rules) -----------------------------------
     def _curation(self):  # type: ignore[no-untyped-def]
-        from annotator.gui.views.side_by_side import SideBySideView
-
         window = self.window
         rid = window.document.report_id
         if rid is None:
@@ -537,8 +529,6 @@ class WindowWalk:
     def mark_done_then_return(self, label: str) -> None:
         """Ctrl+D; a label key then does nothing (the status bar says why); the work is returned with a
         reason in Supervisor → Assignments (nobody is supervisor here: everyone acts as one); F5."""
-        from annotator.gui.views.assignment_dialog import AssignmentDialog
-
         window = self.window
         rid = window.document.report_id
         if rid is None or window.document.target is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from annotator.core.report import Report
 from annotator.core.schema import Schema
@@ -9,7 +11,9 @@ from annotator.core.spans import Span
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.models.report_list_model import ReportListModel, status_of
 from annotator.gui.models.span_table_model import SpanTableModel
+from annotator.gui.views.span_colors import SpanColors
 from annotator.services.reports import ReportSummary
+from PySide6.QtGui import QColor, QPalette
 
 TEXT = "Officials in Idlib said a drone hit a market in Sarmada on Tuesday 🇸🇾.\r\nNobody confirmed it."
 
@@ -70,8 +74,6 @@ def test_document_model_positions_and_neighbours() -> None:
 
 def test_incremental_drawing_index_equals_a_full_rebuild() -> None:
     """Random creates, moves and deletes keep the in-place index identical to a rebuild."""
-    import random
-
     rng = random.Random(3)
     text = ("word " * 400)[:-1]
     doc = DocumentModel()
@@ -99,9 +101,6 @@ def test_incremental_drawing_index_equals_a_full_rebuild() -> None:
 
 @pytest.mark.usefixtures("qapp")
 def test_colours_adapt_to_a_dark_palette() -> None:
-    from annotator.gui.views.span_colors import SpanColors
-    from PySide6.QtGui import QColor, QPalette
-
     light = QPalette(QColor("#f0f0f0"))
     dark = QPalette(QColor("#202020"))
     dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from annotator.services.annotate import get_set
+from annotator.services.database import import_schema, open_database
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QInputDialog
 
-from gui_helpers import ENGLISH, click, dismiss_message, key, settle, type_into, undo
+from gui_helpers import ENGLISH, click, click_anchor, click_span, dismiss_message, key, settle, type_into, undo
 
 
 def label(window, word: str, k: str, occurrence: int = 0):  # type: ignore[no-untyped-def]
@@ -58,8 +62,6 @@ def test_claim_with_a_source_by_keyboard_shows_in_the_record(open_window, qtbot)
     record = window.record_panel.record
     assert record["claims"][0]["source"]["id"] == source.id
     # a click on a mention in the record selects that span in the text
-    from gui_helpers import click_anchor
-
     click_anchor(window.record_panel, f"span:{source.id}")
     assert view.selected_span().id == source.id
     # the relation is undoable and durable
@@ -123,8 +125,6 @@ def test_entity_candidates_confirm_unlink_and_new(open_window, monkeypatch) -> N
     stored = {s.id: s for s in stored_set(window).spans}[place.id]
     assert (stored.entity, stored.resolution) == ("place:geonames:170794", "confirmed")
     actor = label(window, "Liwa al-Baqir", "1")
-    from PySide6.QtWidgets import QInputDialog
-
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Liwa al-Baqir", True))
     click(window.inspector.new_button)
     linked = {s.id: s for s in stored_set(window).spans}[actor.id]
@@ -148,8 +148,6 @@ def test_claim_status_attribute(open_window) -> None:  # type: ignore[no-untyped
 def test_the_inspector_refills_its_fields_per_span_and_writes_nothing_doing_so(open_window) -> None:  # type: ignore[no-untyped-def]
     """The attribute fields are kept while spans of one label are shown: clicking from a claim with a
     status to one without shows each one's own values, and showing them is no edit."""
-    from gui_helpers import click_span
-
     window = open_window()
     first = label(window, "shelled the village", "4")
     combo = window.inspector._attr_widgets["status"]
@@ -175,10 +173,6 @@ def test_a_project_schema_with_its_own_labels_fills_the_record(open_window, db_p
     """PER/LOC/DATE/CLAIM (tests/data/schema/ner.json, imported as File → Import label schema does): the
     same keys make those spans, R links the claim to its source by ``said_by`` (the relation the schema
     declares as the source), and the Record tab shows who, where and when from what the schema declares."""
-    from pathlib import Path
-
-    from annotator.services.database import import_schema, open_database
-
     ctx = open_database(db_path)
     try:
         import_schema(ctx, Path(__file__).resolve().parents[1] / "data" / "schema" / "ner.json")

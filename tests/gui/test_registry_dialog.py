@@ -7,7 +7,8 @@ from pathlib import Path
 
 from annotator.gui.views.registry_dialog import RegistryDialog
 from annotator.services import entities
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from gui_helpers import click, open_dialog, settle, type_text
 
@@ -47,8 +48,6 @@ def test_search_edit_merge_and_export(open_window, tmp_path: Path, monkeypatch) 
     typed(dialog.search, "Baqir")
     rows = {dialog.model.entity_at(r)["id"]: r for r in range(dialog.model.rowCount())}
     sel = dialog.table.selectionModel()
-    from PySide6.QtCore import QItemSelectionModel
-
     for eid in (first["id"], second["id"]):
         sel.select(dialog.model.index(rows[eid], 0),
                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
@@ -61,8 +60,6 @@ def test_search_edit_merge_and_export(open_window, tmp_path: Path, monkeypatch) 
         e["id"] != drop for e in entities.search_entities(window.session.ctx, "Baqir"))
     assert "Merged 1 entity" in dialog.status.text()
     out = tmp_path / "registry.json"
-    from PySide6.QtWidgets import QFileDialog
-
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "JSON (*.json)"))
     click(button(dialog, "Export…"))
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -70,11 +67,7 @@ def test_search_edit_merge_and_export(open_window, tmp_path: Path, monkeypatch) 
 
 
 def test_bad_registry_file_is_one_sentence(open_window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QMessageBox
-
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: None)
-    from PySide6.QtWidgets import QFileDialog
-
     window = open_window()
     dialog = open_dialog(window, window.registry_action, RegistryDialog)
     bad = tmp_path / "bad.json"

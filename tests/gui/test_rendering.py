@@ -14,6 +14,9 @@ import pytest
 from annotator.core.report import Report
 from annotator.gui.views.span_plan import MAX_DEPTH, STEP
 from annotator.services.annotate import get_set
+from annotator.services.database import open_database
+from annotator.services.load import load_annotations
+from annotator.services.reports import store_report
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 
@@ -45,9 +48,6 @@ def _nested_spans() -> list[dict[str, object]]:
 def nested_report(db_path: Path, report_ids: dict[str, str], tmp_path: Path) -> str:
     """A report holding ten nested spans of alice's and, over the same words, bob's (loaded, so
     the test is about drawing them)."""
-    from annotator.services.database import open_database
-    from annotator.services.load import load_annotations
-
     report = Report.of(NESTED, title="Nested", published="2024-05-06")
     path = tmp_path / "nested.jsonl"
     lines = [{"id": report.id, "text": NESTED, "meta": {"title": "Nested"}, "annotator": who,
@@ -64,9 +64,6 @@ def nested_report(db_path: Path, report_ids: dict[str, str], tmp_path: Path) -> 
 @pytest.fixture
 def long_report(db_path: Path, report_ids: dict[str, str]) -> str:
     """A report of a thousand paragraphs (an edit must not re-plan them)."""
-    from annotator.services.database import open_database
-    from annotator.services.reports import store_report
-
     report = Report.of(ENGLISH * 1000, title="Long", published="2024-05-07")
     ctx = open_database(db_path)
     try:

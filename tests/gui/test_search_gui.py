@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from annotator.services.annotate import get_set
+import pytest
+from annotator.services import workflow
+from annotator.services.annotate import create_span, get_set
+from annotator.services.database import open_database
+from annotator.services.search import Target, annotate_all
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from gui_helpers import settle, type_text, wait_until
+from gui_helpers import ARABIC, ENGLISH, click, click_span, settle, type_text, wait_until
+from spacy_pipelines import save_ruler_pipeline
 
 DEIR = "place:geonames:170794"
 
@@ -106,13 +111,6 @@ def test_suggestions_are_reviewed_by_keyboard(open_window, report_ids) -> None: 
 
 def test_search_filters_by_status_and_source_chosen_by_keyboard_and_mouse(open_window, report_ids,
                                                                           db_path) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services import workflow
-    from annotator.services.annotate import create_span
-    from annotator.services.database import open_database
-    from annotator.services.search import Target, annotate_all
-
-    from gui_helpers import ENGLISH, click
-
     ctx = open_database(db_path)
     try:
         create_span(ctx, report_ids["english"], 0, 11, "place", annotator="alice")  # by hand: Deir ez-Zor
@@ -150,12 +148,7 @@ def test_search_filters_by_status_and_source_chosen_by_keyboard_and_mouse(open_w
 
 def test_a_spacy_pipeline_chosen_in_the_suggestions_tab_adds_its_entities(open_window, report_ids,
                                                                          tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import pytest
-
     pytest.importorskip("spacy", reason="the suggest-spacy extra")
-    from gui_helpers import click
-    from spacy_pipelines import save_ruler_pipeline
-
     path = save_ruler_pipeline(tmp_path, [{"label": "PERSON", "pattern": "spokesman"}])
     window = open_window("alice", report="english")
     QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -189,11 +182,6 @@ def test_mentions_of_an_entity_across_reports_from_the_inspector_then_narrowed_b
         open_window, report_ids, db_path) -> None:  # type: ignore[no-untyped-def]
     """The inspector's Mentions lists every span linked to the entity, in every report and set; the
     label and annotator filters, chosen by keyboard, narrow that list."""
-    from annotator.services.annotate import create_span
-    from annotator.services.database import open_database
-
-    from gui_helpers import ARABIC, ENGLISH, click, click_span
-
     liwa = "actor:liwa-al-baqir"
     ctx = open_database(db_path)
     try:

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from annotator.gui.views.assignment_dialog import AssignmentDialog
+from annotator.gui.views.side_by_side import SideBySideView
 from annotator.services import annotate, curation, workflow
 from annotator.services.database import open_database
 from annotator.services.export import export_corpus, export_scope
@@ -116,9 +118,6 @@ def press(widget: QWidget, k, mods=Qt.KeyboardModifier.NoModifier) -> None:  # t
 
 
 def test_assign_annotate_return_accept_and_curate(open_window, sample_report: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui.views.assignment_dialog import AssignmentDialog
-    from annotator.gui.views.side_by_side import SideBySideView
-
     rid = sample_report
     title = "IRGC adviser and militia commander reportedly met in al-Mayadin"
     sam = open_window(annotator="sam", report=None)

@@ -3,16 +3,20 @@ team PostgreSQL server through the connection dialog."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from annotator.gui.views.connection_dialog import ConnectionDialog
 from annotator.gui.views.transfer_dialogs import BundleExportDialog, BundleImportDialog
+from annotator.gui.window_dialogs import switch_database
 from annotator.services.annotate import get_set
 from annotator.services.database import open_database
 from annotator.services.reports import list_reports
+from sqlalchemy.engine import make_url
 
 from gui_helpers import ENGLISH, key, open_dialog, settle
+from pg_databases import drop_pg_database, fresh_pg_database, pg_url
 
 
 def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path: Path, report_ids) -> None:  # type: ignore[no-untyped-def]
@@ -30,8 +34,6 @@ def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path
 
     other = tmp_path / "supervisor.sqlite3"
     ctx = open_database(other)
-    from annotator.gui.window_dialogs import switch_database
-
     target = switch_database(window, ctx, str(other))
     settle(target)
     qtbot.addWidget(target)
@@ -62,18 +64,12 @@ def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path
 
 
 def test_connection_dialog_opens_a_postgresql_server(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    import os
-
-    from pg_databases import drop_pg_database, fresh_pg_database, pg_url
-
     if pg_url() is None:
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but ANNOTATOR_TEST_PG_URL is not set")
         pytest.skip("PostgreSQL test server not running (scripts/pg-test-server starts one)")
     url = fresh_pg_database()
     try:
-        from sqlalchemy.engine import make_url
-
         parts = make_url(url)
         window = open_window()
         dialog = open_dialog(window, window.database_action, ConnectionDialog)

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from annotator.gui.views.transfer_dialogs import ExportDialog, ImportAnnotationsDialog
 from annotator.services.annotate import get_set
-from annotator.services.database import open_database
+from annotator.services.database import load_schema, open_database
 from annotator.services.samples import load_samples
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
-from gui_helpers import ENGLISH, key, open_dialog
+from gui_helpers import ENGLISH, click, key, open_dialog, settle
 
 
 def label(window, word: str, k: str) -> None:  # type: ignore[no-untyped-def]
@@ -124,11 +125,6 @@ def test_a_file_with_new_labels_is_refused_then_added_when_ticked(open_window, q
     """A corpus from another tool (PER/LOC, a relation type of its own): refused with the sentence that
     says how to map it; with the box ticked, the labels join the schema and the window reopens with
     their buttons, the import's summary on top."""
-    from annotator.services.database import load_schema
-    from PySide6.QtWidgets import QMessageBox
-
-    from gui_helpers import click, settle
-
     window = open_window()
     rid = report_ids["english"]
     s = ENGLISH.index("Syrian Observatory")

@@ -6,15 +6,31 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from annotator.core.errors import StaleEdit, ValidationError
+from annotator.core.report import Report
+from annotator.gui import keymap
+from annotator.gui.app import choose_annotator, warm_up
 from annotator.gui.bidi import FSI, PDI
+from annotator.gui.main_window import MainWindow
+from annotator.gui.session import EditSession
 from annotator.gui.views.annotator_dialog import SwitchAnnotatorDialog
+from annotator.gui.views.help_dialog import HelpDialog
+from annotator.services import annotate, records
 from annotator.services.annotate import get_set
+from annotator.services.database import open_database
+from annotator.services.entities import ensure_registry, search_entities
+from annotator.services.identity import default_annotator, set_default_annotator
+from annotator.services.reports import store_report
+from annotator.services.samples import load_samples
 from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox, QToolBar
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
 
 from gui_helpers import (
     ARABIC,
@@ -84,9 +100,6 @@ def test_inspector_is_cleared_when_another_report_opens_and_never_writes_there(o
 
 
 def test_the_service_refuses_an_edit_naming_another_report_or_a_stale_version(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
-    from annotator.core.errors import StaleEdit
-    from annotator.services import annotate
-
     window = open_window(report="arabic")
     mark(window, ARABIC, "البصيرة", "2")
     open_by_click(window, report_ids["english"])
@@ -103,8 +116,6 @@ def test_the_service_refuses_an_edit_naming_another_report_or_a_stale_version(op
 
 
 def test_a_set_changed_elsewhere_is_reloaded_not_overwritten(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services import annotate
-
     window = open_window()
     mark(window, ENGLISH, "Liwa al-Baqir", "1")
     # another process (a script, a second window) deletes the span behind the window's back
@@ -145,10 +156,6 @@ def test_undo_and_redo_act_only_on_the_report_shown(open_window, report_ids) -> 
 
 # -- 3. every shortcut is bound once; Redo answers both keys -----------------------------------------------
 def test_no_key_sequence_is_bound_twice_and_f1_lists_them_all(open_window, qtlog) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui import keymap
-    from annotator.gui.views.help_dialog import HelpDialog
-    from PySide6.QtGui import QAction, QKeySequence
-
     window = open_window()
     table = keymap.bindings(window.session.schema)
     assert keymap.conflicts(table) == []
@@ -181,11 +188,6 @@ def test_no_key_sequence_is_bound_twice_and_f1_lists_them_all(open_window, qtlog
 
 # -- 4. who acts: the database's identity; a one-off --annotator is never stored -----------------------------
 def test_a_screenshot_as_gold_changes_nobodys_identity(tmp_path: Path) -> None:
-    from annotator.gui.app import choose_annotator
-    from annotator.services.database import open_database
-    from annotator.services.identity import default_annotator, set_default_annotator
-    from annotator.services.samples import load_samples
-
     db = tmp_path / "team.sqlite3"
     ctx = open_database(db)
     load_samples(ctx)
@@ -219,8 +221,6 @@ def test_a_screenshot_as_gold_changes_nobodys_identity(tmp_path: Path) -> None:
 
 
 def test_switch_annotator_from_the_file_menu(open_window, qtbot, report_ids) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services.identity import default_annotator
-
     window = open_window()
     mark(window, ENGLISH, "al-Busayrah", "2")
     dialog = open_dialog(window, window.switch_annotator_action, SwitchAnnotatorDialog)
@@ -267,9 +267,6 @@ def test_a_drag_starting_just_inside_a_claim_selects_text_not_its_edge(open_wind
 
 # -- 7. one user action is one transaction ------------------------------------------------------------------
 def test_a_failed_automatic_value_stores_nothing(open_window, report_ids, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from annotator.core.errors import ValidationError
-    from annotator.services import records
-
     window = open_window()
 
     def broken(*_a, **_k):  # type: ignore[no-untyped-def]
@@ -284,10 +281,6 @@ def test_a_failed_automatic_value_stores_nothing(open_window, report_ids, monkey
 
 # -- 8. the first launch fits the screen ------------------------------------------------------------------
 def test_first_launch_opens_at_most_of_the_screen(qtbot, db_path: Path, report_ids, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui.main_window import MainWindow
-    from annotator.gui.session import EditSession
-    from annotator.services.database import open_database
-
     ctx = open_database(db_path)
     window = MainWindow(EditSession(ctx, "alice", ctx.schema),
                        QSettings(str(tmp_path / "empty.ini"), QSettings.Format.IniFormat))
@@ -306,10 +299,6 @@ def test_first_launch_opens_at_most_of_the_screen(qtbot, db_path: Path, report_i
 
 def test_first_launch_on_a_1600_by_1000_screen(tmp_path: Path) -> None:
     """The reported case: 772×334 on a 1600×1000 screen. Now 80 % of it, every column readable."""
-    from annotator.services.database import open_database
-    from annotator.services.samples import load_samples
-    from PySide6.QtGui import QImage
-
     config = tmp_path / "screen.json"
     config.write_text('{"screens": [{"name": "wide", "x": 0, "y": 0, "width": 1600, "height": 1000, '
                       '"logicalDpiX": 96, "logicalDpiY": 96, "dpr": 1}]}', encoding="utf-8")
@@ -329,9 +318,6 @@ def test_first_launch_on_a_1600_by_1000_screen(tmp_path: Path) -> None:
 
 # -- 9. snapping keeps balanced brackets and quotes ---------------------------------------------------------
 def test_snapping_keeps_a_closing_bracket(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from annotator.core.report import Report
-    from annotator.services.reports import store_report
-
     text = "Officers of the Iranian Islamic Revolutionary Guard Corps (IRGC) met in Deir ez-Zor.\n"
     window = open_window()
     store_report(window.session.ctx, Report.of(text, title="IRGC"))
@@ -360,8 +346,6 @@ def test_arabic_in_the_record_is_isolated(open_window, qtbot) -> None:  # type: 
 
 # -- 11. an import error names its file once ------------------------------------------------------------------
 def test_import_error_names_the_file_once(open_window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QFileDialog
-
     window = open_window()
     binary = tmp_path / "binary.txt"
     binary.write_bytes(bytes(range(256)) * 8)
@@ -370,8 +354,6 @@ def test_import_error_names_the_file_once(open_window, tmp_path: Path, monkeypat
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
     window.import_action.trigger()  # File → Import reports…
     QTest.qWait(50)
-    import time
-
     deadline = time.monotonic() + 20
     while not shown and time.monotonic() < deadline:
         QTest.qWait(20)
@@ -380,13 +362,6 @@ def test_import_error_names_the_file_once(open_window, tmp_path: Path, monkeypat
 
 # -- 13. the start-up registry seed and the first span never collide -------------------------------------------
 def test_first_span_during_start_up_seeding_is_saved_and_undoable(qtbot, tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    from annotator.core.report import Report
-    from annotator.gui.app import warm_up
-    from annotator.gui.main_window import MainWindow
-    from annotator.gui.session import EditSession
-    from annotator.services.database import open_database
-    from annotator.services.reports import store_report
-
     ctx = open_database(tmp_path / "fresh.sqlite3")  # a new database: the registry is not seeded yet
     report = Report.of(ENGLISH, title="t", published="2024-05-03")
     store_report(ctx, report)
@@ -405,11 +380,6 @@ def test_first_span_during_start_up_seeding_is_saved_and_undoable(qtbot, tmp_pat
 
 
 def test_registry_seeding_from_two_threads_at_once(tmp_path: Path) -> None:
-    import threading
-
-    from annotator.services.database import open_database
-    from annotator.services.entities import ensure_registry, search_entities
-
     ctx = open_database(tmp_path / "race.sqlite3")
     errors: list[BaseException] = []
     added: list[int] = []

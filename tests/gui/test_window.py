@@ -3,17 +3,22 @@ layout, the annotator's name, the report list, imports in the background, failur
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from annotator.gui import window_dialogs
 from annotator.gui.app import choose_annotator
 from annotator.gui.views.annotator_dialog import AnnotatorDialog
 from annotator.gui.views.help_dialog import HelpDialog
 from annotator.services import annotate
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from annotator.services.database import default_schema, open_database
+from annotator.services.identity import default_annotator, set_default_annotator
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox, QToolTip
 
 from gui_helpers import ENGLISH, key, settle
 
@@ -103,9 +108,6 @@ def test_spans_panel_row_selects_and_scrolls_to_the_span(open_window) -> None:  
 
 
 def test_first_launch_asks_for_the_name_and_keeps_it(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services.database import open_database
-    from annotator.services.identity import default_annotator, set_default_annotator
-
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     dialog = AnnotatorDialog("someone")
     qtbot.addWidget(dialog)
@@ -127,8 +129,6 @@ def test_first_launch_asks_for_the_name_and_keeps_it(qtbot, tmp_path: Path) -> N
 
 
 def test_a_refused_edit_says_not_saved_and_leaves_no_undo_step(open_window) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QMessageBox
-
     window = open_window()
     view = window.view
     claim = "fighters of Liwa al-Baqir shelled the village"
@@ -163,8 +163,6 @@ def test_import_runs_in_the_background(open_window, qtbot, tmp_path: Path) -> No
         p = tmp_path / f"r{i}.txt"
         p.write_text(f"Report {i}: clashes near Manbij were reported by local sources.\n", encoding="utf-8")
         files.append(p)
-    from annotator.gui import window_dialogs
-
     job = window_dialogs.import_files(window, files)
     # the job's end reloads the list (waiting on the list avoids racing the finished signal)
     qtbot.waitUntil(lambda: window.report_model.rowCount() == 6 and not window.jobs, timeout=10000)
@@ -195,10 +193,6 @@ def test_tooltip_lists_every_span_at_the_point(open_window, text) -> None:  # ty
     assert [h.span.label for h in hits] == ["claim", "actor"]
     assert all(isinstance(h.span, Span) for h in hits)
     assert Report.of(text).id == window.document.report_id
-    from PySide6.QtCore import QEvent
-    from PySide6.QtGui import QHelpEvent
-    from PySide6.QtWidgets import QApplication, QToolTip
-
     vp = window.view.viewport()
     point = window.view.span_rects(*window.document.offsets.qt_range(a + 1, a + 2))[0].center().toPoint()
     QApplication.sendEvent(vp, QHelpEvent(QEvent.Type.ToolTip, point, vp.mapToGlobal(point)))
@@ -208,11 +202,6 @@ def test_tooltip_lists_every_span_at_the_point(open_window, text) -> None:  # ty
 
 def test_a_project_schema_brings_its_own_labels_and_keys(open_window, qtbot, tmp_path: Path, report_ids,
                                                         monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import json
-
-    from annotator.services.database import default_schema
-    from PySide6.QtWidgets import QFileDialog
-
     window = open_window()
     s = ENGLISH.index("al-Busayrah")
     window.view.select_offsets(s, s + len("al-Busayrah"))

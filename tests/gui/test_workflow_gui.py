@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.gui import keymap
+from annotator.gui.views.assignment_dialog import AssignmentDialog
+from annotator.gui.views.comment_markers import marker_rects, paint_comment_markers
+from annotator.gui.views.help_dialog import sheet_html
+from annotator.gui.views.side_by_side import SideBySideView
 from annotator.services import annotate, comments, curation, workflow
 from annotator.services.database import open_database
 from PySide6.QtCore import QPoint, Qt
@@ -30,8 +35,6 @@ def two_annotators(db_path: Path, rid: str) -> None:
 
 
 def test_comments_tab_and_markers(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui.views.comment_markers import marker_rects, paint_comment_markers
-
     window = open_window()
     s = ENGLISH.index("al-Busayrah")
     window.view.select_offsets(s, s + len("al-Busayrah"))
@@ -71,9 +74,6 @@ def test_comments_tab_and_markers(open_window, report_ids) -> None:  # type: ign
 
 
 def test_assign_cells_by_hand_and_blind_curation(open_window, db_path: Path, report_ids) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui.views.assignment_dialog import AssignmentDialog
-    from annotator.gui.views.side_by_side import SideBySideView
-
     rid = report_ids["english"]
     two_annotators(db_path, rid)
     window = open_window("sam")
@@ -119,9 +119,6 @@ def test_assign_cells_by_hand_and_blind_curation(open_window, db_path: Path, rep
 
 
 def test_every_new_key_is_in_the_table_and_the_sheet(open_window) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui import keymap
-    from annotator.gui.views.help_dialog import sheet_html
-
     window = open_window()
     table = keymap.bindings(window.session.schema)
     assert keymap.conflicts(table) == []

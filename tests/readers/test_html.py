@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+import trafilatura
+from annotator.core.errors import ReaderError
 from annotator.readers import html as html_module
 from annotator.readers.html import HtmlReader
 
@@ -35,17 +38,11 @@ def test_an_ordinary_article_page_is_read_by_trafilatura(data_dir: Path) -> None
     """The main extractor, not the fallback: on a fresh install trafilatura failed to import (justext needs
     ``lxml.html.clean``, now the separate project lxml_html_clean) and every page silently went through the
     stdlib parser."""
-    import trafilatura  # noqa: F401 - importing is the first thing that broke
-
     for page in (data_dir / "hostile.html", SAMPLES / "04-aleppo-airport.html"):
         assert HtmlReader().read(page).meta["extracted_by"] == "trafilatura", page.name
 
 
 def test_an_extractor_that_does_not_import_is_one_sentence(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-
-    from annotator.core.errors import ReaderError
-
     monkeypatch.setitem(sys.modules, "trafilatura", None)  # what a missing dependency looks like
     with pytest.raises(ReaderError, match="hostile.html.*trafilatura does not import"):
         HtmlReader().read(data_dir / "hostile.html")
@@ -53,8 +50,6 @@ def test_an_extractor_that_does_not_import_is_one_sentence(data_dir: Path, monke
 
 def test_fallback_parser_when_trafilatura_finds_no_text(data_dir: Path, no_network: list[str],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    import trafilatura
-
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: None)
     result = HtmlReader().read(data_dir / "hostile.html")
     assert result.meta["extracted_by"] == "html.parser"
@@ -71,8 +66,6 @@ def test_fallback_parser_when_trafilatura_finds_no_text(data_dir: Path, no_netwo
 
 
 def test_trafilatura_crash_falls_back(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import trafilatura
-
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("parser bug")
 

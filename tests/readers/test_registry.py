@@ -58,11 +58,9 @@ def test_empty_file(data_dir: Path, name: str) -> None:
 
 
 def test_oversized_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import annotator.readers as readers
-
     path = tmp_path / "big.txt"
     path.write_bytes(b"x" * 4096)
-    monkeypatch.setattr(readers, "MAX_REPORT_BYTES", 1024)
+    monkeypatch.setattr("annotator.readers.MAX_REPORT_BYTES", 1024)
     with pytest.raises(ReaderError, match="more than"):
         read_report_file(path)
 

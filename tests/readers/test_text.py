@@ -9,6 +9,7 @@ import pytest
 from annotator.core.errors import ReaderError
 from annotator.core.ids import report_id
 from annotator.readers import read_report_file
+from annotator.readers import text as text_module
 from annotator.readers.text import TextReader, decode_bytes, first_line_title, markdown_title
 
 MIXED = "Report: Deir ez-Zor / دير الزور — IRGC (الحرس الثوري), April 5.\n"
@@ -128,8 +129,6 @@ def test_missing_file_is_one_sentence(tmp_path: Path) -> None:
 
 
 def test_size_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from annotator.readers import text as text_module
-
     path = tmp_path / "big.txt"
     path.write_bytes(b"a" * 2048)
     with pytest.raises(ReaderError, match="larger than"):

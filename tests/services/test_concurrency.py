@@ -7,6 +7,7 @@ import multiprocessing as mp
 import sqlalchemy as sa
 from annotator.core.report import Report
 from annotator.services import annotate
+from annotator.services.database import open_database
 from annotator.services.reports import store_report
 
 TEXT = " ".join(f"word{i}" for i in range(3000))
@@ -15,8 +16,6 @@ EDITS = 500
 
 
 def _worker(url: str, report_id: str, annotator: str, n: int) -> None:
-    from annotator.services.database import open_database
-
     ctx = open_database(url)
     try:
         for i in range(n):

@@ -9,7 +9,7 @@ from annotator.core.curation import NONE, ONE_ONLY, OTHER_LABEL, OVERLAPPING, SA
 from annotator.core.errors import StaleEdit, ValidationError
 from annotator.core.report import Report
 from annotator.core.spans import Span
-from annotator.services import annotate, curation
+from annotator.services import annotate, curation, events
 from annotator.services.reports import store_report
 
 from workflow_helpers import TEXT, annotate_three, at, staff, store
@@ -158,8 +158,6 @@ def test_five_annotators_at_least_k_and_the_corpus_progress(ctx) -> None:  # typ
 
 
 def test_events_are_curated_too(ctx) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services import events
-
     staff(ctx)
     rid = store(ctx)
     ids = annotate_three(ctx, rid)

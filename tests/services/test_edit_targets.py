@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from annotator.core.errors import PermissionDenied, StaleEdit, ValidationError
 from annotator.core.report import Report
+from annotator.core.schema import Schema
 from annotator.services import adjudicate, annotate, identity, records
+from annotator.services.database import save_schema
 from annotator.services.reports import store_report
 
 TEXT = "Deirezzor24 claimed that IRGC officers met in Deir ez-Zor on 7 April 2024."
@@ -45,9 +47,6 @@ def test_create_with_its_automatic_values_is_one_edit(ctx, rid) -> None:  # type
 
 
 def test_the_schema_decides_which_labels_resolve(ctx, rid) -> None:  # type: ignore[no-untyped-def]
-    from annotator.core.schema import Schema
-    from annotator.services.database import save_schema
-
     save_schema(ctx, Schema.from_dict({"name": "ner", "version": 2, "labels": [
         {"name": "PER", "key": "1", "color": "#2f7fd1", "entity": "actor"},
         {"name": "LOC", "key": "2", "color": "#2a9d5b", "entity": "place"},

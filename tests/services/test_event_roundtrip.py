@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from annotator.core.errors import FormatError
 from annotator.exchange.reader import read_bundle
+from annotator.services import load as load_service
 from annotator.services.bundles import export_bundle, import_bundle
 from annotator.services.database import open_database
 from annotator.services.export import export_corpus, export_scope
@@ -111,8 +112,6 @@ def test_a_load_replaces_events_and_says_when_a_file_without_events_drops_them(c
 def test_two_sets_for_one_are_refused_across_batches(ctx: Any, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The refusal holds when the first set was already written in an earlier batch of the same load."""
-    from annotator.services import load as load_service
-
     monkeypatch.setattr(load_service, "BATCH", 2)
     lines = (samples_dir() / "annotations.jsonl").read_text(encoding="utf-8").splitlines()
     objects = [json.loads(line) for line in lines]

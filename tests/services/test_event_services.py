@@ -4,6 +4,7 @@ database as it was; incidents keep conflicting figures side by side with their g
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,9 @@ import sqlalchemy as sa
 from annotator.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from annotator.core.report import Report
 from annotator.services import annotate, events, grading, incidents, records
+from annotator.services.database import export_schema, import_schema
+from annotator.services.event_curation import accept_event, accept_events
+from annotator.services.event_export import event_view
 from annotator.services.reports import store_report
 
 TEXT = "Euphrates Post said that IRGC officers met Faisal al-Hamad in al-Mayadin on April 5."
@@ -148,8 +152,6 @@ def test_incidents_keep_conflicting_figures_with_their_grades(ctx) -> None:  # t
 
 
 def test_events_are_curated_into_gold_with_their_spans(ctx) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services.event_curation import accept_event, accept_events
-
     rid, ids = build(ctx)
     event, _ = events.create_event_from_claim(ctx, rid, ids["claim"], "meeting", annotator="alice",
                                               counts={"fatalities": 1})
@@ -162,10 +164,6 @@ def test_events_are_curated_into_gold_with_their_spans(ctx) -> None:  # type: ig
 
 
 def test_a_schema_dropping_event_types_in_use_is_refused(sqlite_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import json
-
-    from annotator.services.database import export_schema, import_schema
-
     rid, ids = build(sqlite_ctx)
     events.create_event_from_claim(sqlite_ctx, rid, ids["claim"], "meeting", annotator="alice")
     path = export_schema(sqlite_ctx, tmp_path / "schema.json")
@@ -177,8 +175,6 @@ def test_a_schema_dropping_event_types_in_use_is_refused(sqlite_ctx, tmp_path) -
 
 
 def test_the_events_panel_view_says_what_each_dataset_still_misses(sqlite_ctx) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services.event_export import event_view
-
     rid, ids = build(sqlite_ctx)
     grading.set_grade(sqlite_ctx, rid, ids["source"], annotator="alice", reliability_value="C")
     events.create_event_from_claim(sqlite_ctx, rid, ids["claim"], "armed_clash", annotator="alice",

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 from annotator.core.errors import AnnotatorError, FormatError, ReaderError
 from annotator.exchange.bundle_format import SETS
+from annotator.exchange.reader import read_bundle
+from annotator.readers import html, read_report_file
+from annotator.readers.docx import DocxReader
 from annotator.services.bundles import import_bundle
 from annotator.services.load import load_annotations
 from annotator.services.reports import import_reports
 
+from bundle_helpers import replace_in_sets, rezip, write_sample
 from db_state import fingerprint
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
@@ -94,8 +99,6 @@ def test_values_that_cannot_be_stored_are_refused_first(ctx, tmp_path: Path, spa
 
 
 def test_a_correctly_hashed_bundle_with_a_lone_surrogate_is_refused(ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from bundle_helpers import replace_in_sets, rezip, write_sample
-
     good = write_sample(tmp_path / "good.annbundle")
     bad = rezip(good, tmp_path / "bad.annbundle", replace_in_sets('"entity":"place:deir-ez-zor"',
                                                                   '"entity":"place:\\ud800"'), reseal=True)
@@ -131,8 +134,6 @@ def _docx(path: Path, document_xml: bytes) -> Path:
 
 
 def test_a_doctype_after_a_long_comment_is_still_refused(tmp_path: Path) -> None:
-    from annotator.readers.docx import DocxReader
-
     xml = (b'<?xml version="1.0"?><!--' + b"c" * 5000 + b'--><!DOCTYPE w [<!ENTITY a "aaaa">]>'
            b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
     with pytest.raises(ReaderError, match="DTD"):
@@ -161,8 +162,6 @@ def test_a_folder_import_stores_every_good_file_whatever_the_bad_ones_do(ctx, tm
 
 
 def test_reader_exceptions_become_the_readers_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from annotator.readers import html, read_report_file
-
     def explode(*args: object, **kwargs: object) -> None:
         raise ValueError("Invalid IPv6 URL")
 
@@ -175,12 +174,6 @@ def test_reader_exceptions_become_the_readers_sentence(tmp_path: Path, monkeypat
 
 def test_stream_of_blank_lines_in_a_bundle_costs_no_memory(tmp_path: Path) -> None:
     """Was ~10.7x the member's size: the member is now streamed (the RSS figure is in benchmarks)."""
-    import tracemalloc
-
-    from annotator.exchange.reader import read_bundle
-
-    from bundle_helpers import rezip, write_sample
-
     good = write_sample(tmp_path / "good.annbundle")
     padded = rezip(good, tmp_path / "padded.annbundle",
                    lambda d: d.update({SETS: d[SETS] + b"\n" * (32 << 20)}), method=zipfile.ZIP_STORED, reseal=True)

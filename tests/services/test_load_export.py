@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import annotator.services.formats as fmts
 import pytest
 import sqlalchemy as sa
 from annotator.core.errors import AnnotatorError, FormatError, MissingExtraError
@@ -116,8 +117,6 @@ def test_export_scope_by_label_and_report(ctx, tmp_path: Path) -> None:
 
 
 def test_missing_extra_is_named(ctx, monkeypatch: pytest.MonkeyPatch) -> None:
-    import annotator.services.formats as fmts
-
     monkeypatch.setattr(fmts, "extra_installed", lambda extra: extra is None)
     with pytest.raises(MissingExtraError, match=r"annotator\[spacy\]"):
         load_annotations(ctx, PEERS / "spacy/reports.spacy", "spacy")

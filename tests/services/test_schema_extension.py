@@ -4,6 +4,7 @@ listed before anything is stored, and a load that extends the project schema in 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,6 @@ def test_a_label_that_cannot_be_added_is_one_sentence(ctx, tmp_path: Path) -> No
 def test_two_loads_extending_the_schema_at_once_keep_both_additions(ctx, tmp_path: Path, db_url: str) -> None:
     """Two processes (here threads with their own connections) load at once: neither the new report they
     share nor either file's labels is lost."""
-    import threading
-
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     first = write(tmp_path / "a", ("PER", "ORG", "place"), "based_in")  # the same report in both files

@@ -4,8 +4,9 @@ and annotate-all as one transaction, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from annotator.core.errors import StaleEdit
+from annotator.core.errors import StaleEdit, ValidationError
 from annotator.core.report import Report
+from annotator.services import workflow
 from annotator.services.annotate import create_span, get_set
 from annotator.services.reports import store_report
 from annotator.services.search import Target, annotate_all, remove_annotated, restore_annotated, search
@@ -105,9 +106,6 @@ def test_annotate_all_refuses_a_stale_set_and_writes_nothing(ctx) -> None:
 
 
 def test_search_by_workflow_status_and_source(ctx) -> None:
-    from annotator.core.errors import ValidationError
-    from annotator.services import workflow
-
     ar, en, other = _store(ctx, AR, EN, OTHER)
     deir = AR.index("دير")
     create_span(ctx, ar, deir, deir + 10, "place", annotator="alice")  # by hand: no source

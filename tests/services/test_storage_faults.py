@@ -3,21 +3,29 @@ killed while being created, an unexpected error. Each is one sentence; nothing s
 
 from __future__ import annotations
 
+import argparse
+import errno
+import io
 import os
 import subprocess
 import sys
 import time
+from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from annotator.cli.output import guarded
 from annotator.core.errors import DatabaseError, StorageError
 from annotator.core.report import Report
+from annotator.gui.tasks import error_text
 from annotator.services import annotate
 from annotator.services.backups import AutoBackup, list_backups, restore_backup, rolling_backup
 from annotator.services.database import open_database
 from annotator.services.reports import store_report
 from annotator.store import migrate
+from annotator.store.engine import make_engine
+from annotator.store.waits import WaitWatch
 
 from cli_helpers import cli
 from db_state import fingerprint
@@ -97,8 +105,6 @@ def test_a_lock_held_by_another_writer_waits_with_a_message_then_refuses(tmp_pat
 def test_our_own_slow_work_is_not_called_another_program(tmp_path: Path) -> None:
     """A long read (WAL: reads never wait) or a long write after our transaction took the write lock is
     our own work: the watch says nothing. The first write, which may wait for a lock, is still watched."""
-    from annotator.store.waits import WaitWatch
-
     ctx = open_database(tmp_path / "w.sqlite3")
     told: list[str] = []
     watch = WaitWatch(ctx.engine, told.append, after_s=0.1)
@@ -199,7 +205,7 @@ def test_a_migration_that_fails_half_way_leaves_no_half_database(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Creating a database is one transaction: a failure (or a kill) in the middle leaves nothing."""
     db = tmp_path / "new.sqlite3"
-    from alembic import command, op
+    from alembic import command, op  # noqa: PLC0415 (Alembic, 1 s to import, one test needs it)
 
     real = command.upgrade  # store.migrate imports Alembic's command module when it upgrades
 
@@ -233,18 +239,12 @@ def test_a_half_created_database_of_ours_is_finished_not_refused(tmp_path: Path)
 
 
 def migrate_to(db: Path, revision: str) -> sa.Engine:
-    from annotator.store.engine import make_engine
-
     engine = make_engine(db)
     migrate.upgrade(engine, revision, backup=False)
     return engine
 
 
 def test_unexpected_errors_exit_3_and_ask_to_be_reported(capsys: pytest.CaptureFixture[str]) -> None:
-    import argparse
-
-    from annotator.cli.output import guarded
-
     def run(_args: argparse.Namespace) -> int:
         raise KeyError("boom")
 
@@ -270,14 +270,6 @@ def test_an_output_fault_is_exit_1_with_a_sentence(tmp_path: Path) -> None:
 
 def test_the_window_and_the_command_line_say_the_same_sentence() -> None:
     """One error-to-sentence (services.errors): the window's text is the command line's message."""
-    import argparse
-    import errno
-    import io
-    from contextlib import redirect_stderr
-
-    from annotator.cli.output import guarded
-    from annotator.gui.tasks import error_text
-
     for exc in (OSError(errno.ENOSPC, "No space left on device", "/x/corpus.jsonl"), KeyError("boom"),
                 DatabaseError("cannot open the database x.sqlite3 (locked)")):
         def run(_args: argparse.Namespace, exc: BaseException = exc) -> int:

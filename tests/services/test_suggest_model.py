@@ -4,6 +4,7 @@ that is not installed is one sentence and the other sources still answer."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from annotator.core.report import Report
 from annotator.services.annotate import get_set
 from annotator.services.reports import store_report
 from annotator.services.suggest import accept_suggestions, model_setting, set_model_setting, suggest
+from annotator.services.suggest_model import ModelUnavailable, load_pipeline
 
 from spacy_pipelines import save_ruler_pipeline
 
@@ -72,10 +74,6 @@ def test_a_missing_pipeline_is_one_sentence_and_the_other_sources_still_answer(c
 
 
 def test_without_spacy_the_sentence_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-
-    from annotator.services.suggest_model import ModelUnavailable, load_pipeline
-
     monkeypatch.setitem(sys.modules, "spacy", None)  # as on an install without the extra: import fails
     with pytest.raises(ModelUnavailable, match=r"^spaCy pipeline 'en_core_web_sm' is not installed: spaCy itself "
                                                r"is missing \(install the extra: pip install "

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 from annotator.core.errors import PermissionDenied, ValidationError
+from annotator.core.report import Report
 from annotator.services import adjudicate, annotate, curation, roles, workflow
+from annotator.services.reports import store_report
 
 from workflow_helpers import annotate_three, at, staff, store
 
@@ -133,9 +135,6 @@ def test_the_edit_log_names_who_decided(ctx) -> None:  # type: ignore[no-untyped
 
 
 def test_round_robin_assignment_spreads_reports(ctx) -> None:  # type: ignore[no-untyped-def]
-    from annotator.core.report import Report
-    from annotator.services.reports import store_report
-
     staff(ctx)
     ids = []
     for i in range(6):

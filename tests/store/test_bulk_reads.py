@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 
+from annotator.core.events import Estimate, Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from annotator.services.entities import ensure_registry
 from annotator.services.reports import store_report
 from annotator.store.mapping import span_from_values
 from annotator.store.set_transfer import SetWrite
+from sqlalchemy import event
 
 
 def test_span_from_values_builds_the_same_span() -> None:
@@ -51,16 +55,12 @@ def test_stream_matches_single_reads_and_skips_nothing(ctx) -> None:
 
 def _statements(ctx):  # type: ignore[no-untyped-def]
     """The SQL the engine runs from now on (observed, not changed)."""
-    from sqlalchemy import event
-
     seen: list[str] = []
     event.listen(ctx.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
     return seen
 
 
 def test_stream_and_contents_carry_events_read_per_batch(ctx) -> None:  # type: ignore[no-untyped-def]
-    from annotator.core.events import Estimate, Event
-
     reports = [Report.of(f"Report {k}: Colonel Abu Ali met officers in Homs.") for k in range(5)]
     for r in reports:
         store_report(ctx, r)
@@ -123,8 +123,6 @@ def test_label_sets_hold_the_streamed_sets_spans_as_tuples(ctx) -> None:  # type
 
 
 def test_the_registry_streams_as_single_reads_give_it(ctx) -> None:  # type: ignore[no-untyped-def]
-    from annotator.services.entities import ensure_registry
-
     ensure_registry(ctx)
     with ctx.uow() as uow:
         every = list(uow.entities.iter_all())
@@ -140,8 +138,6 @@ def test_stream_orders_spans_that_share_a_start_as_single_reads_do(ctx) -> None:
     """The stream reads spans in (start, row id) order, as the index gives them, and puts those that share
     a start longest first: the order of ``annotation_set`` (start, end descending, id), whatever order the
     spans were written in."""
-    import random
-
     text = "Colonel Abu Ali of the IRGC met officers in Homs and Deir ez-Zor on Monday."
     store_report(ctx, Report.of(text))
     rid = Report.of(text).id

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from annotator.services import annotate, events, roles, workflow
 from annotator.services.database import open_database
 from annotator.store import migrate
 from annotator.store.base import Base
@@ -59,8 +64,6 @@ def test_upgrade_from_first_revision_keeps_data(db_url, tmp_path) -> None:
         assert migrate.current_revision(ctx.engine) == migrate.head_revision()
         if db_url.startswith("sqlite"):
             assert ctx.backup is not None and ctx.backup.exists()
-        from annotator.services import annotate
-
         s = annotate.get_set(ctx, "a" * 64, "alice")
         assert [(x.id, x.start, x.end, x.label) for x in s.spans] == [("T1", 47, 54, "actor")]
         assert s.version == 0
@@ -84,8 +87,6 @@ def test_upgrade_from_entities_revision_adds_events(db_url) -> None:
     try:
         assert migrate.current_revision(ctx.engine) == migrate.head_revision()
         assert "20261205_0004" in migrate.known_revisions()
-        from annotator.services import annotate, events
-
         claim, _ = annotate.create_span(ctx, "b" * 64, 0, 40, "claim", annotator="alice")
         event, _ = events.create_event(ctx, "b" * 64, "meeting", annotator="alice", claims=(claim.id,))
         assert events.get_events(ctx, "b" * 64, "alice") == [event]
@@ -110,8 +111,6 @@ def test_upgrade_from_events_revision_adds_the_workflow(db_url) -> None:
     engine.dispose()
     ctx = open_database(db_url)
     try:
-        from annotator.services import annotate, roles, workflow
-
         assert roles.people(ctx) == [{"name": "alice", "role": "annotator", "login": None}]
         ctx.actor = "alice"
         annotate.create_span(ctx, "c" * 64, 47, 54, "actor", annotator="alice")
@@ -129,8 +128,6 @@ def test_upgrade_from_events_revision_adds_the_workflow(db_url) -> None:
 
 def _downgraded(db_url: str, revision: str):  # type: ignore[no-untyped-def]
     """The database migrated down to ``revision`` (Alembic's own downgrade); its engine."""
-    from alembic import command
-
     engine = make_engine(db_url)
     config = migrate.alembic_config()
     with engine.begin() as conn:
@@ -157,9 +154,6 @@ def test_the_chain_read_without_alembic_is_alembics(db_url) -> None:  # type: ig
 
 
 def test_a_command_on_a_current_database_does_not_import_alembic(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import subprocess
-    import sys
-
     db = tmp_path / "a.sqlite3"
     open_database(db).close()
     code = ("import sys\nfrom annotator.services.database import open_database\n"

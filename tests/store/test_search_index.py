@@ -14,6 +14,7 @@ from annotator.services.database import check, open_database
 from annotator.services.reports import store_report
 from annotator.services.search import search
 from annotator.services.search_index import index_report
+from annotator.store import search_repository
 from annotator.store.search_repository import TRGM_INDEX
 
 from pg_databases import drop_pg_database, fresh_pg_database, pg_url
@@ -22,8 +23,6 @@ pytestmark = pytest.mark.skipif(pg_url() is None, reason="needs the PostgreSQL t
 
 
 def test_the_trigram_index_exists_and_serves_the_candidates_query(monkeypatch: pytest.MonkeyPatch) -> None:
-    from annotator.store import search_repository
-
     monkeypatch.setattr(search_repository, "HEAD", 50)  # the first reports read without the index: 50 of 1,001
     url = fresh_pg_database()
     ctx = open_database(url)

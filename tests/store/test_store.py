@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 import sqlalchemy as sa
 from annotator.core.errors import AnnotatorError, DatabaseError, NotFound, ValidationError
@@ -163,8 +165,6 @@ def test_newer_database_is_refused(db_url) -> None:
 
 
 def test_foreign_database_is_refused(tmp_path) -> None:
-    import sqlite3
-
     path = tmp_path / "other.sqlite3"
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE customers (id INTEGER)")

@@ -26,13 +26,13 @@ def main() -> int:
     parser.add_argument("--format", required=True, choices=sorted(SUFFIX))
     args, fuzzer_args = parser.parse_known_args()
     try:
-        import atheris
+        import atheris  # noqa: PLC0415 (optional fuzzer, not a dependency: said when missing)
     except ImportError:
         print("atheris is not installed (pip install atheris); fuzz.py covers every reader without it",
               file=sys.stderr)
         return 2
     with atheris.instrument_imports():
-        from annotator.formats import get as format_named
+        from annotator.formats import get as format_named  # noqa: PLC0415 (atheris instruments what this block imports)
 
     fmt = format_named(args.format)
     folder = Path(tempfile.mkdtemp(prefix="atheris-"))

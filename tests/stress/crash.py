@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,6 +25,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from annotator.core.ids import report_id
+from annotator.core.report import Report
+from annotator.services import annotate
+from annotator.services.bundles import export_bundle
+from annotator.services.database import open_database
+from annotator.services.export import export_corpus
+from annotator.services.reports import store_report
 
 ROOT = Path(__file__).resolve().parents[2]
 WORDS = ("Deir ez-Zor Mayadin Busayrah Raqqa Homs Aleppo fighters shelled the village at dawn spokesman "
@@ -121,12 +130,6 @@ def _integrity(db: Path) -> str:
 def _prepare(scenario: str, work: Path, rng: random.Random) -> Path:
     """A database (and input files) for one scenario, built through the services."""
     sys.path.insert(0, str(ROOT))
-    from annotator.core.report import Report
-    from annotator.services import annotate
-    from annotator.services.bundles import export_bundle
-    from annotator.services.database import open_database
-    from annotator.services.reports import store_report
-
     db = work / "crash.sqlite3"
     if scenario == "create":
         return db
@@ -163,8 +166,6 @@ def _prepare(scenario: str, work: Path, rng: random.Random) -> Path:
 def _check(scenario: str, db: Path, work: Path, acks: list[list[str]], outcome: Outcome) -> str | None:
     """What went wrong in this trial, or None."""
     sys.path.insert(0, str(ROOT))
-    from annotator.services.database import open_database
-
     if scenario == "create" and not db.exists():
         return None
     integrity = _integrity(db)
@@ -183,8 +184,6 @@ def _check(scenario: str, db: Path, work: Path, acks: list[list[str]], outcome: 
                 outcome.acknowledged += len(acks)
                 return f"acknowledged edits lost: {missing[:5]}" if missing else None
             if scenario == "import":
-                from annotator.core.ids import report_id
-
                 stored = set(uow.repo.report_ids())
                 files = {p.name: p for p in (work / "in").iterdir()}
                 outcome.acknowledged += len(acks)
@@ -205,8 +204,6 @@ def _check(scenario: str, db: Path, work: Path, acks: list[list[str]], outcome: 
                 lines = out.read_text(encoding="utf-8").splitlines()
                 if len(lines) != 30 or not all(json.loads(line) for line in lines):
                     return f"a half-written export under the final name ({len(lines)} lines)"
-            from annotator.services.export import export_corpus
-
             export_corpus(ctx, "jsonl", out)  # the next run of the same export
             stale = [n for n in os.listdir(work) if n.startswith(".out.jsonl.")]
             return f"stale temporaries left after the next run: {stale}" if stale else None
@@ -233,8 +230,6 @@ def run(scenarios: tuple[str, ...] = SCENARIOS, trials: int = 200, seed: int = 1
                     break
                 if scenario != "edits" or k == 0:  # edits accumulate in one database across kills
                     if work.exists():
-                        import shutil
-
                         shutil.rmtree(work)
                     work.mkdir()
                     db = _prepare(scenario, work, rng)

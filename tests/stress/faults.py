@@ -24,6 +24,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from annotator.services.backups import rolling_backup
+from annotator.services.database import open_database
+
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = "Deir ez-Zor, 3 May 2024. Fighters shelled the village of al-Busayrah at dawn, a spokesman said."
 
@@ -150,9 +153,6 @@ def damaged_file(work: Path) -> None:
         _report(folder, f"{k:03d}.txt", words=300)
     cli("import", str(folder), db=db)
     sys.path.insert(0, str(ROOT))
-    from annotator.services.backups import rolling_backup
-    from annotator.services.database import open_database
-
     ctx = open_database(db)
     backup = rolling_backup(ctx)
     ctx.close()

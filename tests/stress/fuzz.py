@@ -28,13 +28,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import docx
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "resources" / "samples"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
+from annotator.core.errors import AnnotatorError  # noqa: E402
+from annotator.services.bundles import export_bundle, import_bundle  # noqa: E402
+from annotator.services.database import export_schema, import_schema, open_database  # noqa: E402
+from annotator.services.entities import export_registry, import_registry  # noqa: E402
+from annotator.services.export import ExportScope, export_corpus  # noqa: E402
+from annotator.services.load import load_annotations  # noqa: E402
+from annotator.services.reports import import_reports  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+
+from db_state import fingerprint  # noqa: E402
 
 TOKENS = [b"[", b"]", b"{", b"}", b'"', b",", b":", b"\n", b"null", b"true", b"-1", b"0", b"1e400", b"NaN",
           b"99999999999999999999999999999", b'"\\ud800"', b"\\u0000", b"\x00", b"\xff\xfe", b"\r\n",
@@ -162,13 +173,6 @@ def _materialise(data: st.DataObject, target: Target, dest_dir: Path) -> Path:
 # -- seeds and targets -----------------------------------------------------------------------------
 def build_targets(work: Path) -> tuple[list[Target], Path]:
     """Valid seed files written by annotator, and a template database holding the sample corpus."""
-    from annotator.services.bundles import export_bundle
-    from annotator.services.database import export_schema, open_database
-    from annotator.services.entities import export_registry
-    from annotator.services.export import export_corpus
-    from annotator.services.load import load_annotations
-    from annotator.services.reports import import_reports
-
     template = work / "template.sqlite3"
     ctx = open_database(template)
     seeds = work / "seeds"
@@ -176,16 +180,12 @@ def build_targets(work: Path) -> tuple[list[Target], Path]:
     try:
         import_reports(ctx, sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".md", ".html")))
         load_annotations(ctx, SAMPLES / "annotations.jsonl", "jsonl")
-        from annotator.services.export import ExportScope
-
         one = ExportScope(annotators=("alice",))
         for fmt, name in (("jsonl", "c.jsonl"), ("doccano", "c-doccano.jsonl"), ("doccano", "c.zip"),
                           ("prodigy", "c-prodigy.jsonl"), ("labelstudio", "c.json"), ("w3c", "c.jsonld"),
                           ("conll", "c.conll"), ("brat", "brat"), ("spacy", "c.spacy"), ("xmi", "c-xmi.zip")):
             export_corpus(ctx, fmt, seeds / name, one if fmt == "conll" else ExportScope())
         export_bundle(ctx, "alice", seeds / "b.annbundle")
-        from annotator.services.entities import import_registry
-
         import_registry(ctx, ROOT / "resources" / "entities" / "actors.json")
         export_registry(ctx, seeds / "registry.json")
         export_schema(ctx, seeds / "schema.json")
@@ -200,16 +200,10 @@ def build_targets(work: Path) -> tuple[list[Target], Path]:
         return lambda ctx, path: load_annotations(ctx, path, fmt, **opts)
 
     def imported(ctx: Any, path: Path) -> object:
-        from annotator.core.errors import AnnotatorError
-
         result = import_reports(ctx, [path])
         if result.errors:  # the folder-import contract: per-file sentences
             raise AnnotatorError(result.errors[0].error)
         return result
-
-    from annotator.services.bundles import import_bundle
-    from annotator.services.database import import_schema
-    from annotator.services.entities import import_registry as registry
 
     targets = [Target("jsonl", seeds / "c.jsonl", load("jsonl")),
                Target("doccano", seeds / "c-doccano.jsonl", load("doccano")),
@@ -222,7 +216,7 @@ def build_targets(work: Path) -> tuple[list[Target], Path]:
                Target("spacy", seeds / "c.spacy", load("spacy")),
                Target("xmi", seeds / "c-xmi.zip", load("xmi"), "zip"),
                Target("bundle", seeds / "b.annbundle", lambda ctx, path: import_bundle(ctx, path), "bundle"),
-               Target("registry", seeds / "registry.json", lambda ctx, path: registry(ctx, path)),
+               Target("registry", seeds / "registry.json", lambda ctx, path: import_registry(ctx, path)),
                Target("schema", seeds / "schema.json", lambda ctx, path: import_schema(ctx, path)),
                Target("txt", first, imported),
                Target("md", sorted(SAMPLES.glob("*.md"))[0], imported),
@@ -233,8 +227,6 @@ def build_targets(work: Path) -> tuple[list[Target], Path]:
 
 
 def _make_docx(path: Path) -> None:
-    import docx
-
     document = docx.Document()
     document.core_properties.title = "Homs"
     for line in ("Homs, 9 April 2024.", "Arrests were reported in al-Khalidiya after a bomb exploded.",
@@ -245,18 +237,14 @@ def _make_docx(path: Path) -> None:
 
 def _make_pdf(path: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests" / "readers"))
-    from conftest import make_pdf  # the reader tests' hand-written PDF builder
+    # the reader tests' hand-written PDF builder: their folder joins sys.path only here, where 'conftest' is theirs
+    from conftest import make_pdf  # noqa: PLC0415 (tests/readers joins sys.path just above)
 
     path.write_bytes(make_pdf(["Aleppo, 6 April 2024.", "A strike was reported near the airport."], title="Aleppo"))
 
 
 # -- running -------------------------------------------------------------------------------------
 def fuzz(target: Target, template: Path, work: Path, cases: int, max_seconds: float, tally: Tally) -> None:
-    from annotator.core.errors import AnnotatorError
-    from annotator.services.database import open_database
-
-    from db_state import fingerprint
-
     db = work / f"{target.name}.sqlite3"
     shutil.copy(template, db)
     ctx = open_database(db)

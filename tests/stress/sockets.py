@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from annotator.cli.main import main
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "resources" / "samples"
 EVENTS: list[str] = []
@@ -30,8 +32,6 @@ def _hook(event: str, args: tuple[object, ...]) -> None:
 
 def run() -> dict[str, object]:
     sys.path.insert(0, str(ROOT))
-    from annotator.cli.main import main
-
     sys.addaudithook(_hook)
     commands: list[list[str]] = []
     with tempfile.TemporaryDirectory(prefix="sockets-") as tmp:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 
 from annotator.gui.views.document_view import DocumentView
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 ENGLISH = ("Deir ez-Zor, 3 May 2024. The Syrian Observatory said that fighters of Liwa al-Baqir "
            "shelled the village of al-Busayrah at dawn, killing two farmers. A spokesman denied it.\n")
@@ -32,8 +33,6 @@ def word_rect_points(view: DocumentView, start: int, end: int) -> tuple[QPoint, 
 def settle(widget: object, timeout_s: float = 20.0) -> None:
     """Wait, as a person waits for "Saved", until the window's database lane has delivered every
     result (the edit committed and shown, the report opened, the candidates listed)."""
-    import time
-
     window = widget
     while window is not None and not hasattr(window, "session"):
         window = window.parent() if hasattr(window, "parent") else None
@@ -52,8 +51,6 @@ def settle(widget: object, timeout_s: float = 20.0) -> None:
 
 def wait_until(condition, timeout_s: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
     """Process events until ``condition()`` holds (sleeping between, so other threads run)."""
-    import time
-
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
@@ -95,8 +92,6 @@ def close_to(a: QColor, b: QColor, tol: int = 40) -> bool:
 
 def click_anchor(browser, href: str) -> None:  # type: ignore[no-untyped-def]
     """Click the link ``href`` in a QTextBrowser where it is drawn (scrolled into view first)."""
-    from PySide6.QtGui import QTextCursor
-
     doc = browser.document()
     block = doc.begin()
     while block.isValid():
@@ -175,8 +170,6 @@ def click_span(view: DocumentView, start: int, end: int) -> None:
 
 def dismiss_message(window) -> str:  # type: ignore[no-untyped-def]
     """Read and close the refusal box a person would see (it holds the window until closed)."""
-    from PySide6.QtWidgets import QMessageBox
-
     boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
     assert boxes, "no message box is shown"
     text = boxes[-1].text()
@@ -187,8 +180,6 @@ def dismiss_message(window) -> str:  # type: ignore[no-untyped-def]
 
 def activate(window) -> None:  # type: ignore[no-untyped-def]
     """Make the window the active one again (offscreen there is no window manager to do it)."""
-    import time
-
     window.activateWindow()
     window.windowHandle().requestActivate()
     deadline = time.monotonic() + 3
@@ -209,8 +200,6 @@ def open_dialog(window, action, cls):  # type: ignore[no-untyped-def]
 def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
     """Type ``text`` into the focused widget, any script: ASCII through QTest, other characters as the
     key events an input method delivers (QTest only knows ASCII keys)."""
-    from PySide6.QtGui import QKeyEvent
-
     for ch in text:
         if ch.isascii():
             QTest.keyClicks(widget, ch)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import uuid
 
+import sqlalchemy as sa
+
 PG_ENV = "ANNOTATOR_TEST_PG_URL"
 
 
@@ -14,8 +16,6 @@ def pg_url() -> str | None:
 
 def fresh_pg_database() -> str:
     """A new, empty database on the test server (one per test keeps tests independent)."""
-    import sqlalchemy as sa
-
     base = pg_url()
     assert base is not None
     name = f"t_{uuid.uuid4().hex[:16]}"
@@ -27,8 +27,6 @@ def fresh_pg_database() -> str:
 
 
 def drop_pg_database(url: str) -> None:
-    import sqlalchemy as sa
-
     name = sa.engine.make_url(url).database
     admin = sa.create_engine(pg_url(), isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
     with admin.connect() as conn:

@@ -9,7 +9,7 @@ from typing import Any
 
 def save_ruler_pipeline(folder: Path, patterns: list[dict[str, Any]], *, name: str = "test_ruler",
                         version: str = "0.1.0") -> Path:
-    import spacy
+    import spacy  # noqa: PLC0415 (spaCy, seconds to import, only where a pipeline is built)
 
     nlp = spacy.blank("en")
     nlp.add_pipe("entity_ruler").add_patterns(patterns)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.core.report import Report
+from annotator.services import annotate, roles
+from annotator.services.reports import store_report
 
 TEXT = ("On 7 April 2024 officers of the IRGC met militia commanders in Deir ez-Zor, the Syrian Observatory "
         "said; a spokesman in Damascus denied it.\n")
@@ -20,8 +22,6 @@ def at(fragment: str, nth: int = 0) -> tuple[int, int]:
 
 def staff(ctx: Any, supervisor: str = "sam") -> None:
     """A supervisor (roles take effect) and three annotators."""
-    from annotator.services import roles
-
     actor, ctx.actor = ctx.actor, None
     try:
         roles.add_person(ctx, supervisor, "supervisor")
@@ -32,8 +32,6 @@ def staff(ctx: Any, supervisor: str = "sam") -> None:
 
 
 def store(ctx: Any) -> str:
-    from annotator.services.reports import store_report
-
     report = Report.of(TEXT, title="Deir ez-Zor meeting", published="2024-04-08")
     store_report(ctx, report)
     return report.id
@@ -46,8 +44,6 @@ def annotate_three(ctx: Any, rid: str) -> dict[str, dict[str, str]]:
     the date: alice and bob "7 April 2024" with other values (2024-04-07, 2024-04), carol "7 April"
     (overlapping, no majority); the claim and its source actor: alice and bob (majority), with a source
     relation each; Damascus place: carol only. Majority accepts 5 groups and leaves 2."""
-    from annotator.services import annotate
-
     ids: dict[str, dict[str, str]] = {}
     plan = {
         "alice": [("IRGC", "actor", {}), ("Deir ez-Zor", "place", {}),

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from annotator.cli.output import emit, open_context
 from annotator.core.errors import AnnotatorError
-
-if TYPE_CHECKING:  # the service is imported when the command runs (start-up stays fast)
-    from annotator.services.bundles import ExportSummary, ImportSummary
+from annotator.services.bundles import ExportSummary, ImportSummary, export_bundle, import_bundle
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.bundles import export_bundle, import_bundle
-
     if args.bundle_command == "export" and not getattr(args, "annotator", None):
         raise AnnotatorError("bundle export needs --annotator NAME (whose work goes into the bundle)")
     ctx = open_context(args)

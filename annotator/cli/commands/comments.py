@@ -6,14 +6,13 @@ import argparse
 from typing import TYPE_CHECKING
 
 from annotator.cli.output import emit, open_context
+from annotator.services import comments as service
 
 if TYPE_CHECKING:
     from annotator.core.comments import Comment
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services import comments as service
-
     ctx = open_context(args)
     try:
         if args.command == "comments":

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 
 from annotator.cli.output import emit, open_context
+from annotator.services.curation import accept_by_rule
+from annotator.services.export import split_list
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.curation import accept_by_rule
-    from annotator.services.export import split_list
-
     ctx = open_context(args)
     try:
         result = accept_by_rule(ctx, args.rule, args.report or (), split_list(args.annotators), dry_run=args.dry_run)

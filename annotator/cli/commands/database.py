@@ -6,14 +6,13 @@ import argparse
 from pathlib import Path
 
 from annotator.cli.output import emit, error, open_context
+from annotator.services.backups import backup, list_backups, restore_backup
+from annotator.services.database import check, open_for_repair
 
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "backup":
         return _backup(args)
-    from annotator.services.backups import list_backups
-    from annotator.services.database import check, open_for_repair
-
     ctx = open_for_repair(getattr(args, "db", None))  # a damaged file too
     try:
         result = check(ctx)
@@ -34,9 +33,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from annotator.services.backups import backup, list_backups, restore_backup
-    from annotator.services.database import open_for_repair
-
     ctx = open_for_repair(getattr(args, "db", None)) if args.restore else open_context(args)
     try:
         if args.out:

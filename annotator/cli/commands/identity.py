@@ -6,13 +6,12 @@ from __future__ import annotations
 import argparse
 
 from annotator.cli.output import emit, open_context
+from annotator.services.roles import add_person, people, whoami
 
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "annotators":
         return run_annotators(args)
-    from annotator.services.roles import whoami
-
     ctx = open_context(args)
     try:
         me = whoami(ctx)
@@ -30,8 +29,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_annotators(args: argparse.Namespace) -> int:
-    from annotator.services.roles import add_person, people
-
     ctx = open_context(args)
     try:
         if getattr(args, "annotators_command", None) == "add":

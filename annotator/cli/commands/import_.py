@@ -6,11 +6,10 @@ import argparse
 from pathlib import Path
 
 from annotator.cli.output import emit, error, open_context
+from annotator.services.reports import import_reports
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.reports import import_reports
-
     ctx = open_context(args)
     try:
         result = import_reports(ctx, [Path(p) for p in args.paths], title=args.title,

@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 
 from annotator.cli.output import emit, open_context
+from annotator.services.load import load_annotations, parse_label_map
+from annotator.services.reports import resolve_report_id
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.load import load_annotations, parse_label_map
-
     options = {k: v for k, v in (("offsets", args.offsets), ("dataset", args.dataset),
                                  ("predictions_as", args.predictions_as), ("report", args.report))
                if v is not None}
@@ -18,8 +18,6 @@ def run(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         if "report" in options:
-            from annotator.services.reports import resolve_report_id
-
             options["report"] = resolve_report_id(ctx, options["report"])
         result = load_annotations(ctx, Path(args.file), args.format, annotator=args.annotator,
                                   label_map=label_map, options=options, add_labels=args.add_labels)

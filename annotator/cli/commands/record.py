@@ -12,13 +12,12 @@ from typing import Any
 
 from annotator.cli.output import open_context
 from annotator.files.atomic import atomic_file
+from annotator.records.csv_export import write_csv
+from annotator.records.record import write_records_json
+from annotator.services.records import iter_records
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.records.csv_export import write_csv
-    from annotator.records.record import write_records_json
-    from annotator.services.records import iter_records
-
     out = Path(args.out) if args.out else None
     written = 0
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 
 from annotator.cli.output import emit, open_context
+from annotator.services.reports import list_reports
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.reports import list_reports
-
     ctx = open_context(args)
     try:
         reports = list_reports(ctx)

@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 from annotator.cli.output import emit, open_context
+from annotator.services.database import export_schema, import_schema
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.database import export_schema, import_schema
-
     ctx = open_context(args)
     try:
         if args.schema_command == "export":

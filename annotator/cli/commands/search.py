@@ -7,6 +7,9 @@ import argparse
 import sys
 
 from annotator.cli.output import emit, error, open_context
+from annotator.core.errors import ValidationError
+from annotator.services.reports import resolve_report_id
+from annotator.services.search import parse_status, search
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,9 +22,6 @@ def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         error(f"--limit {args.limit}: give a number of rows of at least 1")
         return 2
-    from annotator.core.errors import ValidationError
-    from annotator.services.search import parse_status, search
-
     if args.status is not None:
         try:
             parse_status(args.status)  # bad usage (exit 2), told before the database is opened
@@ -41,8 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    from annotator.services.reports import resolve_report_id
-    from annotator.services.suggest import suggest
+    from annotator.services.suggest import suggest  # noqa: PLC0415 (70 ms to import, only for 'suggest')
 
     ctx = open_context(args)
     try:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.files.atomic import write_atomic
 from annotator.gui.models.agreement_models import (
     MEASURES,
     VALUE_ROLE,
@@ -159,7 +160,7 @@ class AgreementDashboard(QDialog):
 
     # -- computing ----------------------------------------------------------------------------------
     def compute(self, *, run: bool = True) -> BackgroundJob:
-        from annotator.services.agreement import compute_agreement
+        from annotator.services.agreement import compute_agreement  # noqa: PLC0415 (numpy-backed, only when the dashboard computes)
 
         ctx = self.ctx
         self.job = BackgroundJob(lambda progress, cancel: compute_agreement(ctx, progress=progress, cancel=cancel),
@@ -209,8 +210,7 @@ class AgreementDashboard(QDialog):
 
     def export(self, path: Path, kind: str) -> Path:
         """The figures (JSON, CSV) or the heatmap (PNG), each written atomically."""
-        from annotator.files.atomic import write_atomic
-        from annotator.services.agreement import write_report
+        from annotator.services.agreement import write_report  # noqa: PLC0415 (numpy-backed, only when the dashboard computes)
 
         assert self.report is not None
         try:

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui.tasks import error_text
+from annotator.services.database import open_database
+from annotator.services.database import postgres_url as build
 
-if TYPE_CHECKING:  # the database services are imported when the dialog connects
+if TYPE_CHECKING:
     from annotator.services.context import ServiceContext
 
 
@@ -89,15 +91,11 @@ class ConnectionDialog(QDialog):
     def target(self) -> str:
         if self.sqlite.isChecked():
             return self.file.text().strip()
-        from annotator.services.database import postgres_url as build
-
         return build(host=self.host.text().strip(), port=self.port.value(), database=self.database.text().strip(),
                      user=self.user.text().strip(), password=self.password.text())
 
     def try_connect(self) -> bool:
         """Open (and upgrade) the chosen database; on success the dialog accepts with ``ctx`` set."""
-        from annotator.services.database import open_database
-
         try:
             target = self.target()
             if not target:
