@@ -120,8 +120,7 @@ class SearchRepository:
         yield from self._stream(self.candidates_query(folded_query, report_ids))
 
     def _stream(self, stmt: Select[str, str]) -> Iterator[tuple[str, str]]:
-        for report_id, text in self.session.execute(stmt.execution_options(yield_per=16)):
-            yield report_id, text
+        yield from self.session.execute(stmt.execution_options(yield_per=16))  # rows unpack as (id, folded text)
 
     def candidates_query(self, folded_query: str, report_ids: Sequence[str] | None = None, *,
                          below: int | None = None, from_id: int | None = None) -> Select[str, str]:
