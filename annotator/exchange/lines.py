@@ -6,7 +6,6 @@ bundle that parses can be stored without surprises, and one that does not is ref
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any, TypeGuard
@@ -23,6 +22,7 @@ from annotator.core.spans import Span, check_bounds
 from annotator.core.storable import relation_problem, report_problem, span_problem, text_problem, value_problem
 from annotator.exchange.bundle_format import BundleSet
 from annotator.files.json_input import JsonInputError, parse_json
+from annotator.files.json_output import compact_json
 
 ENTITY_FIELDS = ("kind", "name", "type", "lat", "lon", "country", "admin1", "parent")
 _ENTITY_ID = re.compile(r"^[A-Za-z0-9:_.\-]{1,128}$")
@@ -34,7 +34,7 @@ class LineError(ValueError):
 
 def dumps(obj: dict[str, Any]) -> bytes:
     """One JSONL line: UTF-8, no ASCII escaping (Arabic stays readable), ``\\n`` terminated."""
-    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (compact_json(obj) + "\n").encode("utf-8")
 
 
 # -- sets ------------------------------------------------------------------------------------------

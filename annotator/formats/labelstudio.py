@@ -7,7 +7,6 @@ region's ``meta.text`` is its note. ``predictions`` are model output, ignored un
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -18,6 +17,7 @@ from annotator.core.ids import GOLD
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
+from annotator.files.json_output import compact_json
 from annotator.formats.base import (
     Options,
     ReadContext,
@@ -259,7 +259,7 @@ def labeling_config(labels: Iterable[str], relations: Iterable[str], choices: di
 def _dump(fh: IO[str], task: dict[str, Any], n: int) -> None:
     if n > 1:
         fh.write(",")
-    fh.write(json.dumps(task, ensure_ascii=False, separators=(",", ":")))
+    fh.write(compact_json(task))
 
 
 def _choice(value: Any) -> str:

@@ -26,6 +26,7 @@ from annotator.events.stix import stix_bundle
 from annotator.events.summary import EventExport, Skipped
 from annotator.events.ucdp import ged_row
 from annotator.files.atomic import atomic_file
+from annotator.files.json_output import compact_json
 from annotator.records.entities import Entity
 from annotator.records.record import event_entries_of
 from annotator.services.context import ServiceContext
@@ -104,7 +105,7 @@ def export_events(ctx: ServiceContext, fmt: str, out: Path | str, scope: ExportS
                 if record is None:
                     summary.skipped.append(_skipped(ev, problems))
                     continue
-                fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+                fh.write(compact_json(record) + "\n")
                 summary.written += 1
         return summary
     units = group(events)
