@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from annotator.formats.base import Format
 
 EVENT_FORMATS = DATASETS  # export only: the events in the datasets' own columns (services.event_export)
+_EVENT_FILES = {"acled": (".csv", "ACLED's columns"), "ucdp-ged": (".csv", "UCDP GED's columns"),
+                "plover": (".jsonl", "one PLOVER record per line"), "stix": (".json", "one STIX 2.1 bundle")}
 
 _EXTRA_MODULES = {"spacy": "spacy", "xmi": "cassis"}
 
@@ -50,6 +52,16 @@ def list_formats() -> list[FormatInfo]:
     return [FormatInfo(f.NAME, tuple(f.EXTENSIONS), bool(f.CAN_READ), bool(f.CAN_WRITE), f.EXTRA,
                        extra_installed(f.EXTRA), bool(f.CARRIES_TEXT), f.NESTING)
             for f in _registry()]
+
+
+def list_event_formats() -> list[FormatInfo]:
+    """The event formats described as the corpus formats are, for a shell that offers both in one list:
+    export only, no text, one row or record per event (an event missing what the dataset needs is listed
+    in the summary, not written)."""
+    return [FormatInfo(name, (_EVENT_FILES[name][0],), False, True, None, True, False,
+                       f"events only ({_EVENT_FILES[name][1]}): one row or record per event of the claims; an "
+                       f"event lacking what the dataset requires is named in the summary, not written")
+            for name in EVENT_FORMATS]
 
 
 def _format(name: str) -> Format:

@@ -32,7 +32,7 @@ from annotator.core.schema import Schema
 from annotator.gui.tasks import BackgroundJob, Work, error_text
 from annotator.gui.views.job_panel import JobPanel
 from annotator.services.context import ServiceContext
-from annotator.services.formats import FormatInfo, list_formats
+from annotator.services.formats import EVENT_FORMATS, FormatInfo, list_event_formats, list_formats
 
 FOLDER_FORMATS = {"brat"}  # written as a folder of files
 
@@ -149,7 +149,9 @@ class ExportDialog(_JobDialog):
         super().__init__("Export corpus", "Export", parent)
         self.ctx = ctx
         self.current_report = current_report
-        self.format_combo = _format_combo(self, [f for f in list_formats() if f.can_write])
+        self._events_run = False
+        # the corpus formats, then the conflict-event datasets (export only: the events of the claims)
+        self.format_combo = _format_combo(self, [f for f in list_formats() if f.can_write] + list_event_formats())
         self.nesting = QLabel("", self)
         self.nesting.setWordWrap(True)
         self.annotators = _checklist(self, annotators)
@@ -176,9 +178,16 @@ class ExportDialog(_JobDialog):
     def info(self) -> FormatInfo:
         return self.format_combo.currentData()
 
+    @property
+    def events_only(self) -> bool:
+        return self.info.name in EVENT_FORMATS
+
     def _format_changed(self) -> None:
         info = self.info
         self.nesting.setText(f"<small>{info.nesting}</small>")
+        self.labels.setEnabled(not self.events_only)  # an event is exported whole, whatever its spans' labels
+        self.labels.setToolTip("Event formats export whole events: labels do not narrow them."
+                               if self.events_only else "")
         text = self.destination.text().strip()
         if text:
             p = Path(text)
@@ -212,11 +221,19 @@ class ExportDialog(_JobDialog):
         everyone = len(annotators) == self.annotators.count()
         scope = ExportScope(() if everyone else tuple(annotators),
                             (self.current_report,) if self.this_report.isChecked() and self.current_report else (),
-                            () if len(labels) == self.labels.count() else tuple(labels))
+                            () if len(labels) == self.labels.count() or self.events_only else tuple(labels))
         ctx, fmt = self.ctx, self.info.name
+        self._events_run = self.events_only  # what describe() reads, whatever the combo shows by then
+        if self.events_only:
+            from annotator.services.event_export import export_events  # noqa: PLC0415 (0.3 s to import, only for event formats)
+
+            return lambda progress, cancel: export_events(ctx, fmt, Path(out), scope, progress=progress,
+                                                          cancel=cancel)
         return lambda progress, cancel: export_corpus(ctx, fmt, Path(out), scope, progress=progress, cancel=cancel)
 
     def describe(self, result: Any) -> str:
+        if self._events_run:
+            return _describe_events(result)
         text = (f"Wrote {result.documents} document(s), {result.spans} span(s) and {result.relations} "
                 f"relation(s) to {result.path}.")
         if result.dropped:
@@ -227,6 +244,17 @@ class ExportDialog(_JobDialog):
         for warning in result.warnings[:5]:
             text += f"\n{warning}"
         return text
+
+
+def _describe_events(result: Any) -> str:
+    """What an event export wrote (an ``events.summary.EventExport``), and each event it could not write with
+    what that event lacks (the sentences ``annotator export --format acled`` prints)."""
+    text = f"Wrote {result.written} of {result.events} event(s) to {result.path} ({result.format})."
+    for skipped in result.skipped[:8]:
+        text += f"\n• not written: {skipped.sentence()}"
+    if len(result.skipped) > 8:
+        text += f"\n• … and {len(result.skipped) - 8} more"
+    return text
 
 
 class ImportAnnotationsDialog(_JobDialog):
