@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+
+import annotator.gui.views.suggestion_panel as suggest_panel_module
 import pytest
 from annotator.services import workflow
 from annotator.services.annotate import create_span, get_set
@@ -107,6 +110,44 @@ def test_suggestions_are_reviewed_by_keyboard(open_window, report_ids) -> None: 
     settle(window)
     assert get_set(ctx, report_ids["english"], "alice").spans == ()
     assert wait_until(lambda: first in panel.suggestions)
+
+
+def test_a_rejected_suggestion_stays_gone_when_an_older_scan_answers_after(open_window, report_ids,
+                                                                           monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Backspace takes a suggestion out at once; a scan asked before then (here, after an accept changed the
+    spans) is still ahead of the rejection on the serial lane, and its answer must not bring it back. The
+    scan is held on the lane until the key is pressed, so the order is the one a slow report gives."""
+    window = open_window("alice", report="english")
+    QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.suggestions_panel
+    assert wait_until(lambda: len(panel.suggestions) >= 3)
+    real_scan, started, release = suggest_panel_module.suggest.suggest, threading.Event(), threading.Event()
+
+    def slow_scan(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait(10)
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(suggest_panel_module.suggest, "suggest", slow_scan)
+    panel.list.setFocus()
+    QTest.keyClick(panel.list, Qt.Key.Key_Return)  # accept the first: the spans change, a new scan is asked
+    assert wait_until(started.is_set)
+    rejected = panel.current()
+    assert rejected is not None
+    QTest.keyClick(panel.list, Qt.Key.Key_Backspace)  # reject the next while the scan is held
+    assert rejected not in panel.suggestions
+    release.set()
+    settle(window)
+    assert wait_until(lambda: panel.status.text() != "Looking for suggestions …")
+    settle(window)
+    shown = [panel.list.item(i).text() for i in range(panel.list.count())]
+    assert rejected not in panel.suggestions and len(shown) == len(panel.suggestions)
+    monkeypatch.undo()
+    window.select_report(report_ids["arabic"])  # and it stays gone: the rejection is in the database
+    settle(window)
+    window.select_report(report_ids["english"])
+    assert wait_until(lambda: panel.suggestions and panel.bound == (report_ids["english"], "alice"))
+    assert rejected not in panel.suggestions
 
 
 def test_search_filters_by_status_and_source_chosen_by_keyboard_and_mouse(open_window, report_ids,

@@ -144,6 +144,11 @@ class SuggestionsPanel(QWidget):
         document.reset.connect(self._shown_maybe_changed)
         document.spans_changed.connect(lambda _ids: self._refetch.start())
         self.notices: tuple[str, ...] = ()
+        # Backspace and Enter take a suggestion out at once, but a read asked before then is still ahead of
+        # the rejection on the serial lane and would bring it back: each taken-out suggestion remembers how
+        # many reads had been asked, and an answer to one of those reads leaves it out
+        self._asked = 0
+        self._taken_out: dict[suggest.Suggestion, int] = {}
         ctx = session.ctx
         session.read(lambda: suggest.model_setting(ctx), self.model.setText, lambda _exc: None)
 
@@ -164,6 +169,7 @@ class SuggestionsPanel(QWidget):
         now = (self.document.report_id, self.document.annotator) if self.document.report_id else None
         if now != self.bound:
             self.bound = now
+            self._taken_out.clear()
             self._show([], "")
             if now is not None:
                 self.reload()
@@ -179,14 +185,19 @@ class SuggestionsPanel(QWidget):
         self._stale = False
         rid, who = self.bound
         ctx = self.session.ctx
+        self._asked += 1
+        asked = self._asked
         self.status.setText("Looking for suggestions …")
         self.session.read(lambda: suggest.suggest(ctx, rid, annotator=who),
-                          lambda found: self._found(found) if self.bound == (rid, who) else None,
+                          lambda found: self._found(found, asked) if self.bound == (rid, who) else None,
                           lambda exc: self.status.setText(error_text(exc)))
 
-    def _found(self, found: suggest.Suggestions) -> None:
+    def _found(self, found: suggest.Suggestions, asked: int) -> None:
+        """The lane's answer to read number ``asked``, without what was taken out after it was asked (a read
+        asked later saw the rejection or the new span, so older marks are forgotten)."""
         self.notices = found.notices
-        self._show(found, "")
+        self._taken_out = {s: n for s, n in self._taken_out.items() if n >= asked}
+        self._show([s for s in found if s not in self._taken_out], "")
 
     def _show(self, found: list[suggest.Suggestion], message: str) -> None:
         keep = self.current()
@@ -244,6 +255,7 @@ class SuggestionsPanel(QWidget):
     def _drop(self, gone: list[suggest.Suggestion]) -> None:
         """Take suggestions out of the list now (the lane's answer follows); the next one becomes current."""
         row = self.list.currentRow()
+        self._taken_out.update(dict.fromkeys(gone, self._asked))
         rest = [s for s in self.suggestions if s not in gone]
         self.list.blockSignals(True)
         self._show(rest, "")
