@@ -58,14 +58,19 @@ def claim_with_actor(window) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     return claim
 
 
-def test_an_event_from_a_claim_by_keyboard_edited_and_undone(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
-    window = open_window()
+def event_dialog_on_the_claim(window) -> EventTypeDialog:  # type: ignore[no-untyped-def]
+    """The claim and its actor marked, the claim clicked and E pressed: the event type dialog shown."""
     claim_with_actor(window)
-    view = window.view
-    click_span(view, ENGLISH.index("shelled"), ENGLISH.index("shelled") + 7)
-    key(view, "e")
+    click_span(window.view, ENGLISH.index("shelled"), ENGLISH.index("shelled") + 7)
+    key(window.view, "e")
     dialog = next(d for d in window.findChildren(EventTypeDialog) if d.isVisible())
     settle(window)
+    return dialog
+
+
+def test_an_event_from_a_claim_by_keyboard_edited_and_undone(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    dialog = event_dialog_on_the_claim(window)
     assert "Liwa al-Baqir" in dialog.roles.text()  # prefilled from the claim's relation, shown first
     type_text(dialog.filter, "shelling")
     QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
@@ -248,11 +253,7 @@ def test_events_exported_from_the_export_dialog_in_a_dataset_format(open_window,
     greys out the label filter (events are exported whole), and the summary says what was written and
     names each event the dataset could not take, as the command line does."""
     window = open_window()
-    claim_with_actor(window)
-    view = window.view
-    click_span(view, ENGLISH.index("shelled"), ENGLISH.index("shelled") + 7)
-    key(view, "e")
-    dialog = next(d for d in window.findChildren(EventTypeDialog) if d.isVisible())
+    dialog = event_dialog_on_the_claim(window)
     type_text(dialog.filter, "shelling")
     QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
     activate(window)

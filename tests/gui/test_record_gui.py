@@ -26,6 +26,16 @@ def stored_set(window):  # type: ignore[no-untyped-def]
     return get_set(window.session.ctx, window.document.report_id, window.session.annotator)
 
 
+def relate_by_keyboard(view, claim, source) -> None:  # type: ignore[no-untyped-def]
+    """Tab to the claim (Tab walks the spans in document order), R, Shift+Tab back to its source, Enter."""
+    while view.selected_span().id != claim.id:
+        key(view, Qt.Key.Key_Tab)
+    key(view, "r")
+    while view.selected_span().id != source.id:
+        key(view, Qt.Key.Key_Backtab)
+    key(view, Qt.Key.Key_Return)
+
+
 def test_claim_with_a_source_by_keyboard_shows_in_the_record(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = open_window()
     view = window.view
@@ -33,13 +43,7 @@ def test_claim_with_a_source_by_keyboard_shows_in_the_record(open_window, qtbot)
     claim = label(window, "fighters of Liwa al-Baqir shelled the village of al-Busayrah at dawn", "4")
     label(window, "Liwa al-Baqir", "1")
     label(window, "al-Busayrah", "2")
-    # select the claim with the keyboard: Tab walks the spans in document order
-    while view.selected_span().id != claim.id:
-        key(view, Qt.Key.Key_Tab)
-    key(view, "r")
-    while view.selected_span().id != source.id:
-        key(view, Qt.Key.Key_Backtab)
-    key(view, Qt.Key.Key_Return)
+    relate_by_keyboard(view, claim, source)
     rels = stored_set(window).relations
     assert [(r.label, r.head, r.tail) for r in rels] == [("source", claim.id, source.id)]
     # with the claim selected, the relation is drawn as an arc from the claim to its source
@@ -186,12 +190,7 @@ def test_a_project_schema_with_its_own_labels_fills_the_record(open_window, db_p
     place = label(window, "al-Busayrah", "2")
     assert (date.label, date.value, source.label, claim.label, place.label) == \
         ("DATE", "2024-05-03", "PER", "CLAIM", "LOC")
-    while view.selected_span().id != claim.id:
-        key(view, Qt.Key.Key_Tab)
-    key(view, "r")
-    while view.selected_span().id != source.id:
-        key(view, Qt.Key.Key_Backtab)
-    key(view, Qt.Key.Key_Return)
+    relate_by_keyboard(view, claim, source)
     assert [(r.label, r.head, r.tail) for r in stored_set(window).relations] == [("said_by", claim.id, source.id)]
     window.tabs.setCurrentWidget(window.record_panel)
     qtbot.waitUntil(lambda: "al-Busayrah" in window.record_panel.toPlainText(), timeout=5000)
