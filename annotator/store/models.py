@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -92,6 +93,10 @@ class SpanRow(Base):
         UniqueConstraint("set_id", "key", name="uq_spans_set_key"),
         CheckConstraint("start >= 0 AND \"end\" > start", name="offsets"),
         Index("ix_spans_set_start", "set_id", "start"),
+        # only the spans that name an entity (every query asks for one): a loaded corpus's spans, most
+        # without, add no entry (migration 20261206_0008)
+        Index("ix_spans_entity_id", "entity_id", sqlite_where=text("entity_id IS NOT NULL"),
+              postgresql_where=text("entity_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -102,7 +107,7 @@ class SpanRow(Base):
     label: Mapped[str] = mapped_column(String(64))
     attrs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     value: Mapped[str | None] = mapped_column(String(64))
-    entity_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    entity_id: Mapped[str | None] = mapped_column(String(128))
     resolution: Mapped[str | None] = mapped_column(String(16))
 
     set: Mapped[AnnotationSetRow] = relationship(back_populates="spans")

@@ -160,3 +160,33 @@ def test_a_command_on_a_current_database_does_not_import_alembic(tmp_path) -> No
             f"open_database({str(db)!r}).close()\nprint('alembic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "False"
+
+
+def _entity_index(engine: sa.Engine) -> str:
+    """The definition of the spans' entity index as the database holds it."""
+    query = ("SELECT sql FROM sqlite_master WHERE name = 'ix_spans_entity_id'" if engine.dialect.name == "sqlite"
+             else "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_spans_entity_id'")
+    with engine.connect() as conn:
+        return str(conn.execute(sa.text(query)).scalar_one())
+
+
+def test_upgrade_makes_the_entity_index_partial_and_keeps_serving_entity_queries(db_url) -> None:
+    """20261206_0008: the spans' entity index holds only spans that name an entity; a database from
+    0007 gets it on upgrade, and the index is still the one an entity's mentions are found by."""
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "20261206_0007", backup=False)
+    assert "NOT NULL" not in _entity_index(engine).upper()
+    engine.dispose()
+    ctx = open_database(db_url)
+    try:
+        assert "ENTITY_ID IS NOT NULL" in _entity_index(ctx.engine).upper()
+        if ctx.engine.dialect.name == "sqlite":
+            with ctx.engine.connect() as conn:
+                plan = " ".join(str(row) for row in conn.execute(sa.text(
+                    "EXPLAIN QUERY PLAN SELECT id FROM spans WHERE entity_id = 'actor:irgc'")))
+            assert "ix_spans_entity_id" in plan
+    finally:
+        ctx.close()
+    engine = _downgraded(db_url, "20261206_0007")
+    assert "NOT NULL" not in _entity_index(engine).upper()
+    engine.dispose()
