@@ -46,7 +46,7 @@ def parse_rule(text: str) -> tuple[str, int]:
     name, _, k = text.strip().lower().partition(":")
     if name in RULES and not k:
         return name, 0
-    if name == "atleast" and k.isdigit() and int(k) >= 1:
+    if name == "atleast" and k.isdecimal() and int(k) >= 1:
         return name, int(k)
     raise ValidationError(f"'{text}' is not a rule (unanimous, majority or atleast:K with K ≥ 1)")
 

@@ -1,4 +1,4 @@
-"""Identity of reports: the SHA-256 of the UTF-8 bytes of the exact text."""
+"""Identity: of reports (the SHA-256 of the UTF-8 bytes of the exact text), annotators and keys within a set."""
 
 from __future__ import annotations
 
@@ -32,3 +32,11 @@ def annotator_name(value: str) -> AnnotatorName:
         raise ValidationError(f"{str(value)[:80]!r} is not a usable annotator name "
                               "(1-64 characters, no slashes or control characters)")
     return AnnotatorName(name)
+
+
+def key_number(key: str, prefix: int = 1) -> int | None:
+    """The number of a key within a set (``T12`` -> 12; ``prefix``: how many characters come before it),
+    or None when the rest is not a number. Decimal digits of any script count, as ``int`` reads them
+    (``T٣`` -> 3); a superscript (``T²``), which ``str.isdigit`` accepts and ``int`` refuses, does not."""
+    rest = key[prefix:]
+    return int(rest) if rest.isdecimal() else None

@@ -449,7 +449,7 @@ def _roles_from_events(labels: tuple[Label, ...], relations: tuple[RelationType,
 
 def _version(value: Any) -> int:
     """A schema's ``version`` as a number; anything else is one clear error."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdecimal():
         raise ValidationError(f"the schema's version '{value}' is not a whole number")
     return int(value)
 

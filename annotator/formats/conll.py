@@ -143,7 +143,7 @@ class ConllFormat:
                 if "\t" in line and _RANGE.match(cols[0]) and len(cols) >= 3:
                     raise ctx.error(number, f"token '{cols[1]}' spans rows {cols[0]}, overlapping the tokens that "
                                             "follow; CoNLL spans need exactly one row per token")
-                if "\t" in line and cols[0].isdigit() and len(cols) >= 3:
+                if "\t" in line and cols[0].isdecimal() and len(cols) >= 3:
                     index = int(cols[0])
                     previous = sentences[-1][-1][3] if sentences[-1] else None
                     if previous is not None and index <= previous:
@@ -157,7 +157,7 @@ class ConllFormat:
                 else:
                     raise ctx.error(number, f"has {len(cols)} columns; expected TOKEN … TAG")
                 first_line = first_line or number
-                index_value = int(cols[0]) if "\t" in line and cols[0].isdigit() and len(cols) >= 3 else None
+                index_value = int(cols[0]) if "\t" in line and cols[0].isdecimal() and len(cols) >= 3 else None
                 sentences[-1].append((token, tags, number, index_value))
         if any(sentences):
             yield self._document(ctx, sentences, scheme, known, first_line)

@@ -120,3 +120,20 @@ def test_missing_extra_is_named(ctx, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fmts, "extra_installed", lambda extra: extra is None)
     with pytest.raises(MissingExtraError, match=r"annotator\[spacy\]"):
         load_annotations(ctx, PEERS / "spacy/reports.spacy", "spacy")
+
+
+def test_keys_numbered_in_any_script_load_and_new_edits_number_past_them(ctx, tmp_path: Path) -> None:
+    """A file's span keys are its own: ``T²`` (a superscript, which is no number) loads as any other
+    key, where it once stopped the whole load with a ValueError; ``T٣`` (Arabic-Indic three) is key
+    number 3, so the next span drawn gets a number past every one used."""
+    text = "Colonel Abu Ali met officers in Homs on Monday."
+    line = {"text": text, "meta": {}, "annotator": "alice", "relations": [],
+            "spans": [{"id": "T²", "start": 0, "end": 15, "label": "actor"},
+                      {"id": "T٣", "start": 32, "end": 36, "label": "place"},
+                      {"id": "T2", "start": 37, "end": 46, "label": "date"}]}
+    path = tmp_path / "keys.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert load_annotations(ctx, path, "jsonl").spans == 3
+    span, _change = annotate.create_span(ctx, report_id(text), 20, 28, "actor", annotator="alice")
+    assert span.id == "T4"
+    assert {s.id for s in annotate.get_set(ctx, report_id(text), "alice").spans} == {"T²", "T٣", "T2", "T4"}

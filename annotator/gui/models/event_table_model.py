@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from annotator.core.events import Event
+from annotator.core.ids import key_number
 from annotator.core.schema import Schema
 from annotator.gui.bidi import isolate
 from annotator.gui.models.document_model import DocumentModel
@@ -35,7 +36,7 @@ class EventTableModel(RowTableModel):
         mine = self.document.mine
         self._rows = sorted(self.document.events.values(),
                             key=lambda e: (mine[e.claims[0]].start if e.claims and e.claims[0] in mine else 0,
-                                           int(e.id[1:]) if e.id[1:].isdigit() else 0, e.id))
+                                           key_number(e.id) or 0, e.id))
         self.endResetModel()
 
     def _texts_changed(self) -> None:
