@@ -10,7 +10,6 @@ object is made per row. Never commits: the caller's unit of work decides."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, groupby
@@ -31,6 +30,7 @@ from annotator.core.ids import key_number
 from annotator.core.relations import Relation, new_relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, new_span
+from annotator.files.json_output import compact_json
 from annotator.store.event_repository import EventRepository
 from annotator.store.mapping import json_object, report_from_row
 from annotator.store.models import AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow, utcnow
@@ -374,8 +374,10 @@ class _Peek:
 
 
 def _json(value: Any) -> str:
-    """A JSON column's value as the driver receives it (what SQLAlchemy's JSON type would send)."""
-    return "{}" if not value else json.dumps(value)
+    """A JSON column's value as the driver receives it: the compact text (orjson where its text is the
+    standard module's; a fifth of the time of the spaced text SQLAlchemy's JSON type sends, which every
+    reader of the column reads the same)."""
+    return "{}" if not value else compact_json(value)
 
 
 def _next_key(write: SetWrite) -> int:
