@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
+from operator import itemgetter
 from typing import NewType
 
 from annotator.core.errors import ValidationError
@@ -40,3 +42,9 @@ def key_number(key: str, prefix: int = 1) -> int | None:
     (``T٣`` -> 3); a superscript (``T²``), which ``str.isdigit`` accepts and ``int`` refuses, does not."""
     rest = key[prefix:]
     return int(rest) if rest.isdecimal() else None
+
+
+def highest_key_number(keys: Iterable[str], prefix: int = 1) -> int:
+    """The highest ``key_number`` among ``keys``, 0 when none has one: what a set's next key must pass.
+    Walked in C (a load asks it of 600,000 keys)."""
+    return max(map(int, filter(str.isdecimal, map(itemgetter(slice(prefix, None)), keys))), default=0)

@@ -20,7 +20,7 @@ from annotator.core.changes import Change
 from annotator.core.curation import CurationState, Decision, curation_state, parse_rule, rule_name
 from annotator.core.errors import StaleEdit, ValidationError
 from annotator.core.gold_steps import GoldStep, decision_step, rule_step
-from annotator.core.ids import GOLD, key_number
+from annotator.core.ids import GOLD, highest_key_number
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
@@ -78,8 +78,10 @@ def open_curation(ctx: ServiceContext, report_id: str, annotators: Sequence[str]
 
 
 def _next_key(row_next: int, gold: AnnotationSet | None) -> int:
-    keys = [s.id for s in gold.spans] + [r.id for r in gold.relations] + [e.id for e in gold.events] if gold else []
-    return max([row_next, *(n + 1 for n in map(key_number, keys) if n is not None)])
+    if gold is None:
+        return row_next
+    keys = [s.id for s in gold.spans] + [r.id for r in gold.relations] + [e.id for e in gold.events]
+    return max(row_next, highest_key_number(keys) + 1)  # a set's counter starts at 1: no key changes nothing
 
 
 def _write(uow: UnitOfWork, report_id: str, step: GoldStep, row: Any, next_key: int) -> Change:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from annotator.core.errors import NotFound
 from annotator.core.events import Event, Incident
-from annotator.core.ids import key_number
+from annotator.core.ids import highest_key_number
 from annotator.store.mapping import event_argument_values, event_from_row, event_values
 from annotator.store.models import AnnotationSetRow, AnnotatorRow, EventArgumentRow, EventRow, IncidentRow, utcnow
 
@@ -95,9 +95,9 @@ class EventRepository:
         """A fresh ``E<n>`` from the set's counter (shared with spans and relations; never reused)."""
         n = set_row.next_key
         keys = [k for k in self.session.scalars(select(EventRow.key).where(EventRow.set_id == set_row.id))]
-        used = [number for number in map(key_number, keys) if number is not None]
-        if used and max(used) >= n:
-            n = max(used) + 1
+        highest = highest_key_number(keys)
+        if highest >= n:
+            n = highest + 1
         set_row.next_key = n + 1
         return f"E{n}"
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import NotFound
-from annotator.core.ids import key_number
+from annotator.core.ids import highest_key_number
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
@@ -301,6 +301,6 @@ class Repositories:
             # keys loaded from files already use the number: jump past the highest one in one query
             keys = self.session.scalars(select(model.key).where(model.set_id == set_row.id,
                                                                 model.key.like(f"{prefix}%")))
-            n = max([number for k in keys if (number := key_number(k, len(prefix))) is not None] + [n]) + 1
+            n = max(highest_key_number(keys, len(prefix)), n) + 1
         set_row.next_key = n + 1
         return f"{prefix}{n}"

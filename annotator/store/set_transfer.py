@@ -26,7 +26,7 @@ from sqlalchemy.sql.dml import Insert
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.events import Event
-from annotator.core.ids import key_number
+from annotator.core.ids import highest_key_number
 from annotator.core.relations import Relation, new_relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, new_span
@@ -383,4 +383,4 @@ def _json(value: Any) -> str:
 def _next_key(write: SetWrite) -> int:
     """One past the highest ``T<n>``/``R<n>``/``E<n>`` number used, so new edits never reuse an id."""
     keys = chain((s.id for s in write.spans), (r.id for r in write.relations), (e.id for e in write.events))
-    return max(filter(None, map(key_number, keys)), default=0) + 1
+    return highest_key_number(keys) + 1
