@@ -14,7 +14,8 @@ section and replace the set's events; a file without events over a set with even
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from annotator.core.errors import AnnotatorError, FormatError, ValidationError, 
 from annotator.core.events import Incident, event_to_dict
 from annotator.core.ids import annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.read_ahead import ReadAhead
 from annotator.core.relations import Relation
 from annotator.core.schema import Schema, SchemaAdditions, schema_additions
 from annotator.core.spans import Span
@@ -163,27 +165,28 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
     with ctx.uow() as uow:
         schema = (read_stored_schema(uow) or ctx.schema) if add_labels else ctx.schema
         start = schema
-        docs = read_documents(ctx, path, fmt_name, _reader_options(ctx, fmt_name, options,
-                                                                   None if add_labels else schema, label_map))
         batch: list[tuple[Document, str]] = []
         seen: dict[tuple[str, str], int] = {}  # (report, annotator) -> the document that gave that set
-        for index, doc in enumerate(docs):
-            if cancel is not None:
-                cancel.check()  # nothing is committed: the whole file or nothing
-            doc = _mapped(doc, span_map, rel_map)
-            if add_labels:
-                added = schema_additions(schema, [s.label for s in doc.spans], _relation_uses(doc))
-                if added:
-                    schema = _extended(path, schema, added)
-            prepared = _prepare(schema, path, index, doc, annotator)
-            _refuse_two_sets_for_one(path, seen, index, prepared, annotator)
-            result.warnings.extend(prepared[0].warnings)
-            if len(batch) >= BATCH:
-                _store(uow, batch, path, fmt_name, result)
-                batch = []
-                progress(index, None, doc.report.title)
-            batch.append(prepared)
-            result.documents += 1
+        # the next batch is read while the database stores this one (``ReadAhead``)
+        with ReadAhead(read_documents(ctx, path, fmt_name, _reader_options(
+                ctx, fmt_name, options, None if add_labels else schema, label_map)), BATCH) as docs:
+            for index, doc in enumerate(docs):
+                if cancel is not None:
+                    cancel.check()  # nothing is committed: the whole file or nothing
+                doc = _mapped(doc, span_map, rel_map)
+                if add_labels:
+                    added = schema_additions(schema, [s.label for s in doc.spans], _relation_uses(doc))
+                    if added:
+                        schema = _extended(path, schema, added)
+                prepared = _prepare(schema, path, index, doc, annotator)
+                _refuse_two_sets_for_one(path, seen, index, prepared, annotator)
+                result.warnings.extend(prepared[0].warnings)
+                if len(batch) >= BATCH:
+                    _store(uow, batch, path, fmt_name, result, docs.overlap)
+                    batch = []
+                    progress(index, None, doc.report.title)
+                batch.append(prepared)
+                result.documents += 1
         _store(uow, batch, path, fmt_name, result)
         if schema != start:
             schema = _store_schema(uow, path, start, schema)
@@ -289,9 +292,9 @@ def _refuse_two_sets_for_one(path: Path, seen: dict[tuple[str, str], int], index
 
 
 def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_name: str,
-           result: LoadResult) -> None:
+           result: LoadResult, overlap: Callable[[], AbstractContextManager[None]] = nullcontext) -> None:
     """Store one batch of checked documents: new reports and incidents, then each annotator's sets,
-    set-based."""
+    set-based; ``overlap`` is entered around the long steps of the sets' writes (``ReadAhead.overlap``)."""
     if not batch:
         return
     report_ids = list(dict.fromkeys(doc.report.id for doc, _who in batch))
@@ -340,7 +343,7 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
         if writes:
             check_owner_write(uow, who, others_too=True)  # a supervisor loads anyone's set; an annotator their own
             check_writable_many(uow, [w.report_id for w in writes], who)
-        uow.transfer.write_sets(who, annotator_id, writes, op="load", target=path.name[:64])
+        uow.transfer.write_sets(who, annotator_id, writes, op="load", target=path.name[:64], while_waiting=overlap)
 
 
 def _store_incidents(uow: UnitOfWork, incidents: list[Incident]) -> None:

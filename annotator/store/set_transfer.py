@@ -10,7 +10,8 @@ object is made per row. Never commits: the caller's unit of work decides."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from itertools import chain, groupby
 from operator import attrgetter, itemgetter
@@ -233,7 +234,8 @@ class SetTransfer:
         return len(values)
 
     def write_sets(self, annotator: str, annotator_id: int, writes: Sequence[SetWrite], *, op: str,
-                   target: str | None = None) -> None:
+                   target: str | None = None,
+                   while_waiting: Callable[[], AbstractContextManager[None]] = nullcontext) -> None:
         """Replace (or create) these sets' contents (events included), set their versions and log one
         edit each, with a handful of multi-row statements for the whole batch."""
         if not writes:
@@ -248,13 +250,14 @@ class SetTransfer:
         self._execute_many(insert(_SPANS), _SPAN_INSERT, [
             (set_id, s.id, s.start, s.end, s.label, _json(s.attrs) if s.attrs else "{}", s.value, s.entity,
              s.resolution)
-            for w in writes for set_id in (set_ids[w.report_id],) for s in w.spans], _SPANS_FROM_JSON)
+            for w in writes for set_id in (set_ids[w.report_id],) for s in w.spans], _SPANS_FROM_JSON, while_waiting)
         # relations name their ends by key; the database finds the new spans' ids, one probe of the
         # (set, key) index per end (reading the ids back, 500,000 rows for a corpus, cost 2.3 s of CPU;
         # an INSERT ... RETURNING that keeps parameter order runs row by row on SQLite)
         self._execute_many(_RELATION_INSERT, _RELATION_PARAMS, [
             (set_id, r.id, set_id, r.head, set_id, r.tail, r.label, _json(r.attrs) if r.attrs else "{}")
-            for w in writes for set_id in (set_ids[w.report_id],) for r in w.relations], _RELATIONS_FROM_JSON)
+            for w in writes for set_id in (set_ids[w.report_id],) for r in w.relations], _RELATIONS_FROM_JSON,
+            while_waiting)
         # events: replaced in the sets that had some or get some; nothing to do in a database without any
         if any(w.events for w in writes) or (existing and self.events.has_events()):
             self.events.replace_set_events({set_ids[w.report_id]: w.events for w in writes})
@@ -268,14 +271,16 @@ class SetTransfer:
         self.session.expire_all()  # ORM objects loaded earlier must not shadow what was written
 
     def _execute_many(self, statement: Insert, names: tuple[str, ...], rows: list[tuple[Any, ...]],
-                      from_json: Insert | None = None) -> None:
+                      from_json: Insert | None = None,
+                      while_waiting: Callable[[], AbstractContextManager[None]] = nullcontext) -> None:
         """``statement`` executed once with many parameter sets (``rows``, values in the order of ``names``),
         handed to the driver as they are (JSON already serialised): for spans and relations, hundreds of
         thousands of rows, SQLAlchemy's per-row parameter processing cost as much as the database's work.
 
         ``from_json``: the same insert reading the rows from ``_JSON_ROWS``, taken where SQLite can
         (``_unpacks_json``). Rows orjson refuses (a lone surrogate) go the bound way, where the
-        database's own error names them as before."""
+        database's own error names them as before. ``while_waiting`` is entered around each such
+        statement: one long step with the interpreter lock released, which another thread may use."""
         if not rows:
             return
         conn = self.session.connection()
@@ -286,7 +291,8 @@ class SetTransfer:
                 pass
             else:
                 for chunk in chunks:
-                    conn.execute(from_json, {"rows": chunk})
+                    with while_waiting():
+                        conn.execute(from_json, {"rows": chunk})
                 return
         compiled = statement.compile(dialect=conn.dialect, column_keys=list(names), for_executemany=True)
         if compiled.positional:

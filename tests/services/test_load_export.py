@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import annotator.services.formats as fmts
@@ -13,7 +14,7 @@ from annotator.core.ids import report_id
 from annotator.services import annotate
 from annotator.services.export import ExportScope, export_corpus
 from annotator.services.formats import list_formats
-from annotator.services.load import load_annotations, parse_label_map
+from annotator.services.load import BATCH, load_annotations, parse_label_map
 
 PEERS = Path(__file__).resolve().parents[1] / "data" / "peers"
 A_ID = "3c76ae27242d09762d1df33070a339ea49521bc11037d12fa4de13b2349469f4"
@@ -137,3 +138,26 @@ def test_keys_numbered_in_any_script_load_and_new_edits_number_past_them(ctx, tm
     span, _change = annotate.create_span(ctx, report_id(text), 20, 28, "actor", annotator="alice")
     assert span.id == "T4"
     assert {s.id for s in annotate.get_set(ctx, report_id(text), "alice").spans} == {"T²", "T٣", "T2", "T4"}
+
+
+def test_a_long_file_is_read_ahead_while_the_batch_before_is_stored(ctx, tmp_path: Path) -> None:
+    """More than one batch: the next documents are read by the read-ahead thread while the spans of the
+    batch before go into the database (the path a corpus load takes), and every document lands once.
+    Two batches and more: the reader, a batch ahead at most, cannot have read the whole file by then."""
+    n = 2 * BATCH + 100
+    lines = [{"text": f"Report {k}: Colonel Abu Ali met officers in Homs.", "meta": {}, "annotator": "alice",
+              "relations": [], "spans": [{"id": "T1", "start": 11 + len(str(k)), "end": 26 + len(str(k)),
+                                          "label": "actor"}]} for k in range(n)]
+    path = tmp_path / "long.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    reading_while_storing: list[bool] = []
+
+    def observe(_conn, _cursor, statement: str, *_rest) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().startswith("INSERT INTO spans"):
+            reading_while_storing.append(any(t.name == "annotator-read-ahead" for t in threading.enumerate()))
+
+    sa.event.listen(ctx.engine, "before_cursor_execute", observe)
+    result = load_annotations(ctx, path, "jsonl")
+    assert (result.documents, result.sets_changed, result.spans) == (n, n, n)
+    assert reading_while_storing[0] and not reading_while_storing[-1]  # the last batch: the file is read
+    assert [s.id for s in annotate.get_set(ctx, report_id(lines[-1]["text"]), "alice").spans] == ["T1"]
