@@ -1,13 +1,15 @@
+import io
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
+from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
-from annotator.records.entities import index_by_id
-from annotator.records.record import build_record, records_document
+from annotator.records.entities import Entity, index_by_id
+from annotator.records.record import build_record, records_document, write_records_json
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path("/work/shared/fixtures/reports/memri-jttm-2024-04-09-deir-al-zour.txt")
@@ -117,3 +119,26 @@ def test_fixture_report(starter_entities, resolver, schema):
     jsonschema.validate(record, schema)
     assert all(m["resolution"] == "automatic" for m in record["actors"] + record["places"])
     assert all(d["value"] for d in record["dates"])
+
+
+def test_written_records_parse_to_the_document(sample, starter_entities):
+    """``write_records_json`` writes compact lines through orjson; the file must still be the document
+    ``records_document`` describes, also where floats are spelt differently by orjson (``1e-05``) and
+    where an event holds floats in its attributes, and each line the standard module's compact text."""
+    report, spans, relations = sample
+    tiny = Entity("place:tiny", "place", "Tiny", "site", lat=1e-05, lon=-0.1, country="SY")
+    entities = {**index_by_id(starter_entities), "place:tiny": tiny}
+    spans = [s if s.id != "T11" else Span(s.id, s.start, s.end, s.label, entity="place:tiny") for s in spans]
+    event = Event("E1", "attack", roles={"place": ("T11",)}, claims=("T9",), attrs={"weight": 1e-07, "n": 2.5})
+    records = [build_record(report, spans, relations, entities, annotator="alice", events=[event]),
+               build_record(report, spans[:3], (), entities, annotator="bob")]
+    out = io.StringIO()
+    assert write_records_json(iter(records), out) == 2
+    assert json.loads(out.getvalue()) == json.loads(json.dumps(records_document(records)))
+    lines = out.getvalue().splitlines()
+    assert lines[0] == '{"records": [' and lines[-1] == "]}" and len(lines) == 4
+    for line, record in zip(lines[1:3], records, strict=True):
+        assert line.rstrip(",") == json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    assert "1e-05" in lines[1] and "1e-07" in lines[1]  # the standard module's spelling, not orjson's
+    empty = io.StringIO()
+    assert write_records_json(iter(()), empty) == 0 and json.loads(empty.getvalue()) == {"records": []}
