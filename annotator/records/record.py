@@ -57,7 +57,7 @@ from annotator.core.report import Report
 from annotator.core.schema import RecordRoles, default_record_roles
 from annotator.core.spans import Span, sorted_spans
 from annotator.files.json_output import compact_json
-from annotator.records.dates import granularity_of, normalize_date
+from annotator.records.dates import as_date, granularity_of, normalize_date
 from annotator.records.entities import Entity
 from annotator.records.event_record import claim_grade, event_entries
 from annotator.records.resolver import Resolver
@@ -73,6 +73,12 @@ def _entity_summary(entity_id: str, entities_by_id: Mapping[str, Entity]) -> dic
     return entity.summary()
 
 
+def _participant_order(item: tuple[Span, str]) -> tuple[int, int, str]:
+    """A claim's participants of one section in document order (by id where two share their offsets)."""
+    span = item[0]
+    return (span.start, -span.end, span.id)
+
+
 class _Builder:
     def __init__(self, report: Report, spans: Sequence[Span], relations: Sequence[Relation],
                  entities_by_id: Mapping[str, Entity], resolver: Resolver | None,
@@ -81,20 +87,23 @@ class _Builder:
         self.roles = roles or default_record_roles()
         self.kinds = self.roles.kinds
         self.spans = sorted_spans(spans)
-        self.starts = [s.start for s in self.spans]
         self.by_id = {s.id: s for s in self.spans}
         self.relations = relations
         self.entities_by_id = entities_by_id
         self.resolver = resolver
         self.normalize_dates = normalize_dates
         self.mentions: dict[str, dict[str, Any]] = {}
+        self.anchor = as_date(report.published)  # what normalize_date reads from it, read once per record
         # read once per record, not once per claim: each claim's outgoing relations (to spans of the set)
-        # and the spans unlinked from every claim
+        # and the spans that may lie in a claim as implicit participants (a participant label, not unlinked
+        # from every claim), in document order with their starts for a bisection
         self.outgoing: dict[str, list[Relation]] = {}
         for r in relations:
             if r.tail in self.by_id:
                 self.outgoing.setdefault(r.head, []).append(r)
-        self.unlinked_everywhere = {s.id for s in self.spans if flagged(s.attrs, UNLINKED)}
+        self.linkable = [s for s in self.spans
+                         if s.label in self.kinds and not (s.attrs and flagged(s.attrs, UNLINKED))]
+        self.linkable_starts = [s.start for s in self.linkable]
 
     def mention(self, span: Span) -> dict[str, Any]:
         cached = self.mentions.get(span.id)
@@ -116,13 +125,15 @@ class _Builder:
                     resolution = "automatic"
             out["entity"] = entity
             out["resolution"] = resolution
-        if is_true(span.attrs.get("negated")):
-            out["negated"] = True
-        if span.attrs.get("note"):
-            out["note"] = str(span.attrs["note"])
-        if span.attrs.get(RELIABILITY_ATTR):
-            with contextlib.suppress(ValidationError):  # a value outside the scale is shown nowhere, not wrongly
-                out["reliability"] = reliability(span.attrs[RELIABILITY_ATTR])
+        attrs = span.attrs
+        if attrs:  # most spans have none
+            if is_true(attrs.get("negated")):
+                out["negated"] = True
+            if attrs.get("note"):
+                out["note"] = str(attrs["note"])
+            if attrs.get(RELIABILITY_ATTR):
+                with contextlib.suppress(ValidationError):  # a value outside the scale is shown nowhere, not wrongly
+                    out["reliability"] = reliability(attrs[RELIABILITY_ATTR])
         self.mentions[span.id] = out
         return out
 
@@ -137,32 +148,35 @@ class _Builder:
             resolution = "automatic" if span.resolution == "automatic" else "confirmed"
             return {"value": span.value, "granularity": granularity_of(span.value), "resolution": resolution}
         if self.normalize_dates:
-            found = normalize_date(text, self.report.published, language=self.report.language)
+            found = normalize_date(text, self.anchor, language=self.report.language)
             if found is not None:
                 return {"value": found.value, "granularity": found.granularity, "resolution": "automatic"}
         return {"value": None, "granularity": None, "resolution": "unresolved"}
 
     def claim(self, claim: Span) -> dict[str, Any]:
-        outgoing = self.outgoing.get(claim.id, ())
-        unlinked = {r.tail for r in outgoing if flagged(r.attrs, UNLINKED)}
-        source_span = next((self.by_id[r.tail] for r in outgoing
-                            if r.label in self.roles.sources and r.tail not in unlinked), None)
+        outgoing = self.outgoing.get(claim.id)
+        kinds = self.kinds
+        unlinked: set[str] = set()
+        source_span: Span | None = None
+        explicit: list[tuple[Span, str]] = []
+        if outgoing:
+            sources = self.roles.sources
+            unlinked = {r.tail for r in outgoing if flagged(r.attrs, UNLINKED)}
+            source_span = next((self.by_id[r.tail] for r in outgoing
+                                if r.label in sources and r.tail not in unlinked), None)
+            explicit = [(self.by_id[r.tail], "explicit") for r in outgoing
+                        if r.label not in sources and r.tail not in unlinked]
+        starts, end, claim_id = self.linkable_starts, claim.end, claim.id
+        implicit = [(s, "implicit") for s in self.linkable[bisect_left(starts, claim.start):bisect_left(starts, end)]
+                    if s.end <= end and s.id != claim_id and s.id not in unlinked]
+        source_id = source_span.id if source_span is not None else None
         participants: dict[str, list[tuple[Span, str]]] = {key: [] for key in PARTICIPANT_SECTIONS.values()}
         seen: set[str] = set()
-        explicit = [(self.by_id[r.tail], "explicit") for r in outgoing
-                    if r.label not in self.roles.sources and r.tail not in unlinked]
-        inside = self.spans[bisect_left(self.starts, claim.start):bisect_left(self.starts, claim.end)]
-        end = claim.end
-        implicit = [(s, "implicit") for s in inside
-                    if s.end <= end and s.label in self.kinds and s.id != claim.id
-                    and s.id not in unlinked and s.id not in self.unlinked_everywhere]
-        for span, link in explicit + implicit:
-            if span.id in seen or span.label not in self.kinds:
-                continue
-            if source_span is not None and span.id == source_span.id:
+        for span, link in (explicit + implicit if explicit else implicit):
+            if span.id in seen or span.label not in kinds or span.id == source_id:
                 continue
             seen.add(span.id)
-            participants[PARTICIPANT_SECTIONS[self.kinds[span.label]]].append((span, link))
+            participants[PARTICIPANT_SECTIONS[kinds[span.label]]].append((span, link))
         out: dict[str, Any] = {
             "id": claim.id,
             "text": claim.text_in(self.report.text),
@@ -173,9 +187,11 @@ class _Builder:
             "source": dict(self.mention(source_span)) if source_span is not None else None,
             "grade": claim_grade(claim, source_span, self.entities_by_id),
         }
+        mention = self.mention
         for key, items in participants.items():
-            items.sort(key=lambda item: (item[0].start, -item[0].end, item[0].id))
-            out[key] = [dict(self.mention(span), link=link) for span, link in items]
+            if len(items) > 1:
+                items.sort(key=_participant_order)
+            out[key] = [dict(mention(span), link=link) for span, link in items]
         if claim.attrs.get("note"):
             out["note"] = str(claim.attrs["note"])
         return out
@@ -183,15 +199,22 @@ class _Builder:
     def build(self, annotator: str | None, events: Sequence[Event] = (), incidents: Mapping[str, Incident] = {},
               event_schema: EventSchema | None = None) -> dict[str, Any]:
         r = self.report
+        claim_labels, kinds = self.roles.claims, self.kinds
+        claims = [self.claim(s) for s in self.spans if s.label in claim_labels]
+        sections: dict[str, list[dict[str, Any]]] = {"actor": [], "place": [], "date": []}
+        for s in self.spans:  # one pass for the three sections
+            section = sections.get(kinds.get(s.label))  # type: ignore[arg-type]
+            if section is not None:
+                section.append(self.mention(s))
         return {
             "record_version": RECORD_VERSION,
             "report": {"id": r.id, "title": r.title, "published": r.published, "source": r.source,
                        "url": r.url, "language": r.language},
             "annotator": annotator,
-            "claims": [self.claim(s) for s in self.spans if s.label in self.roles.claims],
-            "actors": [self.mention(s) for s in self.spans if self.kinds.get(s.label) == "actor"],
-            "places": [self.mention(s) for s in self.spans if self.kinds.get(s.label) == "place"],
-            "dates": [self.mention(s) for s in self.spans if self.kinds.get(s.label) == "date"],
+            "claims": claims,
+            "actors": sections["actor"],
+            "places": sections["place"],
+            "dates": sections["date"],
             "events": event_entries(r, events, self.by_id, self.relations, event_schema, self.mention,
                                     self.entities_by_id, incidents),
         }

@@ -7,6 +7,7 @@ import pytest
 from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
+from annotator.core.schema import RecordRoles
 from annotator.core.spans import Span
 from annotator.records.entities import Entity, index_by_id
 from annotator.records.record import build_record, records_document, write_records_json
@@ -142,3 +143,22 @@ def test_written_records_parse_to_the_document(sample, starter_entities):
     assert "1e-05" in lines[1] and "1e-07" in lines[1]  # the standard module's spelling, not orjson's
     empty = io.StringIO()
     assert write_records_json(iter(()), empty) == 0 and json.loads(empty.getvalue()) == {"records": []}
+
+
+def test_participants_in_document_order_whatever_their_labels_or_links():
+    """A claim's participants come in document order, by id where two share their offsets, though the
+    spans are kept by (start, -end, label, id) and explicit ones are gathered first (the builder sorts
+    only what can be out of order)."""
+    text = "Group A and group B met in Town C on May 1, 2024; a later note named Group D."
+    report = Report.of(text, title="t", published="2024-05-09")
+    roles = RecordRoles(claims=frozenset({"claim"}), sources=frozenset({"source"}),
+                        kinds={"actor": "actor", "group": "actor", "place": "place", "date": "date"})
+    spans = [Span("C1", 0, 48, "claim"),
+             Span("S9", 0, 7, "group"), Span("S2", 0, 7, "actor"),  # same offsets: by id, not by label
+             span("S5", text, "group B", "actor"), span("S4", text, "Town C", "place"),
+             span("S3", text, "May 1, 2024", "date"), span("S1", text, "Group D", "group")]
+    relations = [Relation("R1", "C1", "S1", "actor"), Relation("R2", "C1", "S5", "actor", attrs={"unlinked": "yes"})]
+    claim = build_record(report, spans, relations, roles=roles)["claims"][0]
+    assert [(a["id"], a["link"]) for a in claim["actors"]] == [("S2", "implicit"), ("S9", "implicit"),
+                                                               ("S1", "explicit")]
+    assert [p["id"] for p in claim["places"]] == ["S4"] and [d["id"] for d in claim["dates"]] == ["S3"]
