@@ -93,6 +93,7 @@ class _Builder:
         self.resolver = resolver
         self.normalize_dates = normalize_dates
         self.mentions: dict[str, dict[str, Any]] = {}
+        self.summaries: dict[tuple[str, bool], dict[str, Any]] = {}
         self.anchor = as_date(report.published)  # what normalize_date reads from it, read once per record
         # read once per record, not once per claim: each claim's outgoing relations (to spans of the set)
         # and the spans that may lie in a claim as implicit participants (a participant label, not unlinked
@@ -116,12 +117,12 @@ class _Builder:
         else:
             entity, resolution = None, "unresolved"
             if span.entity:
-                entity = _entity_summary(span.entity, self.entities_by_id)
+                entity = self._summary(span.entity, False)
                 resolution = "automatic" if span.resolution == "automatic" else "confirmed"
             elif self.resolver is not None and self.roles.entity_kind(span.label) is not None:
                 found = self.resolver.resolve(text, kind=self.kinds[span.label])
                 if found.entity_id is not None:
-                    entity = self._summary_from_resolver(found.entity_id)
+                    entity = self._summary(found.entity_id, True)
                     resolution = "automatic"
             out["entity"] = entity
             out["resolution"] = resolution
@@ -136,6 +137,16 @@ class _Builder:
                     out["reliability"] = reliability(attrs[RELIABILITY_ATTR])
         self.mentions[span.id] = out
         return out
+
+    def _summary(self, entity_id: str, resolved: bool) -> dict[str, Any]:
+        """The ``entity`` of a mention (of the span's own entity, or of the resolver's match), one object
+        per entity within the record, as the mentions themselves already are in its claims: a record names
+        each entity about twice, and the writer checks each object once for floats."""
+        cached = self.summaries.get((entity_id, resolved))
+        if cached is None:
+            cached = self.summaries[(entity_id, resolved)] = (
+                self._summary_from_resolver(entity_id) if resolved else _entity_summary(entity_id, self.entities_by_id))
+        return cached
 
     def _summary_from_resolver(self, entity_id: str) -> dict[str, Any]:
         if entity_id in self.entities_by_id:
@@ -187,11 +198,11 @@ class _Builder:
             "source": dict(self.mention(source_span)) if source_span is not None else None,
             "grade": claim_grade(claim, source_span, self.entities_by_id),
         }
-        mention = self.mention
+        mention, mentions = self.mention, self.mentions
         for key, items in participants.items():
             if len(items) > 1:
                 items.sort(key=_participant_order)
-            out[key] = [dict(mention(span), link=link) for span, link in items]
+            out[key] = [dict(mentions.get(span.id) or mention(span), link=link) for span, link in items]
         if claim.attrs.get("note"):
             out["note"] = str(claim.attrs["note"])
         return out
@@ -276,20 +287,18 @@ def _float_parts(record: Mapping[str, Any]) -> list[Any]:
     """The parts of a record that may hold floats: the entity summaries of its mentions (``lat``/``lon``;
     each distinct object once) and its events (counts, qualifiers and attributes as stored). The rest is
     built here from typed fields: strings (ids, texts, values, statuses, notes, grades), integers
-    (offsets), booleans and null."""
+    (offsets), booleans and null. A claim's participants are copies of mentions the record's sections list
+    (every actor, place and date span is listed there, with the same entity objects), so only the sections
+    and the claims' sources (a source span may carry any label) are looked through."""
     entities: dict[int, Any] = {}
-
-    def add(mentions: Iterable[Mapping[str, Any] | None]) -> None:
-        for m in mentions:
-            if m is not None:
-                entity = m.get("entity")
-                if entity is not None:
-                    entities[id(entity)] = entity
-
     for section in PARTICIPANT_SECTIONS.values():
-        add(record.get(section, ()))
+        for mention in record.get(section, ()):
+            entity = mention.get("entity")
+            if entity is not None:
+                entities[id(entity)] = entity
     for claim in record.get("claims", ()):
-        add((claim.get("source"),))
-        for section in PARTICIPANT_SECTIONS.values():
-            add(claim.get(section, ()))
+        source = claim.get("source")
+        entity = source.get("entity") if source is not None else None
+        if entity is not None:
+            entities[id(entity)] = entity
     return [*entities.values(), record.get("events")]
