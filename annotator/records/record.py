@@ -105,6 +105,10 @@ class _Builder:
         self.linkable = [s for s in self.spans
                          if s.label in self.kinds and not (s.attrs and flagged(s.attrs, UNLINKED))]
         self.linkable_starts = [s.start for s in self.linkable]
+        self.section_of = {label: PARTICIPANT_SECTIONS[kind] for label, kind in self.kinds.items()
+                           if kind in PARTICIPANT_SECTIONS}
+        self.entity_labels = {label for label in self.kinds if self.roles.entity_kind(label) is not None}
+        self.grades: dict[str | None, dict[str, Any]] = {}  # of claims without attributes, by source span id
 
     def mention(self, span: Span) -> dict[str, Any]:
         cached = self.mentions.get(span.id)
@@ -119,7 +123,7 @@ class _Builder:
             if span.entity:
                 entity = self._summary(span.entity, False)
                 resolution = "automatic" if span.resolution == "automatic" else "confirmed"
-            elif self.resolver is not None and self.roles.entity_kind(span.label) is not None:
+            elif self.resolver is not None and span.label in self.entity_labels:
                 found = self.resolver.resolve(text, kind=self.kinds[span.label])
                 if found.entity_id is not None:
                     entity = self._summary(found.entity_id, True)
@@ -166,28 +170,30 @@ class _Builder:
 
     def claim(self, claim: Span) -> dict[str, Any]:
         outgoing = self.outgoing.get(claim.id)
-        kinds = self.kinds
-        unlinked: set[str] = set()
+        starts, end, claim_id = self.linkable_starts, claim.end, claim.id
+        inside = [s for s in self.linkable[bisect_left(starts, claim.start):bisect_left(starts, end)]
+                  if s.end <= end and s.id != claim_id]
+        participants: dict[str, list[tuple[Span, str]]] = {"actors": [], "places": [], "dates": []}
+        section_of = self.section_of
         source_span: Span | None = None
-        explicit: list[tuple[Span, str]] = []
-        if outgoing:
-            sources = self.roles.sources
+        if not outgoing:  # most claims: the spans inside, each once and of a participant label already
+            for span in inside:
+                participants[section_of[span.label]].append((span, "implicit"))
+        else:
+            sources, kinds = self.roles.sources, self.kinds
             unlinked = {r.tail for r in outgoing if flagged(r.attrs, UNLINKED)}
             source_span = next((self.by_id[r.tail] for r in outgoing
                                 if r.label in sources and r.tail not in unlinked), None)
+            source_id = source_span.id if source_span is not None else None
             explicit = [(self.by_id[r.tail], "explicit") for r in outgoing
                         if r.label not in sources and r.tail not in unlinked]
-        starts, end, claim_id = self.linkable_starts, claim.end, claim.id
-        implicit = [(s, "implicit") for s in self.linkable[bisect_left(starts, claim.start):bisect_left(starts, end)]
-                    if s.end <= end and s.id != claim_id and s.id not in unlinked]
-        source_id = source_span.id if source_span is not None else None
-        participants: dict[str, list[tuple[Span, str]]] = {key: [] for key in PARTICIPANT_SECTIONS.values()}
-        seen: set[str] = set()
-        for span, link in (explicit + implicit if explicit else implicit):
-            if span.id in seen or span.label not in kinds or span.id == source_id:
-                continue
-            seen.add(span.id)
-            participants[PARTICIPANT_SECTIONS[kinds[span.label]]].append((span, link))
+            implicit = [(s, "implicit") for s in inside if s.id not in unlinked]
+            seen: set[str] = set()
+            for span, link in explicit + implicit:
+                if span.id in seen or span.label not in kinds or span.id == source_id:
+                    continue
+                seen.add(span.id)
+                participants[section_of[span.label]].append((span, link))
         out: dict[str, Any] = {
             "id": claim.id,
             "text": claim.text_in(self.report.text),
@@ -196,7 +202,7 @@ class _Builder:
             "status": str(claim.attrs.get("status") or "reported"),
             "negated": is_true(claim.attrs.get("negated")),
             "source": dict(self.mention(source_span)) if source_span is not None else None,
-            "grade": claim_grade(claim, source_span, self.entities_by_id),
+            "grade": self._grade(claim, source_span),
         }
         mention, mentions = self.mention, self.mentions
         for key, items in participants.items():
@@ -206,6 +212,17 @@ class _Builder:
         if claim.attrs.get("note"):
             out["note"] = str(claim.attrs["note"])
         return out
+
+    def _grade(self, claim: Span, source: Span | None) -> dict[str, Any]:
+        """``claim_grade``; for a claim without attributes it depends on the source span only, so it is
+        worked out once per source within the record (each claim gets its own copy)."""
+        if claim.attrs:
+            return claim_grade(claim, source, self.entities_by_id)
+        key = source.id if source is not None else None
+        cached = self.grades.get(key)
+        if cached is None:
+            cached = self.grades[key] = claim_grade(claim, source, self.entities_by_id)
+        return dict(cached)
 
     def build(self, annotator: str | None, events: Sequence[Event] = (), incidents: Mapping[str, Incident] = {},
               event_schema: EventSchema | None = None) -> dict[str, Any]:
