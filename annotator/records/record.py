@@ -176,24 +176,29 @@ class _Builder:
         participants: dict[str, list[tuple[Span, str]]] = {"actors": [], "places": [], "dates": []}
         section_of = self.section_of
         source_span: Span | None = None
-        if not outgoing:  # most claims: the spans inside, each once and of a participant label already
+        if not outgoing:  # the spans inside, each once and of a participant label already
             for span in inside:
                 participants[section_of[span.label]].append((span, "implicit"))
-        else:
-            sources, kinds = self.roles.sources, self.kinds
-            unlinked = {r.tail for r in outgoing if flagged(r.attrs, UNLINKED)}
-            source_span = next((self.by_id[r.tail] for r in outgoing
-                                if r.label in sources and r.tail not in unlinked), None)
-            source_id = source_span.id if source_span is not None else None
-            explicit = [(self.by_id[r.tail], "explicit") for r in outgoing
-                        if r.label not in sources and r.tail not in unlinked]
-            implicit = [(s, "implicit") for s in inside if s.id not in unlinked]
-            seen: set[str] = set()
-            for span, link in explicit + implicit:
-                if span.id in seen or span.label not in kinds or span.id == source_id:
+        else:  # one pass each over the (few) relations and the spans inside
+            sources, kinds, by_id = self.roles.sources, self.kinds, self.by_id
+            unlinked = {r.tail for r in outgoing if r.attrs and flagged(r.attrs, UNLINKED)}
+            explicit: list[Span] = []
+            for r in outgoing:
+                if r.tail in unlinked:
                     continue
-                seen.add(span.id)
-                participants[section_of[span.label]].append((span, link))
+                if r.label not in sources:
+                    explicit.append(by_id[r.tail])
+                elif source_span is None:  # the first source relation names the source
+                    source_span = by_id[r.tail]
+            source_id = source_span.id if source_span is not None else None
+            seen: set[str] = set()
+            for span in explicit:
+                if span.id not in seen and span.label in kinds and span.id != source_id:
+                    seen.add(span.id)
+                    participants[section_of[span.label]].append((span, "explicit"))
+            for span in inside:
+                if span.id not in seen and span.id not in unlinked and span.id != source_id:
+                    participants[section_of[span.label]].append((span, "implicit"))
         out: dict[str, Any] = {
             "id": claim.id,
             "text": claim.text_in(self.report.text),
@@ -208,7 +213,8 @@ class _Builder:
         for key, items in participants.items():
             if len(items) > 1:
                 items.sort(key=_participant_order)
-            out[key] = [dict(mentions.get(span.id) or mention(span), link=link) for span, link in items]
+            out[key] = [dict(mentions.get(span.id) or mention(span), link=link)
+                        for span, link in items] if items else []
         if claim.attrs.get("note"):
             out["note"] = str(claim.attrs["note"])
         return out

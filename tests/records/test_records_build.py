@@ -162,3 +162,23 @@ def test_participants_in_document_order_whatever_their_labels_or_links():
     assert [(a["id"], a["link"]) for a in claim["actors"]] == [("S2", "implicit"), ("S9", "implicit"),
                                                                ("S1", "explicit")]
     assert [p["id"] for p in claim["places"]] == ["S4"] and [d["id"] for d in claim["dates"]] == ["S3"]
+
+
+@pytest.mark.parametrize(("relations", "actors", "source"), [
+    ([], [("A1", "implicit"), ("A2", "implicit")], None),
+    ([("source", "A1", {})], [("A2", "implicit")], "A1"),  # the source inside the claim is not repeated
+    ([("actor", "A2", {}), ("source", "A1", {})], [("A2", "explicit")], "A1"),  # explicit wins over implicit
+    ([("actor", "A2", {}), ("actor", "A2", {})], [("A1", "implicit"), ("A2", "explicit")], None),
+    ([("source", "A1", {"unlinked": True}), ("source", "A2", {})], [], "A2"),  # unlinked: neither source nor actor
+    ([("actor", "A3", {})], [("A3", "explicit"), ("A1", "implicit"), ("A2", "implicit")], None),  # outside, first
+    ([("actor", "C2", {})], [("A1", "implicit"), ("A2", "implicit")], None),  # a claim is no participant
+])
+def test_claim_sources_and_participants_table(relations, actors, source):
+    text = "Maj. X said Group Y shelled it. Earlier Z spoke."
+    report = Report.of(text, title="t")
+    spans = [Span("A3", 0, 6, "actor"), span("C1", text, "X said Group Y shelled it", "claim"),
+             span("A1", text, "X", "actor"), span("A2", text, "Group Y", "actor"), span("C2", text, "Z spoke", "claim")]
+    rels = [Relation(f"R{i}", "C1", tail, label, attrs=attrs) for i, (label, tail, attrs) in enumerate(relations)]
+    claim = build_record(report, spans, rels)["claims"][0]
+    assert [(a["id"], a["link"]) for a in claim["actors"]] == actors
+    assert (claim["source"] or {}).get("id") == source
