@@ -237,9 +237,9 @@ class _Builder:
         claims = [self.claim(s) for s in self.spans if s.label in claim_labels]
         sections: dict[str, list[dict[str, Any]]] = {"actor": [], "place": [], "date": []}
         for s in self.spans:  # one pass for the three sections
-            section = sections.get(kinds.get(s.label))  # type: ignore[arg-type]
-            if section is not None:
-                section.append(self.mention(s))
+            kind = kinds.get(s.label)
+            if kind in sections:
+                sections[kind].append(self.mention(s))
         return {
             "record_version": RECORD_VERSION,
             "report": {"id": r.id, "title": r.title, "published": r.published, "source": r.source,
