@@ -114,12 +114,17 @@ def grade_of_claim(claim_attrs: Mapping[str, Any], source_attrs: Mapping[str, An
     """The grade of a claim from its own attributes, its source span's and the source entity's metadata.
 
     Values that break the scale are ignored here (imports may carry them; edits refuse them)."""
-    cred = _safe(credibility, claim_attrs.get(CREDIBILITY_ATTR))
-    for origin, attrs in (("claim", claim_attrs), ("source", source_attrs or {}), ("entity", entity_meta or {})):
-        rel = _safe(reliability, attrs.get(RELIABILITY_ATTR))
+    value = claim_attrs.get(CREDIBILITY_ATTR) if claim_attrs else None
+    cred = None if value is None else _safe(credibility, value)  # (a record asks for 120,000 claims, most ungraded)
+    for origin, attrs in (("claim", claim_attrs), ("source", source_attrs), ("entity", entity_meta)):
+        value = attrs.get(RELIABILITY_ATTR) if attrs else None
+        rel = None if value is None else _safe(reliability, value)
         if rel is not None:
             return Grade(rel, cred, origin)
-    return Grade(None, cred, None)
+    return Grade(None, cred, None) if cred is not None else _UNGRADED
+
+
+_UNGRADED = Grade()  # most claims: one shared (immutable) value instead of one built per claim
 
 
 def _safe(check: Any, value: Any) -> str | None:

@@ -42,7 +42,6 @@ which case an automatic match is filled in (``automatic``), without changing the
 from __future__ import annotations
 
 import contextlib
-import json
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
@@ -57,7 +56,8 @@ from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.schema import RecordRoles, default_record_roles
 from annotator.core.spans import Span, sorted_spans
-from annotator.records.dates import granularity_of, normalize_date
+from annotator.files.json_output import compact_json
+from annotator.records.dates import as_date, granularity_of, normalize_date
 from annotator.records.entities import Entity
 from annotator.records.event_record import claim_grade, event_entries
 from annotator.records.resolver import Resolver
@@ -73,6 +73,12 @@ def _entity_summary(entity_id: str, entities_by_id: Mapping[str, Entity]) -> dic
     return entity.summary()
 
 
+def _participant_order(item: tuple[Span, str]) -> tuple[int, int, str]:
+    """A claim's participants of one section in document order (by id where two share their offsets)."""
+    span = item[0]
+    return (span.start, -span.end, span.id)
+
+
 class _Builder:
     def __init__(self, report: Report, spans: Sequence[Span], relations: Sequence[Relation],
                  entities_by_id: Mapping[str, Entity], resolver: Resolver | None,
@@ -81,20 +87,28 @@ class _Builder:
         self.roles = roles or default_record_roles()
         self.kinds = self.roles.kinds
         self.spans = sorted_spans(spans)
-        self.starts = [s.start for s in self.spans]
         self.by_id = {s.id: s for s in self.spans}
         self.relations = relations
         self.entities_by_id = entities_by_id
         self.resolver = resolver
         self.normalize_dates = normalize_dates
         self.mentions: dict[str, dict[str, Any]] = {}
+        self.summaries: dict[tuple[str, bool], dict[str, Any]] = {}
+        self.anchor = as_date(report.published)  # what normalize_date reads from it, read once per record
         # read once per record, not once per claim: each claim's outgoing relations (to spans of the set)
-        # and the spans unlinked from every claim
+        # and the spans that may lie in a claim as implicit participants (a participant label, not unlinked
+        # from every claim), in document order with their starts for a bisection
         self.outgoing: dict[str, list[Relation]] = {}
         for r in relations:
             if r.tail in self.by_id:
                 self.outgoing.setdefault(r.head, []).append(r)
-        self.unlinked_everywhere = {s.id for s in self.spans if flagged(s.attrs, UNLINKED)}
+        self.linkable = [s for s in self.spans
+                         if s.label in self.kinds and not (s.attrs and flagged(s.attrs, UNLINKED))]
+        self.linkable_starts = [s.start for s in self.linkable]
+        self.section_of = {label: PARTICIPANT_SECTIONS[kind] for label, kind in self.kinds.items()
+                           if kind in PARTICIPANT_SECTIONS}
+        self.entity_labels = {label for label in self.kinds if self.roles.entity_kind(label) is not None}
+        self.grades: dict[str | None, dict[str, Any]] = {}  # of claims without attributes, by source span id
 
     def mention(self, span: Span) -> dict[str, Any]:
         cached = self.mentions.get(span.id)
@@ -107,24 +121,36 @@ class _Builder:
         else:
             entity, resolution = None, "unresolved"
             if span.entity:
-                entity = _entity_summary(span.entity, self.entities_by_id)
+                entity = self._summary(span.entity, False)
                 resolution = "automatic" if span.resolution == "automatic" else "confirmed"
-            elif self.resolver is not None and self.roles.entity_kind(span.label) is not None:
+            elif self.resolver is not None and span.label in self.entity_labels:
                 found = self.resolver.resolve(text, kind=self.kinds[span.label])
                 if found.entity_id is not None:
-                    entity = self._summary_from_resolver(found.entity_id)
+                    entity = self._summary(found.entity_id, True)
                     resolution = "automatic"
             out["entity"] = entity
             out["resolution"] = resolution
-        if is_true(span.attrs.get("negated")):
-            out["negated"] = True
-        if span.attrs.get("note"):
-            out["note"] = str(span.attrs["note"])
-        if span.attrs.get(RELIABILITY_ATTR):
-            with contextlib.suppress(ValidationError):  # a value outside the scale is shown nowhere, not wrongly
-                out["reliability"] = reliability(span.attrs[RELIABILITY_ATTR])
+        attrs = span.attrs
+        if attrs:  # most spans have none
+            if is_true(attrs.get("negated")):
+                out["negated"] = True
+            if attrs.get("note"):
+                out["note"] = str(attrs["note"])
+            if attrs.get(RELIABILITY_ATTR):
+                with contextlib.suppress(ValidationError):  # a value outside the scale is shown nowhere, not wrongly
+                    out["reliability"] = reliability(attrs[RELIABILITY_ATTR])
         self.mentions[span.id] = out
         return out
+
+    def _summary(self, entity_id: str, resolved: bool) -> dict[str, Any]:
+        """The ``entity`` of a mention (of the span's own entity, or of the resolver's match), one object
+        per entity within the record, as the mentions themselves already are in its claims: a record names
+        each entity about twice, and the writer checks each object once for floats."""
+        cached = self.summaries.get((entity_id, resolved))
+        if cached is None:
+            cached = self.summaries[(entity_id, resolved)] = (
+                self._summary_from_resolver(entity_id) if resolved else _entity_summary(entity_id, self.entities_by_id))
+        return cached
 
     def _summary_from_resolver(self, entity_id: str) -> dict[str, Any]:
         if entity_id in self.entities_by_id:
@@ -137,32 +163,42 @@ class _Builder:
             resolution = "automatic" if span.resolution == "automatic" else "confirmed"
             return {"value": span.value, "granularity": granularity_of(span.value), "resolution": resolution}
         if self.normalize_dates:
-            found = normalize_date(text, self.report.published, language=self.report.language)
+            found = normalize_date(text, self.anchor, language=self.report.language)
             if found is not None:
                 return {"value": found.value, "granularity": found.granularity, "resolution": "automatic"}
         return {"value": None, "granularity": None, "resolution": "unresolved"}
 
     def claim(self, claim: Span) -> dict[str, Any]:
-        outgoing = self.outgoing.get(claim.id, ())
-        unlinked = {r.tail for r in outgoing if flagged(r.attrs, UNLINKED)}
-        source_span = next((self.by_id[r.tail] for r in outgoing
-                            if r.label in self.roles.sources and r.tail not in unlinked), None)
-        participants: dict[str, list[tuple[Span, str]]] = {key: [] for key in PARTICIPANT_SECTIONS.values()}
-        seen: set[str] = set()
-        explicit = [(self.by_id[r.tail], "explicit") for r in outgoing
-                    if r.label not in self.roles.sources and r.tail not in unlinked]
-        inside = self.spans[bisect_left(self.starts, claim.start):bisect_left(self.starts, claim.end)]
-        end = claim.end
-        implicit = [(s, "implicit") for s in inside
-                    if s.end <= end and s.label in self.kinds and s.id != claim.id
-                    and s.id not in unlinked and s.id not in self.unlinked_everywhere]
-        for span, link in explicit + implicit:
-            if span.id in seen or span.label not in self.kinds:
-                continue
-            if source_span is not None and span.id == source_span.id:
-                continue
-            seen.add(span.id)
-            participants[PARTICIPANT_SECTIONS[self.kinds[span.label]]].append((span, link))
+        outgoing = self.outgoing.get(claim.id)
+        starts, end, claim_id = self.linkable_starts, claim.end, claim.id
+        inside = [s for s in self.linkable[bisect_left(starts, claim.start):bisect_left(starts, end)]
+                  if s.end <= end and s.id != claim_id]
+        participants: dict[str, list[tuple[Span, str]]] = {"actors": [], "places": [], "dates": []}
+        section_of = self.section_of
+        source_span: Span | None = None
+        if not outgoing:  # the spans inside, each once and of a participant label already
+            for span in inside:
+                participants[section_of[span.label]].append((span, "implicit"))
+        else:  # one pass each over the (few) relations and the spans inside
+            sources, kinds, by_id = self.roles.sources, self.kinds, self.by_id
+            unlinked = {r.tail for r in outgoing if r.attrs and flagged(r.attrs, UNLINKED)}
+            explicit: list[Span] = []
+            for r in outgoing:
+                if r.tail in unlinked:
+                    continue
+                if r.label not in sources:
+                    explicit.append(by_id[r.tail])
+                elif source_span is None:  # the first source relation names the source
+                    source_span = by_id[r.tail]
+            source_id = source_span.id if source_span is not None else None
+            seen: set[str] = set()
+            for span in explicit:
+                if span.id not in seen and span.label in kinds and span.id != source_id:
+                    seen.add(span.id)
+                    participants[section_of[span.label]].append((span, "explicit"))
+            for span in inside:
+                if span.id not in seen and span.id not in unlinked and span.id != source_id:
+                    participants[section_of[span.label]].append((span, "implicit"))
         out: dict[str, Any] = {
             "id": claim.id,
             "text": claim.text_in(self.report.text),
@@ -171,27 +207,48 @@ class _Builder:
             "status": str(claim.attrs.get("status") or "reported"),
             "negated": is_true(claim.attrs.get("negated")),
             "source": dict(self.mention(source_span)) if source_span is not None else None,
-            "grade": claim_grade(claim, source_span, self.entities_by_id),
+            "grade": self._grade(claim, source_span),
         }
+        mention, mentions = self.mention, self.mentions
         for key, items in participants.items():
-            items.sort(key=lambda item: (item[0].start, -item[0].end, item[0].id))
-            out[key] = [dict(self.mention(span), link=link) for span, link in items]
+            if len(items) > 1:
+                items.sort(key=_participant_order)
+            out[key] = [dict(mentions.get(span.id) or mention(span), link=link)
+                        for span, link in items] if items else []
         if claim.attrs.get("note"):
             out["note"] = str(claim.attrs["note"])
         return out
 
+    def _grade(self, claim: Span, source: Span | None) -> dict[str, Any]:
+        """``claim_grade``; for a claim without attributes it depends on the source span only, so it is
+        worked out once per source within the record (each claim gets its own copy)."""
+        if claim.attrs:
+            return claim_grade(claim, source, self.entities_by_id)
+        key = source.id if source is not None else None
+        cached = self.grades.get(key)
+        if cached is None:
+            cached = self.grades[key] = claim_grade(claim, source, self.entities_by_id)
+        return dict(cached)
+
     def build(self, annotator: str | None, events: Sequence[Event] = (), incidents: Mapping[str, Incident] = {},
               event_schema: EventSchema | None = None) -> dict[str, Any]:
         r = self.report
+        claim_labels, kinds = self.roles.claims, self.kinds
+        claims = [self.claim(s) for s in self.spans if s.label in claim_labels]
+        sections: dict[str, list[dict[str, Any]]] = {"actor": [], "place": [], "date": []}
+        for s in self.spans:  # one pass for the three sections
+            kind = kinds.get(s.label)
+            if kind in sections:
+                sections[kind].append(self.mention(s))
         return {
             "record_version": RECORD_VERSION,
             "report": {"id": r.id, "title": r.title, "published": r.published, "source": r.source,
                        "url": r.url, "language": r.language},
             "annotator": annotator,
-            "claims": [self.claim(s) for s in self.spans if s.label in self.roles.claims],
-            "actors": [self.mention(s) for s in self.spans if self.kinds.get(s.label) == "actor"],
-            "places": [self.mention(s) for s in self.spans if self.kinds.get(s.label) == "place"],
-            "dates": [self.mention(s) for s in self.spans if self.kinds.get(s.label) == "date"],
+            "claims": claims,
+            "actors": sections["actor"],
+            "places": sections["place"],
+            "dates": sections["date"],
             "events": event_entries(r, events, self.by_id, self.relations, event_schema, self.mention,
                                     self.entities_by_id, incidents),
         }
@@ -232,12 +289,39 @@ def records_document(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def write_records_json(records: Iterable[Mapping[str, Any]], fh: IO[str]) -> int:
-    """Write ``records_document`` as JSON, one record per line, as the records come (memory stays flat;
-    each goes through the json module's C encoder, which an indented dump does not use). Returns the
-    number written."""
+    """Write ``records_document`` as JSON, one record per line, as the records come (memory stays flat).
+    Returns the number written.
+
+    The contract is the document's JSON (cli.md, ``docs/record.schema.json``), not its bytes: each record
+    line is written compact by ``json_output.compact_json`` (orjson where its text is the standard
+    module's), because encoding 10,000 records with ``json.dumps`` and its default ``", "``/``": "``
+    separators took a fifth of ``annotator record``'s time; the separators changed from those to
+    ``","``/``":"`` with it. Only ``_float_parts`` of a record are checked for floats orjson spells
+    differently."""
     fh.write('{"records": [')
     n = 0
     for n, record in enumerate(records, 1):
-        fh.write(("\n" if n == 1 else ",\n") + json.dumps(record, ensure_ascii=False))
+        fh.write(("\n" if n == 1 else ",\n") + compact_json(record, _float_parts(record)))
     fh.write(("\n" if n else "") + "]}\n")
     return n
+
+
+def _float_parts(record: Mapping[str, Any]) -> list[Any]:
+    """The parts of a record that may hold floats: the entity summaries of its mentions (``lat``/``lon``;
+    each distinct object once) and its events (counts, qualifiers and attributes as stored). The rest is
+    built here from typed fields: strings (ids, texts, values, statuses, notes, grades), integers
+    (offsets), booleans and null. A claim's participants are copies of mentions the record's sections list
+    (every actor, place and date span is listed there, with the same entity objects), so only the sections
+    and the claims' sources (a source span may carry any label) are looked through."""
+    entities: dict[int, Any] = {}
+    for section in PARTICIPANT_SECTIONS.values():
+        for mention in record.get(section, ()):
+            entity = mention.get("entity")
+            if entity is not None:
+                entities[id(entity)] = entity
+    for claim in record.get("claims", ()):
+        source = claim.get("source")
+        entity = source.get("entity") if source is not None else None
+        if entity is not None:
+            entities[id(entity)] = entity
+    return [*entities.values(), record.get("events")]

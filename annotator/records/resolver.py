@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 
 from annotator.core.scripts import has_arabic
 from annotator.records.entities import Entity
-from annotator.records.names import key, skeleton, transliterate
+from annotator.records.names import key, skeleton, translit_word_skeleton, transliterate
 
 DEFAULT_THRESHOLD = 90.0
 DEFAULT_MARGIN = 5.0
@@ -298,7 +298,7 @@ def _block_keys(translit: str) -> list[str]:
             keys.append("t:" + word)
         if len(word) >= 4:
             keys.append("p:" + word[:3])
-        s = skeleton(word)
+        s = translit_word_skeleton(word)
         if len(s) >= 2:
             keys.append("s:" + s)
     return keys

@@ -1,13 +1,16 @@
+import io
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
+from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.report import Report
+from annotator.core.schema import RecordRoles
 from annotator.core.spans import Span
-from annotator.records.entities import index_by_id
-from annotator.records.record import build_record, records_document
+from annotator.records.entities import Entity, index_by_id
+from annotator.records.record import build_record, records_document, write_records_json
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path("/work/shared/fixtures/reports/memri-jttm-2024-04-09-deir-al-zour.txt")
@@ -117,3 +120,65 @@ def test_fixture_report(starter_entities, resolver, schema):
     jsonschema.validate(record, schema)
     assert all(m["resolution"] == "automatic" for m in record["actors"] + record["places"])
     assert all(d["value"] for d in record["dates"])
+
+
+def test_written_records_parse_to_the_document(sample, starter_entities):
+    """``write_records_json`` writes compact lines through orjson; the file must still be the document
+    ``records_document`` describes, also where floats are spelt differently by orjson (``1e-05``) and
+    where an event holds floats in its attributes, and each line the standard module's compact text."""
+    report, spans, relations = sample
+    tiny = Entity("place:tiny", "place", "Tiny", "site", lat=1e-05, lon=-0.1, country="SY")
+    entities = {**index_by_id(starter_entities), "place:tiny": tiny}
+    spans = [s if s.id != "T11" else Span(s.id, s.start, s.end, s.label, entity="place:tiny") for s in spans]
+    event = Event("E1", "attack", roles={"place": ("T11",)}, claims=("T9",), attrs={"weight": 1e-07, "n": 2.5})
+    records = [build_record(report, spans, relations, entities, annotator="alice", events=[event]),
+               build_record(report, spans[:3], (), entities, annotator="bob")]
+    out = io.StringIO()
+    assert write_records_json(iter(records), out) == 2
+    assert json.loads(out.getvalue()) == json.loads(json.dumps(records_document(records)))
+    lines = out.getvalue().splitlines()
+    assert lines[0] == '{"records": [' and lines[-1] == "]}" and len(lines) == 4
+    for line, record in zip(lines[1:3], records, strict=True):
+        assert line.rstrip(",") == json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    assert "1e-05" in lines[1] and "1e-07" in lines[1]  # the standard module's spelling, not orjson's
+    empty = io.StringIO()
+    assert write_records_json(iter(()), empty) == 0 and json.loads(empty.getvalue()) == {"records": []}
+
+
+def test_participants_in_document_order_whatever_their_labels_or_links():
+    """A claim's participants come in document order, by id where two share their offsets, though the
+    spans are kept by (start, -end, label, id) and explicit ones are gathered first (the builder sorts
+    only what can be out of order)."""
+    text = "Group A and group B met in Town C on May 1, 2024; a later note named Group D."
+    report = Report.of(text, title="t", published="2024-05-09")
+    roles = RecordRoles(claims=frozenset({"claim"}), sources=frozenset({"source"}),
+                        kinds={"actor": "actor", "group": "actor", "place": "place", "date": "date"})
+    spans = [Span("C1", 0, 48, "claim"),
+             Span("S9", 0, 7, "group"), Span("S2", 0, 7, "actor"),  # same offsets: by id, not by label
+             span("S5", text, "group B", "actor"), span("S4", text, "Town C", "place"),
+             span("S3", text, "May 1, 2024", "date"), span("S1", text, "Group D", "group")]
+    relations = [Relation("R1", "C1", "S1", "actor"), Relation("R2", "C1", "S5", "actor", attrs={"unlinked": "yes"})]
+    claim = build_record(report, spans, relations, roles=roles)["claims"][0]
+    assert [(a["id"], a["link"]) for a in claim["actors"]] == [("S2", "implicit"), ("S9", "implicit"),
+                                                               ("S1", "explicit")]
+    assert [p["id"] for p in claim["places"]] == ["S4"] and [d["id"] for d in claim["dates"]] == ["S3"]
+
+
+@pytest.mark.parametrize(("relations", "actors", "source"), [
+    ([], [("A1", "implicit"), ("A2", "implicit")], None),
+    ([("source", "A1", {})], [("A2", "implicit")], "A1"),  # the source inside the claim is not repeated
+    ([("actor", "A2", {}), ("source", "A1", {})], [("A2", "explicit")], "A1"),  # explicit wins over implicit
+    ([("actor", "A2", {}), ("actor", "A2", {})], [("A1", "implicit"), ("A2", "explicit")], None),
+    ([("source", "A1", {"unlinked": True}), ("source", "A2", {})], [], "A2"),  # unlinked: neither source nor actor
+    ([("actor", "A3", {})], [("A3", "explicit"), ("A1", "implicit"), ("A2", "implicit")], None),  # outside, first
+    ([("actor", "C2", {})], [("A1", "implicit"), ("A2", "implicit")], None),  # a claim is no participant
+])
+def test_claim_sources_and_participants_table(relations, actors, source):
+    text = "Maj. X said Group Y shelled it. Earlier Z spoke."
+    report = Report.of(text, title="t")
+    spans = [Span("A3", 0, 6, "actor"), span("C1", text, "X said Group Y shelled it", "claim"),
+             span("A1", text, "X", "actor"), span("A2", text, "Group Y", "actor"), span("C2", text, "Z spoke", "claim")]
+    rels = [Relation(f"R{i}", "C1", tail, label, attrs=attrs) for i, (label, tail, attrs) in enumerate(relations)]
+    claim = build_record(report, spans, rels)["claims"][0]
+    assert [(a["id"], a["link"]) for a in claim["actors"]] == actors
+    assert (claim["source"] or {}).get("id") == source
