@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from annotator.agreement.spans import label_counts, max_matching
+from annotator.agreement.spans import _disjoint, _disjoint_matching, label_counts, max_matching
 from annotator.agreement.tokens import label_layer_codes, tokenize
 from annotator.agreement.unitizing import _expected, _expected_numpy
 
@@ -96,3 +96,33 @@ def test_label_counts_come_in_label_order_and_stacked_spans_count_once_each() ->
     assert list(counts) == ["a", "m", "z"]
     assert counts["a"] == (2, 1, 1, 1) and counts["z"] == (1, 2, 1, 1) and counts["m"] == (1, 0, 0, 0)
 
+
+
+def _disjoint_layer(rng: random.Random, length: int) -> list[tuple[int, int, str]]:
+    """Spans of one label in order, none overlapping the next (some touching, some far apart)."""
+    out: list[tuple[int, int, str]] = []
+    pos = rng.randint(0, 5)
+    while pos < length and rng.random() < 0.85:
+        end = pos + rng.choice([1, 2, 3, 7, 15])
+        out.append((pos, end, "x"))
+        pos = end + rng.choice([0, 0, 1, 2, 6])
+    return out
+
+
+def test_matching_of_disjoint_layers_in_one_pass_equals_the_maximum_matching() -> None:
+    rng = random.Random(11)
+    for _ in range(2000):
+        a, b = _disjoint_layer(rng, rng.randint(0, 70)), _disjoint_layer(rng, rng.randint(0, 70))
+        assert _disjoint(a) and _disjoint(b)
+        want = max_matching(a, b)
+        assert _disjoint_matching(a, b) == want, (a, b)
+        if len(a) <= 7 and len(b) <= 7:
+            assert want == _matching_by_brute_force(a, b), (a, b)
+        if a and b:
+            assert label_counts(a, b)["x"][3] == want
+
+
+def test_layers_with_overlap_or_out_of_order_are_not_taken_for_disjoint() -> None:
+    assert not _disjoint([(0, 5, "x"), (4, 8, "x")])
+    assert not _disjoint([(6, 8, "x"), (0, 5, "x")])
+    assert _disjoint([(0, 5, "x"), (5, 8, "x")]) and _disjoint([])
