@@ -12,13 +12,14 @@ same-label spans collapse to their union), codes 0 = O, 1 = B, 2 = I, and a 3×3
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from annotator.agreement.undefined import ratio
-from annotator.core.tokenize import word_bounds
+from annotator.core.tokenize import spaced_words, word_bounds
 
 PADDING = (12, 100, 10_000)
 TOKENIZER = ("annotator.core.tokenize: spaCy-blank-like words (Kata'eb, 3.5, 1,000 whole), punctuation and "
@@ -113,6 +114,11 @@ def token_kappa(*, tags: Mapping[str, Sequence[str]], padding: Sequence[int] = P
 def tokenize(text: str) -> tuple[NDArray[Any], NDArray[Any]]:
     """The tokens of ``annotator.core.tokenize`` (CoNLL's and Prodigy's, shaped like spaCy's blank one)
     without the whitespace ones, as arrays of code-point starts and ends."""
+    pairs = spaced_words(text)
+    if pairs is not None:  # the usual text: offsets are running sums of the lengths
+        lengths = np.fromiter(map(len, chain.from_iterable(pairs)), dtype=np.int64, count=2 * len(pairs))
+        ends = np.cumsum(lengths)[1::2]
+        return ends - lengths[1::2], ends
     bounds = word_bounds(text)
     if not bounds:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)

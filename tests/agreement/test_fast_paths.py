@@ -11,6 +11,7 @@ import numpy as np
 from annotator.agreement.spans import _disjoint, _disjoint_matching, label_counts, max_matching
 from annotator.agreement.tokens import label_layer_codes, tokenize
 from annotator.agreement.unitizing import _expected, _expected_numpy
+from annotator.core.tokenize import word_bounds
 
 
 def _codes_by_definition(starts: np.ndarray, ends: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
@@ -126,3 +127,16 @@ def test_layers_with_overlap_or_out_of_order_are_not_taken_for_disjoint() -> Non
     assert not _disjoint([(0, 5, "x"), (4, 8, "x")])
     assert not _disjoint([(6, 8, "x"), (0, 5, "x")])
     assert _disjoint([(0, 5, "x"), (5, 8, "x")]) and _disjoint([])
+
+
+_MIXED_PIECES = ["دير", "الزور", "٣", "١٢", "Kata'eb", "al", "3.5", "1,000", "2024", " ", "  ", "\n", "\r\n", "\t",
+                 "\u00a0", *".,'-:;()", "...", "--", "\u0640", "\u200c", "\u064e", "\u0301", "👍🏽", "«", "’"]
+
+
+def test_token_arrays_are_the_word_bounds_whichever_path_the_text_takes() -> None:
+    """Running sums of ``spaced_words`` lengths (most texts) or ``word_bounds`` itself (texts with marks)."""
+    rng = random.Random(13)
+    for _ in range(3_000):
+        text = "".join(rng.choice(_MIXED_PIECES) for _ in range(rng.randint(0, 30)))
+        starts, ends = tokenize(text)
+        assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == word_bounds(text), repr(text)
