@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from numpy.typing import NDArray
-
 from annotator.agreement.positions import positions_alpha
 from annotator.agreement.report_types import (
     AgreementReport,
@@ -48,9 +46,9 @@ from annotator.agreement.spans import by_label as split_by_label
 from annotator.agreement.tokens import (
     EXPLANATION,
     TOKENIZER,
+    TokenDocument,
+    corpus_layer_tables,
     kappa_from_layer_tables,
-    label_layer_codes,
-    tables_from_codes,
     tokenize,
 )
 from annotator.agreement.undefined import ratio, summarise
@@ -172,7 +170,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
     doc_coders: list[list[str]] = []
     gold_unitized: dict[int, UnitizedDocument] = {}
     position_docs: list[dict[str, list[SpanT]]] = []
-    token_tables: dict[str, NDArray[Any]] = {}
+    token_docs: list[TokenDocument] = []  # token κ's tables are counted for the corpus at once
     n_with_text = 0
     by_report: list[ReportAgreement] = []
 
@@ -246,18 +244,13 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         if doc.text is not None and len(coders) >= 2:
             n_with_text += 1
             starts, ends = tokenize(doc.text)
-            layer_labels = sorted({s[2] for w in coders for s in sets[w]} | (wanted_labels or set()))
-            codes = label_layer_codes(starts, ends, [sets[w] for w in coders], layer_labels)
-            for i, j in combinations(range(len(coders)), 2):
-                for lab, t in zip(layer_labels, tables_from_codes(codes[i], codes[j]), strict=True):
-                    if lab in token_tables:
-                        token_tables[lab] += t
-                    else:
-                        token_tables[lab] = t
+            layer_labels = tuple(sorted({s[2] for w in coders for s in sets[w]} | (wanted_labels or set())))
+            token_docs.append(TokenDocument(starts, ends, len(doc.text), [sets[w] for w in coders], layer_labels))
         if (index + 1) % 50 == 0 or index + 1 == total:
             progress(index + 1, total, "agreement: comparing annotation sets")
 
     _check_cancel(cancel)
+    token_tables = corpus_layer_tables(token_docs)
     all_labels = sorted(set(labels) if labels else labels_seen)
     all_coders = sorted(coders_seen)
 

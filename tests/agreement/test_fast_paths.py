@@ -9,7 +9,13 @@ import random
 
 import numpy as np
 from annotator.agreement.spans import _disjoint, _disjoint_matching, label_counts, max_matching
-from annotator.agreement.tokens import label_layer_codes, tokenize
+from annotator.agreement.tokens import (
+    TokenDocument,
+    corpus_layer_tables,
+    label_layer_codes,
+    tables_from_codes,
+    tokenize,
+)
 from annotator.agreement.unitizing import _expected, _expected_numpy
 from annotator.core.tokenize import word_bounds
 
@@ -140,3 +146,28 @@ def test_token_arrays_are_the_word_bounds_whichever_path_the_text_takes() -> Non
         text = "".join(rng.choice(_MIXED_PIECES) for _ in range(rng.randint(0, 30)))
         starts, ends = tokenize(text)
         assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == word_bounds(text), repr(text)
+
+
+def test_corpus_token_tables_are_the_sum_of_each_reports_tables() -> None:
+    """Reports laid end to end (spans past their text's end clipped, mixed numbers of annotators and label
+    layers) give the tables report-by-report codes give, summed."""
+    rng = random.Random(17)
+    for _ in range(60):
+        docs, want = [], {}
+        for _ in range(rng.randint(1, 12)):
+            text = "".join(rng.choice("ab c,.  d\n") for _ in range(rng.randint(0, 50)))
+            starts, ends = tokenize(text)
+            n_sets = rng.choice([2, 2, 3])
+            sets = [_random_spans(rng, len(text) + 6, "xyz", rng.randint(0, 9)) for _ in range(n_sets)]
+            sets = [[s for s in spans if s[1] > s[0]] for spans in sets]
+            labels = tuple(sorted({s[2] for spans in sets for s in spans} | set(rng.choice(["", "w"]))))
+            docs.append(TokenDocument(starts, ends, len(text), sets, labels))
+            codes = label_layer_codes(starts, ends, sets, labels)
+            for i in range(n_sets):
+                for j in range(i + 1, n_sets):
+                    for lab, t in zip(labels, tables_from_codes(codes[i], codes[j]), strict=True):
+                        want[lab] = want[lab] + t if lab in want else t
+        got = corpus_layer_tables(docs)
+        assert sorted(got) == sorted(want)
+        for lab in want:
+            assert got[lab].tolist() == want[lab].tolist(), lab
