@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+from annotator.agreement.positions import _positions_row_by_row, _unstacked_positions, positions_as_units
 from annotator.agreement.spans import _disjoint, _disjoint_matching, label_counts, max_matching
 from annotator.agreement.tokens import (
     TokenDocument,
@@ -171,3 +172,26 @@ def test_corpus_token_tables_are_the_sum_of_each_reports_tables() -> None:
         assert sorted(got) == sorted(want)
         for lab in want:
             assert got[lab].tolist() == want[lab].tolist(), lab
+
+
+def test_positions_as_units_by_sorting_equal_the_row_by_row_walk() -> None:
+    """Same rows, codes and value order, under both conventions, whatever order the documents list their
+    annotators in (one not in the columns, one with an empty set); stacked labels take the walk."""
+    rng = random.Random(19)
+    people = ["ann", "bob", "cy", "dee"]
+    taken = 0
+    for _ in range(400):
+        docs = []
+        for _ in range(rng.randint(0, 6)):
+            who = rng.sample(people, rng.randint(0, 4))
+            sets = {w: [] if rng.random() < 0.1 else _random_spans(rng, 30, "xyz", rng.randint(0, 8)) for w in who}
+            if rng.random() < 0.7:  # most documents: no annotator stacks labels at one position
+                sets = {w: list({(s, e): (s, e, lab) for s, e, lab in spans}.values()) for w, spans in sets.items()}
+            docs.append(sets)
+        columns = rng.sample(people[:3], 3)
+        for missing in ("empty", "null"):
+            want_codes, want_values = _positions_row_by_row(docs, columns, missing)
+            codes, values = positions_as_units(docs, columns, missing)
+            assert values == want_values and codes.tolist() == want_codes.tolist(), (docs, columns, missing)
+            taken += _unstacked_positions(docs, columns, missing) is not None
+    assert taken > 200
