@@ -70,6 +70,7 @@ class DocumentSpans:
     title: str = ""
     text: str | None = None
     edited: dict[str, str] = field(default_factory=dict)  # annotator -> ISO date of their last edit here
+    plain: bool = False  # the sets hold (int, int, str) tuples already (the store's reader): not converted again
 
 
 def iso_week(date: str) -> str | None:
@@ -128,9 +129,12 @@ def _week(week: str, c: _Counts, n_reports: int) -> GoldWeek:
                     n_spans=n_who, n_spans_gold=n_gold)
 
 
-def _spans_of(items: Iterable[Any], wanted: set[str] | None) -> list[SpanT]:
-    spans = as_spans(items)
-    return [s for s in spans if s[1] > s[0] and (wanted is None or s[2] in wanted)]
+def _spans_of(items: Iterable[Any], wanted: set[str] | None, plain: bool = False) -> list[SpanT]:
+    """The non-empty spans in scope as ``(start, end, label)`` tuples (``plain``: they are such tuples)."""
+    spans = items if plain else as_spans(items)
+    if wanted is None:
+        return [s for s in spans if s[1] > s[0]]
+    return [s for s in spans if s[1] > s[0] and s[2] in wanted]
 
 
 def _check_cancel(cancel: Any) -> None:
@@ -180,7 +184,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         for who, items in doc.sets.items():
             if who != gold and wanted_people is not None and who not in wanted_people:
                 continue
-            sets[who] = _spans_of(items, wanted_labels)
+            sets[who] = _spans_of(items, wanted_labels, doc.plain)
         coders = sorted(w for w in sets if w != gold)
         coders_seen.update(coders)
         for who in coders:
@@ -293,7 +297,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         f1_exact=o_exact, f1_overlap=o_overlap, tp_exact=o_tp_s, tp_overlap=o_tp_o, reason=o_reason,
         macro_f1_exact=o_macro_exact, macro_f1_overlap=o_macro_overlap, macro_n_labels=o_macro_n,
         n_spans_compared=o_n_a + o_n_b, n_spans=sum(spans_per_annotator.values()),
-        n_spans_gold=sum(len(_spans_of(d.sets.get(gold, ()), wanted_labels)) for d in docs if gold in d.sets),
+        n_spans_gold=sum(len(_spans_of(d.sets.get(gold, ()), wanted_labels, d.plain)) for d in docs if gold in d.sets),
         alpha_u=corpus_alpha_u, alpha_u_method=alpha_method,
         alpha_u_reason=corpus_alpha.get("reason") if corpus_alpha_u is None else None,
         n_reports=total, n_reports_compared=len(multi),

@@ -33,8 +33,19 @@ Unit = tuple[int, int]  # begin, end (end exclusive), relative to the document's
 
 def keep_non_overlapping(spans: Iterable[Unit]) -> tuple[list[Unit], int]:
     """INCEpTION's rule within one label layer: sort by start (longer first on ties) and keep a span only if
-    it starts at or after the end of the last kept one.  Returns the kept units and how many were dropped."""
-    ordered = sorted(spans, key=lambda x: (x[0], -x[1]))
+    it starts at or after the end of the last kept one.  Returns the kept units and how many were dropped.
+
+    Non-empty units already in order, each starting at or after the end of the one before (the usual
+    layer), are all kept as they are: no sort."""
+    units = list(spans)
+    end_before = None
+    for s, e in units:
+        if e <= s or (end_before is not None and s < end_before):
+            break
+        end_before = e
+    else:
+        return units, 0
+    ordered = sorted(units, key=lambda x: (x[0], -x[1]))
     kept: list[Unit] = []
     end = None
     for s, e in ordered:

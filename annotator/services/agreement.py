@@ -30,7 +30,7 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
         for item in uow.label_spans.label_sets(annotators=scope, report_ids=ids or None):
             if not docs or docs[-1].report_id != item.report_id:
                 docs.append(DocumentSpans(report_id=item.report_id, length=item.chars, sets={}, title=item.title,
-                                          text=item.text))
+                                          text=item.text, plain=True))
             docs[-1].sets[item.annotator] = [s for s in item.spans if s[2] in wanted_labels] \
                 if wanted_labels else item.spans
             docs[-1].edited[item.annotator] = item.edited

@@ -17,7 +17,7 @@ from annotator.agreement.tokens import (
     tables_from_codes,
     tokenize,
 )
-from annotator.agreement.unitizing import _expected, _expected_numpy
+from annotator.agreement.unitizing import _expected, _expected_numpy, keep_non_overlapping
 from annotator.core.tokenize import word_bounds
 
 
@@ -195,3 +195,18 @@ def test_positions_as_units_by_sorting_equal_the_row_by_row_walk() -> None:
             assert values == want_values and codes.tolist() == want_codes.tolist(), (docs, columns, missing)
             taken += _unstacked_positions(docs, columns, missing) is not None
     assert taken > 200
+
+
+def test_keeping_non_overlapping_units_skips_the_sort_only_when_it_changes_nothing() -> None:
+    """INCEpTION's rule by its definition (sort by start, longer first; keep what starts after the last
+    kept end) on units in order, out of order, touching, nested and empty."""
+    rng = random.Random(23)
+    for _ in range(3_000):
+        units = [(s, s + rng.choice([0, 1, 2, 5])) for s in sorted(rng.sample(range(40), rng.randint(0, 8)))]
+        if rng.random() < 0.3:
+            rng.shuffle(units)
+        kept_by_definition: list[tuple[int, int]] = []
+        for s, e in sorted(units, key=lambda x: (x[0], -x[1])):
+            if not kept_by_definition or s >= kept_by_definition[-1][1]:
+                kept_by_definition.append((s, e))
+        assert keep_non_overlapping(units) == (kept_by_definition, len(units) - len(kept_by_definition)), units
