@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
@@ -53,6 +53,7 @@ from annotator.agreement.tokens import (
 )
 from annotator.agreement.undefined import ratio, summarise
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
+from annotator.agreement.unitizing_batch import document_alphas
 from annotator.core.ids import GOLD
 from annotator.core.iso_dates import iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -224,13 +225,6 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         doc_coders.append(coders)
         if gold in sets:
             gold_unitized[index] = UnitizedDocument(doc.length, sets, normalised=True)
-        doc_alpha: float | None = None
-        doc_alpha_reason: str | None = None
-        if len(coders) >= 2:
-            au = alpha_u_concatenated([ud], coders)
-            doc_alpha = au["alpha_u"]
-            if doc_alpha is None:
-                doc_alpha_reason = au.get("reason")
         if len(coders) < 2:
             reason: str | None = ("one annotator only: no pairwise agreement" if coders else
                                   "no annotator (besides gold) on this report")
@@ -242,7 +236,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
             report=doc.report_id, title=doc.title, annotators=tuple(coders), n_annotators=len(coders),
             length=doc.length, n_spans=sum(len(sets[w]) for w in coders), has_gold=gold in sets,
             f1_exact=ex["mean"], f1_overlap=ov["mean"], n_pairs=len(f1_exact), n_pairs_undefined=ov["skipped"],
-            alpha_u=doc_alpha, alpha_u_reason=doc_alpha_reason, reason=reason))
+            alpha_u=None, alpha_u_reason=None, reason=reason))  # α_U: for all reports at once, below
         position_docs.append({w: sets[w] for w in coders})
         # token κ (only with the text)
         if doc.text is not None and len(coders) >= 2:
@@ -258,11 +252,13 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
     all_labels = sorted(set(labels) if labels else labels_seen)
     all_coders = sorted(coders_seen)
 
-    # ---- α_U at corpus level
+    # ---- α_U per report (all at once; their distance sums serve the figures below), then at corpus level
+    multi = [i for i, c in enumerate(doc_coders) if len(c) >= 2]
+    for i, (doc_alpha, doc_alpha_reason) in zip(multi, document_alphas([unitized[i] for i in multi]), strict=True):
+        by_report[i] = replace(by_report[i], alpha_u=doc_alpha, alpha_u_reason=doc_alpha_reason)
     pair_alpha: dict[tuple[str, str], dict[str, Any]] = {}
     for pair, indices in pair_docs.items():
         pair_alpha[pair] = alpha_u_concatenated([unitized[i] for i in indices], list(pair), all_labels)
-    multi = [i for i, c in enumerate(doc_coders) if len(c) >= 2]
     complete = [i for i in multi if doc_coders[i] == all_coders]
     if multi and len(complete) == len(multi):
         corpus_alpha = alpha_u_concatenated([unitized[i] for i in complete], all_coders, all_labels)

@@ -163,6 +163,10 @@ class UnitizedDocument:
             self._delta[key] = value
         return value
 
+    def remember_delta(self, label: str, a: str, b: str, value: float) -> None:
+        """Store Σ δ computed elsewhere (``unitizing_batch``, for all documents at once) for ``delta``."""
+        self._delta.setdefault((label, a, b) if a <= b else (label, b, a), value)
+
 
 def _expected(unit_lengths: Sequence[int], gap_lengths: Sequence[int], m: int, length: int) -> float | None:
     """D_e of one layer (§6); ``None`` when the denominator vanishes.

@@ -17,7 +17,15 @@ from annotator.agreement.tokens import (
     tables_from_codes,
     tokenize,
 )
-from annotator.agreement.unitizing import _expected, _expected_numpy, keep_non_overlapping
+from annotator.agreement.unitizing import (
+    UnitizedDocument,
+    _expected,
+    _expected_numpy,
+    alpha_u_concatenated,
+    keep_non_overlapping,
+    pair_distance,
+)
+from annotator.agreement.unitizing_batch import document_alphas
 from annotator.core.tokenize import word_bounds
 
 
@@ -210,3 +218,33 @@ def test_keeping_non_overlapping_units_skips_the_sort_only_when_it_changes_nothi
             if not kept_by_definition or s >= kept_by_definition[-1][1]:
                 kept_by_definition.append((s, e))
         assert keep_non_overlapping(units) == (kept_by_definition, len(units) - len(kept_by_definition)), units
+
+
+def _unitized(rng: random.Random) -> UnitizedDocument:
+    """A document of one to four annotators: spans stacked, overlapping, outside the text, of empty length,
+    some annotators with nothing; documents of length 0 too."""
+    length = rng.choice([0, 1, 5, 30, 80])
+    sets = {}
+    for who in rng.sample(["a", "b", "c", "d"], rng.randint(1, 4)):
+        spans = []
+        for _ in range(rng.randint(0, 10)):
+            s = rng.randrange(-3, max(length, 1) + 3)
+            spans.append((s, s + rng.choice([0, 1, 2, 4, 9, 30]), rng.choice("xyz")))
+        sets[who] = spans
+    return UnitizedDocument(length, sets, normalised=True)
+
+
+def test_all_reports_alpha_u_at_once_equals_each_reports_own() -> None:
+    """``document_alphas`` gives each report's ``alpha_u_concatenated([report], annotators)`` to the last bit,
+    and the distance sums it leaves in the caches are ``pair_distance``'s."""
+    rng = random.Random(29)
+    for _ in range(300):
+        docs = [_unitized(rng) for _ in range(rng.randint(1, 10))]
+        alone = [UnitizedDocument(d.length, {w: [(s, e, lab) for lab, layer in d.layers.items()
+                                                 for s, e in layer.get(w, [])] for w in d.annotators},
+                                  normalised=True) for d in docs]
+        for d, own, got in zip(docs, alone, document_alphas(docs), strict=True):
+            au = alpha_u_concatenated([own], own.annotators)
+            assert got == (au["alpha_u"], au.get("reason") if au["alpha_u"] is None else None), (d.length, d.layers)
+            for (lab, a, b), value in d._delta.items():
+                assert value == pair_distance(d.units(lab, a), d.units(lab, b))
