@@ -53,7 +53,7 @@ from annotator.agreement.tokens import (
 )
 from annotator.agreement.undefined import ratio, summarise
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
-from annotator.agreement.unitizing_batch import document_alphas
+from annotator.agreement.unitizing_batch import UnitizedCorpus
 from annotator.core.ids import GOLD
 from annotator.core.iso_dates import iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -254,14 +254,15 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
 
     # ---- α_U per report (all at once; their distance sums serve the figures below), then at corpus level
     multi = [i for i, c in enumerate(doc_coders) if len(c) >= 2]
-    for i, (doc_alpha, doc_alpha_reason) in zip(multi, document_alphas([unitized[i] for i in multi]), strict=True):
+    corpus = UnitizedCorpus(unitized)
+    for i, (doc_alpha, doc_alpha_reason) in zip(multi, corpus.document_alphas(multi), strict=True):
         by_report[i] = replace(by_report[i], alpha_u=doc_alpha, alpha_u_reason=doc_alpha_reason)
     pair_alpha: dict[tuple[str, str], dict[str, Any]] = {}
     for pair, indices in pair_docs.items():
-        pair_alpha[pair] = alpha_u_concatenated([unitized[i] for i in indices], list(pair), all_labels)
+        pair_alpha[pair] = corpus.alpha(indices, list(pair), all_labels)
     complete = [i for i in multi if doc_coders[i] == all_coders]
     if multi and len(complete) == len(multi):
-        corpus_alpha = alpha_u_concatenated([unitized[i] for i in complete], all_coders, all_labels)
+        corpus_alpha = corpus.alpha(complete, all_coders, all_labels)
         alpha_method = "concatenated"
         alpha_note = ("all annotators' spans on the documents laid end to end in one continuum "
                       "(INCEpTION's corpus α_U)")

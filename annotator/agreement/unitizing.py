@@ -19,7 +19,7 @@ Two things shape this module:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -217,13 +217,20 @@ def _expected_numpy(unit_lengths: NDArray[Any], gap_lengths: NDArray[Any], m: in
     return (2.0 / length) * numerator / denominator
 
 
+Layout = tuple[list[int], list[int]]  # a label layer's unit lengths (annotator by annotator, in document order), gaps
+
+
 def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[str],
-                         labels: Iterable[str] | None = None) -> dict[str, Any]:
+                         labels: Iterable[str] | None = None, *,
+                         layout: Callable[[str], Layout] | None = None) -> dict[str, Any]:
     """α_U per label and overall on the documents laid end to end (one virtual continuum), m = len(annotators).
 
     An annotator listed but without a set on a document counts as having marked nothing there; callers pass
     only documents every listed annotator worked on.  Returns ``alpha_u``, ``D_o``, ``D_e`` (sums over
     labels), ``per_label`` (α_U per label) and ``labels`` (full figures per label), plus counts.
+    ``layout`` gives a label's unit lengths and gaps on these documents when the caller has laid them out
+    already (``unitizing_batch`` does it for many documents at once); otherwise they are joined here from
+    each document's ``tiling``.
     """
     names = list(annotators)
     m = len(names)
@@ -247,7 +254,9 @@ def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[
         sum_delta = 0.0
         unit_lengths: list[int] = []
         gaps: list[int] = []
-        for who in names:
+        if layout is not None:
+            unit_lengths, gaps = layout(lab)
+        for who in names if layout is None else ():
             carry = 0  # the gap still open from the documents before (gaps merge across boundaries)
             for d in docs:
                 lead, inner, lengths, trail = d.tiling(lab, who)

@@ -25,7 +25,7 @@ from annotator.agreement.unitizing import (
     keep_non_overlapping,
     pair_distance,
 )
-from annotator.agreement.unitizing_batch import document_alphas
+from annotator.agreement.unitizing_batch import UnitizedCorpus
 from annotator.core.tokenize import word_bounds
 
 
@@ -243,8 +243,25 @@ def test_all_reports_alpha_u_at_once_equals_each_reports_own() -> None:
         alone = [UnitizedDocument(d.length, {w: [(s, e, lab) for lab, layer in d.layers.items()
                                                  for s, e in layer.get(w, [])] for w in d.annotators},
                                   normalised=True) for d in docs]
-        for d, own, got in zip(docs, alone, document_alphas(docs), strict=True):
+        got_all = UnitizedCorpus(docs).document_alphas(range(len(docs)))
+        for d, own, got in zip(docs, alone, got_all, strict=True):
             au = alpha_u_concatenated([own], own.annotators)
             assert got == (au["alpha_u"], au.get("reason") if au["alpha_u"] is None else None), (d.length, d.layers)
             for (lab, a, b), value in d._delta.items():
                 assert value == pair_distance(d.units(lab, a), d.units(lab, b))
+
+
+def test_corpus_alpha_u_laid_out_with_numpy_equals_the_document_by_document_join() -> None:
+    """Any increasing subset of documents and any annotators (some absent from some documents): the same
+    dictionary, to the last bit, as joining each document's tiling."""
+    rng = random.Random(31)
+    for _ in range(300):
+        docs = [_unitized(rng) for _ in range(rng.randint(1, 12))]
+        corpus = UnitizedCorpus(docs)
+        if rng.random() < 0.5:
+            corpus.document_alphas([i for i, d in enumerate(docs) if len(d.annotators) >= 2])
+        indices = sorted(rng.sample(range(len(docs)), rng.randint(1, len(docs))))
+        names = rng.sample(["a", "b", "c", "d"], rng.randint(1, 4))
+        labels = rng.choice([None, ["x", "y", "z"], ["y", "w"]])
+        want = alpha_u_concatenated([docs[i] for i in indices], names, labels)
+        assert corpus.alpha(indices, names, labels) == want
