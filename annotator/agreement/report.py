@@ -220,11 +220,11 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
                     gold_weeks[(who, week)].add(counts)
                     gold_week_docs[(who, week)] += 1
         # α_U
-        ud = UnitizedDocument(doc.length, {w: sets[w] for w in coders}, normalised=True)
+        ud = UnitizedDocument.from_layers(doc.length, {w: layers[w] for w in coders})
         unitized.append(ud)
         doc_coders.append(coders)
         if gold in sets:
-            gold_unitized[index] = UnitizedDocument(doc.length, sets, normalised=True)
+            gold_unitized[index] = UnitizedDocument.from_layers(doc.length, layers)
         if len(coders) < 2:
             reason: str | None = ("one annotator only: no pairwise agreement" if coders else
                                   "no annotator (besides gold) on this report")
