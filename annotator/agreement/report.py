@@ -188,14 +188,14 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
             sets[who] = _spans_of(items, wanted_labels, doc.plain)
         coders = sorted(w for w in sets if w != gold)
         coders_seen.update(coders)
+        layers = {who: split_by_label(spans) for who, spans in sets.items()}  # counted by label, not span by span
         for who in coders:
             spans_per_annotator[who] += len(sets[who])
-            for s in sets[who]:
-                spans_per_label[s[2]] += 1
-                labels_seen.add(s[2])
+            for lab, spans in layers[who].items():
+                spans_per_label[lab] += len(spans)
+            labels_seen.update(layers[who])
         if gold in sets:
-            labels_seen.update(s[2] for s in sets[gold])
-        layers = {who: split_by_label(spans) for who, spans in sets.items()}
+            labels_seen.update(layers[gold])
         # pairwise span F1
         f1_exact: list[float | None] = []
         f1_overlap: list[float | None] = []
@@ -242,7 +242,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         if doc.text is not None and len(coders) >= 2:
             n_with_text += 1
             starts, ends = tokenize(doc.text)
-            layer_labels = tuple(sorted({s[2] for w in coders for s in sets[w]} | (wanted_labels or set())))
+            layer_labels = tuple(sorted({lab for w in coders for lab in layers[w]} | (wanted_labels or set())))
             token_docs.append(TokenDocument(starts, ends, len(doc.text), [sets[w] for w in coders], layer_labels))
         if (index + 1) % 50 == 0 or index + 1 == total:
             progress(index + 1, total, "agreement: comparing annotation sets")
