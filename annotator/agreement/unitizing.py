@@ -188,9 +188,6 @@ class UnitizedDocument:
             self._delta[key] = value
         return value
 
-    def remember_delta(self, label: str, a: str, b: str, value: float) -> None:
-        """Store Σ δ computed elsewhere (``unitizing_batch``, for all documents at once) for ``delta``."""
-        self._delta.setdefault((label, a, b) if a <= b else (label, b, a), value)
 
 
 def _expected(unit_lengths: Sequence[int], gap_lengths: Sequence[int], m: int, length: int) -> float | None:
@@ -242,7 +239,9 @@ def _expected_numpy(unit_lengths: NDArray[Any], gap_lengths: NDArray[Any], m: in
     return (2.0 / length) * numerator / denominator
 
 
-Layout = tuple[list[int], list[int]]  # a label layer's unit lengths (annotator by annotator, in document order), gaps
+# a label layer's unit lengths (annotator by annotator, in document order), gaps, and Σ δ over the pairs and
+# documents when the caller has it (None: added up here from each document's ``delta``)
+Layout = tuple[list[int], list[int], float | None]
 
 
 def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[str],
@@ -279,8 +278,9 @@ def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[
         sum_delta = 0.0
         unit_lengths: list[int] = []
         gaps: list[int] = []
+        known: float | None = None
         if layout is not None:
-            unit_lengths, gaps = layout(lab)
+            unit_lengths, gaps, known = layout(lab)
         for who in names if layout is None else ():
             carry = 0  # the gap still open from the documents before (gaps merge across boundaries)
             for d in docs:
@@ -295,10 +295,12 @@ def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[
                     carry += trail
             if carry > 0:
                 gaps.append(carry)
-        for d in docs:
+        for d in docs if known is None else ():
             if lab in d.layers:
                 for a, b in pairs:
                     sum_delta += d.delta(lab, a, b)
+        if known is not None:
+            sum_delta = known
         res: dict[str, Any] = {"alpha_u": None, "D_o": None, "D_e": None, "sum_of_distances": sum_delta,
                                "n_units": len(unit_lengths)}
         out["n_units"] += len(unit_lengths)

@@ -1,5 +1,5 @@
-"""α_U of every document of a corpus at once: the per-report figure and the distance sums the corpus, pair
-and gold figures reuse, computed with numpy over all documents instead of unit by unit in Python.
+"""α_U of a corpus's documents with numpy: every report's own figure, and the corpus and pair figures on
+the reports laid end to end, instead of unit by unit in Python.
 
 The corpus report asks ``alpha_u_concatenated([document], coders)`` of each of its reports; one report's
 layers hold tens of units, so Python's cost per unit and per call was most of the report's time. Here every
@@ -8,7 +8,7 @@ spacing them further than any document is long. Every figure is the one ``unitiz
 bit: the distance sums and the expected-disagreement numerators are exact integers (the same integers
 ``pair_distance`` and ``_expected`` add up), and the floating-point steps are the same operations in the same
 order. A document whose figures ``unitizing`` would not compute in exact integers (a layer of more than
-``_SMALL`` units, huge units or sums) is left to ``alpha_u_concatenated``.
+``_SMALL`` units, huge units or sums) is left to ``alpha_u_concatenated`` itself.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from annotator.agreement.unitizing import _CUBE_EXACT, _EXACT, _SMALL, UnitizedDocument, alpha_u_concatenated
+from annotator.agreement.unitizing import (
+    _CUBE_EXACT,
+    _EXACT,
+    _SMALL,
+    Layout,
+    UnitizedDocument,
+    alpha_u_concatenated,
+)
 
 _INT_SAFE = 2 ** 62  # int64 sums of squares stay below this, or the documents go the unit-by-unit way
 
@@ -75,32 +82,17 @@ def _distances(x: _Units, y: _Units, n_docs: int, apart: int) -> NDArray[np.int6
     return totals
 
 
-def _prime_layer(in_layer: Sequence[UnitizedDocument], label: str, units: dict[str, _Units]) -> None:
-    """Fill the distance caches (``UnitizedDocument.delta``) of one label layer, for every pair of each
-    document's annotators, from one vectorised pass per pair over the documents holding the layer. Leaves
-    a cache alone where the sums would not be exact in int64 (``delta`` then computes them)."""
-    longest = max((d.length for d in in_layer), default=0)
-    apart = longest + 1
-    n_units = sum(len(u.start) for u in units.values())
-    if 8 * (n_units + 1) * longest * longest + len(in_layer) * apart * apart >= _INT_SAFE:
-        return
-    for a, b in combinations(sorted(units), 2):
-        totals = _distances(units[a], units[b], len(in_layer), apart)
-        if totals is None:
-            continue
-        for d, total in zip(in_layer, totals.tolist(), strict=True):
-            if a in d.annotators and b in d.annotators:
-                d.remember_delta(label, a, b, float(total))
-
-
 class UnitizedCorpus:
     """The corpus report's documents, each annotator's units of each label layer as arrays over all of them
-    (built once), and the α_U figures the report asks of them."""
+    (built once), the distance sums of each layer and pair on every document, and the α_U figures the report
+    asks of them."""
 
     def __init__(self, docs: Sequence[UnitizedDocument]) -> None:
         self.docs = list(docs)
         self._lengths = np.asarray([d.length for d in self.docs], dtype=np.int64)
         self._units: dict[tuple[str, str], _Units] = {}
+        self._in_layer: dict[str, NDArray[np.int64]] = {}
+        self._distances: dict[tuple[str, str, str], NDArray[np.int64] | None] = {}
 
     def units(self, label: str, who: str, position: NDArray[np.int64]) -> _Units:
         """``who``'s units in ``label`` on the documents ``position`` keeps (see ``_Units.take``)."""
@@ -111,11 +103,47 @@ class UnitizedCorpus:
         return found.take(position)
 
     def _position(self, indices: Sequence[int]) -> NDArray[np.int64]:
+        """Each document's place among ``indices`` (increasing), −1 for the others."""
         if any(b <= a for a, b in zip(indices, indices[1:], strict=False)):
             raise ValueError("documents are laid out in corpus order: indices must increase")
         position = np.full(len(self.docs), -1, dtype=np.int64)
         position[np.asarray(indices, dtype=np.int64)] = np.arange(len(indices), dtype=np.int64)
         return position
+
+    def distances(self, label: str, a: str, b: str) -> NDArray[np.int64] | None:
+        """``UnitizedDocument.delta(label, a, b)`` of every document as exact integers (0 where the layer
+        is absent), from one vectorised pass over the corpus; ``None`` when a sum could leave the exact
+        range (then ``delta`` is the way)."""
+        key = (label, a, b) if a <= b else (label, b, a)
+        if key not in self._distances:
+            position = self._in_layer.get(label)
+            if position is None:
+                position = self._in_layer[label] = self._position(
+                    [i for i, d in enumerate(self.docs) if label in d.layers])
+            holding = np.flatnonzero(position >= 0)
+            longest = int(self._lengths[holding].max(initial=0))
+            apart = longest + 1
+            x, y = self.units(label, key[1], position), self.units(label, key[2], position)
+            n_units = len(x.start) + len(y.start)
+            found: NDArray[np.int64] | None = None
+            if 8 * (n_units + 1) * longest * longest + len(holding) * apart * apart < _INT_SAFE:
+                in_layer = _distances(x, y, len(holding), apart)
+                if in_layer is not None:
+                    found = np.zeros(len(self.docs), dtype=np.int64)
+                    found[holding] = in_layer
+            self._distances[key] = found
+        return self._distances[key]
+
+    def _sum_of_distances(self, label: str, names: Sequence[str], chosen: NDArray[np.int64]) -> float | None:
+        """Σ δ over the pairs of ``names`` and the documents ``chosen``: what ``alpha_u_concatenated`` adds up
+        pair by pair (every term an integer, so the float sum is exact below 2**53); ``None`` otherwise."""
+        total = 0
+        for a, b in combinations(names, 2):
+            found = self.distances(label, a, b)
+            if found is None:
+                return None
+            total += int(found[chosen].sum())
+        return float(total) if total < _EXACT else None
 
     def alpha(self, indices: Sequence[int], annotators: Sequence[str],
               labels: Iterable[str] | None = None) -> dict[str, Any]:
@@ -124,11 +152,12 @@ class UnitizedCorpus:
         docs = [self.docs[i] for i in indices]
         names = list(annotators)
         position = self._position(indices)
-        lengths = self._lengths[np.asarray(indices, dtype=np.int64)] if len(indices) else self._lengths[:0]
+        chosen = np.asarray(indices, dtype=np.int64)
+        lengths = self._lengths[chosen]
         offsets = np.concatenate(([0], np.cumsum(lengths)))
         total = int(offsets[-1])
 
-        def layout(label: str) -> tuple[list[int], list[int]]:
+        def layout(label: str) -> Layout:
             unit_lengths: list[NDArray[np.int64]] = []
             gaps: list[NDArray[np.int64]] = []
             for who in names:
@@ -141,37 +170,45 @@ class UnitizedCorpus:
                 between = np.concatenate(([starts[0]], starts[1:] - ends[:-1], [total - ends[-1]]))
                 gaps.append(between[between > 0])
             return (np.concatenate(unit_lengths).tolist() if unit_lengths else [],
-                    np.concatenate(gaps).tolist() if gaps else [])
+                    np.concatenate(gaps).tolist() if gaps else [], self._sum_of_distances(label, names, chosen))
 
         return alpha_u_concatenated(docs, names, labels, layout=layout)
 
     def document_alphas(self, indices: Sequence[int]) -> list[tuple[float | None, str | None]]:
         """``(alpha_u, reason)`` of ``alpha_u_concatenated([d], d.annotators)`` for the documents at
-        ``indices`` (increasing), reason ``None`` when alpha is defined (the report's per-report α_U). The
-        distance sums are left in the documents' caches, where the corpus, pair and gold figures find them."""
+        ``indices`` (increasing), reason ``None`` when alpha is defined (the report's per-report α_U)."""
         docs = [self.docs[i] for i in indices]
         chosen = np.asarray(indices, dtype=np.int64)
-        out: list[tuple[float | None, str | None]] = [(None, None)] * len(docs)
-        labels = sorted({lab for d in docs for lab in d.layers})
-        # per document and label: the exact numerator and Σ u(u−1) of D_e, from the units and gaps of all of
-        # the document's annotators (single document: a gap is the space before, between and after its units)
-        numerators: dict[str, dict[int, tuple[int, int, int]]] = {}  # label -> doc index -> (numerator, pairs, n)
-        slow: set[int] = {i for i, d in enumerate(docs) if d.length <= 0 or len(d.annotators) < 2}
-        for lab in labels:
-            index = [i for i, d in enumerate(docs) if lab in d.layers]
+        slow = np.asarray([d.length <= 0 or len(d.annotators) < 2 for d in docs], dtype=bool)
+        sum_o = np.zeros(len(docs))
+        sum_e = np.zeros(len(docs))
+        defined = np.zeros(len(docs), dtype=bool)
+        for lab in sorted({lab for d in docs for lab in d.layers}):  # α_U adds the labels up in this order
+            index = np.asarray([i for i, d in enumerate(docs) if lab in d.layers], dtype=np.int64)
+            layer_docs = [docs[i] for i in index.tolist()]
             in_layer = np.full(len(self.docs), -1, dtype=np.int64)
-            in_layer[chosen[np.asarray(index, dtype=np.int64)]] = np.arange(len(index), dtype=np.int64)
+            in_layer[chosen[index]] = np.arange(len(index), dtype=np.int64)
+            people = sorted({w for d in layer_docs for w in d.annotators})
+            taking_part = {who: np.asarray([who in d.annotators for d in layer_docs], dtype=bool) for who in people}
+            lengths = self._lengths[chosen[index]]
+            n_seg = len(index)
+            # D_o's distance sums: each pair of a document's annotators, added up
+            sum_delta = np.zeros(n_seg, dtype=np.int64)
+            for a, b in combinations(people, 2):
+                found = self.distances(lab, a, b)
+                both = taking_part[a] & taking_part[b]
+                if found is None:
+                    slow[index[both]] = True
+                else:
+                    sum_delta += np.where(both, found[chosen[index]], 0)
+            # D_e's numerator and Σ u(u−1) in exact integers, from the units and gaps of all the document's
+            # annotators (one document: a gap is the space before, between and after one annotator's units)
             seg_units: list[NDArray[np.int64]] = []
             seg_unit_doc: list[NDArray[np.int64]] = []
             seg_gaps: list[NDArray[np.int64]] = []
             seg_gap_doc: list[NDArray[np.int64]] = []
-            people = sorted({w for i in index for w in docs[i].annotators})
-            lengths = np.asarray([docs[i].length for i in index], dtype=np.int64)
-            layer_units = {who: self.units(lab, who, in_layer) for who in people}
-            _prime_layer([docs[i] for i in index], lab, layer_units)
             for who in people:
-                u = layer_units[who]
-                takes_part = np.asarray([who in docs[i].annotators for i in index], dtype=bool)
+                u = self.units(lab, who, in_layer)
                 seg_units.append(u.end - u.start)
                 seg_unit_doc.append(u.doc)
                 n = len(u.start)
@@ -186,74 +223,61 @@ class UnitizedCorpus:
                 between[1:] = u.start[1:] - u.end[:-1]
                 between[first] = 0
                 trail = np.where(last, lengths[u.doc] - u.end, 0)
-                has_units = np.zeros(len(index), dtype=bool)
+                has_units = np.zeros(n_seg, dtype=bool)
                 has_units[u.doc] = True
-                empty = np.flatnonzero(takes_part & ~has_units)
+                empty = np.flatnonzero(taking_part[who] & ~has_units)
                 for values, where in ((lead, u.doc), (between, u.doc), (trail, u.doc), (lengths[empty], empty)):
                     keep = values > 0
                     seg_gaps.append(values[keep])
                     seg_gap_doc.append(where[keep])
-            units = np.concatenate(seg_units) if seg_units else np.zeros(0, dtype=np.int64)
-            unit_doc = np.concatenate(seg_unit_doc) if seg_unit_doc else np.zeros(0, dtype=np.int64)
-            gaps = np.concatenate(seg_gaps) if seg_gaps else np.zeros(0, dtype=np.int64)
-            gap_doc = np.concatenate(seg_gap_doc) if seg_gap_doc else np.zeros(0, dtype=np.int64)
-            n_seg = len(index)
+            units = np.concatenate(seg_units)
+            unit_doc = np.concatenate(seg_unit_doc)
+            gaps = np.concatenate(seg_gaps)
+            gap_doc = np.concatenate(seg_gap_doc)
             n_units = np.bincount(unit_doc, minlength=n_seg)
+            longest_unit = np.zeros(n_seg, dtype=np.int64)
+            np.maximum.at(longest_unit, unit_doc, units)
             big = max(int(units.max(initial=0)), int(gaps.max(initial=0))) + 1
+            u_max = int(units.max(initial=0))
             most_units = int(n_units.max(initial=0))
             most_gap = int(np.bincount(gap_doc, weights=gaps, minlength=n_seg).max(initial=0)) + 1
             # no int64 product or sum below can wrap (else these documents go the unit-by-unit way)
-            if n_seg * big >= _INT_SAFE or most_units * (most_units * 2 * big ** 3 + big * big * most_gap) >= _INT_SAFE:
-                slow.update(index)
+            widest = most_units * (most_units * 2 * u_max ** 3 + u_max ** 2 * most_gap)
+            if n_seg * big >= _INT_SAFE or widest >= _INT_SAFE:
+                slow[index] = True
                 continue
-            order = np.argsort(gap_doc * big + gaps, kind="stable")
-            gap_key = (gap_doc * big + gaps)[order]
-            suffix = np.concatenate(([0], np.cumsum(gaps[order])))
+            gap_key = np.sort(gap_doc * big + gaps)
+            suffix = np.concatenate(([0], np.cumsum(gap_key - (gap_key // big) * big)))
             seg_end = np.searchsorted(gap_key, (unit_doc + 1) * big, side="left")
             first_ge = np.searchsorted(gap_key, unit_doc * big + units, side="left")  # gaps γ ≥ l start here
             over = (suffix[seg_end] - suffix[first_ge]) - (units - 1) * (seg_end - first_ge)  # Σ_{γ ≥ l} (γ − l + 1)
-            n_c = n_units[unit_doc]
-            terms = (n_c - 1) * (2 * units ** 3 - 3 * units ** 2 + units) // 3 + units * units * over
+            terms = (n_units[unit_doc] - 1) * (2 * units ** 3 - 3 * units ** 2 + units) // 3 + units * units * over
             numerator = np.zeros(n_seg, dtype=np.int64)
             np.add.at(numerator, unit_doc, terms)
-            pairs = np.zeros(n_seg, dtype=np.int64)
-            np.add.at(pairs, unit_doc, units * (units - 1))
-            longest_unit = np.zeros(n_seg, dtype=np.int64)
-            np.maximum.at(longest_unit, unit_doc, units)
-            per_doc: dict[int, tuple[int, int, int]] = {}
-            for k, i in enumerate(index):
-                n_k = int(n_units[k])
-                if n_k > _SMALL or int(numerator[k]) >= _EXACT or int(longest_unit[k]) >= _CUBE_EXACT:
-                    slow.add(i)
-                per_doc[i] = (int(numerator[k]), int(pairs[k]), n_k)
-            numerators[lab] = per_doc
+            pair_sum = np.zeros(n_seg, dtype=np.int64)
+            np.add.at(pair_sum, unit_doc, units * (units - 1))
+            # where unitizing would not work in exact integers, it computes the document itself
+            slow[index[(n_units > _SMALL) | (numerator >= _EXACT) | (longest_unit >= _CUBE_EXACT)
+                       | (sum_delta >= _EXACT)]] = True
+            # the floating-point steps of alpha_u_concatenated and _expected, in the same order
+            m = np.asarray([len(d.annotators) for d in layer_docs], dtype=np.int64)
+            length = lengths.astype(float)
+            denominator = (m * lengths).astype(float) * (m * lengths - 1).astype(float) - pair_sum.astype(float)
+            with np.errstate(divide="ignore", invalid="ignore"):  # empty documents are among the slow ones
+                d_o = 2.0 * sum_delta.astype(float) / ((m * (m - 1)).astype(float) * length ** 2)
+                d_e = (2.0 / length) * numerator.astype(float) / denominator
+            counted = (n_units > 0) & (denominator > 0) & (d_e != 0.0)
+            sum_o[index] += np.where(counted, d_o, 0.0)  # adding 0.0 changes no sum of non-negative terms
+            sum_e[index] += np.where(counted, d_e, 0.0)
+            defined[index] |= counted
+        out: list[tuple[float | None, str | None]] = []
+        alphas = (1.0 - sum_o / np.where(defined, sum_e, 1.0)).tolist()
         for i, d in enumerate(docs):
-            if i in slow:
+            if slow[i]:
                 au = alpha_u_concatenated([d], d.annotators)
-                out[i] = (au["alpha_u"], au.get("reason") if au["alpha_u"] is None else None)
-                continue
-            names = d.annotators
-            m = len(names)
-            length = d.length
-            pairs_of = list(combinations(names, 2))
-            sum_o = sum_e = 0.0
-            any_defined = False
-            for lab in sorted(d.layers):
-                numerator, pair_sum, n_k = numerators[lab][i]
-                if not n_k:
-                    continue
-                sum_delta = 0.0
-                for a, b in pairs_of:
-                    sum_delta += d.delta(lab, a, b)
-                d_o = 2.0 * sum_delta / (m * (m - 1) * float(length) ** 2)
-                denominator = float(m * length) * float(m * length - 1) - float(pair_sum)
-                d_e = None if denominator <= 0 else (2.0 / length) * float(numerator) / denominator
-                if d_e:
-                    sum_o += d_o
-                    sum_e += d_e
-                    any_defined = True
-            if any_defined:
-                out[i] = (1.0 - sum_o / sum_e, None)
+                out.append((au["alpha_u"], au.get("reason") if au["alpha_u"] is None else None))
+            elif defined[i]:
+                out.append((alphas[i], None))
             else:
-                out[i] = (None, "no unit of positive length anywhere (nothing to unitize)")
+                out.append((None, "no unit of positive length anywhere (nothing to unitize)"))
         return out

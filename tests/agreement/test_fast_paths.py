@@ -236,7 +236,7 @@ def _unitized(rng: random.Random) -> UnitizedDocument:
 
 def test_all_reports_alpha_u_at_once_equals_each_reports_own() -> None:
     """``document_alphas`` gives each report's ``alpha_u_concatenated([report], annotators)`` to the last bit,
-    and the distance sums it leaves in the caches are ``pair_distance``'s."""
+    and the corpus's distance sums are ``pair_distance``'s."""
     rng = random.Random(29)
     for _ in range(300):
         docs = [_unitized(rng) for _ in range(rng.randint(1, 10))]
@@ -247,8 +247,12 @@ def test_all_reports_alpha_u_at_once_equals_each_reports_own() -> None:
         for d, own, got in zip(docs, alone, got_all, strict=True):
             au = alpha_u_concatenated([own], own.annotators)
             assert got == (au["alpha_u"], au.get("reason") if au["alpha_u"] is None else None), (d.length, d.layers)
-            for (lab, a, b), value in d._delta.items():
-                assert value == pair_distance(d.units(lab, a), d.units(lab, b))
+        corpus = UnitizedCorpus(docs)
+        for lab in "xyz":
+            for a, b in [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]:
+                found = corpus.distances(lab, a, b)
+                assert found is not None
+                assert found.tolist() == [pair_distance(d.units(lab, a), d.units(lab, b)) for d in docs]
 
 
 def test_corpus_alpha_u_laid_out_with_numpy_equals_the_document_by_document_join() -> None:
@@ -284,3 +288,16 @@ def test_a_document_from_sets_split_by_label_is_the_document_from_the_sets() -> 
         got = UnitizedDocument.from_layers(length, {w: by_label(spans) for w, spans in sets.items()})
         assert got.layers == want.layers, sets
         assert got.dropped == want.dropped and got.annotators == want.annotators and got.length == want.length
+
+
+def test_a_report_too_big_for_exact_integers_is_computed_by_unitizing_itself() -> None:
+    """A layer of more than _SMALL units is left to alpha_u_concatenated (numpy floats there): same figure."""
+    rng = random.Random(41)
+    big = UnitizedDocument(4_000, {w: [(s, s + rng.randint(1, 6), "x") for s in range(0, 4_000, 12)]
+                                   for w in ("a", "b")}, normalised=True)
+    small = _unitized(rng)
+    docs = [big, small]
+    got = UnitizedCorpus(docs).document_alphas([0, 1])
+    for d, (alpha, reason) in zip(docs, got, strict=True):
+        au = alpha_u_concatenated([d], d.annotators)
+        assert (alpha, reason) == (au["alpha_u"], au.get("reason") if au["alpha_u"] is None else None)
