@@ -71,7 +71,9 @@ class DocumentSpans:
     title: str = ""
     text: str | None = None
     edited: dict[str, str] = field(default_factory=dict)  # annotator -> ISO date of their last edit here
-    plain: bool = False  # the sets hold (int, int, str) tuples already (the store's reader): not converted again
+    # the sets hold non-empty (int, int, str) tuples already (the store's reader: its rows satisfy end > start):
+    # not converted or checked again
+    plain: bool = False
 
 
 def iso_week(date: str) -> str | None:
@@ -132,6 +134,8 @@ def _week(week: str, c: _Counts, n_reports: int) -> GoldWeek:
 
 def _spans_of(items: Iterable[Any], wanted: set[str] | None, plain: bool = False) -> list[SpanT]:
     """The non-empty spans in scope as ``(start, end, label)`` tuples (``plain``: they are such tuples)."""
+    if plain and wanted is None:
+        return list(items)
     spans = items if plain else as_spans(items)
     if wanted is None:
         return [s for s in spans if s[1] > s[0]]
