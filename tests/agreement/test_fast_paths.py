@@ -6,10 +6,11 @@ the order of a set of strings before, so its last digit changed with PYTHONHASHS
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import numpy as np
 from annotator.agreement.positions import _positions_row_by_row, _unstacked_positions, positions_as_units
-from annotator.agreement.spans import _disjoint, _disjoint_matching, by_label, label_counts, max_matching
+from annotator.agreement.spans import _ordered_counts, by_label, label_counts, max_matching
 from annotator.agreement.tokens import (
     TokenDocument,
     corpus_layer_tables,
@@ -125,23 +126,25 @@ def _disjoint_layer(rng: random.Random, length: int) -> list[tuple[int, int, str
     return out
 
 
-def test_matching_of_disjoint_layers_in_one_pass_equals_the_maximum_matching() -> None:
+def test_counts_of_ordered_layers_in_one_pass_equal_the_multiset_and_the_maximum_matching() -> None:
     rng = random.Random(11)
     for _ in range(2000):
         a, b = _disjoint_layer(rng, rng.randint(0, 70)), _disjoint_layer(rng, rng.randint(0, 70))
-        assert _disjoint(a) and _disjoint(b)
-        want = max_matching(a, b)
-        assert _disjoint_matching(a, b) == want, (a, b)
+        strict = sum((Counter(a) & Counter(b)).values())
+        overlap = max_matching(a, b)
+        assert _ordered_counts(a, b) == (strict, overlap), (a, b)
         if len(a) <= 7 and len(b) <= 7:
-            assert want == _matching_by_brute_force(a, b), (a, b)
+            assert overlap == _matching_by_brute_force(a, b), (a, b)
         if a and b:
-            assert label_counts(a, b)["x"][3] == want
+            assert label_counts(a, b)["x"] == (len(a), len(b), strict, overlap)
 
 
-def test_layers_with_overlap_or_out_of_order_are_not_taken_for_disjoint() -> None:
-    assert not _disjoint([(0, 5, "x"), (4, 8, "x")])
-    assert not _disjoint([(6, 8, "x"), (0, 5, "x")])
-    assert _disjoint([(0, 5, "x"), (5, 8, "x")]) and _disjoint([])
+def test_layers_overlapping_out_of_order_or_with_empty_spans_are_left_to_the_general_count() -> None:
+    assert _ordered_counts([(0, 5, "x"), (4, 8, "x")], [(0, 5, "x")]) is None
+    assert _ordered_counts([(0, 5, "x")], [(6, 8, "x"), (0, 5, "x")]) is None
+    assert _ordered_counts([(3, 3, "x"), (3, 3, "x")], [(3, 3, "x")]) is None  # stacked empties: strict 1
+    assert label_counts([(3, 3, "x"), (3, 3, "x")], [(3, 3, "x")])["x"][2] == 1
+    assert _ordered_counts([(0, 5, "x"), (5, 8, "x")], [(5, 8, "x")]) == (1, 1)
 
 
 _MIXED_PIECES = ["دير", "الزور", "٣", "١٢", "Kata'eb", "al", "3.5", "1,000", "2024", " ", "  ", "\n", "\r\n", "\t",
