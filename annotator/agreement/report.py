@@ -11,8 +11,9 @@ Why it is shaped this way:
   figures (``None`` with a reason, never 1.0).
 * **Averages** over documents or pairs are unweighted means of defined values and say how many were used.
 * **Speed.**  Every document is visited once; the per-document, per-pair and per-label counts are kept and
-  pooled afterwards, and α_U reuses each document's pairwise distance sums for the corpus, pair and document
-  figures (``unitizing.UnitizedDocument``).
+  pooled afterwards.  What costs most per span is done for the whole corpus at once with numpy, to the same
+  bits: α_U of every report and of the corpus and pairs (``unitizing_batch.UnitizedCorpus``, whose distance
+  sums serve all three), token κ's tables (``tokens.corpus_layer_tables``) and positions as units.
 
 The result is an ``AgreementReport`` (``report_types``), read by attribute; its ``to_dict()`` is the JSON.
 """
