@@ -28,9 +28,21 @@ EMPTY = "∅"
 
 def positions_as_units(documents: Iterable[Mapping[str, Sequence[SpanT]]], annotators: Sequence[str],
                        missing: str = "empty") -> tuple[NDArray[Any], list[str]]:
-    """(codes, values): one row per distinct position per document, one column per annotator."""
+    """(codes, values): one row per distinct position per document, one column per annotator.
+
+    Rows come in document order, then position order; a value's code is the order it is first met in,
+    reading the rows in turn and each row in the order the document lists its annotators."""
     if missing not in ("empty", "null"):
         raise ValueError("missing must be 'empty' or 'null'")
+    documents = list(documents)
+    fast = _unstacked_positions(documents, annotators, missing)
+    return fast if fast is not None else _positions_row_by_row(documents, annotators, missing)
+
+
+def _positions_row_by_row(documents: Sequence[Mapping[str, Sequence[SpanT]]], annotators: Sequence[str],
+                          missing: str) -> tuple[NDArray[Any], list[str]]:
+    """``positions_as_units`` position by position in Python: the definition, and the way for stacked labels
+    (one annotator giving one position several labels, which become one composite value)."""
     col = {a: i for i, a in enumerate(annotators)}
     values: dict[str, int] = {}
     rows: list[list[int]] = []
@@ -59,6 +71,71 @@ def positions_as_units(documents: Iterable[Mapping[str, Sequence[SpanT]]], annot
             rows.append(row)
     codes = np.asarray(rows, dtype=np.int64).reshape(len(rows), width)
     return codes, list(values)
+
+
+def _unstacked_positions(documents: Sequence[Mapping[str, Sequence[SpanT]]], annotators: Sequence[str],
+                         missing: str) -> tuple[NDArray[Any], list[str]] | None:
+    """``positions_as_units`` with numpy sorts instead of a dictionary per position: the corpus report's
+    141,000 spans made its Python walk a tenth of the report. ``None`` (use ``_positions_row_by_row``) when
+    an annotator stacks labels at one position or a label is spelt like the empty value."""
+    col = {a: i for i, a in enumerate(annotators)}
+    width = len(annotators)
+    starts: list[int] = []
+    ends: list[int] = []
+    labels: list[str] = []
+    runs: list[tuple[int, int, int]] = []  # (document, column, spans) of each annotator's spans
+    present = np.zeros((len(documents), width), dtype=bool)
+    rank = np.zeros((len(documents), width), dtype=np.int64)  # where a column is read in its document's rows
+    for d, sets in enumerate(documents):
+        for r, who in enumerate(a for a in sets if a in col):
+            c = col[who]
+            present[d, c] = True
+            rank[d, c] = r
+            spans = sets[who]
+            if spans:
+                s_, e_, l_ = zip(*spans, strict=True)
+                starts.extend(s_)
+                ends.extend(e_)
+                labels.extend(l_)
+                runs.append((d, c, len(spans)))
+    label_ids = {lab: i for i, lab in enumerate(dict.fromkeys(labels))}
+    if EMPTY in label_ids:
+        return None
+    if not labels:
+        return np.zeros((0, width), dtype=np.int64), []
+    run = np.asarray(runs, dtype=np.int64).reshape(len(runs), 3)
+    doc = np.repeat(run[:, 0], run[:, 2])
+    column = np.repeat(run[:, 1], run[:, 2])
+    s_arr = np.asarray(starts, dtype=np.int64)
+    e_arr = np.asarray(ends, dtype=np.int64)
+    low = min(int(s_arr.min()), int(e_arr.min()), 0)
+    span = max(int(s_arr.max()), int(e_arr.max())) - low + 1
+    if len(documents) * span * span * max(width, 1) < 2 ** 62:  # one integer key sorts faster than four
+        order = np.argsort(((doc * span + (s_arr - low)) * span + (e_arr - low)) * width + column, kind="stable")
+    else:
+        order = np.lexsort((column, e_arr, s_arr, doc))  # by document, position, then column
+    doc, s_arr, e_arr, column = doc[order], s_arr[order], e_arr[order], column[order]
+    same_position = (doc[1:] == doc[:-1]) & (s_arr[1:] == s_arr[:-1]) & (e_arr[1:] == e_arr[:-1])
+    if (same_position & (column[1:] == column[:-1])).any():
+        return None  # stacked labels
+    row = np.concatenate(([0], np.cumsum(~same_position)))
+    n_rows = int(row[-1]) + 1
+    row_doc = np.zeros(n_rows, dtype=np.int64)
+    row_doc[row] = doc
+    empty_id = len(label_ids)
+    raw = np.where(present[row_doc], empty_id if missing == "empty" else -1, -1)
+    raw[row, column] = np.fromiter(map(label_ids.__getitem__, labels), dtype=np.int64, count=len(labels))[order]
+    # codes in the order values are first met: rows in turn, each row in its document's annotator order
+    cells_row, cells_col = np.nonzero(raw >= 0)
+    read_at = cells_row * width + rank[row_doc[cells_row], cells_col]
+    met = raw[cells_row, cells_col][np.argsort(read_at, kind="stable")]
+    ids, first = np.unique(met, return_index=True)
+    in_order = ids[np.argsort(first)]
+    code_of = np.full(empty_id + 1, -1, dtype=np.int64)
+    code_of[in_order] = np.arange(len(in_order))
+    names = [*label_ids, EMPTY]
+    codes = np.where(raw >= 0, code_of[np.clip(raw, 0, None)], -1)
+    return codes, [names[i] for i in in_order.tolist()]
 
 
 def positions_alpha(documents: Sequence[Mapping[str, Sequence[SpanT]]], annotators: Sequence[str],

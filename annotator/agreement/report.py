@@ -11,8 +11,9 @@ Why it is shaped this way:
   figures (``None`` with a reason, never 1.0).
 * **Averages** over documents or pairs are unweighted means of defined values and say how many were used.
 * **Speed.**  Every document is visited once; the per-document, per-pair and per-label counts are kept and
-  pooled afterwards, and α_U reuses each document's pairwise distance sums for the corpus, pair and document
-  figures (``unitizing.UnitizedDocument``).
+  pooled afterwards.  What costs most per span is done for the whole corpus at once with numpy, to the same
+  bits: α_U of every report and of the corpus and pairs (``unitizing_batch.UnitizedCorpus``, whose distance
+  sums serve all three), token κ's tables (``tokens.corpus_layer_tables``) and positions as units.
 
 The result is an ``AgreementReport`` (``report_types``), read by attribute; its ``to_dict()`` is the JSON.
 """
@@ -21,11 +22,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
-
-from numpy.typing import NDArray
 
 from annotator.agreement.positions import positions_alpha
 from annotator.agreement.report_types import (
@@ -48,13 +47,14 @@ from annotator.agreement.spans import by_label as split_by_label
 from annotator.agreement.tokens import (
     EXPLANATION,
     TOKENIZER,
+    TokenDocument,
+    corpus_layer_tables,
     kappa_from_layer_tables,
-    label_layer_codes,
-    tables_from_codes,
     tokenize,
 )
 from annotator.agreement.undefined import ratio, summarise
 from annotator.agreement.unitizing import UnitizedDocument, alpha_u_concatenated
+from annotator.agreement.unitizing_batch import UnitizedCorpus
 from annotator.core.ids import GOLD
 from annotator.core.iso_dates import iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -72,6 +72,9 @@ class DocumentSpans:
     title: str = ""
     text: str | None = None
     edited: dict[str, str] = field(default_factory=dict)  # annotator -> ISO date of their last edit here
+    # the sets hold non-empty (int, int, str) tuples already (the store's reader: its rows satisfy end > start):
+    # not converted or checked again
+    plain: bool = False
 
 
 def iso_week(date: str) -> str | None:
@@ -130,9 +133,14 @@ def _week(week: str, c: _Counts, n_reports: int) -> GoldWeek:
                     n_spans=n_who, n_spans_gold=n_gold)
 
 
-def _spans_of(items: Iterable[Any], wanted: set[str] | None) -> list[SpanT]:
-    spans = as_spans(items)
-    return [s for s in spans if s[1] > s[0] and (wanted is None or s[2] in wanted)]
+def _spans_of(items: Iterable[Any], wanted: set[str] | None, plain: bool = False) -> list[SpanT]:
+    """The non-empty spans in scope as ``(start, end, label)`` tuples (``plain``: they are such tuples)."""
+    if plain and wanted is None:
+        return list(items)
+    spans = items if plain else as_spans(items)
+    if wanted is None:
+        return [s for s in spans if s[1] > s[0]]
+    return [s for s in spans if s[1] > s[0] and s[2] in wanted]
 
 
 def _check_cancel(cancel: Any) -> None:
@@ -172,7 +180,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
     doc_coders: list[list[str]] = []
     gold_unitized: dict[int, UnitizedDocument] = {}
     position_docs: list[dict[str, list[SpanT]]] = []
-    token_tables: dict[str, NDArray[Any]] = {}
+    token_docs: list[TokenDocument] = []  # token κ's tables are counted for the corpus at once
     n_with_text = 0
     by_report: list[ReportAgreement] = []
 
@@ -182,17 +190,17 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         for who, items in doc.sets.items():
             if who != gold and wanted_people is not None and who not in wanted_people:
                 continue
-            sets[who] = _spans_of(items, wanted_labels)
+            sets[who] = _spans_of(items, wanted_labels, doc.plain)
         coders = sorted(w for w in sets if w != gold)
         coders_seen.update(coders)
+        layers = {who: split_by_label(spans) for who, spans in sets.items()}  # counted by label, not span by span
         for who in coders:
             spans_per_annotator[who] += len(sets[who])
-            for s in sets[who]:
-                spans_per_label[s[2]] += 1
-                labels_seen.add(s[2])
+            for lab, spans in layers[who].items():
+                spans_per_label[lab] += len(spans)
+            labels_seen.update(layers[who])
         if gold in sets:
-            labels_seen.update(s[2] for s in sets[gold])
-        layers = {who: split_by_label(spans) for who, spans in sets.items()}
+            labels_seen.update(layers[gold])
         # pairwise span F1
         f1_exact: list[float | None] = []
         f1_overlap: list[float | None] = []
@@ -217,18 +225,11 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
                     gold_weeks[(who, week)].add(counts)
                     gold_week_docs[(who, week)] += 1
         # α_U
-        ud = UnitizedDocument(doc.length, {w: sets[w] for w in coders}, normalised=True)
+        ud = UnitizedDocument.from_layers(doc.length, {w: layers[w] for w in coders})
         unitized.append(ud)
         doc_coders.append(coders)
         if gold in sets:
-            gold_unitized[index] = UnitizedDocument(doc.length, sets, normalised=True)
-        doc_alpha: float | None = None
-        doc_alpha_reason: str | None = None
-        if len(coders) >= 2:
-            au = alpha_u_concatenated([ud], coders)
-            doc_alpha = au["alpha_u"]
-            if doc_alpha is None:
-                doc_alpha_reason = au.get("reason")
+            gold_unitized[index] = UnitizedDocument.from_layers(doc.length, layers)
         if len(coders) < 2:
             reason: str | None = ("one annotator only: no pairwise agreement" if coders else
                                   "no annotator (besides gold) on this report")
@@ -240,35 +241,33 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
             report=doc.report_id, title=doc.title, annotators=tuple(coders), n_annotators=len(coders),
             length=doc.length, n_spans=sum(len(sets[w]) for w in coders), has_gold=gold in sets,
             f1_exact=ex["mean"], f1_overlap=ov["mean"], n_pairs=len(f1_exact), n_pairs_undefined=ov["skipped"],
-            alpha_u=doc_alpha, alpha_u_reason=doc_alpha_reason, reason=reason))
+            alpha_u=None, alpha_u_reason=None, reason=reason))  # α_U: for all reports at once, below
         position_docs.append({w: sets[w] for w in coders})
         # token κ (only with the text)
         if doc.text is not None and len(coders) >= 2:
             n_with_text += 1
             starts, ends = tokenize(doc.text)
-            layer_labels = sorted({s[2] for w in coders for s in sets[w]} | (wanted_labels or set()))
-            codes = label_layer_codes(starts, ends, [sets[w] for w in coders], layer_labels)
-            for i, j in combinations(range(len(coders)), 2):
-                for lab, t in zip(layer_labels, tables_from_codes(codes[i], codes[j]), strict=True):
-                    if lab in token_tables:
-                        token_tables[lab] += t
-                    else:
-                        token_tables[lab] = t
+            layer_labels = tuple(sorted({lab for w in coders for lab in layers[w]} | (wanted_labels or set())))
+            token_docs.append(TokenDocument(starts, ends, len(doc.text), [sets[w] for w in coders], layer_labels))
         if (index + 1) % 50 == 0 or index + 1 == total:
             progress(index + 1, total, "agreement: comparing annotation sets")
 
     _check_cancel(cancel)
+    token_tables = corpus_layer_tables(token_docs)
     all_labels = sorted(set(labels) if labels else labels_seen)
     all_coders = sorted(coders_seen)
 
-    # ---- α_U at corpus level
+    # ---- α_U per report (all at once; their distance sums serve the figures below), then at corpus level
+    multi = [i for i, c in enumerate(doc_coders) if len(c) >= 2]
+    corpus = UnitizedCorpus(unitized)
+    for i, (doc_alpha, doc_alpha_reason) in zip(multi, corpus.document_alphas(multi), strict=True):
+        by_report[i] = replace(by_report[i], alpha_u=doc_alpha, alpha_u_reason=doc_alpha_reason)
     pair_alpha: dict[tuple[str, str], dict[str, Any]] = {}
     for pair, indices in pair_docs.items():
-        pair_alpha[pair] = alpha_u_concatenated([unitized[i] for i in indices], list(pair), all_labels)
-    multi = [i for i, c in enumerate(doc_coders) if len(c) >= 2]
+        pair_alpha[pair] = corpus.alpha(indices, list(pair), all_labels)
     complete = [i for i in multi if doc_coders[i] == all_coders]
     if multi and len(complete) == len(multi):
-        corpus_alpha = alpha_u_concatenated([unitized[i] for i in complete], all_coders, all_labels)
+        corpus_alpha = corpus.alpha(complete, all_coders, all_labels)
         alpha_method = "concatenated"
         alpha_note = ("all annotators' spans on the documents laid end to end in one continuum "
                       "(INCEpTION's corpus α_U)")
@@ -300,7 +299,7 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
         f1_exact=o_exact, f1_overlap=o_overlap, tp_exact=o_tp_s, tp_overlap=o_tp_o, reason=o_reason,
         macro_f1_exact=o_macro_exact, macro_f1_overlap=o_macro_overlap, macro_n_labels=o_macro_n,
         n_spans_compared=o_n_a + o_n_b, n_spans=sum(spans_per_annotator.values()),
-        n_spans_gold=sum(len(_spans_of(d.sets.get(gold, ()), wanted_labels)) for d in docs if gold in d.sets),
+        n_spans_gold=sum(len(_spans_of(d.sets.get(gold, ()), wanted_labels, d.plain)) for d in docs if gold in d.sets),
         alpha_u=corpus_alpha_u, alpha_u_method=alpha_method,
         alpha_u_reason=corpus_alpha.get("reason") if corpus_alpha_u is None else None,
         n_reports=total, n_reports_compared=len(multi),

@@ -72,6 +72,39 @@ def max_matching(a: Sequence[SpanT], b: Sequence[SpanT], *, same_label: bool = T
     return sum(1 for j in match_a if j >= 0)
 
 
+def _ordered_counts(a: Sequence[SpanT], b: Sequence[SpanT]) -> tuple[int, int] | None:
+    """``(strict, overlap)`` true positives of two same-label layers in one merge-like pass, when each is
+    in start order and every span is non-empty and ends at or before the next one starts (one annotator's
+    layer usually is); ``None`` otherwise.
+
+    Then the spans of ``b`` a span of ``a`` overlaps are a run whose first and last index never decrease
+    along ``a``, and taking for each span of ``a`` in order the first partner still free is a maximum
+    matching (points matched to intervals sorted by right end). A span of ``b`` identical to one of ``a``
+    is always that first free partner (an earlier one would overlap it), so the identical pairs the
+    matching makes are the strict matches."""
+    end = -1
+    for s, e, _ in b:
+        if e <= s or s < end:
+            return None
+        end = e
+    strict = overlap = 0
+    j = 0
+    n_b = len(b)
+    end = -1
+    for s, e, _ in a:
+        if e <= s or s < end:
+            return None
+        end = e
+        while j < n_b and b[j][1] <= s:  # ends before this span, so before every later one too
+            j += 1
+        if j < n_b and b[j][0] < e:
+            overlap += 1
+            if b[j][0] == s and b[j][1] == e:
+                strict += 1
+            j += 1
+    return strict, overlap
+
+
 def _augment(root: int, adj: list[list[int]], match_a: list[int], match_b: list[int]) -> bool:
     """One iterative DFS for an augmenting path from the free A-vertex ``root``."""
     seen: set[int] = set()
@@ -147,15 +180,16 @@ def layer_counts(la: Mapping[str, Sequence[SpanT]], lb: Mapping[str, Sequence[Sp
     out: dict[str, tuple[int, int, int, int]] = {}
     for label in sorted(la.keys() | lb.keys()):
         xa, xb = la.get(label, []), lb.get(label, [])
-        if xa and xb:
+        found = _ordered_counts(xa, xb) if xa and xb else (0, 0)
+        if found is not None:
+            strict, overlap = found
+        else:
             sa, sb = set(xa), set(xb)
             # the multiset intersection; sets give it when no span is stacked twice (the usual case)
             strict = len(sa & sb) if len(sa) == len(xa) and len(sb) == len(xb) else \
                 sum((Counter(xa) & Counter(xb)).values())
             # every strict match is an overlap match; only search when something is left to match
             overlap = strict if strict == min(len(xa), len(xb)) else max_matching(xa, xb, same_label=True)
-        else:
-            strict = overlap = 0
         out[label] = (len(xa), len(xb), strict, overlap)
     return out
 

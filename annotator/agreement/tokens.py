@@ -12,13 +12,14 @@ same-label spans collapse to their union), codes 0 = O, 1 = B, 2 = I, and a 3×3
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from itertools import chain, combinations, repeat
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from annotator.agreement.undefined import ratio
-from annotator.core.tokenize import word_bounds
+from annotator.core.tokenize import spaced_words, word_bounds
 
 PADDING = (12, 100, 10_000)
 TOKENIZER = ("annotator.core.tokenize: spaCy-blank-like words (Kata'eb, 3.5, 1,000 whole), punctuation and "
@@ -113,6 +114,11 @@ def token_kappa(*, tags: Mapping[str, Sequence[str]], padding: Sequence[int] = P
 def tokenize(text: str) -> tuple[NDArray[Any], NDArray[Any]]:
     """The tokens of ``annotator.core.tokenize`` (CoNLL's and Prodigy's, shaped like spaCy's blank one)
     without the whitespace ones, as arrays of code-point starts and ends."""
+    pairs = spaced_words(text)
+    if pairs is not None:  # the usual text: offsets are running sums of the lengths
+        lengths = np.fromiter(map(len, chain.from_iterable(pairs)), dtype=np.int64, count=2 * len(pairs))
+        ends = np.cumsum(lengths)[1::2]
+        return ends - lengths[1::2], ends
     bounds = word_bounds(text)
     if not bounds:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -133,50 +139,130 @@ def layer_codes(starts: NDArray[Any], ends: NDArray[Any], spans: Iterable[tuple[
 def label_layer_codes(starts: NDArray[Any], ends: NDArray[Any], sets: Sequence[Iterable[tuple[int, int, str]]],
                       labels: Sequence[str]) -> NDArray[Any]:
     """The IOB2 codes of several annotators' spans on one text, shape (sets, labels, tokens): for each
-    set one row per label of ``labels``, as ``layer_codes`` gives it for that label's spans. One search
-    and one count serve every set and layer of the report (numpy's cost per call dominated otherwise).
-
-    A token is I when it lies after the first token of a merged span and before its end, else B when it
-    is a merged span's first token, else O; that is what writing B then I span by span gives, because the
-    merged spans of a layer are disjoint and in order."""
-    n, n_labels = len(starts), len(labels)
-    codes = np.zeros((len(sets), n_labels, n), dtype=np.int8)
+    set one row per label of ``labels``, as ``layer_codes`` gives it for that label's spans (spans of
+    other labels are left out)."""
+    n_labels = len(labels)
     row = {lab: i for i, lab in enumerate(labels)}
-    bounds: list[tuple[int, int, int]] = []  # (row, start, end) of the merged spans
+    rows: list[int] = []
+    span_starts: list[int] = []
+    span_ends: list[int] = []
     for k, spans in enumerate(sets):
-        by_row: dict[int, list[tuple[int, int]]] = {}
         for s, e, lab in spans:
             i = row.get(lab)
             if i is not None:
-                by_row.setdefault(k * n_labels + i, []).append((s, e))
-        for i, items in by_row.items():
-            items.sort()
-            cur_s, cur_e = items[0]
-            for s, e in items[1:]:
-                if s < cur_e:
-                    if e > cur_e:
-                        cur_e = e
-                else:
-                    bounds.append((i, cur_s, cur_e))
-                    cur_s, cur_e = s, e
-            bounds.append((i, cur_s, cur_e))
-    if not bounds or n == 0:
+                rows.append(k * n_labels + i)
+                span_starts.append(s)
+                span_ends.append(e)
+    codes = _codes(starts, ends, np.asarray(rows, dtype=np.int64), np.asarray(span_starts, dtype=np.int64),
+                   np.asarray(span_ends, dtype=np.int64), len(sets) * n_labels)
+    return codes.reshape(len(sets), n_labels, len(starts))
+
+
+def _codes(starts: NDArray[Any], ends: NDArray[Any], rows: NDArray[Any], span_starts: NDArray[Any],
+           span_ends: NDArray[Any], n_rows: int) -> NDArray[Any]:
+    """IOB2 codes, shape (n_rows, tokens), of spans given as arrays (row, start, end); one search and one
+    count serve every row (numpy's cost per call dominated when it ran per report and layer).
+
+    The spans of a row are merged to their union first (IOB cannot hold nesting; two spans that merely
+    touch stay separate). A token is I when it lies after the first token of a merged span and before its
+    end, else B when it is a merged span's first token, else O; that is what writing B then I span by span
+    gives, because the merged spans of a row are disjoint and in order. Spans end at or after their start
+    (the report's always do)."""
+    n = len(starts)
+    codes = np.zeros((n_rows, n), dtype=np.int8)
+    if len(rows) == 0 or n == 0:
         return codes
-    m = np.asarray(bounds, dtype=np.int64)
-    first = np.searchsorted(ends, m[:, 1], side="right")  # first token ending after the span start
-    last = np.searchsorted(starts, m[:, 2], side="left")  # tokens starting before the span end: [first, last)
+    # merge: rows laid apart by more than any offset, sorted by (row, start); a span opens a new merged
+    # span when it starts at or after the furthest end seen so far
+    low = min(int(span_starts.min()), 0)
+    apart = max(int(span_ends.max()), int(span_starts.max())) - low + 1
+    keys = rows * apart + (span_starts - low)
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    reach = np.maximum.accumulate(rows[order] * apart + (span_ends[order] - low))
+    opens = np.ones(len(keys), dtype=bool)
+    opens[1:] = keys[1:] >= reach[:-1]
+    first_of = np.flatnonzero(opens)
+    last_of = np.append(first_of[1:] - 1, len(keys) - 1)
+    m_rows = keys[first_of] // apart
+    m_starts = keys[first_of] - m_rows * apart + low
+    m_ends = reach[last_of] - m_rows * apart + low
+    first = np.searchsorted(ends, m_starts, side="right")  # first token ending after the span start
+    last = np.searchsorted(starts, m_ends, side="left")  # tokens starting before the span end: [first, last)
     keep = first < last
     width = n + 1  # one spare slot per row: a run ending at the last token never spills into the next row
-    offset = m[keep, 0] * width
+    offset = m_rows[keep] * width
     first, last = first[keep] + offset, last[keep] + offset
-    size = len(sets) * n_labels * width
+    size = n_rows * width
     inside = np.cumsum(np.bincount(first + 1, minlength=size + 1)[:size]
                        - np.bincount(last, minlength=size + 1)[:size]) > 0
     flat = np.zeros(size, dtype=np.int8)
     flat[first] = 1
     flat[inside] = 2
-    codes[:] = flat.reshape(len(sets), n_labels, width)[:, :, :n]
+    codes[:] = flat.reshape(n_rows, width)[:, :n]
     return codes
+
+
+class TokenDocument(NamedTuple):
+    """One report's part in token κ: its tokens (``tokenize``), text length, the spans of each annotator
+    taking part (clipped to the text here) and the label layers compared on it."""
+
+    starts: NDArray[Any]
+    ends: NDArray[Any]
+    length: int
+    sets: Sequence[Sequence[tuple[int, int, str]]]
+    labels: tuple[str, ...]
+
+
+def corpus_layer_tables(docs: Iterable[TokenDocument]) -> dict[str, NDArray[Any]]:
+    """Per label, the 3×3 tables of every annotator pair on every report, summed: what ``label_layer_codes``
+    and ``tables_from_codes`` give report by report, from one call each per group of reports sharing the
+    number of annotators and the label layers. A group's texts are laid end to end one code point apart
+    (a span is clipped to its text, so none reaches the next one); the tables hold integer counts, so the
+    sums do not depend on the order they are added in."""
+    groups: dict[tuple[int, tuple[str, ...]], list[TokenDocument]] = {}
+    for doc in docs:
+        groups.setdefault((len(doc.sets), doc.labels), []).append(doc)
+    out: dict[str, NDArray[Any]] = {}
+    for (n_sets, labels), members in groups.items():
+        n_labels = len(labels)
+        row = {lab: i for i, lab in enumerate(labels)}
+        offsets = np.cumsum([0] + [d.length + 1 for d in members[:-1]], dtype=np.int64)
+        starts = np.concatenate([d.starts for d in members]) + np.repeat(offsets, [len(d.starts) for d in members])
+        ends = np.concatenate([d.ends for d in members]) + np.repeat(offsets, [len(d.ends) for d in members])
+        span_starts: list[int] = []
+        span_ends: list[int] = []
+        span_labels: list[str] = []
+        span_rows: list[int] = []  # set index of each run of spans
+        span_doc: list[int] = []  # report index of each run of spans
+        run_lengths: list[int] = []
+        for d_index, doc in enumerate(members):
+            for k, spans in enumerate(doc.sets):
+                if spans:
+                    s_, e_, l_ = zip(*spans, strict=True)
+                    span_starts.extend(s_)
+                    span_ends.extend(e_)
+                    span_labels.extend(l_)
+                    span_rows.append(k)
+                    span_doc.append(d_index)
+                    run_lengths.append(len(spans))
+        n_spans = len(span_starts)
+        lengths = np.asarray([d.length for d in members], dtype=np.int64)
+        doc_of = np.repeat(np.asarray(span_doc, dtype=np.int64), run_lengths)
+        label_row = np.fromiter(map(row.get, span_labels, repeat(-1)), dtype=np.int64, count=n_spans)
+        rows = np.repeat(np.asarray(span_rows, dtype=np.int64), run_lengths) * n_labels + label_row
+        keep = label_row >= 0
+        s_arr = np.clip(np.asarray(span_starts, dtype=np.int64), 0, lengths[doc_of]) + offsets[doc_of]
+        e_arr = np.clip(np.asarray(span_ends, dtype=np.int64), 0, lengths[doc_of]) + offsets[doc_of]
+        codes = _codes(starts, ends, rows[keep], s_arr[keep], e_arr[keep], n_sets * n_labels)
+        codes = codes.reshape(n_sets, n_labels, len(starts))
+        for i, j in combinations(range(n_sets), 2):
+            for lab, t in zip(labels, tables_from_codes(codes[i], codes[j]), strict=True):
+                if lab in out:
+                    out[lab] += t
+                else:
+                    out[lab] = t
+    return out
 
 
 def tables_from_codes(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:

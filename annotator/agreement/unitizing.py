@@ -19,7 +19,7 @@ Two things shape this module:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -33,8 +33,19 @@ Unit = tuple[int, int]  # begin, end (end exclusive), relative to the document's
 
 def keep_non_overlapping(spans: Iterable[Unit]) -> tuple[list[Unit], int]:
     """INCEpTION's rule within one label layer: sort by start (longer first on ties) and keep a span only if
-    it starts at or after the end of the last kept one.  Returns the kept units and how many were dropped."""
-    ordered = sorted(spans, key=lambda x: (x[0], -x[1]))
+    it starts at or after the end of the last kept one.  Returns the kept units and how many were dropped.
+
+    Non-empty units already in order, each starting at or after the end of the one before (the usual
+    layer), are all kept as they are: no sort."""
+    units = list(spans)
+    end_before = None
+    for s, e in units:
+        if e <= s or (end_before is not None and s < end_before):
+            break
+        end_before = e
+    else:
+        return units, 0
+    ordered = sorted(units, key=lambda x: (x[0], -x[1]))
     kept: list[Unit] = []
     end = None
     for s, e in ordered:
@@ -119,6 +130,31 @@ class UnitizedDocument:
         self._delta: dict[tuple[str, str, str], float] = {}
         self._tilings: dict[tuple[str, str], tuple[int, list[int], list[int], int]] = {}
 
+    @classmethod
+    def from_layers(cls, length: int, sets: Mapping[str, Mapping[str, Sequence[tuple[int, int, str]]]]
+                    ) -> UnitizedDocument:
+        """``UnitizedDocument(length, sets, normalised=True)`` from sets already split by label
+        (``spans.by_label``; the corpus report splits them for span F1), without grouping every span again.
+        Only the order of ``layers`` can differ (labels by first span, not first span kept), and no figure
+        depends on it."""
+        self = cls.__new__(cls)
+        self.length = length = int(length)
+        self.annotators = list(sets)
+        self.layers = {}
+        self.dropped = {who: 0 for who in self.annotators}
+        for who, per_label in sets.items():
+            for lab, spans in per_label.items():
+                units = [(s, e) for s, e, _ in spans if 0 <= s < e <= length]
+                if len(units) != len(spans):  # some reach outside the continuum (or are empty): clip them
+                    units = [(max(s, 0), min(e, length)) for s, e, _ in spans if min(e, length) > max(s, 0)]
+                if units:
+                    kept, dropped = keep_non_overlapping(units)
+                    self.layers.setdefault(lab, {})[who] = kept
+                    self.dropped[who] += dropped
+        self._delta = {}
+        self._tilings = {}
+        return self
+
     def units(self, label: str, who: str) -> list[Unit]:
         return self.layers.get(label, {}).get(who, [])
 
@@ -151,6 +187,7 @@ class UnitizedDocument:
             value = pair_distance(ua, ub) if (ua or ub) else 0.0
             self._delta[key] = value
         return value
+
 
 
 def _expected(unit_lengths: Sequence[int], gap_lengths: Sequence[int], m: int, length: int) -> float | None:
@@ -202,13 +239,22 @@ def _expected_numpy(unit_lengths: NDArray[Any], gap_lengths: NDArray[Any], m: in
     return (2.0 / length) * numerator / denominator
 
 
+# a label layer's unit lengths (annotator by annotator, in document order), gaps, and Σ δ over the pairs and
+# documents when the caller has it (None: added up here from each document's ``delta``)
+Layout = tuple[list[int], list[int], float | None]
+
+
 def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[str],
-                         labels: Iterable[str] | None = None) -> dict[str, Any]:
+                         labels: Iterable[str] | None = None, *,
+                         layout: Callable[[str], Layout] | None = None) -> dict[str, Any]:
     """α_U per label and overall on the documents laid end to end (one virtual continuum), m = len(annotators).
 
     An annotator listed but without a set on a document counts as having marked nothing there; callers pass
     only documents every listed annotator worked on.  Returns ``alpha_u``, ``D_o``, ``D_e`` (sums over
     labels), ``per_label`` (α_U per label) and ``labels`` (full figures per label), plus counts.
+    ``layout`` gives a label's unit lengths and gaps on these documents when the caller has laid them out
+    already (``unitizing_batch`` does it for many documents at once); otherwise they are joined here from
+    each document's ``tiling``.
     """
     names = list(annotators)
     m = len(names)
@@ -232,7 +278,10 @@ def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[
         sum_delta = 0.0
         unit_lengths: list[int] = []
         gaps: list[int] = []
-        for who in names:
+        known: float | None = None
+        if layout is not None:
+            unit_lengths, gaps, known = layout(lab)
+        for who in names if layout is None else ():
             carry = 0  # the gap still open from the documents before (gaps merge across boundaries)
             for d in docs:
                 lead, inner, lengths, trail = d.tiling(lab, who)
@@ -246,10 +295,12 @@ def alpha_u_concatenated(docs: Sequence[UnitizedDocument], annotators: Sequence[
                     carry += trail
             if carry > 0:
                 gaps.append(carry)
-        for d in docs:
+        for d in docs if known is None else ():
             if lab in d.layers:
                 for a, b in pairs:
                     sum_delta += d.delta(lab, a, b)
+        if known is not None:
+            sum_delta = known
         res: dict[str, Any] = {"alpha_u": None, "D_o": None, "D_e": None, "sum_of_distances": sum_delta,
                                "n_units": len(unit_lengths)}
         out["n_units"] += len(unit_lengths)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from annotator.cli.exit_codes import ExitCode
+from annotator.files.json_output import indented_json
 from annotator.services.errors import BAD_INPUT, BUG, CANCELLED, PROBLEM, describe
 
 if TYPE_CHECKING:  # the database services are imported when a command opens one (start-up stays fast)
@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the database services are imported when a command opens one
 
 def emit(args: argparse.Namespace, data: Any, text: str | list[str] | None = None) -> None:
     if getattr(args, "json", False):
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(indented_json(data))
         sys.stdout.write("\n")
     elif text is not None:
         lines = text if isinstance(text, list) else [text]

@@ -4,7 +4,6 @@ the Qt-free engine in ``annotator.agreement``."""
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ from annotator.agreement.report_types import AgreementReport, SpanFigures
 from annotator.core.ids import GOLD
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.files.atomic import atomic_file
+from annotator.files.json_output import indented_json
 from annotator.services.context import ServiceContext
 from annotator.services.reports import resolve_report_id
 
@@ -30,7 +30,7 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
         for item in uow.label_spans.label_sets(annotators=scope, report_ids=ids or None):
             if not docs or docs[-1].report_id != item.report_id:
                 docs.append(DocumentSpans(report_id=item.report_id, length=item.chars, sets={}, title=item.title,
-                                          text=item.text))
+                                          text=item.text, plain=True))
             docs[-1].sets[item.annotator] = [s for s in item.spans if s[2] in wanted_labels] \
                 if wanted_labels else item.spans
             docs[-1].edited[item.annotator] = item.edited
@@ -55,7 +55,7 @@ def write_report(report: AgreementReport, path: Any, kind: str) -> Any:
     under ``path``)."""
     with atomic_file(path, "w") as fh:
         if kind == "json":
-            fh.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+            fh.write(indented_json(report.to_dict()))
             return path
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)

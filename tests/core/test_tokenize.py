@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import random
 
-from annotator.core.tokenize import Token, _chunk_tokens, tokenize, word_bounds
+from annotator.core.tokenize import Token, _chunk_tokens, spaced_words, tokenize, word_bounds
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def _by_the_rules(text: str) -> list[Token]:
@@ -53,3 +55,28 @@ def test_tokens_of_a_report() -> None:
     tokens = tokenize(text)
     assert "".join(text[t.start:t.end] + (" " if t.ws else "") for t in tokens) == text
     assert [text[t.start:t.end] for t in tokens if text[t.start].isspace()] == [" ", "\r\n"]
+
+
+# Mixed Arabic / Latin / digits with the punctuation the word rules look at, every kind of whitespace, and now
+# and then a combining mark or joiner (the texts ``spaced_words`` leaves to ``word_bounds``).
+_MIXED = st.lists(st.one_of(
+    st.sampled_from(["دير", "الزور", "قوات", "٣", "١٢", "Kata'eb", "al", "Mayadin", "3.5", "1,000", "2024", "km",
+                     "_", "\u0640", "\u200c", "\u200d", "\u064e", "\u0301", "👍🏽", "«", "»", "’"]),
+    st.sampled_from([" ", "  ", "\n", "\r\n", "\t", "\u00a0", "\u2028"]),
+    st.sampled_from([*".,'-–:;()/", "...", "--"]),
+    st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs", "Mn")), max_size=4),
+), max_size=40).map("".join)
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(_MIXED)
+def test_spaced_words_add_up_to_the_word_bounds(text: str) -> None:
+    pairs = spaced_words(text)
+    if pairs is None:
+        return
+    bounds, pos = [], 0
+    for space, word in pairs:
+        pos += len(space)
+        bounds.append((pos, pos + len(word)))
+        pos += len(word)
+    assert bounds == word_bounds(text)

@@ -18,7 +18,7 @@ from annotator.core.annotation_set import Document
 from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.files.json_input import JsonInputError, parse_json, standard_parse
-from annotator.files.json_output import compact_json, same_in_orjson
+from annotator.files.json_output import compact_json, indented_json, same_in_orjson
 from annotator.formats.jsonl import FORMAT as JSONL
 from annotator.formats.jsonl import document_to_record
 from hypothesis import given, settings
@@ -54,6 +54,20 @@ def _ours(obj: Any, free: Any = None) -> str | type[BaseException]:
 def test_compact_json_is_the_standard_modules_text_or_error(value: Any) -> None:
     assert _ours(value) == _stdlib(value)
     assert _ours({"k": [value]}, [value]) == _stdlib({"k": [value]})
+
+
+@settings(max_examples=600)
+@given(VALUES)
+def test_indented_json_is_the_standard_modules_text_or_error(value: Any) -> None:
+    try:
+        theirs: str | type[BaseException] = json.dumps(value, ensure_ascii=False, indent=2)
+    except Exception as exc:
+        theirs = type(exc)
+    try:
+        ours: str | type[BaseException] = indented_json(value)
+    except Exception as exc:
+        ours = type(exc)
+    assert ours == theirs
 
 
 def test_the_floats_orjson_spells_differently_are_written_by_the_standard_module() -> None:
