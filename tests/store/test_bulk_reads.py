@@ -159,10 +159,11 @@ def test_stream_orders_spans_that_share_a_start_as_single_reads_do(ctx) -> None:
         assert uow.transfer.contents([set_id])[set_id].spans == single
 
 
-def test_bulk_writes_go_in_as_json_arrays_on_sqlite_and_read_back_the_same(ctx) -> None:  # type: ignore[no-untyped-def]
-    """On SQLite the spans and relations of a bulk write go in as one JSON array per statement, which SQLite
-    unpacks (``json_each``); on PostgreSQL as bound rows. Either way every field comes back as written:
-    texts, integers, NULLs, attributes, Arabic keys and labels, and the relations' ends found by key."""
+def test_bulk_writes_go_in_as_json_arrays_and_read_back_the_same(ctx) -> None:  # type: ignore[no-untyped-def]
+    """The spans and relations of a bulk write go in as one JSON array per statement, which the database
+    unpacks (SQLite's ``json_each``, PostgreSQL's ``json_array_elements``). Every field comes back as
+    written: texts, integers, NULLs, attributes, Arabic keys and labels, the relations' ends found by key,
+    and the spans' row ids in the order given (identical spans keep it)."""
     text = "العقيد أبو علي met officers of the IRGC in Homs on Monday, 9 April 2024."
     store_report(ctx, Report.of(text))
     rid = Report.of(text).id
@@ -170,7 +171,8 @@ def test_bulk_writes_go_in_as_json_arrays_on_sqlite_and_read_back_the_same(ctx) 
                   "automatic"),
              Span("T2", 34, 38, "actor"), Span("T3", 42, 46, "place", {}, None, "place:homs", "confirmed"),
              Span("T10", 50, 72, "date", {"note": "\"quoted\" \\ back"}, "2024-04-09"),
-             Span("ت٥", 0, 72, "claim", {"status": "reported"}))
+             Span("ت٥", 0, 72, "claim", {"status": "reported"}),
+             Span("T7", 34, 38, "actor"), Span("T6", 34, 38, "actor"))
     relations = (Relation("R1", "ت٥", "T1", "source"), Relation("R2", "ت٥", "T3", "place", {"unlinked": "true"}))
     seen = _statements(ctx)
     with ctx.uow() as uow:
@@ -178,8 +180,8 @@ def test_bulk_writes_go_in_as_json_arrays_on_sqlite_and_read_back_the_same(ctx) 
                                 [SetWrite(rid, spans, relations, 1)], op="test")
         uow.commit()
     inserts = [sql for sql in seen if sql.lstrip().startswith(("INSERT INTO spans", "INSERT INTO relations"))]
-    sqlite = ctx.engine.dialect.name == "sqlite"
-    assert len(inserts) == 2 and all(("json_each" in sql) == sqlite for sql in inserts)
+    unpack = "json_each" if ctx.engine.dialect.name == "sqlite" else "json_array_elements"
+    assert len(inserts) == 2 and all(unpack in sql for sql in inserts)
     with ctx.uow() as uow:
         stored = uow.repo.annotation_set(rid, "alice")
         assert stored.spans == tuple(sorted(spans, key=lambda s: (s.start, -s.end)))
