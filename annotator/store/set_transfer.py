@@ -5,8 +5,9 @@ sets at a time.
 trips and as many ORM objects. Here reads are streams, one query per table (sets with their reports,
 spans, relations), each ordered by set, merged in Python as they arrive, so memory stays flat however
 large the corpus; events (``EventRepository``) are read per batch of sets, and not at all when the
-database holds none. Writes are SQLAlchemy Core ``insert()``s executed with many parameter sets. No ORM
-object is made per row. Never commits: the caller's unit of work decides."""
+database holds none. Writes are SQLAlchemy Core ``insert()``s executed with many parameter sets, and the
+spans and relations, most of the rows, go in as one JSON array per statement that the database unpacks
+(``_json_inserts_for``). No ORM object is made per row. Never commits: the caller's unit of work decides."""
 
 from __future__ import annotations
 
