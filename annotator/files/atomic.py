@@ -13,6 +13,11 @@ file cannot be deleted or renamed, which gives the same answer without a lock.
 
 OS errors while writing become one ``StorageError`` sentence (``files.faults``): "the disk holding
 X is full; nothing was written to Y".
+
+An output that already exists as a stream (a device such as ``/dev/null`` or ``/dev/stdout``, a named
+pipe, a socket) is written straight into: renaming a temporary over it would replace the device with a
+plain file (``--out /dev/null`` run as root once turned the machine's ``/dev/null`` into one), and a stream
+has no "all or nothing" to keep.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -109,6 +115,16 @@ def _remove_stale(folder: Path, matches: Callable[[str], bool]) -> list[Path]:
     return removed
 
 
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` (followed through links) exists as something other than a file or folder: a
+    device, a named pipe or a socket, which is written into, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _prepare(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,8 +180,20 @@ def atomic_file(path: Path | str, mode: str = "w", *, encoding: str = "utf-8",
                 newline: str = "") -> Iterator[IO[Any]]:
     """Open a temporary beside ``path`` for writing; it becomes ``path`` when the block completes.
 
-    On any error (including ``Cancelled``) the temporary is removed and ``path`` is untouched."""
+    On any error (including ``Cancelled``) the temporary is removed and ``path`` is untouched. A stream
+    (``is_stream``) is written straight into: what was written before an error stays written."""
     path = Path(path)
+    if is_stream(path):
+        try:
+            stream: IO[Any] = (open(path, mode) if "b" in mode  # noqa: SIM115 (closed by the with below)
+                               else open(path, mode, encoding=encoding, newline=newline))  # noqa: SIM115
+            with stream:
+                yield stream
+        except OSError as exc:
+            if _ours(exc, path):
+                raise storage_error(exc, path) from exc
+            raise
+        return
     _prepare(path)
     fd, tmp = _new_temp_file(path)
     dup = os.dup(fd)  # the file object closes its own descriptor; ours keeps the lock until the rename
@@ -195,8 +223,11 @@ def write_atomic(path: Path | str, data: str | bytes) -> Path:
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """A temporary file name beside ``path`` for a writer that opens files by name (SQLite's backup
-    API); flushed and renamed to ``path`` when the block completes, removed on any error."""
+    API); flushed and renamed to ``path`` when the block completes, removed on any error. A stream
+    (``is_stream``) is refused: such a writer needs a file it can reopen."""
     path = Path(path)
+    if is_stream(path):
+        raise FormatError(path, None, "is a device or pipe, not a file; give a file name")
     _prepare(path)
     fd, tmp = _new_temp_file(path)
     try:

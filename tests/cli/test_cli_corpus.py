@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from cli_helpers import cli
 
@@ -43,3 +47,22 @@ def test_load_export_record_round_trip(tmp_path: Path) -> None:
     csv_out = tmp_path / "claims.csv"
     cli("record", "--format", "csv", "--out", str(csv_out), db=db, check=True)
     assert csv_out.read_text(encoding="utf-8").count("\n") == 1 + len(claims)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_record_and_export_write_into_a_pipe_given_as_out(tmp_path: Path) -> None:
+    """``--out`` naming a stream (a pipe here; ``/dev/null`` and ``/dev/stdout`` are the same case) gets the
+    output and stays what it was."""
+    db = tmp_path / "c.sqlite3"
+    cli("load", str(PEERS / "brat"), "--format", "brat", "--annotator", "alice", db=db, check=True)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    for command in (("record", "--annotator", "alice"), ("export", "--format", "jsonl")):
+        reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+        reader.start()
+        cli(*command, "--out", str(fifo), db=db, check=True)
+        reader.join(30)
+        assert got[-1].strip() and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert len(got) == 2 and b'"records"' in got[0] and got[1].count(b"\n") == 2
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".pipe.")]  # no temporary beside it

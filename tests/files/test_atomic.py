@@ -1,18 +1,21 @@
 """THE atomic writer: all or nothing under the final name, temporaries of killed runs removed next time
-(and only those), OS faults as one sentence."""
+(and only those), OS faults as one sentence, streams written into and never replaced."""
 
 from __future__ import annotations
 
 import errno
 import os
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
-from annotator.files.atomic import atomic_file, is_temporary_of, remove_stale_temporaries, write_atomic
+from annotator.core.errors import FormatError
+from annotator.files.atomic import atomic_file, atomic_path, is_temporary_of, remove_stale_temporaries, write_atomic
 from annotator.files.faults import storage_error
 
 
@@ -112,3 +115,42 @@ def test_a_slow_live_writer_is_never_disturbed(tmp_path: Path) -> None:
     finally:
         live.kill()
         live.wait()
+
+
+def _drain(fifo: Path, into: list[bytes]) -> threading.Thread:
+    """A reader that takes everything written into the named pipe ``fifo``."""
+    def read() -> None:
+        with open(fifo, "rb") as fh:
+            into.append(fh.read())
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_stream_is_written_into_and_stays_a_stream(tmp_path: Path) -> None:
+    """``--out /dev/null`` or a named pipe: the writer writes into it. A temporary renamed over it made
+    ``/dev/null`` a plain file on the machine that ran it (as root); a pipe is tried here, on the same
+    path of the code, so the test cannot harm the machine if the fix is undone."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _drain(fifo, got)
+    with atomic_file(fifo) as fh:
+        fh.write("ثلاثة lines\n" * 3)
+    reader.join(10)
+    assert got == ["ثلاثة lines\n".encode() * 3]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and os.listdir(tmp_path) == ["pipe"]
+    reader = _drain(fifo, got)
+    write_atomic(fifo, b"\x00bytes")
+    reader.join(10)
+    assert got[-1] == b"\x00bytes" and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_writer_that_needs_a_file_name_refuses_a_stream_in_a_sentence(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(FormatError, match="is a device or pipe, not a file; give a file name"), atomic_path(fifo):
+        pass
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
