@@ -22,7 +22,7 @@ from annotator.core.spans import Span, check_bounds
 from annotator.core.storable import relation_problem, report_problem, span_problem, text_problem, value_problem
 from annotator.exchange.bundle_format import BundleSet
 from annotator.files.json_input import JsonInputError, parse_json
-from annotator.files.json_output import compact_json
+from annotator.files.json_output import compact_json_bytes
 
 ENTITY_FIELDS = ("kind", "name", "type", "lat", "lon", "country", "admin1", "parent")
 _ENTITY_ID = re.compile(r"^[A-Za-z0-9:_.\-]{1,128}$")
@@ -34,7 +34,7 @@ class LineError(ValueError):
 
 def dumps(obj: dict[str, Any]) -> bytes:
     """One JSONL line: UTF-8, no ASCII escaping (Arabic stays readable), ``\\n`` terminated."""
-    return (compact_json(obj) + "\n").encode("utf-8")
+    return compact_json_bytes(obj) + b"\n"
 
 
 # -- sets ------------------------------------------------------------------------------------------

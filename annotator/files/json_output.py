@@ -28,12 +28,27 @@ def compact_json(obj: Any, free: Iterable[Any] | None = None) -> str:
     ``free``: the parts of ``obj`` that may hold floats, when the caller's types say the rest holds only
     strings, integers, booleans, null, lists and objects (a corpus line: the metadata and attributes, not
     the half million offsets and labels); ``None``: all of ``obj`` is checked."""
+    fast = _orjson_bytes(obj, free)
+    return fast.decode("utf-8") if fast is not None else json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def compact_json_bytes(obj: Any, free: Iterable[Any] | None = None) -> bytes:
+    """``compact_json``'s text in UTF-8, for a writer into a binary file: orjson's bytes as they are,
+    not decoded to text for the file to encode back (a tenth of the time ``annotator record`` spent on
+    its 170 MB). A lone surrogate, which the text writer would have refused when encoding, is refused
+    here (``UnicodeEncodeError``) the same way."""
+    fast = _orjson_bytes(obj, free)
+    return fast if fast is not None else json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _orjson_bytes(obj: Any, free: Iterable[Any] | None) -> bytes | None:
+    """orjson's compact bytes of ``obj`` when they are the standard module's (``None``: ask it)."""
     if same_in_orjson(obj) if free is None else all(map(same_in_orjson, free)):
         try:
-            return orjson.dumps(obj, option=_STRICT).decode("utf-8")
+            return orjson.dumps(obj, option=_STRICT)
         except orjson.JSONEncodeError:
             pass  # a big integer, a non-string key, a lone surrogate, another type: the standard module decides
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return None
 
 
 def indented_json(obj: Any) -> str:

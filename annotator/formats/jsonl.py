@@ -19,6 +19,7 @@ from annotator.core.native import native_record
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation, new_relation
 from annotator.core.spans import Span, new_span
+from annotator.files.json_output import compact_json_bytes
 from annotator.formats.base import (
     Options,
     ReadContext,
@@ -27,7 +28,6 @@ from annotator.formats.base import (
     check_cancel,
     check_span_text,
     iter_json_lines,
-    json_line,
     json_shape,
     make_report,
     need_int,
@@ -129,11 +129,12 @@ class JsonlFormat:
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
               progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
         summary = WriteSummary(self.NAME, str(path), files=[str(path)])
-        with atomic_file(Path(path)) as fh:
+        with atomic_file(Path(path), "wb") as fh:  # orjson's UTF-8 bytes as they are (``compact_json_bytes``)
             for doc in documents:
                 check_cancel(cancel)
                 record = document_to_record(doc)
-                fh.write(json_line(record, _free_parts(doc, record)))
+                fh.write(compact_json_bytes(record, _free_parts(doc, record)))
+                fh.write(b"\n")
                 summary.documents += 1
                 summary.spans += len(doc.spans)
                 summary.relations += len(doc.relations)

@@ -14,10 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, literal, or_, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from annotator.store.base import conflict_insert
 from annotator.store.models import (
     AnnotationSetRow,
     AnnotatorRow,
@@ -87,8 +86,7 @@ class SearchRepository:
     # -- the folded copy ---------------------------------------------------------------------------
     def index(self, report_id: str, folded: str) -> None:
         """Store (or replace) a report's folded text."""
-        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
-        stmt = insert(ReportSearchRow).values(report_id=report_id, folded=folded)
+        stmt = conflict_insert(self._dialect, ReportSearchRow).values(report_id=report_id, folded=folded)
         self.session.execute(stmt.on_conflict_do_update(index_elements=[ReportSearchRow.report_id],
                                                         set_={"folded": stmt.excluded.folded}))
 
@@ -222,9 +220,9 @@ class SearchRepository:
 
     # -- rejected suggestions ----------------------------------------------------------------------
     def reject(self, report_id: str, annotator: str, start: int, end: int, label: str, source: str) -> None:
-        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
-        stmt = insert(SuggestionRejectionRow).values(report_id=report_id, annotator=annotator, start=start, end=end,
-                                                     label=label, source=source, rejected_at=utcnow())
+        stmt = conflict_insert(self._dialect, SuggestionRejectionRow).values(
+            report_id=report_id, annotator=annotator, start=start, end=end, label=label, source=source,
+            rejected_at=utcnow())
         self.session.execute(stmt.on_conflict_do_nothing())
 
     def unreject(self, report_id: str, annotator: str, start: int, end: int, label: str) -> None:

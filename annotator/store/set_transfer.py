@@ -35,8 +35,6 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, Result, Row
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -48,6 +46,7 @@ from annotator.core.relations import Relation, new_relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, new_span
 from annotator.files.json_output import compact_json
+from annotator.store.base import conflict_insert
 from annotator.store.event_repository import EventRepository
 from annotator.store.mapping import json_object, report_from_row
 from annotator.store.models import AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow, utcnow
@@ -269,8 +268,8 @@ class SetTransfer:
                    "published": r.published, "url": r.url, "language": r.language, "direction": r.direction,
                    "meta": dict(r.meta), "origin": origin, "imported_at": now} for r in reports]
         if values:
-            dialect_insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-            self.session.execute(dialect_insert(_REPORTS).on_conflict_do_nothing(index_elements=["id"]), values)
+            insert = conflict_insert(self.session.get_bind().dialect.name, _REPORTS)
+            self.session.execute(insert.on_conflict_do_nothing(index_elements=["id"]), values)
         return len(values)
 
     def write_sets(self, annotator: str, annotator_id: int, writes: Sequence[SetWrite], *, op: str,

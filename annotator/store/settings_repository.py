@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from annotator.store.base import conflict_insert
 from annotator.store.models import SettingRow
 
 
@@ -26,8 +25,7 @@ class SettingsRepository:
 
     def put(self, key: str, value: Any) -> None:
         """Insert or replace; safe when another connection writes the same key at the same time."""
-        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(SettingRow).values(key=key, value=value)
+        stmt = conflict_insert(self.session.get_bind().dialect.name, SettingRow).values(key=key, value=value)
         self.session.execute(stmt.on_conflict_do_update(index_elements=[SettingRow.key],
                                                         set_={"value": stmt.excluded.value}))
 
@@ -36,8 +34,8 @@ class SettingsRepository:
 
         Told by ``RETURNING``, not ``rowcount``: psycopg reports -1 rows for an insert that did
         nothing, which reads as true."""
-        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        result = self.session.execute(insert(SettingRow).values(key=key, value=value)
+        insert = conflict_insert(self.session.get_bind().dialect.name, SettingRow)
+        result = self.session.execute(insert.values(key=key, value=value)
                                       .on_conflict_do_nothing(index_elements=[SettingRow.key])
                                       .returning(SettingRow.key))
         return result.first() is not None

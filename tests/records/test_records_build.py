@@ -133,15 +133,15 @@ def test_written_records_parse_to_the_document(sample, starter_entities):
     event = Event("E1", "attack", roles={"place": ("T11",)}, claims=("T9",), attrs={"weight": 1e-07, "n": 2.5})
     records = [build_record(report, spans, relations, entities, annotator="alice", events=[event]),
                build_record(report, spans[:3], (), entities, annotator="bob")]
-    out = io.StringIO()
+    out = io.BytesIO()
     assert write_records_json(iter(records), out) == 2
     assert json.loads(out.getvalue()) == json.loads(json.dumps(records_document(records)))
-    lines = out.getvalue().splitlines()
+    lines = out.getvalue().decode("utf-8").splitlines()
     assert lines[0] == '{"records": [' and lines[-1] == "]}" and len(lines) == 4
     for line, record in zip(lines[1:3], records, strict=True):
         assert line.rstrip(",") == json.dumps(record, ensure_ascii=False, separators=(",", ":"))
     assert "1e-05" in lines[1] and "1e-07" in lines[1]  # the standard module's spelling, not orjson's
-    empty = io.StringIO()
+    empty = io.BytesIO()
     assert write_records_json(iter(()), empty) == 0 and json.loads(empty.getvalue()) == {"records": []}
 
 

@@ -30,11 +30,13 @@ def run(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:  # records are written as they are built (memory stays flat), into the atomic file for --out
         records = counted(iter_records(ctx, report_ids=args.report or (), annotator=args.annotator))
-        with (atomic_file(out) if out else nullcontext(sys.stdout)) as fh:
-            if args.format == "csv":
+        if args.format == "csv":
+            with atomic_file(out) if out else nullcontext(sys.stdout) as fh:
                 write_csv(records, fh)
-            else:
-                write_records_json(records, fh)
+        else:  # the JSON is written as UTF-8 bytes (``write_records_json``)
+            sys.stdout.flush()
+            with atomic_file(out, "wb") if out else nullcontext(sys.stdout.buffer) as bfh:
+                write_records_json(records, bfh)
     finally:
         ctx.close()
     if out:
