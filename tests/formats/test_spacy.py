@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from annotator.core.annotation_set import Document
+from annotator.core.progress import Cancelled, CancelToken
 from annotator.core.report import Report
 from annotator.core.spans import Span
 from annotator.formats import get
+from annotator.formats.base import WriteSummary
 from hypothesis import given
 
 from .common import SETTINGS, CommonTests
-from .conftest import PEERS, TEXT_A, TEXT_B, sp
+from .conftest import PEERS, TEXT_A, TEXT_B, canonical_docs, sp
 from .strategies import documents
 
 spacy = pytest.importorskip("spacy")
+import srsly.msgpack  # noqa: E402 (spaCy's own dependency)
 from spacy.tokens import DocBin  # noqa: E402
 
 
@@ -64,3 +68,72 @@ def test_forced_splits_never_contract(tmp_path: Path) -> None:
     sdoc = _load(tmp_path / "x.spacy")[0]
     assert [(s.start_char, s.end_char) for s in sdoc.spans["sc"]] == [(0, 9), (9, 11), (11, 12)]
     assert sdoc.text == text
+
+
+# -- srsly's msgpack hooks, looked up once per file ------------------------------------------------------
+@pytest.fixture
+def hook_lookups(monkeypatch: pytest.MonkeyPatch) -> Counter:
+    """How often catalogue is asked for srsly's msgpack hooks (the class's lookup, the slow one)."""
+    registry_type = type(srsly.msgpack.msgpack_encoders)
+    original = registry_type.get_all
+    calls: Counter = Counter()
+
+    def counted(self):  # noqa: ANN001, ANN202 (a stand-in for catalogue's method)
+        if self.namespace[-1].startswith("msgpack_"):  # not spaCy's own registries (factories, loggers)
+            calls[self.namespace[-1]] += 1
+        return original(self)
+
+    monkeypatch.setattr(registry_type, "get_all", counted)
+    return calls
+
+
+def _hooks_are_srslys() -> bool:
+    registries = (srsly.msgpack.msgpack_encoders, srsly.msgpack.msgpack_decoders)
+    return all("get_all" not in vars(registry) for registry in registries)
+
+
+def test_msgpack_hooks_are_looked_up_once_per_file_and_the_bytes_are_spacys(tmp_path: Path,
+                                                                           hook_lookups: Counter) -> None:
+    """srsly's ``Packer`` asks catalogue for its hooks each time it is made, a scan of every installed
+    package's entry points, three times per document (a third of a 10,000-report export). Our writer
+    and reader ask once per file, write the bytes spaCy's own DocBin writes for the same documents, and
+    leave srsly as it was."""
+    docs = canonical_docs() * 3
+    fmt = get("spacy")
+    fmt.write(docs, tmp_path / "ours.spacy")
+    assert sum(hook_lookups.values()) == 2 and _hooks_are_srslys()  # encoders and decoders, once each
+    hook_lookups.clear()
+    nlp, bin_ = spacy.blank("en"), DocBin(store_user_data=True)
+    for doc in docs:  # the same spaCy documents packed by spaCy alone
+        bin_.add(fmt.to_spacy(nlp, doc, WriteSummary("spacy", "-")))
+    assert bin_.to_bytes() == (tmp_path / "ours.spacy").read_bytes()
+    assert hook_lookups["msgpack_encoders"] >= 3 * len(docs)  # what srsly does on its own
+    hook_lookups.clear()
+    assert [d.report.text for d in fmt.read(tmp_path / "ours.spacy")] == [d.report.text for d in docs]
+    assert sum(hook_lookups.values()) == 2 and _hooks_are_srslys()
+
+
+def test_msgpack_hooks_are_srslys_again_after_a_cancel_and_beside_another_writer(tmp_path: Path) -> None:
+    """A cancelled export leaves srsly asking catalogue again; two exports at once (the window's worker
+    and a script) both finish with spaCy's bytes, and the last to finish restores srsly."""
+    docs = canonical_docs()
+    token = CancelToken()
+
+    def cancelling():  # noqa: ANN202
+        yield docs[0]
+        token.cancel()
+        yield docs[1]
+
+    with pytest.raises(Cancelled):
+        get("spacy").write(cancelling(), tmp_path / "cancelled.spacy", cancel=token)
+    assert _hooks_are_srslys() and not (tmp_path / "cancelled.spacy").exists()
+    get("spacy").write(docs * 5, tmp_path / "alone.spacy")
+    threads = [threading.Thread(target=get("spacy").write, args=(docs * 5, tmp_path / f"t{n}.spacy"))
+               for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expected = (tmp_path / "alone.spacy").read_bytes()
+    assert all((tmp_path / f"t{n}.spacy").read_bytes() == expected for n in range(3))
+    assert _hooks_are_srslys()
