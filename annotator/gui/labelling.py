@@ -48,6 +48,7 @@ class LabellingController(QObject):
         view.confirm_key.connect(self.confirm)
         view.escape_key.connect(self.cancel_relation)
         self.pending_head: str | None = None
+        self._making: _Making | None = None  # the span a label key is creating, until its answer
         # asks which relation type when several fit (the window shows a menu); None = the first
         self.ask_type: Callable[[list[str]], str | None] | None = None
 
@@ -157,25 +158,30 @@ class LabellingController(QObject):
         self._when_ready(relate)
 
     def apply_label(self, label: str) -> None:
-        """The label key: create from the text selection, or relabel the selected span."""
+        """The label key: create from the text selection, or relabel the selected span. A label key
+        pressed while a span it created is on its way relabels that span (the keys chain, as nudges
+        do), rather than creating a second span from a selection the first key used."""
         if not self._allowed():
             return
         sel = self.view.selection_offsets()
         if sel is not None:
             self.create(sel[0], sel[1], label)
             return
+        making = self._making
+        if making is not None:
+            self._when_ready(lambda: self._relabel(making.span_id, label))
+            return
         span = self.view.selected_span()
         if span is None:
             self.message.emit("Select some text first, then press a label key.")
             return
         span_id = span.id
+        self._when_ready(lambda: self._relabel(span_id, label))
 
-        def relabel() -> None:
-            current = self.document.mine.get(span_id)
-            if current is not None and current.label != label:
-                self._update(current, "relabel_span", f"Relabel {current.label} as {label}", label=label)
-
-        self._when_ready(relabel)
+    def _relabel(self, span_id: str | None, label: str) -> None:
+        current = self.document.mine.get(span_id) if span_id is not None else None
+        if current is not None and current.label != label:
+            self._update(current, "relabel_span", f"Relabel {current.label} as {label}", label=label)
 
     def create(self, start: int, end: int, label: str) -> None:
         if not self._allowed():
@@ -185,15 +191,17 @@ class LabellingController(QObject):
         if start >= end:
             self.message.emit("Nothing to label in that selection.")
             return
-        selection = self.view.selection_offsets()
+        cursor = self.view.textCursor()  # the selection is used: the keys that follow act on the new span
+        cursor.clearSelection()
+        self.view.setTextCursor(cursor)
+        before = self.view.selected_id
+        making = self._making = _Making()
 
         def created(cmd: EditCommand) -> None:
             if not cmd.shown or not isinstance(cmd, CreateSpan) or cmd.span is None:
                 return
-            if self.view.selection_offsets() == selection:  # the user has not selected anything new meanwhile
-                cursor = self.view.textCursor()
-                cursor.clearSelection()
-                self.view.setTextCursor(cursor)
+            making.span_id = cmd.span.id
+            if self.view.selection_offsets() is None and self.view.selected_id == before:  # nothing chosen since
                 self.select(cmd.span)
 
         def make() -> None:
@@ -202,7 +210,12 @@ class LabellingController(QObject):
             command.on_done = created
             self._push(command)
 
+        def answered() -> None:  # stored or refused: a later label key acts on the selection again
+            if self._making is making:
+                self._making = None
+
         self._when_ready(make)
+        self._when_ready(answered)
 
     def delete_selected(self) -> None:
         if not self._allowed():
@@ -316,3 +329,10 @@ class LabellingController(QObject):
         if nxt is not None:
             self.view.select_span(nxt)
             self.selection_changed.emit(nxt)
+
+
+class _Making:
+    """A span being created by a label key: its id once the database has stored it."""
+
+    def __init__(self) -> None:
+        self.span_id: str | None = None

@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.filter_box = QLineEdit(self)
         self.filter_box.setPlaceholderText("Filter reports (title, source, id, date)")
         self.filter_box.setClearButtonEnabled(True)
-        self.filter_box.textChanged.connect(self.report_proxy.setFilterFixedString)
+        self.filter_box.textChanged.connect(self.report_proxy.set_text)
         self.queue_box = QCheckBox("My queue", self)
         self.queue_box.setToolTip("Only the reports assigned to you that are not done yet (returned ones first in "
                                   "the Status column)")
@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.span_model = SpanTableModel(self.document, session.schema, self)
         self.span_table = self._table(self.span_model)
         self.span_table.selectionModel().currentRowChanged.connect(self._span_row_chosen)
+        self.span_model.followed.connect(lambda: self._sync_span_row(self.view.selected_span()))
         for col, width in enumerate((70, 190, 48, 48)):
             self.span_table.setColumnWidth(col, width)
 
@@ -412,7 +413,7 @@ class MainWindow(QMainWindow):
 
     # -- spans panel ----------------------------------------------------------------------------------
     def _span_row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
+        if not current.isValid() or self.span_model.changing:  # a row removed under it is nobody's choice
             return
         span = self.document.mine.get(current.siblingAtColumn(0).data(SPAN_ID_ROLE))
         if span is not None and span.id != self.view.selected_id:

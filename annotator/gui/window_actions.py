@@ -43,12 +43,14 @@ def build(window: MainWindow) -> None:
     group = window.session.undo_group
     # Undo/Redo follow the undo group (the shown report's history) but go through the session, so a
     # step waits for the edit already on its way instead of undoing a step not yet answered
-    window.undo_action = _action(window, "&Undo", window.session.undo, key="undo")
-    window.redo_action = _action(window, "&Redo", window.session.redo, key="redo")
+    window.undo_action = _action(window, "&Undo", lambda: window_workflow.history_step(window, undo=True), key="undo")
+    window.redo_action = _action(window, "&Redo", lambda: window_workflow.history_step(window, undo=False),
+                                 key="redo")
     for act, can, text, verb in ((window.undo_action, group.canUndoChanged, group.undoTextChanged, "Undo"),
                                  (window.redo_action, group.canRedoChanged, group.redoTextChanged, "Redo")):
         act.setEnabled(False)
-        can.connect(act.setEnabled)
+        act.setIconText(verb)  # the toolbar's button keeps its width (the menu and the tooltip name the step):
+        can.connect(act.setEnabled)  # named there, it moved every button after it and a click hit Redo
         text.connect(lambda t, a=act, v=verb: a.setText(f"&{v} {t}".strip()))
     window.label_actions = []
     for lab in schema.labels:

@@ -7,12 +7,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotator.core.workflow import READ_ONLY, Status, word
+from annotator.gui.labelling import read_only_reason
 from annotator.gui.tasks import error_text
 from annotator.gui.views.assignment_dialog import AssignmentDialog
 from annotator.services import reports, workflow
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
+
+
+def history_step(window: MainWindow, *, undo: bool) -> None:
+    """Undo or Redo on the report shown, refused in one status-bar sentence while its set is read-only
+    (marked done): sent on, the step came back as a "Not saved" box saying the report had changed
+    elsewhere, and the status bar said "Not saved" until the next edit."""
+    target = window.document.target
+    why = read_only_reason(target) if target is not None else None
+    if why is not None:
+        window.statusBar().showMessage(why, 10000)
+        return
+    (window.session.undo if undo else window.session.redo)()
 
 
 def mark_done(window: MainWindow, *, empty: bool = False) -> None:

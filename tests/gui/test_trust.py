@@ -17,8 +17,9 @@ from annotator.gui import keymap
 from annotator.gui.app import choose_annotator, warm_up
 from annotator.gui.bidi import FSI, PDI
 from annotator.gui.main_window import MainWindow
+from annotator.gui.models.span_table_model import SPAN_ID_ROLE
 from annotator.gui.session import EditSession
-from annotator.gui.views.annotator_dialog import SwitchAnnotatorDialog
+from annotator.gui.views.annotator_dialog import AnnotatorDialog, SwitchAnnotatorDialog
 from annotator.gui.views.help_dialog import HelpDialog
 from annotator.services import annotate, records
 from annotator.services.annotate import get_set
@@ -30,11 +31,12 @@ from annotator.services.samples import load_samples
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolBar
 
 from gui_helpers import (
     ARABIC,
     ENGLISH,
+    activate,
     click,
     click_span,
     dismiss_message,
@@ -398,3 +400,146 @@ def test_registry_seeding_from_two_threads_at_once(tmp_path: Path) -> None:
     assert errors == [] and sum(1 for n in added if n) == 1
     assert search_entities(ctx, "Deir ez-Zor")
     ctx.close()
+
+
+# -- a relabelled or resized span stays the one selected (found trying the window, 6 December) -----------
+def _selected(window) -> tuple[str | None, str | None, str | None]:  # type: ignore[no-untyped-def]
+    """What the person sees as selected: in the text, in the spans table (the highlighted row), in the
+    inspector."""
+    highlighted = window.span_table.selectionModel().selectedRows()
+    row_id = highlighted[0].data(SPAN_ID_ROLE) if len(highlighted) == 1 else None
+    return window.view.selected_id, row_id, window.inspector.span.id if window.inspector.span else None
+
+
+def test_relabelling_keeps_the_span_selected_and_del_then_deletes_it(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """Relabelling changed the span's place in the table's order; the row was taken out and put back,
+    the table made a neighbour current and the window selected that neighbour, so Del deleted a span
+    the user had not chosen."""
+    window = open_window()
+    observatory = mark(window, ENGLISH, "Syrian Observatory", "1")
+    mark(window, ENGLISH, "Liwa al-Baqir", "1")
+    mark(window, ENGLISH, "al-Busayrah", "2")
+    click_span(window.view, *observatory)
+    assert _selected(window) == ("T1", "T1", "T1")
+    key(window.view, "2")  # actor → place
+    assert _selected(window) == ("T1", "T1", "T1") and window.inspector.span.label == "place"
+    key(window.view, Qt.Key.Key_Delete)
+    assert [r[:4] for r in rows(window, report_ids["english"])] == [
+        ("T2", ENGLISH.index("Liwa"), ENGLISH.index("Liwa") + 13, "actor"),
+        ("T3", ENGLISH.index("al-Busayrah"), ENGLISH.index("al-Busayrah") + 11, "place")]
+
+
+def test_nudged_past_another_span_it_stays_selected_and_quick_nudges_move_it_alone(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """A span whose start is moved past another span's start changes rows in the table (a move, not a
+    removal): it stays selected, and two quick nudges both move it (README: a quick second nudge moves
+    the span the first one moved)."""
+    window = open_window()
+    mark(window, ENGLISH, "Deir ez-Zor", "2")  # T1, first in the table
+    date = mark(window, ENGLISH, "3 May 2024", "3")  # T2
+    click_span(window.view, 0, 4)
+    end = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier
+    start = end | Qt.KeyboardModifier.ControlModifier
+    for _ in range(2):  # the end past the date, two presses in a row without waiting
+        QTest.keyClick(window.view, Qt.Key.Key_Right, end)
+    settle(window)
+    for _ in range(6):  # the start past the date's start, quickly
+        QTest.keyClick(window.view, Qt.Key.Key_Right, start)
+    settle(window)
+    stored = {r[0]: r[1:4] for r in rows(window, report_ids["english"])}
+    assert stored["T2"] == (*date, "date")  # never touched
+    assert stored["T1"][0] > date[0] and stored["T1"][2] == "place"  # T1 moved after T2 in the order
+    assert window.span_model.row_of("T1") == 1
+    assert _selected(window) == ("T1", "T1", "T1")
+
+
+def test_undoing_a_creation_selects_no_other_span(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    mark(window, ENGLISH, "Syrian Observatory", "1")
+    mark(window, ENGLISH, "Liwa al-Baqir", "1")
+    undo(window)
+    assert [r[0] for r in rows(window, report_ids["english"])] == ["T1"]
+    assert "T1" not in _selected(window)  # the span left alone is not chosen for the user
+
+
+def test_the_name_dialogs_take_what_is_typed_at_once(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """First launch and File → Switch annotator…: the name is typed straight away, as the dialog
+    invites, and Enter keeps it. The OK button had the keyboard: the typed name went nowhere and Enter
+    made the OS user the database's annotator."""
+    first = AnnotatorDialog("root")
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    activate(first)
+    QTest.keyClicks(QApplication.focusWidget(), "tester")  # keys go where the keyboard is
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert first.result() == first.DialogCode.Accepted and first.name() == "tester"
+    window = open_window()
+    switch = open_dialog(window, window.switch_annotator_action, SwitchAnnotatorDialog)
+    activate(switch)
+    QTest.keyClicks(QApplication.focusWidget(), "omar")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    settle(window)
+    assert window.replacement is not None and window.replacement.session.annotator == "omar"
+    qtbot.addWidget(window.replacement)
+
+
+def test_the_report_filter_finds_arabic_dates_and_several_words(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """Typed into the filter box (Ctrl+F): an Arabic title word, a date, two words of a title, a hyphen.
+    The box's text went to Qt as a regular expression's escaped pattern, so only ASCII letters and digits
+    ever matched."""
+    window = open_window()
+
+    def shown(typed: str) -> set[str]:
+        QTest.keySequence(window, QKeySequence.StandardKey.Find)
+        assert QApplication.focusWidget() is window.filter_box
+        QTest.keyClick(window.filter_box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        type_text(window.filter_box, typed)
+        settle(window)
+        proxy = window.report_proxy
+        return {window.report_model.summary(proxy.mapToSource(proxy.index(r, 0)).row()).id
+                for r in range(proxy.rowCount())}
+
+    assert shown("البصيرة") == {report_ids["arabic"]}
+    assert shown("2024-05-03") == {report_ids["english"]}
+    assert shown("ez-Zor shelling") == {report_ids["english"]}
+    assert shown("shelling 2024-05") == {report_ids["english"]}  # each word anywhere in the row
+    assert shown("homs FLIGHT") == {report_ids["emoji"]}
+    assert shown("nowhere") == set()
+
+
+def test_two_label_keys_in_a_row_create_one_span_and_relabel_it(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """Drag, then 1 and 2 at once: the second key waits for the first (README: keys pressed while an edit
+    is on its way wait for it) and relabels the span it made. It read the text selection again and made a
+    second span on the same words."""
+    window = open_window()
+    s = ENGLISH.index("Liwa al-Baqir")
+    a, b = word_rect_points(window.view, s, s + 13)
+    drag(window.view, a, b)
+    QTest.keyClicks(window.view, "12")  # two keys, no wait between them
+    settle(window)
+    assert [r[:4] for r in rows(window, report_ids["english"])] == [("T1", s, s + 13, "place")]
+    assert _selected(window) == ("T1", "T1", "T1")
+    undo(window)
+    assert [r[3] for r in rows(window, report_ids["english"])] == ["actor"]
+    key(window.view, "3")  # a label key after the answer relabels the selected span, as before
+    assert [r[3] for r in rows(window, report_ids["english"])] == ["date"]
+
+
+def test_the_toolbar_buttons_stay_put_as_undo_and_redo_name_their_steps(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """The toolbar's Undo and Redo named their steps ("Redo Create event Meeting or consultation"): every
+    button after them moved by up to 230 px after each edit, and a click meant for Show labels hit Redo."""
+    window = open_window()
+    toolbar = window.findChild(QToolBar, "labelToolbar")
+    labels_button = toolbar.widgetForAction(window.labels_action)
+    where = labels_button.geometry()
+    mark(window, ENGLISH, "The Syrian Observatory", "1")
+    key(window.view, "4")  # relabel: "Undo Relabel actor as claim"
+    undo(window)  # and something to redo
+    settle(window)
+    undo_button, redo_button = toolbar.widgetForAction(window.undo_action), toolbar.widgetForAction(window.redo_action)
+    assert (undo_button.text(), redo_button.text()) == ("Undo", "Redo")
+    assert undo_button.toolTip() == "Undo Create actor" and redo_button.toolTip() == "Redo Relabel actor as claim"
+    assert window.undo_action.text() == "&Undo Create actor"  # the Edit menu names the step
+    assert labels_button.geometry() == where
+    click(labels_button)
+    assert window.labels_action.isChecked() and [r[3] for r in rows(window, report_ids["english"])] == ["actor"]

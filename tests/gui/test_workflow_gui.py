@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.core.report import Report
 from annotator.gui import keymap
 from annotator.gui.views.assignment_dialog import AssignmentDialog
 from annotator.gui.views.comment_markers import marker_rects, paint_comment_markers
@@ -13,10 +14,11 @@ from annotator.gui.views.help_dialog import sheet_html
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.services import annotate, comments, curation, workflow
 from annotator.services.database import open_database
+from annotator.services.reports import store_report
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from gui_helpers import CTRL, ENGLISH, activate, click, key, open_dialog, settle, type_text
 from workflow_helpers import staff
@@ -145,3 +147,59 @@ def test_a_returned_report_is_editable_again(open_window, report_ids) -> None:  
     window.view.select_offsets(0, 4)
     key(window.view, "3")
     assert len(annotate.get_set(window.session.ctx, rid, "alice").spans) == 2
+
+
+def test_undo_on_a_report_marked_done_is_one_sentence_and_it_stays_saved(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+Z after Ctrl+D: the step went to the database, came back refused in a "Not saved" box saying
+    the report had changed elsewhere, and "Not saved" stayed in the status bar."""
+    window = open_window()
+    rid = report_ids["english"]
+    s = ENGLISH.index("Syrian Observatory")
+    window.view.select_offsets(s, s + len("Syrian Observatory"))
+    key(window.view, "1")
+    key(window.view, Qt.Key.Key_D, CTRL)
+    key(window.view, Qt.Key.Key_Z, CTRL)
+    assert "read-only until a supervisor returns it" in window.statusBar().currentMessage()
+    assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert window.save_label.text() == "Saved"
+    assert len(annotate.get_set(window.session.ctx, rid, "alice").spans) == 1
+    workflow.set_status(window.session.ctx, rid, "returned", annotator="alice", reason="check the actor")
+    key(window.view, Qt.Key.Key_F5)
+    key(window.view, Qt.Key.Key_Z, CTRL)  # returned: its history is there to undo
+    assert annotate.get_set(window.session.ctx, rid, "alice").spans == ()
+
+
+def test_a_comment_flag_stays_on_its_span_when_the_text_is_scrolled(open_window, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The flags were drawn on a layer laid over the text as a child widget, which Qt moved with the
+    scrolled pixels before it drew at the scrolled positions again: one step down, the flag sat on a word
+    112 px above its span. What the person sees (the viewport grabbed) has the flag at its span."""
+    text = "".join(f"Line {n}: the convoy passed the checkpoint near the river crossing.\n" for n in range(120))
+    report = Report.of(text, title="A long log")
+    ctx = open_database(db_path)
+    try:
+        store_report(ctx, report)
+    finally:
+        ctx.close()
+    window = open_window(report=None)
+    window.select_report(report.id)
+    settle(window)
+    s = text.index("Line 5:")
+    window.view.select_offsets(s, s + 6)
+    key(window.view, "1")
+    key(window.view, Qt.Key.Key_M, CTRL)
+    type_text(window.comments_panel.editor, "Which unit?")
+    QTest.keyClick(window.comments_panel.editor, Qt.Key.Key_Return, CTRL)
+    settle(window)
+    bar = window.view.verticalScrollBar()
+    assert len(window.comment_markers.markers) == 1
+    for steps in (0, 1, 2, 4):  # clicks on the scroll bar's arrow, as a person scrolls
+        bar.setValue(0)
+        settle(window)
+        for _ in range(steps):
+            bar.triggerAction(bar.SliderAction.SliderSingleStepAdd)
+        settle(window)
+        ((_, rect),) = marker_rects(window.view, window.comment_markers.markers)
+        seen = window.view.viewport().grab().toImage()
+        ratio = seen.width() / window.view.viewport().width()  # device pixels
+        drawn = seen.pixelColor(int(rect.center().x() * ratio), int((rect.top() + 2) * ratio))
+        assert drawn.red() > 180 and 60 < drawn.green() < 200 and drawn.blue() < 100, (steps, drawn.name())  # amber

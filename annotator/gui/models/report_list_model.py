@@ -103,8 +103,16 @@ class ReportFilterModel(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.queue_only = False
+        self.terms: list[str] = []
+
+    def set_text(self, text: str) -> None:
+        """The filter box's text as typed: every word of it is found in the title, source, id or date
+        (any script, hyphens and all). Qt's fixed-string filter was read back as a regular expression's
+        escaped pattern, so "Iraqi factions", "2024-04" or any Arabic word matched nothing."""
+        self.beginFilterChange()
+        self.terms = text.casefold().split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_queue_only(self, on: bool) -> None:
         self.beginFilterChange()
@@ -117,8 +125,7 @@ class ReportFilterModel(QSortFilterProxyModel):
         r = model.summary(source_row)
         if self.queue_only and r.statuses.get(model.annotator) not in OPEN:
             return False
-        pattern = self.filterRegularExpression().pattern()
-        if not pattern:
+        if not self.terms:
             return True
-        needle = pattern.casefold()
-        return any(needle in (v or "").casefold() for v in (r.title, r.source, r.id, r.published))
+        fields = [(v or "").casefold() for v in (r.title, r.source, r.id, r.published)]
+        return all(any(term in field for field in fields) for term in self.terms)

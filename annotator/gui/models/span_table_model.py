@@ -7,7 +7,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from annotator.core.schema import Schema
@@ -29,6 +29,7 @@ def excerpt(text: str, limit: int = 80) -> str:
 
 class SpanTableModel(RowTableModel):
     headers = COLUMNS
+    followed = Signal()  # rows changed to follow the document: the view puts its selection back
 
     def __init__(self, document: DocumentModel, schema: Schema, parent: Any = None) -> None:
         super().__init__(parent)
@@ -37,6 +38,7 @@ class SpanTableModel(RowTableModel):
         self._rows: list[Span] = []
         self._keys: list[tuple[int, int, str, str]] = []
         self._key_of: dict[str, tuple[int, int, str, str]] = {}  # a row found by bisection, not a scan
+        self.changing = False  # rows are being changed to follow the document (``_changed``)
         document.reset.connect(self._reset)
         document.spans_changed.connect(self._changed)
 
@@ -59,25 +61,51 @@ class SpanTableModel(RowTableModel):
         return None
 
     def _changed(self, ids: list[str]) -> None:
-        for span_id in ids:
-            old = self._find(span_id)
-            new = self.document.mine.get(span_id)
-            if old is not None and new is not None and sort_key(new) == self._keys[old]:
-                self._rows[old] = new
-                self.dataChanged.emit(self.index(old, 0), self.index(old, len(COLUMNS) - 1))
-                continue
-            if old is not None:
-                self.beginRemoveRows(QModelIndex(), old, old)
-                del self._rows[old], self._keys[old], self._key_of[span_id]
-                self.endRemoveRows()
-            if new is not None:
-                key = sort_key(new)
-                at = bisect_left(self._keys, key)
-                self.beginInsertRows(QModelIndex(), at, at)
+        """Rows follow their spans: a span whose place in the order changed (relabelled, resized) is
+        *moved*, so the table's current row and selection stay on it. Taken out and put back, the
+        selection model made a neighbour current, and the window then selected that span: the next key
+        (Del, a label, a nudge) acted on a span the user had not chosen. ``changing`` is true meanwhile,
+        so what the selection model does about a removed row is not taken for the user's choice, and
+        ``followed`` tells the window to show the selection it holds again (a table in single-selection
+        mode selects whatever row it makes current)."""
+        self.changing = True
+        try:
+            for span_id in ids:
+                self._change(span_id)
+        finally:
+            self.changing = False
+        self.followed.emit()
+
+    def _change(self, span_id: str) -> None:
+        old = self._find(span_id)
+        new = self.document.mine.get(span_id)
+        if old is not None and new is not None:
+            key = sort_key(new)
+            at = bisect_left(self._keys, key)  # where it goes, counted in the rows as they are
+            if at not in (old, old + 1):  # elsewhere in the order
+                self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), at)
+                del self._rows[old], self._keys[old]
+                at = at - 1 if at > old else at
                 self._rows.insert(at, new)
                 self._keys.insert(at, key)
-                self._key_of[span_id] = key
-                self.endInsertRows()
+                self.endMoveRows()
+            else:
+                self._rows[old], self._keys[old] = new, key
+                at = old
+            self._key_of[span_id] = key
+            self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
+        elif old is not None:
+            self.beginRemoveRows(QModelIndex(), old, old)
+            del self._rows[old], self._keys[old], self._key_of[span_id]
+            self.endRemoveRows()
+        elif new is not None:
+            key = sort_key(new)
+            at = bisect_left(self._keys, key)
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._rows.insert(at, new)
+            self._keys.insert(at, key)
+            self._key_of[span_id] = key
+            self.endInsertRows()
 
     def row_of(self, span_id: str) -> int | None:
         span = self.document.mine.get(span_id)

@@ -36,9 +36,14 @@ class _NameDialog(QDialog):
         self.layout_.addWidget(QLabel(intro, self))
 
     def _finish(self, editor: QWidget) -> None:
+        """Lay out the name field and give it the keyboard: the buttons were made first, so Qt's own
+        choice was the OK button, and a name typed at once went nowhere while Enter accepted the
+        default (the OS user) as the database's annotator."""
         self.layout_.addWidget(editor)
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.buttons)
+        self.setTabOrder(editor, self.buttons)
+        editor.setFocus()
 
     def text(self) -> str:
         raise NotImplementedError
@@ -82,13 +87,21 @@ class SwitchAnnotatorDialog(_NameDialog):
         self.combo.setEditText(current)
         self.combo.editTextChanged.connect(lambda _: self.error.setText(""))
         self._finish(self.combo)
+        if (line := self.combo.lineEdit()) is not None:
+            line.selectAll()  # typing replaces the current name
         self._current = current
 
     def set_names(self, names: list[str]) -> None:
+        """The names in the database (read after the dialog opened), keeping what is typed and whether
+        it is all selected (so the first key still replaces the current name)."""
         typed = self.combo.currentText()
+        line = self.combo.lineEdit()
+        whole = line is not None and bool(typed) and line.selectedText() == typed
         self.combo.clear()
         self.combo.addItems(names)
         self.combo.setEditText(typed)
+        if line is not None and whole:
+            line.selectAll()
 
     def text(self) -> str:
         return self.combo.currentText()

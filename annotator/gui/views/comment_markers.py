@@ -1,10 +1,9 @@
 """Comment markers in the text: a small flag at the end of every span (or relation head) a thread is
 about — amber while open, red for an open question for the supervisor, grey once resolved.
 
-``paint_comment_markers(view, painter, markers)`` is the drawing; ``CommentMarkerOverlay`` calls it on a
-transparent, click-through layer over the document view's viewport, so the view itself need not know
-about comments. (To draw them in ``DocumentView.paintEvent`` instead, call ``paint_comment_markers(self,
-painter, markers)`` after ``self._paint_relations(painter)`` and drop the overlay.)"""
+``paint_comment_markers(view, painter, markers)`` is the drawing; ``CommentMarkerOverlay`` hands it to the
+document view as a decoration (``DocumentView.add_decoration``), drawn with the text, so the view itself
+need not know about comments."""
 
 from __future__ import annotations
 
@@ -12,9 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QWidget
 
 OPEN, QUESTION, RESOLVED = QColor("#f0a202"), QColor("#d1342f"), QColor("#9a9a9a")
 SIZE = 9.0  # px
@@ -63,32 +61,19 @@ def paint_comment_markers(view: Any, painter: QPainter, markers: Sequence[Marker
     painter.restore()
 
 
-class CommentMarkerOverlay(QWidget):
-    """A click-through layer over a document view's viewport that draws the markers of the report shown."""
+class CommentMarkerOverlay(QObject):
+    """The markers of the report shown, drawn over a document view's text."""
 
     def __init__(self, view: Any) -> None:
-        super().__init__(view.viewport())
+        super().__init__(view)
         self.view = view
         self.markers: list[Marker] = []
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
-        self.setGeometry(view.viewport().rect())
-        view.viewport().installEventFilter(self)
-        view.updateRequest.connect(lambda _rect, _dy: self.update())  # scrolling, the text laid out again
-        self.show()
+        view.add_decoration(self._paint)
 
     def set_markers(self, markers: Sequence[Marker]) -> None:
         self.markers = list(markers)
-        self.update()
+        self.view.viewport().update()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.view.viewport().rect())
-        return False
-
-    def paintEvent(self, _event: Any) -> None:
-        if not self.markers or self.view.model.report is None:
-            return
-        painter = QPainter(self)
-        paint_comment_markers(self.view, painter, self.markers)
-        painter.end()
+    def _paint(self, painter: QPainter) -> None:
+        if self.markers and self.view.model.report is not None:
+            paint_comment_markers(self.view, painter, self.markers)

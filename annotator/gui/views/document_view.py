@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QKeyCombination, QPoint, QPointF, QRectF, Qt, Signal
@@ -80,6 +81,9 @@ class DocumentView(QPlainTextEdit):
         self.schema = schema
         self.colors = SpanColors(schema, self.palette())
         self.selected_id: str | None = None
+        # what other parts draw over the text (comment flags, suggestion outlines), last, in viewport
+        # coordinates: painted with the text, they scroll with it (``add_decoration``)
+        self._decorations: list[Callable[[QPainter], None]] = []
         self._drag: tuple[str, str] | None = None  # (span id, edge)
         self._drag_preview: tuple[int, int] | None = None
         self._press_pos: QPoint | None = None
@@ -360,7 +364,19 @@ class DocumentView(QPlainTextEdit):
             self._paint_tags(painter, scene.tags)
         self._paint_selection(painter, scene.lines)
         self._paint_relations(painter, scene.lines)
+        for paint in self._decorations:
+            painter.save()
+            paint(painter)
+            painter.restore()
         painter.end()
+
+    def add_decoration(self, paint: Callable[[QPainter], None]) -> None:
+        """Draw ``paint`` over the text on every repaint (its owner calls ``viewport().update()`` when
+        what it draws changes). Layers laid over the viewport as child widgets were moved by Qt with
+        the scrolled pixels and then drew at the scrolled positions again: once the text was scrolled,
+        comment flags and suggestion outlines pointed at the wrong words."""
+        self._decorations.append(paint)
+        self.viewport().update()
 
     def _paint_tags(self, painter: QPainter, tags: list[tuple[Tag, QRectF]]) -> None:
         painter.setFont(self.planner.tag_font)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -28,24 +28,20 @@ from annotator.gui.tasks import error_text
 from annotator.services import suggest
 
 
-class SuggestionOverlay(QWidget):
-    """Dashed outlines of the suggestions over a document view's viewport (the current one bolder)."""
+class SuggestionOverlay(QObject):
+    """Dashed outlines of the suggestions over a document view's text (the current one bolder), drawn
+    with it (``DocumentView.add_decoration``)."""
 
     def __init__(self, view: Any) -> None:
-        super().__init__(view.viewport())
+        super().__init__(view)
         self.view = view
         self.suggestions: list[suggest.Suggestion] = []
         self.current: suggest.Suggestion | None = None
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
-        self.setGeometry(view.viewport().rect())
-        view.viewport().installEventFilter(self)
-        view.updateRequest.connect(lambda _rect, _dy: self.update())
-        self.show()
+        view.add_decoration(self._paint)
 
     def set_suggestions(self, suggestions: list[suggest.Suggestion], current: suggest.Suggestion | None) -> None:
         self.suggestions, self.current = list(suggestions), current
-        self.update()
+        self.view.viewport().update()
 
     def outlines(self) -> list[tuple[suggest.Suggestion, Any]]:
         """(suggestion, viewport rectangle) of every visible piece of every suggestion."""
@@ -56,21 +52,14 @@ class SuggestionOverlay(QWidget):
                 out += [(s, r) for r in self.view.span_rects(*self.view.model.offsets.qt_range(s.start, s.end))]
         return out
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.view.viewport().rect())
-        return False
-
-    def paintEvent(self, _event: Any) -> None:
+    def _paint(self, painter: QPainter) -> None:
         if not self.suggestions or self.view.model.report is None:
             return
-        painter = QPainter(self)
         for s, r in self.outlines():
             width = 2.0 if s == self.current else 1.0
             painter.setPen(QPen(self.view.colors.bar(s.label), width, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(r.adjusted(1, 2, -1, -2))
-        painter.end()
 
 
 class _List(QListWidget):
