@@ -32,8 +32,8 @@ from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import NotFound, ValidationError
 from annotator.core.events import event_to_dict
 from annotator.core.ids import GOLD, annotator_name
-from annotator.core.workflow import Status, word
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.workflow import Status, word
 from annotator.exchange.bundle_format import Bundle, BundleError, BundleSet, WorkflowPart
 from annotator.exchange.merge import (
     ADDED,
