@@ -43,6 +43,13 @@ def word(state: str | None) -> str:
     return WORDS.get(state, state or "not assigned")
 
 
+def is_read_only(owner: str, state: str | None) -> bool:
+    """Whether ``owner``'s set on a report in ``state`` may not be changed: the one rule every set
+    write obeys (an edit, a load, a bundle import). Work marked done, done-empty or accepted waits for
+    a supervisor (to return it); a curated report's gold waits for its curation to be reopened."""
+    return (owner == GOLD and state == CURATED) or state in READ_ONLY
+
+
 def parse_state(text: str) -> str:
     """A state as a person types it (``in progress``, ``in_progress``, ``done-empty`` …)."""
     key = text.strip().lower().replace(",", "").replace("-", "_").replace(" ", "_")

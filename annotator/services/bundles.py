@@ -7,6 +7,9 @@ in ONE transaction, so a refused, failed or cancelled import leaves the database
 - a report is recognised by the SHA-256 of its text, whichever workstation it came from;
 - a set is replaced only by a newer one of the same annotator (higher edit counter); equal is
   unchanged, lower is skipped and reported; sets of other annotators are never read or written;
+- a set its local status makes read-only (done or accepted work, a curated report's gold: the rule a
+  load obeys, ``core.workflow.is_read_only``) is kept local and reported, unless the bundle carries that
+  row's newer status which follows every decision held here (the supervisor's re-curated gold);
 - the imported set keeps the bundle's version, so importing the same bundle twice changes nothing;
 - registry entries merge by id (``exchange.merge``), conflicts are reported, local values kept;
 - the workflow (``workflow.jsonl``): status rows by ``exchange.merge.status_decision`` — a workstation's
@@ -30,6 +33,7 @@ from annotator.core.errors import NotFound, ValidationError
 from annotator.core.events import event_to_dict
 from annotator.core.ids import GOLD, annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.workflow import Status, word
 from annotator.exchange.bundle_format import Bundle, BundleError, BundleSet, WorkflowPart
 from annotator.exchange.merge import (
     ADDED,
@@ -46,6 +50,7 @@ from annotator.exchange.reader import read_bundle
 from annotator.exchange.writer import BundleWriter
 from annotator.services.comments import merge_comments
 from annotator.services.context import ServiceContext
+from annotator.services.workflow import read_only_statuses
 from annotator.store.mapping import relation_to_dict, span_to_dict
 from annotator.store.set_transfer import SetWrite
 from annotator.store.uow import UnitOfWork
@@ -85,6 +90,8 @@ class ImportSummary:
     sets_skipped_older: int = 0
     skipped_older: list[dict[str, Any]] = field(default_factory=list)  # report, local/bundle version
     diverged: list[dict[str, Any]] = field(default_factory=list)  # same version, other content: kept local
+    sets_kept_by_decision: int = 0
+    kept_by_decision: list[dict[str, Any]] = field(default_factory=list)  # read-only here (done, accepted, curated)
     entities_added: int = 0
     entities_merged: int = 0
     entities_unchanged: int = 0
@@ -105,14 +112,40 @@ class ImportSummary:
                     or self.entities_merged or self.statuses[ADDED] or self.statuses[REPLACED]
                     or self.comments_added or self.comments_updated or self.decisions_replaced)
 
+    @property
+    def kept_out(self) -> int:
+        """How many items of the bundle were not taken although they differ from what is here."""
+        return (len(self.skipped_older) + len(self.diverged) + len(self.kept_by_decision)
+                + len(self.entity_conflicts) + len(self.incident_conflicts) + len(self.status_conflicts))
+
+    def kept_sentences(self) -> list[str]:
+        """One sentence per set or status row a supervisor's decision held here kept out."""
+        out = []
+        for k in self.kept_by_decision:
+            if k["annotator"] == GOLD:
+                why = "read-only until its curation is reopened (status set in_progress --for gold)"
+                whose = "gold"
+            else:
+                why = f"read-only for {k['annotator']} until a supervisor returns it"
+                whose = f"{k['annotator']}'s set"
+            out.append(f"kept local: report {k['report'][:12]}… {whose} is {word(k['state'])} here (by "
+                       f"{k['decided_by'] or 'unknown'}, {k['decided_at'][:19] or 'no time'}): {why}; the bundle's "
+                       f"version {k['bundle_version']} was not imported")
+        for c in self.status_conflicts:
+            out.append(f"kept local: report {c['report'][:12]}… {c['annotator']} is {word(c['local'])} here (by "
+                       f"{c.get('decided_by') or 'unknown'}); the bundle's {word(c['bundle'])} does not follow "
+                       "that decision")
+        return out
+
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "annotator": self.annotator, "created": self.created,
                 "app_version": self.app_version,
                 "reports": {"new": self.reports_new, "existing": self.reports_existing},
                 "sets": {"added": self.sets_added, "replaced": self.sets_replaced,
                          "unchanged": self.sets_unchanged, "skipped_older": self.sets_skipped_older,
-                         "diverged": len(self.diverged)},
+                         "diverged": len(self.diverged), "kept_by_decision": self.sets_kept_by_decision},
                 "skipped_older": list(self.skipped_older), "diverged": list(self.diverged),
+                "kept_by_decision": list(self.kept_by_decision),
                 "entities": {"added": self.entities_added, "merged": self.entities_merged,
                              "unchanged": self.entities_unchanged, "conflicts": list(self.entity_conflicts)},
                 "incidents": {"added": self.incidents_added, "conflicts": list(self.incident_conflicts)},
@@ -292,6 +325,8 @@ def _merge_sets(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSumm
     who = bundle.annotator
     annotator_id = uow.repo.annotator_row(who).id
     local = uow.transfer.set_versions(annotator_id, [item.report.id for item in bundle.sets])
+    locked = read_only_statuses(uow, [item.report.id for item in bundle.sets], who)
+    carried = {s.report_id: s for s in bundle.workflow.statuses if s.annotator == who}
     total = len(bundle.sets)
     for start in range(0, total, _BATCH):
         if cancel is not None:
@@ -305,7 +340,13 @@ def _merge_sets(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSumm
             rid, incoming = item.report.id, item.set
             set_id, version = local.get(rid, (None, None))
             decision = set_decision(version, incoming.version)
-            if decision == UNCHANGED:
+            if decision in (ADDED, REPLACED) and _held(locked.get(rid), carried.get(rid), who == GOLD):
+                state = locked[rid]
+                summary.sets_kept_by_decision += 1
+                summary.kept_by_decision.append({
+                    "report": rid, "annotator": who, "state": state.status, "decided_by": state.changed_by,
+                    "decided_at": state.changed_at, "local_version": version, "bundle_version": incoming.version})
+            elif decision == UNCHANGED:
                 summary.sets_unchanged += 1
                 if not _same_content(local_sets[rid], incoming):
                     summary.diverged.append({"report": rid, "version": incoming.version})
@@ -325,6 +366,15 @@ def _merge_sets(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSumm
                     summary.sets_replaced += 1
         uow.transfer.write_sets(who, annotator_id, writes, op="bundle_import", target=path.name[:64])
     return written
+
+
+def _held(local: Status | None, carried: Status | None, from_supervisor: bool) -> bool:
+    """Whether a set's local status (``local``: a read-only row, or None) keeps the bundle's set out: it
+    does unless the bundle carries a newer row for it that replaces the local one by the rules of
+    ``status_decision`` (follows every decision held here), as the supervisor's re-curated gold does."""
+    if local is None:
+        return False
+    return carried is None or status_decision(local, carried, from_supervisor=from_supervisor) != REPLACED
 
 
 def _merge_workflow(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSummary, written: set[str]) -> None:
@@ -347,7 +397,8 @@ def _merge_workflow(uow: UnitOfWork, bundle: Bundle, path: Path, summary: Import
         summary.statuses[decision] += 1
         if decision == KEPT and mine is not None:
             summary.status_conflicts.append({"report": s.report_id, "annotator": s.annotator, "local": mine.status,
-                                             "bundle": s.status, "kept": mine.status})
+                                             "bundle": s.status, "kept": mine.status,
+                                             "decided_by": mine.changed_by})
         if decision in (ADDED, REPLACED):
             owner = uow.repo.annotator_row(s.annotator)
             uow.workflow.put_status(s.report_id, owner.id, s)

@@ -24,7 +24,7 @@ from annotator.core.ids import GOLD, highest_key_number
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
-from annotator.core.workflow import CURATED, DONE_EMPTY
+from annotator.core.workflow import CURATED, DONE_EMPTY, is_read_only
 from annotator.services import roles
 from annotator.services.annotate import locked_set
 from annotator.services.context import ServiceContext
@@ -238,7 +238,7 @@ def accept_by_rule(ctx: ServiceContext, rule: str, report_ids: Sequence[str] = (
             if not people:
                 result.skipped.append({"report": rid, "title": titles.get(rid, ""), "why": "no annotator's set"})
                 continue
-            if statuses.get(rid, {}).get(GOLD) == CURATED:
+            if is_read_only(GOLD, statuses.get(rid, {}).get(GOLD)):  # curated: the rule every set write obeys
                 result.skipped.append({"report": rid, "title": titles.get(rid, ""), "why": "curated"})
                 continue
             state = _state(rid, sets[rid], people, decisions.get(rid, {}))

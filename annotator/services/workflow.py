@@ -18,10 +18,10 @@ from annotator.core.workflow import (
     CURATED,
     IN_PROGRESS,
     OPEN,
-    READ_ONLY,
     RETURNED,
     Status,
     check_move,
+    is_read_only,
     is_supervisor_move,
     parse_state,
     plan_assignments,
@@ -59,18 +59,27 @@ def check_writable(uow: UnitOfWork, report_id: str, owner: str, owner_id: int) -
 
 def check_writable_many(uow: UnitOfWork, report_ids: Sequence[str], owner: str) -> None:
     """``check_writable`` for many of one owner's sets in one query (a corpus load)."""
-    for status in uow.workflow.statuses(report_ids, owner):
+    for status in read_only_statuses(uow, report_ids, owner).values():
         refuse_read_only(owner, status.status)
 
 
+def read_only_statuses(uow: UnitOfWork, report_ids: Sequence[str], owner: str) -> dict[str, Status]:
+    """The status rows (by report) that make ``owner``'s sets on these reports read-only, in one query:
+    a load refuses such a write, a bundle import keeps the local set."""
+    if not report_ids:
+        return {}
+    return {s.report_id: s for s in uow.workflow.statuses(report_ids, owner) if is_read_only(owner, s.status)}
+
+
 def refuse_read_only(owner: str, state: str | None) -> None:
-    """The one sentence for a write into a set its status makes read-only."""
+    """The one sentence for a write into a set its status makes read-only (``core.workflow.is_read_only``)."""
+    if not is_read_only(owner, state):
+        return
     if owner == GOLD and state == CURATED:
         raise PermissionDenied("this report's gold is marked curated: reopen its curation first "
                                "(status set in_progress --for gold)")
-    if state in READ_ONLY:
-        raise PermissionDenied(f"{owner} marked this report {word(state)}: it is read-only for {owner} until a "
-                               "supervisor returns it")
+    raise PermissionDenied(f"{owner} marked this report {word(state)}: it is read-only for {owner} until a "
+                           "supervisor returns it")
 
 
 def _write_move(uow: UnitOfWork, report_id: str, owner: str, owner_id: int, before: str | None, after: str | None,

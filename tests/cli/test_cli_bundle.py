@@ -12,6 +12,7 @@ from annotator.services.reports import store_report
 
 from bundle_helpers import TEXTS, replace_in_sets, rezip
 from cli_helpers import cli
+from workflow_helpers import staff
 
 
 def _workstation(path: Path) -> None:
@@ -48,3 +49,53 @@ def test_bundle_refusals_are_one_sentence(tmp_path: Path) -> None:
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "checksum of sets.jsonl" in proc.stderr
+
+
+def test_bundle_import_keeps_an_accepted_set_and_says_so(tmp_path: Path) -> None:
+    """The tester's case: bob's newer bundle reaches the supervisor after sam accepted bob's work on one
+    report. That set stays as accepted (one sentence names it, in text and --json); the other report's
+    newer set imports; exit 0, as for the other items a merge keeps out (the rest was written)."""
+    sam, bob, one, two = (tmp_path / n for n in ("sam.sqlite3", "bob.sqlite3", "bob-1.annbundle", "bob-2.annbundle"))
+    for path in (sam, bob):
+        ctx = open_database(path)
+        try:
+            staff(ctx)
+        finally:
+            ctx.close()
+    ctx = open_database(bob)
+    ctx.actor = "bob"
+    try:
+        reports = [Report.of(text, title="t") for text in TEXTS]
+        for report in reports:
+            store_report(ctx, report)
+            annotate.create_span(ctx, report.id, 0, 5, "actor", annotator="bob")
+        cli("bundle", "export", "--annotator", "bob", "--out", str(one), db=bob, check=True)
+        for report in reports:
+            annotate.create_span(ctx, report.id, 6, 12, "actor", annotator="bob")
+        cli("bundle", "export", "--annotator", "bob", "--out", str(two), db=bob, check=True)
+    finally:
+        ctx.close()
+    a, b = (r.id for r in reports)
+    cli("bundle", "import", str(one), db=sam, check=True)
+    cli("--annotator", "bob", "status", "set", "done", "--report", a[:12], db=sam, check=True)
+    cli("--annotator", "sam", "status", "set", "accepted", "--report", a[:12], "--for", "bob", db=sam, check=True)
+    refused = cli("--annotator", "sam", "bundle", "import", str(two), db=sam)
+    assert refused.returncode == 0, refused.stderr
+    text = refused.stdout
+    assert "1 replaced by newer" in text and "1 kept local by a decision here" in text
+    assert f"kept local: report {a[:12]}… bob's set is accepted here (by sam, " in text
+    assert "read-only for bob until a supervisor returns it; the bundle's version 2 was not imported" in text
+    assert f"kept local: report {a[:12]}… bob is accepted here (by sam); the bundle's in progress" in text
+    again = json.loads(cli("bundle", "import", str(two), "--json", db=sam, check=True).stdout)
+    assert [(k["report"], k["annotator"], k["state"], k["decided_by"]) for k in again["kept_by_decision"]] == [
+        (a, "bob", "accepted", "sam")]
+    assert again["sets"]["unchanged"] == 1 and again["sets"]["kept_by_decision"] == 1
+    ctx = open_database(sam)
+    try:
+        assert [len(annotate.get_set(ctx, rid, "bob").spans) for rid in (a, b)] == [1, 2]
+    finally:
+        ctx.close()
+    quiet = cli("bundle", "import", str(two), db=sam, check=True).stdout
+    assert "already holds everything" not in quiet
+    assert "nothing changed: 2 item(s) of the bundle were kept out (above); this database already holds the rest" \
+        in quiet

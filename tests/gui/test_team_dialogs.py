@@ -7,12 +7,15 @@ import os
 from pathlib import Path
 
 import pytest
+from annotator.core.report import Report
 from annotator.gui.views.connection_dialog import ConnectionDialog
 from annotator.gui.views.transfer_dialogs import BundleExportDialog, BundleImportDialog
 from annotator.gui.window_dialogs import switch_database
-from annotator.services.annotate import get_set
+from annotator.services.annotate import create_span, get_set
+from annotator.services.bundles import export_bundle, import_bundle
 from annotator.services.database import open_database
-from annotator.services.reports import list_reports
+from annotator.services.reports import list_reports, store_report
+from annotator.services.workflow import mark_done
 from sqlalchemy.engine import make_url
 
 from gui_helpers import ENGLISH, key, open_dialog, settle
@@ -61,6 +64,39 @@ def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path
     assert "tampered.annotator-bundle" in importer.result_label.text()
     assert len(list_reports(ctx)) == 1
     target.session.ctx.close()
+
+
+
+def test_bundle_import_shows_a_set_kept_by_a_decision(open_window, qtbot, tmp_path: Path, db_path: Path,  # type: ignore[no-untyped-def]
+                                                      report_ids) -> None:
+    """bob's newer bundle reaches a database where his work on the report is marked done: the import
+    dialog says, in a sentence, that his set was kept local, and the set is what he marked done."""
+    rid = report_ids["english"]
+    home = open_database(tmp_path / "bob.sqlite3")
+    try:
+        store_report(home, Report.of(ENGLISH, title="Deir ez-Zor shelling", published="2024-05-03"))
+        s = ENGLISH.index("Liwa al-Baqir")
+        create_span(home, rid, s, s + len("Liwa al-Baqir"), "actor", annotator="bob")
+        export_bundle(home, "bob", tmp_path / "bob-1.annotator-bundle")
+        create_span(home, rid, 0, 4, "actor", annotator="bob")
+        export_bundle(home, "bob", tmp_path / "bob-2.annotator-bundle")
+    finally:
+        home.close()
+    here = open_database(db_path)
+    try:
+        import_bundle(here, tmp_path / "bob-1.annotator-bundle")
+        mark_done(here, rid, annotator="bob")
+    finally:
+        here.close()
+    window = open_window(annotator="sam")
+    importer = open_dialog(window, window.bundle_import_action, BundleImportDialog)
+    importer.path.setText(str(tmp_path / "bob-2.annotator-bundle"))
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        importer.run_button.click()
+    shown = importer.result_label.text()
+    assert f"Kept local: report {rid[:12]}… bob's set is done here (by bob, " in shown
+    assert "read-only for bob until a supervisor returns it" in shown
+    assert [x.text_in(ENGLISH) for x in get_set(window.session.ctx, rid, "bob").spans] == ["Liwa al-Baqir"]
 
 
 def test_connection_dialog_opens_a_postgresql_server(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -59,7 +59,8 @@ def test_round_trip_and_a_conflicting_status(supervisor: ServiceContext, ctx: Se
     # the same bundle of alice arrives again (a copy on a stick): her "done" does not undo the return
     again = import_bundle(supervisor, tmp_path / "alice-1.annbundle")
     assert again.statuses["kept"] == 1 and again.status_conflicts == [
-        {"report": rid, "annotator": "alice", "local": "returned", "bundle": "done", "kept": "returned"}]
+        {"report": rid, "annotator": "alice", "local": "returned", "bundle": "done", "kept": "returned",
+         "decided_by": "sam"}]
     assert states(supervisor, rid)["alice"] == "returned"
     assert comments.comments(supervisor, [rid], open_only=True)[0].body == "Mark every participant, please."
     export_bundle(supervisor, "gold", tmp_path / "sam-2.annbundle")

@@ -39,7 +39,8 @@ def _import_lines(r: ImportSummary) -> list[str]:
     lines = [f"imported {r.file} ({r.annotator}, written {r.created}):",
              f"  reports: {r.reports_new} new, {r.reports_existing} already here",
              f"  sets: {r.sets_added} added, {r.sets_replaced} replaced by newer, {r.sets_unchanged} unchanged, "
-             f"{r.sets_skipped_older} skipped as older",
+             f"{r.sets_skipped_older} skipped as older"
+             + (f", {r.sets_kept_by_decision} kept local by a decision here" if r.sets_kept_by_decision else ""),
              f"  registry: {r.entities_added} added, {r.entities_merged} merged, {r.entities_unchanged} unchanged, "
              f"{len(r.entity_conflicts)} conflicts"]
     for item in r.skipped_older:
@@ -48,10 +49,13 @@ def _import_lines(r: ImportSummary) -> list[str]:
     for item in r.diverged:
         lines.append(f"  kept local: report {item['report'][:12]}… has version {item['version']} on both "
                      "workstations but different content")
+    lines += [f"  {sentence}" for sentence in r.kept_sentences()]
     for c in r.entity_conflicts:
         fields = ", ".join(f"{k} here {v['local']!r}, bundle {v['bundle']!r}" for k, v in c["fields"].items())
         lines.append(f"  conflict: entity {c['id']} ({c['name']}): {fields}; kept the local values")
     lines += [f"  warning: {w}" for w in r.warnings]
     if not r.changed:
-        lines.append("  nothing changed: this database already holds everything in the bundle")
+        lines.append("  nothing changed: this database already holds everything in the bundle" if not r.kept_out
+                     else f"  nothing changed: {r.kept_out} item(s) of the bundle were kept out (above); this "
+                          "database already holds the rest")
     return lines

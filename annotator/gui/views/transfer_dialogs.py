@@ -393,6 +393,11 @@ class BundleImportDialog(_JobDialog):
             text += f" {len(result.entity_conflicts)} entity conflict(s) kept our version."
         if result.diverged:
             text += f" {len(result.diverged)} set(s) diverged at the same version: ours kept."
+        kept = result.kept_sentences()
+        for sentence in kept[:5]:
+            text += f"\n{sentence[:1].upper()}{sentence[1:]}"
+        if len(kept) > 5:
+            text += f"\n… and {len(kept) - 5} more kept local"
         for w in result.warnings[:3]:
             text += f"\n{w}"
         return text
