@@ -29,7 +29,6 @@ def read_only_reason(target: OpenSet) -> str | None:
 
 class LabellingController(QObject):
     message = Signal(str)  # a short hint for the status bar
-    selection_changed = Signal(object)  # the selected own span or None
 
     def __init__(self, session: EditSession, document: DocumentModel, view: DocumentView,
                  parent: QObject | None = None) -> None:
@@ -81,7 +80,6 @@ class LabellingController(QObject):
             self.finish_relation(span, ask=True)
             return
         self.view.select_span(span, scroll=False)
-        self.selection_changed.emit(span)
 
     # -- relations ----------------------------------------------------------------------------------
     def _when_ready(self, gesture: Callable[[], None]) -> None:
@@ -144,7 +142,6 @@ class LabellingController(QObject):
                 return
             label = chosen
         self.view.select_span(head, scroll=False)
-        self.selection_changed.emit(head)
         head_id, tail_id = head.id, tail.id
 
         def relate() -> None:
@@ -328,7 +325,6 @@ class LabellingController(QObject):
         nxt = self.document.neighbour(current, step, self.view.cursor_offset())
         if nxt is not None:
             self.view.select_span(nxt)
-            self.selection_changed.emit(nxt)
 
 
 class _Making:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -188,6 +189,10 @@ class MainWindow(QMainWindow):
         self.right = QSplitter(Qt.Orientation.Vertical, self)
         self.right.setObjectName("rightSplitter")
         self.right.addWidget(self.tabs)
+        # the pane's width is the user's, not the inspector's: its minimum followed what it showed (an
+        # entity's candidates, a claim's attributes), the splitter gave way, and the text re-wrapped
+        # under the pointer at every click on another span
+        self.inspector.setSizePolicy(QSizePolicy.Policy.Ignored, self.inspector.sizePolicy().verticalPolicy())
         self.right.addWidget(self.inspector)
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
@@ -236,9 +241,9 @@ class MainWindow(QMainWindow):
         session.bus.changed.connect(self._on_change)
         session.bus.reports_changed.connect(self.reload_reports)
         self.labelling.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
-        self.labelling.selection_changed.connect(self._sync_span_row)
-        self.labelling.selection_changed.connect(self._inspect)
-        self.labelling.selection_changed.connect(lambda _s: self.comments_panel.show_anchor())
+        self.view.span_selected.connect(self._sync_span_row)
+        self.view.span_selected.connect(self._inspect)
+        self.view.span_selected.connect(lambda _s: self.comments_panel.show_anchor())
         self.labelling.ask_type = self._ask_relation_type
         self.document.shown_changed.connect(lambda: self.inspector.show_span(None, ""))
         self.document.reset.connect(self._schedule_record)
@@ -418,7 +423,6 @@ class MainWindow(QMainWindow):
         span = self.document.mine.get(current.siblingAtColumn(0).data(SPAN_ID_ROLE))
         if span is not None and span.id != self.view.selected_id:
             self.view.select_span(span)
-            self._inspect(span)
 
     def _sync_span_row(self, span: Span | None) -> None:
         row = self.span_model.row_of(span.id) if span is not None else None
@@ -453,8 +457,6 @@ class MainWindow(QMainWindow):
         span = self.document.mine.get(span_id)
         if span is not None:
             self.view.select_span(span)
-            self._sync_span_row(span)
-            self._inspect(span)
 
     def _ask_relation_type(self, names: list[str]) -> str | None:
         menu = QMenu(self)

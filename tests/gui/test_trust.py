@@ -543,3 +543,22 @@ def test_the_toolbar_buttons_stay_put_as_undo_and_redo_name_their_steps(open_win
     assert labels_button.geometry() == where
     click(labels_button)
     assert window.labels_action.isChecked() and [r[3] for r in rows(window, report_ids["english"])] == ["actor"]
+
+
+def test_clicking_spans_never_moves_the_columns(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """The inspector's width followed what it showed (a place's candidates, a claim's attributes): the
+    splitter gave way by 17–37 px and the text re-wrapped under the pointer at every click."""
+    window = open_window()
+    window.resize(900, 800)  # a pane narrower than what the inspector shows for a place
+    place = mark(window, ENGLISH, "al-Busayrah", "2")
+    claim = mark(window, ENGLISH, "fighters of Liwa al-Baqir shelled the village of al-Busayrah", "4")
+    actor = mark(window, ENGLISH, "Syrian Observatory", "1")
+    key(window.view, Qt.Key.Key_Escape)
+    settle(window)
+    columns = window.splitter.sizes()
+    for start, end in (place, actor, claim, place):
+        click_span(window.view, start, start + 3 if (start, end) == claim else end)
+        settle(window)
+        assert window.splitter.sizes() == columns
+        key(window.view, Qt.Key.Key_Escape)
+        assert window.splitter.sizes() == columns

@@ -74,6 +74,9 @@ class DocumentView(QPlainTextEdit):
     event_key = Signal()  # E: make an event of the selected claim
     confirm_key = Signal()  # Enter: finish what was started (a relation)
     escape_key = Signal()
+    # the selected own span (or None), each time it is set: the one source the panels follow (the
+    # spans table, the inspector, the comment hint), whichever gesture or panel chose it
+    span_selected = Signal(object)
 
     def __init__(self, document: DocumentModel, schema: Schema, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,6 +215,9 @@ class DocumentView(QPlainTextEdit):
         self.setTextCursor(cursor)
 
     def select_span(self, span: Span | None, *, scroll: bool = True) -> None:
+        """Select ``span`` (None: nothing) and tell the panels (``span_selected``). They had been told by
+        some gestures only: after Esc, a Del or an undo, the inspector and the comment hint still named
+        a span the text no longer showed selected, and a comment went onto another span than it said."""
         self.selected_id = span.id if span else None
         if span is not None:
             cursor = QTextCursor(self.document())
@@ -220,6 +226,7 @@ class DocumentView(QPlainTextEdit):
             if scroll:
                 self.ensureCursorVisible()
         self.viewport().update()
+        self.span_selected.emit(span)
 
     def selected_span(self) -> Span | None:
         return self.model.mine.get(self.selected_id) if self.selected_id else None
