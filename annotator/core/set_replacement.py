@@ -76,18 +76,28 @@ def _key(span: Span) -> tuple[int, int, str]:
 
 
 def _matches(stored: Sequence[Span], incoming: Sequence[Span]) -> dict[str, Span]:
-    """Incoming span id -> the stored span with the same extent and label (each stored span once)."""
-    pool: dict[tuple[int, int, str], list[Span]] = {}
-    for s in stored:
-        pool.setdefault(_key(s), []).append(s)
+    """Incoming span id -> the stored span with the same extent and label (each stored span once): the
+    one with the same id first (a lossless file: one dictionary probe a span), else the stored spans of
+    that extent and label in their order."""
+    by_id = {s.id: s for s in stored}
     out: dict[str, Span] = {}
+    rest: list[Span] = []
     for x in incoming:
-        same = pool.get(_key(x))
-        if same:
-            # an identical id first (a lossless file), else the stored spans in their order
-            pick = next((s for s in same if s.id == x.id), same[0])
-            same.remove(pick)
-            out[x.id] = pick
+        s = by_id.get(x.id)
+        if s is not None and s.start == x.start and s.end == x.end and s.label == x.label:
+            out[x.id] = s
+        else:
+            rest.append(x)
+    if rest:
+        used = {s.id for s in out.values()}
+        pool: dict[tuple[int, int, str], list[Span]] = {}
+        for s in stored:
+            if s.id not in used:
+                pool.setdefault(_key(s), []).append(s)
+        for x in rest:
+            same = pool.get(_key(x))
+            if same:
+                out[x.id] = same.pop(0)
     return out
 
 
@@ -95,12 +105,13 @@ def _renamed(incoming: Sequence[Span], matched: dict[str, Span]) -> dict[str, st
     """Incoming id -> the id the span is stored under: a matched span's stored id; an unmatched one keeps
     its own unless a matched span now holds that id, then it takes a fresh one."""
     taken = {s.id for s in matched.values()}
-    fresh = highest_key_number([*taken, *(x.id for x in incoming)]) + 1
     out: dict[str, str] = {}
+    fresh = 0
     for x in incoming:
         if x.id in matched:
             out[x.id] = matched[x.id].id
         elif x.id in taken:
+            fresh = fresh or highest_key_number([*taken, *(y.id for y in incoming)]) + 1
             out[x.id] = f"T{fresh}"
             fresh += 1
         else:
