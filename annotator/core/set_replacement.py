@@ -7,6 +7,8 @@ export over the richer set would drop all of that although the spans did not cha
 thing the incoming set carries none of (not one relation, not one span with an attribute, ...) is
 taken as one its file cannot hold and is **kept** from the stored set wherever the spans it hangs on
 are unchanged: the same extent and label. A kind the incoming set does carry is the file's to decide.
+Attributes count by name: a file that sets ``note`` on some spans decides every span's note, and
+keeps the stored ``reliability`` grades it never mentions.
 
 What cannot be kept (its span was changed or left out by the file) is counted, and the load says so,
 per set, in one sentence; the replaced set itself stays in the edit log. Spans matched this way keep
@@ -135,7 +137,7 @@ def replace_set(incoming: Document, spans: Iterable[Span], relations: Iterable[R
     matched = _matches(stored, incoming.spans)
     ids = _renamed(incoming.spans, matched)
     survivors = {s.id for s in matched.values()}
-    carry_attrs = not any(x.attrs for x in incoming.spans)
+    carried_attrs = {name for x in incoming.spans for name in x.attrs}  # attributes: per name
     carry_values = not any(x.value for x in incoming.spans)
     carry_links = not any(x.entity for x in incoming.spans)
     kept, lost = Tally(), Tally()
@@ -147,8 +149,9 @@ def replace_set(incoming: Document, spans: Iterable[Span], relations: Iterable[R
         if ids[x.id] != x.id:
             changes["id"] = ids[x.id]
         if s is not None:
-            if carry_attrs and s.attrs:
-                changes["attrs"] = dict(s.attrs)
+            extra = {k: v for k, v in s.attrs.items() if k not in carried_attrs}
+            if extra:
+                changes["attrs"] = {**extra, **x.attrs}
                 kept.attributes += 1
             if carry_values and s.value:
                 changes["value"] = s.value
@@ -159,7 +162,7 @@ def replace_set(incoming: Document, spans: Iterable[Span], relations: Iterable[R
         new_spans.append(x.with_(**changes) if changes else x)
     for s in stored:
         if s.id not in survivors:
-            lost.attributes += bool(carry_attrs and s.attrs)
+            lost.attributes += any(k not in carried_attrs for k in s.attrs)
             lost.values += bool(carry_values and s.value)
             lost.links += bool(carry_links and s.entity)
 

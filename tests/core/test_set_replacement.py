@@ -31,3 +31,12 @@ def test_a_new_set_and_a_set_without_extras_need_no_sentence() -> None:
     incoming = Document(REPORT, "alice", (Span("T1", 0, 5, "actor"),))
     assert replace_set(incoming, (), (), ()).document is incoming
     assert replace_set(incoming, [Span("T9", 11, 15, "actor")], (), ()).sentence("r", "alice", "conll") is None
+
+
+def test_attributes_count_by_name_the_file_decides_the_names_it_uses() -> None:
+    stored = [Span("T1", 0, 5, "actor", {"reliability": "B", "note": "old"}),
+              Span("T2", 11, 15, "actor", {"note": "x"})]
+    incoming = Document(REPORT, "alice", (Span("T1", 0, 5, "actor", {"note": "new"}), Span("T2", 11, 15, "actor")))
+    out = replace_set(incoming, stored, (), ())
+    assert [s.attrs for s in out.document.spans] == [{"reliability": "B", "note": "new"}, {}]
+    assert (out.kept.attributes, out.lost.attributes) == (1, 0)

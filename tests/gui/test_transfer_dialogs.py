@@ -189,3 +189,14 @@ def test_import_of_a_lossy_file_over_my_set_keeps_its_relation_and_says_so(open_
     assert [(r.head, r.tail, r.label) for r in stored.relations] == [(claim.id, actor.id, "source")]
     assert next(s for s in stored.spans if s.id == actor.id).attrs == {"reliability": "B"}
     assert len(stored.spans) == 3
+
+
+def test_the_import_summary_says_when_it_shows_only_some_warnings(open_window) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.load import LoadResult  # noqa: PLC0415 (the format registry, only for this test)
+
+    window = open_window()
+    importer = open_dialog(window, window.import_annotations_action, ImportAnnotationsDialog)
+    result = LoadResult("corpus.jsonl", "doccano", warnings=[f"report {i}: alice's set keeps …" for i in range(7)])
+    text = importer.describe(result)
+    assert "report 4:" in text and "report 5:" not in text
+    assert text.endswith("… and 2 more (annotator load prints them all).")
