@@ -14,6 +14,9 @@ ReportId = NewType("ReportId", str)
 AnnotatorName = NewType("AnnotatorName", str)
 
 GOLD = AnnotatorName("gold")
+# who the workflow's and curation's records name when a caller names nobody: the file's (or, on a
+# server, the connecting login's) owner, acting as a supervisor. Never a person's name (``check_identity``)
+OWNER = AnnotatorName("(owner)")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _NAME = re.compile(r"^[^\s\x00-\x1f/\\][^\x00-\x1f/\\]{0,63}$")
 

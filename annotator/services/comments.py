@@ -87,7 +87,7 @@ def resolve(ctx: ServiceContext, comment_id: str, *, resolved: bool = True) -> C
         if actor is not None and actor != first.author and not roles.is_supervisor(uow, actor):
             raise PermissionDenied(f"only {first.author}, who started this thread, or a supervisor may resolve it")
         now = now_iso()
-        changed = first.with_(resolved_by=(actor or first.author) if resolved else None,
+        changed = first.with_(resolved_by=roles.acting(uow) if resolved else None,
                               resolved_at=now if resolved else None, changed_at=now)
         uow.workflow.save_comment(changed)
         uow.commit()

@@ -85,7 +85,7 @@ def _next_key(row_next: int, gold: AnnotationSet | None) -> int:
 
 
 def _write(uow: UnitOfWork, report_id: str, step: GoldStep, row: Any, next_key: int) -> Change:
-    versions = uow.curation.apply_steps({report_id: (row.id, row.version)}, [step], uow.actor or GOLD,
+    versions = uow.curation.apply_steps({report_id: (row.id, row.version)}, [step], roles.acting(uow),
                                         {report_id: next_key})
     version = versions.get(report_id, row.version)
     return Change(report_id, GOLD, version, step.op, tuple(s.id for s in (*step.remove_spans, *step.add_spans)),
@@ -108,7 +108,7 @@ def decide(ctx: ServiceContext, report_id: str, item: str, choice: str, *, annot
                 check_bounds(s.start, s.end, chars)
                 ctx.schema.check_span(s)
         next_key = _next_key(row.next_key, sets.get(GOLD))
-        step, next_key = decision_step(state, item, choice, next_key=next_key, actor=uow.actor or GOLD,
+        step, next_key = decision_step(state, item, choice, next_key=next_key, actor=roles.acting(uow),
                                        now=now_iso(), spans={a: s.spans for a, s in sets.items()}, edited=edited)
         change = _write(uow, report_id, step, row, next_key)
         uow.commit()
@@ -157,7 +157,7 @@ def accept_report_by_rule(ctx: ServiceContext, report_id: str, rule: str, *, ann
         row = locked_set(uow, report_id, GOLD, expect_version)
         state, sets, _ = _load(uow, report_id, annotators)
         step, next_key, _left = rule_step(state, parsed, next_key=_next_key(row.next_key, sets.get(GOLD)),
-                                          actor=uow.actor or GOLD, now=now_iso(),
+                                          actor=roles.acting(uow), now=now_iso(),
                                           spans={a: s.spans for a, s in sets.items()})
         change = _write(uow, report_id, step, row, next_key)
         uow.commit()
@@ -223,7 +223,7 @@ def accept_by_rule(ctx: ServiceContext, rule: str, report_ids: Sequence[str] = (
         ids, sets, statuses = _corpus(uow, ids_in or None, annotators)
         decisions = uow.curation.decisions(ids)
         gold_id = uow.repo.annotator_row(GOLD).id
-        actor, now = uow.actor or GOLD, now_iso()
+        actor, now = roles.acting(uow), now_iso()
         candidates = [rid for rid in ids if len(_participants(sets[rid], statuses.get(rid, {}), annotators)) > 0]
         rows = uow.curation.gold_sets(candidates, gold_id) if not dry_run and candidates else {}
         titles = uow.workflow.report_titles(ids)

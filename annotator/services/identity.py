@@ -9,7 +9,7 @@ adjudication)."""
 from __future__ import annotations
 
 from annotator.core.errors import ValidationError
-from annotator.core.ids import GOLD, annotator_name
+from annotator.core.ids import GOLD, OWNER, annotator_name
 from annotator.services.context import ServiceContext
 from annotator.store.engine import url_username
 
@@ -34,6 +34,8 @@ def check_identity(name: str) -> str:
     who = annotator_name(name)
     if who == GOLD:
         raise ValidationError("'gold' is the adjudicated set, written only in adjudication; choose your own name")
+    if who == OWNER:
+        raise ValidationError(f"'{OWNER}' names the file's owner when nobody says who acts; choose your own name")
     return who
 
 

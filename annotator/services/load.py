@@ -10,7 +10,12 @@ Labels and relation types the project schema lacks refuse the file, naming ``--a
 ``add_labels`` the schema is extended with them in the same transaction (``schema_additions`` lists
 what a file would add, for the import dialog to show first). A file holding two sets for one (report,
 annotator) is refused, never stored one over the other. Events are checked against the schema's events
-section and replace the set's events; a file without events over a set with events says so."""
+section and replace the set's events.
+
+A file's set replaces the stored set, but what the file cannot hold is not dropped with it: a kind the
+incoming set carries none of (relations, events, span attributes, date values, entity links) is kept
+from the stored set on every unchanged span, and what cannot be kept is named per set in one sentence
+(``core.set_replacement``); the replaced set stays in the edit log."""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.read_ahead import ReadAhead
 from annotator.core.relations import Relation
 from annotator.core.schema import Schema, SchemaAdditions, schema_additions
+from annotator.core.set_replacement import replace_set
 from annotator.core.spans import Span
 from annotator.services.comments import merge_comments
 from annotator.services.context import ServiceContext
@@ -318,13 +324,16 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
         for doc in docs:
             set_id, version = current.get(doc.report.id, (None, 0))
             spans, relations, events = stored[set_id] if set_id is not None else ((), (), ())
+            # what the file cannot hold is kept from the set it replaces (``core.set_replacement``)
+            replacement = replace_set(doc, spans, relations, events)
+            doc = replacement.document
             if set_id is not None and _same(spans, doc.spans) and _same_rel(relations, doc.relations) \
                     and list(events) == list(doc.events):
                 result.sets_unchanged += 1
                 continue
-            if events and not doc.events:
-                result.warnings.append(f"{doc.report.title or doc.report.id[:12]}: {who}'s {len(events)} "
-                                       f"event(s) were removed with the spans they named ({fmt_name} holds no events)")
+            said = replacement.sentence(doc.report.title or doc.report.id[:12], who, fmt_name)
+            if said:
+                result.warnings.append(said)
             # the edit log keeps what a load replaced (so it can be recovered) and names the file that
             # replaced it; the new content is the set itself, not copied into the log a second time
             before = {"spans": [span_to_dict(s) for s in spans],

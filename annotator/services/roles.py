@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.core.errors import PermissionDenied, ValidationError
-from annotator.core.ids import GOLD
+from annotator.core.ids import GOLD, OWNER
 from annotator.services.context import ServiceContext
 from annotator.services.identity import check_identity, default_annotator
 from annotator.store import server_grants
@@ -46,6 +46,13 @@ def is_supervisor(uow: UnitOfWork, actor: str | None) -> bool:
     if actor is None or not roles_active(uow):
         return True
     return uow.workflow.role_of(actor) == SUPERVISOR
+
+
+def acting(uow: UnitOfWork) -> str:
+    """The name a status change, assignment, curation decision or resolved comment is recorded under:
+    the actor, or ``OWNER`` when nobody was named. Never the assignee or gold, whom that would credit
+    with what the file's owner did."""
+    return uow.actor or OWNER
 
 
 def require_supervisor(uow: UnitOfWork, actor: str | None, what: str) -> None:

@@ -46,7 +46,7 @@ def guard_set_write(uow: UnitOfWork, report_id: str, owner: str) -> None:
     who = uow.repo.annotator_row(owner)
     state = check_writable(uow, report_id, owner, who.id)
     if state in (None, ASSIGNED, RETURNED):
-        _write_move(uow, report_id, owner, who.id, state, IN_PROGRESS, actor=uow.actor or owner)
+        _write_move(uow, report_id, owner, who.id, state, IN_PROGRESS, actor=roles.acting(uow))
 
 
 def check_writable(uow: UnitOfWork, report_id: str, owner: str, owner_id: int) -> str | None:
@@ -109,7 +109,7 @@ def move(uow: UnitOfWork, report_id: str, owner: str, after: str | None, *, reas
     spans = uow.workflow.span_count(report_id, who.id) if after == "done_empty" else 0
     check_move(owner, before, after, as_supervisor=roles.is_supervisor(uow, actor),
                as_owner=actor is None or actor == owner, spans=spans, reason=reason)
-    return _write_move(uow, report_id, owner, who.id, before, after, actor=actor or owner,
+    return _write_move(uow, report_id, owner, who.id, before, after, actor=roles.acting(uow),
                        reason=(reason or "").strip() or None)
 
 

@@ -66,3 +66,27 @@ def test_record_and_export_write_into_a_pipe_given_as_out(tmp_path: Path) -> Non
         assert got[-1].strip() and stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert len(got) == 2 and b'"records"' in got[0] and got[1].count(b"\n") == 2
     assert not [name for name in os.listdir(tmp_path) if name.startswith(".pipe.")]  # no temporary beside it
+
+
+def test_load_of_a_lossy_export_over_a_richer_set_keeps_its_relations(tmp_path: Path) -> None:
+    """The tester's case: spaCy (relations, attributes) then alice's doccano file of the same spans. The
+    set is unchanged; a doccano file without one claim keeps the rest and says, per set, what goes."""
+    pytest.importorskip("spacy")
+    db = tmp_path / "r3.sqlite3"
+    cli("load", str(PEERS / "spacy/reports.spacy"), "--format", "spacy", db=db, check=True)
+    before = tmp_path / "before.jsonl"
+    cli("export", "--format", "jsonl", "--out", str(before), db=db, check=True)
+    same = cli("load", str(PEERS / "doccano/spans/alice.jsonl"), "--format", "doccano", db=db, check=True)
+    assert "0 sets stored, 2 unchanged" in same.stdout and "warning" not in same.stdout + same.stderr
+    after = tmp_path / "after.jsonl"
+    cli("export", "--format", "jsonl", "--out", str(after), db=db, check=True)
+    assert after.read_bytes() == before.read_bytes()
+    edited = tmp_path / "alice.jsonl"
+    lines = [json.loads(x) for x in (PEERS / "doccano/spans/alice.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines[0]["label"] = [x for x in lines[0]["label"] if x != [47, 79, "claim"]]
+    edited.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    out = json.loads(cli("load", str(edited), "--format", "doccano", "--json", db=db, check=True).stdout)
+    assert (out["sets_changed"], out["sets_unchanged"]) == (1, 1)
+    assert out["warnings"] == ["Officers meet at Deir al-Zour airfield: alice's set keeps the attributes of 1 span "
+                               "that the doccano file does not carry and loses 3 relations with the spans the file "
+                               "changes or leaves out (the replaced set is kept in the edit log)"]

@@ -55,3 +55,28 @@ def test_assign_status_curate_and_comment(tmp_path: Path) -> None:
     assert run("comments", "--open")["comments"] == []
     bad = cli("--annotator", "sam", "status", "set", "finished", "--report", rid[:12], db=db)
     assert bad.returncode == 1 and "'finished' is not a status" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_with_nobody_named_the_log_credits_the_owner(tmp_path: Path) -> None:
+    """The tester's case: a supervisor exists, whoami is null; assign, status set and curate with no
+    --annotator act as the file's owner, and the log says so instead of naming the assignee or gold."""
+    import sqlite3  # noqa: PLC0415 (only this test reads the file's log directly)
+
+    db = tmp_path / "team.sqlite3"
+    ctx = open_database(db)
+    staff(ctx)
+    rid = store(ctx)
+    annotate_three(ctx, rid)
+    ctx.close()
+    assert json.loads(cli("whoami", "--json", db=db, check=True).stdout)["annotator"] is None
+    cli("assign", "--report", rid[:12], "--annotators", "sam", db=db, check=True)
+    cli("status", "set", "done", "--report", rid[:12], "--for", "alice", db=db, check=True)
+    cli("curate", "--rule", "majority", db=db, check=True)
+    with sqlite3.connect(db) as conn:
+        moves = conn.execute("SELECT annotator, after, by FROM status_changes WHERE by NOT IN "
+                             "('alice', 'bob', 'carol') ORDER BY id").fetchall()
+        deciders = {r[0] for r in conn.execute("SELECT decided_by FROM curation_decisions")}
+    assert moves == [("sam", "assigned", "(owner)"), ("alice", "done", "(owner)"), ("gold", "in_progress", "(owner)")]
+    assert deciders == {"(owner)"}
+    history = cli("status", "--report", rid[:12], "--history", db=db, check=True).stdout
+    assert "done  ((owner)," in history

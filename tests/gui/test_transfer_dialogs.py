@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from annotator.gui.views.transfer_dialogs import ExportDialog, ImportAnnotationsDialog
-from annotator.services.annotate import get_set
+from annotator.services.annotate import create_relation, get_set, set_attributes
 from annotator.services.database import load_schema, open_database
 from annotator.services.samples import load_samples
 from PySide6.QtCore import Qt
@@ -157,3 +157,46 @@ def test_a_file_with_new_labels_is_refused_then_added_when_ticked(open_window, q
     schema = load_schema(fresh.session.ctx)
     assert {"PER", "LOC"} <= set(schema.label_names) and "based_in" in {r.name for r in schema.relations}
     assert sorted(sp.label for sp in get_set(fresh.session.ctx, rid, "carol").spans) == ["LOC", "PER"]
+
+
+def test_import_of_a_lossy_file_over_my_set_keeps_its_relation_and_says_so(open_window, qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                          report_ids) -> None:
+    """Import annotations… goes through the same load service as the CLI: a doccano file of alice's spans
+    (plus one) keeps her relation, attribute and entity link, which doccano cannot hold, and the summary says so."""
+    window = open_window()
+    rid = report_ids["english"]
+    label(window, "Syrian Observatory", "1")
+    label(window, "fighters of Liwa al-Baqir shelled", "4")
+    spans = {s.text_in(ENGLISH): s for s in get_set(window.session.ctx, rid, "alice").spans}
+    actor, claim = spans["Syrian Observatory"], spans["fighters of Liwa al-Baqir shelled"]
+    ctx = window.session.ctx
+    create_relation(ctx, rid, claim.id, actor.id, "source", annotator="alice")
+    set_attributes(ctx, rid, actor.id, {"reliability": "B"}, annotator="alice")
+    place = ENGLISH.index("al-Busayrah")
+    doccano = tmp_path / "alice.jsonl"
+    doccano.write_text(json.dumps({"text": ENGLISH, "label": [
+        [actor.start, actor.end, "actor"], [claim.start, claim.end, "claim"], [place, place + 11, "place"]]}) + "\n",
+        encoding="utf-8")
+    importer = open_dialog(window, window.import_annotations_action, ImportAnnotationsDialog)
+    importer.path.setText(str(doccano))
+    importer.format_combo.setCurrentIndex(importer.format_combo.findText("doccano"))
+    importer.annotator.setText("alice")
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        importer.run_button.click()
+    assert ("alice's set keeps 1 relation, 1 entity link and the attributes of 1 span that the doccano file does "
+            "not carry" in importer.result_label.text())
+    stored = get_set(ctx, rid, "alice")
+    assert [(r.head, r.tail, r.label) for r in stored.relations] == [(claim.id, actor.id, "source")]
+    assert next(s for s in stored.spans if s.id == actor.id).attrs == {"reliability": "B"}
+    assert len(stored.spans) == 3
+
+
+def test_the_import_summary_says_when_it_shows_only_some_warnings(open_window) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.load import LoadResult  # noqa: PLC0415 (the format registry, only for this test)
+
+    window = open_window()
+    importer = open_dialog(window, window.import_annotations_action, ImportAnnotationsDialog)
+    result = LoadResult("corpus.jsonl", "doccano", warnings=[f"report {i}: alice's set keeps …" for i in range(7)])
+    text = importer.describe(result)
+    assert "report 4:" in text and "report 5:" not in text
+    assert text.endswith("… and 2 more (annotator load prints them all).")

@@ -87,7 +87,9 @@ def test_an_event_naming_a_missing_span_is_refused_whole(ctx: Any, tmp_path: Pat
         assert uow.repo.set_keys() == [] and uow.events.count() == 0
 
 
-def test_a_load_replaces_events_and_says_when_a_file_without_events_drops_them(ctx: Any, tmp_path: Path) -> None:
+def test_a_load_replaces_events_and_a_file_without_events_keeps_them(ctx: Any, tmp_path: Path) -> None:
+    """A file that carries events decides the set's events; one that carries none (a format without
+    events, or an export without them) keeps the stored events on unchanged spans and says so."""
     lines = (samples_dir() / "annotations.jsonl").read_text(encoding="utf-8").splitlines()
     line = next(o for o in map(json.loads, lines) if o.get("incidents"))
     path = tmp_path / "one.jsonl"
@@ -103,10 +105,17 @@ def test_a_load_replaces_events_and_says_when_a_file_without_events_drops_them(c
     without = {k: v for k, v in line.items() if k not in ("events", "incidents")}
     path.write_text(json.dumps(without, ensure_ascii=False) + "\n", encoding="utf-8")
     result = load_annotations(ctx, path, "jsonl")
-    assert result.sets_changed == 1 and result.events == 0
-    assert any(f"{line['annotator']}'s 1 event(s) were removed" in w for w in result.warnings)
+    assert result.sets_changed == 0 and result.sets_unchanged == 1 and result.warnings == []
     with ctx.uow() as uow:
-        assert uow.events.count() == 0
+        assert uow.events.count() == 1
+    changed = dict(without, spans=[dict(s, attrs={**s.get("attrs", {}), "note": "x"}) for s in without["spans"]])
+    path.write_text(json.dumps(changed, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = load_annotations(ctx, path, "jsonl")
+    assert result.sets_changed == 1 and result.events == 1
+    assert any(f"{line['annotator']}'s set keeps 1 event that the jsonl file does not carry" in w
+               for w in result.warnings)
+    with ctx.uow() as uow:
+        assert uow.events.count() == 1
 
 
 def test_two_sets_for_one_are_refused_across_batches(ctx: Any, tmp_path: Path,

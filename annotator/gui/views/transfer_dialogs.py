@@ -316,6 +316,8 @@ class ImportAnnotationsDialog(_JobDialog):
                 text += f"\nAdded to the schema, {what}: {', '.join(item['name'] for item in added[key])}."
         for warning in result.warnings[:5]:
             text += f"\n{warning}"
+        if len(result.warnings) > 5:  # what a load keeps or loses is said per set: never hide that there is more
+            text += f"\n… and {len(result.warnings) - 5} more (annotator load prints them all)."
         return text
 
 
