@@ -96,6 +96,8 @@ def report_problem(report: Any) -> str | None:
     problem = text_problem(report.text, "the report text")
     if problem:
         return problem
+    if not report.text.strip():  # what ``import`` refuses ("contains no text"): a load or a bundle too
+        return "the report text is empty" if not report.text else "the report text holds only spaces"
     for name in ("title", "source", "published", "url", "language"):
         problem = field_problem(getattr(report, name), f"the report's {name}")
         if problem:

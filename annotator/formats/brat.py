@@ -209,8 +209,10 @@ class BratFormat:
                     k += 1
                     base = folder / f"{stem}-{k}"
                 used.add(base)
-                base.with_suffix(".txt").write_bytes(doc.report.text.encode("utf-8"))
-                base.with_suffix(".ann").write_bytes(self._ann(doc, conf, summary).encode("utf-8"))
+                # the name is added to, not given a suffix: a title's dot ("U.S. strike", "Report 1.5")
+                # read as a suffix cut the id off, and two reports wrote one pair of files
+                (base.parent / f"{base.name}.txt").write_bytes(doc.report.text.encode("utf-8"))
+                (base.parent / f"{base.name}.ann").write_bytes(self._ann(doc, conf, summary).encode("utf-8"))
                 summary.files.append(str(Path(path) / base.relative_to(tmp)) + ".ann")
                 summary.documents += 1
                 progress(n, None, doc.report.title)

@@ -47,6 +47,10 @@ def test_load_export_record_round_trip(tmp_path: Path) -> None:
     csv_out = tmp_path / "claims.csv"
     cli("record", "--format", "csv", "--out", str(csv_out), db=db, check=True)
     assert csv_out.read_text(encoding="utf-8").count("\n") == 1 + len(claims)
+    for shape in ((), ("--json",), ("--format", "csv")):  # a report not found: the sentence, nothing on stdout
+        missing = cli("record", "--report", "ffff", *shape, db=db)
+        assert missing.returncode == 2 and "no report has an id starting with 'ffff'" in missing.stderr
+        assert missing.stdout == ""
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
@@ -90,3 +94,15 @@ def test_load_of_a_lossy_export_over_a_richer_set_keeps_its_relations(tmp_path: 
     assert out["warnings"] == ["Officers meet at Deir al-Zour airfield: alice's set keeps the attributes of 1 span "
                                "that the doccano file does not carry and loses 3 relations with the spans the file "
                                "changes or leaves out (the replaced set is kept in the edit log)"]
+
+
+def test_load_refuses_a_report_without_text_as_import_does(tmp_path: Path) -> None:
+    """``import`` refuses an empty file ("contains no text"); ``load`` stored a report of no text (or only
+    spaces) and every format then exported it."""
+    db = tmp_path / "e.sqlite3"
+    for text, said in (("", "the report text is empty"), ("  \n", "the report text holds only spaces")):
+        path = tmp_path / "e.jsonl"
+        path.write_text(json.dumps({"text": text, "meta": {}, "annotator": "z", "spans": []}) + "\n", encoding="utf-8")
+        out = cli("load", str(path), "--format", "jsonl", db=db)
+        assert out.returncode == 2 and said in out.stderr and "Traceback" not in out.stderr
+    assert json.loads(cli("reports", "--json", db=db, check=True).stdout)["reports"] == []

@@ -76,3 +76,15 @@ def test_wrong_recorded_text_warns(tmp_path: Path) -> None:
     (tmp_path / "d.ann").write_text("T1\tactor 3 6\tabc\n", encoding="utf-8")
     doc = next(get("brat").read(tmp_path / "d.ann"))
     assert any("#1115" in w for w in doc.warnings)
+
+
+def test_titles_with_dots_keep_every_document(tmp_path: Path) -> None:
+    """A title's dot ("U.S. strike", "Report 1.5") was read as a file suffix: the id after it was cut off,
+    two reports wrote one pair of files, and the summary still counted both."""
+    titles = ("U.S. strike near Al-Bukamal", "U.S. raid on a convoy", "Report 1.5 update", "Report 1.6 update")
+    docs = [Document(Report.of(f"{title}: forces of the SDF moved.", title=title), "z",
+                     (Span("T1", len(title) + 12, len(title) + 15, "actor"),)) for title in titles]
+    summary = get("brat").write(docs, tmp_path / "out")
+    assert summary.documents == 4 and all(Path(f).is_file() for f in summary.files)
+    back = {d.report.text: [(s.start, s.end, s.label) for s in d.spans] for d in get("brat").read(tmp_path / "out")}
+    assert back == {d.report.text: [(s.start, s.end, s.label) for s in d.spans] for d in docs}

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import nullcontext
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,9 @@ def run(args: argparse.Namespace) -> int:
 
     ctx = open_context(args)
     try:  # records are written as they are built (memory stays flat), into the atomic file for --out
-        records = counted(iter_records(ctx, report_ids=args.report or (), annotator=args.annotator))
+        found = iter_records(ctx, report_ids=args.report or (), annotator=args.annotator)
+        first = next(found, None)  # a report id not found stops the command before a byte goes to stdout
+        records = counted(chain(() if first is None else (first,), found))
         if args.format == "csv":
             with atomic_file(out) if out else nullcontext(sys.stdout) as fh:
                 write_csv(records, fh)
