@@ -131,13 +131,18 @@ def test_every_new_key_is_in_the_table_and_the_sheet(open_window) -> None:  # ty
     assert "read-only for you until a supervisor returns it" in sheet_html(window.session.schema)
 
 
-def test_a_returned_report_is_editable_again(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+def _one_actor_marked_done(open_window, report_ids):  # type: ignore[no-untyped-def]
+    """alice's window on the English report: one actor made by keys, then Ctrl+D."""
     window = open_window()
-    rid = report_ids["english"]
     s = ENGLISH.index("Syrian Observatory")
     window.view.select_offsets(s, s + len("Syrian Observatory"))
     key(window.view, "1")
     key(window.view, Qt.Key.Key_D, CTRL)
+    return window, report_ids["english"]
+
+
+def test_a_returned_report_is_editable_again(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    window, rid = _one_actor_marked_done(open_window, report_ids)
     window.view.select_offsets(0, 4)
     key(window.view, "3")
     assert "read-only until a supervisor returns it" in window.statusBar().currentMessage()
@@ -152,12 +157,7 @@ def test_a_returned_report_is_editable_again(open_window, report_ids) -> None:  
 def test_undo_on_a_report_marked_done_is_one_sentence_and_it_stays_saved(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
     """Ctrl+Z after Ctrl+D: the step went to the database, came back refused in a "Not saved" box saying
     the report had changed elsewhere, and "Not saved" stayed in the status bar."""
-    window = open_window()
-    rid = report_ids["english"]
-    s = ENGLISH.index("Syrian Observatory")
-    window.view.select_offsets(s, s + len("Syrian Observatory"))
-    key(window.view, "1")
-    key(window.view, Qt.Key.Key_D, CTRL)
+    window, rid = _one_actor_marked_done(open_window, report_ids)
     key(window.view, Qt.Key.Key_Z, CTRL)
     assert "read-only until a supervisor returns it" in window.statusBar().currentMessage()
     assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]

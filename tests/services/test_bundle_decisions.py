@@ -5,7 +5,6 @@ SQLite file; the workstation is the parametrised backend (SQLite or the PostgreS
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,21 +13,9 @@ from annotator.core.report import Report
 from annotator.services import annotate, curation, workflow
 from annotator.services.bundles import ImportSummary, export_bundle, import_bundle
 from annotator.services.context import ServiceContext
-from annotator.services.database import open_database
 from annotator.services.reports import store_report
 
-from workflow_helpers import TEXT, annotate_three, at, staff, store
-
-
-@pytest.fixture
-def supervisor(tmp_path: Path) -> Iterator[ServiceContext]:
-    ctx = open_database(tmp_path / "supervisor.sqlite3")
-    staff(ctx)
-    ctx.actor = "sam"
-    try:
-        yield ctx
-    finally:
-        ctx.close()
+from workflow_helpers import TEXT, annotate_three, at, curated_gold_bundle, staff, store
 
 
 def two_reports(ctx: ServiceContext) -> tuple[str, str]:
@@ -145,11 +132,7 @@ def test_the_supervisors_re_curated_gold_replaces_curated_gold_on_a_workstation(
         supervisor: ServiceContext, ctx: ServiceContext, tmp_path: Path) -> None:
     """The supervisor's own bundle carries the newer curated row with its gold: that decision follows
     the one the workstation holds, so the gold it was made on comes in with it."""
-    rid = store(supervisor)
-    annotate_three(supervisor, rid)
-    curation.accept_by_rule(supervisor, "majority")
-    workflow.set_status(supervisor, rid, "curated")
-    export_bundle(supervisor, "gold", tmp_path / "gold-1.annbundle")
+    rid = curated_gold_bundle(supervisor, tmp_path / "gold-1.annbundle")
     staff(ctx)
     import_bundle(ctx, tmp_path / "gold-1.annbundle")
     assert workflow.status_of(ctx, rid, "gold").status == "curated"

@@ -4,7 +4,6 @@ file; alice's is the parametrised backend (SQLite or the PostgreSQL server)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,20 +11,8 @@ from annotator.core.errors import PermissionDenied
 from annotator.services import annotate, comments, curation, workflow
 from annotator.services.bundles import export_bundle, import_bundle
 from annotator.services.context import ServiceContext
-from annotator.services.database import open_database
 
-from workflow_helpers import annotate_three, at, staff, store
-
-
-@pytest.fixture
-def supervisor(tmp_path: Path) -> Iterator[ServiceContext]:
-    ctx = open_database(tmp_path / "supervisor.sqlite3")
-    staff(ctx)
-    ctx.actor = "sam"
-    try:
-        yield ctx
-    finally:
-        ctx.close()
+from workflow_helpers import at, curated_gold_bundle, staff, store
 
 
 def states(ctx: ServiceContext, rid: str) -> dict[str, str]:
@@ -81,11 +68,7 @@ def test_round_trip_and_a_conflicting_status(supervisor: ServiceContext, ctx: Se
 
 
 def test_decisions_travel_with_gold(supervisor: ServiceContext, ctx: ServiceContext, tmp_path: Path) -> None:
-    rid = store(supervisor)
-    annotate_three(supervisor, rid)
-    curation.accept_by_rule(supervisor, "majority")
-    workflow.set_status(supervisor, rid, "curated")
-    export_bundle(supervisor, "gold", tmp_path / "gold.annbundle")
+    rid = curated_gold_bundle(supervisor, tmp_path / "gold.annbundle")
     staff(ctx)
     result = import_bundle(ctx, tmp_path / "gold.annbundle")
     assert result.sets_added == 1 and result.decisions_replaced == 5

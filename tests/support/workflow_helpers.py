@@ -3,10 +3,12 @@ curation and bundle tests (and the people in it: a supervisor and three annotato
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from annotator.core.report import Report
-from annotator.services import annotate, roles
+from annotator.services import annotate, curation, roles, workflow
+from annotator.services.bundles import export_bundle
 from annotator.services.reports import store_report
 
 TEXT = ("On 7 April 2024 officers of the IRGC met militia commanders in Deir ez-Zor, the Syrian Observatory "
@@ -69,3 +71,14 @@ def annotate_three(ctx: Any, rid: str) -> dict[str, dict[str, str]]:
     finally:
         ctx.actor = saved
     return ids
+
+
+def curated_gold_bundle(ctx: Any, path: Path) -> str:
+    """On the supervisor's database: a report annotated by three, its gold curated by the majority rule and
+    marked curated, exported as gold's bundle to ``path``; returns the report's id."""
+    rid = store(ctx)
+    annotate_three(ctx, rid)
+    curation.accept_by_rule(ctx, "majority")
+    workflow.set_status(ctx, rid, "curated")
+    export_bundle(ctx, "gold", path)
+    return rid
