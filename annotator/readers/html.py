@@ -56,8 +56,13 @@ class HtmlReader:
         page = _PageParser.parse(markup)
         text = (extracted.get("text") or "").strip()
         method = "trafilatura"
-        if not text:
-            text, method = page.fallback_text(), "html.parser"
+        own = page.fallback_text()
+        if not text or ("".join(text.split()) == "".join(own.split()) and text.count("\n") > own.count("\n")):
+            # nothing found, or the page's own text (apart from spacing) broken into more lines than its
+            # blocks make: on a short page trafilatura gives a line break at every inline tag ("The
+            # channel\nHalab al-Yawm\nclaimed that\n…\nAleppo\n."), and a report's text is never
+            # corrected later
+            text, method = own, "html.parser"
         url = _first_url(extracted.get("url"))
         meta: dict[str, Any] = {"format": "html", "extracted_by": method}
         for key in ("author", "description"):

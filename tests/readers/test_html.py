@@ -99,3 +99,18 @@ def test_sniff() -> None:
     assert reader.sniff(b"\n  <html lang='ar'>") == 90
     assert reader.sniff(b"<div><body>x</body>") == 60
     assert reader.sniff(b"just words") == 0
+
+
+def test_a_short_page_keeps_its_inline_tags_on_one_line(tmp_path: Path) -> None:
+    """trafilatura gives a short page's words with a line break at every inline tag ("The channel\\nHalab
+    al-Yawm\\nclaimed that"); a report's text is its identity and is never corrected later, so the page's
+    own blocks are used when trafilatura's text is the page's whole visible text."""
+    path = tmp_path / "short.html"
+    path.write_text('<html><body><article><p>The channel <b>Halab al-Yawm</b> claimed that <a href="/x">an '
+                    'adviser</a> was <em>wounded</em> near <span class="place">Aleppo</span>.</p>'
+                    "<p>Second&nbsp;paragraph.</p></article></body></html>", encoding="utf-8")
+    result = HtmlReader().read(path)
+    assert result.text == ("The channel Halab al-Yawm claimed that an adviser was wounded near Aleppo.\n"
+                           "Second\u00a0paragraph.")
+    assert result.meta["extracted_by"] == "html.parser"
+    assert result.title == "The channel Halab al-Yawm claimed that an adviser was wounded near Aleppo."
