@@ -193,6 +193,10 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
                     progress(index, None, doc.report.title)
                 batch.append(prepared)
                 result.documents += 1
+        if result.documents == 0:  # garbage, another format or an empty file: not a success with "0 documents"
+            raise FormatError(path, None, f"holds no document a {fmt_name} reader can load (an empty file, another "
+                                          "format, or only entries that are not annotations); check the file and "
+                                          "--format")
         _store(uow, batch, path, fmt_name, result)
         if schema != start:
             schema = _store_schema(uow, path, start, schema)

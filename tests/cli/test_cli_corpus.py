@@ -106,3 +106,18 @@ def test_load_refuses_a_report_without_text_as_import_does(tmp_path: Path) -> No
         out = cli("load", str(path), "--format", "jsonl", db=db)
         assert out.returncode == 2 and said in out.stderr and "Traceback" not in out.stderr
     assert json.loads(cli("reports", "--json", db=db, check=True).stdout)["reports"] == []
+
+
+def test_load_of_a_file_holding_no_document_of_its_format_is_refused(tmp_path: Path) -> None:
+    """A spaCy file given as XMI, random bytes given as XMI, an empty JSONL file: each printed "0 documents"
+    and exited 0, so a script saw success."""
+    db = tmp_path / "g.sqlite3"
+    garbage = tmp_path / "garbage.zip"
+    garbage.write_bytes(bytes(range(256)) * 64)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    for path, fmt in ((PEERS / "spacy" / "reports.spacy", "xmi"), (garbage, "xmi"), (empty, "jsonl")):
+        out = cli("load", str(path), "--format", fmt, "--annotator", "z", db=db)
+        assert out.returncode == 2, (fmt, out.stdout, out.stderr)
+        assert f"holds no document a {fmt} reader can load" in out.stderr and "Traceback" not in out.stderr
+    assert json.loads(cli("reports", "--json", db=db, check=True).stdout)["reports"] == []
