@@ -34,6 +34,14 @@ def database_fault(exc: BaseException, where: str) -> StorageError | None:
     return _postgres_fault(exc, orig, where)
 
 
+def not_a_database(where: str, detail: str, hint: str = CHECK_HINT) -> str:
+    """SQLite's "file is not a database": damage, or an encrypted database opened without its key. It was
+    called damaged, with advice to restore a backup, which would have replaced a sound encrypted file."""
+    return (f"the database {where} cannot be read as a SQLite database ({detail}): if it is an encrypted "
+            "database, open it with its key (ANNOTATOR_DB_KEY) and do not restore a backup over it; if it is not, "
+            f"it is damaged: {hint}")
+
+
 def _sqlite_fault(orig: BaseException, where: str) -> StorageError | None:
     name = _sqlite_name(orig)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
@@ -45,7 +53,9 @@ def _sqlite_fault(orig: BaseException, where: str) -> StorageError | None:
     if name.startswith("SQLITE_READONLY") or name == "SQLITE_PERM":
         return StorageError(f"the database {where} is read-only (check the permissions of the file and its "
                             "folder); nothing was saved", kind="readonly")
-    if name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB":
+    if name == "SQLITE_NOTADB":
+        return StorageError(not_a_database(where, _detail(orig)), kind="damaged")
+    if name.startswith("SQLITE_CORRUPT"):
         return StorageError(f"the database {where} is damaged ({_detail(orig)}); {CHECK_HINT}", kind="damaged")
     if name == "SQLITE_IOERR_NOMEM" or name == "SQLITE_NOMEM":
         return StorageError(f"the computer ran out of memory while using the database {where}; nothing was "

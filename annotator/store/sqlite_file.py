@@ -19,7 +19,7 @@ from typing import Any
 
 from annotator.core.errors import MissingExtraError, StorageError
 from annotator.files.atomic import atomic_path
-from annotator.store.faults import CHECK_HINT, database_fault
+from annotator.store.faults import CHECK_HINT, database_fault, not_a_database
 
 
 @cache
@@ -163,8 +163,19 @@ def verify_at_open(path: Path, *, latest_backup: Path | None = None, key: str | 
     if problems:
         hint = (f"run `annotator check` to see what is affected, and restore the latest backup ({latest_backup}, "
                 f"with `annotator backup --restore {latest_backup}`)") if latest_backup else CHECK_HINT
+        if not _plain_sqlite(path):  # an encrypted file opened without its key reads the same as a damaged one
+            raise StorageError(not_a_database(str(path), problems[0], hint), kind="damaged")
         raise StorageError(f"the database {path} is damaged ({problems[0]}); {hint}", kind="damaged")
     stamp_clean(path)
+
+
+def _plain_sqlite(path: Path) -> bool:
+    """Whether the file starts as every unencrypted SQLite database does (an encrypted one is noise)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return True  # unreadable: not ours to call encrypted
 
 
 def _key_opens(path: Path, key: str) -> bool:

@@ -31,6 +31,8 @@ def test_report_list_model(qtmodeltester) -> None:  # type: ignore[no-untyped-de
     model.update_reports([summary("b", "Two", 3, {"alice": 5})])
     assert model.index(1, 3).data() == 5
     assert status_of(summary("d", "x", 1, {"bob": 1, "carol": 2}), "alice") == "by 2 others"
+    # a gold set an undo in curation emptied is no verdict (the list said "adjudicated" with gold 0)
+    assert status_of(summary("e", "x", 1, {"bob": 1, "carol": 2, "gold": 0}), "alice") == "by 2 others"
 
 
 def test_span_table_follows_the_document(qtmodeltester) -> None:  # type: ignore[no-untyped-def]

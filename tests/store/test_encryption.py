@@ -28,5 +28,9 @@ def test_an_encrypted_database_holds_no_readable_text(tmp_path: Path, monkeypatc
     refused = cli("reports", db=db)
     assert refused.returncode == 1 and "key is wrong" in refused.stderr and "Traceback" not in refused.stderr
     monkeypatch.delenv("ANNOTATOR_DB_KEY")
-    assert cli("reports", db=db).returncode == 1  # without a key it is not a database at all
+    keyless = cli("reports", db=db)  # without a key it is not a database at all; it was called damaged, with
+    assert keyless.returncode == 1  # advice to restore a backup over it
+    assert "cannot be read as a SQLite database" in keyless.stderr
+    assert "open it with its key (ANNOTATOR_DB_KEY)" in keyless.stderr
+    assert "do not restore a backup over it" in keyless.stderr
     assert os.environ.get("ANNOTATOR_DB_KEY") is None

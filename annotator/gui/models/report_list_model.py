@@ -27,7 +27,7 @@ def status_of(summary: ReportSummary, annotator: str) -> str:
         return "curated"
     mine = summary.annotators.get(annotator)
     others = [n for n in summary.annotators if n != annotator and n != GOLD]
-    if GOLD in summary.annotators:
+    if summary.annotators.get(GOLD):  # a gold set with spans (one emptied by an undo in curation is no verdict)
         return "adjudicated"
     if mine:
         return "annotated" if not others else f"annotated (+{len(others)})"
