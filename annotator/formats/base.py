@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from annotator.core.annotation_set import Document
 from annotator.core.errors import FormatError, MissingExtraError, ValidationError
 from annotator.core.ids import report_id
+from annotator.core.iso_dates import is_iso_value, iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.files import json_input
@@ -143,7 +144,9 @@ class ReadContext:
                                    f"{', '.join(sorted(self.labels))}; map them with label_map)")
 
     def finish(self, doc: Document, line: int | None) -> Document:
-        """Validate offsets and relation endpoints, then labels; every problem is a FormatError."""
+        """Validate offsets and relation endpoints, then labels; every problem is a FormatError. A
+        publication date that is not one (``dated``) is set aside with a warning."""
+        doc = dated(doc)
         try:
             doc.validate()
         except ValidationError as exc:
@@ -167,6 +170,26 @@ class ReadContext:
 
 def strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
+
+
+PUBLISHED_AS_GIVEN = "published_as_given"
+
+
+def dated(doc: Document) -> Document:
+    """``doc`` with a publication date the record can carry (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``): a
+    file's timestamp gives its day, anything else (``yesterday``, ``04/09/2024``) none. What the file said
+    is kept in the report's metadata (``published_as_given``), with a warning. Stored as given, it broke
+    ``record --json`` against docs/record.schema.json."""
+    value = doc.report.published
+    if value is None or (is_iso_value(value) and "/" not in value):
+        return doc
+    day = iso_day(value, prefix=True)
+    meta = {**doc.report.meta, PUBLISHED_AS_GIVEN: value}
+    report = replace(doc.report, published=day.isoformat() if day else None, meta=meta)
+    said = (f"report {doc.report.title or doc.report.id[:12]}: published {value!r} is "
+            + (f"a time, stored as the day {day.isoformat()}" if day else "not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+            + f"; what the file says is kept in its metadata as {PUBLISHED_AS_GIVEN}")
+    return replace(doc, report=report, warnings=(*doc.warnings, said))
 
 
 def make_report(text: str, meta: Mapping[str, Any] | None = None, *, warnings: list[str] | None = None

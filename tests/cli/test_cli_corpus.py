@@ -121,3 +121,28 @@ def test_load_of_a_file_holding_no_document_of_its_format_is_refused(tmp_path: P
         assert out.returncode == 2, (fmt, out.stdout, out.stderr)
         assert f"holds no document a {fmt} reader can load" in out.stderr and "Traceback" not in out.stderr
     assert json.loads(cli("reports", "--json", db=db, check=True).stdout)["reports"] == []
+
+
+def test_load_sets_aside_a_publication_date_that_is_not_one(tmp_path: Path) -> None:
+    """A file's "published" was stored as given ("yesterday", "04/09/2024"), and record --json then broke
+    the project's own schema. A timestamp gives its day; anything else none; what the file said is kept
+    in the report's metadata, with a warning."""
+    db = tmp_path / "p.sqlite3"
+    path = tmp_path / "p.jsonl"
+    lines = [{"text": f"Report {n}: the SDF moved.", "meta": {"title": f"R{n}", "published": value}, "annotator": "z",
+              "spans": [{"id": "T1", "start": 10 + len(str(n)), "end": 13 + len(str(n)), "label": "actor"}]}
+             for n, value in enumerate(("yesterday", "04/09/2024", "2024-04-09T10:30:00+03:00", "2024-04"))]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    out = json.loads(cli("load", str(path), "--format", "jsonl", "--json", db=db, check=True).stdout)
+    assert sum("published_as_given" in w for w in out["warnings"]) == 3
+    record = json.loads(cli("record", "--json", db=db, check=True).stdout)
+    schema = json.loads((ROOT / "docs" / "record.schema.json").read_text(encoding="utf-8"))
+    for rec in record["records"]:
+        jsonschema.validate(rec, schema)
+    assert sorted(str(r["report"]["published"]) for r in record["records"]) == ["2024-04", "2024-04-09", "None",
+                                                                                  "None"]
+    exported = tmp_path / "back.jsonl"
+    cli("export", "--format", "jsonl", "--out", str(exported), db=db, check=True)
+    lines_back = exported.read_text(encoding="utf-8").splitlines()
+    kept = {json.loads(line)["meta"].get("published_as_given") for line in lines_back}
+    assert kept == {"yesterday", "04/09/2024", "2024-04-09T10:30:00+03:00", None}
