@@ -275,3 +275,23 @@ def test_events_exported_from_the_export_dialog_in_a_dataset_format(open_window,
     assert out.read_text(encoding="utf-8") == ""
     assert f"Wrote 0 of 1 event(s) to {out} (plover)." in shown
     assert "not written: report" in shown and "date (no date with a value in the event's date role)" in shown
+
+
+def test_deleting_a_span_that_fills_a_role_shows_in_the_events_tab(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """The Events tab kept "actor: Liwa al-Baqir" after that span was deleted, while the database's event
+    no longer had it: an analyst would believe the event still had its actor."""
+    window = open_window()
+    dialog = event_dialog_on_the_claim(window)
+    type_text(dialog.filter, "shelling")
+    QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
+    activate(window)
+    settle(window)
+    panel = window.events_panel
+    assert "Liwa al-Baqir" in panel.roles.text()
+    s = ENGLISH.index("Liwa al-Baqir")
+    click_span(window.view, s, s + 4)  # the actor inside the claim (the innermost span there)
+    assert window.view.selected_span().text_in(ENGLISH) == "Liwa al-Baqir"
+    key(window.view, Qt.Key.Key_Delete)
+    assert "Liwa al-Baqir" not in panel.roles.text() and "deleted" in panel.roles.text()
+    undo(window)
+    assert "Liwa al-Baqir" in panel.roles.text()

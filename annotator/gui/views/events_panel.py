@@ -65,6 +65,8 @@ class EventsPanel(QWidget):
         self.table.setColumnWidth(2, 200)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._choose(cur.row()))
         model.modelReset.connect(self._reselect)
+        # a span deleted, relabelled or moved: the roles read again ("actor1: IRGC" stayed after IRGC was deleted)
+        model.dataChanged.connect(lambda *_: self._show_roles(self.current))
 
         self.type_combo = QComboBox(self)
         events = schema.events
@@ -176,6 +178,11 @@ class EventsPanel(QWidget):
         for q, box in self.qualifiers.items():
             box.setChecked(q in event.qualifiers)
         self._show_incident(event.incident)
+        self._show_roles(event)
+
+    def _show_roles(self, event: Event | None) -> None:
+        if event is None:
+            return
         self.roles.setText("<br>".join(f"<b>{r}</b>: {', '.join(self.model.span_text(s) for s in ids) or '—'}"
                                        for r, ids in event.roles.items()) or "<i>no role filled</i>")
 
