@@ -68,6 +68,15 @@ def event_dialog_on_the_claim(window) -> EventTypeDialog:  # type: ignore[no-unt
     return dialog
 
 
+def shelling_event_on_the_claim(window) -> None:  # type: ignore[no-untyped-def]
+    """An event of the claim by keys: E, "shelling" typed into the type list, Enter."""
+    dialog = event_dialog_on_the_claim(window)
+    type_text(dialog.filter, "shelling")
+    QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
+    activate(window)  # the dialog closed: the window manager gives the focus back
+    settle(window)
+
+
 def test_an_event_from_a_claim_by_keyboard_edited_and_undone(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
     window = open_window()
     dialog = event_dialog_on_the_claim(window)
@@ -253,11 +262,7 @@ def test_events_exported_from_the_export_dialog_in_a_dataset_format(open_window,
     greys out the label filter (events are exported whole), and the summary says what was written and
     names each event the dataset could not take, as the command line does."""
     window = open_window()
-    dialog = event_dialog_on_the_claim(window)
-    type_text(dialog.filter, "shelling")
-    QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
-    activate(window)
-    settle(window)
+    shelling_event_on_the_claim(window)
     export = open_dialog(window, window.export_action, ExportDialog)
     combo = export.format_combo
     names = [combo.itemText(i) for i in range(combo.count())]
@@ -281,11 +286,7 @@ def test_deleting_a_span_that_fills_a_role_shows_in_the_events_tab(open_window, 
     """The Events tab kept "actor: Liwa al-Baqir" after that span was deleted, while the database's event
     no longer had it: an analyst would believe the event still had its actor."""
     window = open_window()
-    dialog = event_dialog_on_the_claim(window)
-    type_text(dialog.filter, "shelling")
-    QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
-    activate(window)
-    settle(window)
+    shelling_event_on_the_claim(window)
     panel = window.events_panel
     assert "Liwa al-Baqir" in panel.roles.text()
     s = ENGLISH.index("Liwa al-Baqir")
