@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from annotator import __version__
+from annotator.cli.exit_codes import ExitCode
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -231,11 +232,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.show_labels = False
         args.show_others = False
         args.blind = False
-    module = importlib.import_module(f"annotator.cli.commands.{COMMANDS[command]}")
-    run: Callable[[argparse.Namespace], int] = module.run
     args.command = command
-    from annotator.cli.output import guarded  # noqa: PLC0415 (--help and --version stay argparse-only)
+    try:
+        from annotator.cli.output import guarded  # noqa: PLC0415 (--help and --version stay argparse-only)
 
+        module = importlib.import_module(f"annotator.cli.commands.{COMMANDS[command]}")
+        run: Callable[[argparse.Namespace], int] = module.run
+    except KeyboardInterrupt:  # Ctrl-C while the command's modules load, before ``guarded`` can answer:
+        print("error: Interrupted.", file=sys.stderr)  # it printed a traceback (cli.md: none without --debug)
+        return ExitCode.CANCELLED
     return guarded(run, args)
 
 

@@ -85,3 +85,18 @@ def test_check_and_backup(tmp_path: Path, db: Path) -> None:
     copy = tmp_path / "copy.sqlite3"
     cli("backup", "--out", str(copy), db=db, check=True)
     assert json.loads(cli("reports", "--json", "--db", str(copy), check=True).stdout)["reports"][0]["chars"] == 12
+
+
+def test_ctrl_c_while_a_command_loads_is_one_sentence(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C in the first half second, while the command's modules were imported, printed a Python
+    traceback (cli.md: none without --debug); it is the sentence and status of any other interruption."""
+    from annotator.cli import main as cli_main  # noqa: PLC0415 (the entry point itself, in this process)
+
+    def interrupted(name: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_main.importlib, "import_module", interrupted)
+    assert cli_main.main(["reports"]) == 130
+    said = capsys.readouterr().err
+    assert said == "error: Interrupted.\n"
