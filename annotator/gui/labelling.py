@@ -165,7 +165,7 @@ class LabellingController(QObject):
             self.create(sel[0], sel[1], label)
             return
         making = self._making
-        if making is not None:
+        if making is not None and making.target is self.target:  # not one made on a report since left
             self._when_ready(lambda: self._relabel(making.span_id, label))
             return
         span = self.view.selected_span()
@@ -192,7 +192,7 @@ class LabellingController(QObject):
         cursor.clearSelection()
         self.view.setTextCursor(cursor)
         before = self.view.selected_id
-        making = self._making = _Making()
+        making = self._making = _Making(self.target)
 
         def created(cmd: EditCommand) -> None:
             if not cmd.shown or not isinstance(cmd, CreateSpan) or cmd.span is None:
@@ -328,7 +328,8 @@ class LabellingController(QObject):
 
 
 class _Making:
-    """A span being created by a label key: its id once the database has stored it."""
+    """A span being created by a label key on the set ``target``: its id once the database has stored it."""
 
-    def __init__(self) -> None:
+    def __init__(self, target: OpenSet | None) -> None:
+        self.target = target
         self.span_id: str | None = None
