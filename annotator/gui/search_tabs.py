@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.gui import keymap
+from annotator.gui.commands.span_commands import EditCommand
 from annotator.gui.commands.suggestion_commands import AcceptSuggestions, CreateMany
 from annotator.gui.session import OpenSet
 from annotator.gui.views.search_panel import SearchPanel
@@ -71,9 +72,23 @@ def annotate_hits(window: Any, label: str, hits: list[Hit]) -> None:
     by_report: dict[str, list[tuple[int, int]]] = {}
     for h in hits:
         by_report.setdefault(h.report, []).append((h.start, h.end))
+    outcome = {"made": 0, "left": len(by_report), "failed": 0}
+
+    def finished(command: EditCommand, ok: bool) -> None:
+        """The panel's "Annotating …" is replaced by what happened once every report's step has answered."""
+        outcome["left"] -= 1
+        if ok:
+            outcome["made"] += len(getattr(command, "created", ()))
+        else:
+            outcome["failed"] += 1
+        if outcome["left"] == 0:
+            window.search_panel.annotated(label, outcome["made"], len(hits), outcome["failed"])
+
     for report_id, extents in by_report.items():
         target = session.open_set(report_id)
         command = CreateMany(session, window.document, target, extents, label)
+        command.on_done = lambda c: finished(c, True)
+        command.on_failed = lambda c: finished(c, False)
         session.when_ready(target, lambda t=target, c=command: t.stack.push(c))
 
 

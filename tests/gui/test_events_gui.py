@@ -28,6 +28,7 @@ from gui_helpers import (
     drag,
     key,
     open_dialog,
+    open_report,
     settle,
     type_text,
     undo,
@@ -296,3 +297,20 @@ def test_deleting_a_span_that_fills_a_role_shows_in_the_events_tab(open_window, 
     assert "Liwa al-Baqir" not in panel.roles.text() and "deleted" in panel.roles.text()
     undo(window)
     assert "Liwa al-Baqir" in panel.roles.text()
+
+
+def test_a_report_without_events_shows_an_empty_editor(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """The Events editor on a report with no event kept the last report's type and counts, greyed out,
+    as if they were this report's."""
+    window = open_window()
+    shelling_event_on_the_claim(window)
+    panel = window.events_panel
+    click(panel.qualifiers["hypothetical"], QPoint(8, panel.qualifiers["hypothetical"].height() // 2))
+    settle(window)
+    assert panel.type_combo.currentText() and panel.qualifiers["hypothetical"].isChecked()
+    open_report(window, report_ids["arabic"])
+    assert window.event_model.rowCount() == 0 and not panel.editor.isEnabled()
+    assert panel.type_combo.currentText() == ""
+    assert not any(box.isChecked() for box in panel.qualifiers.values())
+    assert all(spin.text() == "—" for spin in panel.counts.values())
+    assert "no event selected" in panel.roles.text()

@@ -60,6 +60,7 @@ def test_search_jumps_to_the_text_and_annotate_all_is_one_undo_step(open_window,
     made = get_set(ctx, report_ids["english"], "alice").spans
     assert len(made) == n and {s.label for s in made} == {"claim"}
     assert all(s.attrs == {"source": "search"} for s in made)
+    assert panel.status.text() == "Annotated 2 matches as claim."  # not "Annotating …" forever
     assert len(window.document.mine) == n  # shown in the text at once
     target = window.session.open_set(report_ids["english"])
     assert target.stack.count() == 1

@@ -21,7 +21,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from gui_helpers import CTRL, activate, click, drag, key, open_dialog, settle, word_rect_points
+from gui_helpers import CTRL, activate, click, drag, key, open_dialog, open_report, settle, word_rect_points
 from workflow_helpers import staff
 
 SAMPLE = "01-mayadin-meeting-en.txt"
@@ -45,11 +45,7 @@ def choose_report(window, rid: str) -> None:  # type: ignore[no-untyped-def]
     if window.document.report_id == rid:
         other = next(r.id for r in window.report_model.summaries() if r.id != rid)
         choose_report(window, other)
-    index = window.report_proxy.mapFromSource(window.report_model.index(window.report_model.row_of(rid), 0))
-    window.report_table.scrollTo(index)
-    click(window.report_table.viewport(), window.report_table.visualRect(index).center())
-    settle(window)
-    assert window.document.report_id == rid
+    open_report(window, rid)
 
 
 def label(window, fragment: str, k: str, after: int = 0) -> None:  # type: ignore[no-untyped-def]

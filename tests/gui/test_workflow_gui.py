@@ -20,7 +20,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from gui_helpers import CTRL, ENGLISH, activate, click, key, open_dialog, settle, type_text
+from gui_helpers import CTRL, ENGLISH, activate, click, key, open_dialog, open_report, settle, type_text
 from workflow_helpers import staff
 
 
@@ -70,9 +70,10 @@ def test_comments_tab_and_markers(open_window, report_ids) -> None:  # type: ign
     (thread,) = comments.threads(window.session.ctx, report_ids["english"])
     assert [c.body for c in thread.replies] == ["A village."] and thread.first.resolved_by == "alice"
     assert window.comment_markers.markers[0].open is False
-    window.select_report(report_ids["arabic"])
-    settle(window)
+    assert panel.status.text()  # what the last action did, on this report
+    open_report(window, report_ids["arabic"])
     assert panel.tree.topLevelItemCount() == 0 and window.comment_markers.markers == []  # bound to the report shown
+    assert panel.status.text() == ""  # "Comment saved." stayed on every other report
 
 
 def test_assign_cells_by_hand_and_blind_curation(open_window, db_path: Path, report_ids) -> None:  # type: ignore[no-untyped-def]

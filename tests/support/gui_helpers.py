@@ -260,3 +260,12 @@ def glyph_ink_boxes(view: DocumentView) -> list[QRectF]:
                 if not ink.isEmpty():
                     out.append(ink.translated(geom.left() + pos.x(), geom.top() + pos.y()))
     return out
+
+
+def open_report(window, report_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Click the report's row in the list (scrolled into view first), as a person switches reports."""
+    index = window.report_proxy.mapFromSource(window.report_model.index(window.report_model.row_of(report_id), 0))
+    window.report_table.scrollTo(index)
+    click(window.report_table.viewport(), window.report_table.visualRect(index).center())
+    settle(window)
+    assert window.document.report_id == report_id

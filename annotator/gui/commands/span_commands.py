@@ -42,6 +42,7 @@ class EditCommand(QUndoCommand):
         self.failed = False
         self.generation = 0  # bumped by a merge: results of calls made before it are superseded
         self.on_done: Callable[[EditCommand], None] | None = None  # e.g. select the created span
+        self.on_failed: Callable[[EditCommand], None] | None = None  # the first application was refused
 
     @property
     def report_id(self) -> str:
@@ -74,7 +75,10 @@ class EditCommand(QUndoCommand):
 
         def failed(exc: BaseException) -> None:
             self.failed = True
+            on_failed = self.on_failed
             self._drop(first)
+            if first and on_failed is not None:
+                on_failed(self)
 
         self.session.edit(self.target, fn, *args, done=done, failed=failed, **kwargs)
 

@@ -101,7 +101,11 @@ class CommentsPanel(QWidget):
 
     # -- binding ------------------------------------------------------------------------------------------
     def bind(self, report_id: str | None, text: str) -> None:
-        """Show the threads of ``report_id`` (None: nothing shown); a late answer for another is dropped."""
+        """Show the threads of ``report_id`` (None: nothing shown); a late answer for another is dropped.
+        The last action's sentence ("Comment saved.") belongs to the report it was said on: another
+        report starts without it."""
+        if report_id != self.report_id:
+            self.status.clear()
         self.report_id, self.text = report_id, text
         self.tree.clear()
         self.threads = []

@@ -166,18 +166,20 @@ class EventsPanel(QWidget):
         self.current = event
         self.editor.setEnabled(event is not None)
         self.missing.setText("")
-        if event is None:
-            self.roles.setText("<i>no event selected</i>")
-            return
-        self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(event.type)))
+        # with no event the fields are emptied, not only disabled: greyed out, the last event's type and
+        # counts read as this report's (a report with no event showed another report's "Meeting")
+        self.type_combo.setCurrentIndex(-1 if event is None else max(0, self.type_combo.findData(event.type)))
         for (kind, part), spin in self.counts.items():
-            value = getattr(event.count(kind), part)
+            value = None if event is None else getattr(event.count(kind), part)
             spin.blockSignals(True)
             spin.setValue(UNKNOWN if value is None else value)
             spin.blockSignals(False)
         for q, box in self.qualifiers.items():
-            box.setChecked(q in event.qualifiers)
-        self._show_incident(event.incident)
+            box.setChecked(event is not None and q in event.qualifiers)
+        self._show_incident(None if event is None else event.incident)
+        if event is None:
+            self.roles.setText("<i>no event selected</i>")
+            return
         self._show_roles(event)
 
     def _show_roles(self, event: Event | None) -> None:

@@ -255,5 +255,16 @@ class SearchPanel(QWidget):
             self._tick_box(row).setCheckState(Qt.CheckState.Unchecked)
 
 
+    def annotated(self, label: str, made: int, asked: int, failed: int) -> None:
+        """What annotating the ticked matches did, once every report's step has answered (the
+        "Annotating …" sentence stayed forever before)."""
+        said = f"Annotated {made} match{'es' if made != 1 else ''} as {label}"
+        if made < asked and not failed:  # a match that already is a span of the label is skipped
+            said += f" ({asked - made} {'were' if asked - made != 1 else 'was'} already {label})"
+        if failed:
+            said += f"; {failed} report{'s' if failed != 1 else ''} refused the change (see the message)"
+        self.status.setText(said + ".")
+
+
 def _flat(s: str) -> str:
     return " ".join(s.split())
