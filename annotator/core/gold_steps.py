@@ -241,3 +241,46 @@ def rule_step(state: CurationState, rule: tuple[str, int], *, next_key: int, act
             decided.add(group.key)
     left = sum(1 for g in state.groups if not g.decided and g.key not in decided)
     return plan.step("curate_rule", name), plan.next_key, left
+
+
+def copy_step(report_id: str, gold_spans: Sequence[Span], gold_relations: Sequence[Relation],
+              spans: Sequence[Span], relations: Sequence[Relation] = (), *, next_key: int,
+              label: str | None = None) -> tuple[GoldStep, int, dict[str, str]]:
+    """Copying an annotator's spans (and the relations among them) into gold, as a click in the curation
+    view's text lanes does: a span gold already holds (same extent and label) is reused, not doubled, and
+    a relation gold already holds between the same spans is not added again. Returns the step (its
+    inverse takes the copies out again), the next free key, and each given span's gold id."""
+    held = {(g.start, g.end, g.label): g.id for g in gold_spans}
+    mapping: dict[str, str] = {}
+    added: list[Span] = []
+    for s in spans:
+        extent = (s.start, s.end, label or s.label)
+        if extent not in held:
+            copy = Span(f"T{next_key}", s.start, s.end, extent[2], dict(s.attrs), s.value, s.entity, s.resolution)
+            next_key += 1
+            held[extent] = copy.id
+            added.append(copy)
+        mapping[s.id] = held[extent]
+    existing = {(r.head, r.tail, r.label) for r in gold_relations}
+    added_relations: list[Relation] = []
+    for r in relations:
+        head, tail = mapping.get(r.head), mapping.get(r.tail)
+        if head and tail and (head, tail, r.label) not in existing:
+            added_relations.append(Relation(f"R{next_key}", head, tail, r.label, dict(r.attrs)))
+            next_key += 1
+            existing.add((head, tail, r.label))
+    step = GoldStep(report_id, add_spans=tuple(added), add_relations=tuple(added_relations), op="accept_spans")
+    return step, next_key, mapping
+
+
+def removal_step(report_id: str, gold_spans: Sequence[Span], gold_relations: Sequence[Relation],
+                 gold_events: Sequence[Event], span_id: str) -> GoldStep:
+    """Taking one span out of gold, with the gold relations touching it and the gold events naming it
+    (as a decision does: gold never keeps an event naming a span it no longer holds)."""
+    span = next((s for s in gold_spans if s.id == span_id), None)
+    if span is None:
+        raise ValidationError(f"gold holds no span {span_id}")
+    return GoldStep(report_id, remove_spans=(span,),
+                    remove_relations=tuple(r for r in gold_relations if span_id in (r.head, r.tail)),
+                    remove_events=tuple(e for e in gold_events if span_id in e.span_ids()),
+                    op="reject_gold_span", target=span_id)

@@ -1,7 +1,8 @@
 """Adjudication: building the ``gold`` set from annotators' spans.
 
-Gold is a set like any other, written only here (``adjudicating=True``); each step is an ordinary
-committed, logged edit, so undo and the audit trail work the same way."""
+Gold is a set like any other, written only by adjudication and curation. Copying spans in and taking
+them out are gold steps (``services.curation``), like every curation decision: one committed, logged
+transaction whose inverse undoes it exactly, so the curation view's text lanes are undoable too."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from dataclasses import dataclass
 
 from annotator.core.changes import Change
 from annotator.core.errors import PermissionDenied
+from annotator.core.gold_steps import GoldStep
 from annotator.core.ids import GOLD
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
-from annotator.services import annotate
+from annotator.services import annotate, curation
 from annotator.services.context import ServiceContext
-from annotator.store.mapping import relation_to_dict
 
 
 @dataclass(frozen=True)
@@ -60,54 +61,40 @@ def _gold(annotator: str) -> None:
 def accept_spans(ctx: ServiceContext, report_id: str, spans: Sequence[Span], relations: Sequence[Relation] = (),
                  *, label: str | None = None, annotator: str = GOLD,
                  expect_version: int | None = None) -> tuple[list[Span], Change]:
-    """Copy spans (and the relations among them) into gold as ONE transaction: a failure half-way
-    leaves gold exactly as it was. Spans gold already holds (same extent and label) are reused, not
-    doubled. Returns the gold span for each given span, in order, and the change."""
+    """Copy spans (and the relations among them) into gold as ONE transaction (``curation.copy_into_gold``,
+    the one way spans are copied into gold): a failure half-way leaves gold exactly as it was. Spans gold
+    already holds (same extent and label) are reused, not doubled. Returns the gold span for each given
+    span, in order, and the change."""
     _gold(annotator)
-    with ctx.uow() as uow:
-        chars = uow.repo.report_chars(report_id)
-        row = annotate.locked_set(uow, report_id, GOLD, expect_version)
-        current = uow.repo.set_from_row(row, GOLD)
-        held = {(g.start, g.end, g.label): g for g in current.spans}
-        out: list[Span] = []
-        mapping: dict[str, str] = {}
-        added: list[str] = []
-        for s in spans:
-            key = (s.start, s.end, label or s.label)
-            if key not in held:
-                fresh = Span("?", s.start, s.end, key[2], dict(s.attrs), s.value, s.entity, s.resolution)
-                held[key] = annotate.insert_span(ctx, uow, row, GOLD, fresh, chars, op="accept_span")
-                added.append(held[key].id)
-            mapping[s.id] = held[key].id
-            out.append(held[key])
-        existing = {(r.head, r.tail, r.label) for r in current.relations}
-        rel_ids: list[str] = []
-        for r in relations:
-            head, tail = mapping.get(r.head), mapping.get(r.tail)
-            if head and tail and (head, tail, r.label) not in existing:
-                rel = Relation(uow.repo.take_key(row, "R"), head, tail, r.label, dict(r.attrs))
-                ctx.schema.check_relation(rel, {g.id: g for g in held.values()})
-                uow.repo.add_relation(row, rel)
-                uow.repo.log_edit(row, GOLD, "accept_relation", rel.id, None, relation_to_dict(rel))
-                existing.add((head, tail, r.label))
-                rel_ids.append(rel.id)
-        uow.commit()
-        return out, Change(report_id, GOLD, row.version, "accept_spans", tuple(added), tuple(rel_ids))
+    _step, change, mapping = curation.copy_into_gold(ctx, report_id, spans, relations, label=label,
+                                                     expect_version=expect_version)
+    gold = annotate.get_set(ctx, report_id, GOLD).by_id()
+    return [gold[mapping[s.id]] for s in spans], change
 
 
 def accept_set(ctx: ServiceContext, report_id: str, source: str, *, annotator: str = GOLD,
                expect_version: int | None = None) -> tuple[int, Change]:
     """Start gold from one annotator's whole set (spans and relations), in one transaction;
     returns how many spans were added, and the change."""
+    _gold(annotator)
+    step, change = accept_set_step(ctx, report_id, source, expect_version=expect_version)
+    return len(step.add_spans), change
+
+
+def accept_set_step(ctx: ServiceContext, report_id: str, source: str, *, annotator: str = GOLD,
+                    expect_version: int | None = None) -> tuple[GoldStep, Change]:
+    """``accept_set`` as the undoable gold step the curation view pushes (``curation.apply_step`` of its
+    inverse takes the copies out again)."""
+    _gold(annotator)
     whole = annotate.get_set(ctx, report_id, source)
-    _, change = accept_spans(ctx, report_id, whole.spans, whole.relations, annotator=annotator,
-                             expect_version=expect_version)
-    return len(change.spans), change
+    step, change, _ = curation.copy_into_gold(ctx, report_id, whole.spans, whole.relations,
+                                              expect_version=expect_version)
+    return step, change
 
 
 def reject_gold_span(ctx: ServiceContext, report_id: str, span_id: str, *, annotator: str = GOLD,
-                     expect_version: int | None = None) -> tuple[annotate.DeletedSpan, Change]:
-    """Take a span out of gold (and the gold relations touching it)."""
+                     expect_version: int | None = None) -> tuple[GoldStep, Change]:
+    """Take a span out of gold, with the gold relations touching it and the gold events naming it
+    (``curation.take_out_of_gold``)."""
     _gold(annotator)
-    return annotate.delete_span(ctx, report_id, span_id, annotator=GOLD, expect_version=expect_version,
-                                adjudicating=True)
+    return curation.take_out_of_gold(ctx, report_id, span_id, expect_version=expect_version)

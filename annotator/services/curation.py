@@ -19,9 +19,10 @@ from annotator.core.annotation_set import AnnotationSet
 from annotator.core.changes import Change
 from annotator.core.curation import CurationState, Decision, curation_state, parse_rule, rule_name
 from annotator.core.errors import StaleEdit, ValidationError
-from annotator.core.gold_steps import GoldStep, decision_step, rule_step
+from annotator.core.gold_steps import GoldStep, copy_step, decision_step, removal_step, rule_step
 from annotator.core.ids import GOLD, highest_key_number
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
 from annotator.core.workflow import CURATED, DONE_EMPTY, is_read_only
@@ -160,6 +161,44 @@ def accept_report_by_rule(ctx: ServiceContext, report_id: str, rule: str, *, ann
                                           actor=roles.acting(uow), now=now_iso(),
                                           spans={a: s.spans for a, s in sets.items()})
         change = _write(uow, report_id, step, row, next_key)
+        uow.commit()
+    return step, change
+
+
+def copy_into_gold(ctx: ServiceContext, report_id: str, spans: Sequence[Span], relations: Sequence[Relation] = (),
+                   *, label: str | None = None, annotator: str = GOLD,
+                   expect_version: int | None = None) -> tuple[GoldStep, Change, dict[str, str]]:
+    """Copy an annotator's spans (and the relations among them) into gold in one transaction
+    (``core.gold_steps.copy_step``): a click in the text lanes, or a whole set. Returns the step
+    (``apply_step`` of its inverse undoes it), the change, and each given span's gold id."""
+    _gold(annotator)
+    with ctx.uow() as uow:
+        row = locked_set(uow, report_id, GOLD, expect_version)
+        gold = uow.repo.set_from_row(row, GOLD)
+        chars = uow.repo.report_chars(report_id)
+        step, next_key, mapping = copy_step(report_id, gold.spans, gold.relations, spans, relations,
+                                            next_key=_next_key(row.next_key, gold), label=label)
+        for s in step.add_spans:
+            check_bounds(s.start, s.end, chars)
+            ctx.schema.check_span(s)
+        by_id = {**gold.by_id(), **{s.id: s for s in step.add_spans}}
+        for r in step.add_relations:
+            ctx.schema.check_relation(r, by_id)
+        change = _write(uow, report_id, step, row, next_key)
+        uow.commit()
+    return step, change, mapping
+
+
+def take_out_of_gold(ctx: ServiceContext, report_id: str, span_id: str, *, annotator: str = GOLD,
+                     expect_version: int | None = None) -> tuple[GoldStep, Change]:
+    """Take one span out of gold, with the relations touching it and the events naming it
+    (``core.gold_steps.removal_step``); ``apply_step`` of the step's inverse puts them back."""
+    _gold(annotator)
+    with ctx.uow() as uow:
+        row = locked_set(uow, report_id, GOLD, expect_version)
+        gold = uow.repo.set_from_row(row, GOLD)
+        step = removal_step(report_id, gold.spans, gold.relations, gold.events, span_id)
+        change = _write(uow, report_id, step, row, _next_key(row.next_key, gold))
         uow.commit()
     return step, change
 

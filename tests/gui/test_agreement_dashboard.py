@@ -18,7 +18,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
-from gui_helpers import click_anchor, double_click, settle
+from gui_helpers import activate, click_anchor, double_click, settle
 
 
 def samples_window(open_window, db_path: Path):  # type: ignore[no-untyped-def]
@@ -132,3 +132,14 @@ def test_side_by_side_adjudicates_into_gold(open_window, db_path: Path) -> None:
     settle(window)
     assert gold_span.id not in {s.id for s in get_set(window.session.ctx, rid, "gold").spans}
     assert "from gold" in view.status.text()
+    activate(view)
+    view.candidate_view.setFocus()
+    QTest.keyClick(view.candidate_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo that one
+    settle(window)
+    # a click in the lanes is a step on gold's history like a key: a mis-click is taken back with Ctrl+Z
+    assert gold_span in get_set(window.session.ctx, rid, "gold").spans
+    assert view.status.text().startswith("Undone: Remove ")  # not "Removed … from gold." any more
+    for _ in range(3):  # the accepted span, then all of alice: gold is empty again
+        QTest.keyClick(view.candidate_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        settle(window)
+    assert get_set(window.session.ctx, rid, "gold").spans == ()

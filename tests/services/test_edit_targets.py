@@ -10,6 +10,7 @@ from annotator.core.schema import Schema
 from annotator.services import adjudicate, annotate, identity, records
 from annotator.services.database import save_schema
 from annotator.services.reports import store_report
+from annotator.store.curation_repository import CurationRepository
 
 TEXT = "Deirezzor24 claimed that IRGC officers met in Deir ez-Zor on 7 April 2024."
 
@@ -64,20 +65,16 @@ def test_the_schema_decides_which_labels_resolve(ctx, rid) -> None:  # type: ign
 def test_accepting_a_set_into_gold_is_all_or_nothing(ctx, rid, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     for start, end, label in ((0, 11, "actor"), (25, 29, "actor"), (46, 57, "place")):
         annotate.create_span(ctx, rid, start, end, label, annotator="bob")
-    real = annotate.insert_span
-    calls = {"n": 0}
 
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise ValidationError("the disk hiccuped on the third span")
-        return real(*args, **kwargs)
+        raise ValidationError("the disk hiccuped after the spans were written")
 
-    monkeypatch.setattr(annotate, "insert_span", failing)
+    # the spans are in the transaction by then: the whole step must roll back
+    monkeypatch.setattr(CurationRepository, "replace_decisions", failing)
     with pytest.raises(ValidationError):
         adjudicate.accept_set(ctx, rid, "bob")
-    assert annotate.get_set(ctx, rid, "gold").spans == ()  # not two of three: nothing
-    monkeypatch.setattr(annotate, "insert_span", real)
+    assert annotate.get_set(ctx, rid, "gold").spans == ()  # not some of three: nothing
+    monkeypatch.undo()
     added, change = adjudicate.accept_set(ctx, rid, "bob")
     assert added == 3 and change.annotator == "gold"
     with pytest.raises(PermissionDenied):

@@ -13,12 +13,15 @@ from annotator.core.curation import parse_rule
 from annotator.core.ids import GOLD
 from annotator.gui.bidi import isolate
 from annotator.services import curation
-from annotator.services.adjudicate import accept_set, accept_spans, reject_gold_span
+from annotator.services.adjudicate import accept_set_step
 from annotator.services.workflow import set_status
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QSpinBox
 
+    from annotator.core.gold_steps import GoldStep
     from annotator.core.report import Report
     from annotator.core.spans import Span
     from annotator.gui.models.curation_model import CandidateModel
@@ -44,7 +47,8 @@ class CurationRules(_Dialog):
         status: QLabel
 
         def reload(self, *, corpus: bool = False) -> None: ...
-        def _push(self, text: str, call: tuple[Any, tuple[Any, ...], dict[str, Any]]) -> None: ...
+        def _push(self, text: str, call: tuple[Any, tuple[Any, ...], dict[str, Any]],
+                  said: Callable[[GoldStep], str] | None = None) -> None: ...
 
     # -- rules ------------------------------------------------------------------------------------------
     def rule_text(self) -> str:
@@ -124,24 +128,23 @@ class CurationRules(_Dialog):
         span = next((s for s in self.sets.get(who, ()) if s.id == span_id), None)
         if span is None:
             return
-        text = span.text_in(self.report.text)[:50]
-        self.session.edit(self.gold, accept_spans, [span],
-                          done=lambda _r: self.status.setText(f"Accepted {self.names.get(who, who)}'s {span.label} "
-                                                              f"“{isolate(text)}” into gold."))
+        text = isolate(span.text_in(self.report.text)[:50])
+        whose = self.names.get(who, who)
+        self._push(f"Accept {whose}'s {span.label} “{text}” into gold", (curation.copy_into_gold, ([span],), {}),
+                   lambda step: f"Accepted {whose}'s {span.label} “{text}” into gold." if step.add_spans
+                   else f"Gold already holds {span.label} “{text}”.")
 
     def reject_gold(self, span_id: str) -> None:
-        assert self.session is not None and self.gold is not None
         span = next((s for s in self.sets.get(GOLD, ()) if s.id == span_id), None)
         if span is None:
             return
-        text = span.text_in(self.report.text)[:50]
-        self.session.edit(self.gold, reject_gold_span, span_id,
-                          done=lambda _r: self.status.setText(f"Removed {span.label} “{isolate(text)}” from gold."))
+        text = isolate(span.text_in(self.report.text)[:50])
+        self._push(f"Remove {span.label} “{text}” from gold", (curation.take_out_of_gold, (span_id,), {}),
+                   lambda _step: f"Removed {span.label} “{text}” from gold.")
 
     def accept_set(self, who: str) -> None:
-        """Gold starts from one annotator's whole set: one transaction, all or nothing."""
-        assert self.session is not None and self.gold is not None
-        self.session.edit(self.gold, accept_set, who,
-                          done=lambda r: self.status.setText(f"Gold now holds {self.names.get(who, who)}'s set: "
-                                                             f"{r[0]} span(s) added."))
+        """Gold starts from one annotator's whole set: one transaction, all or nothing, one undoable step."""
+        whose = self.names.get(who, who)
+        self._push(f"Accept all of {whose} into gold", (accept_set_step, (who,), {}),
+                   lambda step: f"Gold now holds {whose}'s set: {len(step.add_spans)} span(s) added.")
 

@@ -16,9 +16,10 @@ and reopening resumes where curation stands."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.changes import Change
 from annotator.core.curation import EDITED, NONE, Group
+from annotator.core.gold_steps import GoldStep
 from annotator.core.ids import GOLD
 from annotator.core.report import Report
 from annotator.core.schema import Schema
@@ -65,6 +67,10 @@ class SideBySideView(CurationRules, QDialog):
         self.setWindowTitle(f"Curation — {isolate(report.title or report.id[:12])}")
         self.report, self.schema, self.session = report, schema, session
         self.gold = session.open_set(report.id, GOLD) if session is not None else None
+        self._history_at = 0
+        if self.gold is not None:
+            self._history_at = self.gold.stack.index()
+            self.gold.stack.indexChanged.connect(self._history_moved)
         self.view: CurationView | None = None
         self.sets: dict[str, list[Span]] = {}
         self.names: dict[str, str] = {}
@@ -330,7 +336,10 @@ class SideBySideView(CurationRules, QDialog):
             return "This report is marked curated: reopen its curation to change gold."
         return None
 
-    def _push(self, text: str, call: tuple[Any, tuple[Any, ...], dict[str, Any]]) -> None:
+    def _push(self, text: str, call: tuple[Any, tuple[Any, ...], dict[str, Any]],
+              said: Callable[[GoldStep], str] | None = None) -> None:
+        """One decision as an undoable step on gold's stack; once saved the status line says ``said`` of
+        the step applied (or "<text>: saved.")."""
         why = self._refusal()
         if why is not None:
             self.status.setText(why)
@@ -338,7 +347,12 @@ class SideBySideView(CurationRules, QDialog):
         assert self.session is not None and self.gold is not None
         gold = self.gold
         command = GoldStepCommand(self.session, gold, text, call)
-        command.on_done = lambda _c: self.status.setText(f"{text}: saved.")
+
+        def saved(_c: object) -> None:
+            step = command.step
+            self.status.setText(said(step) if said is not None and step is not None else f"{text}: saved.")
+
+        command.on_done = saved
         self.session.activate(gold)
         self.session.when_ready(gold, lambda: gold.stack.push(command))
 
@@ -402,6 +416,19 @@ class SideBySideView(CurationRules, QDialog):
         if self.session is not None and self.gold is not None:
             self.session.activate(self.gold)
             self.session.redo()
+
+    def _history_moved(self, at: int) -> None:
+        """Ctrl+Z / Ctrl+Shift+Z on gold: the status line says which decision was undone or redone
+        ("Accept alice's version: saved." stayed after it was undone). A new decision moves the index
+        too, before it is applied (its own "saved." follows)."""
+        assert self.gold is not None
+        stack, before, self._history_at = self.gold.stack, self._history_at, at
+        if not shiboken6.isValid(stack) or not shiboken6.isValid(self.status):
+            return  # the stack is being destroyed (its history emptied as it goes), or this view is
+        if at < before:
+            self.status.setText(f"Undone: {stack.command(at).text()}.")
+        elif at > before and getattr(stack.command(at - 1), "done_once", False):
+            self.status.setText(f"Redone: {stack.command(at - 1).text()}.")
 
     # -- the undo stack follows the active window -----------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:
