@@ -13,10 +13,11 @@ same annotator (or gold) already labelled elsewhere in the corpus.
   or the caller's choice (``services.suggest_model``); when spaCy or the pipeline is missing the other
   sources still answer, and the list's ``notices`` carries the one sentence saying why.
 
-A suggestion overlapping a span of the annotator's set, or one they rejected on this report, is not
-offered; overlapping suggestions keep the longest. Accepting one is an ordinary edit (span with its
-automatic value or entity, one transaction) whose span records ``attrs["source"]`` — where it came from
-(``registry``, ``date``, ``annotation:alice``). Rejections are stored per (report, annotator)."""
+A suggestion overlapping a span of the annotator's set (other than a claim, which holds its actors,
+places and dates), or one they rejected on this report, is not offered; overlapping suggestions keep the
+longest. Accepting one is an ordinary edit (span with its automatic value or entity, one transaction)
+whose span records ``attrs["source"]`` — where it came from (``registry``, ``date``, ``annotation:alice``).
+Rejections are stored per (report, annotator)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,10 @@ def suggest(ctx: ServiceContext, report_id: str, *, annotator: str, model: str |
     with ctx.uow() as uow:
         report = uow.repo.report(report_id)
         row = uow.repo.set_row(report_id, annotator)
-        taken = [(s.start, s.end) for s in uow.repo.spans_of(row)] if row is not None else []
+        # a claim holds its actors, places and dates: a suggestion inside one is still wanted (it blocked
+        # every suggestion it covered); the spans of the other labels take their stretch
+        claims = ctx.schema.record_roles.claims
+        taken = [(s.start, s.end) for s in uow.repo.spans_of(row) if s.label not in claims] if row is not None else []
         rejected = uow.search.rejected(report_id, annotator)
         earlier = uow.search.labelled_texts([annotator, GOLD])
         if model is None:
