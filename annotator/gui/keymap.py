@@ -10,6 +10,7 @@ from annotator.core.schema import Schema
 
 WINDOW = "anywhere in the window"
 DOCUMENT = "in the text"
+SPANS = "in the Spans tab"
 RELATIONS = "in the Relations tab"
 EVENTS = "in the Events tab"
 REPORTS = "in the report list"
@@ -75,10 +76,14 @@ def bindings(schema: Schema) -> list[Binding]:
         Binding("agreement", ("Ctrl+Shift+A",), "agreement dashboard", WINDOW),
         Binding("help", ("F1",), "this sheet", WINDOW),
         Binding("quit", ("Ctrl+Q",), "quit (every edit is already saved)", WINDOW),
+        Binding("delete-span", ("Del",), "delete the chosen span (and its relations), as Del in the text does",
+                SPANS),
         Binding("delete-relation", ("Del",), "delete the chosen relation", RELATIONS),
         Binding("delete-event", ("Del",), "delete the chosen event", EVENTS),
-        Binding("open-report", ("Return",), "open the chosen report (arrows move through the list)", REPORTS,
-                "arrows / Enter"),
+        Binding("open-report", (), "open a report (arrows move through the list, opening each)", REPORTS,
+                "arrows / click"),
+        Binding("go-to-text", ("Return", "Enter"), "go to the text of the report shown, to select and label",
+                REPORTS, "Enter"),
         Binding("comment-send", ("Ctrl+Return",), "send the comment being written", COMMENTS),
         Binding("search-corpus", ("Ctrl+Shift+F",), "search the corpus (Arabic-normalised, any case and accents): "
                 "the Search tab", WINDOW),
@@ -121,6 +126,11 @@ def bindings(schema: Schema) -> list[Binding]:
 def keys(schema: Schema, name: str) -> tuple[str, ...]:
     """The key sequences of one action, from the table."""
     return next(b.keys for b in bindings(schema) if b.name == name)
+
+
+def shown(schema: Schema, name: str) -> str:
+    """How the F1 sheet writes one binding's keys ("Enter"), for a sentence that names them."""
+    return next(b.label for b in bindings(schema) if b.name == name)
 
 
 def conflicts(rows: list[Binding]) -> list[str]:

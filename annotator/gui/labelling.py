@@ -38,6 +38,7 @@ class LabellingController(QObject):
         self.view = view
         self.snap = True
         view.label_key.connect(self.apply_label)
+        view.unbound_key.connect(self._unbound_key)
         view.delete_key.connect(self.delete_selected)
         view.nudge.connect(self.nudge)
         view.span_clicked.connect(self.select)
@@ -50,6 +51,16 @@ class LabellingController(QObject):
         self._making: _Making | None = None  # the span a label key is creating, until its answer
         # asks which relation type when several fit (the window shows a menu); None = the first
         self.ask_type: Callable[[list[str]], str | None] | None = None
+
+    def _unbound_key(self, key: str) -> None:
+        """A digit no label has: say so, and how the labels without a key are reached (labels added by an
+        import get no key until the schema gives them one)."""
+        keyless = [lab.name for lab in self.session.schema.labels if not lab.key]
+        said = f"No label has the key {key}."
+        if keyless:
+            said += (f" Labels without a key ({', '.join(keyless)}): click their toolbar button; a key is given in "
+                     "the label schema (File → Export label schema…, edit, Import label schema…).")
+        self.message.emit(said)
 
     @property
     def target(self) -> OpenSet | None:

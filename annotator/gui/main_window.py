@@ -394,10 +394,9 @@ class MainWindow(QMainWindow):
         rid = self.document.report_id
         row = self.report_model.row_of(change.report_id)
         if row is not None and change.report_id == rid and change.annotator == self.document.annotator:
-            old = self.report_model.summary(row)
-            counts = {**old.annotators, change.annotator: len(self.document.mine)}
-            self.report_model.update_reports([dataclasses.replace(old, annotators=counts)])
-            return
+            old = self.report_model.summary(row)  # the count at once; the row as stored follows (the
+            counts = {**old.annotators, change.annotator: len(self.document.mine)}  # first edit moves the
+            self.report_model.update_reports([dataclasses.replace(old, annotators=counts)])  # status too)
         ctx = self.session.ctx
         self.session.read(lambda: reports.list_reports(ctx, [change.report_id]), self.report_model.update_reports)
         if change.report_id == rid and change.annotator != self.document.annotator:

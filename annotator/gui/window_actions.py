@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QKeyEvent, QKeySequence, QPixmap
+from PySide6.QtWidgets import QToolBar, QWidget
 
 from annotator.gui import keymap, window_dialogs, window_workflow
 
@@ -36,6 +36,35 @@ def _action(window: MainWindow, text: str, slot: Callable[..., object] | None = 
     if slot is not None:
         (act.toggled if checkable else act.triggered).connect(slot)
     return act
+
+
+def _table_action(table: QWidget, text: str, keys: tuple[str, ...], slot: Callable[[], object]) -> QAction:
+    """A key that acts only while ``table`` has the focus (also in its context menu)."""
+    act = QAction(text, table)
+    act.setShortcuts([QKeySequence(k) for k in keys])
+    act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    act.triggered.connect(lambda _=False: slot())
+    table.addAction(act)
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    return act
+
+
+class _LabelKeyHint(QObject):
+    """A label key pressed in the report list did nothing and said nothing (the list took it as a
+    jump-to-title letter): it now says where label keys act and how to get there."""
+
+    def __init__(self, window: MainWindow, keys: set[str]) -> None:
+        super().__init__(window)
+        self.window, self.keys = window, keys
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.text() in self.keys
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            go = keymap.shown(self.window.session.schema, "go-to-text")
+            self.window.statusBar().showMessage(f"Label keys act in the text: press {go} to go to the text, select "
+                                                "words with Shift+arrows, then press the key.", 8000)
+            return True
+        return False
 
 
 def build(window: MainWindow) -> None:
@@ -112,24 +141,20 @@ def build(window: MainWindow) -> None:
     window.refresh_action = _action(window, "&Refresh", window.reload_reports, key="refresh",
                                     tip="The report list and the report shown again, with what others changed")
     window.quit_action = _action(window, "&Quit", window.close, key="quit")
-    window.delete_relation_action = QAction("Delete relation", window.relation_table)
-    window.delete_relation_action.setShortcuts([QKeySequence(k) for k in keymap.keys(schema, "delete-relation")])
-    window.delete_relation_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-    window.delete_relation_action.triggered.connect(window.delete_current_relation)
-    window.relation_table.addAction(window.delete_relation_action)
-    window.relation_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-    events_table = window.events_panel.table
-    window.delete_event_action = QAction("Delete event", events_table)
-    window.delete_event_action.setShortcuts([QKeySequence(k) for k in keymap.keys(schema, "delete-event")])
-    window.delete_event_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    _table_action(window.span_table, "Delete span", keymap.keys(schema, "delete-span"),
+                  window.labelling.delete_selected)
+    _table_action(window.report_table, "Go to the text", keymap.keys(schema, "go-to-text"),
+                  lambda: window.view.setFocus(Qt.FocusReason.ShortcutFocusReason))
+    window.report_table.installEventFilter(_LabelKeyHint(window, {lab.key for lab in schema.labels if lab.key}))
+    window.delete_relation_action = _table_action(window.relation_table, "Delete relation", keymap.keys(
+        schema, "delete-relation"), window.delete_current_relation)
 
     def delete_current_event() -> None:
         if window.events_panel.current is not None:
             window._event_delete(window.events_panel.current)
 
-    window.delete_event_action.triggered.connect(delete_current_event)
-    events_table.addAction(window.delete_event_action)
-    events_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    window.delete_event_action = _table_action(window.events_panel.table, "Delete event",
+                                               keymap.keys(schema, "delete-event"), delete_current_event)
 
     file_menu = window.menuBar().addMenu("&File")
     file_menu.addActions([window.import_action, window.import_annotations_action, window.export_action])

@@ -128,6 +128,28 @@ def create_span_with_values(ctx: ServiceContext, report_id: str, start: int, end
     return annotate.create_span(ctx, report_id, start, end, label, annotator=annotator, **{**auto, **fields})
 
 
+def move_span_with_values(ctx: ServiceContext, report_id: str, span_id: str, start: int, end: int, *,
+                          annotator: str, expect: Span | None = None, **target: Any) -> tuple[Span, Change]:
+    """Move a span's boundaries; what was worked out automatically from its old text (a date's value, an
+    entity match) is worked out again from the new text in the same edit, or cleared when the new text
+    gives nothing, so "9 April 2024" extended from "April 2024" no longer shows 2024-04. A value or entity
+    the annotator confirmed is theirs and stays."""
+    before = expect if expect is not None else annotate.get_set(ctx, report_id, annotator).by_id()[span_id]
+    fields: dict[str, Any] = {}
+    if before.resolution == "automatic" or not (before.value or before.entity):
+        draft = before.with_(start=start, end=end, value=None, entity=None, resolution=None)
+        if 0 <= start < end and _decides_something(ctx, draft):
+            links = ctx.schema.entity_kind(draft.label) is not None
+            if links:
+                ensure_registry(ctx)
+            text, published, language, chars, stamp = _excerpt(ctx, report_id, start, end, stamp=links)
+            fields = _automatic(ctx, draft, text, published, language, stamp) if end <= chars else {}
+            if before.resolution == "automatic" and not fields:
+                fields = {"value": None, "entity": None, "resolution": None}
+    return annotate.update_span(ctx, report_id, span_id, annotator=annotator, start=start, end=end, op="move_span",
+                                expect=before, **fields, **target)
+
+
 def auto_annotate_span(ctx: ServiceContext, report: Report, span: Span, *,
                        annotator: str) -> tuple[Span, Change] | None:
     """Fill the automatic value of one stored span as one committed edit; None when there is

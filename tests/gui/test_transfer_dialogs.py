@@ -11,6 +11,7 @@ from annotator.services.annotate import create_relation, get_set, set_attributes
 from annotator.services.database import load_schema, open_database
 from annotator.services.samples import load_samples
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from gui_helpers import ENGLISH, click, key, open_dialog, settle
@@ -157,6 +158,9 @@ def test_a_file_with_new_labels_is_refused_then_added_when_ticked(open_window, q
     schema = load_schema(fresh.session.ctx)
     assert {"PER", "LOC"} <= set(schema.label_names) and "based_in" in {r.name for r in schema.relations}
     assert sorted(sp.label for sp in get_set(fresh.session.ctx, rid, "carol").spans) == ["LOC", "PER"]
+    box.close()
+    QTest.keyClick(fresh.view, Qt.Key.Key_5)  # the new labels have no key: the key says so, not nothing
+    assert "No label has the key 5. Labels without a key (PER, LOC)" in fresh.statusBar().currentMessage()
 
 
 def test_import_of_a_lossy_file_over_my_set_keeps_its_relation_and_says_so(open_window, qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ from annotator.services.entities import ensure_registry, search_entities
 from annotator.services.identity import default_annotator, set_default_annotator
 from annotator.services.reports import store_report
 from annotator.services.samples import load_samples
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolBar
@@ -43,25 +43,13 @@ from gui_helpers import (
     drag,
     key,
     open_dialog,
+    open_report,
     redo,
     settle,
     type_text,
     undo,
     word_rect_points,
 )
-
-
-def report_row(window, report_id: str) -> QPoint:  # type: ignore[no-untyped-def]
-    row = window.report_model.row_of(report_id)
-    index = window.report_proxy.mapFromSource(window.report_model.index(row, 0))
-    return window.report_table.visualRect(index).center()
-
-
-def open_by_click(window, report_id: str) -> None:  # type: ignore[no-untyped-def]
-    """Click the report in the list, as a person switches reports."""
-    click(window.report_table.viewport(), report_row(window, report_id))
-    settle(window)
-    assert window.document.report_id == report_id
 
 
 def mark(window, text: str, word: str, k: str, occurrence: int = 0) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -84,15 +72,15 @@ def rows(window, report_id: str, who: str | None = None) -> list[tuple]:  # type
 def test_inspector_is_cleared_when_another_report_opens_and_never_writes_there(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
     window = open_window(report="arabic")
     place = mark(window, ARABIC, "البصيرة", "2")  # T1 of the Arabic report: a place
-    open_by_click(window, report_ids["english"])
+    open_report(window, report_ids["english"])
     mark(window, ENGLISH, "Liwa al-Baqir", "1")  # T1 of the English report: an actor
     english_before = rows(window, report_ids["english"])
-    open_by_click(window, report_ids["arabic"])
+    open_report(window, report_ids["arabic"])
     click_span(window.view, *place)
     inspector = window.inspector
     assert inspector.span is not None and inspector.span.label == "place"
     assert f"“{FSI}البصيرة{PDI}” [{place[0]}–{place[1]}]" in inspector.title.text()  # bidi isolated
-    open_by_click(window, report_ids["english"])
+    open_report(window, report_ids["english"])
     assert inspector.span is None and inspector.title.text() == "No span selected"
     assert not inspector.entity_box.isVisibleTo(window)
     click(inspector.link_button)
@@ -104,7 +92,7 @@ def test_inspector_is_cleared_when_another_report_opens_and_never_writes_there(o
 def test_the_service_refuses_an_edit_naming_another_report_or_a_stale_version(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
     window = open_window(report="arabic")
     mark(window, ARABIC, "البصيرة", "2")
-    open_by_click(window, report_ids["english"])
+    open_report(window, report_ids["english"])
     mark(window, ENGLISH, "Liwa al-Baqir", "1")
     ctx = window.session.ctx
     arabic_t1 = get_set(ctx, report_ids["arabic"], "alice").spans[0]
@@ -136,21 +124,21 @@ def test_undo_and_redo_act_only_on_the_report_shown(open_window, report_ids) -> 
     start, end = mark(window, ENGLISH, "Deir ez-Zor", "2")
     created = rows(window, report_ids["english"])
     assert created[0][5] == "place:geonames:170794" and created[0][6] == "automatic"  # resolved in the same edit
-    open_by_click(window, report_ids["arabic"])
+    open_report(window, report_ids["arabic"])
     assert not window.undo_action.isEnabled()
     undo(window)
     assert rows(window, report_ids["english"]) == created  # nothing happened out of sight
-    open_by_click(window, report_ids["english"])
+    open_report(window, report_ids["english"])
     assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Create place"
     undo(window)
     assert rows(window, report_ids["english"]) == [] and window.document.mine == {}
-    open_by_click(window, report_ids["emoji"])
+    open_report(window, report_ids["emoji"])
     toolbar = window.findChild(QToolBar, "labelToolbar")
     redo_button = toolbar.widgetForAction(window.redo_action)
     assert not redo_button.isEnabled()  # the toolbar's Redo on a third report does nothing
     click(redo_button)
     assert rows(window, report_ids["english"]) == []
-    open_by_click(window, report_ids["english"])
+    open_report(window, report_ids["english"])
     redo(window)
     assert rows(window, report_ids["english"]) == created  # same id, same automatic entity link
     assert list(window.document.mine.values())[0].entity == "place:geonames:170794"
@@ -326,7 +314,7 @@ def test_snapping_keeps_a_closing_bracket(open_window, tmp_path: Path) -> None: 
     window.reload_reports()
     settle(window)
     rid = Report.of(text).id
-    open_by_click(window, rid)
+    open_report(window, rid)
     start = text.index("Iranian")
     a, b = word_rect_points(window.view, start, text.index(") met") + 1)
     drag(window.view, a, b)
@@ -562,3 +550,87 @@ def test_clicking_spans_never_moves_the_columns(open_window, report_ids) -> None
         assert window.splitter.sizes() == columns
         key(window.view, Qt.Key.Key_Escape)
         assert window.splitter.sizes() == columns
+
+
+def test_from_the_report_list_to_a_label_by_keyboard_alone(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """Keyboard only: the report list had no way into the text, and a label key pressed there did
+    nothing and said nothing. Enter now goes to the text; a label key in the list says how to get there;
+    Del in the Spans tab deletes the chosen span as Del in the text does."""
+    window = open_window(report="arabic")
+    activate(window)
+    open_report(window, report_ids["english"])
+    window.report_table.setFocus()
+    QTest.keyClick(window.report_table, Qt.Key.Key_1)
+    settle(window)
+    assert rows(window, report_ids["english"]) == []
+    assert "press Enter to go to the text" in window.statusBar().currentMessage()
+    QTest.keyClick(window.report_table, Qt.Key.Key_Return)
+    assert window.view.hasFocus()
+    shift_word = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+    QTest.keyClick(window.view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(3):  # "Deir ez-Zor" from the first word on
+        QTest.keyClick(window.view, Qt.Key.Key_Right, shift_word)
+    key(window.view, "2")
+    ((sid, start, _end, label, *_),) = rows(window, report_ids["english"])
+    assert (start, label) == (0, "place") and ENGLISH[start:_end].startswith("Deir ez")
+    status = window.report_model.index(window.report_model.row_of(report_ids["english"]), 4)
+    assert status.data() == "in progress"  # as after a reload ("annotated (+2)" before it)
+    window.tabs.setCurrentWidget(window.span_table)
+    index = window.span_model.index(window.span_model.row_of(sid), 1)
+    click(window.span_table.viewport(), window.span_table.visualRect(index).center())
+    QTest.keyClick(window.span_table, Qt.Key.Key_Delete)
+    settle(window)
+    assert rows(window, report_ids["english"]) == []
+
+
+def test_resizing_a_date_works_its_value_out_again_and_undo_puts_it_back(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
+    """"April 2024" extended to "9 April 2024" kept 2024-04: the automatic value contradicted the text.
+    A move now works it out again in the same edit; quick moves merge into one step, which undoes to the
+    old extent and value (the step must know what the move stored, new value included)."""
+    window = open_window()
+    s, e = mark(window, ENGLISH, "May 2024", "3")
+    ((sid, *_rest),) = rows(window, report_ids["english"])
+    assert rows(window, report_ids["english"])[0][4:] == ("2024-05", None, "automatic")
+    click_span(window.view, s, e)
+    start = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+    QTest.keyClick(window.view, Qt.Key.Key_Left, start)  # the start a word back: "3 May 2024"
+    settle(window)
+    assert rows(window, report_ids["english"]) == [(sid, s - 2, e, "date", "2024-05-03", None, "automatic")]
+    assert window.document.mine[sid].value == "2024-05-03"  # shown as stored
+    QTest.keyClick(window.view, Qt.Key.Key_Right, start)  # and back, quickly after: one merged step
+    QTest.keyClick(window.view, Qt.Key.Key_Left, start)
+    settle(window)
+    undo(window)
+    assert rows(window, report_ids["english"]) == [(sid, s, e, "date", "2024-05", None, "automatic")]
+    assert "changed elsewhere" not in window.statusBar().currentMessage()
+
+
+def test_esc_on_the_first_launch_name_asks_before_quitting(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Esc in the first-launch "Who is annotating?" dialog closed the application without a word."""
+    dialog = AnnotatorDialog("root")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    activate(dialog)
+    answers = iter(["Back to the name", "Quit"])
+    asked: list[str] = []
+
+    def answer() -> None:  # the box is modal: answered from the event loop it runs, as a person clicks
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        if not boxes:
+            QTimer.singleShot(20, answer)
+            return
+        asked.append(boxes[-1].text())
+        wanted = next(answers)
+        (button,) = [b for b in boxes[-1].buttons() if b.text().replace("&", "") == wanted]
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(50, answer)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert "needs one before it opens" in asked[0]
+    assert dialog.isVisible()  # back at the name, the application still starting
+    activate(dialog)  # the box went: the window manager gives the dialog the keyboard back
+    assert dialog.edit.hasFocus()
+    QTimer.singleShot(50, answer)
+    QTest.keyClick(dialog.edit, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Rejected

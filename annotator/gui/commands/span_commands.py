@@ -192,7 +192,7 @@ def _named_op(op: str, after: Span) -> tuple[Callable[..., Any], tuple[Any, ...]
     if op == "relabel_span":
         return annotate.relabel_span, (after.id, after.label), {}
     if op == "move_span":
-        return annotate.move_span, (after.id, after.start, after.end), {}
+        return records.move_span_with_values, (after.id, after.start, after.end), {}
     if op == "set_attrs":
         return annotate.set_attributes, (after.id, dict(after.attrs)), {}
     if op == "link_entity":
@@ -213,6 +213,7 @@ class UpdateSpan(EditCommand):
         self.before = before
         self.after = before.with_(**fields)
         self.op = op
+        self._merged_into: UpdateSpan | None = None
 
     def _redo_call(self, first: bool) -> ServiceCall:
         fn, args, kwargs = _named_op(self.op, self.after) if first else \
@@ -221,6 +222,8 @@ class UpdateSpan(EditCommand):
 
     def _redone(self, result: Any) -> None:
         self.after = result[0]
+        if self._merged_into is not None:  # the step this move merged into undoes to what is stored now,
+            self._merged_into.after = self.after  # which a move may have given a new automatic value
         self._show(self.after)
 
     def _undo_call(self) -> ServiceCall:
@@ -236,6 +239,7 @@ class UpdateSpan(EditCommand):
         if not isinstance(other, UpdateSpan) or other.op != "move_span" or other.before.id != self.before.id:
             return False
         self.after = other.after
+        other._merged_into = self  # its answer (the stored span, with any new automatic value) is ours
         self.generation += 1
         other.on_done = None
         return True

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import getpass
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.core.errors import ValidationError
 from annotator.services.identity import check_identity
@@ -73,6 +82,22 @@ class AnnotatorDialog(_NameDialog):
 
     def text(self) -> str:
         return self.edit.text()
+
+    def reject(self) -> None:
+        """Esc or Cancel closed the whole application without a word: the window cannot open without a
+        name to keep the spans under, so say that and let the user go back to the name (the default)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit annotator?",
+                          "annotator keeps your spans under your name, so it needs one before it opens.\n"
+                          "Quit without choosing a name?", parent=self)
+        quit_button = box.addButton("Quit", QMessageBox.ButtonRole.DestructiveRole)
+        back = box.addButton("Back to the name", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        if box.clickedButton() is quit_button:
+            super().reject()
+        else:
+            self.edit.setFocus()
 
 
 class SwitchAnnotatorDialog(_NameDialog):

@@ -65,6 +65,7 @@ class _Scene:
 
 class DocumentView(QPlainTextEdit):
     label_key = Signal(str)  # a label's key was pressed
+    unbound_key = Signal(str)  # a digit no label has (it did nothing and said nothing)
     delete_key = Signal()
     nudge = Signal(str, int)  # edge ("start" | "end"), direction (-1 | +1)
     span_clicked = Signal(object)  # Span or None
@@ -509,6 +510,9 @@ class DocumentView(QPlainTextEdit):
         key = event.key()
         if mods == Qt.KeyboardModifier.NoModifier and event.text() in self._keys:
             self.label_key.emit(self._keys[event.text()])
+            return
+        if mods == Qt.KeyboardModifier.NoModifier and len(event.text()) == 1 and event.text().isdecimal():
+            self.unbound_key.emit(event.text())
             return
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and mods == Qt.KeyboardModifier.NoModifier:
             self.delete_key.emit()
