@@ -125,7 +125,7 @@ def removed_by(spans: Iterable[Span], relations: Iterable[Relation], events: Ite
         if x is None or x.start != s.start or x.end != s.end or x.label != s.label:
             gone[s.id] = None
         elif x.attrs != s.attrs or x.value != s.value or x.entity != s.entity or x.resolution != s.resolution:
-            altered += 1  # field by field: a dataclass comparison builds two tuples a span (0.18 s against 0.09 s for 48,000)
+            altered += 1  # field by field: ``x != s`` builds two tuples a span (0.18 s, not 0.09 s, for 48,000)
     new_rel = {(r.head, r.tail, r.label): r for r in new_relations}
     rel_gone: list[str] = []
     for r in relations:
