@@ -13,7 +13,11 @@ keeps the stored ``reliability`` grades it never mentions.
 What cannot be kept (its span was changed or left out by the file) is counted, and the load says so,
 per set, in one sentence; the replaced set itself stays in the edit log. Spans matched this way keep
 their stored id, so a re-load of an unchanged export leaves the set unchanged and comments, relations
-and events still name the same spans."""
+and events still name the same spans.
+
+What the new set no longer holds of the stored one at all (spans the file omits, the relations and events
+that go with them or that a file carrying relations leaves out) is ``removed_by``: a load and a bundle
+import name it per set and take a backup before they commit it."""
 
 from __future__ import annotations
 
@@ -71,6 +75,74 @@ class Replacement:
             text += (" and" if self.kept else "") + f" loses {self.lost.phrase()} with the spans the file changes " \
                                                     "or leaves out (the replaced set is kept in the edit log)"
         return text
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What a stored set loses to the set stored in its place (``removed_by``): the ids of its spans, relations
+    and events the new set no longer holds, and how many of the rest it holds changed (attributes, value,
+    link)."""
+
+    spans: tuple[str, ...] = ()
+    relations: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    altered: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.spans or self.relations or self.events)
+
+    @property
+    def touches_stored(self) -> bool:
+        """True when storing the new set removes or changes anything stored (not when it only adds to it)."""
+        return bool(self) or self.altered > 0
+
+    def phrase(self) -> str:
+        """``"12 spans and 3 relations"``."""
+        return count_phrase(len(self.spans), len(self.relations), len(self.events))
+
+
+def count_phrase(spans: int, relations: int, events: int) -> str:
+    """``"12 spans and 3 relations"`` (the kinds with a count)."""
+    parts = [f"{n} {word}{'' if n == 1 else 's'}"
+             for n, word in ((spans, "span"), (relations, "relation"), (events, "event")) if n]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def removed_by(spans: Iterable[Span], relations: Iterable[Relation], events: Iterable[Event],
+               new_spans: Iterable[Span], new_relations: Iterable[Relation], new_events: Iterable[Event]) -> Removed:
+    """What storing the new set (``new_*``) in place of the stored one (``spans``, ...) removes.
+
+    A stored span stays when the new set holds its id at the same extent with the same label (a load gives
+    a matched span its stored id, a bundle's set travels with its ids): one moved or relabelled is removed
+    and another added. A relation stays when one of the same type joins the same spans (files renumber
+    relations), an event when one keeps its id. ``altered`` counts the staying ones whose other fields
+    differ."""
+    by_id = {s.id: s for s in new_spans}
+    gone: dict[str, None] = {}  # in the stored order
+    altered = 0
+    for s in spans:
+        x = by_id.get(s.id)
+        if x is None or x.start != s.start or x.end != s.end or x.label != s.label:
+            gone[s.id] = None
+        elif x.attrs != s.attrs or x.value != s.value or x.entity != s.entity or x.resolution != s.resolution:
+            altered += 1  # field by field: ``x != s`` builds two tuples a span (0.18 s, not 0.09 s, for 48,000)
+    new_rel = {(r.head, r.tail, r.label): r for r in new_relations}
+    rel_gone: list[str] = []
+    for r in relations:
+        y = new_rel.get((r.head, r.tail, r.label))
+        if y is None or r.head in gone or r.tail in gone:
+            rel_gone.append(r.id)
+        elif y.attrs != r.attrs:
+            altered += 1
+    new_ev = {e.id: e for e in new_events}
+    ev_gone: list[str] = []
+    for e in events:
+        z = new_ev.get(e.id)
+        if z is None:
+            ev_gone.append(e.id)
+        elif z != e:
+            altered += 1
+    return Removed(tuple(gone), tuple(rel_gone), tuple(ev_gone), altered)
 
 
 def _key(span: Span) -> tuple[int, int, str]:

@@ -11,6 +11,9 @@ in ONE transaction, so a refused, failed or cancelled import leaves the database
   load obeys, ``core.workflow.is_read_only``) is kept local and reported, unless the bundle carries that
   row's newer status which follows every decision held here (the supervisor's re-curated gold);
 - the imported set keeps the bundle's version, so importing the same bundle twice changes nothing;
+- what a newer set no longer holds of the one it replaces is named per set (``removed``), and an import
+  that removes or changes stored annotations takes a rolling backup just before it commits, as a load
+  does (``services.set_removals``);
 - registry entries merge by id (``exchange.merge``), conflicts are reported, local values kept;
 - the workflow (``workflow.jsonl``): status rows by ``exchange.merge.status_decision`` — a workstation's
   bundle never overrides a supervisor's decision —, comments by id (the copy changed last wins),
@@ -33,6 +36,7 @@ from annotator.core.errors import NotFound, ValidationError
 from annotator.core.events import event_to_dict
 from annotator.core.ids import GOLD, annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
+from annotator.core.set_replacement import Removed, removed_by
 from annotator.core.workflow import Status, word
 from annotator.exchange.bundle_format import Bundle, BundleError, BundleSet, WorkflowPart
 from annotator.exchange.merge import (
@@ -50,6 +54,7 @@ from annotator.exchange.reader import read_bundle
 from annotator.exchange.writer import BundleWriter
 from annotator.services.comments import merge_comments
 from annotator.services.context import ServiceContext
+from annotator.services.set_removals import SetRemoval, backup_before_replacing, backup_sentence, set_removals
 from annotator.services.workflow import read_only_statuses
 from annotator.store.mapping import relation_to_dict, span_to_dict
 from annotator.store.set_transfer import SetWrite
@@ -105,6 +110,16 @@ class ImportSummary:
     comments_updated: int = 0
     decisions_replaced: int = 0
     warnings: list[str] = field(default_factory=list)
+    removed: list[SetRemoval] = field(default_factory=list)  # per replaced set that loses something
+    backup: str | None = None  # the backup taken before an import that removes or changes stored annotations
+    replaces: bool = field(default=False, repr=False)  # a replaced set loses or changes something stored
+
+    def removal_sentences(self) -> list[str]:
+        """One sentence per set whose newer version in the bundle removes something."""
+        return [r.sentence(f"{r.annotator}'s newer set in the bundle") for r in self.removed]
+
+    def backup_sentence(self) -> str | None:
+        return backup_sentence(Path(self.backup)) if self.backup else None
 
     @property
     def changed(self) -> bool:
@@ -152,6 +167,7 @@ class ImportSummary:
                 "workflow": {"statuses": dict(self.statuses), "status_conflicts": list(self.status_conflicts),
                              "comments": {"added": self.comments_added, "updated": self.comments_updated},
                              "decisions_replaced": self.decisions_replaced},
+                "removed": [r.to_json() for r in self.removed], "backup": self.backup,
                 "warnings": list(self.warnings)}
 
 
@@ -240,6 +256,9 @@ def import_bundle(ctx: ServiceContext, path: Path | str, *, progress: ProgressFn
         _merge_workflow(uow, bundle, path, summary, written)
         if cancel is not None:
             cancel.check()  # the last moment a cancel can still leave everything as it was
+        if summary.replaces:
+            made = backup_before_replacing(ctx, "before-bundle")
+            summary.backup = str(made.path) if made is not None else None
         uow.commit()
     progress(len(bundle.sets), len(bundle.sets), "")
     return summary
@@ -336,6 +355,7 @@ def _merge_sets(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSumm
         known = [item.report.id for item in chunk if item.report.id in local]
         local_sets = {aset.report_id: aset for _r, aset in uow.transfer.iter_sets(who, known)} if known else {}
         writes: list[SetWrite] = []
+        removals: list[tuple[str, str, Removed]] = []
         for item in chunk:
             rid, incoming = item.report.id, item.set
             set_id, version = local.get(rid, (None, None))
@@ -364,6 +384,12 @@ def _merge_sets(uow: UnitOfWork, bundle: Bundle, path: Path, summary: ImportSumm
                     summary.sets_added += 1
                 else:
                     summary.sets_replaced += 1
+                    old = local_sets[rid]
+                    removed = removed_by(old.spans, old.relations, old.events, incoming.spans, incoming.relations,
+                                         incoming.events)
+                    summary.replaces |= removed.touches_stored
+                    removals.append((rid, item.report.title, removed))
+        summary.removed += set_removals(uow, who, removals)
         uow.transfer.write_sets(who, annotator_id, writes, op="bundle_import", target=path.name[:64])
     return written
 

@@ -15,7 +15,10 @@ section and replace the set's events.
 A file's set replaces the stored set, but what the file cannot hold is not dropped with it: a kind the
 incoming set carries none of (relations, events, span attributes, date values, entity links) is kept
 from the stored set on every unchanged span, and what cannot be kept is named per set in one sentence
-(``core.set_replacement``); the replaced set stays in the edit log."""
+(``core.set_replacement``); the replaced set stays in the edit log. What the file removes from a stored set
+(spans it omits, with their relations and events) is named per set with counts (``LoadResult.removed``),
+and a load that removes or changes anything stored takes a rolling backup just before it commits
+(``services.set_removals``). ``dry_run`` does everything but commit: what the import dialog shows first."""
 
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.read_ahead import ReadAhead
 from annotator.core.relations import Relation
 from annotator.core.schema import Schema, SchemaAdditions, schema_additions
-from annotator.core.set_replacement import replace_set
+from annotator.core.set_replacement import Removed, removed_by, replace_set
 from annotator.core.spans import Span
 from annotator.services.comments import merge_comments
 from annotator.services.context import ServiceContext
@@ -41,6 +44,7 @@ from annotator.services.database import read_stored_schema
 from annotator.services.formats import KnownReports, readable_format
 from annotator.services.reports import get_report
 from annotator.services.roles import check_owner_write
+from annotator.services.set_removals import SetRemoval, backup_before_replacing, backup_sentence, set_removals
 from annotator.services.workflow import check_writable_many
 from annotator.store.mapping import relation_to_dict, span_to_dict
 from annotator.store.set_transfer import SetWrite
@@ -65,9 +69,21 @@ class LoadResult:
     annotators: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     added: dict[str, Any] = field(default_factory=dict)  # schema additions made with add_labels
+    removed: list[SetRemoval] = field(default_factory=list)  # per replaced set that loses something
+    backup: str | None = None  # the backup taken before a load that removes or changes stored annotations
+    dry_run: bool = False  # nothing was committed: what the load would do
+
+    def removal_sentences(self) -> list[str]:
+        """One sentence per set the file removes something from."""
+        return [r.sentence(f"the {self.format} file") for r in self.removed]
+
+    def backup_sentence(self) -> str | None:
+        return backup_sentence(Path(self.backup)) if self.backup else None
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out["removed"] = [r.to_json() for r in self.removed]
+        return out
 
 
 def parse_label_map(text: str | None) -> dict[str, str]:
@@ -159,14 +175,20 @@ def schema_additions_of_file(ctx: ServiceContext, path: Path | str, fmt_name: st
 def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, annotator: str | None = None,
                      label_map: Mapping[str, str] | None = None, options: dict[str, Any] | None = None,
                      add_labels: bool = False, progress: ProgressFn = no_progress,
-                     cancel: CancelToken | None = None) -> LoadResult:
+                     cancel: CancelToken | None = None, dry_run: bool = False,
+                     dry_run_if_removing: bool = False) -> LoadResult:
     """Store the annotations of ``path`` (format ``fmt_name``) in one transaction.
 
     ``annotator`` overrides the annotator the file names; ``label_map`` renames labels and relation
     types (``parse_label_map``); ``add_labels`` extends the schema with the labels and relation types
-    the file uses instead of refusing it."""
+    the file uses instead of refusing it. With ``dry_run`` the load runs and is checked as it would be,
+    then rolled back (no backup either): its result says what it would store and remove.
+    ``dry_run_if_removing`` commits a load that removes nothing stored and is a dry run of one that would
+    (``result.dry_run`` says which): the import dialog's first pass, which asks before removing, without
+    reading an ordinary file twice."""
     path = Path(path)
-    result = LoadResult(str(path), fmt_name)
+    result = LoadResult(str(path), fmt_name, dry_run=dry_run)
+    replaces = False  # whether anything stored is removed or changed: then a backup comes first
     span_map, rel_map = _split_map(label_map)
     with ctx.uow() as uow:
         schema = (read_stored_schema(uow) or ctx.schema) if add_labels else ctx.schema
@@ -188,7 +210,7 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
                 _refuse_two_sets_for_one(path, seen, index, prepared, annotator)
                 result.warnings.extend(prepared[0].warnings)
                 if len(batch) >= BATCH:
-                    _store(uow, batch, path, fmt_name, result, docs.overlap)
+                    replaces |= _store(uow, batch, path, fmt_name, result, docs.overlap)
                     batch = []
                     progress(index, None, doc.report.title)
                 batch.append(prepared)
@@ -197,12 +219,18 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
             raise FormatError(path, None, f"holds no document a {fmt_name} reader can load (an empty file, another "
                                           "format, or only entries that are not annotations); check the file and "
                                           "--format")
-        _store(uow, batch, path, fmt_name, result)
+        replaces |= _store(uow, batch, path, fmt_name, result)
         if schema != start:
             schema = _store_schema(uow, path, start, schema)
             result.added = start.additions_in(schema).to_json()
         if cancel is not None:
             cancel.check()
+        if dry_run or (dry_run_if_removing and result.removed):
+            result.dry_run = True
+            return result  # the unit of work rolls back
+        if replaces:
+            made = backup_before_replacing(ctx, "before-load")
+            result.backup = str(made.path) if made is not None else None
         uow.commit()
     if schema != ctx.schema:
         ctx.schema = schema
@@ -302,11 +330,13 @@ def _refuse_two_sets_for_one(path: Path, seen: dict[tuple[str, str], int], index
 
 
 def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_name: str,
-           result: LoadResult, overlap: Callable[[], AbstractContextManager[None]] = nullcontext) -> None:
+           result: LoadResult, overlap: Callable[[], AbstractContextManager[None]] = nullcontext) -> bool:
     """Store one batch of checked documents: new reports and incidents, then each annotator's sets,
-    set-based; ``overlap`` is entered around the long steps of the sets' writes (``ReadAhead.overlap``)."""
+    set-based; ``overlap`` is entered around the long steps of the sets' writes (``ReadAhead.overlap``).
+    True when a stored set loses or changes anything (the load then takes a backup first)."""
+    replaces = False
     if not batch:
-        return
+        return replaces
     report_ids = list(dict.fromkeys(doc.report.id for doc, _who in batch))
     existing = uow.transfer.existing_reports(report_ids)
     new = {doc.report.id: doc.report for doc, _who in batch if doc.report.id not in existing}
@@ -325,6 +355,7 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
         current = uow.transfer.set_versions(annotator_id, [d.report.id for d in docs])
         stored = uow.transfer.contents([sid for sid, _v in current.values()])
         writes: list[SetWrite] = []
+        removals: list[tuple[str, str, Removed]] = []
         for doc in docs:
             set_id, version = current.get(doc.report.id, (None, 0))
             spans, relations, events = stored[set_id] if set_id is not None else ((), (), ())
@@ -338,6 +369,10 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
             said = replacement.sentence(doc.report.title or doc.report.id[:12], who, fmt_name)
             if said:
                 result.warnings.append(said)
+            if set_id is not None:
+                removed = removed_by(spans, relations, events, doc.spans, doc.relations, doc.events)
+                replaces |= removed.touches_stored
+                removals.append((doc.report.id, doc.report.title, removed))
             # the edit log keeps what a load replaced (so it can be recovered) and names the file that
             # replaced it; the new content is the set itself, not copied into the log a second time
             before = {"spans": [span_to_dict(s) for s in spans],
@@ -356,7 +391,9 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
         if writes:
             check_owner_write(uow, who, others_too=True)  # a supervisor loads anyone's set; an annotator their own
             check_writable_many(uow, [w.report_id for w in writes], who)
+        result.removed += set_removals(uow, who, removals)  # before the writes: comments are read as they are
         uow.transfer.write_sets(who, annotator_id, writes, op="load", target=path.name[:64], while_waiting=overlap)
+    return replaces
 
 
 def _store_incidents(uow: UnitOfWork, incidents: list[Incident]) -> None:

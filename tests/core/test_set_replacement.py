@@ -5,7 +5,7 @@ from __future__ import annotations
 from annotator.core.annotation_set import Document
 from annotator.core.relations import Relation
 from annotator.core.report import Report
-from annotator.core.set_replacement import replace_set
+from annotator.core.set_replacement import removed_by, replace_set
 from annotator.core.spans import Span
 
 REPORT = Report.of("Alpha said Beta met Gamma in Delta.")
@@ -40,3 +40,18 @@ def test_attributes_count_by_name_the_file_decides_the_names_it_uses() -> None:
     out = replace_set(incoming, stored, (), ())
     assert [s.attrs for s in out.document.spans] == [{"reliability": "B", "note": "new"}, {}]
     assert (out.kept.attributes, out.lost.attributes) == (1, 0)
+
+
+def test_removed_by_names_what_the_new_set_no_longer_holds() -> None:
+    """A moved span is removed (and another added); a relation renumbered by the file stays; an attribute
+    changed is no removal but touches what is stored; a set that only grows touches nothing."""
+    stored = [Span("T1", 0, 5, "actor"), Span("T2", 11, 15, "actor", {"note": "x"}), Span("T3", 29, 34, "place")]
+    relations = [Relation("R1", "T1", "T2", "source"), Relation("R2", "T1", "T3", "place")]
+    new = [Span("T1", 0, 5, "actor"), Span("T2", 11, 15, "actor", {"note": "y"}), Span("T3", 20, 25, "place")]
+    removed = removed_by(stored, relations, (), new, [Relation("R7", "T1", "T2", "source")], ())
+    assert (removed.spans, removed.relations, removed.events, removed.altered) == (("T3",), ("R2",), (), 1)
+    assert removed.phrase() == "1 span and 1 relation" and removed.touches_stored
+    grown = removed_by(stored, relations, (), [*stored, Span("T4", 20, 25, "actor")], relations, ())
+    assert not grown and not grown.touches_stored
+    retagged = removed_by(stored, (), (), [stored[0], stored[1].with_(attrs={}), stored[2]], (), ())
+    assert not retagged and retagged.touches_stored

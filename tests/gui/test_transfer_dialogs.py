@@ -8,6 +8,7 @@ from pathlib import Path
 
 from annotator.gui.views.transfer_dialogs import ExportDialog, ImportAnnotationsDialog
 from annotator.services.annotate import create_relation, get_set, set_attributes
+from annotator.services.backups import list_backups
 from annotator.services.database import load_schema, open_database
 from annotator.services.samples import load_samples
 from PySide6.QtCore import Qt
@@ -204,3 +205,49 @@ def test_the_import_summary_says_when_it_shows_only_some_warnings(open_window) -
     text = importer.describe(result)
     assert "report 4:" in text and "report 5:" not in text
     assert text.endswith("… and 2 more (annotator load prints them all).")
+
+
+def test_an_import_that_removes_spans_asks_first_and_keeps_a_backup(open_window, qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                   report_ids) -> None:
+    """The tester's cut-down export: alice's three spans exported, the file cut to one and imported. The
+    dialog shows what would go with Cancel as default; Cancel stores nothing; Import and remove stores it,
+    after a backup the summary names."""
+    window = open_window()
+    rid, ctx = report_ids["english"], window.session.ctx
+    for word, k in (("Syrian Observatory", "1"), ("al-Busayrah", "2"), ("Liwa al-Baqir", "1")):
+        label(window, word, k)
+    exported = tmp_path / "alice.jsonl"
+    dialog = open_dialog(window, window.export_action, ExportDialog)
+    dialog.destination.setText(str(exported))
+    with qtbot.waitSignal(dialog.completed, timeout=20000):
+        dialog.run_button.click()
+    doc = json.loads(exported.read_text(encoding="utf-8"))
+    doc["spans"] = [s for s in doc["spans"] if ENGLISH[s["start"]:s["end"]] == "al-Busayrah"]
+    exported.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    before = get_set(ctx, rid, "alice")
+    importer = open_dialog(window, window.import_annotations_action, ImportAnnotationsDialog)
+    importer.path.setText(str(exported))
+
+    def question() -> QMessageBox:
+        click(importer.run_button)
+        qtbot.waitUntil(lambda: importer.question is not None and importer.question.isVisible(), timeout=20000)
+        return importer.question
+
+    box = question()
+    assert "alice's set on Deir ez-Zor shelling: 2 spans removed (the jsonl file omits them)" in box.text()
+    assert "A backup of the database is taken just before" in box.text()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    click(box.button(QMessageBox.StandardButton.Cancel))
+    qtbot.waitUntil(lambda: "Not imported" in importer.result_label.text())
+    assert get_set(ctx, rid, "alice") == before and list_backups(ctx) == []
+
+    box = question()
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        click(box.button(QMessageBox.StandardButton.Yes))
+    text = importer.result_label.text()
+    assert "\nalice's set on Deir ez-Zor shelling: 2 spans removed (the jsonl file omits them)." in text
+    (made,) = list_backups(ctx)
+    assert made.path.name.endswith("-before-load.sqlite3") and made.path.name in text and "File → Backups…" in text
+    assert [s.text_in(ENGLISH) for s in get_set(ctx, rid, "alice").spans] == ["al-Busayrah"]
+    qtbot.waitUntil(lambda: [s.text_in(ENGLISH) for s in window.document.mine.values()] == ["al-Busayrah"],
+                    timeout=20000)  # the open report is reopened with what was stored

@@ -54,6 +54,9 @@ def _import_lines(r: ImportSummary) -> list[str]:
         fields = ", ".join(f"{k} here {v['local']!r}, bundle {v['bundle']!r}" for k, v in c["fields"].items())
         lines.append(f"  conflict: entity {c['id']} ({c['name']}): {fields}; kept the local values")
     lines += [f"  warning: {w}" for w in r.warnings]
+    lines += [f"  removed: {sentence}" for sentence in r.removal_sentences()]
+    if r.backup:
+        lines.append(f"  backup: {r.backup_sentence()}")
     if not r.changed:
         lines.append("  nothing changed: this database already holds everything in the bundle" if not r.kept_out
                      else f"  nothing changed: {r.kept_out} item(s) of the bundle were kept out (above); this "

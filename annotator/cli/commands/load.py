@@ -35,5 +35,8 @@ def run(args: argparse.Namespace) -> int:
     if added.get("widened"):
         lines.append("schema: widened relation types " + ", ".join(r["name"] for r in added["widened"]))
     lines += [f"warning: {w}" for w in result.warnings]
+    lines += [f"removed: {r}" for r in result.removal_sentences()]
+    if result.backup:
+        lines.append(f"backup: {result.backup_sentence()}")
     emit(args, result.to_json(), lines)
     return 0

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -258,9 +259,18 @@ def _describe_events(result: Any) -> str:
 
 
 class ImportAnnotationsDialog(_JobDialog):
+    """A file's sets replace the stored ones. The first pass commits a load that removes nothing stored;
+    one that would remove spans, relations or events is rolled back instead (the load service's dry run)
+    and the user is shown what it would remove and asked, Cancel being the default; agreeing runs it again
+    for real, with a backup taken just before it commits."""
+
+    MAX_LISTED = 8  # removal sentences shown in the question; the count of the rest follows
+
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__("Import annotations", "Import", parent)
         self.ctx = ctx
+        self._agreed = False  # the next run removes what the question showed
+        self.question: QMessageBox | None = None
         self.formats = [f for f in list_formats() if f.can_read]
         self.format_combo = _format_combo(self, self.formats)
         self.path = QLineEdit(self)
@@ -301,9 +311,46 @@ class ImportAnnotationsDialog(_JobDialog):
         mapping = parse_label_map(self.label_map.text())
         who = self.annotator.text().strip() or None
         ctx, fmt = self.ctx, self.format_combo.currentData().name
-        add = self.add_labels.isChecked()
+        add, ask = self.add_labels.isChecked(), not self._agreed
+        self._agreed = False
         return lambda progress, cancel: load_annotations(ctx, Path(path), fmt, annotator=who, label_map=mapping,
-                                                         add_labels=add, progress=progress, cancel=cancel)
+                                                         add_labels=add, progress=progress, cancel=cancel,
+                                                         dry_run_if_removing=ask)
+
+    def _finished(self, result: Any) -> None:
+        if getattr(result, "dry_run", False):
+            self.run_button.setEnabled(True)
+            self.ask(result)
+            return
+        super()._finished(result)
+
+    def ask(self, result: Any) -> QMessageBox:
+        """What the load would remove, and Import or Cancel (the default): nothing is stored until Import."""
+        said = result.removal_sentences()
+        text = "Importing this file replaces stored sets and removes annotations:\n" + "".join(
+            f"\n• {s}" for s in said[:self.MAX_LISTED])
+        if len(said) > self.MAX_LISTED:
+            text += f"\n• … and {len(said) - self.MAX_LISTED} more set(s)"
+        text += ("\n\nA backup of the database is taken just before (File → Backups… restores it)."
+                 if self.ctx.backend == "sqlite" else "\n\nThe app takes no backup of a server: its administrator's "
+                                                      "backups are the way back.")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Import removes annotations", text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Yes).setText("Import and remove")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._answered(box.standardButton(button)))
+        self.question = box
+        box.open()
+        return box
+
+    def _answered(self, button: QMessageBox.StandardButton) -> None:
+        self.question = None
+        if button != QMessageBox.StandardButton.Yes:
+            self.show_result("Not imported: nothing was stored or removed.")
+            return
+        self._agreed = True
+        self.start()
 
     def describe(self, result: Any) -> str:
         text = (f"Loaded {result.documents} document(s) from {Path(result.file).name}: {result.spans} span(s), "
@@ -314,6 +361,13 @@ class ImportAnnotationsDialog(_JobDialog):
         for what, key in (("labels", "labels"), ("relation types", "relations"), ("widened relation types", "widened")):
             if added.get(key):
                 text += f"\nAdded to the schema, {what}: {', '.join(item['name'] for item in added[key])}."
+        removals = result.removal_sentences()
+        for sentence in removals[:5]:
+            text += f"\n{sentence}."  # it opens with an annotator's name, as they spell it
+        if len(removals) > 5:
+            text += f"\n… and {len(removals) - 5} more set(s) lost annotations (annotator load prints them all)."
+        if result.backup:
+            text += f"\n{result.backup_sentence()}"
         for warning in result.warnings[:5]:
             text += f"\n{warning}"
         if len(result.warnings) > 5:  # what a load keeps or loses is said per set: never hide that there is more
@@ -400,6 +454,10 @@ class BundleImportDialog(_JobDialog):
             text += f"\n{sentence[:1].upper()}{sentence[1:]}"
         if len(kept) > 5:
             text += f"\n… and {len(kept) - 5} more kept local"
+        for sentence in result.removal_sentences()[:5]:
+            text += f"\n{sentence}."
+        if result.backup:
+            text += f"\n{result.backup_sentence()}"
         for w in result.warnings[:3]:
             text += f"\n{w}"
         return text
