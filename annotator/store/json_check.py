@@ -1,0 +1,77 @@
+"""Stored JSON values that no longer parse, for ``annotator check``.
+
+A JSON column on SQLite is plain text: a value damaged by hand (the sqlite3 shell) or by a bad disk is
+stored as it is, and only fails when a command reads the row (``export`` stopped on it as an unexpected
+error). PostgreSQL checks JSON on the way in, so only SQLite files need this pass. SQLite's own
+``json_valid`` (in C, over every row) finds the candidates; Python's ``json.loads`` (what the ORM reads
+them with) has the last word, so a value the ORM reads anyway (``NaN``) is never reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import JSON, Column, Select, Table, Text, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from annotator.store.base import Base
+from annotator.store.models import AnnotationSetRow, AnnotatorRow
+
+# what one row of a set's table is called in a sentence (the other tables are named by their own columns)
+_SET_ITEMS = {"spans": "span", "relations": "relation", "events": "event", "edits": "edit of version"}
+
+
+def unreadable_json(session: Session) -> list[str]:
+    """One sentence per stored JSON value that does not parse, naming its row as people know it
+    (report, annotator, span key; the entity; the setting) and the column."""
+    problems: list[str] = []
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if not isinstance(column.type, JSON):
+                continue
+            for row in session.execute(_candidates(table, column)):
+                detail = _parse_error(row.raw)
+                if detail is not None:
+                    where = _where(table, dict(row._mapping))
+                    problems.append(f"{where}: its stored {column.name} value is not valid JSON ({detail}), "
+                                    "so commands that read it fail")
+    return problems
+
+
+def _candidates(table: Table, column: Column[object]) -> Select[tuple[object, ...]]:
+    raw = type_coerce(column, Text).label("raw")  # the stored text, not parsed by the ORM
+    bad = func.json_valid(column) == 0  # NULL stays NULL (not a candidate)
+    if table.name in _SET_ITEMS:
+        item = table.c.key if "key" in table.c else table.c.version
+        return (select(raw, item.label("item"), AnnotationSetRow.report_id, AnnotatorRow.name.label("annotator"))
+                .select_from(table).join(AnnotationSetRow, AnnotationSetRow.id == table.c.set_id)
+                .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id).where(bad))
+    named = [c for c in ("report_id", "item") if c in table.c] or list(table.primary_key.columns)
+    return select(raw, *[table.c[c] if isinstance(c, str) else c for c in named]).where(bad)
+
+
+def _where(table: Table, row: Mapping[str, Any]) -> str:
+    if table.name in _SET_ITEMS:
+        return f"report {str(row['report_id'])[:12]}…, {row['annotator']}'s {_SET_ITEMS[table.name]} {row['item']}"
+    if table.name == "reports":
+        return f"report {str(row['id'])[:12]}…"
+    if table.name == "settings":
+        return f"the setting '{row['key']}'"
+    if table.name == "entities":
+        return f"the entity {row['id']}"
+    if "report_id" in row:
+        return f"report {str(row['report_id'])[:12]}…, {table.name.replace('_', ' ')} {row.get('item', '')}".rstrip()
+    return f"{table.name} row " + ", ".join(str(v) for k, v in row.items() if k != "raw")
+
+
+def _parse_error(raw: object) -> str | None:
+    """Where ``raw`` stops being JSON, in words (None when Python reads it after all)."""
+    try:
+        json.loads(raw if isinstance(raw, (str, bytes)) else str(raw))
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            return f"{exc.msg.lower()} at character {exc.pos + 1}"
+        return "it cannot be decoded"
+    return None
