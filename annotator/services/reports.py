@@ -16,6 +16,7 @@ from annotator.core.iso_dates import iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.storable import report_problem
+from annotator.core.titles import retitled
 from annotator.readers import read_report_file, supported_suffixes
 from annotator.services.context import ServiceContext
 from annotator.services.search_index import index_report
@@ -135,8 +136,8 @@ def report_from_file(path: Path, *, title: str | None = None, published: str | N
         if found is not None:
             date = found.value
             meta["published_guessed"] = f"from line {found.line}: {found.text}"
-    report = Report.of(got.text, title=title or got.title or path.stem, source=source or got.source,
-                       published=date, url=got.url, language=got.language, meta=meta)
+    report = retitled(Report.of(got.text, title=title or got.title or path.stem, source=source or got.source,
+                                published=date, url=got.url, language=got.language, meta=meta))
     problem = report_problem(report)
     if problem:
         raise ReaderError(path, problem)
