@@ -19,6 +19,7 @@ from annotator.core.ids import report_id
 from annotator.core.iso_dates import is_iso_value, iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
+from annotator.core.storable import json_kind
 from annotator.core.titles import TITLE_AS_GIVEN, retitled, title_change
 from annotator.files import json_input
 from annotator.files.atomic import atomic_dir as atomic_dir  # re-exported: THE writers
@@ -129,8 +130,21 @@ class ReadContext:
     def error(self, line: int | None, detail: str) -> FormatError:
         return FormatError(self.path, line, detail)
 
-    def label(self, raw: Any) -> str:
-        return self.label_map.get(str(raw), str(raw))
+    def label(self, raw: Any, line: int | None = None, span: str = "a span") -> str:
+        """A span's label as the file gives it, mapped (``label_map``). A null one is empty (validation
+        says so, naming the span); one that is not a string is refused here: ``str()`` of it had made a
+        label called ``None`` (added to the schema by ``--add-labels``) or ``[1, 2]``."""
+        name = self.text(raw, line, f"{span}: its label")
+        return self.label_map.get(name, name)
+
+    def text(self, raw: Any, line: int | None, what: str) -> str:
+        """A string field of the file (a label, a relation type): null is empty, and anything but a
+        string is refused with one sentence naming ``what``."""
+        if isinstance(raw, str):
+            return raw
+        if raw is None:
+            return ""
+        raise self.error(line, f"{what} is {json_kind(raw)}, not a string")
 
     def annotator(self, found: str | None) -> str | None:
         return self.annotator_override or found

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError, NotFound, ReaderError, StorageError, failure_detail
+from annotator.core.errors import AnnotatorError, NotFound, ReaderError, StorageError, bug_detail
 from annotator.core.iso_dates import iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
@@ -104,7 +104,7 @@ def import_reports(ctx: ServiceContext, paths: Iterable[Path | str], *, title: s
             continue
         except Exception as exc:  # noqa: BLE001 - a bug on one file must not cost the user the others
             log.error("unexpected error importing %s", path, exc_info=True)
-            result.errors.append(ImportFailure(str(path), f"{path}: unexpected {failure_detail(exc)} (a bug in "
+            result.errors.append(ImportFailure(str(path), f"{path}: unexpected {bug_detail(exc)} (a bug in "
                                                           "annotator: please report it)", unexpected=True))
             continue
         result.reports.append(ImportedReport(report.id, report.title, status, str(path)))
