@@ -48,8 +48,8 @@ def _candidates(table: Table, column: Column[object]) -> Select[tuple[object, ..
         return (select(raw, item.label("item"), AnnotationSetRow.report_id, AnnotatorRow.name.label("annotator"))
                 .select_from(table).join(AnnotationSetRow, AnnotationSetRow.id == table.c.set_id)
                 .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id).where(bad))
-    named = [c for c in ("report_id", "item") if c in table.c] or list(table.primary_key.columns)
-    return select(raw, *[table.c[c] if isinstance(c, str) else c for c in named]).where(bad)
+    named = [table.c[c] for c in ("report_id", "item") if c in table.c] or list(table.primary_key.columns)
+    return select(raw, *named).where(bad)
 
 
 def _where(table: Table, row: Mapping[str, Any]) -> str:
