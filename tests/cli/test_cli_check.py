@@ -8,12 +8,15 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+from annotator.core.errors import DatabaseError
 from annotator.core.report import Report
 from annotator.services import annotate
-from annotator.services.database import open_database
+from annotator.services.database import check, open_database, open_for_repair
 from annotator.services.reports import store_report
+from annotator.store import migrate
 from annotator.store.base import Base
-from annotator.store.engine import make_engine
+from annotator.store.engine import make_engine, sqlite_path
 
 from cli_helpers import cli
 
@@ -106,3 +109,30 @@ def test_stored_json_that_does_not_parse_is_named_by_its_row(tmp_path: Path) -> 
     assert out["reports"] == 1 and out["spans"] == 2
     assert [p.split(":")[0] for p in out["problems"]] == [f"report {report_id[:12]}…, alice's span T1",
                                                            f"report {report_id[:12]}…, alice's relation R3"]
+
+
+def test_check_reads_a_new_database_on_each_backend_without_creating_it(db_url: str) -> None:
+    """The service under the command, on SQLite and on the PostgreSQL server: an empty database is 'not
+    initialised' (and ``check`` leaves it so), opening it finishes it, a newer revision is refused."""
+    path = sqlite_path(db_url)
+    if path is not None:
+        path.write_bytes(b"")
+    ctx = open_for_repair(db_url, existing=True)
+    try:
+        found = check(ctx)
+        assert not found.ok and found.reports is None and not found.damaged
+        assert "is not initialised" in found.problems[0]
+        assert migrate.current_revision(ctx.engine) is None  # check created nothing
+    finally:
+        ctx.close()
+    open_database(db_url).close()
+    ctx = open_for_repair(db_url, existing=True)
+    try:
+        found = check(ctx)
+        assert found.ok and (found.reports, found.spans) == (0, 0) and found.revision == migrate.head_revision()
+        with ctx.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '29991231_0001'")
+        with pytest.raises(DatabaseError, match="newer than this version of annotator"):
+            check(ctx)
+    finally:
+        ctx.close()
