@@ -58,6 +58,14 @@ def parse_json(raw: bytes | str, *, line: int | None = None) -> Any:
     return standard_parse(raw, line)
 
 
+def decode_failure(exc: ValueError) -> str:
+    """Where a JSON value stops being JSON, in words (``json.loads``'s error, for a value stored in a
+    database: no line or column to name, a character position)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg.lower()} at character {exc.pos + 1}"
+    return "it cannot be decoded as text"
+
+
 def standard_parse(raw: bytes | str, line: int | None = None) -> Any:
     """``parse_json`` through the standard module alone: the reference its fast path is tested against."""
     if isinstance(raw, bytes):

@@ -4,7 +4,9 @@ A JSON column on SQLite is plain text: a value damaged by hand (the sqlite3 shel
 stored as it is, and only fails when a command reads the row (``export`` stopped on it as an unexpected
 error). PostgreSQL checks JSON on the way in, so only SQLite files need this pass. SQLite's own
 ``json_valid`` (in C, over every row) finds the candidates; Python's ``json.loads`` (what the ORM reads
-them with) has the last word, so a value the ORM reads anyway (``NaN``) is never reported.
+them with) has the last word, so a value the ORM reads anyway (``NaN``) is never reported. A column
+that holds an object (attributes, metadata) is also checked for one: a number or a list there fails
+the commands that read it in the same way (``faults.stored_object``).
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import JSON, Column, Select, Table, Text, func, select, type_coerce
+from sqlalchemy import JSON, Column, Select, Table, Text, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from annotator.core.storable import json_kind
+from annotator.files.json_input import decode_failure
 from annotator.store.base import Base
 from annotator.store.models import AnnotationSetRow, AnnotatorRow
 
+# the columns that hold an object (attributes, metadata): a number or a list there is as unreadable
+_OBJECTS = {("reports", "meta"), ("spans", "attrs"), ("relations", "attrs"), ("entities", "meta"), ("events", "attrs")}
 # what one row of a set's table is called in a sentence (the other tables are named by their own columns)
 _SET_ITEMS = {"spans": "span", "relations": "relation", "events": "event", "edits": "edit of version"}
 
@@ -31,18 +37,21 @@ def unreadable_json(session: Session) -> list[str]:
         for column in table.columns:
             if not isinstance(column.type, JSON):
                 continue
-            for row in session.execute(_candidates(table, column)):
-                detail = _parse_error(row.raw)
+            whole = (table.name, column.name) in _OBJECTS
+            for row in session.execute(_candidates(table, column, whole)):
+                detail = _parse_error(row.raw, whole)
                 if detail is not None:
                     where = _where(table, dict(row._mapping))
-                    problems.append(f"{where}: its stored {column.name} value is not valid JSON ({detail}), "
-                                    "so commands that read it fail")
+                    problems.append(f"{where}: its stored {column.name} value {detail}, so commands that read it fail")
     return problems
 
 
-def _candidates(table: Table, column: Column[object]) -> Select[tuple[object, ...]]:
+def _candidates(table: Table, column: Column[object], whole: bool) -> Select[tuple[object, ...]]:
     raw = type_coerce(column, Text).label("raw")  # the stored text, not parsed by the ORM
     bad = func.json_valid(column) == 0  # NULL stays NULL (not a candidate)
+    if whole:  # json_type of text that is not JSON is an error: only asked of valid JSON
+        not_object = func.json_type(column).not_in(("object", "null"))
+        bad = column.is_not(None) & case((func.json_valid(column) == 1, not_object), else_=True)
     if table.name in _SET_ITEMS:
         item = table.c.key if "key" in table.c else table.c.version
         return (select(raw, item.label("item"), AnnotationSetRow.report_id, AnnotatorRow.name.label("annotator"))
@@ -66,12 +75,12 @@ def _where(table: Table, row: Mapping[str, Any]) -> str:
     return f"{table.name} row " + ", ".join(str(v) for k, v in row.items() if k != "raw")
 
 
-def _parse_error(raw: object) -> str | None:
-    """Where ``raw`` stops being JSON, in words (None when Python reads it after all)."""
+def _parse_error(raw: object, whole: bool) -> str | None:
+    """Why ``raw`` cannot be read, in words (None when Python reads it after all, as it reads ``NaN``)."""
     try:
-        json.loads(raw if isinstance(raw, (str, bytes)) else str(raw))
+        value = json.loads(raw if isinstance(raw, (str, bytes)) else str(raw))
     except ValueError as exc:
-        if isinstance(exc, json.JSONDecodeError):
-            return f"{exc.msg.lower()} at character {exc.pos + 1}"
-        return "it cannot be decoded"
+        return f"is not valid JSON ({decode_failure(exc)})"
+    if whole and value is not None and not isinstance(value, dict):  # null reads as no attributes
+        return f"is {json_kind(value)}, not a JSON object"
     return None

@@ -17,6 +17,7 @@ from annotator.core.ids import highest_key_number
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from annotator.store.faults import stored_object
 from annotator.store.json_check import unreadable_json
 from annotator.store.mapping import report_from_row, span_from_row
 from annotator.store.models import AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow, utcnow
@@ -276,7 +277,7 @@ class Repositories:
         return row
 
     def relation(self, row: RelationRow) -> Relation:
-        return Relation(row.key, row.head.key, row.tail.key, row.label, dict(row.attrs or {}))
+        return Relation(row.key, row.head.key, row.tail.key, row.label, stored_object(row.attrs))
 
     # -- edit log ------------------------------------------------------------------------------
     def log_edit(self, set_row: AnnotationSetRow, annotator: str, op: str, target: str | None,

@@ -103,12 +103,25 @@ def test_stored_json_that_does_not_parse_is_named_by_its_row(tmp_path: Path) -> 
            "(expecting ',' delimiter at character 13), so commands that read it fail." in proc.stderr
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE relations SET attrs = '{k: 1}'")  # the one relation, R3 (keys count on from T2)
-        conn.execute("UPDATE reports SET meta = 'NaN'")  # Python's json reads it: not reported
+        conn.execute("UPDATE reports SET meta = 'NaN'")  # Python's json reads it, but it is no object
+        conn.execute("UPDATE edits SET after = 'NaN'")  # read as it is: not reported
     conn.close()
     out = json.loads(cli("check", "--json", "--db", str(db)).stdout)
     assert out["reports"] == 1 and out["spans"] == 2
-    assert [p.split(":")[0] for p in out["problems"]] == [f"report {report_id[:12]}…, alice's span T1",
-                                                           f"report {report_id[:12]}…, alice's relation R3"]
+    assert out["problems"] == [
+        f"report {report_id[:12]}…: its stored meta value is the number nan, not a JSON object, so commands that "
+        "read it fail",
+        f"report {report_id[:12]}…, alice's span T1: its stored attrs value is not valid JSON (expecting ',' "
+        "delimiter at character 13), so commands that read it fail",
+        f"report {report_id[:12]}…, alice's relation R3: its stored attrs value is not valid JSON (expecting "
+        "property name enclosed in double quotes at character 2), so commands that read it fail"]
+    with sqlite3.connect(db) as conn:
+        conn.execute("""UPDATE reports SET meta = '{}'""")
+    conn.close()
+    exported = cli("export", "--format", "jsonl", "--out", str(tmp_path / "out.jsonl"), "--db", str(db))
+    assert exported.returncode == 1 and "Traceback" not in exported.stderr  # was exit 3, "unexpected JSONDecodeError"
+    assert exported.stderr.startswith("error: the database holds a stored value that is not valid JSON "
+                                      "(expecting ',' delimiter at character 13); run `annotator check`")
 
 
 def test_check_reads_a_new_database_on_each_backend_without_creating_it(db_url: str) -> None:
