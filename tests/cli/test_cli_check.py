@@ -149,3 +149,20 @@ def test_check_reads_a_new_database_on_each_backend_without_creating_it(db_url: 
             check(ctx)
     finally:
         ctx.close()
+
+
+def test_an_older_revision_is_named_and_left_to_the_upgrade_of_any_other_command(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    engine = make_engine(db)
+    older = migrate.revision_chain()[migrate.head_revision()]
+    assert older is not None
+    migrate.upgrade(engine, older)
+    engine.dispose()
+    proc = cli("check", "--db", str(db))
+    assert proc.returncode == 1 and "no such column" not in proc.stderr and "backup --restore" not in proc.stderr
+    assert f"error: the database is at the older schema revision '{older}' (this version of annotator uses " \
+           f"'{migrate.head_revision()}'), so its rows were not checked; any other command upgrades it after a " \
+           "backup copy." in proc.stderr
+    assert proc.stdout.splitlines()[0] == f"reports and spans not counted, schema revision {older}"
+    cli("reports", "--db", str(db), check=True)
+    cli("check", "--db", str(db), check=True)
