@@ -81,8 +81,19 @@ class PermissionDenied(AnnotatorError):
 
 
 def failure_detail(exc: BaseException) -> str:
-    """What a parser's own exception says, short, for the sentence a reader turns it into."""
+    """What a parser's own exception says, short, for the sentence a reader turns it into. Python's
+    own complaints about a value's type or shape (``unhashable type: 'list'``, ``'int' object is not
+    iterable``, a missing key) speak of our code, not of the file: they are said in the file's terms."""
     if isinstance(exc, RecursionError):
         return "it is nested too deeply to be read"
+    if isinstance(exc, KeyError):
+        return f"a field {exc.args[0]!r:.60} it needs is missing" if exc.args else "a field it needs is missing"
+    if isinstance(exc, (TypeError, AttributeError, IndexError)):
+        return "a value in it has a type that does not belong in its place (e.g. a number where a list is expected)"
+    return bug_detail(exc)
+
+
+def bug_detail(exc: BaseException) -> str:
+    """An exception as a programmer reads it (its type and first line), for a message reporting a bug."""
     text = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
-from annotator.core.errors import ValidationError
+from annotator.core.errors import ValidationError, failure_detail
 from annotator.core.event_schema import EventSchema
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
@@ -136,8 +136,8 @@ class Schema:
             attributes = tuple(AttributeDef(str(d["name"]), tuple(d.get("labels", ())),
                                             tuple(str(v) for v in d.get("values", ())), d.get("default"))
                                for d in data.get("attributes", ()))
-        except (KeyError, TypeError) as exc:
-            raise ValidationError(f"the schema is malformed: missing or wrong field {exc}") from None
+        except (KeyError, TypeError, AttributeError) as exc:  # said in the file's terms, not Python's
+            raise ValidationError(f"the schema is malformed: {failure_detail(exc)}") from None
         events = EventSchema.from_dict(data["events"]) if data.get("events") else None
         if events is not None:
             labels, relations, events = _roles_from_events(labels, relations, events)

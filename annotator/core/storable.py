@@ -62,12 +62,30 @@ def value_problem(value: Any, what: str) -> str | None:
     return None
 
 
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in words for a sentence (a file's ``"label": [1]`` is "a list", never
+    Python's repr)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, str):
+        return f"the string {value[:30]!r}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r:.30}"
+    return f"a {type(value).__name__}"
+
+
 def field_problem(value: Any, what: str, *, required: bool = False) -> str | None:
     """Why a string field (an id, a label, a span's value or entity) cannot be stored, or None."""
     if value is None and not required:
         return None
     if not isinstance(value, str):
-        return f"{what} is {value!r:.40}, not a string"
+        return f"{what} is {json_kind(value)}, not a string"
     if required and not value:
         return f"{what} is empty"
     return text_problem(value, what)

@@ -20,8 +20,9 @@ from annotator.core.report import Report
 from annotator.core.schema import ENTITY_KINDS
 from annotator.core.spans import Span, check_bounds
 from annotator.core.storable import relation_problem, report_problem, span_problem, text_problem, value_problem
+from annotator.core.titles import retitled
 from annotator.exchange.bundle_format import BundleSet
-from annotator.files.json_input import JsonInputError, parse_json
+from annotator.files.json_input import JsonInputError, expect, parse_json
 from annotator.files.json_output import compact_json_bytes
 
 ENTITY_FIELDS = ("kind", "name", "type", "lat", "lon", "country", "admin1", "parent")
@@ -86,10 +87,14 @@ def parse_set(raw: bytes, annotator: str) -> BundleSet:
 
 def _report(text: str, rid: str, meta: dict[str, Any]) -> Report:
     rest = {k: v for k, v in meta.items() if k not in REPORT_META}
-    return Report(id=rid, text=text, title=str(meta.get("title") or ""),  # type: ignore[arg-type]
-                  source=_opt_str(meta.get("source")), published=_opt_str(meta.get("published")),
-                  url=_opt_str(meta.get("url")), language=_opt_str(meta.get("language")),
-                  direction="rtl" if meta.get("direction") == "rtl" else "ltr", meta=rest)
+    try:
+        title = expect(meta.get("title") or "", str, "the report's title")
+    except JsonInputError as exc:
+        raise LineError(exc.detail) from None
+    return retitled(Report(id=rid, text=text, title=title,  # type: ignore[arg-type]
+                           source=_opt_str(meta.get("source")), published=_opt_str(meta.get("published")),
+                           url=_opt_str(meta.get("url")), language=_opt_str(meta.get("language")),
+                           direction="rtl" if meta.get("direction") == "rtl" else "ltr", meta=rest))
 
 
 def _span(d: Any, text: str) -> Span:

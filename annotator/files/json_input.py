@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from annotator.core.storable import json_kind
 from annotator.files.lines import DEFAULT_MAX_LINE, ByteStream, LineTooLong, iter_lines
 
 MAX_JSON_FILE = 512 << 20  # a whole-document JSON export (Label Studio, W3C, registry, schema)
@@ -55,6 +56,14 @@ def parse_json(raw: bytes | str, *, line: int | None = None) -> Any:
         except orjson.JSONDecodeError:
             pass
     return standard_parse(raw, line)
+
+
+def decode_failure(exc: ValueError) -> str:
+    """Where a JSON value stops being JSON, in words (``json.loads``'s error, for a value stored in a
+    database: no line or column to name, a character position)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg.lower()} at character {exc.pos + 1}"
+    return "it cannot be decoded as text"
 
 
 def standard_parse(raw: bytes | str, line: int | None = None) -> Any:
@@ -145,18 +154,4 @@ def expect(value: Any, kind: type | tuple[type, ...], what: str, line: int | Non
     names = {dict: "an object", list: "a list", str: "a string", int: "an integer", float: "a number",
              bool: "true or false", type(None): "null"}
     wanted = " or ".join(names.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,)))
-    raise JsonInputError(f"{what} is {_json_type(value)}, not {wanted}", line)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"the string {value[:30]!r}"
-    return f"the number {value!r:.30}"
+    raise JsonInputError(f"{what} is {json_kind(value)}, not {wanted}", line)

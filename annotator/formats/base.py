@@ -19,6 +19,8 @@ from annotator.core.ids import report_id
 from annotator.core.iso_dates import is_iso_value, iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
+from annotator.core.storable import json_kind
+from annotator.core.titles import TITLE_AS_GIVEN, retitled, title_change
 from annotator.files import json_input
 from annotator.files.atomic import atomic_dir as atomic_dir  # re-exported: THE writers
 from annotator.files.atomic import atomic_file as atomic_file
@@ -128,8 +130,21 @@ class ReadContext:
     def error(self, line: int | None, detail: str) -> FormatError:
         return FormatError(self.path, line, detail)
 
-    def label(self, raw: Any) -> str:
-        return self.label_map.get(str(raw), str(raw))
+    def label(self, raw: Any, line: int | None = None, span: str = "a span") -> str:
+        """A span's label as the file gives it, mapped (``label_map``). A null one is empty (validation
+        says so, naming the span); one that is not a string is refused here: ``str()`` of it had made a
+        label called ``None`` (added to the schema by ``--add-labels``) or ``[1, 2]``."""
+        name = self.text(raw, line, f"{span}: its label")
+        return self.label_map.get(name, name)
+
+    def text(self, raw: Any, line: int | None, what: str) -> str:
+        """A string field of the file (a label, a relation type): null is empty, and anything but a
+        string is refused with one sentence naming ``what``."""
+        if isinstance(raw, str):
+            return raw
+        if raw is None:
+            return ""
+        raise self.error(line, f"{what} is {json_kind(raw)}, not a string")
 
     def annotator(self, found: str | None) -> str | None:
         return self.annotator_override or found
@@ -145,9 +160,11 @@ class ReadContext:
 
     def finish(self, doc: Document, line: int | None) -> Document:
         """Validate offsets and relation endpoints, then labels; every problem is a FormatError. A
-        publication date that is not one (``dated``) is set aside with a warning."""
+        publication date that is not one (``dated``) is set aside with a warning; a title is tidied
+        (``titled``), and one that is not text is refused."""
         doc = dated(doc)
         try:
+            doc = titled(doc)
             doc.validate()
         except ValidationError as exc:
             raise self.error(line, str(exc)) from None
@@ -192,6 +209,22 @@ def dated(doc: Document) -> Document:
     return replace(doc, report=report, warnings=(*doc.warnings, said))
 
 
+def titled(doc: Document) -> Document:
+    """``doc`` with its report's title on one line (``core.titles``): controls and text-direction
+    overrides removed, what the file said kept in the metadata (``title_as_given``) with a warning. A
+    title that is not text (a list, an object, a number) is refused: stored as its Python repr, it was
+    neither what the file meant nor anything a person typed."""
+    given = doc.report.meta.get(TITLE_AS_GIVEN)
+    if given is not None:
+        try:
+            json_input.expect(given, str, f"report {doc.report.id[:12]}…: its title")
+        except json_input.JsonInputError as exc:
+            raise ValidationError(exc.detail) from None
+    report = retitled(doc.report)
+    said = title_change(doc.report, report)
+    return doc if said is None else replace(doc, report=report, warnings=(*doc.warnings, said))
+
+
 def make_report(text: str, meta: Mapping[str, Any] | None = None, *, warnings: list[str] | None = None
                 ) -> Report:
     """A Report from a text and a flat metadata mapping; unknown keys go to ``Report.meta``."""
@@ -200,9 +233,12 @@ def make_report(text: str, meta: Mapping[str, Any] | None = None, *, warnings: l
     if given_id and warnings is not None and given_id != report_id(text):
         warnings.append(f"report_id {given_id} does not match the text (its SHA-256 is used)")
     fields = {k: meta.pop(k) for k in REPORT_META_KEYS if k in meta}
+    title = fields.pop("title", None)
     fields = {k: (None if v is None else str(v)) for k, v in fields.items()}
-    if fields.get("title") is None:
-        fields["title"] = ""
+    if title is not None and not isinstance(title, str):
+        meta[TITLE_AS_GIVEN] = title  # refused by ReadContext.finish (``titled``), which knows where it is
+        title = None
+    fields["title"] = title or ""
     for k in ("language", "direction"):
         if meta.get(k) is not None:
             fields[k] = str(meta.pop(k))

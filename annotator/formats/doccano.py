@@ -21,6 +21,7 @@ from annotator.core.offsets import cluster_boundaries
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
+from annotator.core.storable import json_kind
 from annotator.core.units import Utf16Map
 from annotator.files.atomic import scratch_dir
 from annotator.files.containers import SafeZip, ZipLimits, is_zip
@@ -147,7 +148,7 @@ class DoccanoFormat:
             elif isinstance(raw, dict):
                 start, end, label = raw.get("start_offset"), raw.get("end_offset"), raw.get("label")
                 if "id" in raw:
-                    by_doccano_id[raw["id"]] = sid
+                    by_doccano_id[_entity_id(ctx, line, raw["id"], f"span {sid}: its id")] = sid
             else:
                 raise ctx.error(line, f"span {raw!r} is neither [start, end, label] nor an object")
             start = need_int(ctx, line, start, f"span {sid} start")
@@ -156,17 +157,20 @@ class DoccanoFormat:
                 cs, ce = conv.to_cp(start), conv.to_cp(end)
             except ValidationError as exc:
                 raise ctx.error(line, f"span {sid} ({label} {start}-{end}): {exc}") from None
-            spans.append(Span(sid, cs, ce, ctx.label(label)))
+            spans.append(Span(sid, cs, ce, ctx.label(label, line, f"span {sid}")))
         relations: list[Relation] = []
         for raw in json_shape(ctx, obj.get("relations") or [], list, "'relations'", line):
             if not isinstance(raw, dict):
                 raise ctx.error(line, f"relation {raw!r} is not an object")
-            head, tail = by_doccano_id.get(raw.get("from_id")), by_doccano_id.get(raw.get("to_id"))
+            where = f"relation {raw.get('id', len(relations) + 1)}"
+            head = by_doccano_id.get(_entity_id(ctx, line, raw.get("from_id"), f"{where}: its from_id"))
+            tail = by_doccano_id.get(_entity_id(ctx, line, raw.get("to_id"), f"{where}: its to_id"))
             if head is None or tail is None:
                 raise ctx.error(line, f"relation {raw.get('id', len(relations) + 1)} names entity "
                                       f"{raw.get('from_id') if head is None else raw.get('to_id')}, "
                                       "which is not in the line")
-            relations.append(Relation(f"R{len(relations) + 1}", head, tail, str(raw.get("type", ""))))
+            rid = f"R{len(relations) + 1}"
+            relations.append(Relation(rid, head, tail, ctx.text(raw.get("type"), line, f"relation {rid}: its type")))
         annotator = obj.get("annotator") if isinstance(obj.get("annotator"), str) else file_annotator
         if annotator == "all":  # collaborative mode: no per-annotator identity in the file
             annotator = None
@@ -283,3 +287,11 @@ def _rewrite(spool: IO[str], out: IO[str], keys: dict[str, None], bom: str, canc
 
 
 FORMAT = DoccanoFormat()
+
+
+def _entity_id(ctx: ReadContext, line: int, value: Any, what: str) -> int | str | None:
+    """A doccano entity id (a number, or text in older exports); a list or an object is refused naming
+    ``what`` (it failed as Python's "unhashable type: 'list'")."""
+    if value is None or (isinstance(value, (int, str)) and not isinstance(value, bool)):
+        return value
+    raise ctx.error(line, f"{what} is {json_kind(value)}, not an entity id (a number)")

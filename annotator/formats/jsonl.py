@@ -104,15 +104,17 @@ class JsonlFormat:
                              json_shape(ctx, attrs, dict, f"span {sid} 'attrs'", line))
             name = get("label", "")
             if mapped or type(name) is not str:  # a plain label as it is: a call less per span
-                name = label(name)
+                name = label(name, line, f"span {sid}")
             spans.append(new_span(sid, start, end, name, attrs, get("value"), get("entity"), get("resolution")))
         relations: list[Relation] = []
         for raw in json_shape(ctx, obj.get("relations") or [], list, "'relations'", line):
-            if not isinstance(raw, dict) or "head" not in raw or "tail" not in raw:
-                raise ctx.error(line, f"relation {raw!r} lacks head or tail")
+            rid = str(raw.get("id", f"R{len(relations) + 1}")) if isinstance(raw, dict) else f"R{len(relations) + 1}"
+            raw = json_shape(ctx, raw, dict, f"relation {rid}", line)
+            if "head" not in raw or "tail" not in raw:
+                raise ctx.error(line, f"relation {rid} has no {'head' if 'head' not in raw else 'tail'}")
             attrs = raw.get("attrs")
-            relations.append(new_relation(str(raw.get("id", f"R{len(relations) + 1}")), str(raw["head"]),
-                                          str(raw["tail"]), str(raw.get("label", "")),
+            relations.append(new_relation(rid, str(raw["head"]), str(raw["tail"]),
+                                          ctx.text(raw.get("label"), line, f"relation {rid}: its label"),
                                           dict(json_shape(ctx, attrs, dict, "relation 'attrs'", line))
                                           if attrs else {}))
         try:

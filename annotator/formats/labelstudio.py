@@ -103,7 +103,7 @@ class LabelStudioFormat:
                 for k, label in enumerate(labels, 1):
                     sid = rid if k == 1 else f"{rid}#{k}"
                     region_spans.setdefault(rid, []).append(len(spans))
-                    spans.append(Span(sid, start, end, ctx.label(label), dict(attrs)))
+                    spans.append(Span(sid, start, end, ctx.label(label, None, f"{where} region {sid}"), dict(attrs)))
             elif res.get("type") != "relation" and "id" in res:
                 extras.append(res)
         for res in extras:  # per-region controls: same id as the region
@@ -130,7 +130,9 @@ class LabelStudioFormat:
             attrs = {"direction": "bi"} if res.get("direction") == "bi" else {}
             for label in res.get("labels") or ["relation"]:
                 relations.append(Relation(f"R{len(relations) + 1}", spans[region_spans[head][0]].id,
-                                          spans[region_spans[tail][0]].id, str(label), dict(attrs)))
+                                          spans[region_spans[tail][0]].id,
+                                          ctx.text(label, None, f"{where}: relation {src}->{dst}: its label"),
+                                          dict(attrs)))
         doc = Document(report, ctx.annotator(annotator), tuple(spans), tuple(relations))
         try:
             return ctx.finish(doc, None)

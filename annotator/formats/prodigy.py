@@ -81,7 +81,7 @@ class ProdigyFormat:
                     raise ctx.error(line, f"span {sid} names tokens the line does not have") from None
             start = need_int(ctx, line, raw.get("start"), f"span {sid} start")
             end = need_int(ctx, line, raw.get("end"), f"span {sid} end")
-            label = ctx.label(raw.get("label", ""))
+            label = ctx.label(raw.get("label"), line, f"span {sid}")
             key = (start, end, label)
             if raw.get("id") is not None and str(raw["id"]) in by_id:
                 return by_id[str(raw["id"])]
@@ -116,8 +116,9 @@ class ProdigyFormat:
                     if not match:
                         raise ctx.error(line, f"relation {len(relations) + 1} {role} token {tok!r} ends no span")
                     ends[role] = match[0]
-            relations.append(Relation(str(raw.get("id") or f"R{len(relations) + 1}"), ends["head"],
-                                      ends["child"], str(raw.get("label", ""))))
+            rid = str(raw.get("id") or f"R{len(relations) + 1}")
+            relations.append(Relation(rid, ends["head"], ends["child"],
+                                      ctx.text(raw.get("label"), line, f"relation {rid}: its label")))
         annotator = obj.get("_annotator_id") or obj.get("_session_id")
         if annotator and dataset and str(annotator).startswith(f"{dataset}-"):
             annotator = str(annotator)[len(dataset) + 1:]

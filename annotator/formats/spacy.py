@@ -195,8 +195,10 @@ class SpacyFormat:
                 bin_ = spacy.tokens.DocBin().from_bytes(data)
                 del data
                 docs = list(bin_.get_docs(spacy.blank(str(ctx.options.get("lang", "en"))).vocab))
-        except Exception as exc:  # spaCy raises ValueError/KeyError/zlib errors on bad files
-            raise ctx.error(None, f"is not a spaCy DocBin ({type(exc).__name__}: {exc})") from None
+        except Exception:  # spaCy raises ValueError/KeyError/zlib errors on bad files
+            # spaCy's own text (E1014 on spaCy v2's JSON training format, msgpack's errors) names its internals
+            raise ctx.error(None, "is not a spaCy v3 DocBin (the .spacy file `DocBin.to_disk` writes), or it is "
+                                  "damaged") from None
         for number, sdoc in enumerate(docs, 1):
             yield self._document(ctx, number, sdoc, key)
 

@@ -99,7 +99,8 @@ class W3cFormat:
             label = next((b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"),
                          "related")
             rels = groups[head[:2]]["relations"]
-            rels.append(Relation(f"R{len(rels) + 1}", head[2], tail[2], str(label)))
+            rels.append(Relation(f"R{len(rels) + 1}", head[2], tail[2],
+                                 ctx.text(label, None, f"linking annotation {ann.get('id')}: its label")))
             if ann.get("id"):
                 first = next(s for s in groups[head[:2]]["spans"] if s.id == head[2])
                 anchors[ann["id"]] = (head[0], head[1], "relation", rels[-1].id, first.start, first.end)
@@ -187,7 +188,8 @@ class W3cFormat:
                 entity = _iri(body)
         if label is None:
             raise ctx.error(None, f"annotation {aid} has no tagging body (the label)")
-        return Span(f"T{len(group['spans']) + 1}", start, end, ctx.label(label), attrs, value, entity)
+        return Span(f"T{len(group['spans']) + 1}", start, end, ctx.label(label, None, f"annotation {aid}"), attrs,
+                    value, entity)
 
     def _fallback(self, text: str, start: Any, end: Any, quote: dict[str, Any] | None
                   ) -> tuple[int, int, str] | None:

@@ -103,10 +103,15 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True,
     return ctx
 
 
-def open_for_repair(target: str | Path | None = None) -> ServiceContext:
+def open_for_repair(target: str | Path | None = None, *, existing: bool = False) -> ServiceContext:
     """A context on a database that may be damaged: no check, no upgrade, the shipped schema. Only
-    for ``check`` and ``backups.restore_backup``, which must work exactly when opening would not."""
+    for ``check`` and ``backups.restore_backup``, which must work exactly when opening would not.
+    ``existing`` (``check``) refuses a SQLite path where there is no file, instead of creating one:
+    a mistyped path checked "ok" on an empty new database, or failed on its missing tables."""
     url = resolve_target(target)
+    path = sqlite_path(url)
+    if existing and path is not None and not path.exists():
+        raise DatabaseError(f"there is no database at {path} (nothing was created there; check the path)")
     engine = make_engine(url)
     return ServiceContext(engine=engine, factory=session_factory(engine), url=url, schema=default_schema())
 
@@ -197,31 +202,63 @@ def save_schema(ctx: ServiceContext, schema: Schema) -> None:
 class CheckResult:
     ok: bool
     problems: list[str]
-    reports: int
-    spans: int
+    reports: int | None  # None: the rows could not be read, so nothing was counted
+    spans: int | None
     revision: str | None
     search_index: str = ""  # one sentence: the text search index there is, or why there is none
+    damaged: bool = False  # the problems are damage, which restoring a backup repairs (not an unfinished
+    # creation or an older revision: any other command finishes or upgrades those)
 
 
 def check(ctx: ServiceContext) -> CheckResult:
-    """Integrity check: SQLite's own check, report ids against their texts, span bounds.
+    """Integrity check: SQLite's own check, report ids against their texts, span bounds, stored JSON.
 
-    Works on a damaged file too (open it with ``verify=False``): what SQLite finds is listed, and the
-    checks that need readable tables are skipped when it cannot read them."""
-    problems: list[str] = []
+    Works on a damaged file too (open it with ``open_for_repair``): what SQLite finds is listed, and the
+    checks that need readable tables are skipped when it cannot read them (then nothing is counted). A
+    database of a newer schema revision is refused as every command refuses it; one whose creation never
+    finished, or of an older revision, is said to be so (any other command finishes or upgrades it)."""
     path = sqlite_path(ctx.url)
-    if path is not None:
-        problems += [f"SQLite integrity: {line}" for line in integrity_problems(path, key=sqlite_key(ctx.url))]
-    n_reports = n_spans = 0
+    problems = [f"SQLite integrity: {line}" for line in integrity_problems(path, key=sqlite_key(ctx.url))] \
+        if path is not None else []
+    damaged = bool(problems)
+    try:
+        revision = migrate.current_revision(ctx.engine)
+        unfinished = revision is None and migrate.never_finished(ctx.engine)
+    except DatabaseError:
+        raise  # several version rows: not annotator's database, as every command says
+    except Exception as exc:  # noqa: BLE001 - a damaged file may not even say its revision
+        fault = database_fault(exc, display_target(ctx.url))
+        problems.append(_without_hint(str(fault)) if fault is not None
+                        else f"the database's schema revision cannot be read ({_first_line(exc)})")
+        return CheckResult(False, problems, None, None, None, damaged=True)
+    migrate.refuse_unknown(revision)
+    head = migrate.head_revision()
+    if unfinished:
+        problems.append(f"the database {display_target(ctx.url)} is not initialised: its creation did not finish "
+                        "and it holds no data; opening it with any other command (or the app) finishes creating it")
+    elif revision is None:
+        problems.append("the database holds tables that are not annotator's and no annotator schema revision")
+    elif revision != head:
+        problems.append(f"the database is at the older schema revision '{revision}' (this version of annotator "
+                        f"uses '{head}'), so its rows were not checked; any other command upgrades it after a "
+                        "backup copy")
+    if revision != head:
+        return CheckResult(False, problems, None, None, revision, damaged=damaged)
+    n_reports: int | None = None
+    n_spans: int | None = None
     try:
         n_reports, n_spans = _check_contents(ctx, problems)
     except StorageError as exc:
-        problems.append(str(exc).split("; run `annotator check`")[0])
-    try:
-        revision = migrate.current_revision(ctx.engine)
-    except Exception:  # noqa: BLE001 - a damaged file may not even say its revision
-        revision = None
-    return CheckResult(not problems, problems, n_reports, n_spans, revision, _search_index(ctx))
+        problems.append(_without_hint(str(exc)))
+    except DatabaseError as exc:  # a table of the schema is missing: the file was altered or damaged
+        problems.append(f"the database's rows cannot be read ({_first_line(exc.__cause__ or exc)})")
+    return CheckResult(not problems, problems, n_reports, n_spans, revision, _search_index(ctx),
+                       damaged=bool(problems))
+
+
+def _without_hint(sentence: str) -> str:
+    """A storage fault's sentence without its advice to run ``check`` (we are in it)."""
+    return sentence.split("; run `annotator check`")[0]
 
 
 def _search_index(ctx: ServiceContext) -> str:

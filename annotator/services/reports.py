@@ -11,11 +11,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError, NotFound, ReaderError, StorageError, failure_detail
+from annotator.core.errors import AnnotatorError, NotFound, ReaderError, StorageError, bug_detail
 from annotator.core.iso_dates import iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.storable import report_problem
+from annotator.core.titles import retitled
 from annotator.readers import read_report_file, supported_suffixes
 from annotator.services.context import ServiceContext
 from annotator.services.search_index import index_report
@@ -103,7 +104,7 @@ def import_reports(ctx: ServiceContext, paths: Iterable[Path | str], *, title: s
             continue
         except Exception as exc:  # noqa: BLE001 - a bug on one file must not cost the user the others
             log.error("unexpected error importing %s", path, exc_info=True)
-            result.errors.append(ImportFailure(str(path), f"{path}: unexpected {failure_detail(exc)} (a bug in "
+            result.errors.append(ImportFailure(str(path), f"{path}: unexpected {bug_detail(exc)} (a bug in "
                                                           "annotator: please report it)", unexpected=True))
             continue
         result.reports.append(ImportedReport(report.id, report.title, status, str(path)))
@@ -135,8 +136,8 @@ def report_from_file(path: Path, *, title: str | None = None, published: str | N
         if found is not None:
             date = found.value
             meta["published_guessed"] = f"from line {found.line}: {found.text}"
-    report = Report.of(got.text, title=title or got.title or path.stem, source=source or got.source,
-                       published=date, url=got.url, language=got.language, meta=meta)
+    report = retitled(Report.of(got.text, title=title or got.title or path.stem, source=source or got.source,
+                                published=date, url=got.url, language=got.language, meta=meta))
     problem = report_problem(report)
     if problem:
         raise ReaderError(path, problem)

@@ -6,13 +6,14 @@ Nothing is built at import time; each shell calls ``make_engine`` with its targe
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 from annotator.core.errors import DatabaseError
-from annotator.store.faults import BUSY_TIMEOUT_S
+from annotator.store.faults import BUSY_TIMEOUT_S, stored_json
 
 
 def database_url(target: str | Path) -> str:
@@ -116,7 +117,7 @@ def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
             except OSError as exc:
                 raise DatabaseError(f"cannot create the folder for {path} ({exc.strerror})") from None
         try:
-            engine = create_engine(url, echo=echo)
+            engine = create_engine(url, echo=echo, json_deserializer=partial(stored_json, where=display_target(url)))
         except ModuleNotFoundError:
             raise DatabaseError("an encrypted database needs the optional extra 'encryption' "
                                 "(pip install 'annotator[encryption]')") from None

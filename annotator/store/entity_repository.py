@@ -11,6 +11,7 @@ from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.errors import NotFound
+from annotator.store.faults import stored_object
 from annotator.store.models import AliasRow, EntityRow, SpanRow, utcnow
 
 _ENTITY_COLUMNS = ("id", "kind", "name", "type", "lat", "lon", "country", "admin1", "parent_id", "meta")
@@ -18,7 +19,7 @@ _ENTITY_COLUMNS = ("id", "kind", "name", "type", "lat", "lon", "country", "admin
 
 def entity_to_dict(row: EntityRow) -> dict[str, Any]:
     return {"id": row.id, "kind": row.kind, "name": row.name, "type": row.type, "lat": row.lat, "lon": row.lon,
-            "country": row.country, "admin1": row.admin1, "parent": row.parent_id, "meta": dict(row.meta or {}),
+            "country": row.country, "admin1": row.admin1, "parent": row.parent_id, "meta": stored_object(row.meta),
             "aliases": [{"name": a.name, "lang": a.lang} for a in sorted(row.aliases, key=lambda a: a.id or 0)]}
 
 

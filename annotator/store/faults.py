@@ -7,13 +7,46 @@ Each becomes a ``StorageError`` (exit status 1 in the CLI: something the user mu
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from typing import Any
 
 from annotator.core.errors import StorageError
+from annotator.core.storable import json_kind
+from annotator.files.json_input import decode_failure
 
 BUSY_TIMEOUT_S = 10  # how long SQLite waits for another writer (PRAGMA busy_timeout)
 CHECK_HINT = "run `annotator check` to see what is affected, and restore the latest backup " \
              "(`annotator backup --list` shows them)"
+
+
+def stored_json(raw: str | bytes, where: str | None = None) -> Any:
+    """A JSON column's value as SQLite stores it (plain text), parsed: one that no longer parses (edited
+    by hand, a bad disk) is a sentence naming ``annotator check`` (which names the row) in whichever
+    command reads it; ``export`` stopped on it with exit 3, "unexpected JSONDecodeError". The engine
+    decodes JSON columns with it, and so do the bulk reads that skip the ORM (``stored_object``).
+    PostgreSQL refuses such a value on the way in."""
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        database = f"the database {where}" if where else "the database"
+        raise StorageError(f"{database} holds a stored value that is not valid JSON ({decode_failure(exc)}); "
+                           f"{CHECK_HINT}", kind="damaged") from None
+
+
+def stored_object(raw: Any) -> dict[str, Any]:
+    """A JSON column that holds an object (attributes, metadata), as the driver returned it: text from a
+    bulk read, a value from the ORM, NULL for none. Anything but an object (a number or a list put there
+    by hand) is the same sentence as JSON that does not parse, not a TypeError in whichever command."""
+    if raw is None or raw == "{}":
+        return {}
+    value = stored_json(raw) if isinstance(raw, (str, bytes)) else raw
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise StorageError(f"the database holds a stored value that is not a JSON object where one belongs "
+                           f"({json_kind(value)}); {CHECK_HINT}", kind="damaged")
+    return dict(value)
 
 
 def _sqlite_name(orig: BaseException) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +11,7 @@ from annotator.core.events import COUNT_KINDS, ESTIMATES, QUALIFIERS, Estimate, 
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, new_span
+from annotator.store.faults import stored_object
 from annotator.store.models import EventArgumentRow, EventRow, ReportRow, SpanRow
 
 
@@ -19,12 +19,12 @@ def report_from_row(row: ReportRow | Row[Any], text: str | None = None) -> Repor
     """A report from its row; ``text`` stands in for a text the query did not fetch."""
     return Report(id=row.id, text=row.text if text is None else text, title=row.title, source=row.source,  # type: ignore[arg-type]
                   published=row.published, url=row.url, language=row.language,
-                  direction=row.direction, meta=dict(row.meta or {}))
+                  direction=row.direction, meta=stored_object(row.meta))
 
 
 def span_from_row(row: SpanRow | Row[Any]) -> Span:
     """A span from its ORM row or from a Core row with the same column names (bulk reads)."""
-    return Span(id=row.key, start=row.start, end=row.end, label=row.label, attrs=dict(row.attrs or {}),
+    return Span(id=row.key, start=row.start, end=row.end, label=row.label, attrs=stored_object(row.attrs),
                 value=row.value, entity=row.entity_id, resolution=row.resolution)
 
 
@@ -33,14 +33,7 @@ def span_from_values(key: str, start: int, end: int, label: str, attrs: Any, val
     """A span from the column values of a bulk read (``attrs`` as the JSON text or object the driver
     returned: most spans have none, and decoding ``{}`` half a million times was a measurable cost),
     built with ``new_span`` (the values were checked when stored)."""
-    return new_span(key, start, end, label, json_object(attrs), value, entity, resolution)
-
-
-def json_object(raw: Any) -> dict[str, Any]:
-    """A JSON column read without SQLAlchemy's JSON processing: text (SQLite) or an object (psycopg)."""
-    if not raw or raw == "{}":
-        return {}
-    return dict(json.loads(raw) if isinstance(raw, str) else raw)
+    return new_span(key, start, end, label, stored_object(attrs), value, entity, resolution)
 
 
 def span_to_dict(span: Span) -> dict[str, object]:
@@ -74,7 +67,7 @@ def event_from_row(row: EventRow | Any, arguments: Iterable[EventArgumentRow | A
             counts[kind] = est
     return Event(id=row.key, type=row.type, roles={r: tuple(ids) for r, ids in roles.items()}, claims=tuple(claims),
                  trigger=trigger, counts=counts, qualifiers=tuple(q for q in QUALIFIERS if getattr(row, q)),
-                 attrs=dict(row.attrs or {}), incident=row.incident_id)
+                 attrs=stored_object(row.attrs), incident=row.incident_id)
 
 
 def event_values(event: Event) -> dict[str, Any]:

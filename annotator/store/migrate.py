@@ -76,6 +76,21 @@ def known_revisions() -> set[str]:
     return set(revision_chain())
 
 
+def refuse_unknown(revision: str | None) -> None:
+    """A revision this program does not know was written by a newer version of annotator: every
+    command refuses it with this sentence (``check`` too: it would judge tables it does not know)."""
+    if revision is not None and revision not in known_revisions():
+        raise DatabaseError(f"the database is at schema revision '{revision}', newer than this version "
+                            "of annotator understands; update annotator to open it")
+
+
+def never_finished(engine: Engine) -> bool:
+    """No version row and nothing but our own empty tables, or no table at all: a database whose
+    creation never finished (killed half-way, or an empty file). Opening it with any command finishes
+    creating it (``upgrade``); it holds nothing to lose."""
+    return current_revision(engine) is None and (not _has_foreign_tables(engine) or _unfinished_creation(engine))
+
+
 def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> Path | None:
     """Upgrade to ``revision`` (default head) in ONE transaction. Returns the backup file made, if any.
 
@@ -85,9 +100,7 @@ def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> P
     are ours and empty, without a version row (left by a version of annotator killed while creating
     it), is finished as a new one; a database with our version row is always ours to upgrade."""
     current = current_revision(engine)
-    if current is not None and current not in known_revisions():
-        raise DatabaseError(f"the database is at schema revision '{current}', newer than this version "
-                            "of annotator understands; update annotator to open it")
+    refuse_unknown(current)
     target = head_revision() if revision == "head" else revision
     if current == target:
         return None

@@ -17,6 +17,8 @@ from annotator.core.ids import highest_key_number
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
+from annotator.store.faults import stored_object
+from annotator.store.json_check import unreadable_json
 from annotator.store.mapping import report_from_row, span_from_row
 from annotator.store.models import AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow, utcnow
 from annotator.store.set_transfer import SetTransfer
@@ -225,7 +227,8 @@ class Repositories:
 
     def content_problems(self, *, sqlite: bool) -> tuple[list[str], int, int]:
         """What ``annotator check`` finds in the rows: dangling references (SQLite's own check), texts that
-        no longer match their id or length, spans past their text; with the report and span counts."""
+        no longer match their id or length, spans past their text, stored JSON that does not parse; with
+        the report and span counts."""
         problems: list[str] = []
         s = self.session
         if sqlite:
@@ -244,6 +247,8 @@ class Repositories:
                         .where(SpanRow.end > ReportRow.chars))
         for key, rid in bad:
             problems.append(f"report {rid[:12]}…: span {key} ends after the text")
+        if sqlite:  # PostgreSQL refuses a JSON value that does not parse on the way in
+            problems.extend(unreadable_json(s))
         return problems, n_reports, n_spans
 
     def set_role(self, name: str, role: str, login: str | None = None) -> dict[str, str | None]:
@@ -272,7 +277,7 @@ class Repositories:
         return row
 
     def relation(self, row: RelationRow) -> Relation:
-        return Relation(row.key, row.head.key, row.tail.key, row.label, dict(row.attrs or {}))
+        return Relation(row.key, row.head.key, row.tail.key, row.label, stored_object(row.attrs))
 
     # -- edit log ------------------------------------------------------------------------------
     def log_edit(self, set_row: AnnotationSetRow, annotator: str, op: str, target: str | None,

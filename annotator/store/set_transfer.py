@@ -48,7 +48,8 @@ from annotator.core.spans import Span, new_span
 from annotator.files.json_output import compact_json
 from annotator.store.base import conflict_insert
 from annotator.store.event_repository import EventRepository
-from annotator.store.mapping import json_object, report_from_row
+from annotator.store.faults import stored_object
+from annotator.store.mapping import report_from_row
 from annotator.store.models import AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow, utcnow
 
 BATCH = 500  # ids per IN (...) list, and rows per fetch of a stream
@@ -392,13 +393,13 @@ def _contents(span_rows: list[_AnyRow], relation_rows: list[_AnyRow]
     add = spans.append
     for _set_id, row_id, key, start, end, label, attrs, value, entity, resolution in span_rows:
         keys[row_id] = key
-        add(new_span(key, start, end, label, json_object(attrs) if attrs and attrs != "{}" else {}, value, entity,
+        add(new_span(key, start, end, label, stored_object(attrs) if attrs and attrs != "{}" else {}, value, entity,
                      resolution))
     if len(spans) > 1:  # rows in (start, id) order; spans that share a start go longest first: two stable
         spans.sort(key=_END, reverse=True)  # sorts in C (end descending, then start) keep the ids' order
         spans.sort(key=_START)
     return (tuple(spans),
-            tuple(new_relation(key, keys[head], keys[tail], label, json_object(attrs) if attrs and attrs != "{}"
+            tuple(new_relation(key, keys[head], keys[tail], label, stored_object(attrs) if attrs and attrs != "{}"
                                else {}) for _sid, key, head, tail, label, attrs in relation_rows))
 
 

@@ -55,3 +55,9 @@ def test_plain_output_reads_the_figures(db: Path) -> None:
     assert [line.split()[0] for line in lines[1:3]] == ["actor", "place"]
     assert lines[3].startswith("alice × bob: F1 exact")
     assert lines[4].startswith("token kappa: ") and report.token_kappa.explanation in lines[4]
+
+
+def test_plain_output_says_why_token_kappa_is_missing(db: Path) -> None:
+    """It printed ``token kappa: None`` (a Python value) and the general explanation, not the reason."""
+    last = cli("agreement", "--annotators", "alice", db=db, check=True).stdout.splitlines()[-1]
+    assert last == "token kappa: n/a  (no report with text has two annotators)"

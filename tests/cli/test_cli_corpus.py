@@ -146,3 +146,41 @@ def test_load_sets_aside_a_publication_date_that_is_not_one(tmp_path: Path) -> N
     lines_back = exported.read_text(encoding="utf-8").splitlines()
     kept = {json.loads(line)["meta"].get("published_as_given") for line in lines_back}
     assert kept == {"yesterday", "04/09/2024", "2024-04-09T10:30:00+03:00", None}
+
+
+def test_load_and_import_tidy_a_title_and_refuse_one_that_is_not_text(tmp_path: Path) -> None:
+    """A title was stored as given: a list or an object as its Python repr, a newline, TAB or U+202E as such,
+    which split the `reports` table across lines and reversed the rest of the terminal line."""
+    db = tmp_path / "t.sqlite3"
+    for fmt, title in (("jsonl", ["a", "b"]), ("doccano", {"x": 1})):
+        path = tmp_path / f"bad.{fmt}.jsonl"
+        line = {"text": "The SDF moved.", "meta": {"title": title}, "annotator": "z", "spans": []} \
+            if fmt == "jsonl" else {"text": "The SDF moved.", "title": title, "label": []}
+        path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+        out = cli("load", str(path), "--format", fmt, "--annotator", "z", db=db)
+        assert out.returncode == 2 and "Traceback" not in out.stderr
+        kind = "a list" if isinstance(title, list) else "an object"
+        assert out.stderr.startswith(f"error: {path} line 1: report ") and \
+            out.stderr.endswith(f": its title is {kind}, not a string.\n")
+    assert json.loads(cli("reports", "--json", db=db, check=True).stdout)["reports"] == []
+    given = "Officers\nmeet\tat \u202eDeir al-Zour\u202c \u2067الميادين\u2069\u200f "
+    path = tmp_path / "title.doccano.jsonl"
+    path.write_text(json.dumps({"text": "Officers meet at Deir al-Zour airfield.", "title": given, "label": []}) + "\n",
+                    encoding="utf-8")
+    out = json.loads(cli("load", str(path), "--format", "doccano", "--annotator", "z", "--json", db=db,
+                         check=True).stdout)
+    assert [w for w in out["warnings"] if "title" in w] == [
+        "report Officers meet at Deir al-Zour \u2067الميادين\u2069\u200f: its title held line breaks, tabs or other "
+        "control characters, text-direction overrides and spaces at its ends, removed; what was given is kept in its "
+        "metadata as title_as_given"]
+    listed = cli("reports", db=db, check=True).stdout
+    assert len(listed.splitlines()) == 1 and "\u202e" not in listed
+    assert "Officers meet at Deir al-Zour \u2067الميادين\u2069\u200f" in listed  # closed isolate and RLM kept
+    exported = tmp_path / "back.jsonl"
+    cli("export", "--format", "jsonl", "--out", str(exported), db=db, check=True)
+    assert json.loads(exported.read_text(encoding="utf-8"))["meta"]["title_as_given"] == given
+    text = tmp_path / "r.txt"
+    text.write_text("Another report on Raqqa.", encoding="utf-8")
+    imported = json.loads(cli("import", str(text), "--title", "Raqqa\n\u2066update", "--json", db=db,
+                              check=True).stdout)
+    assert imported["reports"][0]["title"] == "Raqqa update"  # an isolate left open is removed

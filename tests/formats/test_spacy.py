@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from annotator.core.annotation_set import Document
+from annotator.core.errors import FormatError
 from annotator.core.progress import Cancelled, CancelToken
 from annotator.core.report import Report
 from annotator.core.spans import Span
@@ -137,3 +138,15 @@ def test_msgpack_hooks_are_srslys_again_after_a_cancel_and_beside_another_writer
     expected = (tmp_path / "alone.spacy").read_bytes()
     assert all((tmp_path / f"t{n}.spacy").read_bytes() == expected for n in range(3))
     assert _hooks_are_srslys()
+
+
+def test_a_file_that_is_not_a_docbin_is_one_plain_sentence(tmp_path: Path) -> None:
+    """spaCy's E1014 ("... spaCy v2's JSON training format ...") and msgpack's errors reached the user."""
+    import zlib  # noqa: PLC0415 (only this test makes a compressed file)
+
+    path = tmp_path / "bad.spacy"
+    path.write_bytes(zlib.compress(srsly.msgpack.dumps({"attrs": "x", "tokens": 5})))
+    with pytest.raises(FormatError) as info:
+        list(get("spacy").read(path))
+    assert str(info.value) == f"{path}: is not a spaCy v3 DocBin (the .spacy file `DocBin.to_disk` writes), or it " \
+                              "is damaged"

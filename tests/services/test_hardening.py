@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
-from annotator.core.errors import AnnotatorError, FormatError, ReaderError
+from annotator.core.errors import AnnotatorError, FormatError, ReaderError, ValidationError, failure_detail
+from annotator.core.schema import Schema
 from annotator.exchange.bundle_format import SETS
 from annotator.exchange.reader import read_bundle
 from annotator.readers import html, read_report_file
 from annotator.readers.docx import DocxReader
 from annotator.services.bundles import import_bundle
+from annotator.services.database import load_schema
 from annotator.services.load import load_annotations
 from annotator.services.reports import import_reports
 
@@ -34,10 +37,10 @@ def _line(**changes: object) -> dict[str, object]:
     return record
 
 
-def _refused(ctx, path: Path, fmt: str, words: str) -> str:  # type: ignore[no-untyped-def]
+def _refused(ctx, path: Path, fmt: str, words: str, **options: object) -> str:  # type: ignore[no-untyped-def]
     before = fingerprint(ctx.engine)
     with pytest.raises(AnnotatorError, match=words or None) as info:
-        load_annotations(ctx, path, fmt)
+        load_annotations(ctx, path, fmt, **options)  # type: ignore[arg-type]
     assert "\n" not in str(info.value) and str(path) in str(info.value)
     assert fingerprint(ctx.engine) == before
     return str(info.value)
@@ -85,6 +88,55 @@ def test_wrong_json_types_are_one_sentence(ctx, tmp_path: Path, fmt: str, body: 
     path.write_text(json.dumps(body) + "\n")
     message = _refused(ctx, path, fmt, "")
     assert "unexpected" not in message and "Error" not in message, message
+
+
+_TWO = [{"id": 1, "start_offset": 0, "end_offset": 17, "label": "actor"},
+        {"id": 2, "start_offset": 37, "end_offset": 50, "label": "place"}]
+
+
+@pytest.mark.parametrize("fmt, body, said", [
+    ("jsonl", _line(spans=[{"id": "T1", "start": 0, "end": 17, "label": None}]), "span T1: its label is empty"),
+    ("jsonl", _line(spans=[{"id": "T1", "start": 0, "end": 17, "label": ["actor"]}]),
+     "span T1: its label is a list, not a string"),
+    ("doccano", {"text": TEXT, "label": [[0, 17, None]]}, "span T1: its label is empty"),
+    ("doccano", {"text": TEXT, "label": [[0, 17, {"x": 1}]]}, "span T1: its label is an object, not a string"),
+    ("prodigy", {"text": TEXT, "spans": [{"start": 0, "end": 17, "label": None}]}, "span T1: its label is empty"),
+    ("labelstudio", [{"data": {"text": TEXT}, "annotations": [{"result": [
+        {"type": "labels", "id": "r", "value": {"start": 0, "end": 17, "labels": [None]}}]}]}],
+     "task 1: span r: its label is empty"),
+    ("doccano", {"text": TEXT, "label": _TWO, "relations": [{"id": 1, "from_id": [1], "to_id": 2, "type": "place"}]},
+     "relation 1: its from_id is a list, not an entity id (a number)"),
+    ("doccano", {"text": TEXT, "label": _TWO, "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": None}]},
+     "relation R1: its label is empty"),
+    ("jsonl", _line(relations=[{"head": 12, "label": "source"}]), "relation R1 has no tail"),
+    ("jsonl", _line(relations=[["T1", "T1"]]), "relation R1 is a list, not an object"),
+    ("jsonl", _line(relations=[{"id": "R1", "head": "T1", "tail": "T1", "label": 5}]),
+     "relation R1: its label is the number 5, not a string"),
+])
+@pytest.mark.parametrize("add_labels", [False, True])
+def test_a_label_that_is_null_or_not_text_is_refused_in_the_file_s_terms(  # type: ignore[no-untyped-def]
+        ctx, tmp_path: Path, fmt: str, body: object, said: str, add_labels: bool) -> None:
+    """``"label": null`` became a label called ``None`` (added to the schema by --add-labels, else "unknown
+    labels None"); doccano ids given as lists failed as "TypeError: unhashable type: 'list'"; a jsonl
+    relation without a tail was quoted as a Python dict. Each is now the sentence a missing label gets."""
+    path = tmp_path / f"bad.{fmt}"
+    path.write_text(json.dumps(body) + "\n")
+    message = _refused(ctx, path, fmt, re.escape(said), add_labels=add_labels)
+    assert "None" not in message and "{" not in message and "Error" not in message, message
+    assert load_schema(ctx).labels == ctx.schema.labels  # nothing added to the schema
+
+
+def test_python_s_own_complaints_are_said_in_the_file_s_terms() -> None:
+    """``failure_detail`` is where every reader's unexpected parse failure becomes words: Python's
+    ``'int' object is not iterable`` or ``unhashable type`` spoke of our code, not of the file."""
+    for exc in (TypeError("'int' object is not iterable"), TypeError("unhashable type: 'list'"),
+                AttributeError("'int' object has no attribute 'get'"), IndexError("list index out of range")):
+        said = failure_detail(exc)
+        assert "object" not in said and "Error" not in said and "unhashable" not in said
+        assert said.startswith("a value in it has a type that does not belong in its place")
+    assert failure_detail(KeyError("name")) == "a field 'name' it needs is missing"
+    with pytest.raises(ValidationError, match=r"^the schema is malformed: a value in it has a type"):
+        Schema.from_dict({"name": "x", "labels": [{"name": "actor"}], "relations": 5})
 
 
 @pytest.mark.parametrize("span, words", [({"value": 10 ** 30}, "its value is .* not a string"),

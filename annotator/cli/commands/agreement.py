@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"{p.a} × {p.b}: F1 exact {_fmt(p.f1_exact)}  F1 overlap "
                      f"{_fmt(p.f1_overlap)}  alpha_U {_fmt(p.alpha_u)}")
     tk = report.token_kappa
-    lines.append(f"token kappa: {tk.kappa}  ({tk.explanation})")
+    lines.append(f"token kappa: {_fmt(tk.kappa).strip()}  ({tk.reason or tk.explanation})")  # n/a: why
     emit(args, report.to_dict(), lines)
     return 0
 

@@ -13,23 +13,29 @@ from annotator.services.database import check, open_for_repair
 def run(args: argparse.Namespace) -> int:
     if args.command == "backup":
         return _backup(args)
-    ctx = open_for_repair(getattr(args, "db", None))  # a damaged file too
+    ctx = open_for_repair(getattr(args, "db", None), existing=True)  # a damaged file too, never a new one
     try:
         result = check(ctx)
-        backups = list_backups(ctx) if ctx.backend == "sqlite" else None
+        backups = list_backups(ctx) if ctx.backend == "sqlite" and result.damaged else None
     finally:
         ctx.close()
+    counted = (f"{_count(result.reports, 'report')}, {_count(result.spans, 'span')}"
+               if result.reports is not None and result.spans is not None else "reports and spans not counted")
     emit(args, {"ok": result.ok, "problems": result.problems, "reports": result.reports,
                 "spans": result.spans, "revision": result.revision, "search_index": result.search_index},
-         [f"{result.reports} reports, {result.spans} spans, schema revision {result.revision}",
+         [f"{counted}, schema revision {result.revision or 'unknown'}",
           *([result.search_index] if result.search_index else []),
-          "ok" if result.ok else f"{len(result.problems)} problems"])
+          "ok" if result.ok else _count(len(result.problems), "problem")])
     for p in result.problems:
         error(p)
-    if not result.ok and backups is not None:
+    if backups is not None:
         error(f"restore the latest backup with `annotator backup --restore {backups[0].path}`" if backups
               else "there is no automatic backup of this database; restore a copy made with `annotator backup`")
     return 0 if result.ok else 1
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _backup(args: argparse.Namespace) -> int:
