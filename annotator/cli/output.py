@@ -57,7 +57,10 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
                 BUG: ExitCode.BUG}[said.kind]
 
 
-def open_context(args: argparse.Namespace) -> ServiceContext:
+def open_context(args: argparse.Namespace, *, writes: bool = False) -> ServiceContext:
+    """The database ``--db`` names, and who acts in it. ``writes``: the command changes someone's work,
+    so on a team server a login may not act under another annotator's name (refused before anything is
+    read); a reading command's ``--annotator`` names whose work it reads, which every login may."""
     from annotator.services.database import open_database  # noqa: PLC0415 (only commands with a database load it)
     from annotator.services.identity import who_acts  # noqa: PLC0415 (only commands with a database load it)
 
@@ -65,7 +68,7 @@ def open_context(args: argparse.Namespace) -> ServiceContext:
                         on_wait=lambda message: print(f"note: {message} ...", file=sys.stderr, flush=True))
     _settle_collector()
     try:
-        ctx.actor = who_acts(ctx, getattr(args, "annotator", None))  # roles and the edit log need who acts
+        ctx.actor = who_acts(ctx, getattr(args, "annotator", None), writes=writes)  # roles and the edit log need who acts
     except BaseException:
         ctx.close()
         raise

@@ -60,6 +60,20 @@ def require_supervisor(uow: UnitOfWork, actor: str | None, what: str) -> None:
         raise PermissionDenied(f"{actor} is an annotator in this database: only a supervisor may {what}")
 
 
+def check_login_name(ctx: ServiceContext, mapped: str, named: str) -> None:
+    """Refuse a team-server login mapped to ``mapped`` that asks to change work as ``named``, unless it
+    is a supervisor's login (the server lets a supervisor write every set). The sentence is the one a
+    file naming ``named`` gets (``check_owner_write``): it is the same refusal."""
+    with ctx.uow() as uow:
+        supervisor = uow.workflow.role_of(mapped) == SUPERVISOR
+    if not supervisor:
+        raise PermissionDenied(_not_theirs(mapped, named))
+
+
+def _not_theirs(actor: str, owner: str) -> str:
+    return f"{actor} may not change {owner}'s annotations: each annotator edits only their own set"
+
+
 def check_owner_write(uow: UnitOfWork, owner: str, *, others_too: bool = False) -> None:
     """Refuse a write of ``owner``'s set by someone whose role does not allow it. ``others_too``: a
     supervisor may write anyone's set (loading a corpus file)."""
@@ -74,7 +88,7 @@ def check_owner_write(uow: UnitOfWork, owner: str, *, others_too: bool = False) 
         return
     if supervisor and others_too:
         return
-    raise PermissionDenied(f"{actor} may not change {owner}'s annotations: each annotator edits only their own set"
+    raise PermissionDenied(_not_theirs(actor, owner)
                            + (" (a supervisor returns work to its annotator instead)" if supervisor else ""))
 
 

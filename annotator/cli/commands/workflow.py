@@ -36,7 +36,7 @@ def run_assign(args: argparse.Namespace) -> int:
         raise AnnotatorError("assign needs --annotators A,B,... (who gets the reports)")
     if not args.report and not args.all:
         raise AnnotatorError("assign needs --report ID (repeatable) or --all")
-    ctx = open_context(args)
+    ctx = open_context(args, writes=True)
     try:
         per = args.per_report or (len(names) if args.per_report is None and args.overlap is None else 1)
         plan = plan_round_robin(ctx, args.report or (), names, per_report=per,
@@ -76,7 +76,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, writes=True)
     try:
         status = set_status(ctx, args.report, args.state, annotator=args.of, reason=args.reason)
     finally:
