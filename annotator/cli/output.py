@@ -68,7 +68,8 @@ def open_context(args: argparse.Namespace, *, writes: bool = False) -> ServiceCo
                         on_wait=lambda message: print(f"note: {message} ...", file=sys.stderr, flush=True))
     _settle_collector()
     try:
-        ctx.actor = who_acts(ctx, getattr(args, "annotator", None), writes=writes)  # roles and the edit log need who acts
+        # roles and the edit log need who acts
+        ctx.actor = who_acts(ctx, getattr(args, "annotator", None), writes=writes)
     except BaseException:
         ctx.close()
         raise

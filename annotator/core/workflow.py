@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotator.core.errors import PermissionDenied, ValidationError
+from annotator.core.errors import InvalidValue, PermissionDenied, UsageError, ValidationError
 from annotator.core.ids import GOLD
 
 ASSIGNED, IN_PROGRESS, DONE, DONE_EMPTY, ACCEPTED, RETURNED, CURATED = (
@@ -58,7 +58,7 @@ def parse_state(text: str) -> str:
     if key == "none":
         return ""
     if key not in (*STATES, CURATED):
-        raise ValidationError(f"'{text}' is not a status (one of {', '.join((*STATES, CURATED))})")
+        raise InvalidValue(f"'{text}' is not a status (one of {', '.join((*STATES, CURATED))})")
     return key
 
 
@@ -130,13 +130,13 @@ def plan_assignments(report_ids: Sequence[str], annotators: Sequence[str], *, pe
     because the next report starts where the last one stopped. Returns report id → new annotators."""
     names = list(dict.fromkeys(annotators))
     if GOLD in names:
-        raise ValidationError("gold is the adjudicated set: it is nobody to assign")
+        raise UsageError("gold is the adjudicated set: it is nobody to assign")
     if not names:
-        raise ValidationError("name at least one annotator to assign")
+        raise UsageError("name at least one annotator to assign")
     if not 1 <= per_report <= len(names):
-        raise ValidationError(f"{per_report} annotators per report, but {len(names)} annotator(s) named")
+        raise UsageError(f"{per_report} annotators per report, but {len(names)} annotator(s) named")
     if not 0.0 <= overlap <= 1.0:
-        raise ValidationError(f"the overlap degree is a share between 0 and 1, not {overlap}")
+        raise UsageError(f"the overlap degree is a share between 0 and 1, not {overlap}")
     existing = existing or {}
     plan: dict[str, list[str]] = {}
     turn = start

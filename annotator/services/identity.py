@@ -8,7 +8,7 @@ adjudication)."""
 
 from __future__ import annotations
 
-from annotator.core.errors import ValidationError
+from annotator.core.errors import InvalidValue
 from annotator.core.ids import GOLD, OWNER, annotator_name
 from annotator.services.context import ServiceContext
 from annotator.store.engine import url_username
@@ -33,9 +33,9 @@ def check_identity(name: str) -> str:
     """A name a person may work as: a valid annotator name that is not ``gold``."""
     who = annotator_name(name)
     if who == GOLD:
-        raise ValidationError("'gold' is the adjudicated set, written only in adjudication; choose your own name")
+        raise InvalidValue("'gold' is the adjudicated set, written only in adjudication; choose your own name")
     if who == OWNER:
-        raise ValidationError(f"'{OWNER}' names the file's owner when nobody says who acts; choose your own name")
+        raise InvalidValue(f"'{OWNER}' names the file's owner when nobody says who acts; choose your own name")
     return who
 
 

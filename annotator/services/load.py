@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation_set import Document
-from annotator.core.errors import AnnotatorError, FormatError, ValidationError, failure_detail
+from annotator.core.errors import AnnotatorError, FormatError, InvalidValue, ValidationError, failure_detail
 from annotator.core.events import Incident, event_to_dict
 from annotator.core.ids import annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -86,7 +86,7 @@ def parse_label_map(text: str | None) -> dict[str, str]:
         for prefix in RELATION_PREFIXES:
             bare = bare.removeprefix(prefix)
         if not sep or not bare.strip() or not new.strip():
-            raise ValidationError(f"--label-map entry '{part}' is not OLD=NEW (or relation:OLD=NEW)")
+            raise InvalidValue(f"--label-map entry '{part}' is not OLD=NEW (or relation:OLD=NEW)")
         old = RELATION_PREFIXES[0] + bare.strip() if old.startswith(RELATION_PREFIXES) else bare.strip()
         mapping[old] = new.strip()
     return mapping

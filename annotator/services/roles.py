@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.errors import PermissionDenied, ValidationError
+from annotator.core.errors import InvalidValue, PermissionDenied, UsageError
 from annotator.core.ids import GOLD, OWNER
 from annotator.services.context import ServiceContext
 from annotator.services.identity import check_identity, default_annotator
@@ -31,7 +31,7 @@ ROLES = (ANNOTATOR, SUPERVISOR)
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise ValidationError(f"'{role}' is not a role (annotator or supervisor)")
+        raise InvalidValue(f"'{role}' is not a role (annotator or supervisor)")
     return role
 
 
@@ -114,7 +114,7 @@ def add_person(ctx: ServiceContext, name: str, role: str = ANNOTATOR, *, login: 
     who = check_identity(name)
     check_role(role)
     if login is not None and ctx.backend != "postgresql":
-        raise ValidationError("--login maps a PostgreSQL login; this database is a SQLite file")
+        raise UsageError("--login maps a PostgreSQL login; this database is a SQLite file")
     login_name = _login(login) if login is not None else None
     with ctx.uow() as uow:
         if roles_active(uow):
@@ -129,7 +129,7 @@ def add_person(ctx: ServiceContext, name: str, role: str = ANNOTATOR, *, login: 
 def _login(login: str) -> str:
     name = login.strip()
     if not name or len(name) > 63 or not all(c.isalnum() or c in "_-." for c in name):
-        raise ValidationError(f"'{login}' is not a PostgreSQL login name (letters, digits, _ - .; at most 63)")
+        raise InvalidValue(f"'{login}' is not a PostgreSQL login name (letters, digits, _ - .; at most 63)")
     return name
 
 

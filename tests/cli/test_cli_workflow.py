@@ -60,7 +60,7 @@ def test_assign_status_curate_and_comment(tmp_path: Path) -> None:
     run("--annotator", "sam", "comment", "resolve", note["id"])
     assert run("comments", "--open")["comments"] == []
     bad = cli("--annotator", "sam", "status", "set", "finished", "--report", rid[:12], db=db)
-    assert bad.returncode == 1 and "'finished' is not a status" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "'finished' is not a status" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_with_nobody_named_the_log_credits_the_owner(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from annotator.gui.app import warm_up
 from PySide6.QtGui import QColor, QImage
 
