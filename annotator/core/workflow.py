@@ -43,6 +43,14 @@ def word(state: str | None) -> str:
     return WORDS.get(state, state or "not assigned")
 
 
+def how_it_stands(owner: str, state: str | None) -> str:
+    """Who made ``owner``'s work read-only, as a sentence's start: the annotator marks it done, a
+    supervisor accepts it ("bob marked this report accepted" credited bob with sam's decision)."""
+    if state == ACCEPTED:
+        return f"{owner}'s work on this report was accepted by a supervisor"
+    return f"{owner} marked this report {word(state)}"
+
+
 def is_read_only(owner: str, state: str | None) -> bool:
     """Whether ``owner``'s set on a report in ``state`` may not be changed: the one rule every set
     write obeys (an edit, a load, a bundle import). Work marked done, done-empty or accepted waits for
@@ -110,13 +118,12 @@ def check_move(owner: str, before: str | None, after: str | None, *, as_supervis
     if after in _SUPERVISOR_MOVES and before in _SUPERVISOR_MOVES[after]:
         if not as_supervisor:
             raise PermissionDenied(f"only a supervisor may {_VERBS[after]} {owner}'s work on this report"
-                                   + (f" ({owner} marked it {word(before)})" if before in READ_ONLY else ""))
+                                   + (f" ({how_it_stands(owner, before)})" if before in READ_ONLY else ""))
         if after == RETURNED and not (reason or "").strip():
             raise ValidationError("returning work needs a reason the annotator can act on")
         return
     if before in READ_ONLY and as_owner:
-        raise PermissionDenied(f"{owner} marked this report {word(before)}: it is read-only until a supervisor "
-                               "returns it")
+        raise PermissionDenied(f"{how_it_stands(owner, before)}: it is read-only until a supervisor returns it")
     raise ValidationError(f"{owner}'s work on this report is {word(before)}: it cannot become {word(after)}")
 
 

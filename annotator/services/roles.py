@@ -57,7 +57,15 @@ def acting(uow: UnitOfWork) -> str:
 
 def require_supervisor(uow: UnitOfWork, actor: str | None, what: str) -> None:
     if not is_supervisor(uow, actor):
-        raise PermissionDenied(f"{actor} is an annotator in this database: only a supervisor may {what}")
+        raise PermissionDenied(f"{_who_is(uow, actor)}: only a supervisor may {what}")
+
+
+def _who_is(uow: UnitOfWork, actor: str | None) -> str:
+    """What ``actor`` is here, for a refusal: an annotator, or nobody this database knows (a typo in
+    ``--annotator`` was called "an annotator in this database")."""
+    if uow.workflow.role_of(actor or "") is None:
+        return f"this database has no annotator '{actor}' (`annotator annotators` lists who is here)"
+    return f"{actor} is an annotator in this database"
 
 
 def check_login_name(ctx: ServiceContext, mapped: str, named: str) -> None:
@@ -83,8 +91,7 @@ def check_owner_write(uow: UnitOfWork, owner: str, *, others_too: bool = False) 
     supervisor = uow.workflow.role_of(actor) == SUPERVISOR
     if owner == GOLD:
         if not supervisor:
-            raise PermissionDenied(f"{actor} is an annotator in this database: only a supervisor writes the gold "
-                                   "set (curation)")
+            raise PermissionDenied(f"{_who_is(uow, actor)}: only a supervisor writes the gold set (curation)")
         return
     if supervisor and others_too:
         return

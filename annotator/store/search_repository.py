@@ -83,6 +83,15 @@ class SearchRepository:
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
+    def recorded_sources(self) -> list[str]:
+        """Every span source recorded here, by family (``spacy:en_core_web_sm`` → ``spacy``), with
+        ``manual`` for spans that record none: what ``--source`` can name (one scan, asked only when a
+        search by source found nothing)."""
+        recorded = SpanRow.attrs["source"].as_string()
+        families = {MANUAL if not value else value.replace(" ", ":").split(":", 1)[0]
+                    for value in self.session.scalars(select(recorded).distinct())}
+        return sorted(families)
+
     # -- the folded copy ---------------------------------------------------------------------------
     def index(self, report_id: str, folded: str) -> None:
         """Store (or replace) a report's folded text."""
