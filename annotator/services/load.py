@@ -321,6 +321,8 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
     for doc, who in batch:
         by_annotator.setdefault(who, []).append(doc)
     for who, docs in by_annotator.items():
+        if uow.workflow.role_of(who) is None:  # a name new here: every document is a write, the row one too
+            check_owner_write(uow, who, others_too=True)  # (refused before the server sees the row, if it must be)
         annotator_id = uow.repo.annotator_row(who).id
         current = uow.transfer.set_versions(annotator_id, [d.report.id for d in docs])
         stored = uow.transfer.contents([sid for sid, _v in current.values()])

@@ -98,6 +98,12 @@ def test_a_login_acting_under_another_name_is_refused_up_front(team: dict[str, s
         assert proc.returncode == 1, (what, proc.stderr)
         assert proc.stderr.strip() == f"error: {REFUSED}.", (what, proc.stderr)
         assert "Traceback" not in proc.stderr
+    # gold is nobody's name: alice acts, and only a supervisor writes gold (it was the server's raw refusal,
+    # the row for gold being made before the services looked)
+    gold = cli("--db", alice, "load", str(_doccano(tmp_path)), "--format", "doccano", "--annotator", "gold")
+    assert gold.returncode == 1, gold.stderr
+    assert gold.stderr.strip() == "error: alice is an annotator in this database: only a supervisor writes the gold " \
+                                  "set (curation)."
     # nothing was written: bob has no set, the assignment and status rows are not there
     spans = json.loads(cli("--db", team["owner"], "reports", "--json", check=True).stdout)["reports"][0]
     assert spans["annotators"] == {}
