@@ -36,8 +36,12 @@ def error(message: str) -> None:
 def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command; any error becomes one sentence and an exit status, no traceback (unless --debug).
 
-    1: the command ran and found a problem the user must act on (validation, a conflict, a full or
-    read-only disk, a locked or damaged database); 2: bad usage or unreadable input; 3: a bug."""
+    1: the command ran and found a problem the user must act on (validation against what is stored, a
+    conflict, the user's role, a full or read-only disk, a locked or damaged database); 2: bad usage (an
+    option's syntax, a value or name that is not one, a missing file) or unreadable input (a file that
+    breaks its format, wherever in it); 3: a bug. The kind comes from the error's class, in one table
+    (``services.errors.describe``), never from the command: a command raises the class that says what
+    went wrong and the status follows."""
     debug = getattr(args, "debug", False)
     try:
         return run(args)
