@@ -116,6 +116,17 @@ def test_reading_under_another_name_still_works(team: dict[str, str]) -> None:
     assert json.loads(proc.stdout) == {"records": []}
 
 
+def test_an_annotators_login_imports_a_report(team: dict[str, str], tmp_path: Path) -> None:
+    """Reports are everyone's: the search index's upsert needed UPDATE, which an annotator's login lacks,
+    so the import was refused by the server."""
+    page = tmp_path / "report.txt"
+    page.write_text("Two drones struck a fuel depot outside the town at dawn.\n", encoding="utf-8")
+    proc = cli("--db", team["alice"], "import", str(page))
+    assert proc.returncode == 0, proc.stderr
+    hits = json.loads(cli("--db", team["bob"], "search", "fuel depot", "--json", check=True).stdout)["hits"]
+    assert [h["text"] for h in hits] == ["fuel depot"]
+
+
 def test_what_the_server_still_refuses_is_one_sentence_with_exit_1(team: dict[str, str], tmp_path: Path) -> None:
     """alice's login acting as herself, importing bob's bundle: the services let it through (the bundle
     is bob's work, alice is who acts), the server's row-level security refuses it."""
