@@ -36,8 +36,12 @@ def error(message: str) -> None:
 def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command; any error becomes one sentence and an exit status, no traceback (unless --debug).
 
-    1: the command ran and found a problem the user must act on (validation, a conflict, a full or
-    read-only disk, a locked or damaged database); 2: bad usage or unreadable input; 3: a bug."""
+    1: the command ran and found a problem the user must act on (validation against what is stored, a
+    conflict, the user's role, a full or read-only disk, a locked or damaged database); 2: bad usage (an
+    option's syntax, a value or name that is not one, a missing file) or unreadable input (a file that
+    breaks its format, wherever in it); 3: a bug. The kind comes from the error's class, in one table
+    (``services.errors.describe``), never from the command: a command raises the class that says what
+    went wrong and the status follows."""
     debug = getattr(args, "debug", False)
     try:
         return run(args)
@@ -57,7 +61,10 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
                 BUG: ExitCode.BUG}[said.kind]
 
 
-def open_context(args: argparse.Namespace) -> ServiceContext:
+def open_context(args: argparse.Namespace, *, writes: bool = False) -> ServiceContext:
+    """The database ``--db`` names, and who acts in it. ``writes``: the command changes someone's work,
+    so on a team server a login may not act under another annotator's name (refused before anything is
+    read); a reading command's ``--annotator`` names whose work it reads, which every login may."""
     from annotator.services.database import open_database  # noqa: PLC0415 (only commands with a database load it)
     from annotator.services.identity import who_acts  # noqa: PLC0415 (only commands with a database load it)
 
@@ -65,7 +72,8 @@ def open_context(args: argparse.Namespace) -> ServiceContext:
                         on_wait=lambda message: print(f"note: {message} ...", file=sys.stderr, flush=True))
     _settle_collector()
     try:
-        ctx.actor = who_acts(ctx, getattr(args, "annotator", None))  # roles and the edit log need who acts
+        # roles and the edit log need who acts
+        ctx.actor = who_acts(ctx, getattr(args, "annotator", None), writes=writes)
     except BaseException:
         ctx.close()
         raise

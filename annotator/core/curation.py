@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from annotator.core.errors import NotFound, ValidationError
+from annotator.core.errors import InvalidValue, NotFound
 from annotator.core.events import Event
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
@@ -48,7 +48,7 @@ def parse_rule(text: str) -> tuple[str, int]:
         return name, 0
     if name == "atleast" and k.isdecimal() and int(k) >= 1:
         return name, int(k)
-    raise ValidationError(f"'{text}' is not a rule (unanimous, majority or atleast:K with K ≥ 1)")
+    raise InvalidValue(f"'{text}' is not a rule (unanimous, majority or atleast:K with K ≥ 1)")
 
 
 def rule_name(rule: tuple[str, int]) -> str:

@@ -12,7 +12,18 @@ class AnnotatorError(Exception):
 
 
 class ValidationError(AnnotatorError):
-    """An edit or a piece of data breaks a rule of the model (offsets, labels, relations)."""
+    """An edit or a piece of data breaks a rule of the model (offsets, labels, relations), or the state of
+    the data does not allow what was asked (work already done, a report not assigned). The request was
+    understood: the command ran and found a problem to act on (exit 1)."""
+
+
+class UsageError(AnnotatorError):
+    """What was asked cannot be understood as asked: an option's syntax, a value outside its choices, a
+    name this database does not know, an input file that is not there. Nothing was looked at or
+    changed; the same command spelled right can run (exit 2, as argparse's own refusals).
+
+    The line from ``ValidationError``: a usage error is wrong whatever the database holds; a validation
+    error is about what the database (or the file's data) holds."""
 
 
 class ReaderError(AnnotatorError):
@@ -44,8 +55,15 @@ class FormatError(AnnotatorError):
         super().__init__(f"{where}: {detail}")
 
 
-class NotFound(AnnotatorError):
-    """A report, span, annotator or entity does not exist."""
+class InvalidValue(UsageError, ValidationError):
+    """A value that is not one of its kind: an annotator name, a status, a curation rule, a role, a
+    ``--label-map`` entry. Typed on the command line it is bad usage (exit 2: ``describe`` looks at
+    ``UsageError`` first); read from a file, the readers catch it as the ``ValidationError`` it also is and
+    name the file and line."""
+
+
+class NotFound(UsageError):
+    """A report, span, annotator or entity does not exist (a name or id given that names nothing)."""
 
 
 class Conflict(AnnotatorError):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import NewType
 
-from annotator.core.errors import ValidationError
+from annotator.core.errors import InvalidValue
 
 ReportId = NewType("ReportId", str)
 AnnotatorName = NewType("AnnotatorName", str)
@@ -34,7 +34,7 @@ def annotator_name(value: str) -> AnnotatorName:
     """Validate an annotator name: 1-64 characters, no control characters or slashes, not blank."""
     name = value.strip() if isinstance(value, str) else ""
     if not name or not _NAME.match(name):
-        raise ValidationError(f"{str(value)[:80]!r} is not a usable annotator name "
+        raise InvalidValue(f"{str(value)[:80]!r} is not a usable annotator name "
                               "(1-64 characters, no slashes or control characters)")
     return AnnotatorName(name)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotator.core.errors import PermissionDenied, ValidationError
+from annotator.core.errors import InvalidValue, PermissionDenied, UsageError, ValidationError
 from annotator.core.ids import GOLD
 
 ASSIGNED, IN_PROGRESS, DONE, DONE_EMPTY, ACCEPTED, RETURNED, CURATED = (
@@ -43,6 +43,14 @@ def word(state: str | None) -> str:
     return WORDS.get(state, state or "not assigned")
 
 
+def how_it_stands(owner: str, state: str | None) -> str:
+    """Who made ``owner``'s work read-only, as a sentence's start: the annotator marks it done, a
+    supervisor accepts it ("bob marked this report accepted" credited bob with sam's decision)."""
+    if state == ACCEPTED:
+        return f"{owner}'s work on this report was accepted by a supervisor"
+    return f"{owner} marked this report {word(state)}"
+
+
 def is_read_only(owner: str, state: str | None) -> bool:
     """Whether ``owner``'s set on a report in ``state`` may not be changed: the one rule every set
     write obeys (an edit, a load, a bundle import). Work marked done, done-empty or accepted waits for
@@ -58,7 +66,7 @@ def parse_state(text: str) -> str:
     if key == "none":
         return ""
     if key not in (*STATES, CURATED):
-        raise ValidationError(f"'{text}' is not a status (one of {', '.join((*STATES, CURATED))})")
+        raise InvalidValue(f"'{text}' is not a status (one of {', '.join((*STATES, CURATED))})")
     return key
 
 
@@ -110,13 +118,12 @@ def check_move(owner: str, before: str | None, after: str | None, *, as_supervis
     if after in _SUPERVISOR_MOVES and before in _SUPERVISOR_MOVES[after]:
         if not as_supervisor:
             raise PermissionDenied(f"only a supervisor may {_VERBS[after]} {owner}'s work on this report"
-                                   + (f" ({owner} marked it {word(before)})" if before in READ_ONLY else ""))
+                                   + (f" ({how_it_stands(owner, before)})" if before in READ_ONLY else ""))
         if after == RETURNED and not (reason or "").strip():
             raise ValidationError("returning work needs a reason the annotator can act on")
         return
     if before in READ_ONLY and as_owner:
-        raise PermissionDenied(f"{owner} marked this report {word(before)}: it is read-only until a supervisor "
-                               "returns it")
+        raise PermissionDenied(f"{how_it_stands(owner, before)}: it is read-only until a supervisor returns it")
     raise ValidationError(f"{owner}'s work on this report is {word(before)}: it cannot become {word(after)}")
 
 
@@ -130,13 +137,13 @@ def plan_assignments(report_ids: Sequence[str], annotators: Sequence[str], *, pe
     because the next report starts where the last one stopped. Returns report id → new annotators."""
     names = list(dict.fromkeys(annotators))
     if GOLD in names:
-        raise ValidationError("gold is the adjudicated set: it is nobody to assign")
+        raise UsageError("gold is the adjudicated set: it is nobody to assign")
     if not names:
-        raise ValidationError("name at least one annotator to assign")
+        raise UsageError("name at least one annotator to assign")
     if not 1 <= per_report <= len(names):
-        raise ValidationError(f"{per_report} annotators per report, but {len(names)} annotator(s) named")
+        raise UsageError(f"{per_report} annotators per report, but {len(names)} annotator(s) named")
     if not 0.0 <= overlap <= 1.0:
-        raise ValidationError(f"the overlap degree is a share between 0 and 1, not {overlap}")
+        raise UsageError(f"the overlap degree is a share between 0 and 1, not {overlap}")
     existing = existing or {}
     plan: dict[str, list[str]] = {}
     turn = start

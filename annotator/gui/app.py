@@ -13,12 +13,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QSettings
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.errors import AnnotatorError, StorageError, ValidationError
 from annotator.core.ids import annotator_name
+from annotator.files.atomic import write_atomic
 from annotator.gui.main_window import MainWindow
 from annotator.gui.session import EditSession
 from annotator.gui.tasks import BackgroundJob
@@ -297,9 +298,11 @@ def take_screenshot(app: QCoreApplication, window: MainWindow, widget: QWidget, 
     for _ in range(5):
         app.processEvents()
     settle(app, window)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not widget.grab().save(str(out)):
-        raise AnnotatorError(f"could not write the screenshot to {out}")
+    buffer = QBuffer()  # rendered in memory, then written as every output is: a read-only or full disk is
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)  # a StorageError naming the folder (exit 1), like export's
+    if not widget.grab().save(buffer, "PNG"):
+        raise AnnotatorError(f"could not render the screenshot for {out}")
+    write_atomic(out, bytes(buffer.data().data()))
     print(out)
     window.close()
     window.session.ctx.close()

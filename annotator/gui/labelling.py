@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 
 from annotator.core.offsets import next_boundary, next_word_edge, snap_to_clusters, snap_to_words
 from annotator.core.spans import Span
-from annotator.core.workflow import READ_ONLY, word
+from annotator.core.workflow import ACCEPTED, READ_ONLY, word
 from annotator.gui.commands.span_commands import CreateRelation, CreateSpan, DeleteSpan, EditCommand, UpdateSpan
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.models.span_table_model import excerpt
@@ -22,8 +22,9 @@ from annotator.gui.views.document_view import DocumentView
 def read_only_reason(target: OpenSet) -> str | None:
     """Why the set shown may not be edited now (its annotator marked it done), or None."""
     if target.status in READ_ONLY:
-        return (f"You marked this report {word(target.status)}: your annotations on it are read-only until a "
-                "supervisor returns it.")
+        how = ("A supervisor accepted your work on this report" if target.status == ACCEPTED
+               else f"You marked this report {word(target.status)}")
+        return f"{how}: your annotations on it are read-only until a supervisor returns it."
     return None
 
 

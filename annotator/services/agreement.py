@@ -14,6 +14,7 @@ from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.files.atomic import atomic_file
 from annotator.files.json_output import indented_json
 from annotator.services.context import ServiceContext
+from annotator.services.names import known_annotators, known_labels
 from annotator.services.reports import resolve_report_id
 
 
@@ -23,7 +24,8 @@ def gather_documents(ctx: ServiceContext, *, report_ids: Sequence[str] = (),
     spans as ``(start, end, label)`` tuples: agreement needs no more, and the repository reads them
     in two queries without building a span object per row."""
     ids = [resolve_report_id(ctx, r) for r in report_ids]
-    wanted_labels = set(labels)
+    known_annotators(ctx, annotators)
+    wanted_labels = set(known_labels(ctx, labels))
     scope = [*annotators, GOLD] if annotators else None
     docs: list[Any] = []
     with ctx.uow() as uow:

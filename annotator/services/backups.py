@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from annotator.core.errors import DatabaseError, StorageError
+from annotator.core.errors import DatabaseError, StorageError, UsageError
 from annotator.files.atomic import remove_stale_temporaries_in
 from annotator.services.context import ServiceContext
 from annotator.store import migrate
@@ -129,7 +129,7 @@ def restore_backup(ctx: ServiceContext, source: Path | str) -> BackupInfo | None
     database = _database_file(ctx)
     source = Path(source)
     if not source.is_file():
-        raise StorageError(f"the backup {source} does not exist")
+        raise UsageError(f"the backup {source} does not exist")
     key = sqlite_key(ctx.url)
     problems = quick_check(source, key=key)
     if problems:

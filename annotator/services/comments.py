@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.core.comments import MAX_BODY, Comment, new_comment_id, newer
-from annotator.core.errors import NotFound, PermissionDenied, ValidationError
+from annotator.core.errors import NotFound, PermissionDenied, UsageError, ValidationError
 from annotator.core.ids import annotator_name
 from annotator.services import roles
 from annotator.services.context import ServiceContext
@@ -40,7 +40,7 @@ def add_comment(ctx: ServiceContext, report_id: str, body: str, *, span: str | N
     text = _body(body)
     rid = resolve_report_id(ctx, report_id)
     if span and relation:
-        raise ValidationError("anchor a comment to a span or to a relation, not both")
+        raise UsageError("anchor a comment to a span or to a relation, not both")
     anchor, key, start, end, owner = "report", None, None, None, None
     with ctx.uow() as uow:
         if span or relation:

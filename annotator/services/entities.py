@@ -15,7 +15,7 @@ from typing import Any
 
 from anyascii import anyascii
 
-from annotator.core.errors import Conflict, FormatError, NotFound, ValidationError
+from annotator.core.errors import Conflict, FormatError, NotFound, PermissionDenied, ValidationError
 from annotator.core.schema import ENTITY_KINDS
 from annotator.core.storable import value_problem
 from annotator.files.atomic import atomic_file
@@ -78,6 +78,9 @@ def ensure_registry(ctx: ServiceContext) -> int:
             ctx.registry_seeded = True
             return added
     except Conflict:  # another writer seeded the same entries first
+        return 0
+    except PermissionDenied:  # a team server's annotator login may not write the registry: it reads it as it is
+        ctx.registry_seeded = True  # (the owner's or a supervisor's first run seeds it)
         return 0
 
 

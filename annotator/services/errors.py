@@ -10,9 +10,12 @@ from annotator.core.errors import (
     AnnotatorError,
     Conflict,
     DatabaseError,
+    FormatError,
     NotFound,
     PermissionDenied,
+    ReaderError,
     StorageError,
+    UsageError,
     ValidationError,
 )
 from annotator.core.progress import Cancelled
@@ -30,11 +33,21 @@ class Described:
     kind: str
 
 
+# One mapping of error kinds to what they mean, by class (cli.md's exit statuses), never per command:
+# a problem the command found in the data, the disk or the user's role; or a request (or an input file)
+# that cannot be understood (an ``InvalidValue`` is both: typed, it is usage). Any other ``AnnotatorError``
+# is taken as bad input.
+PROBLEMS: tuple[type[AnnotatorError], ...] = (ValidationError, Conflict, PermissionDenied, StorageError)
+BAD_INPUTS: tuple[type[AnnotatorError], ...] = (UsageError, NotFound, ReaderError, FormatError, DatabaseError)
+
+
 def describe(exc: BaseException) -> Described:
     """The sentence and kind of ``exc`` (the sentence ends with a full stop)."""
-    if isinstance(exc, (ValidationError, Conflict, PermissionDenied, StorageError)):
+    if isinstance(exc, BAD_INPUTS):  # first: an ``InvalidValue`` is also a ValidationError
+        return Described(_sentence(str(exc)), BAD_INPUT)
+    if isinstance(exc, PROBLEMS):
         return Described(_sentence(str(exc)), PROBLEM)
-    if isinstance(exc, (AnnotatorError, NotFound, DatabaseError)):
+    if isinstance(exc, AnnotatorError):
         return Described(_sentence(str(exc)), BAD_INPUT)
     if isinstance(exc, Cancelled):
         return Described("Cancelled.", CANCELLED)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from annotator.agreement.events import EventAgreementReport, EventDocument, event_agreement
 from annotator.services.context import ServiceContext
+from annotator.services.names import known_annotators
 from annotator.services.reports import resolve_report_id
 
 
@@ -14,6 +15,7 @@ def compute_event_agreement(ctx: ServiceContext, *, report_ids: Sequence[str] = 
                             annotators: Sequence[str] = ()) -> EventAgreementReport:
     """Event F1 and α per event field for every annotator pair, read by attribute (``to_dict()``: the JSON)."""
     ids = [resolve_report_id(ctx, r) for r in report_ids]
+    known_annotators(ctx, annotators)
     docs = []
     with ctx.uow() as uow:
         by_report: dict[str, list[str]] = {}

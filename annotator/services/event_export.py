@@ -33,6 +33,7 @@ from annotator.services.context import ServiceContext
 from annotator.services.events import event_schema
 from annotator.services.export import ExportScope
 from annotator.services.formats import EVENT_FORMATS
+from annotator.services.names import known_annotators
 from annotator.services.records import resolver
 from annotator.services.reports import resolve_report_id
 from annotator.services.samples import resources_dir
@@ -50,6 +51,7 @@ def iter_resolved(ctx: ServiceContext, scope: ExportScope = ExportScope(), *, pr
     """The events of the sets in scope, resolved, set by set (sets are read in batches)."""
     schema = event_schema(ctx)
     ids = tuple(resolve_report_id(ctx, r) for r in scope.report_ids)
+    known_annotators(ctx, scope.annotators, option="--annotator")
     with ctx.uow() as uow:
         keys = uow.repo.set_keys(report_ids=ids or None)
     keys = [k for k in keys if not scope.annotators or k[1] in scope.annotators]

@@ -15,6 +15,7 @@ from annotator.core.annotation_set import Document
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.services.context import ServiceContext
 from annotator.services.formats import writable_format
+from annotator.services.names import known_annotators, known_labels
 from annotator.services.reports import resolve_report_id
 
 if TYPE_CHECKING:  # the formats are imported when one is chosen
@@ -34,7 +35,8 @@ def iter_documents(ctx: ServiceContext, scope: ExportScope, *, progress: Progres
     (one query per table, however many sets): memory stays flat and every document is from the same
     snapshot."""
     ids = tuple(resolve_report_id(ctx, r) for r in scope.report_ids)
-    labels = set(scope.labels)
+    known_annotators(ctx, scope.annotators, option="--annotator")
+    labels = set(known_labels(ctx, scope.labels))
     incidents: dict[str, Any] = {}  # the incidents events name, read as they first appear
     with ctx.uow() as uow:
         notes: dict[str, list[Any]] = {}  # every comment in scope, by report (threads are few beside spans)

@@ -8,7 +8,7 @@ adjudication)."""
 
 from __future__ import annotations
 
-from annotator.core.errors import ValidationError
+from annotator.core.errors import InvalidValue
 from annotator.core.ids import GOLD, OWNER, annotator_name
 from annotator.services.context import ServiceContext
 from annotator.store.engine import url_username
@@ -33,9 +33,9 @@ def check_identity(name: str) -> str:
     """A name a person may work as: a valid annotator name that is not ``gold``."""
     who = annotator_name(name)
     if who == GOLD:
-        raise ValidationError("'gold' is the adjudicated set, written only in adjudication; choose your own name")
+        raise InvalidValue("'gold' is the adjudicated set, written only in adjudication; choose your own name")
     if who == OWNER:
-        raise ValidationError(f"'{OWNER}' names the file's owner when nobody says who acts; choose your own name")
+        raise InvalidValue(f"'{OWNER}' names the file's owner when nobody says who acts; choose your own name")
     return who
 
 
@@ -55,12 +55,20 @@ def annotators(ctx: ServiceContext) -> list[str]:
         return [n for n in uow.repo.annotator_names() if n != GOLD]
 
 
-def who_acts(ctx: ServiceContext, explicit: str | None = None) -> str | None:
+def who_acts(ctx: ServiceContext, explicit: str | None = None, *, writes: bool = False) -> str | None:
     """Who acts for one command: ``--annotator NAME`` (unless it names gold, which is nobody: then the
     person this database knows, who must be a supervisor to write gold), else on a team server the
-    annotator the login is mapped to, else this database's default. None: nobody chosen yet."""
-    from annotator.services.roles import actor_from_login  # noqa: PLC0415 (import cycle: roles imports identity)
+    annotator the login is mapped to, else this database's default. None: nobody chosen yet.
 
+    ``writes``: the command changes someone's work. On a team server an annotator's login then may not
+    act under another name: the server would refuse the rows anyway, with a raw message, after the
+    services had judged the change by the other name's role (``check_login_name``)."""
+    from annotator.services.roles import actor_from_login, check_login_name  # noqa: PLC0415 (import cycle)
+
+    mapped = actor_from_login(ctx)
     if explicit and annotator_name(explicit) != GOLD:
-        return annotator_name(explicit)
-    return actor_from_login(ctx) or default_annotator(ctx)
+        named = annotator_name(explicit)
+        if writes and mapped is not None and named != mapped:
+            check_login_name(ctx, mapped, named)
+        return named
+    return mapped or default_annotator(ctx)

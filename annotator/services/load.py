@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation_set import Document
-from annotator.core.errors import AnnotatorError, FormatError, ValidationError, failure_detail
+from annotator.core.errors import AnnotatorError, FormatError, InvalidValue, ValidationError, failure_detail
 from annotator.core.events import Incident, event_to_dict
 from annotator.core.ids import annotator_name
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
@@ -102,7 +102,7 @@ def parse_label_map(text: str | None) -> dict[str, str]:
         for prefix in RELATION_PREFIXES:
             bare = bare.removeprefix(prefix)
         if not sep or not bare.strip() or not new.strip():
-            raise ValidationError(f"--label-map entry '{part}' is not OLD=NEW (or relation:OLD=NEW)")
+            raise InvalidValue(f"--label-map entry '{part}' is not OLD=NEW (or relation:OLD=NEW)")
         old = RELATION_PREFIXES[0] + bare.strip() if old.startswith(RELATION_PREFIXES) else bare.strip()
         mapping[old] = new.strip()
     return mapping
@@ -351,6 +351,8 @@ def _store(uow: UnitOfWork, batch: list[tuple[Document, str]], path: Path, fmt_n
     for doc, who in batch:
         by_annotator.setdefault(who, []).append(doc)
     for who, docs in by_annotator.items():
+        if uow.workflow.role_of(who) is None:  # a name new here: every document is a write, the row one too
+            check_owner_write(uow, who, others_too=True)  # (refused before the server sees the row, if it must be)
         annotator_id = uow.repo.annotator_row(who).id
         current = uow.transfer.set_versions(annotator_id, [d.report.id for d in docs])
         stored = uow.transfer.contents([sid for sid, _v in current.values()])

@@ -19,6 +19,7 @@ from annotator.records.entities import Entity
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
 from annotator.services.entities import ensure_registry, require_entity
+from annotator.services.names import known_annotators
 from annotator.services.reports import get_report, resolve_report_id
 
 _LOCK = threading.Lock()
@@ -200,8 +201,8 @@ def iter_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotat
     from annotator.records.record import build_record  # noqa: PLC0415 (40 ms to import; the window needs it only for a record)
 
     ids = [resolve_report_id(ctx, r) for r in report_ids]
+    annotators = list(known_annotators(ctx, [annotator], option="--annotator")) if annotator is not None else None
     res = resolver(ctx)
-    annotators = [annotator] if annotator is not None else None
     known: dict[str, Incident] = {}  # the incidents events name, read as they first appear
     with ctx.uow() as uow:
         total = uow.transfer.count_in_scope(annotators=annotators, report_ids=ids or None)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError, NotFound, ReaderError, StorageError, bug_detail
+from annotator.core.errors import AnnotatorError, NotFound, PermissionDenied, ReaderError, StorageError, bug_detail
 from annotator.core.iso_dates import iso_day
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
@@ -97,8 +97,8 @@ def import_reports(ctx: ServiceContext, paths: Iterable[Path | str], *, title: s
         try:
             report = report_from_file(path, title=title, published=published, source=source)
             status = store_report(ctx, report, origin=str(path))
-        except StorageError:
-            raise  # the disk or the database cannot take any file: stop (the files stored so far stay)
+        except (StorageError, PermissionDenied):
+            raise  # the disk, the database or the server's rules take no file: stop (the files stored so far stay)
         except AnnotatorError as exc:
             result.errors.append(ImportFailure(str(path), _naming(path, exc)))
             continue

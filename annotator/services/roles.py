@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.errors import PermissionDenied, ValidationError
+from annotator.core.errors import InvalidValue, PermissionDenied, UsageError
 from annotator.core.ids import GOLD, OWNER
 from annotator.services.context import ServiceContext
 from annotator.services.identity import check_identity, default_annotator
@@ -31,7 +31,7 @@ ROLES = (ANNOTATOR, SUPERVISOR)
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise ValidationError(f"'{role}' is not a role (annotator or supervisor)")
+        raise InvalidValue(f"'{role}' is not a role (annotator or supervisor)")
     return role
 
 
@@ -57,7 +57,29 @@ def acting(uow: UnitOfWork) -> str:
 
 def require_supervisor(uow: UnitOfWork, actor: str | None, what: str) -> None:
     if not is_supervisor(uow, actor):
-        raise PermissionDenied(f"{actor} is an annotator in this database: only a supervisor may {what}")
+        raise PermissionDenied(f"{_who_is(uow, actor)}: only a supervisor may {what}")
+
+
+def _who_is(uow: UnitOfWork, actor: str | None) -> str:
+    """What ``actor`` is here, for a refusal: an annotator, or nobody this database knows (a typo in
+    ``--annotator`` was called "an annotator in this database")."""
+    if uow.workflow.role_of(actor or "") is None:
+        return f"this database has no annotator '{actor}' (`annotator annotators` lists who is here)"
+    return f"{actor} is an annotator in this database"
+
+
+def check_login_name(ctx: ServiceContext, mapped: str, named: str) -> None:
+    """Refuse a team-server login mapped to ``mapped`` that asks to change work as ``named``, unless it
+    is a supervisor's login (the server lets a supervisor write every set). The sentence is the one a
+    file naming ``named`` gets (``check_owner_write``): it is the same refusal."""
+    with ctx.uow() as uow:
+        supervisor = uow.workflow.role_of(mapped) == SUPERVISOR
+    if not supervisor:
+        raise PermissionDenied(_not_theirs(mapped, named))
+
+
+def _not_theirs(actor: str, owner: str) -> str:
+    return f"{actor} may not change {owner}'s annotations: each annotator edits only their own set"
 
 
 def check_owner_write(uow: UnitOfWork, owner: str, *, others_too: bool = False) -> None:
@@ -69,12 +91,11 @@ def check_owner_write(uow: UnitOfWork, owner: str, *, others_too: bool = False) 
     supervisor = uow.workflow.role_of(actor) == SUPERVISOR
     if owner == GOLD:
         if not supervisor:
-            raise PermissionDenied(f"{actor} is an annotator in this database: only a supervisor writes the gold "
-                                   "set (curation)")
+            raise PermissionDenied(f"{_who_is(uow, actor)}: only a supervisor writes the gold set (curation)")
         return
     if supervisor and others_too:
         return
-    raise PermissionDenied(f"{actor} may not change {owner}'s annotations: each annotator edits only their own set"
+    raise PermissionDenied(_not_theirs(actor, owner)
                            + (" (a supervisor returns work to its annotator instead)" if supervisor else ""))
 
 
@@ -100,7 +121,7 @@ def add_person(ctx: ServiceContext, name: str, role: str = ANNOTATOR, *, login: 
     who = check_identity(name)
     check_role(role)
     if login is not None and ctx.backend != "postgresql":
-        raise ValidationError("--login maps a PostgreSQL login; this database is a SQLite file")
+        raise UsageError("--login maps a PostgreSQL login; this database is a SQLite file")
     login_name = _login(login) if login is not None else None
     with ctx.uow() as uow:
         if roles_active(uow):
@@ -115,7 +136,7 @@ def add_person(ctx: ServiceContext, name: str, role: str = ANNOTATOR, *, login: 
 def _login(login: str) -> str:
     name = login.strip()
     if not name or len(name) > 63 or not all(c.isalnum() or c in "_-." for c in name):
-        raise ValidationError(f"'{login}' is not a PostgreSQL login name (letters, digits, _ - .; at most 63)")
+        raise InvalidValue(f"'{login}' is not a PostgreSQL login name (letters, digits, _ - .; at most 63)")
     return name
 
 

@@ -27,6 +27,7 @@ from annotator.core.spans import Span
 from annotator.records.names import fold_query, fold_text, widen_end
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
+from annotator.services.names import known_annotators, known_source
 from annotator.services.search_index import ensure_indexed
 from annotator.store.mapping import relation_to_dict, span_from_row, span_to_dict
 
@@ -134,9 +135,13 @@ SOURCE_WORDS = ("manual", "registry", "date", "annotation", "search", "model")  
 
 def _span_search(ctx: ServiceContext, folded: str, *, label: str | None, entity: str | None, annotator: str | None,
                  status: str | None, source: str | None, report_ids: Sequence[str] | None, limit: int) -> list[Hit]:
+    if annotator is not None:
+        known_annotators(ctx, [annotator], option="--annotator")
     with ctx.uow() as uow:
         rows = uow.search.span_hits(label=label, entity=entity, annotator=annotator, status=status, source=source,
                                     report_ids=report_ids, context=CONTEXT, limit=None if folded else limit)
+    if not rows and source is not None:
+        known_source(ctx, source)  # nothing found: a source no span records is a typo, not an empty answer
     hits: list[Hit] = []
     for r in rows:
         if folded:

@@ -21,6 +21,7 @@ from annotator.core.workflow import (
     RETURNED,
     Status,
     check_move,
+    how_it_stands,
     is_read_only,
     is_supervisor_move,
     parse_state,
@@ -30,6 +31,7 @@ from annotator.core.workflow import (
 from annotator.services import roles
 from annotator.services.context import ServiceContext
 from annotator.services.identity import check_identity
+from annotator.services.names import known_annotators
 from annotator.services.reports import resolve_report_id
 from annotator.store.uow import UnitOfWork
 
@@ -78,8 +80,8 @@ def refuse_read_only(owner: str, state: str | None) -> None:
     if owner == GOLD and state == CURATED:
         raise PermissionDenied("this report's gold is marked curated: reopen its curation first "
                                "(status set in_progress --for gold)")
-    raise PermissionDenied(f"{owner} marked this report {word(state)}: it is read-only for {owner} until a "
-                           "supervisor returns it")
+    raise PermissionDenied(f"{how_it_stands(owner, state)}: it is read-only for {owner} until a supervisor "
+                           "returns it")
 
 
 def _write_move(uow: UnitOfWork, report_id: str, owner: str, owner_id: int, before: str | None, after: str | None,
@@ -162,6 +164,8 @@ def plan_round_robin(ctx: ServiceContext, report_ids: Sequence[str], annotators:
     """Who would get which report (round robin, ``per_report`` annotators on a share ``overlap`` of
     the reports); nothing is written (``apply_plan`` writes it)."""
     ids = [resolve_report_id(ctx, r) for r in report_ids] if report_ids else None
+    known_annotators(ctx, [a for a in annotators if a != GOLD],  # gold: plan_assignments says why it is nobody
+                     hint="assign gives work to people already here: add them with `annotator annotators add NAME`")
     with ctx.uow() as uow:
         ids = ids if ids is not None else uow.repo.report_ids()
         existing: dict[str, set[str]] = {}

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from typing import Any
 
-from annotator.core.errors import StorageError
+from annotator.core.errors import PermissionDenied, StorageError
 from annotator.core.storable import json_kind
 from annotator.files.json_input import decode_failure
 
@@ -65,6 +65,22 @@ def database_fault(exc: BaseException, where: str) -> StorageError | None:
     if isinstance(orig, sqlite3.Error) or type(orig).__module__.startswith("sqlcipher3"):
         return _sqlite_fault(orig, where)
     return _postgres_fault(exc, orig, where)
+
+
+def server_refusal(exc: BaseException, login: str | None) -> PermissionDenied | None:
+    """The sentence for a change the PostgreSQL server's own rules refused (SQLSTATE 42501: a missing
+    grant, or a row row-level security does not let this login write); None for anything else.
+
+    The services refuse what a role does not allow before the server sees it; this is what is left (a
+    path they do not check, or SQL the server judges by rows they cannot see). It is the user's role, not
+    a fault of the data or the program: exit 1, never the raw server message."""
+    orig = getattr(exc, "orig", None) or exc
+    if str(getattr(orig, "sqlstate", "") or "") != "42501":
+        return None
+    who = f" ({login})" if login else ""
+    return PermissionDenied(f"the server's rules do not let this login{who} make that change: on a team server "
+                            "each login writes only the work of the annotator it is mapped to, and only a "
+                            "supervisor's login the rest; nothing was saved")
 
 
 def not_a_database(where: str, detail: str, hint: str = CHECK_HINT) -> str:

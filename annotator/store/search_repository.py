@@ -83,12 +83,23 @@ class SearchRepository:
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
+    def recorded_sources(self) -> list[str]:
+        """Every span source recorded here, by family (``spacy:en_core_web_sm`` → ``spacy``), with
+        ``manual`` for spans that record none: what ``--source`` can name (one scan, asked only when a
+        search by source found nothing)."""
+        recorded = SpanRow.attrs["source"].as_string()
+        families = {MANUAL if not value else value.replace(" ", ":").split(":", 1)[0]
+                    for value in self.session.scalars(select(recorded).distinct())}
+        return sorted(families)
+
     # -- the folded copy ---------------------------------------------------------------------------
     def index(self, report_id: str, folded: str) -> None:
-        """Store (or replace) a report's folded text."""
+        """Store a report's folded text. A copy already there (another writer indexed the same report
+        meanwhile) is kept: the text never changes, so it is the same. Not an upsert: on a team server
+        ``ON CONFLICT DO UPDATE`` needs the UPDATE privilege, which an annotator's login does not have on
+        this table, so an annotator could not import a report."""
         stmt = conflict_insert(self._dialect, ReportSearchRow).values(report_id=report_id, folded=folded)
-        self.session.execute(stmt.on_conflict_do_update(index_elements=[ReportSearchRow.report_id],
-                                                        set_={"folded": stmt.excluded.folded}))
+        self.session.execute(stmt.on_conflict_do_nothing(index_elements=[ReportSearchRow.report_id]))
 
     def unindexed(self, limit: int = 500) -> list[tuple[str, str]]:
         """(id, text) of reports without a folded copy (stored before search existed)."""

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.errors import Conflict, DatabaseError
 from annotator.store.curation_repository import CurationRepository
-from annotator.store.engine import display_target, sqlite_path
+from annotator.store.engine import display_target, sqlite_path, url_username
 from annotator.store.entity_repository import EntityRepository
 from annotator.store.event_repository import EventRepository
-from annotator.store.faults import database_fault
+from annotator.store.faults import database_fault, server_refusal
 from annotator.store.label_spans import LabelSpanReader
 from annotator.store.repositories import Repositories
 from annotator.store.search_repository import SearchRepository
@@ -65,6 +65,9 @@ class UnitOfWork:
             raise Conflict(f"the change conflicts with data already stored ({_short(exc)})") from exc
         if isinstance(exc, DBAPIError):
             url = str(self._factory.kw["bind"].url)
+            refused = server_refusal(exc, url_username(url))
+            if refused is not None:
+                raise refused from exc
             fault = database_fault(exc, display_target(url))
             if fault is not None:
                 path = sqlite_path(url)

@@ -60,7 +60,7 @@ def test_assign_status_curate_and_comment(tmp_path: Path) -> None:
     run("--annotator", "sam", "comment", "resolve", note["id"])
     assert run("comments", "--open")["comments"] == []
     bad = cli("--annotator", "sam", "status", "set", "finished", "--report", rid[:12], db=db)
-    assert bad.returncode == 1 and "'finished' is not a status" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "'finished' is not a status" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_with_nobody_named_the_log_credits_the_owner(tmp_path: Path) -> None:
@@ -81,3 +81,22 @@ def test_with_nobody_named_the_log_credits_the_owner(tmp_path: Path) -> None:
     assert deciders == {"(owner)"}
     history = cli("status", "--report", rid[:12], "--history", db=db, check=True).stdout
     assert "done  ((owner)," in history
+
+
+def test_status_history_is_printed_oldest_first_and_keyed_by_the_full_id(tmp_path: Path) -> None:
+    """``status --report ID --history`` printed only the current rows unless --json was given, and the
+    JSON keyed the history by the prefix typed."""
+    db, rid = _team(tmp_path)
+    cli("--annotator", "alice", "status", "set", "done", "--report", rid[:8], db=db, check=True)
+    cli("--annotator", "sam", "status", "set", "returned", "--report", rid[:8], "--for", "alice",
+        "--reason", "the date is missing", db=db, check=True)
+    text = cli("status", "--report", rid[:8], "--history", db=db, check=True).stdout
+    assert f"history of {rid[:12]}…:" in text
+    moves = [line.split("  ", 2)[2] for line in text.splitlines() if line.startswith("  ")]
+    assert moves == ["alice: not assigned → in progress", "bob: not assigned → in progress",
+                     "carol: not assigned → in progress", "alice: in progress → done",
+                     "sam: alice's row done → returned — the date is missing"]
+    assert all(line[2:6].isdigit() for line in text.splitlines() if line.startswith("  "))  # when comes first
+    data = json.loads(cli("status", "--report", rid[:8], "--history", "--json", db=db, check=True).stdout)
+    assert list(data["history"]) == [rid]
+    assert [m["after"] for m in data["history"][rid]][-2:] == ["done", "returned"]

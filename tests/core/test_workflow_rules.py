@@ -15,7 +15,7 @@ from annotator.core.curation import (
     parse_rule,
     span_groups,
 )
-from annotator.core.errors import PermissionDenied, ValidationError
+from annotator.core.errors import PermissionDenied, UsageError, ValidationError
 from annotator.core.gold_steps import decision_step, rule_step
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
@@ -56,7 +56,7 @@ def test_round_robin_plan() -> None:
     load = {n: sum(n in v for v in plan.values()) for n in "abc"}
     assert max(load.values()) - min(load.values()) <= 1
     assert plan_assignments(["r1"], ["a", "b"], per_report=2, existing={"r1": {"b"}}) == {"r1": ["a"]}
-    with pytest.raises(ValidationError, match="3 annotators per report, but 2"):
+    with pytest.raises(UsageError, match="3 annotators per report, but 2"):
         plan_assignments(ids, ["a", "b"], per_report=3)
 
 

@@ -7,8 +7,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from annotator.gui.app import warm_up
 from PySide6.QtGui import QColor, QImage
 
@@ -68,3 +70,42 @@ def test_every_view_renders(tmp_path: Path) -> None:
     bad = run_cli(tmp_path, "gui", "--db", str(db), "--annotator", "alice", "--screenshot", str(tmp_path / "x.png"),
                   "--report", raqqa, "--span", "T99")
     assert bad.returncode == 2 and "span T99 is not in alice's set" in bad.stderr
+
+
+def _read_only_folder(path: Path) -> Iterator[Path]:
+    """A folder nobody may write into, root included (``chattr +i`` for root, the mode bits otherwise)."""
+    path.mkdir()
+    as_root = os.geteuid() == 0
+    locked = subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0 if as_root else False
+    if not as_root:
+        path.chmod(0o555)
+    try:
+        (path / "probe").touch()
+    except OSError:
+        pass
+    else:
+        pytest.skip("this machine cannot make a folder read-only")
+    try:
+        yield path
+    finally:
+        if locked:
+            subprocess.run(["chattr", "-i", str(path)], check=False)
+        path.chmod(0o755)
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    yield from _read_only_folder(tmp_path / "ro")
+
+
+def test_a_screenshot_into_a_read_only_folder_is_a_problem_to_act_on(tmp_path: Path, read_only: Path) -> None:
+    """exit 1 with the disk's sentence, as ``export`` into the same folder (it was exit 2: 'could not write')."""
+    db = tmp_path / "new.sqlite3"
+    proc = run_cli(tmp_path, "gui", "--db", str(db), "--annotator", "alice", "--screenshot",
+                   str(read_only / "x.png"), "--size", "400x300")
+    assert proc.returncode == 1, proc.stderr
+    said = proc.stderr.strip().splitlines()[-1]  # (the offscreen platform plugin may print a note first)
+    assert said.startswith(f"error: cannot write {read_only / 'x.png'}: permission denied")
+    assert "Traceback" not in proc.stderr
+    export = run_cli(tmp_path, "export", "--db", str(db), "--format", "jsonl", "--out", str(read_only / "x.jsonl"))
+    assert export.returncode == 1, export.stderr

@@ -13,7 +13,7 @@ from annotator.services.bundles import ExportSummary, ImportSummary, export_bund
 def run(args: argparse.Namespace) -> int:
     if args.bundle_command == "export" and not getattr(args, "annotator", None):
         raise AnnotatorError("bundle export needs --annotator NAME (whose work goes into the bundle)")
-    ctx = open_context(args)
+    ctx = open_context(args, writes=args.bundle_command == "import")
     try:
         if args.bundle_command == "export":
             summary = export_bundle(ctx, args.annotator, Path(args.out))

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def run(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, writes=args.command != "comments")
     try:
         if args.command == "comments":
             found = service.comments(ctx, args.report or (), open_only=args.open)

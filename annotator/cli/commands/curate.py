@@ -10,7 +10,7 @@ from annotator.services.export import split_list
 
 
 def run(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, writes=True)
     try:
         result = accept_by_rule(ctx, args.rule, args.report or (), split_list(args.annotators), dry_run=args.dry_run)
     finally:

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_annotators(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, writes=getattr(args, "annotators_command", None) == "add")
     try:
         if getattr(args, "annotators_command", None) == "add":
             added = add_person(ctx, args.name, args.role, login=args.login)

@@ -15,7 +15,7 @@ def run(args: argparse.Namespace) -> int:
                                  ("predictions_as", args.predictions_as), ("report", args.report))
                if v is not None}
     label_map = parse_label_map(args.label_map)
-    ctx = open_context(args)
+    ctx = open_context(args, writes=True)
     try:
         if "report" in options:
             options["report"] = resolve_report_id(ctx, options["report"])

@@ -11,7 +11,7 @@ from annotator.services.database import export_schema, import_schema
 
 
 def run(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, writes=args.schema_command == "import")
     try:
         if args.schema_command == "export":
             out = export_schema(ctx, Path(args.out))

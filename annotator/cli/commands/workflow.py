@@ -9,6 +9,7 @@ from typing import Any
 from annotator.cli.output import emit, open_context
 from annotator.core.errors import AnnotatorError
 from annotator.core.workflow import word
+from annotator.services.reports import resolve_report_id
 from annotator.services.workflow import (
     apply_plan,
     history,
@@ -36,7 +37,7 @@ def run_assign(args: argparse.Namespace) -> int:
         raise AnnotatorError("assign needs --annotators A,B,... (who gets the reports)")
     if not args.report and not args.all:
         raise AnnotatorError("assign needs --report ID (repeatable) or --all")
-    ctx = open_context(args)
+    ctx = open_context(args, writes=True)
     try:
         per = args.per_report or (len(names) if args.per_report is None and args.overlap is None else 1)
         plan = plan_round_robin(ctx, args.report or (), names, per_report=per,
@@ -63,20 +64,34 @@ def run_list(args: argparse.Namespace) -> int:
                  [f"{i.report_id[:12]}…  {i.title[:40]:40}  {i.why}" for i in items] or ["the queue is empty"])
             return 0
         rows = statuses(ctx, args.report or (), getattr(args, "annotator", None))
-        log = {rid: history(ctx, rid) for rid in (args.report or ())} if args.history else {}
+        # keyed by the report's full id, whatever prefix was typed (a script matches it with the statuses)
+        full = [resolve_report_id(ctx, rid) for rid in (args.report or ())] if args.history else []
+        log = {rid: history(ctx, rid) for rid in full}
     finally:
         ctx.close()
     data: dict[str, Any] = {"statuses": [s.to_json() for s in rows]}
     if args.history:
         data["history"] = log
-    emit(args, data, [f"{s.report_id[:12]}…  {s.annotator:16} {word(s.status)}"
-                      + (f" — {s.reason}" if s.reason else "") + f"  ({s.changed_by}, {s.changed_at})"
-                      for s in rows] or ["no report is assigned yet"])
+    lines = [f"{s.report_id[:12]}…  {s.annotator:16} {word(s.status)}"
+             + (f" — {s.reason}" if s.reason else "") + f"  ({s.changed_by}, {s.changed_at})"
+             for s in rows] or ["no report is assigned yet"]
+    for rid, moves in log.items():
+        lines += [f"history of {rid[:12]}…:"] + ([_move_line(m) for m in moves] or ["  no status change yet"])
+    emit(args, data, lines)
     return 0
 
 
+def _move_line(move: dict[str, Any]) -> str:
+    """One transition as a person reads it: when, who, whose row from what to what, why (and the bundle
+    it came in)."""
+    whose = "" if move["annotator"] == move["by"] else f"{move['annotator']}'s row "
+    return (f"  {move['at']}  {move['by']}: {whose}{word(move['before'])} → {word(move['after'])}"
+            + (f" — {move['reason']}" if move["reason"] else "")
+            + (f"  (from bundle {move['origin']})" if move.get("origin") else ""))
+
+
 def run_set(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, writes=True)
     try:
         status = set_status(ctx, args.report, args.state, annotator=args.of, reason=args.reason)
     finally:
