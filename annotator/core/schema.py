@@ -34,6 +34,7 @@ from annotator.core.event_schema import EventSchema
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
 from annotator.core.storable import relation_problem, span_problem
+from annotator.core.wording import with_article
 
 ENTITY_KINDS = ("actor", "place")  # the registry's kinds (fixed: the registry is shared across projects)
 VALUE_KINDS = ("date",)  # normalised values a label may carry
@@ -285,13 +286,12 @@ class Schema:
             raise ValidationError(f"relation {relation.id} names span {missing}, which does not exist")
         if relation.head == relation.tail:
             raise ValidationError(f"relation {relation.id} links span {relation.head} to itself")
-        if rtype.heads and head.label not in rtype.heads:
-            raise ValidationError(f"a '{rtype.name}' relation starts at a {'/'.join(rtype.heads)}, "
-                                  f"not a {head.label}")
-        if rtype.tails and tail.label not in rtype.tails:
-            raise ValidationError(f"a '{rtype.name}' relation points to a {'/'.join(rtype.tails)}, "
-                                  f"not a {tail.label}")
-
+        for end, span, allowed in (("start at", head, rtype.heads), ("point to", tail, rtype.tails)):
+            if allowed and span.label not in allowed:
+                raise ValidationError(
+                    f"relation {relation.id} ('{rtype.name}', from {head.label} span {head.id} to {tail.label} "
+                    f"span {tail.id}) breaks the schema's rule: a '{rtype.name}' relation must {end} "
+                    f"{with_article(' or '.join(allowed))}, not {with_article(span.label)}")
 
     # -- extension -----------------------------------------------------------------------------
     def extended(self, additions: SchemaAdditions) -> Schema:

@@ -12,6 +12,7 @@ from platformdirs import user_data_dir
 
 from annotator.core.errors import DatabaseError, FormatError, StorageError, ValidationError, failure_detail
 from annotator.core.schema import Schema
+from annotator.core.wording import with_article
 from annotator.files.atomic import write_atomic
 from annotator.files.json_input import JsonInputError, load_json_file
 from annotator.services.backups import latest_backup
@@ -150,9 +151,32 @@ def event_types_in_use(ctx: ServiceContext) -> dict[str, int]:
         return uow.events.type_counts()
 
 
+def relations_breaking(ctx: ServiceContext, schema: Schema) -> str | None:
+    """Why stored relations break ``schema``'s relation rules (a type it lacks, or ends whose labels it
+    does not allow), in one clause naming how many and the first (report title, annotator, relation id)
+    so the user can find it; None when every stored relation fits."""
+    with ctx.uow() as uow:
+        uses = uow.repo.relation_uses()
+    broken = [u for u in uses if not schema.allows(u.label, u.head_label, u.tail_label)]
+    if not broken:
+        return None
+    first = broken[0]
+    total = sum(u.count for u in broken)
+    rtype = next((r for r in schema.relations if r.name == first.label), None)
+    if rtype is None:
+        rule = f"it has no relation type '{first.label}'"
+    else:
+        rule = (f"its '{rtype.name}' relations go from {' or '.join(rtype.heads) or 'any label'} "
+                f"to {' or '.join(rtype.tails) or 'any label'}")
+    return (f"{total} stored relation{'s' if total != 1 else ''} break{'s' if total == 1 else ''} the schema's "
+            f"relation rules: {rule}, but relation {first.key} of {first.annotator} in '{first.report_title}' "
+            f"is a '{first.label}' from {with_article(first.head_label)} to {with_article(first.tail_label)}")
+
+
 def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
     """Make a schema file this project's schema: validated, and refused while stored spans use a
-    label it drops (relabel or delete those first), so no annotation is orphaned."""
+    label it drops (relabel or delete those first), or stored relations break its relation rules
+    (a type it drops, ends it no longer allows), so no annotation is orphaned or left invalid."""
     path = Path(path)
     try:
         data = load_json_file(path, max_bytes=16 << 20)
@@ -178,6 +202,9 @@ def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
     if dropped:
         listed = ", ".join(f"{t} ({n} events)" for t, n in sorted(dropped.items()))
         raise ValidationError(f"{path}: the schema drops event types still in use: {listed}")
+    broken = relations_breaking(ctx, schema)
+    if broken:
+        raise ValidationError(f"{path}: {broken}; change or delete those relations first, or keep the rule")
     save_schema(ctx, schema)
     return schema
 
