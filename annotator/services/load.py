@@ -126,7 +126,9 @@ def _reader_options(ctx: ServiceContext, fmt_name: str, options: dict[str, Any] 
     fmt = readable_format(fmt_name)
     if opts.get("report"):
         known = get_report(ctx, opts.pop("report"))
-        opts["reports"] = {known.id: known}
+        # CoNLL tries the named report first and still matches the file's other documents to the stored
+        # reports (naming one switched matching off: the second document was rebuilt as a new report)
+        opts["reports"] = [known, *KnownReports(ctx)] if fmt.NAME == "conll" else {known.id: known}
     elif not fmt.CARRIES_TEXT or fmt.NAME == "conll":
         opts["reports"] = KnownReports(ctx)  # match stored texts instead of inventing new reports
     if schema is not None:  # what a reader may carry of what a file only implies (brat event roles)

@@ -60,6 +60,16 @@ def test_conll_aligns_to_stored_reports(ctx) -> None:
     assert len(annotate.get_set(ctx, A_ID, "dan").spans) == 7
 
 
+def test_conll_with_report_aligns_that_one_and_still_matches_the_others(ctx) -> None:
+    """Trial 2026-12-06 (command line) item 19: --report aligned document 1 and rebuilt document 2 as a
+    new report, where without it both matched the stored reports."""
+    load_annotations(ctx, PEERS / "brat", "brat", annotator="carol")
+    result = load_annotations(ctx, PEERS / "conll/reports.conll", "conll", annotator="dan",
+                              options={"report": A_ID})
+    assert result.reports_new == 0 and result.documents == 2
+    assert len(annotate.get_set(ctx, A_ID, "dan").spans) == 7 and annotate.get_set(ctx, B_ID, "dan").spans
+
+
 def test_label_studio_annotator_names_the_people_and_predictions_keep_their_name(ctx) -> None:
     """Trial 2026-12-06 (command line) item 7: --annotator also renamed the predictions, so a named load
     with --predictions-as always failed; without it the set was named '1' (a user id) without a word."""
