@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -228,10 +228,12 @@ class CheckResult:
     spans: int
     revision: str | None
     search_index: str = ""  # one sentence: the text search index there is, or why there is none
+    schema_problems: list[str] = field(default_factory=list)  # annotations the project's schema refuses (not damage)
 
 
 def check(ctx: ServiceContext) -> CheckResult:
-    """Integrity check: SQLite's own check, report ids against their texts, span bounds.
+    """Integrity check: SQLite's own check, report ids against their texts, span bounds; on an undamaged
+    database also the stored annotations against the project's schema (``schema_problems``).
 
     Works on a damaged file too (open it with ``verify=False``): what SQLite finds is listed, and the
     checks that need readable tables are skipped when it cannot read them."""
@@ -248,7 +250,31 @@ def check(ctx: ServiceContext) -> CheckResult:
         revision = migrate.current_revision(ctx.engine)
     except Exception:  # noqa: BLE001 - a damaged file may not even say its revision
         revision = None
-    return CheckResult(not problems, problems, n_reports, n_spans, revision, _search_index(ctx))
+    schema = _schema_problems(ctx) if not problems else []
+    return CheckResult(not problems and not schema, problems, n_reports, n_spans, revision, _search_index(ctx),
+                       schema)
+
+
+def _schema_problems(ctx: ServiceContext) -> list[str]:
+    """Stored annotations the project's schema refuses (a database whose schema was imported before
+    ``import_schema`` checked relations): spans with a label it lacks, relations breaking its rules."""
+    try:
+        with ctx.uow() as uow:
+            schema = read_stored_schema(uow) or default_schema()
+            in_use = uow.repo.label_counts()
+    except ValidationError as exc:
+        return [f"the project's stored schema is not valid ({exc})"]
+    except StorageError:
+        return []  # what the database cannot answer is damage, listed by the checks before
+    problems = []
+    missing = {label: n for label, n in in_use.items() if label not in schema.label_names}
+    if missing:
+        problems.append("stored spans use labels the project's schema lacks: "
+                        + ", ".join(f"{label} ({n} spans)" for label, n in sorted(missing.items())))
+    broken = relations_breaking(ctx, schema)
+    if broken:
+        problems.append(f"{broken}; change or delete those relations, or import a schema that allows them")
+    return problems
 
 
 def _search_index(ctx: ServiceContext) -> str:

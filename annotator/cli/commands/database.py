@@ -19,14 +19,16 @@ def run(args: argparse.Namespace) -> int:
         backups = list_backups(ctx) if ctx.backend == "sqlite" else None
     finally:
         ctx.close()
-    emit(args, {"ok": result.ok, "problems": result.problems, "reports": result.reports,
-                "spans": result.spans, "revision": result.revision, "search_index": result.search_index},
+    found = [*result.problems, *result.schema_problems]
+    emit(args, {"ok": result.ok, "problems": result.problems, "schema_problems": result.schema_problems,
+                "reports": result.reports, "spans": result.spans, "revision": result.revision,
+                "search_index": result.search_index},
          [f"{result.reports} reports, {result.spans} spans, schema revision {result.revision}",
           *([result.search_index] if result.search_index else []),
-          "ok" if result.ok else f"{len(result.problems)} problems"])
-    for p in result.problems:
+          "ok" if result.ok else f"{len(found)} problems"])
+    for p in found:
         error(p)
-    if not result.ok and backups is not None:
+    if result.problems and backups is not None:  # damage; annotations the schema refuses are not
         error(f"restore the latest backup with `annotator backup --restore {backups[0].path}`" if backups
               else "there is no automatic backup of this database; restore a copy made with `annotator backup`")
     return 0 if result.ok else 1
