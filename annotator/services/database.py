@@ -168,8 +168,9 @@ def relations_breaking(ctx: ServiceContext, schema: Schema) -> str | None:
     else:
         rule = (f"its '{rtype.name}' relations go from {' or '.join(rtype.heads) or 'any label'} "
                 f"to {' or '.join(rtype.tails) or 'any label'}")
+    where = f"'{first.report_title}'" if first.report_title else f"report {first.report_id[:12]}"
     return (f"{total} stored relation{'s' if total != 1 else ''} break{'s' if total == 1 else ''} the schema's "
-            f"relation rules: {rule}, but relation {first.key} of {first.annotator} in '{first.report_title}' "
+            f"relation rules: {rule}, but relation {first.key} of {first.annotator} in {where} "
             f"is a '{first.label}' from {with_article(first.head_label)} to {with_article(first.tail_label)}")
 
 

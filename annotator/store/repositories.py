@@ -43,6 +43,7 @@ class RelationUseRow:
     head_label: str
     tail_label: str
     count: int
+    report_id: str
     report_title: str
     annotator: str
     key: str
@@ -248,13 +249,13 @@ class Repositories:
             .order_by(RelationRow.label, head.label, tail.label)).all()
         uses = []
         for label, head_label, tail_label, count, first in groups:
-            title, annotator, key = self.session.execute(
-                select(ReportRow.title, AnnotatorRow.name, RelationRow.key)
+            report, title, annotator, key = self.session.execute(
+                select(ReportRow.id, ReportRow.title, AnnotatorRow.name, RelationRow.key)
                 .join(AnnotationSetRow, AnnotationSetRow.id == RelationRow.set_id)
                 .join(ReportRow, ReportRow.id == AnnotationSetRow.report_id)
                 .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
                 .where(RelationRow.id == first)).one()
-            uses.append(RelationUseRow(label, head_label, tail_label, count, title, annotator, key))
+            uses.append(RelationUseRow(label, head_label, tail_label, count, report, title, annotator, key))
         return uses
 
     def content_problems(self, *, sqlite: bool) -> tuple[list[str], int, int]:

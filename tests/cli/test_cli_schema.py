@@ -50,7 +50,7 @@ def test_label_map_renames_relation_types(tmp_path: Path) -> None:
     refused = cli("load", str(path), "--format", "doccano", "--label-map",
                   "PER=actor, LOC=place, منظمة=actor, relation:located_in=place", db=db)
     assert refused.returncode == 2
-    assert ("relation R1 ('place', from actor span T1 to place span T3) breaks the schema's rule: "
+    assert ("the file's relation R1 ('place', from actor span T1 to place span T3) breaks the schema's rule: "
             "a 'place' relation must start at a claim, not an actor") in refused.stderr
     again = cli("load", str(path), "--format", "doccano", "--json", "--label-map",
                 "PER=claim,LOC=place,منظمة=actor,rel:located_in=place", db=db)

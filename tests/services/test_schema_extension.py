@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from annotator.core.errors import FormatError, ValidationError
+from annotator.core.ids import report_id
 from annotator.services.database import import_schema, load_schema, open_database
 from annotator.services.load import load_annotations, parse_label_map, schema_additions_of_file
 
@@ -105,6 +106,7 @@ def test_a_schema_breaking_stored_relations_is_refused_on_every_backend(ctx, tmp
     path.write_text(json.dumps(data), encoding="utf-8")
     before = ctx.schema
     with pytest.raises(ValidationError, match="1 stored relation breaks the schema's relation rules: its 'place' "
-                                              "relations go from actor to place, but relation R1 of alice in ''"):
+                                              "relations go from actor to place, but relation R1 of alice in report "
+                                              f"{report_id(TEXT)[:12]} is a 'place' from a claim to a place"):
         import_schema(ctx, path)
     assert load_schema(ctx) == before
