@@ -200,3 +200,17 @@ def test_the_import_summary_says_when_it_shows_only_some_warnings(open_window) -
     text = importer.describe(result)
     assert "report 4:" in text and "report 5:" not in text
     assert text.endswith("… and 2 more (annotator load prints them all).")
+
+
+def test_a_set_named_by_a_user_id_is_imported_with_a_warning(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Window trial 2026-12-06 item 19: a Label Studio file with ``completed_by: 1`` silently created an
+    annotator called "1"; the summary now says so and how to give a person's name."""
+    window = open_window()
+    importer = open_dialog(window, window.import_annotations_action, ImportAnnotationsDialog)
+    importer.path.setText(str(Path(__file__).resolve().parents[1] / "data" / "peers" / "labelstudio"
+                              / "project-3-at-2024-04-10-09-30-6b1d0f2e.json"))
+    importer.format_combo.setCurrentIndex(importer.format_combo.findText("labelstudio"))
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        importer.run_button.click()
+    text = importer.result_label.text()
+    assert "(1)." in text and "names its annotator by the number 1 only" in text and "'As annotator'" in text
