@@ -169,8 +169,9 @@ class BratFormat:
             bad = next(f for f in frags if not 0 <= f[0] <= f[1] <= len(text))
             raise ctx.error(number, f"span {sid}: fragment {bad} is outside the text (0..{len(text)})")
         if recorded is not None and recorded != covered:
+            why = "that text is not found" if len(frags) == 1 else "a discontinuous span is not searched for"
             warnings.append(f"line {number}: span {sid} records {recorded!r} but its offsets cover "
-                            f"{covered!r}, and that text is not found: kept at its offsets")
+                            f"{covered!r}, and {why}: kept at its offsets")
         start, end = frags[0][0], frags[-1][1]
         attrs: dict[str, Any] = {}
         gaps = [text[frags[k][1]:frags[k + 1][0]] for k in range(len(frags) - 1)]
