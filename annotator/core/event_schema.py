@@ -36,6 +36,7 @@ from annotator.core.events import Event
 from annotator.core.flags import UNLINKED, flagged
 from annotator.core.relations import Relation
 from annotator.core.spans import Span, sort_key
+from annotator.core.wording import with_article
 
 # the crosswalk keys a type may carry besides its own fields (one per export dataset)
 _TYPE_FIELDS = {"name", "title", "key", "description"}
@@ -161,13 +162,14 @@ class EventSchema:
             for sid in ids:
                 span = _span(spans, event, sid)
                 if rdef.labels and span.label not in rdef.labels:
-                    raise ValidationError(f"event {event.id}: role {role} is played by a "
-                                          f"{'/'.join(rdef.labels)}, not a {span.label} ({sid})")
+                    raise ValidationError(f"event {event.id}: role {role} is played by "
+                                          f"{with_article('/'.join(rdef.labels))}, not {with_article(span.label)} "
+                                          f"({sid})")
         for sid in event.claims:
             span = _span(spans, event, sid)
             if self.claim_labels and span.label not in self.claim_labels:
-                raise ValidationError(f"event {event.id}: {sid} is a {span.label}, not a "
-                                      f"{'/'.join(self.claim_labels)} that can report an event")
+                raise ValidationError(f"event {event.id}: {sid} is {with_article(span.label)}, not "
+                                      f"{with_article('/'.join(self.claim_labels))} that can report an event")
         if event.trigger:
             _span(spans, event, event.trigger)
 

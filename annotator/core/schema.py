@@ -34,6 +34,7 @@ from annotator.core.event_schema import EventSchema
 from annotator.core.relations import Relation
 from annotator.core.spans import Span
 from annotator.core.storable import relation_problem, span_problem
+from annotator.core.wording import with_article
 
 ENTITY_KINDS = ("actor", "place")  # the registry's kinds (fixed: the registry is shared across projects)
 VALUE_KINDS = ("date",)  # normalised values a label may carry
@@ -275,23 +276,24 @@ class Schema:
 
     def check_relation_ends(self, relation: Relation, spans: Mapping[str, Span]) -> None:
         """``check_relation`` for a relation known to be storable (a document read from a file has passed
-        ``Document.validate``; a corpus load holds 100,000 relations): its type, ends and their labels."""
-        self._check_ends(relation, self.relation_type(relation.label), spans)
+        ``Document.validate``; a corpus load holds 100,000 relations): its type, ends and their labels. A
+        refusal names "the file's relation", so it is not read as a statement about the file's rules."""
+        self._check_ends(relation, self.relation_type(relation.label), spans, "the file's relation")
 
-    def _check_ends(self, relation: Relation, rtype: RelationType, spans: Mapping[str, Span]) -> None:
+    def _check_ends(self, relation: Relation, rtype: RelationType, spans: Mapping[str, Span],
+                    what: str = "relation") -> None:
         head, tail = spans.get(relation.head), spans.get(relation.tail)
         if head is None or tail is None:
             missing = relation.head if head is None else relation.tail
             raise ValidationError(f"relation {relation.id} names span {missing}, which does not exist")
         if relation.head == relation.tail:
             raise ValidationError(f"relation {relation.id} links span {relation.head} to itself")
-        if rtype.heads and head.label not in rtype.heads:
-            raise ValidationError(f"a '{rtype.name}' relation starts at a {'/'.join(rtype.heads)}, "
-                                  f"not a {head.label}")
-        if rtype.tails and tail.label not in rtype.tails:
-            raise ValidationError(f"a '{rtype.name}' relation points to a {'/'.join(rtype.tails)}, "
-                                  f"not a {tail.label}")
-
+        for end, span, allowed in (("start at", head, rtype.heads), ("point to", tail, rtype.tails)):
+            if allowed and span.label not in allowed:
+                raise ValidationError(
+                    f"{what} {relation.id} ('{rtype.name}', from {head.label} span {head.id} to {tail.label} "
+                    f"span {tail.id}) breaks the schema's rule: a '{rtype.name}' relation must {end} "
+                    f"{with_article(' or '.join(allowed))}, not {with_article(span.label)}")
 
     # -- extension -----------------------------------------------------------------------------
     def extended(self, additions: SchemaAdditions) -> Schema:

@@ -27,6 +27,7 @@ from annotator.formats.base import (
     safe_name,
     strip_bom,
 )
+from annotator.formats.relocate import relocate
 
 FRAGMENTS = "brat_fragments"
 EVENT = "brat_event"  # on a relation carried from an event role: the event's id (the writer restores the E line)
@@ -79,11 +80,13 @@ class BratFormat:
             for ann in anns:
                 rel = ann.parent.relative_to(path)
                 annotator = rel.parts[0] if rel.parts else None
-                yield self._read_pair(ann, annotator, options)
+                yield self._read_pair(ann, annotator, options, ann.relative_to(path).as_posix())
         else:
-            yield self._read_pair(path.with_suffix(".ann"), None, options)
+            yield self._read_pair(path.with_suffix(".ann"), None, options, path.with_suffix(".ann").name)
 
-    def _read_pair(self, ann: Path, annotator: str | None, options: Options | None) -> Document:
+    def _read_pair(self, ann: Path, annotator: str | None, options: Options | None, name: str) -> Document:
+        """One ``.txt``/``.ann`` pair; its warnings start with ``name`` (the ``.ann`` as the folder holds
+        it), since a folder load gives one list of warnings for all its files."""
         ctx = ReadContext(ann, options)
         txt = ann.with_suffix(".txt")
         try:
@@ -106,8 +109,12 @@ class BratFormat:
             if kind == "T":
                 if len(fields) < 2:
                     raise ctx.error(number, f"text-bound annotation {fields[0]} has no type and offsets")
+                if fields[0] in spans:  # a second T1 silently replaced the first
+                    raise ctx.error(number, f"span id {fields[0]} is used twice")
                 spans[fields[0]] = self._text_bound(ctx, number, text, fields, warnings)
             elif kind == "R":
+                if fields[0] in relations:
+                    raise ctx.error(number, f"relation id {fields[0]} is used twice")
                 parts = fields[1].split(" ") if len(fields) > 1 else []
                 args = dict(p.split(":", 1) for p in parts[1:] if ":" in p)
                 if len(parts) != 3 or "Arg1" not in args or "Arg2" not in args:
@@ -134,7 +141,7 @@ class BratFormat:
         if equivalences:
             warnings.append(f"{equivalences} equivalence line(s) (*) not carried: annotator has no equivalence sets")
         doc = Document(make_report(text), ctx.annotator(annotator), tuple(spans.values()),
-                       tuple(relations.values()), tuple(warnings))
+                       tuple(relations.values()), tuple(f"{name}: {w}" for w in warnings))
         return ctx.finish(doc, None)
 
     def _text_bound(self, ctx: ReadContext, number: int, text: str, fields: list[str],
@@ -145,14 +152,26 @@ class BratFormat:
             frags = [tuple(int(x) for x in piece.split(" ")) for piece in offsets.split(";")]
         except ValueError:
             raise ctx.error(number, f"span {sid}: '{fields[1]}' is not 'TYPE START END[;START END]'") from None
-        for frag in frags:
-            if len(frag) != 2 or not 0 <= frag[0] <= frag[1] <= len(text):
-                raise ctx.error(number, f"span {sid}: fragment {frag} is outside the text (0..{len(text)})")
-        recorded = fields[2] if len(fields) > 2 else None
-        covered = " ".join(text[s:e] for s, e in frags)
+        if any(len(frag) != 2 for frag in frags):
+            raise ctx.error(number, f"span {sid}: '{fields[1]}' is not 'TYPE START END[;START END]'")
+        # the text column is the rest of the line: a TAB inside the span's text is part of it
+        recorded = "\t".join(fields[2:]) if len(fields) > 2 else None
+        inside = all(0 <= a <= b <= len(text) for a, b in frags)
+        covered = " ".join(text[a:b] for a, b in frags) if inside else None
+        if recorded and covered != recorded and len(frags) == 1:
+            found = relocate(text, frags[0][0], frags[0][1], recorded)
+            if found is not None:  # brat's UI counts UTF-16 units after an emoji (brat issue #1115)
+                warnings.append(f"line {number}: span {sid} records {recorded!r} but its offsets "
+                                f"{frags[0][0]}-{frags[0][1]} cover {covered!r}; corrected to {found[0]}-{found[1]} "
+                                f"by {found[2]} (brat's UI shifts offsets after emoji, brat issue #1115)")
+                frags, covered, inside = [(found[0], found[1])], recorded, True
+        if not inside:
+            bad = next(f for f in frags if not 0 <= f[0] <= f[1] <= len(text))
+            raise ctx.error(number, f"span {sid}: fragment {bad} is outside the text (0..{len(text)})")
         if recorded is not None and recorded != covered:
+            why = "that text is not found" if len(frags) == 1 else "a discontinuous span is not searched for"
             warnings.append(f"line {number}: span {sid} records {recorded!r} but its offsets cover "
-                            f"{covered!r} (brat's UI shifts offsets after emoji, brat issue #1115)")
+                            f"{covered!r}, and {why}: kept at its offsets")
         start, end = frags[0][0], frags[-1][1]
         attrs: dict[str, Any] = {}
         gaps = [text[frags[k][1]:frags[k + 1][0]] for k in range(len(frags) - 1)]
@@ -176,7 +195,7 @@ class BratFormat:
             if name != "AnnotatorNotes":
                 warnings.append(f"line {number}: note type {name} skipped")
                 return
-            owner.attrs["note"] = fields[2] if len(fields) > 2 else ""
+            owner.attrs["note"] = "\t".join(fields[2:])
         elif kind == "N":
             if name != "Reference" or len(parts) < 3 or not isinstance(owner, Span):
                 warnings.append(f"line {number}: normalization {fields[0]} skipped")
@@ -225,7 +244,7 @@ class BratFormat:
     def _ann(self, doc: Document, conf: dict[str, Any], summary: WriteSummary) -> str:
         text, lines = doc.report.text, []
         ids: dict[str, str] = {}
-        n_attr = n_note = n_norm = 0
+        n_attr = n_note = n_norm = n_rel = 0
         labels = {s.id: s.label for s in doc.spans}
         for s in doc.spans:
             if not s.label or any(c.isspace() for c in s.label):
@@ -283,7 +302,8 @@ class BratFormat:
             if isinstance(r.attrs.get(EVENT), str):
                 events.setdefault(r.attrs[EVENT], []).append(r)
                 continue
-            rid = f"R{summary.relations + 1}"
+            n_rel += 1  # numbered in each .ann, as brat does: ids stay the same on a round trip
+            rid = f"R{n_rel}"
             lines.append(f"{rid}\t{cap(r.label)} Arg1:{ids[r.head]} Arg2:{ids[r.tail]}")
             heads, tails = conf["relations"].setdefault(cap(r.label), (set(), set()))
             heads.add(labels[r.head])

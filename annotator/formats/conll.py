@@ -4,7 +4,9 @@ CoNLL keeps only tokens and tags, so the reader aligns tokens to a known report 
 (option ``reports``) and otherwise rebuilds a text (tokens joined by a space, sentences by ``\\n``).
 The writer prints ``TOKEN -X- _ L1 L2 …`` with L1 the outermost spans, each document after a
 ``-DOCSTART- -X- O O`` line (the one spaCy's converter splits documents at); GermEval-style
-``IDX TOKEN OUTER INNER`` (TAB) files are read too.
+``IDX TOKEN OUTER INNER`` (TAB) files are read too. Tags are IOB2 or BIOES; a file in IOB1 (the original
+CoNLL-2003 data: an I- tag starts a span) is recognised by that and read as IOB1 with a note, since
+``load`` has no scheme option (the ``scheme`` read option still fixes one).
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def decode(tags: Sequence[str], scheme: str) -> list[tuple[int, int, str]] | tup
         if prefix == "I":
             if not continues:
                 if scheme != "iob1":
-                    return i, f"tag {tag!r} continues no span (scheme {scheme}; try scheme='iob1')"
+                    return i, f"tag {tag!r} continues no span (in {scheme.upper()} an I- tag follows a B- or I- tag " \
+                              "of its label)"
                 close(i)
                 open_ = (i, label)
         elif prefix == "B":
@@ -116,6 +119,8 @@ class ConllFormat:
     # -- reading ---------------------------------------------------------------------------------
     def read(self, path: Path, *, options: Options | None = None) -> Iterator[Document]:
         ctx = ReadContext(path, options)
+        # no scheme given: IOB2, or IOB1 once a document shows it (an I- tag starting a span, formats.md §6)
+        detect = "scheme" not in ctx.options
         scheme = str(ctx.options.get("scheme", "iob2")).lower()
         if scheme not in SCHEMES:
             raise ctx.error(None, f"scheme must be one of {', '.join(SCHEMES)}, not '{scheme}'")
@@ -137,7 +142,8 @@ class ConllFormat:
                     continue  # GermEval comment line ("#\tsource …"); a "#" token row ends in a tag
                 if cols[0] == DOCSTART:
                     if any(sentences):
-                        yield self._document(ctx, sentences, scheme, known, first_line)
+                        doc, scheme = self._document(ctx, sentences, scheme, known, first_line, detect)
+                        yield doc
                     sentences, first_line = [[]], None
                     continue
                 if "\t" in line and _RANGE.match(cols[0]) and len(cols) >= 3:
@@ -160,10 +166,12 @@ class ConllFormat:
                 index_value = int(cols[0]) if "\t" in line and cols[0].isdecimal() and len(cols) >= 3 else None
                 sentences[-1].append((token, tags, number, index_value))
         if any(sentences):
-            yield self._document(ctx, sentences, scheme, known, first_line)
+            yield self._document(ctx, sentences, scheme, known, first_line, detect)[0]
 
     def _document(self, ctx: ReadContext, sentences: list[list[tuple[str, list[str], int, int | None]]], scheme: str,
-                  known: dict[str, list[Report]], line: int | None) -> Document:
+                  known: dict[str, list[Report]], line: int | None, detect: bool = False) -> tuple[Document, str]:
+        """One document, and the scheme its file is read in from now on (``detect``: IOB2 turns into IOB1
+        when an I- tag starts a span, with a note)."""
         rows = [row for sent in sentences for row in sent]
         tokens = [r[0] for r in rows]
         offsets: list[tuple[int, int]] | None = None
@@ -193,16 +201,23 @@ class ConllFormat:
             report = make_report("".join(parts))
         assert offsets is not None
         depth = max((len(r[1]) for r in rows), default=0)
+        columns = [[r[1][col] if col < len(r[1]) else "O" for r in rows] for col in range(depth)]
+        decoded = [decode(column, scheme) for column in columns]
+        failed = next(((col, found) for col, found in enumerate(decoded) if isinstance(found, tuple)), None)
+        if failed is not None and detect and scheme == "iob2" and columns[failed[0]][failed[1][0]].startswith("I-"):
+            col, (at, _why) = failed
+            warnings.append(f"tag column {col + 1}, line {rows[at][2]}: {columns[col][at]!r} starts a span, so the "
+                            "file is read as IOB1 (I- tags begin spans, B- only separates two spans of one label)")
+            scheme = "iob1"
+            decoded = [decode(column, scheme) for column in columns]
         spans: list[Span] = []
-        for col in range(depth):
-            column = [r[1][col] if col < len(r[1]) else "O" for r in rows]
-            found = decode(column, scheme)
+        for col, found in enumerate(decoded):
             if isinstance(found, tuple):
                 raise ctx.error(rows[found[0]][2], f"tag column {col + 1}: {found[1]}")
             for a, b, label in found:
                 spans.append(Span(f"T{len(spans) + 1}", offsets[a][0], offsets[b - 1][1], ctx.label(label)))
         doc = Document(report, ctx.annotator(None), tuple(spans), (), tuple(warnings))
-        return ctx.finish(doc, line)
+        return ctx.finish(doc, line), scheme
 
     # -- writing ---------------------------------------------------------------------------------
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,

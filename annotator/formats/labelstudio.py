@@ -2,7 +2,8 @@
 
 Per-region controls (``perRegion`` choices) share the region's id: they become span attributes; a
 region's ``meta.text`` is its note. ``predictions`` are model output, ignored unless the option
-``predictions_as`` names the annotator to import them as.
+``predictions_as`` names the annotator to import them as; the ``annotator`` option (``--annotator``)
+names the people's annotations only, so predictions keep the ``predictions_as`` name.
 """
 
 from __future__ import annotations
@@ -76,8 +77,8 @@ class LabelStudioFormat:
                     continue
                 results = json_shape(ctx, ann.get("result") or [], list, f"{where}: a 'result'")
                 yield self._document(ctx, where, report, results,
-                                     _annotator(ann, named if isinstance(named, str) else None))
-            if predictions_as:
+                                     ctx.annotator(_annotator(ann, named if isinstance(named, str) else None)))
+            if predictions_as:  # model output: named by the option, never by --annotator (a person's name)
                 for pred in json_shape(ctx, task.get("predictions") or [], list, f"{where} 'predictions'"):
                     pred = json_shape(ctx, pred, dict, f"{where}: a prediction")
                     results = json_shape(ctx, pred.get("result") or [], list, f"{where}: a 'result'")
@@ -133,7 +134,7 @@ class LabelStudioFormat:
                                           spans[region_spans[tail][0]].id,
                                           ctx.text(label, None, f"{where}: relation {src}->{dst}: its label"),
                                           dict(attrs)))
-        doc = Document(report, ctx.annotator(annotator), tuple(spans), tuple(relations))
+        doc = Document(report, annotator, tuple(spans), tuple(relations))
         try:
             return ctx.finish(doc, None)
         except Exception as exc:

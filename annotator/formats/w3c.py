@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation_set import Document
-from annotator.core.errors import ValidationError
 from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span
-from annotator.core.units import Utf16Map
 from annotator.formats.base import Options, ReadContext, WriteSummary, atomic_file, check_cancel, load_json_document
+from annotator.formats.relocate import find_quote, relocate
 from annotator.formats.w3c_comments import COMMENTING, Anchor, comment_annotations, read_comments
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -37,6 +36,11 @@ def ni_name(report_id: str) -> str:
 def _types(obj: dict[str, Any]) -> set[str]:
     t = obj.get("type", obj.get("@type"))
     return {x for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
+
+
+def _quote(quote: dict[str, Any]) -> tuple[str, str, str]:
+    """A ``TextQuoteSelector``'s exact text, prefix and suffix (absent ones empty)."""
+    return str(quote.get("exact") or ""), str(quote.get("prefix") or ""), str(quote.get("suffix") or "")
 
 
 def _listify(value: Any) -> list[Any]:
@@ -153,7 +157,7 @@ class W3cFormat:
                     and (quote is None or text[given_start:given_end] == quote.get("exact")):
                 start, end = given_start, given_end
             else:
-                found = self._fallback(text, given_start, given_end, quote)
+                found = None if quote is None else relocate(text, given_start, given_end, *_quote(quote))
                 if found is None:
                     raise ctx.error(None, f"annotation {aid}: position {given_start}-{given_end} does not match "
                                           "the text and its quote is not found")
@@ -161,7 +165,7 @@ class W3cFormat:
                                          f"{found[2]} gives {found[0]}-{found[1]}")
                 start, end = found[0], found[1]
         elif quote is not None:
-            hit = self._search(text, quote, 0)
+            hit = find_quote(text, *_quote(quote))
             if hit is None:
                 raise ctx.error(None, f"annotation {aid}: quote {quote.get('exact')!r} is not in the text")
             start, end = hit
@@ -190,37 +194,6 @@ class W3cFormat:
             raise ctx.error(None, f"annotation {aid} has no tagging body (the label)")
         return Span(f"T{len(group['spans']) + 1}", start, end, ctx.label(label, None, f"annotation {aid}"), attrs,
                     value, entity)
-
-    def _fallback(self, text: str, start: Any, end: Any, quote: dict[str, Any] | None
-                  ) -> tuple[int, int, str] | None:
-        if quote is None:
-            return None
-        if isinstance(start, int) and isinstance(end, int):
-            try:
-                u16 = Utf16Map(text)
-                s, e = u16.to_codepoint(start), u16.to_codepoint(end)
-                if text[s:e] == quote.get("exact"):
-                    return s, e, "reading it as UTF-16 units"
-            except ValidationError:
-                pass
-        found = self._search(text, quote, start if isinstance(start, int) else 0)
-        return (found[0], found[1], "its quote") if found else None
-
-    @staticmethod
-    def _search(text: str, quote: dict[str, Any], near: int) -> tuple[int, int] | None:
-        exact = quote.get("exact") or ""
-        if not exact:
-            return None
-        prefix, suffix = quote.get("prefix") or "", quote.get("suffix") or ""
-        for pattern, shift in ((prefix + exact + suffix, len(prefix)), (exact, 0)):
-            hits, i = [], text.find(pattern)
-            while i >= 0:
-                hits.append(i + shift)
-                i = text.find(pattern, i + 1)
-            if hits:
-                best = min(hits, key=lambda h: abs(h - near))
-                return best, best + len(exact)
-        return None
 
     # -- writing ---------------------------------------------------------------------------------
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,

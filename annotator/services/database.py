@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 from annotator.core.errors import DatabaseError, FormatError, StorageError, ValidationError, failure_detail
 from annotator.core.schema import Schema
+from annotator.core.wording import with_article
 from annotator.files.atomic import write_atomic
 from annotator.files.json_input import JsonInputError, load_json_file
 from annotator.services.backups import latest_backup
@@ -155,9 +156,33 @@ def event_types_in_use(ctx: ServiceContext) -> dict[str, int]:
         return uow.events.type_counts()
 
 
+def relations_breaking(ctx: ServiceContext, schema: Schema) -> str | None:
+    """Why stored relations break ``schema``'s relation rules (a type it lacks, or ends whose labels it
+    does not allow), in one clause naming how many and the first (report title, annotator, relation id)
+    so the user can find it; None when every stored relation fits."""
+    with ctx.uow() as uow:
+        uses = uow.repo.relation_uses()
+    broken = [u for u in uses if not schema.allows(u.label, u.head_label, u.tail_label)]
+    if not broken:
+        return None
+    first = broken[0]
+    total = sum(u.count for u in broken)
+    rtype = next((r for r in schema.relations if r.name == first.label), None)
+    if rtype is None:
+        rule = f"it has no relation type '{first.label}'"
+    else:
+        rule = (f"its '{rtype.name}' relations go from {' or '.join(rtype.heads) or 'any label'} "
+                f"to {' or '.join(rtype.tails) or 'any label'}")
+    where = f"'{first.report_title}'" if first.report_title else f"report {first.report_id[:12]}"
+    return (f"{total} stored relation{'s' if total != 1 else ''} break{'s' if total == 1 else ''} the schema's "
+            f"relation rules: {rule}, but relation {first.key} of {first.annotator} in {where} "
+            f"is a '{first.label}' from {with_article(first.head_label)} to {with_article(first.tail_label)}")
+
+
 def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
     """Make a schema file this project's schema: validated, and refused while stored spans use a
-    label it drops (relabel or delete those first), so no annotation is orphaned."""
+    label it drops (relabel or delete those first), or stored relations break its relation rules
+    (a type it drops, ends it no longer allows), so no annotation is orphaned or left invalid."""
     path = Path(path)
     try:
         data = load_json_file(path, max_bytes=16 << 20)
@@ -183,6 +208,9 @@ def import_schema(ctx: ServiceContext, path: Path | str) -> Schema:
     if dropped:
         listed = ", ".join(f"{t} ({n} events)" for t, n in sorted(dropped.items()))
         raise ValidationError(f"{path}: the schema drops event types still in use: {listed}")
+    broken = relations_breaking(ctx, schema)
+    if broken:
+        raise ValidationError(f"{path}: {broken}; change or delete those relations first, or keep the rule")
     save_schema(ctx, schema)
     return schema
 
@@ -208,10 +236,12 @@ class CheckResult:
     search_index: str = ""  # one sentence: the text search index there is, or why there is none
     damaged: bool = False  # the problems are damage, which restoring a backup repairs (not an unfinished
     # creation or an older revision: any other command finishes or upgrades those)
+    schema_problems: list[str] = field(default_factory=list)  # annotations the project's schema refuses (not damage)
 
 
 def check(ctx: ServiceContext) -> CheckResult:
-    """Integrity check: SQLite's own check, report ids against their texts, span bounds, stored JSON.
+    """Integrity check: SQLite's own check, report ids against their texts, span bounds, stored JSON; on an
+    undamaged database also the stored annotations against the project's schema (``schema_problems``).
 
     Works on a damaged file too (open it with ``open_for_repair``): what SQLite finds is listed, and the
     checks that need readable tables are skipped when it cannot read them (then nothing is counted). A
@@ -252,13 +282,36 @@ def check(ctx: ServiceContext) -> CheckResult:
         problems.append(_without_hint(str(exc)))
     except DatabaseError as exc:  # a table of the schema is missing: the file was altered or damaged
         problems.append(f"the database's rows cannot be read ({_first_line(exc.__cause__ or exc)})")
-    return CheckResult(not problems, problems, n_reports, n_spans, revision, _search_index(ctx),
-                       damaged=bool(problems))
+    schema = _schema_problems(ctx) if not problems else []
+    return CheckResult(not problems and not schema, problems, n_reports, n_spans, revision, _search_index(ctx),
+                       damaged=bool(problems), schema_problems=schema)
 
 
 def _without_hint(sentence: str) -> str:
     """A storage fault's sentence without its advice to run ``check`` (we are in it)."""
     return sentence.split("; run `annotator check`")[0]
+
+
+def _schema_problems(ctx: ServiceContext) -> list[str]:
+    """Stored annotations the project's schema refuses (a database whose schema was imported before
+    ``import_schema`` checked relations): spans with a label it lacks, relations breaking its rules."""
+    try:
+        with ctx.uow() as uow:
+            schema = read_stored_schema(uow) or default_schema()
+            in_use = uow.repo.label_counts()
+    except ValidationError as exc:
+        return [f"the project's stored schema is not valid ({exc})"]
+    except StorageError:
+        return []  # what the database cannot answer is damage, listed by the checks before
+    problems = []
+    missing = {label: n for label, n in in_use.items() if label not in schema.label_names}
+    if missing:
+        problems.append("stored spans use labels the project's schema lacks: "
+                        + ", ".join(f"{label} ({n} spans)" for label, n in sorted(missing.items())))
+    broken = relations_breaking(ctx, schema)
+    if broken:
+        problems.append(f"{broken}; change or delete those relations, or import a schema that allows them")
+    return problems
 
 
 def _search_index(ctx: ServiceContext) -> str:

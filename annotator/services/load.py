@@ -142,7 +142,9 @@ def _reader_options(ctx: ServiceContext, fmt_name: str, options: dict[str, Any] 
     fmt = readable_format(fmt_name)
     if opts.get("report"):
         known = get_report(ctx, opts.pop("report"))
-        opts["reports"] = {known.id: known}
+        # CoNLL tries the named report first and still matches the file's other documents to the stored
+        # reports (naming one switched matching off: the second document was rebuilt as a new report)
+        opts["reports"] = [known, *KnownReports(ctx)] if fmt.NAME == "conll" else {known.id: known}
     elif not fmt.CARRIES_TEXT or fmt.NAME == "conll":
         opts["reports"] = KnownReports(ctx)  # match stored texts instead of inventing new reports
     if schema is not None:  # what a reader may carry of what a file only implies (brat event roles)
@@ -190,11 +192,13 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
     result = LoadResult(str(path), fmt_name, dry_run=dry_run)
     replaces = False  # whether anything stored is removed or changed: then a backup comes first
     span_map, rel_map = _split_map(label_map)
+    predictions_as = str((options or {})["predictions_as"]) if (options or {}).get("predictions_as") else None
     with ctx.uow() as uow:
         schema = (read_stored_schema(uow) or ctx.schema) if add_labels else ctx.schema
         start = schema
         batch: list[tuple[Document, str]] = []
         seen: dict[tuple[str, str], int] = {}  # (report, annotator) -> the document that gave that set
+        numbered: set[str] = set()  # annotators the file names by a number only (said once each)
         # the next batch is read while the database stores this one (``ReadAhead``)
         with ReadAhead(read_documents(ctx, path, fmt_name, _reader_options(
                 ctx, fmt_name, options, None if add_labels else schema, label_map)), BATCH) as docs:
@@ -206,9 +210,14 @@ def load_annotations(ctx: ServiceContext, path: Path | str, fmt_name: str, *, an
                     added = schema_additions(schema, [s.label for s in doc.spans], _relation_uses(doc))
                     if added:
                         schema = _extended(path, schema, added)
-                prepared = _prepare(schema, path, index, doc, annotator)
-                _refuse_two_sets_for_one(path, seen, index, prepared, annotator)
+                # --annotator names people's sets; model predictions keep their --predictions-as name
+                override = None if predictions_as is not None and doc.annotator == predictions_as else annotator
+                prepared = _prepare(schema, path, index, doc, override)
+                _refuse_two_sets_for_one(path, seen, index, prepared, override)
                 result.warnings.extend(prepared[0].warnings)
+                if override is None and prepared[1].isdecimal() and prepared[1] not in numbered:
+                    numbered.add(prepared[1])
+                    result.warnings.append(_numbered_annotator(index, prepared[1], predictions_as))
                 if len(batch) >= BATCH:
                     replaces |= _store(uow, batch, path, fmt_name, result, docs.overlap)
                     batch = []
@@ -315,6 +324,15 @@ def _prepare(schema: Schema, path: Path, index: int, doc: Document, annotator: s
     except ValidationError as exc:
         raise FormatError(path, None, f"{where} ({doc.report.title or doc.report.id[:12]}): {exc}") from None
     return doc, who
+
+
+def _numbered_annotator(index: int, name: str, predictions_as: str | None) -> str:
+    """The warning for a set named by a number only: another tool's user id (Label Studio's
+    ``completed_by: 1``) is not a person's name, and silently creating annotator "1" hid that."""
+    keep = f" (with --predictions-as {predictions_as} the predictions keep that name)" if predictions_as else ""
+    return (f"document {index + 1} names its annotator by the number {name} only (the user id of the tool that "
+            f"wrote it), so its set is stored as annotator '{name}'; to store it under a person's name, load the "
+            f"file with --annotator NAME ('As annotator' when importing in the window){keep}")
 
 
 def _refuse_two_sets_for_one(path: Path, seen: dict[tuple[str, str], int], index: int,

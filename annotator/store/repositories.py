@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from annotator.core.annotation_set import AnnotationSet
 from annotator.core.errors import NotFound
@@ -34,6 +34,21 @@ class ReportSummaryRow:
     direction: str
     language: str | None
     annotators: dict[str, int]  # annotator -> span count
+
+
+@dataclass(frozen=True)
+class RelationUseRow:
+    """Stored relations of one type between spans of two labels: how many, and the first of them
+    (its report's title, its annotator, its id) for a message that lets the user find it."""
+
+    label: str
+    head_label: str
+    tail_label: str
+    count: int
+    report_id: str
+    report_title: str
+    annotator: str
+    key: str
 
 
 class Repositories:
@@ -224,6 +239,26 @@ class Repositories:
         """Stored span labels with their counts."""
         return {label: n for label, n in
                 self.session.execute(select(SpanRow.label, func.count(SpanRow.id)).group_by(SpanRow.label))}
+
+    def relation_uses(self) -> list[RelationUseRow]:
+        """Stored relations grouped by type and the labels of their two ends (what a schema's relation
+        rules judge), each group with its count and its first relation as an example."""
+        head, tail = aliased(SpanRow), aliased(SpanRow)
+        groups = self.session.execute(
+            select(RelationRow.label, head.label, tail.label, func.count(RelationRow.id), func.min(RelationRow.id))
+            .join(head, head.id == RelationRow.head_id).join(tail, tail.id == RelationRow.tail_id)
+            .group_by(RelationRow.label, head.label, tail.label)
+            .order_by(RelationRow.label, head.label, tail.label)).all()
+        uses = []
+        for label, head_label, tail_label, count, first in groups:
+            report, title, annotator, key = self.session.execute(
+                select(ReportRow.id, ReportRow.title, AnnotatorRow.name, RelationRow.key)
+                .join(AnnotationSetRow, AnnotationSetRow.id == RelationRow.set_id)
+                .join(ReportRow, ReportRow.id == AnnotationSetRow.report_id)
+                .join(AnnotatorRow, AnnotatorRow.id == AnnotationSetRow.annotator_id)
+                .where(RelationRow.id == first)).one()
+            uses.append(RelationUseRow(label, head_label, tail_label, count, report, title, annotator, key))
+        return uses
 
     def content_problems(self, *, sqlite: bool) -> tuple[list[str], int, int]:
         """What ``annotator check`` finds in the rows: dangling references (SQLite's own check), texts that

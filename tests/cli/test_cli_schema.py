@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from annotator.core.schema import Schema
+from annotator.services.database import open_database, save_schema
+
 from cli_helpers import cli
 
 TEXT = "Colonel Abu Ali met the منظمة delegation in Homs."
@@ -46,7 +49,9 @@ def test_label_map_renames_relation_types(tmp_path: Path) -> None:
     # located_in (actor → place) becomes 'place', which the default schema allows from a claim only
     refused = cli("load", str(path), "--format", "doccano", "--label-map",
                   "PER=actor, LOC=place, منظمة=actor, relation:located_in=place", db=db)
-    assert refused.returncode == 2 and "a 'place' relation starts at a claim, not a actor" in refused.stderr
+    assert refused.returncode == 2
+    assert ("the file's relation R1 ('place', from actor span T1 to place span T3) breaks the schema's rule: "
+            "a 'place' relation must start at a claim, not an actor") in refused.stderr
     again = cli("load", str(path), "--format", "doccano", "--json", "--label-map",
                 "PER=claim,LOC=place,منظمة=actor,rel:located_in=place", db=db)
     assert again.returncode == 0, again.stderr
@@ -83,3 +88,50 @@ def test_schema_export_and_import(tmp_path: Path) -> None:
     bad.write_text('{"labels": []}', encoding="utf-8")
     refused = cli("schema", "import", str(bad), db=db)
     assert refused.returncode == 1 and "bad.json" in refused.stderr and "defines no labels" in refused.stderr
+
+
+def test_schema_import_is_refused_while_stored_relations_break_its_relation_rules(tmp_path: Path) -> None:
+    """Trial 2026-12-06 (command line) item 9: a schema narrowing a relation's ends, or dropping the
+    type, was accepted while stored relations used them; the project's own export then no longer loaded."""
+    db, path = tmp_path / "p.sqlite3", corpus(tmp_path)
+    cli("load", str(path), "--format", "doccano", "--annotator", "alice",
+        "--label-map", "PER=claim,LOC=place,منظمة=actor,rel:located_in=place", db=db, check=True)
+    before = schema_of(db)
+    narrowed, dropped = json.loads(json.dumps(before)), json.loads(json.dumps(before))
+    next(r for r in narrowed["relations"] if r["name"] == "place")["tails"] = ["date"]
+    dropped["relations"] = [r for r in dropped["relations"] if r["name"] != "place"]
+    del dropped["events"]  # its roles are named after the relation types
+    for name, data, rule in (("narrowed", narrowed, "its 'place' relations go from claim to date"),
+                             ("dropped", dropped, "it has no relation type 'place'")):
+        file = tmp_path / f"{name}.json"
+        file.write_text(json.dumps(data), encoding="utf-8")
+        refused = cli("schema", "import", str(file), db=db)
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert refused.stderr.count("\n") == 1, refused.stderr  # one sentence
+        assert (f"{name}.json: 1 stored relation breaks the schema's relation rules: {rule}, but relation R1 of "
+                "alice in 'Homs meeting' is a 'place' from a claim to a place") in refused.stderr
+        assert schema_of(db) == before  # nothing changed
+
+
+def test_check_reports_stored_relations_the_schema_refuses(tmp_path: Path) -> None:
+    """Trial item 9: `check` passed on a database whose schema its relations broke (one imported before
+    `schema import` checked relations). Not damage: no backup is offered."""
+    db, path = tmp_path / "p.sqlite3", corpus(tmp_path)
+    cli("load", str(path), "--format", "doccano", "--annotator", "alice",
+        "--label-map", "PER=claim,LOC=place,منظمة=actor,rel:located_in=place", db=db, check=True)
+    assert cli("check", db=db).returncode == 0
+    narrowed = schema_of(db)
+    next(r for r in narrowed["relations"] if r["name"] == "place")["tails"] = ["date"]
+    ctx = open_database(db)
+    try:
+        save_schema(ctx, Schema.from_dict(narrowed))  # as `schema import` stored it before the fix
+    finally:
+        ctx.close()
+    checked = cli("check", "--json", db=db)
+    assert checked.returncode == 1 and "--restore" not in checked.stderr and "backup" not in checked.stderr
+    out = json.loads(checked.stdout)
+    assert not out["ok"] and out["problems"] == []
+    assert out["schema_problems"] == [
+        "1 stored relation breaks the schema's relation rules: its 'place' relations go from claim to date, but "
+        "relation R1 of alice in 'Homs meeting' is a 'place' from a claim to a place; change or delete those "
+        "relations, or import a schema that allows them"]

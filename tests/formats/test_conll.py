@@ -83,10 +83,27 @@ def test_iob2_rejects_dangling_inside(tmp_path: Path) -> None:
     path = tmp_path / "bad.conll"
     path.write_text("a -X- _ O\nb -X- _ I-actor\n", encoding="utf-8")
     with pytest.raises(FormatError) as err:
-        list(get("conll").read(path))
-    assert err.value.line == 2 and "iob1" in str(err.value)
+        list(get("conll").read(path, options={"scheme": "iob2"}))
+    assert err.value.line == 2 and "'I-actor' continues no span" in str(err.value)
+    assert "scheme=" not in str(err.value)  # no advice naming an option the command line does not have
     doc = next(get("conll").read(path, options={"scheme": "iob1"}))
     assert [(s.start, s.end) for s in doc.spans] == [(2, 3)]
+
+
+def test_iob1_is_detected_and_read_with_a_note(tmp_path: Path) -> None:
+    """Trial 2026-12-06 (command line) item 19: an IOB1 file was refused with "try scheme='iob1'", an
+    option ``load`` does not have; formats.md §6 says IOB1 must be readable. With no scheme given, an I-
+    tag starting a span makes the file IOB1 from that document on (said once)."""
+    path = tmp_path / "iob1.conll"
+    path.write_text("-DOCSTART- -X- O O\nColonel -X- _ I-actor\nAli -X- _ I-actor\nvisited -X- _ O\n"
+                    "Homs -X- _ I-place\nHama -X- _ B-place\n\n-DOCSTART- -X- O O\nThe -X- _ O\n"
+                    "army -X- _ I-actor\nleft -X- _ O\n", encoding="utf-8")
+    first, second = get("conll").read(path)
+    assert extents(first) == [(0, 11, "actor"), (20, 24, "place"), (25, 29, "place")]
+    assert extents(second) == [(4, 8, "actor")]
+    assert first.warnings == ("tag column 1, line 2: 'I-actor' starts a span, so the file is read as IOB1 (I- tags "
+                              "begin spans, B- only separates two spans of one label)",)
+    assert second.warnings == ()
 
 
 def test_germeval_layout(tmp_path: Path) -> None:

@@ -251,3 +251,17 @@ def test_an_import_that_removes_spans_asks_first_and_keeps_a_backup(open_window,
     assert [s.text_in(ENGLISH) for s in get_set(ctx, rid, "alice").spans] == ["al-Busayrah"]
     qtbot.waitUntil(lambda: [s.text_in(ENGLISH) for s in window.document.mine.values()] == ["al-Busayrah"],
                     timeout=20000)  # the open report is reopened with what was stored
+
+
+def test_a_set_named_by_a_user_id_is_imported_with_a_warning(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Window trial 2026-12-06 item 19: a Label Studio file with ``completed_by: 1`` silently created an
+    annotator called "1"; the summary now says so and how to give a person's name."""
+    window = open_window()
+    importer = open_dialog(window, window.import_annotations_action, ImportAnnotationsDialog)
+    importer.path.setText(str(Path(__file__).resolve().parents[1] / "data" / "peers" / "labelstudio"
+                              / "project-3-at-2024-04-10-09-30-6b1d0f2e.json"))
+    importer.format_combo.setCurrentIndex(importer.format_combo.findText("labelstudio"))
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        importer.run_button.click()
+    text = importer.result_label.text()
+    assert "(1)." in text and "names its annotator by the number 1 only" in text and "'As annotator'" in text

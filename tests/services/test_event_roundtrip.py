@@ -81,7 +81,7 @@ def test_an_event_naming_a_missing_span_is_refused_whole(ctx: Any, tmp_path: Pat
     wrong_role = dict(line, annotator="carol",
                       events=[dict(line["events"][0], roles={"place": [line["events"][0]["roles"]["actor1"][0]]})])
     path.write_text(json.dumps(wrong_role, ensure_ascii=False) + "\n", encoding="utf-8")
-    with pytest.raises(FormatError, match="role place is played by a place, not a actor"):
+    with pytest.raises(FormatError, match="role place is played by a place, not an actor"):
         load_annotations(ctx, path, "jsonl")
     with ctx.uow() as uow:
         assert uow.repo.set_keys() == [] and uow.events.count() == 0

@@ -63,7 +63,7 @@ def test_event_edits_are_committed_logged_and_undoable(ctx) -> None:  # type: ig
     assert "actor2" not in emptied.roles
 
     before = version(ctx, rid)
-    with pytest.raises(ValidationError, match="role place is played by a place, not a actor"):
+    with pytest.raises(ValidationError, match="role place is played by a place, not an actor"):
         events.set_role(ctx, rid, event.id, "place", (ids["a1"],), annotator="alice")
     with pytest.raises(ValidationError, match="not an event type"):
         events.update_event(ctx, rid, event.id, annotator="alice", type="picnic")

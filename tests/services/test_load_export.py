@@ -60,6 +60,33 @@ def test_conll_aligns_to_stored_reports(ctx) -> None:
     assert len(annotate.get_set(ctx, A_ID, "dan").spans) == 7
 
 
+def test_conll_with_report_aligns_that_one_and_still_matches_the_others(ctx) -> None:
+    """Trial 2026-12-06 (command line) item 19: --report aligned document 1 and rebuilt document 2 as a
+    new report, where without it both matched the stored reports."""
+    load_annotations(ctx, PEERS / "brat", "brat", annotator="carol")
+    result = load_annotations(ctx, PEERS / "conll/reports.conll", "conll", annotator="dan",
+                              options={"report": A_ID})
+    assert result.reports_new == 0 and result.documents == 2
+    assert len(annotate.get_set(ctx, A_ID, "dan").spans) == 7 and annotate.get_set(ctx, B_ID, "dan").spans
+
+
+def test_label_studio_annotator_names_the_people_and_predictions_keep_their_name(ctx) -> None:
+    """Trial 2026-12-06 (command line) item 7: --annotator also renamed the predictions, so a named load
+    with --predictions-as always failed; without it the set was named '1' (a user id) without a word."""
+    path = PEERS / "labelstudio/project-3-at-2024-04-10-09-30-6b1d0f2e.json"
+    named = load_annotations(ctx, path, "labelstudio", annotator="alice", options={"predictions_as": "model"})
+    assert sorted(named.annotators) == ["alice", "model"] and named.documents == 3
+    assert not any("by the number" in w for w in named.warnings)
+    assert [(s.start, s.end, s.label) for s in annotate.get_set(ctx, B_ID, "model").spans] == [(2, 16, "actor")]
+    assert len(annotate.get_set(ctx, B_ID, "alice").spans) == 5
+    unnamed = load_annotations(ctx, path, "labelstudio", options={"predictions_as": "model"})
+    said = [w for w in unnamed.warnings if "by the number" in w]
+    assert said == ["document 1 names its annotator by the number 1 only (the user id of the tool that wrote it), "
+                    "so its set is stored as annotator '1'; to store it under a person's name, load the file with "
+                    "--annotator NAME ('As annotator' when importing in the window) (with --predictions-as model "
+                    "the predictions keep that name)"]  # once for the file, not once per document
+
+
 def test_bad_files_name_the_problem_and_change_nothing(ctx, tmp_path: Path) -> None:
     load_annotations(ctx, PEERS / "doccano/relation/alice.jsonl", "doccano")
     before = dump(ctx)

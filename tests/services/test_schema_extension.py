@@ -8,8 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from annotator.core.errors import FormatError
-from annotator.services.database import open_database
+from annotator.core.errors import FormatError, ValidationError
+from annotator.core.ids import report_id
+from annotator.services.database import import_schema, load_schema, open_database
 from annotator.services.load import load_annotations, parse_label_map, schema_additions_of_file
 
 TEXT = "Colonel Abu Ali met IRGC officers in Homs."
@@ -93,3 +94,19 @@ def test_two_loads_extending_the_schema_at_once_keep_both_additions(ctx, tmp_pat
         assert final.schema.allows("based_in", "PER", "place") and final.schema.allows("armed_with", "WEAPON", "place")
     finally:
         final.close()
+
+
+def test_a_schema_breaking_stored_relations_is_refused_on_every_backend(ctx, tmp_path: Path) -> None:
+    """Trial 2026-12-06 (command line) item 9, through the service on SQLite and PostgreSQL: the stored
+    relations are grouped by type and end labels in SQL (``relation_uses``) and the first one is named."""
+    load_annotations(ctx, write(tmp_path, ("claim", "actor", "place"), "place"), "jsonl")
+    data = ctx.schema.to_dict()
+    next(r for r in data["relations"] if r["name"] == "place")["heads"] = ["actor"]
+    path = tmp_path / "narrowed.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = ctx.schema
+    with pytest.raises(ValidationError, match="1 stored relation breaks the schema's relation rules: its 'place' "
+                                              "relations go from actor to place, but relation R1 of alice in report "
+                                              f"{report_id(TEXT)[:12]} is a 'place' from a claim to a place"):
+        import_schema(ctx, path)
+    assert load_schema(ctx) == before

@@ -19,16 +19,18 @@ def run(args: argparse.Namespace) -> int:
         backups = list_backups(ctx) if ctx.backend == "sqlite" and result.damaged else None
     finally:
         ctx.close()
+    found = [*result.problems, *result.schema_problems]
     counted = (f"{_count(result.reports, 'report')}, {_count(result.spans, 'span')}"
                if result.reports is not None and result.spans is not None else "reports and spans not counted")
-    emit(args, {"ok": result.ok, "problems": result.problems, "reports": result.reports,
-                "spans": result.spans, "revision": result.revision, "search_index": result.search_index},
+    emit(args, {"ok": result.ok, "problems": result.problems, "schema_problems": result.schema_problems,
+                "reports": result.reports, "spans": result.spans, "revision": result.revision,
+                "search_index": result.search_index},
          [f"{counted}, schema revision {result.revision or 'unknown'}",
           *([result.search_index] if result.search_index else []),
-          "ok" if result.ok else _count(len(result.problems), "problem")])
-    for p in result.problems:
+          "ok" if result.ok else _count(len(found), "problem")])
+    for p in found:
         error(p)
-    if backups is not None:
+    if result.problems and backups is not None:  # damage; annotations the schema refuses are not
         error(f"restore the latest backup with `annotator backup --restore {backups[0].path}`" if backups
               else "there is no automatic backup of this database; restore a copy made with `annotator backup`")
     return 0 if result.ok else 1
