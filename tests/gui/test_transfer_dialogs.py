@@ -52,6 +52,9 @@ def test_export_conll_says_what_it_could_not_hold(open_window, qtbot, tmp_path: 
         dialog.run_button.click()
     assert (tmp_path / "corpus.conll").exists()
     assert "Wrote 1 document(s)" in dialog.result_label.text()
+    dialog.format_combo.setFocus()
+    QTest.keyClick(dialog.format_combo, Qt.Key.Key_Down)  # another format: the last run's losses are not its own
+    assert dialog.result_label.text() == ""
 
 
 def test_cancelled_export_leaves_no_file(open_window, qtbot, tmp_path: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -174,6 +174,10 @@ class ExportDialog(_JobDialog):
         self.form.addRow("Destination", dest)
         self.format_combo.currentIndexChanged.connect(self._format_changed)
         self._format_changed()
+        # the last export's result (file, loss list) belongs to that run: another format, scope or
+        # destination chosen, it would read as this one's
+        for changed in (self.format_combo.currentIndexChanged, self.all_reports.toggled, self.destination.textEdited):
+            changed.connect(lambda *_: self.result_label.setText(""))
 
     @property
     def info(self) -> FormatInfo:
