@@ -84,8 +84,6 @@ class MainWindow(QMainWindow):
     undo_action: QAction
     redo_action: QAction
     delete_action: QAction
-    delete_relation_action: QAction
-    delete_event_action: QAction
     snap_action: QAction
     others_action: QAction
     labels_action: QAction

@@ -146,15 +146,14 @@ def build(window: MainWindow) -> None:
     _table_action(window.report_table, "Go to the text", keymap.keys(schema, "go-to-text"),
                   lambda: window.view.setFocus(Qt.FocusReason.ShortcutFocusReason))
     window.report_table.installEventFilter(_LabelKeyHint(window, {lab.key for lab in schema.labels if lab.key}))
-    window.delete_relation_action = _table_action(window.relation_table, "Delete relation", keymap.keys(
-        schema, "delete-relation"), window.delete_current_relation)
+    _table_action(window.relation_table, "Delete relation", keymap.keys(schema, "delete-relation"),
+                  window.delete_current_relation)
 
     def delete_current_event() -> None:
         if window.events_panel.current is not None:
             window._event_delete(window.events_panel.current)
 
-    window.delete_event_action = _table_action(window.events_panel.table, "Delete event",
-                                               keymap.keys(schema, "delete-event"), delete_current_event)
+    _table_action(window.events_panel.table, "Delete event", keymap.keys(schema, "delete-event"), delete_current_event)
 
     file_menu = window.menuBar().addMenu("&File")
     file_menu.addActions([window.import_action, window.import_annotations_action, window.export_action])
