@@ -7,8 +7,6 @@ Runs the real command line against the real test server; logins are made for the
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from annotator.services.bundles import export_bundle
 from annotator.services.database import open_database
 
 from cli_helpers import cli
-from pg_databases import PG_ENV, drop_pg_database, fresh_pg_database, pg_url
+from pg_databases import team_logins
 from workflow_helpers import TEXT, at, staff, store
 
 pytestmark = pytest.mark.postgres
@@ -31,17 +29,11 @@ REFUSED = "alice may not change bob's annotations: each annotator edits only the
 def team(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A fresh database with sam (supervisor), alice and bob, each mapped to a login of their own; the
     URLs the owner and each login connect with."""
-    if pg_url() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {PG_ENV} is not set: .ci/run must start the PostgreSQL test server")
-        pytest.skip(f"PostgreSQL test server not running: set {PG_ENV} (scripts/pg-test-server starts one)")
-    url = fresh_pg_database()
-    suffix = uuid.uuid4().hex[:8]
-    logins = {name: f"{name}_{suffix}" for name in ("sam", "alice", "bob")}
-    admin = sa.create_engine(pg_url(), isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
-    with admin.connect() as conn:
-        for login in logins.values():
-            conn.execute(sa.text(f'CREATE ROLE "{login}" LOGIN'))
+    with team_logins() as (url, logins):
+        yield _team(tmp_path, url, logins)
+
+
+def _team(tmp_path: Path, url: str, logins: dict[str, str]) -> dict[str, str]:
     owner = open_database(url)
     try:
         staff(owner)
@@ -61,14 +53,7 @@ def team(tmp_path: Path) -> Iterator[dict[str, str]]:
         bobs.close()
     urls = {name: sa.engine.make_url(url).set(username=login).render_as_string(hide_password=False)
             for name, login in logins.items()}
-    try:
-        yield {"owner": url, "report": rid, **urls}
-    finally:
-        drop_pg_database(url)
-        with admin.connect() as conn:
-            for login in logins.values():
-                conn.execute(sa.text(f'DROP ROLE IF EXISTS "{login}"'))
-        admin.dispose()
+    return {"owner": url, "report": rid, **urls}
 
 
 def _doccano(tmp_path: Path) -> Path:

@@ -9,21 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
-from annotator.services.database import open_database
 
 from cli_helpers import cli
-from workflow_helpers import TEXT, annotate_three, at, staff, store
+from workflow_helpers import TEXT, at, team_database
 
 
 @pytest.fixture
 def team(tmp_path: Path) -> tuple[Path, str]:
-    db = tmp_path / "team.sqlite3"
-    ctx = open_database(db)
-    staff(ctx)
-    rid = store(ctx)
-    annotate_three(ctx, rid)
-    ctx.close()
-    return db, rid
+    return team_database(tmp_path)
 
 
 UNKNOWN = {

@@ -6,25 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annotator.services.database import open_database
-
 from cli_helpers import cli
-from workflow_helpers import annotate_three, staff, store
-
-
-def _team(tmp_path: Path) -> tuple[Path, str]:
-    """A team's database (a supervisor, three annotators' sets on one report) and the report's id."""
-    db = tmp_path / "team.sqlite3"
-    ctx = open_database(db)
-    staff(ctx)
-    rid = store(ctx)
-    annotate_three(ctx, rid)
-    ctx.close()
-    return db, rid
+from workflow_helpers import team_database
 
 
 def test_assign_status_curate_and_comment(tmp_path: Path) -> None:
-    db, rid = _team(tmp_path)
+    db, rid = team_database(tmp_path)
 
     def run(*args: str, code: int = 0) -> dict:  # type: ignore[type-arg]
         proc = cli(*args, "--json", db=db)
@@ -68,7 +55,7 @@ def test_with_nobody_named_the_log_credits_the_owner(tmp_path: Path) -> None:
     --annotator act as the file's owner, and the log says so instead of naming the assignee or gold."""
     import sqlite3  # noqa: PLC0415 (only this test reads the file's log directly)
 
-    db, rid = _team(tmp_path)
+    db, rid = team_database(tmp_path)
     assert json.loads(cli("whoami", "--json", db=db, check=True).stdout)["annotator"] is None
     cli("assign", "--report", rid[:12], "--annotators", "sam", db=db, check=True)
     cli("status", "set", "done", "--report", rid[:12], "--for", "alice", db=db, check=True)
@@ -86,7 +73,7 @@ def test_with_nobody_named_the_log_credits_the_owner(tmp_path: Path) -> None:
 def test_status_history_is_printed_oldest_first_and_keyed_by_the_full_id(tmp_path: Path) -> None:
     """``status --report ID --history`` printed only the current rows unless --json was given, and the
     JSON keyed the history by the prefix typed."""
-    db, rid = _team(tmp_path)
+    db, rid = team_database(tmp_path)
     cli("--annotator", "alice", "status", "set", "done", "--report", rid[:8], db=db, check=True)
     cli("--annotator", "sam", "status", "set", "returned", "--report", rid[:8], "--for", "alice",
         "--reason", "the date is missing", db=db, check=True)

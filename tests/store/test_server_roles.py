@@ -5,8 +5,6 @@ logins are created for the test and dropped after it."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -16,32 +14,15 @@ from annotator.services import annotate, curation, roles, workflow
 from annotator.services.database import open_database
 from annotator.services.identity import who_acts
 
-from pg_databases import PG_ENV, drop_pg_database, fresh_pg_database, pg_url
+from pg_databases import team_logins
 from workflow_helpers import at, staff, store
 
 
 @pytest.fixture
 def server() -> Iterator[tuple[str, dict[str, str]]]:
     """A fresh database and three logins (sam, alice, bob) on the test server."""
-    if pg_url() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {PG_ENV} is not set: .ci/run must start the PostgreSQL test server")
-        pytest.skip(f"PostgreSQL test server not running: set {PG_ENV} (scripts/pg-test-server starts one)")
-    url = fresh_pg_database()
-    suffix = uuid.uuid4().hex[:8]
-    logins = {name: f"{name}_{suffix}" for name in ("sam", "alice", "bob")}
-    admin = sa.create_engine(pg_url(), isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
-    with admin.connect() as conn:
-        for login in logins.values():
-            conn.execute(sa.text(f'CREATE ROLE "{login}" LOGIN'))
-    try:
-        yield url, logins
-    finally:
-        drop_pg_database(url)
-        with admin.connect() as conn:
-            for login in logins.values():
-                conn.execute(sa.text(f'DROP ROLE IF EXISTS "{login}"'))
-        admin.dispose()
+    with team_logins() as made:
+        yield made
 
 
 def connect(url: str, login: str):  # type: ignore[no-untyped-def]

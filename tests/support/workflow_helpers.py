@@ -82,3 +82,18 @@ def curated_gold_bundle(ctx: Any, path: Path) -> str:
     workflow.set_status(ctx, rid, "curated")
     export_bundle(ctx, "gold", path)
     return rid
+
+
+def team_database(folder: Path) -> tuple[Path, str]:
+    """A team's SQLite file (a supervisor, three annotators' sets on one report) and the report's id."""
+    from annotator.services.database import open_database  # noqa: PLC0415 (kept out of the helpers' import)
+
+    db = folder / "team.sqlite3"
+    ctx = open_database(db)
+    try:
+        staff(ctx)
+        rid = store(ctx)
+        annotate_three(ctx, rid)
+    finally:
+        ctx.close()
+    return db, rid
