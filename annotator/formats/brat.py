@@ -158,6 +158,8 @@ class BratFormat:
         recorded = "\t".join(fields[2:]) if len(fields) > 2 else None
         inside = all(0 <= a <= b <= len(text) for a, b in frags)
         covered = " ".join(text[a:b] for a, b in frags) if inside else None
+        if recorded and covered is not None and covered.split() == recorded.split():
+            recorded = covered  # the same words, spaced otherwise (a tool's line breaks or tabs): not moved
         if recorded and covered != recorded and len(frags) == 1:
             found = relocate(text, frags[0][0], frags[0][1], recorded)
             if found is not None:  # brat's UI counts UTF-16 units after an emoji (brat issue #1115)

@@ -101,6 +101,15 @@ def test_a_tab_inside_a_spans_text_is_part_of_it(tmp_path: Path) -> None:
     assert doc.warnings == ()
 
 
+def test_a_span_whose_text_is_spaced_otherwise_stays_where_it_is(tmp_path: Path) -> None:
+    """The same words recorded with other spacing (a tool writing a line break as a space) are the span's
+    own: never moved to another place where that spacing occurs, and no warning."""
+    (tmp_path / "d.txt").write_text("the army said\nthe army\nsaid", encoding="utf-8")
+    (tmp_path / "d.ann").write_text("T1\tactor 14 27\tthe army said\n", encoding="utf-8")
+    doc = next(get("brat").read(tmp_path / "d.ann"))
+    assert [(s.start, s.end) for s in doc.spans] == [(14, 27)] and doc.warnings == ()
+
+
 def test_a_span_or_relation_id_used_twice_is_refused_naming_the_file_and_line(tmp_path: Path) -> None:
     """Trial item 17: a second T1 silently replaced the first ("1 spans"); jsonl refuses the same."""
     (tmp_path / "d.txt").write_text("On 3 March the army moved.", encoding="utf-8")
