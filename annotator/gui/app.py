@@ -17,7 +17,7 @@ from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QSettings
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.core.errors import AnnotatorError, StorageError, ValidationError
+from annotator.core.errors import AnnotatorError, StorageError, UsageError, ValidationError
 from annotator.core.ids import annotator_name
 from annotator.files.atomic import write_atomic
 from annotator.gui.main_window import MainWindow
@@ -131,11 +131,19 @@ def open_or_restore(target: str | None, *, ask: bool) -> ServiceContext:
         return open_database(target)
 
 
+SIZE_RANGE = (200, 7680)  # pixels per side of a screenshot: a usable window up to an 8K screen's width
+
+
 def parse_size(text: str) -> tuple[int, int]:
+    """``WIDTHxHEIGHT`` within ``SIZE_RANGE`` per side: 0x0 and negative sizes were taken, 40000x20000 took
+    6.4 GB, and 100000x100000 crashed inside Qt's painter (no paint engine for the image)."""
+    low, high = SIZE_RANGE
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise AnnotatorError(f"--size takes WIDTHxHEIGHT, e.g. 1400x860, not '{text}'") from None
+        raise UsageError(f"--size takes WIDTHxHEIGHT, e.g. 1400x860, not '{text}'") from None
+    if not (low <= w <= high and low <= h <= high):
+        raise UsageError(f"--size takes a width and a height each between {low} and {high} pixels, not '{text}'")
     return w, h
 
 

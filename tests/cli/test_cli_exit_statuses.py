@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-from annotator.services.database import open_database
 
 from cli_helpers import cli
-from workflow_helpers import TEXT, annotate_three, at, staff, store
+from workflow_helpers import TEXT, at, team_database
 
 
 @pytest.fixture(scope="module")
@@ -19,12 +18,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
     """A team's database (sam supervises alice, bob, carol, who annotated one report), the report's id and
     a doccano file of that report."""
     folder = tmp_path_factory.mktemp("team")
-    db = folder / "team.sqlite3"
-    ctx = open_database(db)
-    staff(ctx)
-    rid = store(ctx)
-    annotate_three(ctx, rid)
-    ctx.close()
+    db, rid = team_database(folder)
     start, end = at("Damascus")
     spans = folder / "spans.jsonl"
     spans.write_text(json.dumps({"text": TEXT, "label": [[start, end, "place"]]}) + "\n", encoding="utf-8")
@@ -46,6 +40,9 @@ BAD_USAGE = {
     "an annotator name that is not one": (["--annotator", "sam", "annotators", "add", "bad name/x"],
                                           "is not a usable annotator name"),
     "a backup that is not there": (["backup", "--restore", "{folder}/nonexist.sqlite3"], "does not exist"),
+    "a screenshot size no screen has": (["gui", "--screenshot", "{folder}/x.png", "--size", "100000x100000"],
+                                        "each between 200 and 7680 pixels"),
+    "a screenshot of no size": (["gui", "--screenshot", "{folder}/x.png", "--size", "0x0"], "not '0x0'"),
 }
 
 
