@@ -30,6 +30,8 @@ UNKNOWN = {
                         "has no label 'nosuch' (known: "),
     "search --source": (["search", "--source", "bogus"], "--source: no span in this database records the source "
                                                          "'bogus' (sources recorded: manual)"),
+    "status --annotator": (["status", "--annotator", "nobody"], "--annotator: this database has no annotator 'nobody'"),
+    "status --queue": (["status", "--queue", "nobody"], "--queue: this database has no annotator 'nobody'"),
 }
 
 
@@ -52,6 +54,8 @@ def test_known_names_still_answer(team: tuple[Path, str], tmp_path: Path) -> Non
     assert cli("agreement", "--annotators", "alice,bob", "--labels", "actor", db=db).returncode == 0
     assert json.loads(cli("record", "--annotator", "gold", "--json", db=db, check=True).stdout) == {"records": []}
     assert "no matches" not in cli("search", "--source", "manual", db=db, check=True).stdout
+    assert cli("status", "--queue", "alice", db=db).returncode == 0
+    assert cli("status", "--queue", "supervisor", "--annotator", "sam", db=db).returncode == 0
 
 
 def test_assign_refuses_someone_not_added_first(team: tuple[Path, str]) -> None:

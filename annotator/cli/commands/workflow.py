@@ -9,6 +9,7 @@ from typing import Any
 from annotator.cli.output import emit, open_context
 from annotator.core.errors import AnnotatorError
 from annotator.core.workflow import word
+from annotator.services.names import known_annotators
 from annotator.services.reports import resolve_report_id
 from annotator.services.workflow import (
     apply_plan,
@@ -58,6 +59,12 @@ def run_assign(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
+        # a name typed here is checked (a typo gave an empty queue or table that looked like an answer); the
+        # window's own queue reads the same services under a name that may have no row yet, so not there
+        if args.queue and args.queue != "supervisor":
+            known_annotators(ctx, [args.queue], option="--queue")
+        if getattr(args, "annotator", None) and not args.queue:
+            known_annotators(ctx, [args.annotator], option="--annotator")
         if args.queue:
             items = supervisor_queue(ctx) if args.queue == "supervisor" else queue(ctx, args.queue)
             emit(args, {"queue": [i.__dict__ for i in items]},
