@@ -290,7 +290,12 @@ def records_document(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 
 def write_records_json(records: Iterable[Mapping[str, Any]], fh: IO[bytes]) -> int:
     """Write ``records_document`` as JSON, one record per line, as the records come (memory stays flat).
-    Returns the number written.
+    Returns the number written."""
+    return write_record_lines(map(record_json_bytes, records), fh)
+
+
+def record_json_bytes(record: Mapping[str, Any]) -> bytes:
+    """One record's line of the ``record --json`` document.
 
     The contract is the document's JSON (cli.md, ``docs/record.schema.json``), not its bytes: each record
     line is written compact by ``json_output.compact_json_bytes`` (orjson where its text is the standard
@@ -298,11 +303,17 @@ def write_records_json(records: Iterable[Mapping[str, Any]], fh: IO[bytes]) -> i
     its default ``", "``/``": "`` separators took a fifth of ``annotator record``'s time; the separators
     changed from those to ``","``/``":"`` with it. Only ``_float_parts`` of a record are checked for
     floats orjson spells differently."""
+    return compact_json_bytes(record, _float_parts(record))
+
+
+def write_record_lines(lines: Iterable[bytes], fh: IO[bytes]) -> int:
+    """The ``record --json`` document around records already encoded (``record_json_bytes``; built in
+    two processes by ``services.halves``). Returns the number written."""
     fh.write(b'{"records": [')
     n = 0
-    for n, record in enumerate(records, 1):
+    for n, line in enumerate(lines, 1):
         fh.write(b"\n" if n == 1 else b",\n")
-        fh.write(compact_json_bytes(record, _float_parts(record)))
+        fh.write(line)
     fh.write((b"\n" if n else b"") + b"]}\n")
     return n
 

@@ -6,7 +6,7 @@ changes (the registry's edit stamp), since building is the expensive part."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from annotator.core.changes import Change
@@ -19,8 +19,11 @@ from annotator.records.entities import Entity
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
 from annotator.services.entities import ensure_registry, require_entity
+from annotator.services.halves import MIN_SETS, HalvesRun, in_halves
 from annotator.services.names import known_annotators
 from annotator.services.reports import get_report, resolve_report_id
+from annotator.store.set_transfer import ALL_REPORTS, ReportRange
+from annotator.store.uow import UnitOfWork
 
 _LOCK = threading.Lock()
 _CACHE: dict[int, tuple[tuple[int, str], Any]] = {}
@@ -198,15 +201,51 @@ def iter_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotat
 
     The sets come in one stream (a query per table, not per set); linked entities come from the
     resolver's index of the registry, which is built (or reused) first."""
-    from annotator.records.record import build_record  # noqa: PLC0415 (40 ms to import; the window needs it only for a record)
-
-    ids = [resolve_report_id(ctx, r) for r in report_ids]
-    annotators = list(known_annotators(ctx, [annotator], option="--annotator")) if annotator is not None else None
-    res = resolver(ctx)
-    known: dict[str, Incident] = {}  # the incidents events name, read as they first appear
+    scope = _RecordScope(ctx, report_ids, annotator)
     with ctx.uow() as uow:
-        total = uow.transfer.count_in_scope(annotators=annotators, report_ids=ids or None)
-        for i, item in enumerate(uow.transfer.stream(annotators=annotators, report_ids=ids or None)):
+        yield from scope.records(uow, ALL_REPORTS, progress, cancel)
+    progress(scope.total, scope.total, "")
+
+
+def iter_record_bytes(ctx: ServiceContext, encode: Callable[[dict[str, Any]], bytes], *,
+                      report_ids: Sequence[str] = (), annotator: str | None = None, processes: int = 1,
+                      run: HalvesRun | None = None, min_sets: int = MIN_SETS) -> Iterator[bytes]:
+    """``encode`` of each record of ``iter_records``, in its order; with ``processes=2`` (the command
+    line only: ``services.halves``) a second process encodes the second half of the reports."""
+    scope = _RecordScope(ctx, report_ids, annotator)
+    if processes < 2:
+        with ctx.uow() as uow:
+            yield from map(encode, scope.records(uow, ALL_REPORTS))
+        return
+
+    def produce(uow: UnitOfWork, within: ReportRange, _child: bool) -> Iterator[bytes]:
+        return map(encode, scope.records(uow, within))
+    yield from in_halves(ctx, produce, annotators=scope.annotators, report_ids=scope.ids or None,
+                         run=run if run is not None else HalvesRun(), min_sets=min_sets)
+
+
+class _RecordScope:
+    """What every record of one command needs, read before the first record: the reports and
+    annotators asked for (names checked), and the resolver."""
+
+    def __init__(self, ctx: ServiceContext, report_ids: Sequence[str], annotator: str | None) -> None:
+        from annotator.records.record import build_record  # noqa: PLC0415 (40 ms to import; the window needs it only for a record)
+        self.build = build_record
+        self.ctx = ctx
+        self.ids = [resolve_report_id(ctx, r) for r in report_ids]
+        self.annotators = (list(known_annotators(ctx, [annotator], option="--annotator")) if annotator is not None
+                           else None)
+        self.resolver = resolver(ctx)
+        self.total = 0
+
+    def records(self, uow: UnitOfWork, within: ReportRange, progress: ProgressFn = no_progress,
+                cancel: CancelToken | None = None) -> Iterator[dict[str, Any]]:
+        """The records of the sets in scope with report ids ``within``, read in ``uow``."""
+        ctx, res, build_record = self.ctx, self.resolver, self.build
+        known: dict[str, Incident] = {}  # the incidents events name, read as they first appear
+        ids = self.ids or None
+        self.total = total = uow.transfer.count_in_scope(annotators=self.annotators, report_ids=ids, within=within)
+        for i, item in enumerate(uow.transfer.stream(annotators=self.annotators, report_ids=ids, within=within)):
             if cancel is not None:
                 cancel.check()
             if i % 100 == 0:
@@ -220,7 +259,6 @@ def iter_records(ctx: ServiceContext, *, report_ids: Sequence[str] = (), annotat
                                annotator=item.set.annotator, resolver=res, events=item.set.events,
                                incidents={n: known[n] for n in named if n in known},
                                event_schema=ctx.schema.events, roles=ctx.schema.record_roles)
-    progress(total, total, "")
 
 
 def record_for(ctx: ServiceContext, report_id: str, annotator: str) -> dict[str, Any]:

@@ -51,10 +51,13 @@ from annotator.store.event_repository import EventRepository
 from annotator.store.faults import stored_object
 from annotator.store.mapping import report_from_row
 from annotator.store.models import AnnotationSetRow, AnnotatorRow, EditRow, RelationRow, ReportRow, SpanRow, utcnow
+from annotator.store.snapshots import join_snapshot, pin_snapshot
 
 BATCH = 500  # ids per IN (...) list, and rows per fetch of a stream
 _START, _END = attrgetter("start"), attrgetter("end")
 _AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"  # a row of any width (Row[Any] would be a one-column row)
+ReportRange: TypeAlias = tuple[str | None, str | None]  # report ids from the first on, before the second
+ALL_REPORTS: ReportRange = (None, None)
 _SETS = AnnotationSetRow.__table__
 _SPANS = SpanRow.__table__
 _RELATIONS = RelationRow.__table__
@@ -173,12 +176,31 @@ class SetTransfer:
         return self.count_in_scope(annotators=[annotator])
 
     def count_in_scope(self, *, annotators: Sequence[str] | None = None,
-                       report_ids: Sequence[str] | None = None) -> int:
+                       report_ids: Sequence[str] | None = None, within: ReportRange = ALL_REPORTS) -> int:
         """How many sets ``stream`` would yield for this scope."""
         if report_ids is not None and not report_ids:
             return 0
         query = select(func.count()).select_from(_SETS)
-        return self.session.scalar(_scoped(query, annotators, report_ids)) or 0
+        return self.session.scalar(_scoped(query, annotators, report_ids, within)) or 0
+
+    def pin_snapshot(self) -> str:
+        """Fix this transaction's snapshot now (``store.snapshots``); the token a second reader joins."""
+        return pin_snapshot(self.session)
+
+    def join_snapshot(self, token: str) -> None:
+        """Read in this transaction from the snapshot another pinned (``store.snapshots``)."""
+        join_snapshot(self.session, token)
+
+    def middle_report(self, *, annotators: Sequence[str] | None = None,
+                      report_ids: Sequence[str] | None = None) -> str | None:
+        """The report id that splits the sets in scope into two halves of (nearly) equal count, by
+        report id (a report's sets stay together): the first half is the ids before it. None for fewer
+        than two reports' worth of sets."""
+        total = self.count_in_scope(annotators=annotators, report_ids=report_ids)
+        query = _scoped(select(_SETS.c.report_id), annotators, report_ids).order_by(_SETS.c.report_id)
+        middle = self.session.scalar(query.offset(total // 2).limit(1)) if total > 1 else None
+        first = self.session.scalar(query.limit(1)) if middle is not None else None
+        return middle if middle is not None and middle != first else None
 
     def iter_sets(self, annotator: str, report_ids: Sequence[str] | None = None,
                   batch: int = BATCH) -> Iterator[tuple[Report, AnnotationSet]]:
@@ -187,10 +209,10 @@ class SetTransfer:
             yield item.report, item.set
 
     def stream(self, *, annotators: Sequence[str] | None = None, report_ids: Sequence[str] | None = None,
-               with_text: bool = True, with_relations: bool = True, with_events: bool = True,
-               batch: int = BATCH) -> Iterator[StoredSet]:
-        """Every stored set in scope (all annotators / reports when ``None``) with its report, ordered
-        by report id, then annotator (the order their rows were created in).
+               within: ReportRange = ALL_REPORTS, with_text: bool = True, with_relations: bool = True,
+               with_events: bool = True, batch: int = BATCH) -> Iterator[StoredSet]:
+        """Every stored set in scope (all annotators / reports when ``None``, report ids ``within`` a
+        range) with its report, ordered by report id, then annotator (the order their rows were created in).
 
         Three streamed queries (sets joined to their reports and annotators, spans, relations), each
         ordered the same way and fetched ``batch`` rows at a time: memory does not grow with the
@@ -210,10 +232,10 @@ class SetTransfer:
         # (start, id) and not the sets' span order (start, end descending, id): the indexes give that order
         # as they are read, where the full one made SQLite sort all 500,000 rows of a corpus (a third of
         # the read); ``_contents`` puts the few spans that share a start in their order
-        spans = _scoped(spans, annotators, report_ids).order_by(*order, _SPANS.c.start, _SPANS.c.id)
-        relations = _scoped(relations, annotators, report_ids).order_by(*order, _RELATIONS.c.id)
+        spans = _scoped(spans, annotators, report_ids, within).order_by(*order, _SPANS.c.start, _SPANS.c.id)
+        relations = _scoped(relations, annotators, report_ids, within).order_by(*order, _RELATIONS.c.id)
         with_events = with_events and self.events.has_events()
-        set_batches = conn.execute(_scoped(sets, annotators, report_ids).order_by(*order),
+        set_batches = conn.execute(_scoped(sets, annotators, report_ids, within).order_by(*order),
                                    execution_options=streamed).partitions()
         span_rows = _Peek(_rows(conn.execute(spans, execution_options=streamed)))
         rel_rows = _Peek(_rows(conn.execute(relations, execution_options=streamed)) if with_relations else ())
@@ -367,9 +389,10 @@ def _json_inserts(dialect: Dialect) -> _JsonInserts | None:
     return None
 
 
-def _scoped(query: Select[Any], annotators: Sequence[str] | None, report_ids: Sequence[str] | None
-            ) -> Select[Any]:
-    """``query`` (over annotation sets) narrowed to these annotators and reports.
+def _scoped(query: Select[Any], annotators: Sequence[str] | None, report_ids: Sequence[str] | None,
+            within: ReportRange = ALL_REPORTS) -> Select[Any]:
+    """``query`` (over annotation sets) narrowed to these annotators and reports (and report ids from
+    ``within[0]`` on, before ``within[1]``).
 
     The annotators are a subquery tested on ``annotator_id + 0``, which no index can serve: SQLite then
     walks the sets in (report, annotator) order on their unique index, each set's spans in (start, id)
@@ -380,6 +403,11 @@ def _scoped(query: Select[Any], annotators: Sequence[str] | None, report_ids: Se
         query = query.where((_SETS.c.annotator_id + 0).in_(named))
     if report_ids is not None:
         query = query.where(_SETS.c.report_id.in_(list(report_ids)))
+    first, before = within
+    if first is not None:
+        query = query.where(_SETS.c.report_id >= first)
+    if before is not None:
+        query = query.where(_SETS.c.report_id < before)
     return query
 
 

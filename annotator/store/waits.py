@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import Engine, event
 
@@ -79,6 +79,19 @@ class WaitWatch:
 
     def stop(self) -> None:
         self._stop.set()
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """The watchdog thread stopped inside, started again after: a process forks with no other
+        thread running (``services.halves``), as fork requires of a process that goes on in the child."""
+        self._stop.set()
+        self._thread.join()
+        try:
+            yield
+        finally:
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._watch, name="annotator-db-wait", daemon=True)
+            self._thread.start()
 
 
 def _reads(statement: str) -> bool:
