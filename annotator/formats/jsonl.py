@@ -6,6 +6,7 @@ one, so reading and writing must round-trip exactly; the reader streams line by 
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from annotator.formats.base import (
     need_int,
 )
 
+_COUNTS = struct.Struct("<II")  # spans, relations: before each line ``encoded_line`` makes
 _LINE_KEYS = {"id", "text", "meta", "annotator", "spans", "relations", "events", "incidents", "comments"}
 _SPAN_KEYS = {"id", "start", "end", "label", "text", "attrs", "value", "entity", "resolution"}
 
@@ -130,18 +132,31 @@ class JsonlFormat:
 
     def write(self, documents: Iterable[Document], path: Path, *, options: Options | None = None,
               progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> WriteSummary:
+        return self.write_encoded(map(encoded_line, documents), path, progress=progress, cancel=cancel)
+
+    def write_encoded(self, lines: Iterable[bytes], path: Path, *, progress: ProgressFn = no_progress,
+                      cancel: CancelToken | None = None) -> WriteSummary:
+        """The file of documents already encoded by ``encoded_line`` (``write``; or built in two
+        processes by ``services.halves``, which pass bytes between them)."""
         summary = WriteSummary(self.NAME, str(path), files=[str(path)])
         with atomic_file(Path(path), "wb") as fh:  # orjson's UTF-8 bytes as they are (``compact_json_bytes``)
-            for doc in documents:
+            for line in lines:
                 check_cancel(cancel)
-                record = document_to_record(doc)
-                fh.write(compact_json_bytes(record, _free_parts(doc, record)))
-                fh.write(b"\n")
+                spans, relations = _COUNTS.unpack_from(line)
+                fh.write(memoryview(line)[_COUNTS.size:])
                 summary.documents += 1
-                summary.spans += len(doc.spans)
-                summary.relations += len(doc.relations)
-                progress(summary.documents, None, doc.report.title)
+                summary.spans += spans
+                summary.relations += relations
+                progress(summary.documents, None, "")
         return summary
+
+
+def encoded_line(doc: Document) -> bytes:
+    """The document's line (with its newline), after the counts of its spans and relations that the
+    write summary adds up (``_COUNTS``; ``write_encoded`` writes the line without them)."""
+    record = document_to_record(doc)
+    return (_COUNTS.pack(len(doc.spans), len(doc.relations)) + compact_json_bytes(record, _free_parts(doc, record))
+            + b"\n")
 
 
 def _free_parts(doc: Document, record: dict[str, Any]) -> list[Any]:

@@ -1,6 +1,7 @@
-"""``annotator record`` on a corpus large enough for two processes (``services.halves``), as a user runs
-it: the second process is used, the output is the one process's byte for byte, and edits committed by
-another program while it runs land in both halves or in neither."""
+"""``annotator record`` and ``annotator export --format jsonl`` on a corpus large enough for two processes
+(``services.halves``), as a user runs them: the second process is used, the output is the one process's
+byte for byte, and edits committed by another program while a record runs land in both halves or in
+neither."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from annotator.records.csv_export import csv_rows_bytes, write_csv_rows
 from annotator.records.record import record_json_bytes, write_record_lines
 from annotator.services.database import open_database
+from annotator.services.export import export_corpus
 from annotator.services.records import iter_record_bytes
 
 from cli_helpers import cli
@@ -82,6 +84,21 @@ def test_record_of_a_large_corpus_uses_two_processes_and_writes_one_process_byte
     piped = subprocess.run([sys.executable, "-m", "annotator", "--db", url, "record", "--format", "csv"],
                            capture_output=True, check=True, timeout=120)  # to stdout, as a pipe reads it
     assert piped.stdout == table.read_bytes()
+
+
+def test_a_jsonl_export_of_a_large_corpus_uses_two_processes_and_writes_one_process_bytes(big, tmp_path: Path
+                                                                                          ) -> None:  # type: ignore[no-untyped-def]
+    url, _ids = big
+    out = tmp_path / "corpus.jsonl"
+    said = json.loads(cli("--db", url, "export", "--format", "jsonl", "--out", str(out), "--json", check=True).stdout)
+    assert (said["processes"], said["documents"], said["spans"], said["relations"]) == (2, REPORTS, 6 * REPORTS,
+                                                                                         REPORTS)
+    ctx = open_database(url)
+    try:
+        export_corpus(ctx, "jsonl", tmp_path / "one.jsonl")
+    finally:
+        ctx.close()
+    assert out.read_bytes() == (tmp_path / "one.jsonl").read_bytes()
 
 
 def test_edits_committed_while_the_record_runs_are_in_both_halves_or_neither(big, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

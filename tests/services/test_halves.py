@@ -3,6 +3,7 @@ both halves, and one process (saying why) where two are not safe or not worth it
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from annotator.core.report import Report
 from annotator.records.csv_export import csv_rows_bytes
 from annotator.records.record import record_json_bytes
 from annotator.services import halves
+from annotator.services.export import ExportScope, export_corpus
 from annotator.services.halves import HalvesRun
 from annotator.services.records import iter_record_bytes
 from annotator.services.reports import store_report
@@ -37,6 +39,21 @@ def test_two_processes_write_the_bytes_one_process_writes(ctx) -> None:  # type:
     two = list(iter_record_bytes(ctx, record_json_bytes, processes=2, run=run, min_sets=2, **scoped))
     assert run.processes == 2 and two == list(iter_record_bytes(ctx, record_json_bytes, **scoped))
     assert len(two) == 17 and all(b'"annotator":"bob"' in line for line in two)
+
+
+def test_a_jsonl_export_in_two_processes_is_the_one_process_file(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ids = corpus(ctx, 24, ("alice", "bob"))
+    for scope in (ExportScope(), ExportScope(("bob",), tuple(ids[5:]), ("claim", "actor"))):
+        one = export_corpus(ctx, "jsonl", tmp_path / "one.jsonl", scope)
+        run = HalvesRun()
+        two = export_corpus(ctx, "jsonl", tmp_path / "two.jsonl", scope, processes=2, run=run, min_sets=2)
+        assert run.processes == 2
+        assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+        assert dataclasses.replace(two, path="", files=[]) == dataclasses.replace(one, path="", files=[])
+    assert (two.documents, two.spans, two.relations) == (19, 19 * 3, 19)  # bob's claims and actors, with sources
+    run = HalvesRun()
+    export_corpus(ctx, "doccano", tmp_path / "d.jsonl", processes=2, run=run, min_sets=2)
+    assert (run.processes, run.why_one) == (1, "")  # a format not written line by line here: never forked
 
 
 def test_one_process_reads_a_small_scope_and_says_why(ctx) -> None:  # type: ignore[no-untyped-def]

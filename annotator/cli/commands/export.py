@@ -8,6 +8,7 @@ from dataclasses import asdict
 from annotator.cli.output import emit, open_context
 from annotator.services.export import export_corpus, export_scope
 from annotator.services.formats import EVENT_FORMATS
+from annotator.services.halves import HalvesRun
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,9 +19,10 @@ def run(args: argparse.Namespace) -> int:
     if args.outermost_only:
         options["outermost_only"] = True
     ctx = open_context(args)
-    try:
+    run_ = HalvesRun()
+    try:  # a second process encodes the second half of a large JSON Lines export (``services.halves``)
         scope = export_scope(args.annotator, args.report, args.labels)
-        summary = export_corpus(ctx, args.format, args.out, scope, options=options)
+        summary = export_corpus(ctx, args.format, args.out, scope, options=options, processes=2, run=run_)
     finally:
         ctx.close()
     data = asdict(summary)
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         counts[key] = counts.get(key, 0) + 1
     lines += [f"  not held by {args.format}: {n} × {key}" for key, n in sorted(counts.items())]
     lines += [f"  note: {w}" for w in data.get("warnings") or []]
-    emit(args, {"out": args.out, "format": args.format, **data}, lines)
+    emit(args, {"out": args.out, "format": args.format, **data, "processes": run_.processes}, lines)
     return 0
 
 
