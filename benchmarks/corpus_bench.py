@@ -11,6 +11,9 @@ On 10,000 reports × 50 spans (+10 relations each) in annotator's JSONL, timed a
 - ``annotator record`` over the 10,000 reports (entity resolution and date values included);
 - ``annotator agreement`` over 1,000 reports × 3 annotators (its own database).
 
+``record`` and the jsonl export run in two processes (``services.halves``): the CPU seconds ``wait4``
+reports include the second one (the command waits for it), and a peak memory is the larger process's.
+
 Runs on SQLite always and on PostgreSQL when ``ANNOTATOR_TEST_PG_URL`` names the test server
 (``eval "$(bash scripts/pg-test-server start)"``). The data are synthetic and deterministic (fixed
 seeds). ``python benchmarks/corpus_bench.py [--reports N]`` prints JSON; ``benchmarks/run.py`` prints
