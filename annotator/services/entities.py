@@ -175,8 +175,7 @@ def import_registry(ctx: ServiceContext, path: Path) -> RegistryImport:
     entries = _validated(items, path)
     result = RegistryImport()
     with ctx.uow() as uow:
-        for e in entries:
-            status = uow.entities.upsert(e)
+        for status in uow.entities.upsert_many(entries):
             setattr(result, status, getattr(result, status) + 1)
         uow.commit()
     return result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, cast
@@ -14,6 +14,7 @@ from annotator.core.errors import NotFound
 from annotator.store.faults import stored_object
 from annotator.store.models import AliasRow, EntityRow, SpanRow, utcnow
 
+_IDS_PER_QUERY = 500
 _ENTITY_COLUMNS = ("id", "kind", "name", "type", "lat", "lon", "country", "admin1", "parent_id", "meta")
 
 
@@ -120,6 +121,33 @@ class EntityRepository:
         self.session.flush()
         return status
 
+    def upsert_many(self, items: Sequence[dict[str, Any]]) -> list[str]:
+        """``upsert`` of each item, in order; the statuses. The stored entities are read once per 500 ids
+        and new ones inserted together (``add_many``): one ``upsert`` costs two queries, and a registry
+        import of thousands of entities, most unchanged, took seconds per thousand. An id met twice, and
+        an entity that changed, go through ``upsert``, after the new ones before them are inserted."""
+        ids = list(dict.fromkeys(item["id"] for item in items))
+        stored: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            stored.update(self.get_many(ids[start:start + _IDS_PER_QUERY]))
+        statuses: list[str] = []
+        new: list[dict[str, Any]] = []
+        met: set[str] = set()
+        for item in items:
+            old = stored.get(item["id"]) if item["id"] not in met else None
+            if item["id"] not in met and old is None:
+                new.append(item)
+                statuses.append("added")
+            elif old is not None and _same(old, item):
+                statuses.append("unchanged")
+            else:
+                self.add_many(new)
+                new = []
+                statuses.append(self.upsert(item))
+            met.add(item["id"])
+        self.add_many(new)
+        return statuses
+
     def add_many(self, items: Iterable[dict[str, Any]]) -> int:
         """Fast bulk insert for seeding an empty registry."""
         n = 0
@@ -132,10 +160,10 @@ class EntityRepository:
                                 "parent_id": d.get("parent"), "meta": dict(d.get("meta") or {}), "updated_at": now})
             seen: set[str] = set()
             for a in d.get("aliases") or []:
-                name = ((a.get("name") or "") if isinstance(a, dict) else str(a)).strip()
-                if name and name not in seen:
+                name = ((a.get("name") or "") if isinstance(a, dict) else str(a)).strip()[:300]
+                if name and name not in seen:  # as ``upsert`` keeps them: the first of each name as stored
                     seen.add(name)
-                    alias_rows.append({"entity_id": d["id"], "name": name[:300],
+                    alias_rows.append({"entity_id": d["id"], "name": name,
                                        "lang": a.get("lang") if isinstance(a, dict) else None})
             n += 1
         if entity_rows:

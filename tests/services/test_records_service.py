@@ -10,6 +10,7 @@ import pytest
 from annotator.core.errors import ValidationError
 from annotator.core.report import Report
 from annotator.services import annotate, entities, records
+from annotator.services.database import open_database
 from annotator.services.reports import store_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +75,40 @@ def test_confirming_correcting_and_merging(ctx) -> None:
     assert annotate.get_set(ctx, r.id, "alice").span(actor.id).entity == "actor:irgc"
     merged = entities.get_entity(ctx, "actor:irgc")
     assert "the Guards" in {a["name"] for a in merged["aliases"]}
+
+
+def test_a_registry_import_stores_what_entity_by_entity_upserts_store(ctx, tmp_path: Path) -> None:
+    """``upsert_many`` (one read per 500 ids, new entities inserted together) leaves the registry as
+    ``upsert`` one entity at a time does, with the same statuses: unchanged, changed, new, an id met
+    twice, aliases repeated or cut at 300 characters."""
+    entities.ensure_registry(ctx)
+    with ctx.uow() as uow:
+        kept, changed = (uow.entities.get(e) for e in ("actor:irgc", "actor:deirezzor24"))
+    long = "ا" * 310
+    entries = [kept, {**changed, "name": "Deir Ezzor 24", "aliases": [{"name": "DZ24", "lang": "en"}]},
+               {"id": "actor:new-one", "kind": "actor", "name": "New One", "aliases": [
+                   {"name": "N1", "lang": None}, {"name": " N1 ", "lang": "en"}, {"name": long + "x", "lang": "ar"},
+                   {"name": long + "y", "lang": None}]},
+               {"id": "place:new-two", "kind": "place", "name": "New Two", "lat": 35.5, "lon": 38.1, "aliases": []},
+               {"id": "actor:new-one", "kind": "actor", "name": "New One, renamed", "aliases": []}]
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    result = entities.import_registry(ctx, path)
+    assert (result.added, result.updated, result.unchanged) == (2, 2, 1)
+    other = open_database(tmp_path / "one-by-one.sqlite3")
+    try:
+        entities.ensure_registry(other)
+        with other.uow() as uow:
+            assert [uow.entities.upsert(dict(e)) for e in entries] == ["unchanged", "updated", "added", "added",
+                                                                        "updated"]
+            one_by_one = list(uow.entities.iter_all())
+    finally:
+        other.close()
+    with ctx.uow() as uow:
+        assert list(uow.entities.iter_all()) == one_by_one
+    with ctx.uow() as uow:
+        assert uow.entities.get("actor:new-one")["name"] == "New One, renamed"
+        assert uow.entities.get("actor:deirezzor24")["aliases"] == [{"name": "DZ24", "lang": "en"}]
 
 
 def test_registry_export_import_round_trip(ctx, tmp_path: Path) -> None:
