@@ -161,7 +161,7 @@ def test_stream_orders_spans_that_share_a_start_as_single_reads_do(ctx) -> None:
 
 def test_bulk_writes_go_in_as_json_arrays_and_read_back_the_same(ctx) -> None:  # type: ignore[no-untyped-def]
     """The spans and relations of a bulk write go in as one JSON array per statement, which the database
-    unpacks (SQLite's ``json_each``, PostgreSQL's ``json_array_elements``). Every field comes back as
+    unpacks (SQLite's ``json_each``, PostgreSQL's ``jsonb_array_elements``). Every field comes back as
     written: texts, integers, NULLs, attributes, Arabic keys and labels, the relations' ends found by key,
     and the spans' row ids in the order given (identical spans keep it)."""
     text = "العقيد أبو علي met officers of the IRGC in Homs on Monday, 9 April 2024."
@@ -180,7 +180,7 @@ def test_bulk_writes_go_in_as_json_arrays_and_read_back_the_same(ctx) -> None:  
                                 [SetWrite(rid, spans, relations, 1)], op="test")
         uow.commit()
     inserts = [sql for sql in seen if sql.lstrip().startswith(("INSERT INTO spans", "INSERT INTO relations"))]
-    unpack = "json_each" if ctx.engine.dialect.name == "sqlite" else "json_array_elements"
+    unpack = "json_each" if ctx.engine.dialect.name == "sqlite" else "jsonb_array_elements"
     assert len(inserts) == 2 and all(unpack in sql for sql in inserts)
     with ctx.uow() as uow:
         stored = uow.repo.annotation_set(rid, "alice")
