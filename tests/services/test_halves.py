@@ -1,5 +1,6 @@
-"""Records built by two processes (``services.halves``): the same bytes as one process, one snapshot for
-both halves, and one process (saying why) where two are not safe or not worth it."""
+"""Records and JSON Lines exports built by two processes (``services.halves``): the same bytes as one
+process, one snapshot for both halves, and one process (saying why) where two are not safe or not worth
+it."""
 
 from __future__ import annotations
 
