@@ -27,11 +27,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A longer model-based walk gets the time it needs (about a second per step at worst)."""
+    """A longer model-based walk gets the time it needs (about a second per step at worst). Tests marked
+    ``slow`` run first (the order is otherwise kept): handed out last, one of them kept a worker busy
+    for half a minute after the other had finished."""
     steps = int(config.getoption("--steps"))
     for item in items:
         if item.name == "test_model_based_walk_through_the_window":
             item.add_marker(pytest.mark.timeout(max(300, 2 * steps)))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

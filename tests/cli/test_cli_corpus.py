@@ -27,6 +27,7 @@ def test_formats_lists_every_format_with_extras() -> None:
     assert out["event_formats"] == ["acled", "ucdp-ged", "plover", "stix"]  # export only, listed too
 
 
+@pytest.mark.slow
 def test_load_export_record_round_trip(tmp_path: Path) -> None:
     db = tmp_path / "c.sqlite3"
     loaded = json.loads(cli("load", str(PEERS / "brat"), "--format", "brat", "--annotator", "alice", "--json",

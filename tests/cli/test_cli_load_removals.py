@@ -20,6 +20,7 @@ def span_counts(db: Path) -> dict[str, int]:
     return {r["title"]: r["annotators"].get("alice", 0) for r in out["reports"]}
 
 
+@pytest.mark.slow
 def test_load_names_what_it_removes_and_the_backup_that_brings_it_back(tmp_path: Path) -> None:
     pytest.importorskip("spacy")
     db = tmp_path / "keep.sqlite3"

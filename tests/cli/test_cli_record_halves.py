@@ -73,6 +73,7 @@ def _one_process(db_url: str, csv: bool) -> bytes:
         ctx.close()
 
 
+@pytest.mark.slow
 def test_record_of_a_large_corpus_uses_two_processes_and_writes_one_process_bytes(big, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     url, _ids = big
     out = tmp_path / "records.json"
@@ -100,6 +101,7 @@ def test_a_jsonl_export_of_a_large_corpus_uses_two_processes_and_writes_one_proc
     assert out.read_bytes() == (tmp_path / "one.jsonl").read_bytes()
 
 
+@pytest.mark.slow
 def test_edits_committed_while_the_record_runs_are_in_both_halves_or_neither(big, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     url, ids = big
     first, last = ids[0], ids[-1]  # one report in each half

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from annotator.services import workflow
 from annotator.services.annotate import create_span
 from annotator.services.database import open_database
@@ -13,6 +14,7 @@ from annotator.services.search import Target, annotate_all
 from cli_helpers import cli
 
 
+@pytest.mark.slow
 def test_search_and_suggest_print_the_documented_json(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     report = tmp_path / "r.txt"

@@ -69,6 +69,7 @@ def _schema(tmp_path: Path, url: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_login_acting_under_another_name_is_refused_up_front(team: dict[str, str], tmp_path: Path) -> None:
     alice, rid = team["alice"], team["report"]
     attempts = {

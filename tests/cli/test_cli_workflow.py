@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from cli_helpers import cli
 from workflow_helpers import team_database
 
 
+@pytest.mark.slow
 def test_assign_status_curate_and_comment(tmp_path: Path) -> None:
     db, rid = team_database(tmp_path)
 

@@ -46,6 +46,7 @@ def _load(path: Path) -> list:
     return list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(docs=documents())
 def test_spacy_loads_our_file_with_equal_spans(docs, tmp_path_factory) -> None:

@@ -53,6 +53,7 @@ def test_warm_up_runs_in_the_background(open_window, qtbot) -> None:  # type: ig
     qtbot.waitUntil(lambda: not job.running and job not in window.jobs, timeout=30000)
 
 
+@pytest.mark.slow
 def test_every_view_renders(tmp_path: Path) -> None:
     """Each ``--view`` of the contract, on the sample reports, as the docs' screenshots are made."""
     db = tmp_path / "views.sqlite3"

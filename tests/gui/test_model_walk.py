@@ -658,6 +658,7 @@ def run_walk(seed: int, steps: int) -> list[str]:
     return log
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("qapp")
 def test_model_based_walk_through_the_window(request: pytest.FixtureRequest) -> None:
     steps = int(request.config.getoption("--steps"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 
+import pytest
 import sqlalchemy as sa
 from annotator.core.report import Report
 from annotator.services import annotate
@@ -27,6 +28,7 @@ def _worker(url: str, report_id: str, annotator: str, n: int) -> None:
         ctx.close()
 
 
+@pytest.mark.slow
 def test_four_processes_times_500_edits_lose_nothing(ctx) -> None:
     report = Report.of(TEXT, title="shared")
     store_report(ctx, report)

@@ -73,6 +73,7 @@ def _hold(db: Path, how: str) -> subprocess.Popen[str]:
     return proc
 
 
+@pytest.mark.slow
 def test_a_lock_held_by_another_writer_waits_with_a_message_then_refuses(tmp_path: Path) -> None:
     db = tmp_path / "a.sqlite3"
     report = tmp_path / "r.txt"
