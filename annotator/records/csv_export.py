@@ -69,7 +69,7 @@ def write_csv(records: Iterable[Mapping[str, Any]], out: IO[str], *, bom: bool =
     """Write the rows of ``records`` to an open text file (opened with ``newline=""``); returns rows."""
     if bom:
         out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = _writer(out)
     writer.writeheader()
     n = 0
     for record in records:
@@ -83,7 +83,7 @@ def write_csv_rows(rows: Iterable[bytes], fh: IO[bytes]) -> int:
     """The bytes ``write_csv`` writes, around each record's rows already encoded (``csv_rows_bytes``;
     built in two processes by ``services.halves``). Returns the number of records."""
     header = io.StringIO()
-    csv.DictWriter(header, fieldnames=COLUMNS, lineterminator="\r\n").writeheader()
+    _writer(header).writeheader()
     fh.write(header.getvalue().encode("utf-8"))
     n = 0
     for chunk in rows:
@@ -96,8 +96,13 @@ def csv_rows_bytes(record: Mapping[str, Any]) -> bytes:
     """The rows ``write_csv`` writes for one record, as UTF-8: records encoded in two processes
     (``services.halves``) are joined as bytes."""
     buffer = io.StringIO()
-    csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n").writerows(claim_rows(record))
+    _writer(buffer).writerows(claim_rows(record))
     return buffer.getvalue().encode("utf-8")
+
+
+def _writer(out: IO[str]) -> csv.DictWriter[str]:
+    """The one CSV dialect of records: ``COLUMNS``, CRLF line ends (RFC 4180, as spreadsheets expect)."""
+    return csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
 
 
 def to_csv(records: Iterable[Mapping[str, Any]], *, bom: bool = False) -> str:

@@ -11,6 +11,7 @@ is using it" then would be false."""
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -83,15 +84,18 @@ class WaitWatch:
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:
         """The watchdog thread stopped inside, started again after: a process forks with no other
-        thread running (``services.halves``), as fork requires of a process that goes on in the child."""
+        thread running (``services.halves``), as fork requires of a process that goes on in the child. A
+        child forked inside leaves it stopped: it watches the parent's engine, which the child never uses."""
+        owner = os.getpid()
         self._stop.set()
         self._thread.join()
         try:
             yield
         finally:
-            self._stop = threading.Event()
-            self._thread = threading.Thread(target=self._watch, name="annotator-db-wait", daemon=True)
-            self._thread.start()
+            if os.getpid() == owner:
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=self._watch, name="annotator-db-wait", daemon=True)
+                self._thread.start()
 
 
 def _reads(statement: str) -> bool:
