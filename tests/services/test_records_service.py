@@ -111,6 +111,21 @@ def test_a_registry_import_stores_what_entity_by_entity_upserts_store(ctx, tmp_p
         assert uow.entities.get("actor:deirezzor24")["aliases"] == [{"name": "DZ24", "lang": "en"}]
 
 
+def test_the_starter_registry_passes_the_import_checks(tmp_path: Path) -> None:
+    """The shipped registry is seeded unchecked (``entities._seed``): it must pass every check an imported
+    registry file passes, and seed what importing it adds."""
+    imported = open_database(tmp_path / "imported.sqlite3")
+    seeded = open_database(tmp_path / "seeded.sqlite3")
+    try:
+        added = sum(entities.import_registry(imported, path).added for path in entities.starter_files())
+        assert added > 2000 and entities.ensure_registry(seeded) == added
+        with imported.uow() as a, seeded.uow() as b:
+            assert list(a.entities.iter_all()) == list(b.entities.iter_all())
+    finally:
+        imported.close()
+        seeded.close()
+
+
 def test_registry_export_import_round_trip(ctx, tmp_path: Path) -> None:
     entities.ensure_registry(ctx)
     for suffix in (".json", ".csv"):
