@@ -17,8 +17,8 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_version_and_help() -> None:
-    assert cli("--version", check=True).stdout.strip() == f"annotator {__version__}"
-    out = cli("--help", check=True).stdout
+    assert cli("--version", check=True, process=True).stdout.strip() == f"annotator {__version__}"
+    out = cli("--help", check=True, process=True).stdout
     for command in ("import", "reports", "load", "export", "formats", "record", "agreement", "bundle"):
         assert command in out
 
@@ -28,7 +28,9 @@ def test_import_then_reports_json(tmp_path: Path, db: Path) -> None:
     a.write_text("Deirezzor24 reported that IRGC officers met in Deir ez-Zor on April 7.", encoding="utf-8")
     b = tmp_path / "b.txt"
     b.write_bytes("\ufeffDeirezzor24 reported that IRGC officers met in Deir ez-Zor on April 7.".encode("utf-8"))
-    first = json.loads(cli("import", str(a), "--json", "--published", "2024-04-09", db=db, check=True).stdout)
+    # ``python -m annotator`` as a user runs it (the other tests call its ``main`` in this process)
+    first = json.loads(cli("import", str(a), "--json", "--published", "2024-04-09", db=db, check=True,
+                           process=True).stdout)
     assert set(first) == {"reports", "errors"} and first["errors"] == []
     (rep,) = first["reports"]
     assert rep["status"] == "new" and len(rep["id"]) == 64 and rep["path"] == str(a)
@@ -47,7 +49,7 @@ def test_bad_files_in_a_folder_are_one_sentence_each_and_the_good_one_is_kept(tm
     bad.write_bytes(b"%PDF-1.4 this is not really a pdf")
     empty = tmp_path / "folder" / "empty.txt"
     empty.write_bytes(b"")
-    proc = cli("import", str(good.parent), "--json", db=db)
+    proc = cli("import", str(good.parent), "--json", db=db, process=True)  # the exit status a shell sees
     assert proc.returncode == 1  # the good file is stored: a problem to act on, said (cli.md), not bad usage
     assert "Traceback" not in proc.stderr
     lines = [lbl for lbl in proc.stderr.splitlines() if lbl]

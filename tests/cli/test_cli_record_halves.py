@@ -77,7 +77,7 @@ def _one_process(db_url: str, csv: bool) -> bytes:
 def test_record_of_a_large_corpus_uses_two_processes_and_writes_one_process_bytes(big, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     url, _ids = big
     out = tmp_path / "records.json"
-    said = json.loads(cli("--db", url, "record", "--json", "--out", str(out), check=True).stdout)
+    said = json.loads(cli("--db", url, "record", "--json", "--out", str(out), check=True, process=True).stdout)
     assert said == {"out": str(out), "records": REPORTS, "processes": 2}
     assert out.read_bytes() == _one_process(url, csv=False)
     assert len(json.loads(out.read_bytes())["records"]) == REPORTS
@@ -90,7 +90,8 @@ def test_a_jsonl_export_of_a_large_corpus_uses_two_processes_and_writes_one_proc
                                                                                           ) -> None:  # type: ignore[no-untyped-def]
     url, _ids = big
     out = tmp_path / "corpus.jsonl"
-    said = json.loads(cli("--db", url, "export", "--format", "jsonl", "--out", str(out), "--json", check=True).stdout)
+    said = json.loads(cli("--db", url, "export", "--format", "jsonl", "--out", str(out), "--json", check=True,
+                          process=True).stdout)
     assert (said["processes"], said["documents"], said["spans"], said["relations"]) == (2, REPORTS, 6 * REPORTS,
                                                                                          REPORTS)
     ctx = open_database(url)
@@ -115,7 +116,7 @@ def test_edits_committed_while_the_record_runs_are_in_both_halves_or_neither(big
         started = int(writer.stdout.readline())
         for _ in range(2):  # each run pins a snapshot while rounds are being committed
             out = tmp_path / "records.json"
-            said = json.loads(cli("--db", url, "record", "--json", "--out", str(out), check=True).stdout)
+            said = json.loads(cli("--db", url, "record", "--json", "--out", str(out), check=True, process=True).stdout)
             assert said["processes"] == 2
             records = json.loads(out.read_bytes())["records"]
             bob = {r["report"]["id"]: len(r["actors"]) for r in records if r["annotator"] == "bob"}
