@@ -4,6 +4,7 @@ server when ``ANNOTATOR_TEST_PG_URL`` is set — required under ``CI=true``)."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,20 +39,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database URL on each backend: storage and service tests run on both."""
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database URL on each backend: storage and service tests run on both. Empty; for a test
+    taking ``ctx``, a copy of a database annotator has just created (what ``ctx`` opens first)."""
+    migrated = "ctx" in request.fixturenames
     if request.param == "sqlite":
-        yield f"sqlite+pysqlite:///{tmp_path / 'annotator.sqlite3'}"
+        path = tmp_path / "annotator.sqlite3"
+        if migrated:
+            shutil.copyfile(_sqlite_template(tmp_path_factory), path)
+        yield f"sqlite+pysqlite:///{path}"
         return
     if pg_url() is None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true but {PG_ENV} is not set: .ci/run must start the PostgreSQL test server")
         pytest.skip(f"PostgreSQL test server not running: set {PG_ENV} (scripts/pg-test-server starts one)")
-    url = _fresh_pg_database()
+    url = _fresh_pg_database(migrated=migrated)
     try:
         yield url
     finally:
         _drop_pg_database(url)
+
+
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file ``open_database`` has just created, made once per test process (the migrations
+    are most of a new context's time) for ``db_url`` to copy."""
+    path = tmp_path_factory.getbasetemp() / "template.sqlite3"
+    if not path.exists():
+        building = path.with_name("template-building.sqlite3")
+        open_database(building).close()
+        assert not building.with_name(building.name + "-wal").exists()  # every page is in the file copied
+        building.rename(path)
+    return path
 
 
 @pytest.fixture
@@ -65,8 +83,9 @@ def ctx(db_url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def sqlite_ctx(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A context on a real SQLite file only (GUI and format tests)."""
+def sqlite_ctx(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A context on a real SQLite file only (GUI and format tests): a copy of a new database."""
+    shutil.copyfile(_sqlite_template(tmp_path_factory), tmp_path / "annotator.sqlite3")
     context = open_database(tmp_path / "annotator.sqlite3")
     try:
         yield context

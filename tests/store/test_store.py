@@ -17,11 +17,15 @@ from annotator.store import migrate
 TEXT = "🔴 Colonel أبو علي met IRGC officers in Deir al-Zour."
 
 
-def test_new_database_is_at_head(ctx) -> None:
-    assert ctx.created
-    assert migrate.current_revision(ctx.engine) == migrate.head_revision()
-    with ctx.engine.connect() as conn:
-        tables = set(sa.inspect(conn).get_table_names())
+def test_new_database_is_at_head(db_url) -> None:
+    ctx = open_database(db_url)
+    try:
+        assert ctx.created
+        assert migrate.current_revision(ctx.engine) == migrate.head_revision()
+        with ctx.engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+    finally:
+        ctx.close()
     assert {"reports", "annotators", "annotation_sets", "spans", "relations", "edits", "entities"} <= tables
 
 
