@@ -14,8 +14,9 @@ from annotator.core.spans import Span
 from annotator.services.entities import ensure_registry
 from annotator.services.reports import store_report
 from annotator.store.mapping import span_from_values
+from annotator.store.models import SpanRow
 from annotator.store.set_transfer import SetWrite
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 
 def test_span_from_values_builds_the_same_span() -> None:
@@ -137,9 +138,9 @@ def test_the_registry_streams_as_single_reads_give_it(ctx) -> None:  # type: ign
 
 
 def test_stream_orders_spans_that_share_a_start_as_single_reads_do(ctx) -> None:  # type: ignore[no-untyped-def]
-    """The stream reads spans in (start, row id) order, as the index gives them, and puts those that share
-    a start longest first: the order of ``annotation_set`` (start, end descending, id), whatever order the
-    spans were written in."""
+    """Spans come in the sets' order, (start, end descending, row id), whatever order the spans were
+    written in and the database aggregated them in: the same from the stream and from single reads,
+    and the order the table itself gives when asked for it."""
     text = "Colonel Abu Ali of the IRGC met officers in Homs and Deir ez-Zor on Monday."
     store_report(ctx, Report.of(text))
     rid = Report.of(text).id
@@ -157,6 +158,9 @@ def test_stream_orders_spans_that_share_a_start_as_single_reads_do(ctx) -> None:
         assert [(s.start, -s.end) for s in single] == sorted((s.start, -s.end) for s in single)
         set_id = uow.transfer.set_versions(uow.repo.annotator_row("alice").id, [rid])[rid][0]
         assert uow.transfer.contents([set_id])[set_id].spans == single
+        by_table = uow.session.scalars(select(SpanRow.key).where(SpanRow.set_id == set_id)
+                                       .order_by(SpanRow.start, SpanRow.end.desc(), SpanRow.id))
+        assert [s.id for s in single] == list(by_table)
 
 
 def test_bulk_writes_go_in_as_json_arrays_and_read_back_the_same(ctx) -> None:  # type: ignore[no-untyped-def]
