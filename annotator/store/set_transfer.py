@@ -60,7 +60,7 @@ _SETS = AnnotationSetRow.__table__
 _SPANS = SpanRow.__table__
 _RELATIONS = RelationRow.__table__
 _REPORTS = ReportRow.__table__
-# bulk reads: a set's spans and relations as one JSON array each (``_set_contents``), an array per row of
+# bulk reads: a set's spans and relations as one JSON array each (``_aggregated``), an array per row of
 # (row id, then the values ``new_span`` / ``new_relation`` take); attributes as their stored text
 _SPAN_COLUMNS = (_SPANS.c.id, _SPANS.c.key, _SPANS.c.start, _SPANS.c.end, _SPANS.c.label,
                  cast(_SPANS.c.attrs, Text), _SPANS.c.value, _SPANS.c.entity_id, _SPANS.c.resolution)
