@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ def pg_url() -> str | None:
 
 def fresh_pg_database(*, migrated: bool = False) -> str:
     """A new database on the test server (one per test keeps tests independent): empty, or
-    ``migrated``, a copy of a database annotator has just created (``migrated_template``)."""
+    ``migrated``, a copy of a database annotator has just created (``_migrated_template``)."""
     base = pg_url()
     assert base is not None
     name = f"t_{uuid.uuid4().hex[:16]}"
@@ -45,10 +46,7 @@ def _migrated_template(admin: sa.Connection) -> str:
     (named for a digest of the migrations) for the tests whose context opens a new database: copying
     it is a tenth of the 0.2 s the migrations take, over 175 PostgreSQL tests. Tests of creating and
     migrating a database take an empty one."""
-    digest = hashlib.sha256()
-    for path in sorted((MIGRATIONS / "versions").glob("*.py")) + [MIGRATIONS / "env.py"]:
-        digest.update(path.read_bytes())
-    name = f"template_{digest.hexdigest()[:16]}"
+    name = _template_name()
     admin.execute(sa.text("SELECT pg_advisory_lock(424242)"))  # one xdist worker makes it, the others wait
     try:
         if admin.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
@@ -60,6 +58,15 @@ def _migrated_template(admin: sa.Connection) -> str:
     finally:
         admin.execute(sa.text("SELECT pg_advisory_unlock(424242)"))
     return name
+
+
+@cache
+def _template_name() -> str:
+    """The template's name: a digest of the migrations, so a new migration makes a new template."""
+    digest = hashlib.sha256()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")) + [MIGRATIONS / "env.py"]:
+        digest.update(path.read_bytes())
+    return f"template_{digest.hexdigest()[:16]}"
 
 
 def drop_pg_database(url: str) -> None:
