@@ -24,7 +24,7 @@ from annotator.core import workflow
 from annotator.core.changes import Change
 from annotator.core.errors import ValidationError
 from annotator.core.spans import Span
-from annotator.records.names import fold_query, fold_text, widen_end
+from annotator.records.names import fold_query, fold_text, folded_text, widen_end
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
 from annotator.services.names import known_annotators, known_source
@@ -100,14 +100,14 @@ def search(ctx: ServiceContext, text: str = "", *, label: str | None = None, ent
     return hits
 
 
-def _occurrences(folded_text: str, query: str) -> Iterable[int]:
-    """Where ``query`` occurs in ``folded_text`` as whole words (or behind an Arabic clitic prefix)."""
-    i = folded_text.find(query)
+def _occurrences(stored: str, query: str) -> Iterable[int]:
+    """Where ``query`` occurs in ``stored`` as whole words (or behind an Arabic clitic prefix)."""
+    i = stored.find(query)
     while i >= 0:
         j = i + len(query)
-        if (j == len(folded_text) or not folded_text[j].isalnum()) and _word_starts_at(folded_text, i):
+        if (j == len(stored) or not stored[j].isalnum()) and _word_starts_at(stored, i):
             yield i
-        i = folded_text.find(query, i + 1)
+        i = stored.find(query, i + 1)
 
 
 def _word_starts_at(s: str, i: int) -> bool:
@@ -145,7 +145,7 @@ def _span_search(ctx: ServiceContext, folded: str, *, label: str | None, entity:
     hits: list[Hit] = []
     for r in rows:
         if folded:
-            span_folded = fold_text(r.text)[0]
+            span_folded = folded_text(r.text)
             if not any(True for _ in _occurrences(span_folded, folded)):
                 continue
         hits.append(Hit(r.report_id, r.start, r.end, r.text, r.left, r.right, r.title, r.label, r.annotator, r.key,

@@ -6,14 +6,14 @@ search runs (``ensure_indexed``), in batches of committed transactions."""
 
 from __future__ import annotations
 
-from annotator.records.names import fold_text
+from annotator.records.names import folded_text
 from annotator.services.context import ServiceContext
 from annotator.store.uow import UnitOfWork
 
 
 def index_report(uow: UnitOfWork, report_id: str, text: str) -> None:
     """Write a report's folded text inside the caller's transaction."""
-    uow.search.index(report_id, fold_text(text)[0])
+    uow.search.index(report_id, folded_text(text))
 
 
 def ensure_indexed(ctx: ServiceContext, *, batch: int = 200) -> int:
