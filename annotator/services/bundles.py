@@ -113,6 +113,7 @@ class ImportSummary:
     removed: list[SetRemoval] = field(default_factory=list)  # per replaced set that loses something
     backup: str | None = None  # the backup taken before an import that removes or changes stored annotations
     replaces: bool = field(default=False, repr=False)  # a replaced set loses or changes something stored
+    dry_run: bool = False  # rolled back: it would remove stored annotations (``dry_run_if_removing``)
 
     def removal_sentences(self) -> list[str]:
         """One sentence per set whose newer version in the bundle removes something."""
@@ -236,8 +237,12 @@ def _registry_closure(uow: UnitOfWork, ids: Iterable[str]) -> tuple[list[dict[st
 
 # -- import ----------------------------------------------------------------------------------------
 def import_bundle(ctx: ServiceContext, path: Path | str, *, progress: ProgressFn = no_progress,
-                  cancel: CancelToken | None = None) -> ImportSummary:
-    """Verify the bundle at ``path`` completely, then merge it in one transaction."""
+                  cancel: CancelToken | None = None, dry_run_if_removing: bool = False) -> ImportSummary:
+    """Verify the bundle at ``path`` completely, then merge it in one transaction.
+
+    ``dry_run_if_removing``: an import whose newer sets would remove stored spans, relations or events
+    is rolled back instead of committed, and its summary (``dry_run``) says what it would remove, so
+    the window can ask first, as it does before a file's load (``load_annotations``)."""
     path = Path(path)
     progress(0, None, f"verifying {path.name}")
     warnings: list[str] = []
@@ -256,6 +261,9 @@ def import_bundle(ctx: ServiceContext, path: Path | str, *, progress: ProgressFn
         _merge_workflow(uow, bundle, path, summary, written)
         if cancel is not None:
             cancel.check()  # the last moment a cancel can still leave everything as it was
+        if dry_run_if_removing and summary.removed:
+            summary.dry_run = True
+            return summary  # the unit of work rolls back
         if summary.replaces:
             made = backup_before_replacing(ctx, "before-bundle")
             summary.backup = str(made.path) if made is not None else None

@@ -11,14 +11,16 @@ from annotator.core.report import Report
 from annotator.gui.views.connection_dialog import ConnectionDialog
 from annotator.gui.views.transfer_dialogs import BundleExportDialog, BundleImportDialog
 from annotator.gui.window_dialogs import switch_database
-from annotator.services.annotate import create_span, get_set
+from annotator.services.annotate import create_span, delete_span, get_set
+from annotator.services.backups import list_backups
 from annotator.services.bundles import export_bundle, import_bundle
 from annotator.services.database import open_database
 from annotator.services.reports import list_reports, store_report
 from annotator.services.workflow import mark_done
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy.engine import make_url
 
-from gui_helpers import ENGLISH, key, open_dialog, settle
+from gui_helpers import ENGLISH, click, key, open_dialog, settle
 from pg_databases import drop_pg_database, fresh_pg_database, pg_url
 
 
@@ -98,6 +100,59 @@ def test_bundle_import_shows_a_set_kept_by_a_decision(open_window, qtbot, tmp_pa
     assert f"Kept local: report {rid[:12]}… bob's set is done here (by bob, " in shown
     assert "read-only for bob until a supervisor returns it" in shown
     assert [x.text_in(ENGLISH) for x in get_set(window.session.ctx, rid, "bob").spans] == ["Liwa al-Baqir"]
+
+
+def test_a_bundle_that_removes_spans_asks_first_and_keeps_a_backup(open_window, qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                    db_path: Path, report_ids) -> None:
+    """bob's newer bundle drops one of the two spans this database holds of his: the import asks first,
+    naming what would go, with Cancel as the default. Cancel stores nothing; Import and remove stores
+    it after a backup the summary names, as a file's import does."""
+    rid = report_ids["english"]
+    home = open_database(tmp_path / "bob.sqlite3")
+    try:
+        store_report(home, Report.of(ENGLISH, title="Deir ez-Zor shelling", published="2024-05-03"))
+        s = ENGLISH.index("Liwa al-Baqir")
+        kept, _ = create_span(home, rid, s, s + len("Liwa al-Baqir"), "actor", annotator="bob")
+        dropped, _ = create_span(home, rid, 0, 4, "actor", annotator="bob")
+        export_bundle(home, "bob", tmp_path / "bob-1.annotator-bundle")
+        delete_span(home, rid, dropped.id, annotator="bob")
+        export_bundle(home, "bob", tmp_path / "bob-2.annotator-bundle")
+    finally:
+        home.close()
+    here = open_database(db_path)
+    try:
+        import_bundle(here, tmp_path / "bob-1.annotator-bundle")
+    finally:
+        here.close()
+    window = open_window(annotator="sam")
+    ctx = window.session.ctx
+    before = get_set(ctx, rid, "bob")
+    importer = open_dialog(window, window.bundle_import_action, BundleImportDialog)
+    importer.path.setText(str(tmp_path / "bob-2.annotator-bundle"))
+
+    def question() -> QMessageBox:
+        click(importer.run_button)
+        qtbot.waitUntil(lambda: importer.question is not None and importer.question.isVisible(), timeout=20000)
+        return importer.question
+
+    box = question()
+    assert "Importing this bundle replaces stored sets and removes annotations" in box.text()
+    assert "• bob's set on Deir ez-Zor shelling: 1 span removed (bob's newer set in the bundle omits them)" in box.text()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    click(box.button(QMessageBox.StandardButton.Cancel))
+    qtbot.waitUntil(lambda: "Not imported" in importer.result_label.text())
+    assert get_set(ctx, rid, "bob") == before and list_backups(ctx) == []
+
+    box = question()
+    with qtbot.waitSignal(importer.completed, timeout=20000):
+        click(box.button(QMessageBox.StandardButton.Yes))
+    text = importer.result_label.text()
+    assert "1 set(s) added, 0 replaced" not in text and "1 replaced by newer work" in text
+    (made,) = list_backups(ctx)
+    assert made.path.name.endswith("-before-bundle.sqlite3") and made.path.name in text
+    assert [x.id for x in get_set(ctx, rid, "bob").spans] == [kept.id]
+    label = importer.result_label  # the dialog grew to show all of it: the backup's sentence comes last
+    qtbot.waitUntil(lambda: label.isVisible() and label.height() >= label.heightForWidth(label.width()))
 
 
 def test_connection_dialog_opens_a_postgresql_server(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -128,8 +128,15 @@ class _JobDialog(QDialog):
         self.show_result(message, error=error)
 
     def show_result(self, text: str, *, error: bool = False) -> None:
+        """The result under the form, the dialog grown to show all of it: a top-level window does not
+        follow a word-wrapped label's height, and a summary's last lines (the backup it took) were cut."""
         self.result_label.setStyleSheet("color: #b00020" if error else "")
         self.result_label.setText(text)
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def reject(self) -> None:
         if self.job is not None and self.job.running:
@@ -262,19 +269,67 @@ def _describe_events(result: Any) -> str:
     return text
 
 
-class ImportAnnotationsDialog(_JobDialog):
-    """A file's sets replace the stored ones. The first pass commits a load that removes nothing stored;
-    one that would remove spans, relations or events is rolled back instead (the load service's dry run)
-    and the user is shown what it would remove and asked, Cancel being the default; agreeing runs it again
-    for real, with a backup taken just before it commits."""
+class _AsksBeforeRemoving(_JobDialog):
+    """An import that replaces stored sets. The first pass commits one that removes nothing stored; one
+    that would remove spans, relations or events is rolled back instead (the service's dry run) and the
+    user is shown what it would remove and asked, Cancel being the default; agreeing runs it again for
+    real, with a backup taken just before it commits."""
 
     MAX_LISTED = 8  # removal sentences shown in the question; the count of the rest follows
+    SOURCE = "file"  # what the question says is imported
 
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
-        super().__init__("Import annotations", "Import", parent)
+    def __init__(self, ctx: ServiceContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, "Import", parent)
         self.ctx = ctx
         self._agreed = False  # the next run removes what the question showed
         self.question: QMessageBox | None = None
+
+    def _dry_run_if_removing(self) -> bool:
+        """For the run about to start: a dry run if it would remove anything, unless the user just agreed."""
+        ask, self._agreed = not self._agreed, False
+        return ask
+
+    def _finished(self, result: Any) -> None:
+        if getattr(result, "dry_run", False):
+            self.run_button.setEnabled(True)
+            self.ask(result)
+            return
+        super()._finished(result)
+
+    def ask(self, result: Any) -> QMessageBox:
+        """What the import would remove, and Import or Cancel (the default): nothing is stored until Import."""
+        said = result.removal_sentences()
+        text = f"Importing this {self.SOURCE} replaces stored sets and removes annotations:\n" + "".join(
+            f"\n• {s}" for s in said[:self.MAX_LISTED])
+        if len(said) > self.MAX_LISTED:
+            text += f"\n• … and {len(said) - self.MAX_LISTED} more set(s)"
+        text += ("\n\nA backup of the database is taken just before (File → Backups… restores it)."
+                 if self.ctx.backend == "sqlite" else "\n\nThe app takes no backup of a server: its administrator's "
+                                                      "backups are the way back.")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Import removes annotations", text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Yes).setText("Import and remove")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._answered(box.standardButton(button)))
+        self.question = box
+        box.open()
+        return box
+
+    def _answered(self, button: QMessageBox.StandardButton) -> None:
+        self.question = None
+        if button != QMessageBox.StandardButton.Yes:
+            self.show_result("Not imported: nothing was stored or removed.")
+            return
+        self._agreed = True
+        self.start()
+
+
+class ImportAnnotationsDialog(_AsksBeforeRemoving):
+    """A file's sets replace the stored ones; asks before removing anything stored."""
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "Import annotations", parent)
         self.formats = [f for f in list_formats() if f.can_read]
         self.format_combo = _format_combo(self, self.formats)
         self.path = QLineEdit(self)
@@ -315,46 +370,10 @@ class ImportAnnotationsDialog(_JobDialog):
         mapping = parse_label_map(self.label_map.text())
         who = self.annotator.text().strip() or None
         ctx, fmt = self.ctx, self.format_combo.currentData().name
-        add, ask = self.add_labels.isChecked(), not self._agreed
-        self._agreed = False
+        add, ask = self.add_labels.isChecked(), self._dry_run_if_removing()
         return lambda progress, cancel: load_annotations(ctx, Path(path), fmt, annotator=who, label_map=mapping,
                                                          add_labels=add, progress=progress, cancel=cancel,
                                                          dry_run_if_removing=ask)
-
-    def _finished(self, result: Any) -> None:
-        if getattr(result, "dry_run", False):
-            self.run_button.setEnabled(True)
-            self.ask(result)
-            return
-        super()._finished(result)
-
-    def ask(self, result: Any) -> QMessageBox:
-        """What the load would remove, and Import or Cancel (the default): nothing is stored until Import."""
-        said = result.removal_sentences()
-        text = "Importing this file replaces stored sets and removes annotations:\n" + "".join(
-            f"\n• {s}" for s in said[:self.MAX_LISTED])
-        if len(said) > self.MAX_LISTED:
-            text += f"\n• … and {len(said) - self.MAX_LISTED} more set(s)"
-        text += ("\n\nA backup of the database is taken just before (File → Backups… restores it)."
-                 if self.ctx.backend == "sqlite" else "\n\nThe app takes no backup of a server: its administrator's "
-                                                      "backups are the way back.")
-        box = QMessageBox(QMessageBox.Icon.Warning, "Import removes annotations", text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("Import and remove")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self._answered(box.standardButton(button)))
-        self.question = box
-        box.open()
-        return box
-
-    def _answered(self, button: QMessageBox.StandardButton) -> None:
-        self.question = None
-        if button != QMessageBox.StandardButton.Yes:
-            self.show_result("Not imported: nothing was stored or removed.")
-            return
-        self._agreed = True
-        self.start()
 
     def describe(self, result: Any) -> str:
         text = (f"Loaded {result.documents} document(s) from {Path(result.file).name}: {result.spans} span(s), "
@@ -418,13 +437,15 @@ class BundleExportDialog(_JobDialog):
         return text
 
 
-class BundleImportDialog(_JobDialog):
+class BundleImportDialog(_AsksBeforeRemoving):
     """Verifies a bundle completely (checksums, format, size limits) and merges it in one
-    transaction; a refused bundle changes nothing."""
+    transaction; a refused bundle changes nothing, and one whose newer sets would remove stored
+    annotations asks first."""
+
+    SOURCE = "bundle"
 
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
-        super().__init__("Import exchange bundle", "Import", parent)
-        self.ctx = ctx
+        super().__init__(ctx, "Import exchange bundle", parent)
         self.path = QLineEdit(self)
         row = _path_row(self, self.path, self.browse)
         self.form.addRow("Bundle file", row)
@@ -441,8 +462,9 @@ class BundleImportDialog(_JobDialog):
         path = self.path.text().strip()
         if not path:
             raise ValidationError("choose a bundle file")
-        ctx = self.ctx
-        return lambda progress, cancel: import_bundle(ctx, Path(path), progress=progress, cancel=cancel)
+        ctx, ask = self.ctx, self._dry_run_if_removing()
+        return lambda progress, cancel: import_bundle(ctx, Path(path), progress=progress, cancel=cancel,
+                                                      dry_run_if_removing=ask)
 
     def describe(self, result: Any) -> str:
         text = (f"{result.annotator}'s bundle: {result.reports_new} new report(s), {result.sets_added} set(s) "
