@@ -92,11 +92,11 @@ class _JobDialog(QDialog):
         self.run_button = self.buttons.addButton(run_text, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.panel)
-        layout.addWidget(self.result_label)
-        layout.addWidget(self.buttons)
+        self.column = QVBoxLayout(self)
+        self.column.addLayout(self.form)
+        self.column.addWidget(self.panel)
+        self.column.addWidget(self.result_label)
+        self.column.addWidget(self.buttons)
         self.job: BackgroundJob | None = None
         self.resize(560, 0)
 
@@ -132,9 +132,8 @@ class _JobDialog(QDialog):
         follow a word-wrapped label's height, and a summary's last lines (the backup it took) were cut."""
         self.result_label.setStyleSheet("color: #b00020" if error else "")
         self.result_label.setText(text)
-        layout = self.layout()
-        layout.activate()
-        needed = layout.totalHeightForWidth(self.width())
+        self.column.activate()
+        needed = self.column.totalHeightForWidth(self.width())
         if needed > self.height():
             self.resize(self.width(), needed)
 
