@@ -306,6 +306,9 @@ def take_screenshot(app: QCoreApplication, window: MainWindow, widget: QWidget, 
     for _ in range(5):
         app.processEvents()
     settle(app, window)
+    if window.view.selected_id is not None:  # a --span, chosen before the window had its size: shown in the middle
+        window.view.centerCursor()
+        settle(app, window)
     buffer = QBuffer()  # rendered in memory, then written as every output is: a read-only or full disk is
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)  # a StorageError naming the folder (exit 1), like export's
     if not widget.grab().save(buffer, "PNG"):

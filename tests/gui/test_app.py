@@ -11,8 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from annotator.gui.app import warm_up
+from annotator.core.report import Report
+from annotator.gui.app import select_span, take_screenshot, warm_up
+from annotator.services.annotate import create_span
+from annotator.services.database import open_database
+from annotator.services.reports import store_report
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
+
+from gui_helpers import settle
 
 
 def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -45,6 +52,31 @@ def test_unknown_view_and_bad_size_are_one_sentence(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("error: --size takes WIDTHxHEIGHT")
     assert "Traceback" not in proc.stderr
+
+
+def test_a_screenshot_of_a_span_shows_it_on_screen(open_window, qtbot, tmp_path: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``--span`` selects the span before the window has its size, as the screenshot run does: the text
+    was left scrolled to where the selection put it for the window's first size, and the span was off
+    screen. It is now shown in the middle of the text once the window has its size."""
+    text = "".join(f"Line {n}: the convoy reached al-Mayadin and turned back towards the river crossing.\n"
+                   for n in range(400))
+    report = Report.of(text, title="Long log")
+    ctx = open_database(db_path)
+    try:
+        store_report(ctx, report)
+        at = text.index("Line 300: the convoy reached al-Mayadin") + len("Line 300: the convoy reached ")
+        create_span(ctx, report.id, at, at + len("al-Mayadin"), "place", annotator="alice")
+    finally:
+        ctx.close()
+    window = open_window(report=None)
+    assert window.select_report(report.id)
+    settle(window)
+    window.hide()
+    window.resize(420, 300)
+    select_span(window, "T1")
+    take_screenshot(QApplication.instance(), window, window, tmp_path / "span.png", (1200, 760))
+    view = window.view
+    assert view.viewport().rect().contains(view.cursorRect())
 
 
 def test_warm_up_runs_in_the_background(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
