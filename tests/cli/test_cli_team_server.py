@@ -102,6 +102,15 @@ def test_reading_under_another_name_still_works(team: dict[str, str]) -> None:
     assert json.loads(proc.stdout) == {"records": []}
 
 
+def test_an_annotators_login_finds_the_starter_registry(team: dict[str, str]) -> None:
+    """The registry is seeded when the logins are mapped: an annotator's login may not write it, so
+    before, alice's suggestions and entity links found no registry until a supervisor's first record
+    or window seeded it."""
+    proc = cli("--db", team["alice"], "suggest", "--report", team["report"], "--json", check=True)
+    found = {(s["text"], s["source"], s.get("entity")) for s in json.loads(proc.stdout)["suggestions"]}
+    assert ("Deir ez-Zor", "registry", "place:geonames:170794") in found
+
+
 def test_an_annotators_login_imports_a_report(team: dict[str, str], tmp_path: Path) -> None:
     """Reports are everyone's: the search index's upsert needed UPDATE, which an annotator's login lacks,
     so the import was refused by the server."""
