@@ -227,9 +227,11 @@ def _best_kind(index: Any, mention: str, label_of_kind: dict[str, str]) -> tuple
 
 def _trusted(mention: str, matched: Any) -> bool:
     """Arabic script has no capitals to tell a name from a word: there only an exact alias counts, and a
-    single word only when it names one entity."""
+    single word only when it names one entity. In Latin script a single word (a sentence's first word
+    is capitalised too) counts only as an exact alias: "According" was suggested as the Iranian village
+    Chahār Dangeh, whose consonants it shares; a longer name may be another transliteration."""
     if not has_arabic(mention):
-        return True
+        return matched.best.method == "exact" or len(re.findall(r"[^\W_]+", mention)) > 1
     return matched.best.method == "exact" and (matched.entity_id is not None or " " in mention.strip())
 
 

@@ -155,3 +155,15 @@ def test_taken_stretches_answer_as_every_extent_tested_one_by_one(taken, candida
         if not overlaps:
             occupied.add(start, end)
             plain.append((start, end))
+
+
+def test_a_capitalised_word_is_a_registry_name_only_as_an_exact_alias(ctx) -> None:
+    """A sentence's first word is capitalised: "According" shares its consonants with the village
+    Chahār Dangeh and was suggested as that place. A single Latin word now needs an exact alias; a
+    longer name is still found by its consonants (another transliteration)."""
+    report = Report.of("According to local sources, fighters reached al-Mansoura and Deir ez-Zor.\n", title="t")
+    store_report(ctx, report)
+    found = {s.text: s for s in suggest(ctx, report.id, annotator="alice") if s.source == "registry"}
+    assert "According" not in found
+    assert found["Deir ez-Zor"].entity == DEIR_EZ_ZOR
+    assert found["al-Mansoura"].label == "place"  # the registry's place spelt another way
