@@ -87,6 +87,13 @@ def _strip_article(word: str) -> str:
     return word
 
 
+def has_arabic_article(text: str) -> bool:
+    """Whether the first word of ``text`` carries the Arabic definite article ``key`` drops (ال, وال, بال):
+    "المسيرة" (al-Masirah, a channel) does, "مسيّرة" (a drone) does not, and both have one key."""
+    words = fold(text).split()
+    return bool(words) and words[0] not in _LATIN_ARTICLES and _strip_article(words[0]) != words[0]
+
+
 @lru_cache(maxsize=200_000)
 def key(s: str) -> str:
     """``fold`` without definite articles: the exact-lookup key."""

@@ -31,7 +31,15 @@ from annotator.core.changes import Change
 from annotator.core.ids import GOLD
 from annotator.core.scripts import has_arabic
 from annotator.core.spans import Span
-from annotator.records.names import fold_text, folded_text, join_skeleton, key, widen_end, word_parts
+from annotator.records.names import (
+    fold_text,
+    folded_text,
+    has_arabic_article,
+    join_skeleton,
+    key,
+    widen_end,
+    word_parts,
+)
 from annotator.services import suggest_model
 from annotator.services.context import ServiceContext
 from annotator.services.records import automatic_fields, resolver
@@ -227,12 +235,19 @@ def _best_kind(index: Any, mention: str, label_of_kind: dict[str, str]) -> tuple
 
 def _trusted(mention: str, matched: Any) -> bool:
     """Arabic script has no capitals to tell a name from a word: there only an exact alias counts, and a
-    single word only when it names one entity. In Latin script a single word (a sentence's first word
-    is capitalised too) counts only as an exact alias: "According" was suggested as the Iranian village
-    Chahār Dangeh, whose consonants it shares; a longer name may be another transliteration."""
+    single word only when it names one entity and has the definite article where the alias has it
+    ("مسيّرة", a drone, was suggested as the channel المسيرة, "أخبار", news, as the paper الأخبار). In
+    Latin script a single word (a sentence's first word is capitalised too) counts only as an exact
+    alias: "According" was suggested as the Iranian village Chahār Dangeh, whose consonants it shares; a
+    longer name may be another transliteration."""
+    single = " " not in folded_text(mention)  # marks (a shadda) folded away, not taken for word breaks
     if not has_arabic(mention):
-        return matched.best.method == "exact" or len(re.findall(r"[^\W_]+", mention)) > 1
-    return matched.best.method == "exact" and (matched.entity_id is not None or " " in mention.strip())
+        return matched.best.method == "exact" or not single
+    if matched.best.method != "exact":
+        return False
+    if not single:
+        return True
+    return matched.entity_id is not None and has_arabic_article(mention) == has_arabic_article(matched.best.alias)
 
 
 # function words that are also somebody's place name somewhere ("Of" in Turkey, "وان" Van): never a name

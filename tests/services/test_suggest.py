@@ -167,3 +167,16 @@ def test_a_capitalised_word_is_a_registry_name_only_as_an_exact_alias(ctx) -> No
     assert "According" not in found
     assert found["Deir ez-Zor"].entity == DEIR_EZ_ZOR
     assert found["al-Mansoura"].label == "place"  # the registry's place spelt another way
+
+
+def test_an_arabic_word_is_not_the_name_its_alias_has_with_the_article(ctx) -> None:
+    """Arabic has no capitals, and ``key`` drops the article: "مسيّرة" (a drone) has the key of the
+    channel المسيرة and "أخبار" (news) that of the paper الأخبار, and both were suggested as actors. A
+    single Arabic word now has the article where its alias has it; names keep theirs."""
+    report = Report.of("أفادت أخبار محلية بأن مسيّرة استهدفت موقعاً قرب الرقة، وقالت قناة المسيرة إن القصف استمر.\n",
+                       title="t")
+    store_report(ctx, report)
+    found = {s.text: s.entity for s in suggest(ctx, report.id, annotator="alice") if s.source == "registry"}
+    assert "أخبار" not in found and "مسيّرة" not in found
+    assert found["الرقة"] == "place:geonames:172955"
+    assert found["قناة المسيرة"] == "actor:al-masirah"
