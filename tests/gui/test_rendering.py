@@ -20,7 +20,18 @@ from annotator.services.reports import store_report
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 
-from gui_helpers import ARABIC, EMOJI, ENGLISH, close_to, drag, glyph_ink_boxes, key, line_boxes, word_rect_points
+from gui_helpers import (
+    ARABIC,
+    EMOJI,
+    ENGLISH,
+    close_to,
+    drag,
+    glyph_ink_boxes,
+    key,
+    line_boxes,
+    settle,
+    word_rect_points,
+)
 
 # ten spans nested one word deeper each (depths 0..9: the tenth shares the last level), in words
 # with descenders and accents so the ink reaches the bottom and top of the line box
@@ -359,3 +370,43 @@ def test_scrolled_to_the_end_the_last_line_shows_whole(open_window, nested_repor
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
     boxes = line_boxes(view)
     assert boxes[-1].bottom() <= view.viewport().height()
+
+
+MIXED = ("Convoy shelled near the river crossing.\n"
+         "قالت مصادر محلية إن القصف استمر حتى الصباح، وإن ثلاثة مدنيين قتلوا.\n"
+         "The monitor said the attack came from the west.\n")
+
+
+def test_an_arabic_line_in_an_english_report_reads_right_to_left(open_window, db_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Each line of a left-to-right report takes the direction of its first letter: an Arabic line
+    quoted in an English report was laid out left to right, its full stop drawn at its right end (where
+    it begins) and its words in the wrong order. Checked on Qt's caret positions, then labelled by a drag
+    as a person would, its box exactly on the words."""
+    report = Report.of(MIXED, title="Mixed")
+    ctx = open_database(db_path)
+    try:
+        store_report(ctx, report)
+    finally:
+        ctx.close()
+    window = open_window(report=None)
+    assert window.select_report(report.id)
+    settle(window)
+    view = window.view
+    first, arabic, last = (view.document().findBlockByNumber(n) for n in range(3))
+    assert first.textDirection() == last.textDirection() == Qt.LayoutDirection.LeftToRight
+    assert arabic.textDirection() == Qt.LayoutDirection.RightToLeft
+    line = arabic.layout().lineAt(0)
+    said, stop = 0, arabic.text().index(".")  # the first word in reading order, and the full stop
+    assert line.cursorToX(said)[0] > line.cursorToX(stop)[0]  # read from the right, the stop at the left
+    word = "مصادر محلية"
+    s = MIXED.index(word)
+    a, b = word_rect_points(view, s, s + len(word))
+    drag(view, a, b)
+    key(view, "1")
+    settle(window)
+    assert [(x.start, x.end, x.label) for x in get_set(window.session.ctx, report.id, "alice").spans] == [
+        (s, s + len(word), "actor")]
+    qs, qe = window.document.offsets.qt_range(s, s + len(word))
+    (box,) = view.span_rects(qs, qe)
+    left, right = caret_extent(view, qs, qe)
+    assert abs(box.left() - left) < 1 and abs(box.right() - right) < 1

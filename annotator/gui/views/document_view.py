@@ -134,7 +134,11 @@ class DocumentView(QPlainTextEdit):
             rtl = report.direction == "rtl"
             self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
             option = self.document().defaultTextOption()
-            option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+            # a line of a left-to-right report takes the direction of its first letter (Unicode's
+            # paragraph rule: an Arabic line quoted in an English report reads right to left, its full
+            # stop at its left end); a right-to-left report stays so throughout, as an Arabic line
+            # opening with "IRGC" is still read from the right
+            option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LayoutDirectionAuto)
             option.setAlignment(Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
             option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
             self.document().setDefaultTextOption(option)
