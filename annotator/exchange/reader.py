@@ -29,6 +29,7 @@ from annotator.exchange.bundle_format import (
     MANIFEST,
     OPTIONAL_MEMBERS,
     SETS,
+    SUFFIX,
     VERSION,
     WORKFLOW,
     Bundle,
@@ -49,6 +50,19 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 KEEP_PARSED_BELOW = 16 << 20  # members up to this size are parsed once; larger ones again in pass 3
 
 SetCheck = Callable[[BundleSet], None]
+
+
+def looks_like_bundle(path: Path) -> bool:
+    """Whether ``path`` is named or built as a bundle (a zip holding a manifest), before any check: so a
+    bundle given to another command is named for what it is, not refused as "not a Word document"."""
+    if path.suffix.lower() == SUFFIX:
+        return True
+    try:
+        with SafeZip(path, ZipLimits(), lambda detail: BundleError(path, detail), what="bundle",
+                     not_zip="is not a zip archive") as archive:
+            return MANIFEST in archive.names()
+    except (BundleError, OSError):
+        return False
 
 
 def read_bundle(path: Path | str, *, limits: Limits = DEFAULT_LIMITS, check: SetCheck | None = None) -> Bundle:

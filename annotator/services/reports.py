@@ -17,6 +17,7 @@ from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.storable import report_problem
 from annotator.core.titles import retitled
+from annotator.exchange.reader import looks_like_bundle
 from annotator.readers import read_report_file, supported_suffixes
 from annotator.services.context import ServiceContext
 from annotator.services.search_index import index_report
@@ -122,6 +123,9 @@ def report_from_file(path: Path, *, title: str | None = None, published: str | N
                      source: str | None = None) -> Report:
     if not path.exists():
         raise ReaderError(path, "does not exist")
+    other = _another_command_reads(path)
+    if other:
+        raise ReaderError(path, other)
     got = read_report_file(path)
     if published is not None:
         _check_iso_date(path, published)
@@ -142,6 +146,31 @@ def report_from_file(path: Path, *, title: str | None = None, published: str | N
     if problem:
         raise ReaderError(path, problem)
     return report
+
+
+def _another_command_reads(path: Path) -> str | None:
+    """Why a file named by hand is not a report but what another command reads: a bundle, a file of
+    annotations, a table. Its first bytes would otherwise be sniffed as text, and a corpus or a CSV
+    file was stored as one long "report" titled with its first line."""
+    suffix = path.suffix.lower()
+    if suffix in supported_suffixes():
+        return None
+    if path.is_file() and looks_like_bundle(path):
+        return ("is an exchange bundle, not a report: import it with annotator bundle import "
+                "(File → Import exchange bundle… in the window)")
+    from annotator.formats import detect, for_suffix  # noqa: PLC0415 (the format registry: 0.2 s, only for an odd suffix)
+
+    if suffix and for_suffix(suffix):
+        found = detect(path)
+        name = found.NAME if found is not None else for_suffix(suffix)[0].NAME
+        return (f"holds annotations ({name}, by the look of it), not a report: load it with annotator load "
+                f"FILE --format {name} (File → Import annotations… in the window)")
+    if suffix in _TABLES:
+        return f"is a table, not a report (report files: {', '.join(supported_suffixes())})"
+    return None
+
+
+_TABLES = (".csv", ".xls", ".xlsx", ".ods")
 
 
 def _check_iso_date(path: Path, value: str) -> None:

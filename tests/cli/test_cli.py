@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 from annotator import __version__
+from annotator.core.report import Report
+from annotator.services.annotate import create_span
+from annotator.services.bundles import export_bundle
+from annotator.services.database import open_database
+from annotator.services.reports import store_report
 
 from cli_helpers import cli
 
@@ -71,6 +76,36 @@ def test_missing_file_and_bad_date(tmp_path: Path, db: Path) -> None:
     for bad in ("9 April", "20240409", "2024-02-30"):  # the compact ISO form is not what reports store
         proc = cli("import", str(f), "--published", bad, db=db)
         assert proc.returncode == 2 and f"--published '{bad}' is not a date in the form YYYY-MM-DD" in proc.stderr
+    assert json.loads(cli("reports", "--json", db=db, check=True).stdout) == {"reports": []}
+
+
+def test_what_another_command_reads_is_not_imported_as_a_report(tmp_path: Path, db: Path) -> None:
+    """A corpus, a table or a bundle named to ``import`` was sniffed as text and stored as one long
+    "report" (or refused as "not a Word document"): each now gets the sentence naming the command that
+    reads it, and the database stays empty."""
+    corpus = tmp_path / "alice.jsonl"
+    corpus.write_text(json.dumps({"text": "Fighters entered Homs.", "spans": []}) + "\n", encoding="utf-8")
+    table = tmp_path / "data.csv"
+    table.write_text("id,name\n1,Homs\n", encoding="utf-8")
+    home = open_database(tmp_path / "home.sqlite3")
+    bundle = tmp_path / "alice.zip"  # a bundle saved under another name
+    try:
+        report = Report.of("Fighters entered Homs on Monday, a monitor said.\n", title="Homs")
+        store_report(home, report)
+        create_span(home, report.id, 17, 21, "place", annotator="alice")
+        export_bundle(home, "alice", bundle)
+    finally:
+        home.close()
+    said = {
+        corpus: "holds annotations (jsonl, by the look of it), not a report: load it with annotator load FILE "
+                "--format jsonl (File → Import annotations… in the window)",
+        table: "is a table, not a report (report files: .txt, .md, .html, .htm, .pdf, .docx)",
+        bundle: "is an exchange bundle, not a report: import it with annotator bundle import (File → Import "
+                "exchange bundle… in the window)",
+    }
+    for path, sentence in said.items():
+        proc = cli("import", str(path), db=db)
+        assert proc.returncode == 2 and proc.stderr.strip() == f"error: {path}: {sentence}.", proc.stderr
     assert json.loads(cli("reports", "--json", db=db, check=True).stdout) == {"reports": []}
 
 
