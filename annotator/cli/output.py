@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from annotator.cli.exit_codes import ExitCode
+from annotator.files.atomic import require_folder_of
 from annotator.files.json_output import indented_json
 from annotator.services.errors import BAD_INPUT, BUG, CANCELLED, PROBLEM, describe
 
@@ -33,6 +34,9 @@ def error(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
 
 
+_OUTPUTS = (("out", "--out"), ("screenshot", "--screenshot"))  # the options that name a file to write
+
+
 def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command; any error becomes one sentence and an exit status, no traceback (unless --debug).
 
@@ -44,6 +48,10 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
     went wrong and the status follows."""
     debug = getattr(args, "debug", False)
     try:
+        for attr, option in _OUTPUTS:  # a user-named output goes into a folder that exists
+            value = getattr(args, attr, None)
+            if value and value != "-":
+                require_folder_of(value, option)
         return run(args)
     except BrokenPipeError:
         return ExitCode.SUCCESS

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from annotator.core.errors import FormatError
+from annotator.core.errors import FormatError, UsageError
 from annotator.files.faults import storage_error
 
 try:
@@ -123,6 +123,18 @@ def is_stream(path: Path) -> bool:
     except OSError:
         return False
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def require_folder_of(path: Path | str, option: str = "the output") -> None:
+    """Refuse an output a user named in a folder that does not exist. The writers below make missing
+    folders (the app's own data and backup folders need that), so a mistyped ``--out`` wrote a whole
+    corpus into new folders at the filesystem's root without a word; the file itself, or a format's
+    new folder, is still made inside an existing one."""
+    folder = Path(path).expanduser().absolute().parent
+    nearest = next(f for f in (folder, *folder.parents) if f.exists())
+    if nearest != folder and nearest.is_dir():  # (a file on the way is the writer's storage fault to name)
+        raise UsageError(f"{option} {path}: the folder {folder} does not exist (create it first; nothing was "
+                         "written)")
 
 
 def _prepare(path: Path) -> None:

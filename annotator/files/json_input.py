@@ -83,7 +83,8 @@ def standard_parse(raw: bytes | str, line: int | None = None) -> Any:
     except json.JSONDecodeError as exc:
         where = line if line is not None else exc.lineno
         column = exc.colno if line is None or exc.lineno == 1 else None
-        raise JsonInputError(f"is not valid JSON ({exc.msg}{f' at column {column}' if column else ''})",
+        what = exc.msg.removesuffix(" at")  # "Unterminated string starting at": the column says where
+        raise JsonInputError(f"is not valid JSON ({what}{f' at column {column}' if column else ''})",
                              where) from None
     except RecursionError:
         raise JsonInputError("nests JSON arrays or objects too deeply to be read", line) from None

@@ -299,13 +299,13 @@ def _prepare(schema: Schema, path: Path, index: int, doc: Document, annotator: s
     if unknown:
         raise FormatError(path, None, f"unknown labels {', '.join(unknown)} (schema labels: "
                                       f"{', '.join(schema.label_names)}); map them with --label-map OLD=NEW "
-                                      "or add them to the schema with --add-labels")
+                                      f"or add them to the schema with --add-labels{_IN_THE_WINDOW}")
     known_types = {r.name for r in schema.relations}
     unknown = sorted({r.label for r in doc.relations} - known_types)
     if unknown:
         raise FormatError(path, None, f"unknown relation types {', '.join(unknown)} (schema relation types: "
                                       f"{', '.join(sorted(known_types)) or 'none'}); map them with --label-map "
-                                      "relation:OLD=NEW or add them to the schema with --add-labels")
+                                      f"relation:OLD=NEW or add them to the schema with --add-labels{_IN_THE_WINDOW}")
     warnings = list(doc.warnings)
     for s in doc.spans:  # other tools' attribute values are kept, with a warning
         problem = schema.attribute_problem(s) if s.attrs else None
@@ -324,6 +324,10 @@ def _prepare(schema: Schema, path: Path, index: int, doc: Document, annotator: s
     except ValidationError as exc:
         raise FormatError(path, None, f"{where} ({doc.report.title or doc.report.id[:12]}): {exc}") from None
     return doc, who
+
+
+# the same sentence serves the window's import, whose fields are named after the options
+_IN_THE_WINDOW = " ('Label map' and 'Add the labels…' when importing in the window)"
 
 
 def _numbered_annotator(index: int, name: str, predictions_as: str | None) -> str:

@@ -109,6 +109,26 @@ def test_what_another_command_reads_is_not_imported_as_a_report(tmp_path: Path, 
     assert json.loads(cli("reports", "--json", db=db, check=True).stdout) == {"reports": []}
 
 
+def test_an_output_in_a_folder_that_does_not_exist_is_refused(tmp_path: Path, db: Path) -> None:
+    """A mistyped --out made every folder on its way (a corpus written into new folders at the root,
+    "wrote …" and exit 0): the folder must exist; nothing is made or written."""
+    page = tmp_path / "r.txt"
+    page.write_text("Fighters entered Homs on Monday, a monitor said.\n", encoding="utf-8")
+    cli("import", str(page), db=db, check=True)
+    missing = tmp_path / "typo" / "dir"
+    for args in (["export", "--format", "jsonl", "--out", str(missing / "x.jsonl")],
+                 ["record", "--out", str(missing / "records.json")],
+                 ["schema", "export", "--out", str(missing / "schema.json")],
+                 ["backup", "--out", str(missing / "copy.sqlite3")]):
+        proc = cli(*args, db=db)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.stderr.strip() == (f"error: --out {missing}/{Path(args[-1]).name}: the folder {missing} does "
+                                       "not exist (create it first; nothing was written).")
+    assert not (tmp_path / "typo").exists()
+    shown = cli("export", "--format", "jsonl", "--out", str(tmp_path / "x.jsonl"), db=db, check=True)  # it exists
+    assert (tmp_path / "x.jsonl").is_file() and shown.returncode == 0
+
+
 def test_bad_database_target(tmp_path: Path) -> None:
     proc = cli("reports", "--db", str(tmp_path))
     assert proc.returncode == 2 and "folder" in proc.stderr and "Traceback" not in proc.stderr

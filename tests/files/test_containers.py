@@ -71,6 +71,7 @@ def test_lines_are_capped_and_blank_runs_cost_nothing() -> None:
     ('"\\ud800"', "unpaired surrogate"),
     (b"\xff\xfe", "is not UTF-8"),
     ('{"a": ', "is not valid JSON"),
+    ('{"text": "cut off', r"is not valid JSON \(Unterminated string starting at column 10\)"),  # not "at at"
 ])
 def test_json_parser_failures_are_one_sentence(raw: str | bytes, words: str) -> None:
     with pytest.raises(JsonInputError, match=words):

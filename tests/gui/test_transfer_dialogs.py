@@ -146,6 +146,7 @@ def test_a_file_with_new_labels_is_refused_then_added_when_ticked(open_window, q
     with qtbot.waitSignal(job.failed, timeout=20000):
         job.start()
     assert "unknown labels LOC, PER" in importer.result_label.text()
+    assert "('Label map' and 'Add the labels…' when importing in the window)" in importer.result_label.text()
     assert get_set(window.session.ctx, rid, "carol").spans == ()
 
     click(importer.add_labels)
