@@ -27,6 +27,11 @@ def emit(args: argparse.Namespace, data: Any, text: str | list[str] | None = Non
             print(line)
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` with its noun, singular for one ("1 span", "2 spans")."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def error(message: str) -> None:
     message = message.rstrip()
     if not message.endswith((".", "?", "!")):

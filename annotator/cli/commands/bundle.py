@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator.cli.output import emit, open_context
+from annotator.cli.output import counted, emit, open_context
 from annotator.core.errors import AnnotatorError
 from annotator.services.bundles import ExportSummary, ImportSummary, export_bundle, import_bundle
 
@@ -27,8 +27,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _export_lines(s: ExportSummary) -> list[str]:
-    lines = [f"wrote {s.file}: {s.annotator}, {s.sets} sets, {s.spans} spans, {s.relations} relations, "
-             f"{s.entities} registry entries ({s.bytes:,} bytes)"]
+    lines = [f"wrote {s.file}: {s.annotator}, {counted(s.sets, 'set')}, {counted(s.spans, 'span')}, "
+             f"{counted(s.relations, 'relation')}, {s.entities} registry entr{'y' if s.entities == 1 else 'ies'} "
+             f"({s.bytes:,} bytes)"]
     if s.missing_entities:
         lines.append(f"  note: {len(s.missing_entities)} linked entities are not in this registry "
                      f"({', '.join(s.missing_entities[:5])}{' …' if len(s.missing_entities) > 5 else ''})")

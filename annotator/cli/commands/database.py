@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator.cli.output import emit, error, open_context
+from annotator.cli.output import counted, emit, error, open_context
 from annotator.services.backups import backup, list_backups, restore_backup
 from annotator.services.database import check, open_for_repair
 
@@ -20,24 +20,20 @@ def run(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     found = [*result.problems, *result.schema_problems]
-    counted = (f"{_count(result.reports, 'report')}, {_count(result.spans, 'span')}"
-               if result.reports is not None and result.spans is not None else "reports and spans not counted")
+    sizes = (f"{counted(result.reports, 'report')}, {counted(result.spans, 'span')}"
+             if result.reports is not None and result.spans is not None else "reports and spans not counted")
     emit(args, {"ok": result.ok, "problems": result.problems, "schema_problems": result.schema_problems,
                 "reports": result.reports, "spans": result.spans, "revision": result.revision,
                 "search_index": result.search_index},
-         [f"{counted}, schema revision {result.revision or 'unknown'}",
+         [f"{sizes}, schema revision {result.revision or 'unknown'}",
           *([result.search_index] if result.search_index else []),
-          "ok" if result.ok else _count(len(found), "problem")])
+          "ok" if result.ok else counted(len(found), "problem")])
     for p in found:
         error(p)
     if result.problems and backups is not None:  # damage; annotations the schema refuses are not
         error(f"restore the latest backup with `annotator backup --restore {backups[0].path}`" if backups
               else "there is no automatic backup of this database; restore a copy made with `annotator backup`")
     return 0 if result.ok else 1
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _backup(args: argparse.Namespace) -> int:

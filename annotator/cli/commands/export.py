@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from annotator.cli.output import emit, open_context
+from annotator.cli.output import counted, emit, open_context
 from annotator.services.export import export_corpus, export_scope
 from annotator.services.formats import EVENT_FORMATS
 from annotator.services.halves import HalvesRun
@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     data = asdict(summary)
-    lines = [f"wrote {args.out} ({args.format}): {data.get('documents', 0)} documents, "
-             f"{data.get('spans', 0)} spans, {data.get('relations', 0)} relations"]
+    lines = [f"wrote {args.out} ({args.format}): {counted(data.get('documents', 0), 'document')}, "
+             f"{counted(data.get('spans', 0), 'span')}, {counted(data.get('relations', 0), 'relation')}"]
     counts: dict[str, int] = {}
     for item in data.get("dropped") or []:
         key = f"{item['kind']}: {item['reason']}"

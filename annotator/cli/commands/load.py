@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator.cli.output import emit, open_context
+from annotator.cli.output import counted, emit, open_context
 from annotator.services.load import load_annotations, parse_label_map
 from annotator.services.reports import resolve_report_id
 
@@ -23,9 +23,9 @@ def run(args: argparse.Namespace) -> int:
                                   label_map=label_map, options=options, add_labels=args.add_labels)
     finally:
         ctx.close()
-    lines = [f"{result.file}: {result.documents} documents, {result.reports_new} new reports, "
-             f"{result.sets_changed} sets stored, {result.sets_unchanged} unchanged, "
-             f"{result.spans} spans, {result.relations} relations"]
+    lines = [f"{result.file}: {counted(result.documents, 'document')}, {counted(result.reports_new, 'new report')}, "
+             f"{counted(result.sets_changed, 'set')} stored, {result.sets_unchanged} unchanged, "
+             f"{counted(result.spans, 'span')}, {counted(result.relations, 'relation')}"]
     added = result.added
     if added.get("labels"):
         lines.append("schema: added labels " + ", ".join(lbl["name"] for lbl in added["labels"])
