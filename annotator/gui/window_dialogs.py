@@ -61,6 +61,8 @@ def import_files(window: MainWindow, paths: list[Path]) -> BackgroundJob:
         window.reload_reports()
         new = sum(1 for r in result.reports if r.status == "new")
         text = f"Imported {new} new report(s), {len(result.reports) - new} already present"
+        if result.errors:  # the status bar says so too: "Imported 0 …" alone read as a success
+            text += f"; {len(result.errors)} file(s) not imported"
         if result.errors:  # each sentence names its file once
             QMessageBox.warning(window, "Some files were not imported", "\n".join(e.error for e in result.errors))
         window.statusBar().showMessage(text, 8000)

@@ -16,7 +16,7 @@ from annotator.gui.views.help_dialog import HelpDialog
 from annotator.services import annotate
 from annotator.services.database import default_schema, open_database
 from annotator.services.identity import default_annotator, set_default_annotator
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox, QToolTip
 
@@ -167,6 +167,30 @@ def test_import_runs_in_the_background(open_window, qtbot, tmp_path: Path) -> No
     # the job's end reloads the list (waiting on the list avoids racing the finished signal)
     qtbot.waitUntil(lambda: window.report_model.rowCount() == 6 and not window.jobs, timeout=10000)
     assert not job.running
+
+
+def test_a_refused_file_is_said_in_a_box_and_in_the_status_bar(open_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A binary file among the reports: the box names it, and the status bar no longer reads as a
+    success ("Imported 0 new report(s), 0 already present")."""
+    window = open_window()
+    good, bad = tmp_path / "good.txt", tmp_path / "binary.txt"
+    good.write_text("Clashes near Manbij were reported by local sources on Monday.\n", encoding="utf-8")
+    bad.write_bytes(bytes(range(256)) * 8)
+    said: list[str] = []
+
+    def answer() -> None:  # the warning is modal: read it and close it as a person would
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            said.append(box.text())
+            box.accept()
+        else:
+            QTimer.singleShot(50, answer)
+
+    QTimer.singleShot(50, answer)
+    window_dialogs.import_files(window, [good, bad])
+    qtbot.waitUntil(lambda: not window.jobs, timeout=10000)
+    assert len(said) == 1 and str(bad) in said[0]
+    assert window.statusBar().currentMessage() == "Imported 1 new report(s), 0 already present; 1 file(s) not imported"
 
 
 def test_gold_is_not_editable_in_the_annotation_window(open_window) -> None:  # type: ignore[no-untyped-def]
