@@ -62,6 +62,18 @@ class WriteSummary:
              written_as: tuple[int, int] | None = None) -> None:
         self.dropped.append(Dropped(kind, doc.report.id, doc.annotator, item, reason, written_as))
 
+    def dropped_groups(self) -> list[tuple[str, int, int]]:
+        """What was not held, one line per kind and reason: ("attribute: doccano has no per-span
+        attributes", items, documents), most items first. Listed item by item, the first few said
+        "T1.kind" with no report or annotator, and the same T1 stood in every document."""
+        items: dict[str, int] = {}
+        documents: dict[str, set[tuple[str, str | None]]] = {}
+        for d in self.dropped:
+            key = f"{d.kind}: {d.reason}"
+            items[key] = items.get(key, 0) + 1
+            documents.setdefault(key, set()).add((d.report_id, d.annotator))
+        return sorted(((key, n, len(documents[key])) for key, n in items.items()), key=lambda g: (-g[1], g[0]))
+
     def warn_once(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)

@@ -38,6 +38,9 @@ def test_load_export_record_round_trip(tmp_path: Path) -> None:
     out = tmp_path / "out.conll"
     exported = json.loads(cli("export", "--format", "conll", "--out", str(out), "--json", db=db, check=True).stdout)
     assert exported["documents"] == 2 and any(d["kind"] == "relation" for d in exported["dropped"])
+    relations = sum(1 for d in exported["dropped"] if d["kind"] == "relation")
+    said = cli("export", "--format", "conll", "--out", str(tmp_path / "again.conll"), db=db, check=True).stdout
+    assert f"  not held by conll: {relations} × relation: CoNLL has no relations (in 2 documents)\n" in said
     record = json.loads(cli("record", "--json", "--annotator", "alice", db=db, check=True).stdout)
     schema = json.loads((ROOT / "docs" / "record.schema.json").read_text(encoding="utf-8"))
     assert len(record["records"]) == 2

@@ -52,6 +52,8 @@ def test_export_conll_says_what_it_could_not_hold(open_window, qtbot, tmp_path: 
         dialog.run_button.click()
     assert (tmp_path / "corpus.conll").exists()
     assert "Wrote 1 document(s)" in dialog.result_label.text()
+    # what was not held, by kind and reason with the documents it touched (not "T3.kind" item by item)
+    assert "\n• 1 × attribute: CoNLL has no span attributes (in 1 document(s))" in dialog.result_label.text()
     dialog.format_combo.setFocus()
     QTest.keyClick(dialog.format_combo, Qt.Key.Key_Down)  # another format: the last run's losses are not its own
     assert dialog.result_label.text() == ""

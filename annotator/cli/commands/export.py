@@ -28,11 +28,8 @@ def run(args: argparse.Namespace) -> int:
     data = asdict(summary)
     lines = [f"wrote {args.out} ({args.format}): {counted(data.get('documents', 0), 'document')}, "
              f"{counted(data.get('spans', 0), 'span')}, {counted(data.get('relations', 0), 'relation')}"]
-    counts: dict[str, int] = {}
-    for item in data.get("dropped") or []:
-        key = f"{item['kind']}: {item['reason']}"
-        counts[key] = counts.get(key, 0) + 1
-    lines += [f"  not held by {args.format}: {n} × {key}" for key, n in sorted(counts.items())]
+    lines += [f"  not held by {args.format}: {n} × {key} (in {counted(docs, 'document')})"
+              for key, n, docs in summary.dropped_groups()]
     lines += [f"  note: {w}" for w in data.get("warnings") or []]
     emit(args, {"out": args.out, "format": args.format, **data, "processes": run_.processes}, lines)
     return 0

@@ -248,10 +248,11 @@ class ExportDialog(_JobDialog):
         text = (f"Wrote {result.documents} document(s), {result.spans} span(s) and {result.relations} "
                 f"relation(s) to {result.path}.")
         if result.dropped:
+            groups = result.dropped_groups()
             text += f" {len(result.dropped)} item(s) this format cannot hold were left out or changed:"
-            text += "".join(f"\n• {d.kind} {d.item}: {d.reason}" for d in result.dropped[:8])
-            if len(result.dropped) > 8:
-                text += f"\n• … and {len(result.dropped) - 8} more"
+            text += "".join(f"\n• {n} × {key} (in {docs} document(s))" for key, n, docs in groups[:8])
+            if len(groups) > 8:
+                text += f"\n• … and {len(groups) - 8} more kind(s) (annotator export prints them all)"
         for warning in result.warnings[:5]:
             text += f"\n{warning}"
         return text
