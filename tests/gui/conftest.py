@@ -51,11 +51,14 @@ def report_ids(db_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def open_window(qtbot, db_path: Path, settings: QSettings, report_ids: dict[str, str]) -> Iterator[Callable]:  # type: ignore[no-untyped-def]
-    """Opens a main window on the test database as an annotator, on a given report."""
+    """Opens a main window on the test database as an annotator, on a given report: one of
+    ``report_ids``' names, or a ``Report`` stored first."""
     opened = []
 
-    def make(annotator: str = "alice", report: str | None = "english"):  # type: ignore[no-untyped-def]
+    def make(annotator: str = "alice", report: str | Report | None = "english"):  # type: ignore[no-untyped-def]
         ctx = open_database(db_path)
+        if isinstance(report, Report):
+            store_report(ctx, report)
         window = MainWindow(EditSession(ctx, annotator, ctx.schema), settings)
         qtbot.addWidget(window)
         window.resize(1300, 800)
@@ -66,9 +69,13 @@ def open_window(qtbot, db_path: Path, settings: QSettings, report_ids: dict[str,
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
         settle(window)
         if report:
-            assert window.select_report(report_ids[report])
+            wanted = report.id if isinstance(report, Report) else report_ids[report]
+            if isinstance(report, Report):
+                window.reload_reports()
+                settle(window)
+            assert window.select_report(wanted)
             settle(window)
-            assert window.document.report_id == report_ids[report]
+            assert window.document.report_id == wanted
         opened.append(window)
         return window
 

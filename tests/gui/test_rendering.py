@@ -377,20 +377,13 @@ MIXED = ("Convoy shelled near the river crossing.\n"
          "The monitor said the attack came from the west.\n")
 
 
-def test_an_arabic_line_in_an_english_report_reads_right_to_left(open_window, db_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_an_arabic_line_in_an_english_report_reads_right_to_left(open_window) -> None:  # type: ignore[no-untyped-def]
     """Each line of a left-to-right report takes the direction of its first letter: an Arabic line
     quoted in an English report was laid out left to right, its full stop drawn at its right end (where
     it begins) and its words in the wrong order. Checked on Qt's caret positions, then labelled by a drag
     as a person would, its box exactly on the words."""
     report = Report.of(MIXED, title="Mixed")
-    ctx = open_database(db_path)
-    try:
-        store_report(ctx, report)
-    finally:
-        ctx.close()
-    window = open_window(report=None)
-    assert window.select_report(report.id)
-    settle(window)
+    window = open_window(report=report)
     view = window.view
     first, arabic, last = (view.document().findBlockByNumber(n) for n in range(3))
     assert first.textDirection() == last.textDirection() == Qt.LayoutDirection.LeftToRight

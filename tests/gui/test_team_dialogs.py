@@ -4,6 +4,7 @@ team PostgreSQL server through the connection dialog."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,13 +15,13 @@ from annotator.gui.window_dialogs import switch_database
 from annotator.services.annotate import create_span, delete_span, get_set
 from annotator.services.backups import list_backups
 from annotator.services.bundles import export_bundle, import_bundle
+from annotator.services.context import ServiceContext
 from annotator.services.database import open_database
 from annotator.services.reports import list_reports, store_report
 from annotator.services.workflow import mark_done
-from PySide6.QtWidgets import QMessageBox
 from sqlalchemy.engine import make_url
 
-from gui_helpers import ENGLISH, click, key, open_dialog, settle
+from gui_helpers import ENGLISH, agree_to_removal, decline_removal, key, open_dialog, removal_question, settle
 from pg_databases import drop_pg_database, fresh_pg_database, pg_url
 
 
@@ -69,21 +70,31 @@ def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path
 
 
 
+def bobs_bundles(tmp_path: Path, first: Callable[[ServiceContext], object],
+                 then: Callable[[ServiceContext], object]) -> None:
+    """bob's workstation: the report, ``first`` edits, bob-1's bundle, ``then`` edits, bob-2's bundle."""
+    home = open_database(tmp_path / "bob.sqlite3")
+    try:
+        store_report(home, Report.of(ENGLISH, title="Deir ez-Zor shelling", published="2024-05-03"))
+        first(home)
+        export_bundle(home, "bob", tmp_path / "bob-1.annotator-bundle")
+        then(home)
+        export_bundle(home, "bob", tmp_path / "bob-2.annotator-bundle")
+    finally:
+        home.close()
+
+
 def test_bundle_import_shows_a_set_kept_by_a_decision(open_window, qtbot, tmp_path: Path, db_path: Path,  # type: ignore[no-untyped-def]
                                                       report_ids) -> None:
     """bob's newer bundle reaches a database where his work on the report is marked done: the import
     dialog says, in a sentence, that his set was kept local, and the set is what he marked done."""
     rid = report_ids["english"]
-    home = open_database(tmp_path / "bob.sqlite3")
-    try:
-        store_report(home, Report.of(ENGLISH, title="Deir ez-Zor shelling", published="2024-05-03"))
+
+    def first(home: ServiceContext) -> None:
         s = ENGLISH.index("Liwa al-Baqir")
         create_span(home, rid, s, s + len("Liwa al-Baqir"), "actor", annotator="bob")
-        export_bundle(home, "bob", tmp_path / "bob-1.annotator-bundle")
-        create_span(home, rid, 0, 4, "actor", annotator="bob")
-        export_bundle(home, "bob", tmp_path / "bob-2.annotator-bundle")
-    finally:
-        home.close()
+
+    bobs_bundles(tmp_path, first, lambda home: create_span(home, rid, 0, 4, "actor", annotator="bob"))
     here = open_database(db_path)
     try:
         import_bundle(here, tmp_path / "bob-1.annotator-bundle")
@@ -108,17 +119,14 @@ def test_a_bundle_that_removes_spans_asks_first_and_keeps_a_backup(open_window, 
     naming what would go, with Cancel as the default. Cancel stores nothing; Import and remove stores
     it after a backup the summary names, as a file's import does."""
     rid = report_ids["english"]
-    home = open_database(tmp_path / "bob.sqlite3")
-    try:
-        store_report(home, Report.of(ENGLISH, title="Deir ez-Zor shelling", published="2024-05-03"))
+    made: dict[str, str] = {}
+
+    def first(home: ServiceContext) -> None:
         s = ENGLISH.index("Liwa al-Baqir")
-        kept, _ = create_span(home, rid, s, s + len("Liwa al-Baqir"), "actor", annotator="bob")
-        dropped, _ = create_span(home, rid, 0, 4, "actor", annotator="bob")
-        export_bundle(home, "bob", tmp_path / "bob-1.annotator-bundle")
-        delete_span(home, rid, dropped.id, annotator="bob")
-        export_bundle(home, "bob", tmp_path / "bob-2.annotator-bundle")
-    finally:
-        home.close()
+        made["kept"] = create_span(home, rid, s, s + len("Liwa al-Baqir"), "actor", annotator="bob")[0].id
+        made["dropped"] = create_span(home, rid, 0, 4, "actor", annotator="bob")[0].id
+
+    bobs_bundles(tmp_path, first, lambda home: delete_span(home, rid, made["dropped"], annotator="bob"))
     here = open_database(db_path)
     try:
         import_bundle(here, tmp_path / "bob-1.annotator-bundle")
@@ -130,28 +138,18 @@ def test_a_bundle_that_removes_spans_asks_first_and_keeps_a_backup(open_window, 
     importer = open_dialog(window, window.bundle_import_action, BundleImportDialog)
     importer.path.setText(str(tmp_path / "bob-2.annotator-bundle"))
 
-    def question() -> QMessageBox:
-        click(importer.run_button)
-        qtbot.waitUntil(lambda: importer.question is not None and importer.question.isVisible(), timeout=20000)
-        return importer.question
-
-    box = question()
+    box = removal_question(qtbot, importer)
     assert "Importing this bundle replaces stored sets and removes annotations" in box.text()
     said = "• bob's set on Deir ez-Zor shelling: 1 span removed (bob's newer set in the bundle omits them)"
     assert said in box.text()
-    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
-    click(box.button(QMessageBox.StandardButton.Cancel))
-    qtbot.waitUntil(lambda: "Not imported" in importer.result_label.text())
+    decline_removal(qtbot, importer, box)
     assert get_set(ctx, rid, "bob") == before and list_backups(ctx) == []
 
-    box = question()
-    with qtbot.waitSignal(importer.completed, timeout=20000):
-        click(box.button(QMessageBox.StandardButton.Yes))
-    text = importer.result_label.text()
+    text = agree_to_removal(qtbot, importer)
     assert "1 set(s) added, 0 replaced" not in text and "1 replaced by newer work" in text
-    (made,) = list_backups(ctx)
-    assert made.path.name.endswith("-before-bundle.sqlite3") and made.path.name in text
-    assert [x.id for x in get_set(ctx, rid, "bob").spans] == [kept.id]
+    (backup,) = list_backups(ctx)
+    assert backup.path.name.endswith("-before-bundle.sqlite3") and backup.path.name in text
+    assert [x.id for x in get_set(ctx, rid, "bob").spans] == [made["kept"]]
     label = importer.result_label  # the dialog grew to show all of it: the backup's sentence comes last
     qtbot.waitUntil(lambda: label.isVisible() and label.height() >= label.heightForWidth(label.width()))
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from gui_helpers import ENGLISH, click, key, open_dialog, settle
+from gui_helpers import ENGLISH, agree_to_removal, click, decline_removal, key, open_dialog, removal_question, settle
 
 
 def label(window, word: str, k: str) -> None:  # type: ignore[no-untyped-def]
@@ -234,23 +234,13 @@ def test_an_import_that_removes_spans_asks_first_and_keeps_a_backup(open_window,
     importer = open_dialog(window, window.import_annotations_action, ImportAnnotationsDialog)
     importer.path.setText(str(exported))
 
-    def question() -> QMessageBox:
-        click(importer.run_button)
-        qtbot.waitUntil(lambda: importer.question is not None and importer.question.isVisible(), timeout=20000)
-        return importer.question
-
-    box = question()
+    box = removal_question(qtbot, importer)
     assert "alice's set on Deir ez-Zor shelling: 2 spans removed (the jsonl file omits them)" in box.text()
     assert "A backup of the database is taken just before" in box.text()
-    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
-    click(box.button(QMessageBox.StandardButton.Cancel))
-    qtbot.waitUntil(lambda: "Not imported" in importer.result_label.text())
+    decline_removal(qtbot, importer, box)
     assert get_set(ctx, rid, "alice") == before and list_backups(ctx) == []
 
-    box = question()
-    with qtbot.waitSignal(importer.completed, timeout=20000):
-        click(box.button(QMessageBox.StandardButton.Yes))
-    text = importer.result_label.text()
+    text = agree_to_removal(qtbot, importer)
     assert "\nalice's set on Deir ez-Zor shelling: 2 spans removed (the jsonl file omits them)." in text
     (made,) = list_backups(ctx)
     assert made.path.name.endswith("-before-load.sqlite3") and made.path.name in text and "File → Backups…" in text

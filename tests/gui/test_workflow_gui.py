@@ -14,7 +14,6 @@ from annotator.gui.views.help_dialog import sheet_html
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.services import annotate, comments, curation, workflow
 from annotator.services.database import open_database
-from annotator.services.reports import store_report
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtTest import QTest
@@ -170,20 +169,13 @@ def test_undo_on_a_report_marked_done_is_one_sentence_and_it_stays_saved(open_wi
     assert annotate.get_set(window.session.ctx, rid, "alice").spans == ()
 
 
-def test_a_comment_flag_stays_on_its_span_when_the_text_is_scrolled(open_window, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_comment_flag_stays_on_its_span_when_the_text_is_scrolled(open_window) -> None:  # type: ignore[no-untyped-def]
     """The flags were drawn on a layer laid over the text as a child widget, which Qt moved with the
     scrolled pixels before it drew at the scrolled positions again: one step down, the flag sat on a word
     112 px above its span. What the person sees (the viewport grabbed) has the flag at its span."""
     text = "".join(f"Line {n}: the convoy passed the checkpoint near the river crossing.\n" for n in range(120))
     report = Report.of(text, title="A long log")
-    ctx = open_database(db_path)
-    try:
-        store_report(ctx, report)
-    finally:
-        ctx.close()
-    window = open_window(report=None)
-    window.select_report(report.id)
-    settle(window)
+    window = open_window(report=report)
     s = text.index("Line 5:")
     window.view.select_offsets(s, s + 6)
     key(window.view, "1")

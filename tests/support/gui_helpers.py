@@ -269,3 +269,25 @@ def open_report(window, report_id: str) -> None:  # type: ignore[no-untyped-def]
     click(window.report_table.viewport(), window.report_table.visualRect(index).center())
     settle(window)
     assert window.document.report_id == report_id
+
+
+def removal_question(qtbot, dialog) -> QMessageBox:  # type: ignore[no-untyped-def]
+    """Press an import dialog's Import and wait for its question about what the import would remove."""
+    click(dialog.run_button)
+    qtbot.waitUntil(lambda: dialog.question is not None and dialog.question.isVisible(), timeout=20000)
+    return dialog.question
+
+
+def decline_removal(qtbot, dialog, box: QMessageBox) -> None:  # type: ignore[no-untyped-def]
+    """Answer the removal question with its default, Cancel, and wait for the dialog to say so."""
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    click(box.button(QMessageBox.StandardButton.Cancel))
+    qtbot.waitUntil(lambda: "Not imported" in dialog.result_label.text())
+
+
+def agree_to_removal(qtbot, dialog) -> str:  # type: ignore[no-untyped-def]
+    """Press Import again, answer the question with Import and remove, and return the dialog's summary."""
+    box = removal_question(qtbot, dialog)
+    with qtbot.waitSignal(dialog.completed, timeout=20000):
+        click(box.button(QMessageBox.StandardButton.Yes))
+    return str(dialog.result_label.text())
