@@ -769,9 +769,30 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         """Undo follows the active window: back here, it acts on the report shown (the curation view
         makes its report's gold history the active one while it is active)."""
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self._wanted:
-            self.session.activate(self.session.open_set(self._wanted))
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            if self._wanted:
+                self.session.activate(self.session.open_set(self._wanted))
+            self._list_reports_added_elsewhere()
         super().changeEvent(event)
+
+    def _list_reports_added_elsewhere(self) -> None:
+        """Back in front, the list shows reports another program (``annotator import``, a load) or another
+        login on a team server added meanwhile, and says so; they needed View → Refresh. The open report
+        is left as it is (no reopening under the reader's eyes)."""
+        ctx = self.session.ctx
+
+        def shown(summaries: list[reports.ReportSummary]) -> None:
+            known = {r.id for r in self.report_model.summaries()}
+            added = [s for s in summaries if s.id not in known]
+            if not added or not known:  # nothing new, or the list has not arrived yet (it will, whole)
+                return
+            current = self.document.report_id
+            self.report_model.set_reports(summaries)
+            if current:
+                self.select_report(current)
+            self.statusBar().showMessage(f"{len(added)} report(s) added since the list was read", 8000)
+
+        self.session.read(lambda: reports.list_reports(ctx), shown)
 
     def closeEvent(self, event: Any) -> None:
         for job in list(self.jobs):

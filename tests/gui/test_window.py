@@ -16,6 +16,7 @@ from annotator.gui.views.help_dialog import HelpDialog
 from annotator.services import annotate
 from annotator.services.database import default_schema, open_database
 from annotator.services.identity import default_annotator, set_default_annotator
+from annotator.services.reports import store_report
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox, QToolTip
@@ -191,6 +192,25 @@ def test_a_refused_file_is_said_in_a_box_and_in_the_status_bar(open_window, qtbo
     qtbot.waitUntil(lambda: not window.jobs, timeout=10000)
     assert len(said) == 1 and str(bad) in said[0]
     assert window.statusBar().currentMessage() == "Imported 1 new report(s), 0 already present; 1 file(s) not imported"
+
+
+def test_reports_added_by_another_program_show_when_the_window_is_back_in_front(open_window, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``annotator import`` run beside the open window: its report needed View → Refresh. Back in front,
+    the list has it and says so; the report being read stays open as it was."""
+    window = open_window()
+    shown = window.document.report_id
+    rows = window.report_model.rowCount()
+    other = open_database(db_path)  # another program on the same file
+    try:
+        store_report(other, Report.of("Two drones struck a fuel depot outside the town at dawn.\n", title="Depot"))
+    finally:
+        other.close()
+    QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))  # what Qt sends on the way back
+    settle(window)
+    assert window.report_model.rowCount() == rows + 1
+    assert "Depot" in [window.report_model.summary(r).title for r in range(rows + 1)]
+    assert window.statusBar().currentMessage() == "1 report(s) added since the list was read"
+    assert window.document.report_id == shown
 
 
 def test_gold_is_not_editable_in_the_annotation_window(open_window) -> None:  # type: ignore[no-untyped-def]
