@@ -79,12 +79,18 @@ def test_cancelled_export_leaves_no_file(open_window, qtbot, tmp_path: Path, db_
     qtbot.waitUntil(lambda: "Cancelled" in dialog.result_label.text())
 
 
-def test_export_needs_a_destination(open_window) -> None:  # type: ignore[no-untyped-def]
+def test_export_needs_a_destination_in_a_folder_that_exists(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     window = open_window()
     dialog = open_dialog(window, window.export_action, ExportDialog)
     dialog.destination.setText("")
-    assert dialog.start() is None
+    click(dialog.run_button)
     assert dialog.result_label.text() == "choose where to write the export."
+    typo = tmp_path / "typo" / "corpus.jsonl"  # typed by hand: no folder is made on the way
+    dialog.destination.setText(str(typo))
+    click(dialog.run_button)
+    assert dialog.result_label.text() == (f"the export {typo}: the folder {typo.parent} does not exist (create it "
+                                          "first; nothing was written).")
+    assert not typo.parent.exists() and dialog.job is None
 
 
 def test_import_annotations_as_a_named_annotator(open_window, qtbot, tmp_path: Path, report_ids) -> None:  # type: ignore[no-untyped-def]

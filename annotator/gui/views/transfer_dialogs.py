@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import ValidationError
 from annotator.core.schema import Schema
+from annotator.files.atomic import require_folder_of
 from annotator.gui.tasks import BackgroundJob, Work, error_text
 from annotator.gui.views.job_panel import JobPanel
 from annotator.services.context import ServiceContext
@@ -223,6 +224,7 @@ class ExportDialog(_JobDialog):
         out = self.destination.text().strip()
         if not out:
             raise ValidationError("choose where to write the export")
+        require_folder_of(out, "the export")
         annotators = _checked(self.annotators)
         labels = _checked(self.labels)
         if not annotators:
@@ -426,6 +428,7 @@ class BundleExportDialog(_JobDialog):
         out = self.destination.text().strip()
         if not out:
             raise ValidationError("choose where to write the bundle")
+        require_folder_of(out, "the bundle")
         ctx, who = self.ctx, self.annotator.currentText()
         return lambda progress, cancel: export_bundle(ctx, who, Path(out), progress=progress, cancel=cancel)
 
