@@ -189,6 +189,13 @@ def store_report(ctx: ServiceContext, report: Report, *, origin: str | None = No
     return "new"
 
 
+def count_reports(ctx: ServiceContext) -> int:
+    """How many reports the database holds: one index count, where the list takes a third of a second
+    for 10,000 reports (the window asks each time it comes back to the front)."""
+    with ctx.uow() as uow:
+        return uow.repo.report_count()
+
+
 def list_reports(ctx: ServiceContext, report_ids: Sequence[str] | None = None) -> list[ReportSummary]:
     """Every report (or only ``report_ids``, which a view uses to refresh the rows an edit touched)."""
     with ctx.uow() as uow:

@@ -83,6 +83,9 @@ class Repositories:
             raise NotFound(f"report {report_id[:12]}… is not in the database")
         return row[0] or "", row[1], row[2], row[3]
 
+    def report_count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(ReportRow)) or 0
+
     def has_report(self, report_id: str) -> bool:
         return self.session.scalar(select(func.count()).select_from(ReportRow)
                                    .where(ReportRow.id == report_id)) == 1
