@@ -54,8 +54,11 @@ def detect(path: Path) -> Format | None:
     except OSError:
         return None
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as zf:
-            members = zf.namelist()
+        try:
+            with zipfile.ZipFile(path) as zf:
+                members = zf.namelist()
+        except (zipfile.BadZipFile, OSError):  # not a zip after all: no guess (its reader says what it is)
+            return None
         return xmi.FORMAT if any(m.endswith(".xmi") for m in members) else doccano.FORMAT
     scored = sorted(candidates, key=lambda f: f.sniff(head), reverse=True)
     if scored and scored[0].sniff(head) > 0:

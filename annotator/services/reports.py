@@ -160,11 +160,14 @@ def _another_command_reads(path: Path) -> str | None:
                 "(File → Import exchange bundle… in the window)")
     from annotator.formats import detect, for_suffix  # noqa: PLC0415 (the format registry: 0.2 s, only for an odd suffix)
 
-    if suffix and for_suffix(suffix):
-        found = detect(path)
-        name = found.NAME if found is not None else for_suffix(suffix)[0].NAME
-        return (f"holds annotations ({name}, by the look of it), not a report: load it with annotator load "
-                f"FILE --format {name} (File → Import annotations… in the window)")
+    formats = for_suffix(suffix) if suffix else ()
+    found = detect(path) if formats else None
+    if found is not None:
+        return (f"holds annotations ({found.NAME}, by the look of it), not a report: load it with annotator load "
+                f"FILE --format {found.NAME} (File → Import annotations… in the window)")
+    if formats:
+        return (f"is not a report: {suffix} files are annotations, which annotator load reads (--format "
+                f"{' or '.join(f.NAME for f in formats)}; File → Import annotations… in the window)")
     if suffix in _TABLES:
         return f"is a table, not a report (report files: {', '.join(supported_suffixes())})"
     return None

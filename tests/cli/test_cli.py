@@ -84,7 +84,8 @@ def test_what_another_command_reads_is_not_imported_as_a_report(tmp_path: Path, 
     "report" (or refused as "not a Word document"): each now gets the sentence naming the command that
     reads it, and the database stays empty."""
     corpus = tmp_path / "alice.jsonl"
-    corpus.write_text(json.dumps({"text": "Fighters entered Homs.", "spans": []}) + "\n", encoding="utf-8")
+    corpus.write_text(json.dumps({"text": "Fighters entered Homs.", "meta": {}, "annotator": "alice", "spans": []})
+                      + "\n", encoding="utf-8")
     table = tmp_path / "data.csv"
     table.write_text("id,name\n1,Homs\n", encoding="utf-8")
     home = open_database(tmp_path / "home.sqlite3")
@@ -96,7 +97,11 @@ def test_what_another_command_reads_is_not_imported_as_a_report(tmp_path: Path, 
         export_bundle(home, "alice", bundle)
     finally:
         home.close()
+    broken = tmp_path / "export.zip"
+    broken.write_text("not a zip archive", encoding="utf-8")
     said = {
+        broken: "is not a report: .zip files are annotations, which annotator load reads (--format doccano or xmi; "
+                "File → Import annotations… in the window)",
         corpus: "holds annotations (jsonl, by the look of it), not a report: load it with annotator load FILE "
                 "--format jsonl (File → Import annotations… in the window)",
         table: "is a table, not a report (report files: .txt, .md, .html, .htm, .pdf, .docx)",
