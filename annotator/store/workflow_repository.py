@@ -72,9 +72,15 @@ class WorkflowRepository:
                       bool(row.by_supervisor), iso(row.changed_at))
 
     def status_row(self, report_id: str, annotator_id: int, *, lock: bool = False) -> AssignmentRow | None:
+        """The status row, locked until the transaction ends with ``lock``. On a team server row-level
+        security leaves out of a ``FOR UPDATE`` the rows this login may not update: such a row is read
+        unlocked, so the workflow's rules refuse the change in their own sentence (the login could not
+        write it anyway), where "no row" made an accepted set look unassigned and the update a bug."""
         q = select(AssignmentRow).where(AssignmentRow.report_id == report_id,
                                         AssignmentRow.annotator_id == annotator_id)
-        return self.session.scalar(q.with_for_update() if lock else q)
+        if not lock:
+            return self.session.scalar(q)
+        return self.session.scalar(q.with_for_update()) or self.session.scalar(q)
 
     def status_of(self, report_id: str, annotator_id: int) -> str | None:
         return self.session.scalar(select(AssignmentRow.status).where(AssignmentRow.report_id == report_id,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from annotator.services import annotate, roles
+from annotator.services import annotate, roles, workflow
 from annotator.services.bundles import export_bundle
 from annotator.services.database import open_database
 
@@ -130,3 +130,28 @@ def test_what_the_server_still_refuses_is_one_sentence_with_exit_1(team: dict[st
     assert "row-level security" not in proc.stderr and "permission denied" not in proc.stderr
     assert proc.stderr.startswith("error: the server's rules do not let this login")
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_refused_status_change_is_the_workflows_own_sentence(team: dict[str, str]) -> None:
+    """Row-level security leaves out of a ``SELECT … FOR UPDATE`` the rows a login may not update: alice's
+    accepted set looked unassigned, and changing its status was a bug (exit 3, StaleDataError) or a
+    wrong sentence ("not assigned"). The workflow's rules now refuse it as they do on a SQLite file."""
+    rid = team["report"]
+    owner = open_database(team["owner"])
+    try:
+        for name in ("alice", "bob"):
+            owner.actor = name
+            annotate.create_span(owner, rid, *at("IRGC"), "actor", annotator=name)
+            workflow.mark_done(owner, rid, annotator=name)
+        owner.actor = "sam"
+        workflow.set_status(owner, rid, "accepted", annotator="alice")
+    finally:
+        owner.close()
+    read_only = "alice's work on this report was accepted by a supervisor: it is read-only until a supervisor returns it"
+    for args, sentence in (
+            (["status", "set", "in_progress", "--report", rid], read_only),
+            (["status", "set", "done", "--report", rid], read_only),
+            (["status", "set", "returned", "--for", "bob", "--reason", "x", "--report", rid],
+             "only a supervisor may return bob's work on this report (bob marked this report done)")):
+        proc = cli("--db", team["alice"], *args)
+        assert (proc.returncode, proc.stderr) == (1, f"error: {sentence}.\n"), args
