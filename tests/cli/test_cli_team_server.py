@@ -147,7 +147,8 @@ def test_a_refused_status_change_is_the_workflows_own_sentence(team: dict[str, s
         workflow.set_status(owner, rid, "accepted", annotator="alice")
     finally:
         owner.close()
-    read_only = "alice's work on this report was accepted by a supervisor: it is read-only until a supervisor returns it"
+    read_only = ("alice's work on this report was accepted by a supervisor: it is read-only until a supervisor "
+                 "returns it")
     for args, sentence in (
             (["status", "set", "in_progress", "--report", rid], read_only),
             (["status", "set", "done", "--report", rid], read_only),
