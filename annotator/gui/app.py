@@ -30,7 +30,7 @@ from annotator.gui.window_workflow import show_assignments
 from annotator.records.dates import warm_up as warm_up_dates
 from annotator.services.backups import AutoBackup, latest_backup_of_target, restore_backup
 from annotator.services.database import open_database, open_for_repair
-from annotator.services.identity import check_identity, default_annotator, set_default_annotator, who_acts
+from annotator.services.identity import check_identity, set_default_annotator, who_acts
 from annotator.services.records import warm_up_registry
 from annotator.services.reports import resolve_report_id
 from annotator.services.samples import load_samples, resources_dir
@@ -74,7 +74,7 @@ def choose_annotator(ctx: ServiceContext, settings: QSettings, explicit: str | N
     the user types. A screenshot run never asks and never stores. None: the user cancelled."""
     if explicit:
         return annotator_name(explicit)
-    stored = default_annotator(ctx)
+    stored = who_acts(ctx)  # on a team server, the person the login is mapped to; else this database's own
     if stored:
         return stored
     legacy = settings.value(LEGACY_NAME_KEY)

@@ -153,7 +153,7 @@ def switch_database(window: MainWindow, ctx: Any, target: str | None = None) -> 
     ctx.schema = load_schema(ctx)
     if target and not has_password(target):
         window.settings.setValue("database/target", target)  # never a password in the settings
-    who = identity.default_annotator(ctx) or window.session.annotator
+    who = identity.who_acts(ctx) or window.session.annotator  # a team login: the person it is mapped to
     old = window.session.ctx
     fresh = replace_window(window, EditSession(ctx, who, ctx.schema))
     old.close()

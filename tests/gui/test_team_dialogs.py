@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from annotator.core.report import Report
+from annotator.gui.app import choose_annotator
 from annotator.gui.views.connection_dialog import ConnectionDialog
 from annotator.gui.views.transfer_dialogs import BundleExportDialog, BundleImportDialog
 from annotator.gui.window_dialogs import switch_database
+from annotator.services import roles
 from annotator.services.annotate import create_span, delete_span, get_set
 from annotator.services.backups import list_backups
 from annotator.services.bundles import export_bundle, import_bundle
@@ -22,7 +24,7 @@ from annotator.services.workflow import mark_done
 from sqlalchemy.engine import make_url
 
 from gui_helpers import ENGLISH, agree_to_removal, decline_removal, key, open_dialog, removal_question, settle
-from pg_databases import drop_pg_database, fresh_pg_database, pg_url
+from pg_databases import drop_pg_database, fresh_pg_database, pg_url, team_logins
 
 
 def test_bundle_round_trip_between_two_workstations(open_window, qtbot, tmp_path: Path, report_ids) -> None:  # type: ignore[no-untyped-def]
@@ -192,3 +194,53 @@ def test_connection_dialog_opens_a_postgresql_server(open_window, qtbot) -> None
         assert again.session.ctx.backend == "sqlite"
     finally:
         drop_pg_database(url)
+
+
+def test_a_team_login_works_as_the_person_it_is_mapped_to(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Connecting the window to the team server as alice's login kept working as the person of the
+    file it came from (sam), and every edit was refused by the server. It now works as alice, and a
+    span she labels by hand is stored as hers."""
+    with team_logins(("sam", "alice")) as (url, logins):
+        owner = open_database(url)
+        try:
+            roles.add_person(owner, "sam", "supervisor", login=logins["sam"])
+            roles.add_person(owner, "alice", "annotator", login=logins["alice"])
+            report = Report.of(ENGLISH, title="Deir ez-Zor shelling", published="2024-05-03")
+            store_report(owner, report)
+        finally:
+            owner.close()
+        window = open_window(annotator="sam")
+        parts = make_url(url)
+        dialog = open_dialog(window, window.database_action, ConnectionDialog)
+        dialog.server.setChecked(True)
+        dialog.host.setText(parts.host or "")
+        dialog.port.setValue(parts.port or 5432)
+        dialog.database.setText(parts.database or "")
+        dialog.user.setText(logins["alice"])
+        with qtbot.waitSignal(dialog.accepted, timeout=20000):
+            dialog.connect_button.click()
+        new = window.replacement
+        qtbot.addWidget(new)
+        settle(new)
+        try:
+            assert new.session.annotator == "alice" and "alice" in new.annotator_label.text()
+            assert new.select_report(report.id)
+            settle(new)
+            s = ENGLISH.index("Liwa al-Baqir")
+            new.view.select_offsets(s, s + len("Liwa al-Baqir"))
+            key(new.view, "1")
+            settle(new)
+            assert new.statusBar().currentMessage() != "Not saved"
+            assert [x.text_in(ENGLISH) for x in get_set(new.session.ctx, report.id, "alice").spans] == ["Liwa al-Baqir"]
+        finally:
+            new.session.ctx.close()
+        # launched on the login (annotator gui --db URL): the same person, not the system's user name
+        alice = open_database(sa_url(url, logins["alice"]))
+        try:
+            assert choose_annotator(alice, window.settings, None, ask=False) == "alice"
+        finally:
+            alice.close()
+
+
+def sa_url(url: str, login: str) -> str:
+    return make_url(url).set(username=login).render_as_string(hide_password=False)
