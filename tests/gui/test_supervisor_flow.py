@@ -231,6 +231,12 @@ def test_assign_annotate_return_accept_and_curate(open_window, sample_report: st
     assert {d.decided_by for d in decided.values()} == {"sam"} and len(decided) == 7
     click(view.curated_button)
     assert states(ctx, rid)["gold"] == "curated"
+    before = annotate.get_set(ctx, rid, "gold")
+    press(table, Qt.Key.Key_Z, CTRL)  # refused as a decision is: no "Undone", no history lost, gold as it was
+    assert view.status.text() == "This report is marked curated: reopen its curation to change gold."
+    settle(sam)
+    assert annotate.get_set(ctx, rid, "gold") == before and sam.save_label.text() == "Saved"
+    assert "changed elsewhere" not in sam.statusBar().currentMessage()
     view.close()
 
     # -- the gold export: exactly the expected spans, relations and values

@@ -408,13 +408,24 @@ class SideBySideView(CurationRules, QDialog):
         return dialog
 
     def undo(self) -> None:
-        if self.session is not None and self.gold is not None:
-            self.session.activate(self.gold)
-            self.session.undo()
+        self._history(undo=True)
 
     def redo(self) -> None:
-        if self.session is not None and self.gold is not None:
-            self.session.activate(self.gold)
+        self._history(undo=False)
+
+    def _history(self, *, undo: bool) -> None:
+        """Ctrl+Z / Ctrl+Shift+Z on gold, refused as a decision is while the report is marked curated: the
+        step was tried, the server refused it, the status line said "Undone" all the same and the
+        window lost its history as if gold had changed elsewhere."""
+        why = self._refusal()
+        if why is not None:
+            self.status.setText(why)
+            return
+        assert self.session is not None and self.gold is not None
+        self.session.activate(self.gold)
+        if undo:
+            self.session.undo()
+        else:
             self.session.redo()
 
     def _history_moved(self, at: int) -> None:
