@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from annotator.core.offsets import next_boundary, next_word_edge, snap_to_clusters, snap_to_words
 from annotator.core.spans import Span
 from annotator.core.workflow import ACCEPTED, READ_ONLY, word
+from annotator.gui.bidi import isolate
 from annotator.gui.commands.span_commands import CreateRelation, CreateSpan, DeleteSpan, EditCommand, UpdateSpan
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.models.span_table_model import excerpt
@@ -118,7 +119,7 @@ class LabellingController(QObject):
             self.message.emit("Select a span first (e.g. a claim), then press R.")
             return
         self.pending_head = head.id
-        self.message.emit(f"Relation from {head.label} “{excerpt(head.text_in(self.document.text), 40)}”: "
+        self.message.emit(f"Relation from {head.label} “{isolate(excerpt(head.text_in(self.document.text), 40))}”: "
                           "Tab to the other span and press Enter, or click it. Esc cancels.")
 
     def cancel_relation(self) -> None:

@@ -102,6 +102,8 @@ def test_assign_cells_by_hand_and_blind_curation(open_window, db_path: Path, rep
     assert "Annotator 2" in view.lanes.headers["bob"].text() and "bob" not in view.lanes.headers["bob"].text()
     view.tabs.setCurrentIndex(0)
     assert view.session.active_stack is view.gold.stack
+    # report text in a cell is an isolated run, so an Arabic "9 نيسان 2024" keeps its order in the table
+    assert view.candidate_view.model().index(0, 1).data() == "\u2068Liwa al-Baqir\u2069"
     view.candidate_view.setFocus()
     QTest.keyClick(view.candidate_view, Qt.Key.Key_E)  # E: edit the version for gold
     edit = next(d for d in view.findChildren(QDialog) if d.isVisible() and d is not view)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont
 
 from annotator.core.curation import CurationState, Group
 from annotator.core.ids import GOLD
+from annotator.gui.bidi import isolate
 from annotator.gui.models.span_table_model import excerpt
 from annotator.gui.models.table_base import Index, RowTableModel
 
@@ -31,7 +32,7 @@ def describe(group: Group, text: str, names: dict[str, str], version: tuple[Any,
     if not items:
         return "—"
     if group.item == "span":
-        return "; ".join(f"{s.label} “{excerpt(text[s.start:s.end], 40)}”" for s in items)
+        return "; ".join(f"{s.label} “{isolate(excerpt(text[s.start:s.end], 40))}”" for s in items)
     if group.item == "event":
         return "; ".join(e.type + (f" [{', '.join(e.qualifiers)}]" if e.qualifiers else "")
                          + (f" ({', '.join(f'{k} {v.best}' for k, v in e.counts.items())})" if e.counts else "")
@@ -88,7 +89,7 @@ class CandidateModel(RowTableModel):
             if col == 0:
                 return index.row() + 1
             if col == 1:
-                where = excerpt(self.text[g.start:g.end], 50)
+                where = isolate(excerpt(self.text[g.start:g.end], 50))
                 return {"relation": f"→ {where}", "event": f"⚑ {where}"}.get(g.item, where)
             if col == 2:
                 if g.item == "relation":

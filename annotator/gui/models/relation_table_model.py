@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from annotator.core.relations import Relation
+from annotator.gui.bidi import isolate
 from annotator.gui.models.document_model import DocumentModel
 from annotator.gui.models.span_table_model import excerpt
 from annotator.gui.models.table_base import Index, RowTableModel
@@ -45,7 +46,7 @@ class RelationTableModel(RowTableModel):
         span = self.document.mine.get(span_id)
         if span is None:
             return span_id
-        return f"{span.label}: {excerpt(span.text_in(self.document.text), 50)}"
+        return f"{span.label}: {isolate(excerpt(span.text_in(self.document.text), 50))}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

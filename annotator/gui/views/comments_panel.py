@@ -140,7 +140,7 @@ class CommentsPanel(QWidget):
 
     def _item(self, c: Comment, parent: QTreeWidgetItem | None) -> QTreeWidgetItem:
         where = "report" if c.anchor == "report" else \
-            f"{c.anchor_set}'s {c.anchor} “{excerpt(self.text[c.anchor_start or 0:c.anchor_end or 0], 24)}”"
+            f"{c.anchor_set}'s {c.anchor} “{isolate(excerpt(self.text[c.anchor_start or 0:c.anchor_end or 0], 24))}”"
         flags = (" [question]" if c.question else "") + (f" [resolved by {c.resolved_by}]" if c.resolved else "")
         item = QTreeWidgetItem([isolate(c.body) + flags, c.author, "" if parent is not None else where])
         item.setData(0, ID_ROLE, c.id)

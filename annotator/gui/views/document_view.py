@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.schema import Schema
 from annotator.core.spans import Span, sort_key
+from annotator.gui.bidi import isolate
 from annotator.gui.models.document_model import DocumentModel, ShownSpan
 from annotator.gui.models.span_table_model import excerpt
 from annotator.gui.views.arc_routes import Anchor, ArcDrawing, ArcRequest, route
@@ -625,7 +626,7 @@ class DocumentView(QPlainTextEdit):
             value = h.span.value or (self.model.entity_names.get(h.span.entity, h.span.entity) if h.span.entity else "")
             shown = f" → <b>{_escape(value)}</b>" if value else ""
             lines.append(f"<b style='color:{self.colors.base(h.span.label).name()}'>{h.span.label}</b> "
-                         f"“{_escape(excerpt(h.span.text_in(self.model.text), 60))}”{shown} "
+                         f"“{isolate(_escape(excerpt(h.span.text_in(self.model.text), 60)))}”{shown} "
                          f"[{h.span.start}–{h.span.end}]{who}")
         QToolTip.showText(event.globalPos(), "<br>".join(lines), self)
 
