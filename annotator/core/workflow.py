@@ -161,3 +161,11 @@ def plan_assignments(report_ids: Sequence[str], annotators: Sequence[str], *, pe
                 chosen.append(who)
         plan[rid] = chosen
     return plan
+
+
+def returned_because(status: Status | None) -> str | None:
+    """Why work came back, for the annotator to read ("by sam: the dates are missing"); None unless
+    returned with a reason."""
+    if status is None or status.status != "returned" or not status.reason:
+        return None
+    return f"by {status.changed_by or 'a supervisor'}: {status.reason}"

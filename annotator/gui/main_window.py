@@ -361,6 +361,8 @@ class MainWindow(QMainWindow):
                            target, list(opened.own.events))
         self._title()
         self.refresh_incidents()
+        if opened.returned:  # what the supervisor wants changed, where the annotator looks first
+            self.statusBar().showMessage(f"Returned to you {isolate(opened.returned)}", 60000)
         if not self.report_table.hasFocus() and not self.filter_box.hasFocus():
             self.view.setFocus()
 

@@ -22,6 +22,7 @@ from annotator.core.iso_dates import is_iso_value
 from annotator.core.relations import Relation
 from annotator.core.report import Report
 from annotator.core.spans import Span, check_bounds
+from annotator.core.workflow import returned_because
 from annotator.services.context import ServiceContext
 from annotator.services.entities import entity_names
 from annotator.services.workflow import guard_set_write
@@ -65,16 +66,19 @@ class OpenedReport:
     others: dict[str, AnnotationSet]
     entity_names: dict[str, str]
     status: str | None = None  # the acting annotator's status on the report (done: read-only for them)
+    returned: str | None = None  # returned: "by NAME: the reason", what the annotator is to read
 
 
 def open_report(ctx: ServiceContext, report_id: str, annotator: str) -> OpenedReport:
     with ctx.uow() as uow:
         report = uow.repo.report(report_id)
         sets = uow.repo.sets_of_report(report_id)
-        status = next((s.status for s in uow.workflow.statuses([report_id], annotator)), None)
+        found = next(iter(uow.workflow.statuses([report_id], annotator)), None)
     own = sets.pop(annotator, None) or AnnotationSet(report_id, annotator)
     linked = {sp.entity for s in (own, *sets.values()) for sp in s.spans if sp.entity}
-    return OpenedReport(report, own, sets, entity_names(ctx, linked), status)
+    return OpenedReport(report, own, sets, entity_names(ctx, linked), found.status if found else None,
+                        returned_because(found))
+
 
 
 def get_sets(ctx: ServiceContext, report_id: str) -> dict[str, AnnotationSet]:

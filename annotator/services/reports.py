@@ -17,6 +17,7 @@ from annotator.core.progress import CancelToken, ProgressFn, no_progress
 from annotator.core.report import Report
 from annotator.core.storable import report_problem
 from annotator.core.titles import retitled
+from annotator.core.workflow import returned_because
 from annotator.exchange.reader import looks_like_bundle
 from annotator.readers import read_report_file, supported_suffixes
 from annotator.services.context import ServiceContext
@@ -63,6 +64,7 @@ class ReportSummary:
     annotators: dict[str, int]
     statuses: dict[str, str] = field(default_factory=dict)  # annotator -> workflow status (gold: curation)
     questions: int = 0  # open questions for the supervisor
+    returned: dict[str, str] = field(default_factory=dict)  # annotator -> "by NAME: reason" of returned work
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "title": self.title, "published": self.published, "chars": self.chars,
@@ -204,11 +206,15 @@ def list_reports(ctx: ServiceContext, report_ids: Sequence[str] | None = None) -
     with ctx.uow() as uow:
         rows = uow.repo.report_summaries(report_ids)
         statuses: dict[str, dict[str, str]] = {}
+        returned: dict[str, dict[str, str]] = {}
         for s in uow.workflow.statuses(report_ids):
             statuses.setdefault(s.report_id, {})[s.annotator] = s.status
+            why = returned_because(s)
+            if why:
+                returned.setdefault(s.report_id, {})[s.annotator] = why
         questions = uow.workflow.open_questions()
     return [ReportSummary(r.id, r.title, r.published, r.chars, r.source, r.direction, r.language, r.annotators,
-                          statuses.get(r.id, {}), questions.get(r.id, 0)) for r in rows]
+                          statuses.get(r.id, {}), questions.get(r.id, 0), returned.get(r.id, {})) for r in rows]
 
 
 def get_report(ctx: ServiceContext, report_id: str) -> Report:

@@ -20,7 +20,6 @@ from typing import Any
 from annotator.core.errors import InvalidValue, PermissionDenied, UsageError
 from annotator.core.ids import GOLD, OWNER
 from annotator.services.context import ServiceContext
-from annotator.services.entities import ensure_registry
 from annotator.services.identity import check_identity, default_annotator
 from annotator.store import server_grants
 from annotator.store.engine import url_username
@@ -131,6 +130,8 @@ def add_person(ctx: ServiceContext, name: str, role: str = ANNOTATOR, *, login: 
         uow.commit()
     if login_name is not None:
         grant_login(ctx, login_name, role)
+        from annotator.services.entities import ensure_registry  # noqa: PLC0415 (import cycle: entities, samples, reports)
+
         # an annotator's login may not write the registry and reads it as it finds it: seeded now, by
         # whoever maps the logins, or their linking and suggestions had no registry until a
         # supervisor happened to open the window or make a record

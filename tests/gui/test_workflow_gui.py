@@ -151,6 +151,11 @@ def test_a_returned_report_is_editable_again(open_window, report_ids) -> None:  
     assert len(annotate.get_set(window.session.ctx, rid, "alice").spans) == 1
     workflow.set_status(window.session.ctx, rid, "returned", annotator="alice", reason="add the date")
     key(window.view, Qt.Key.Key_F5)
+    settle(window)
+    # the reason reaches the annotator: on opening the report, and in its row of the list
+    assert window.statusBar().currentMessage() == "Returned to you \u2068by alice: add the date\u2069"
+    row = window.report_proxy.index(window.report_table.currentIndex().row(), 4)
+    assert "returned to you \u2068by alice: add the date\u2069" in row.data(Qt.ItemDataRole.ToolTipRole)
     window.view.select_offsets(0, 4)
     key(window.view, "3")
     assert len(annotate.get_set(window.session.ctx, rid, "alice").spans) == 2

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from annotator.core.ids import GOLD
 from annotator.core.workflow import OPEN, word
+from annotator.gui.bidi import isolate
 from annotator.gui.models.table_base import Index, RowTableModel
 from annotator.services.reports import ReportSummary
 
@@ -88,7 +89,9 @@ class ReportListModel(RowTableModel):
             who = ", ".join(f"{n}: {c}" for n, c in sorted(r.annotators.items())) or "nobody yet"
             states = ", ".join(f"{n}: {word(s)}" for n, s in sorted(r.statuses.items())) or "not assigned"
             asked = f"\n{r.questions} open question(s) for the supervisor" if r.questions else ""
-            return f"{r.title}\n{r.source or ''}\nid {r.id[:16]}…\nspans — {who}\nstatus — {states}{asked}"
+            mine = r.returned.get(self.annotator)
+            back = f"\nreturned to you {isolate(mine)}" if mine else ""
+            return f"{r.title}\n{r.source or ''}\nid {r.id[:16]}…\nspans — {who}\nstatus — {states}{asked}{back}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0 and r.direction == "rtl":
