@@ -99,3 +99,29 @@ def test_bundle_import_keeps_an_accepted_set_and_says_so(tmp_path: Path) -> None
     assert "already holds everything" not in quiet
     assert "nothing changed: 2 item(s) of the bundle were kept out (above); this database already holds the rest" \
         in quiet
+
+
+def test_bundle_import_says_what_workflow_it_carried_and_what_it_left_out(tmp_path: Path) -> None:
+    """sam returns carol's work and sends her own bundle back to her: the return (a supervisor's state)
+    travels only in gold's bundle, so it is left out, and the summary now says so, with the statuses and
+    comments it did carry (only --json counted them)."""
+    sam, carol, out = tmp_path / "sam.sqlite3", tmp_path / "carol.sqlite3", tmp_path / "carol.annbundle"
+    ctx = open_database(sam)
+    try:
+        staff(ctx)
+        report = Report.of(TEXTS[0], title="t")
+        store_report(ctx, report)
+        ctx.actor = "carol"
+        annotate.create_span(ctx, report.id, 0, 5, "actor", annotator="carol")
+    finally:
+        ctx.close()
+    rid = report.id[:12]
+    cli("--annotator", "carol", "status", "set", "done", "--report", rid, db=sam, check=True)
+    cli("--annotator", "sam", "status", "set", "returned", "--for", "carol", "--reason", "add the date",
+        "--report", rid, db=sam, check=True)
+    cli("--annotator", "sam", "bundle", "export", "--annotator", "carol", "--out", str(out), db=sam, check=True)
+    said = cli("bundle", "import", str(out), db=carol, check=True).stdout
+    assert "  workflow: statuses 0 added, 0 replaced, 0 unchanged, 0 older, 0 kept local; comments 0 added, " \
+           "0 updated\n" in said
+    assert "  ignored: 1 status row(s) a supervisor set (a return, an acceptance): a supervisor's decisions " \
+           "travel in the gold bundle (bundle export --annotator gold), not in an annotator's\n" in said

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from annotator.cli.output import counted, emit, open_context
 from annotator.core.errors import AnnotatorError
+from annotator.exchange.merge import ADDED, IGNORED, KEPT, OLDER, REPLACED, UNCHANGED
 from annotator.services.bundles import ExportSummary, ImportSummary, export_bundle, import_bundle
 
 
@@ -36,6 +37,23 @@ def _export_lines(s: ExportSummary) -> list[str]:
     return lines
 
 
+def _workflow_lines(r: ImportSummary) -> list[str]:
+    """Statuses, comments and decisions the bundle carried, and why a supervisor's state in a
+    workstation's bundle was left out: the return of carol's work, sent in her bundle, vanished
+    without a word (only --json counted it)."""
+    st = r.statuses
+    if not any(st.values()) and not (r.comments_added or r.comments_updated or r.decisions_replaced):
+        return []
+    lines = [f"  workflow: statuses {st[ADDED]} added, {st[REPLACED]} replaced, {st[UNCHANGED]} unchanged, "
+             f"{st[OLDER]} older, {st[KEPT]} kept local; comments {r.comments_added} added, {r.comments_updated} "
+             f"updated" + (f"; {r.decisions_replaced} curation decisions replaced" if r.decisions_replaced else "")]
+    if st[IGNORED]:
+        lines.append(f"  ignored: {st[IGNORED]} status row(s) a supervisor set (a return, an acceptance): a "
+                     "supervisor's decisions travel in the gold bundle (bundle export --annotator gold), not in "
+                     "an annotator's")
+    return lines
+
+
 def _import_lines(r: ImportSummary) -> list[str]:
     lines = [f"imported {r.file} ({r.annotator}, written {r.created}):",
              f"  reports: {r.reports_new} new, {r.reports_existing} already here",
@@ -50,6 +68,7 @@ def _import_lines(r: ImportSummary) -> list[str]:
     for item in r.diverged:
         lines.append(f"  kept local: report {item['report'][:12]}… has version {item['version']} on both "
                      "workstations but different content")
+    lines += _workflow_lines(r)
     lines += [f"  {sentence}" for sentence in r.kept_sentences()]
     for c in r.entity_conflicts:
         fields = ", ".join(f"{k} here {v['local']!r}, bundle {v['bundle']!r}" for k, v in c["fields"].items())
