@@ -145,9 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queue", metavar="NAME|supervisor", help="what waits for NAME (or for a supervisor)")
     p.add_argument("--history", action="store_true", help="with --report: every transition, oldest first")
     ssub = p.add_subparsers(dest="status_command", metavar="set")
-    ps = ssub.add_parser("set", help="move a status: in_progress, done, done_empty, accepted, returned, curated")
+    ps = ssub.add_parser("set", help="move a status: assigned, in_progress, done, done_empty, accepted, returned, "
+                                     "curated, or unassigned")
     _common(ps, suppress=True)
-    ps.add_argument("state", metavar="STATE")
+    ps.add_argument("state", metavar="STATE", help="assigned, in_progress, done, done_empty, accepted, returned, "
+                                                   "curated, or unassigned (takes an assignment back)")
     ps.add_argument("--report", required=True, metavar="ID")
     ps.add_argument("--reason", metavar="TEXT", help="why (required to return work)")
     ps.add_argument("--for", dest="of", metavar="NAME", help="whose status (default: yours; curated: gold's)")

@@ -66,7 +66,7 @@ def parse_state(text: str) -> str:
     if key == "none":
         return ""
     if key not in (*STATES, CURATED):
-        raise InvalidValue(f"'{text}' is not a status (one of {', '.join((*STATES, CURATED))})")
+        raise InvalidValue(f"'{text}' is not a status (one of {', '.join((*STATES, CURATED))}, or unassigned)")
     return key
 
 

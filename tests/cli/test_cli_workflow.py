@@ -51,6 +51,7 @@ def test_assign_status_curate_and_comment(tmp_path: Path) -> None:
     assert run("comments", "--open")["comments"] == []
     bad = cli("--annotator", "sam", "status", "set", "finished", "--report", rid[:12], db=db)
     assert bad.returncode == 2 and "'finished' is not a status" in bad.stderr and "Traceback" not in bad.stderr
+    assert ", or unassigned)" in bad.stderr  # taking an assignment back is a state one may type
 
 
 def test_with_nobody_named_the_log_credits_the_owner(tmp_path: Path) -> None:
