@@ -70,12 +70,14 @@ def _who_is(uow: UnitOfWork, actor: str | None) -> str:
 
 def check_login_name(ctx: ServiceContext, mapped: str, named: str) -> None:
     """Refuse a team-server login mapped to ``mapped`` that asks to change work as ``named``, unless it
-    is a supervisor's login (the server lets a supervisor write every set). The sentence is the one a
-    file naming ``named`` gets (``check_owner_write``): it is the same refusal."""
+    is a supervisor's login (the server lets a supervisor write every set). The sentence says what is
+    refused, acting under another name, whatever the command: it said "may not change bob's
+    annotations" to a comment, an assignment and a schema import alike."""
     with ctx.uow() as uow:
         supervisor = uow.workflow.role_of(mapped) == SUPERVISOR
     if not supervisor:
-        raise PermissionDenied(_not_theirs(mapped, named))
+        raise PermissionDenied(f"{mapped}'s login may not act as {named}: on a team server each login works "
+                               "only as the annotator it is mapped to")
 
 
 def _not_theirs(actor: str, owner: str) -> str:

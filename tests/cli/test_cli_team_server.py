@@ -22,7 +22,8 @@ from workflow_helpers import TEXT, at, staff, store
 
 pytestmark = pytest.mark.postgres
 
-REFUSED = "alice may not change bob's annotations: each annotator edits only their own set"
+REFUSED = ("alice's login may not act as bob: on a team server each login works only as the annotator it is "
+           "mapped to")
 
 
 @pytest.fixture
@@ -78,6 +79,7 @@ def test_a_login_acting_under_another_name_is_refused_up_front(team: dict[str, s
         "schema import": ["--annotator", "bob", "schema", "import", str(_schema(tmp_path, team["owner"]))],
         "bundle import": ["--annotator", "bob", "bundle", "import", str(tmp_path / "bob.bundle")],
         "status set": ["--annotator", "bob", "status", "set", "in_progress", "--report", rid],
+        "comment add": ["--annotator", "bob", "comment", "add", "--report", rid, "a note"],
     }
     for what, argv in attempts.items():
         proc = cli("--db", alice, *argv)

@@ -82,8 +82,8 @@ class CurationRules(_Dialog):
 
         def previewed(result: curation.RuleResult) -> None:
             t = result.totals
-            box.setText(f"{rule}: accept {t['accepted']} candidate(s) ({t['spans']} spans, {t['relations']} "
-                        f"relations) on {len(result.reports)} report(s); {t['left']} left to decide; "
+            box.setText(f"{rule}: accept {t['accepted']} candidate(s) ({t['spans']} span(s), {t['relations']} "
+                        f"relation(s)) on {len(result.reports)} report(s); {t['left']} left to decide; "
                         f"{len(result.skipped)} report(s) skipped (curated or without annotators). This changes "
                         "many reports at once and is not undone with Ctrl+Z.")
             box.button(QMessageBox.StandardButton.Apply).setEnabled(True)
