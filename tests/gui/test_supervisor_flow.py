@@ -231,6 +231,9 @@ def test_assign_annotate_return_accept_and_curate(open_window, sample_report: st
     assert {d.decided_by for d in decided.values()} == {"sam"} and len(decided) == 7
     click(view.curated_button)
     assert states(ctx, rid)["gold"] == "curated"
+    settle(sam)  # the main window's list says so at once (it said "adjudicated" until F5)
+    row = sam.report_model.row_of(rid)
+    assert sam.report_model.index(row, 4).data() == "curated"
     before = annotate.get_set(ctx, rid, "gold")
     press(table, Qt.Key.Key_Z, CTRL)  # refused as a decision is: no "Undone", no history lost, gold as it was
     assert view.status.text() == "This report is marked curated: reopen its curation to change gold."

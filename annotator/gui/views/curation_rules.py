@@ -113,6 +113,7 @@ class CurationRules(_Dialog):
             self.status.setText("Curation reopened." if reopen else
                                 "Marked curated: gold of this report is read-only now.")
             self.reload(corpus=True)
+            self.session.bus.reports_changed.emit()  # type: ignore[union-attr]  # the list's status column
 
         self.session.read(lambda: set_status(ctx, rid, "in_progress" if reopen else "curated", annotator=GOLD),
                           marked, lambda exc: self.session.failed.emit(str(exc)))  # type: ignore[union-attr]
