@@ -10,6 +10,7 @@ from annotator.gui.models.agreement_models import VALUE_ROLE, fmt
 from annotator.gui.views.agreement_dashboard import AgreementDashboard
 from annotator.gui.views.side_by_side import SideBySideView
 from annotator.services.agreement import compute_agreement
+from annotator.services import curation
 from annotator.services.annotate import get_set
 from annotator.services.database import open_database
 from annotator.services.samples import load_samples
@@ -18,7 +19,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
-from gui_helpers import activate, click_anchor, double_click, settle
+from gui_helpers import activate, click, click_anchor, double_click, settle
 
 
 def samples_window(open_window, db_path: Path):  # type: ignore[no-untyped-def]
@@ -143,3 +144,34 @@ def test_side_by_side_adjudicates_into_gold(open_window, db_path: Path) -> None:
         QTest.keyClick(view.candidate_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         settle(window)
     assert get_set(window.session.ctx, rid, "gold").spans == ()
+
+
+def test_the_dashboard_shows_each_annotator_against_gold(open_window, qtbot, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The README promised every annotator's agreement with gold per label and by week; only the command
+    line's JSON had it. The dashboard's With gold tab shows the engine's figures."""
+    ctx = open_database(db_path)
+    try:
+        load_samples(ctx)
+        curation.accept_by_rule(ctx, "atleast:1")  # a gold set: everything anyone marked
+    finally:
+        ctx.close()
+    window = open_window(report=None)
+    window.reload_reports()
+    settle(window)
+    dashboard = open_dashboard(window)
+    assert dashboard.gold.rowCount() == 0
+    with qtbot.waitSignal(dashboard.computed, timeout=60000):
+        click(dashboard.compute_button)
+    engine = compute_agreement(window.session.ctx)
+    tabs = dashboard.right_tabs
+    click(tabs.tabBar(), tabs.tabBar().tabRect(1).center())
+    assert tabs.currentIndex() == 1 and dashboard.gold_view.isVisible()
+    gold = dashboard.gold
+    rows = {(gold.index(r, 0).data(), gold.index(r, 1).data()): gold.index(r, 3).data(VALUE_ROLE)
+            for r in range(gold.rowCount())}
+    assert {g.annotator for g in engine.vs_gold} == {"alice", "bob"}
+    for g in engine.vs_gold:
+        assert rows[(g.annotator, "all labels")] == g.f1_overlap
+        assert all(rows[(g.annotator, f"label {k}")] == v.f1_overlap for k, v in g.by_label.items())
+        assert all(rows[(g.annotator, f"week {w.week}")] == w.f1_overlap for w in g.by_week) and g.by_week
+    assert dashboard.gold_note.text().startswith("Each annotator against gold")

@@ -41,6 +41,31 @@ class LabelRow(NamedTuple):
     figures: LabelAgreement
 
 
+class GoldRow(NamedTuple):
+    """A row of the with-gold table: one annotator against gold over all labels, one label or one ISO
+    week (the reports they last edited that week)."""
+
+    annotator: str
+    scope: str
+    f1_exact: float | None
+    f1_overlap: float | None
+    precision: float | None
+    recall: float | None
+    reason: str | None = None
+
+
+def gold_rows(report: AgreementReport) -> list[GoldRow]:
+    """Every annotator against gold: all labels, then each label, then each week."""
+    rows: list[GoldRow] = []
+    for g in report.vs_gold:
+        rows.append(GoldRow(g.annotator, "all labels", g.f1_exact, g.f1_overlap, g.precision, g.recall, g.reason))
+        rows += [GoldRow(g.annotator, f"label {label}", v.f1_exact, v.f1_overlap, v.precision, v.recall)
+                 for label, v in sorted(g.by_label.items())]
+        rows += [GoldRow(g.annotator, f"week {w.week}", w.f1_exact, w.f1_overlap, w.precision, w.recall)
+                 for w in g.by_week]
+    return rows
+
+
 @dataclass(frozen=True)
 class Column(Generic[RowT]):
     """A column of a ``RowsModel``: header, how to read the cell from a row, and whether it is a coefficient

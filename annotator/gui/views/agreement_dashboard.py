@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,10 +32,12 @@ from annotator.gui.models.agreement_models import (
     MEASURES,
     VALUE_ROLE,
     Column,
+    GoldRow,
     LabelRow,
     PairMatrixModel,
     RowsModel,
     fmt,
+    gold_rows,
     heat,
 )
 from annotator.gui.tasks import BackgroundJob, error_text
@@ -52,6 +55,10 @@ REPORT_COLUMNS: list[Column[ReportAgreement]] = [
     Column("Report", lambda r: r.title), Column("Annotators", lambda r: r.n_annotators),
     Column("F1 exact", lambda r: r.f1_exact, measure=True), Column("F1 overlap", lambda r: r.f1_overlap, measure=True),
     Column("α_U", lambda r: r.alpha_u, measure=True), Column("Spans", lambda r: r.n_spans)]
+GOLD_COLUMNS: list[Column[GoldRow]] = [
+    Column("Annotator", lambda r: r.annotator), Column("Against gold", lambda r: r.scope),
+    Column("F1 exact", lambda r: r.f1_exact, measure=True), Column("F1 overlap", lambda r: r.f1_overlap, measure=True),
+    Column("Precision", lambda r: r.precision, measure=True), Column("Recall", lambda r: r.recall, measure=True)]
 
 
 class BarDelegate(QStyledItemDelegate):
@@ -107,9 +114,16 @@ class AgreementDashboard(QDialog):
         # "activated" is the double-click (or Enter) on every platform; connecting doubleClicked as
         # well opened two side-by-side windows for one gesture
         self.report_view.activated.connect(self._report_activated)
+        self.gold: RowsModel[GoldRow] = RowsModel(GOLD_COLUMNS, lambda r: r.reason, self)
+        self.gold_view = self._table(self.gold)
+        # every column in view at the dialog's size (the label table's span counts were cut off, unheaded)
+        for view, widths in ((self.gold_view, (90, 130, 90, 90, 90)), (self.label_view, (110, 100, 100, 100))):
+            for column, width in enumerate(widths):
+                view.setColumnWidth(column, width)
         bars = BarDelegate(self)
         for view, bar_columns in ((self.label_view, [c.measure for c in LABEL_COLUMNS]),
-                                  (self.report_view, [c.measure for c in REPORT_COLUMNS])):
+                                  (self.report_view, [c.measure for c in REPORT_COLUMNS]),
+                                  (self.gold_view, [c.measure for c in GOLD_COLUMNS])):
             for i, is_measure in enumerate(bar_columns):
                 if is_measure:
                     view.setItemDelegateForColumn(i, bars)
@@ -130,11 +144,22 @@ class AgreementDashboard(QDialog):
         left_layout.addWidget(self.pair_view, 3)
         left_layout.addWidget(QLabel("<b>Labels</b>", self))
         left_layout.addWidget(self.label_view, 2)
-        right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel("<b>Reports</b> (most disagreement first; double-click to compare)", self))
-        right_layout.addWidget(self.report_view)
+        reports = QWidget(self)
+        reports_layout = QVBoxLayout(reports)
+        reports_layout.setContentsMargins(0, 0, 0, 0)
+        reports_layout.addWidget(QLabel("Most disagreement first; double-click to compare", self))
+        reports_layout.addWidget(self.report_view)
+        self.gold_note = QLabel("", self)
+        self.gold_note.setWordWrap(True)
+        with_gold = QWidget(self)
+        gold_layout = QVBoxLayout(with_gold)
+        gold_layout.setContentsMargins(0, 0, 0, 0)
+        gold_layout.addWidget(self.gold_note)
+        gold_layout.addWidget(self.gold_view)
+        self.right_tabs = QTabWidget(self)
+        self.right_tabs.addTab(reports, "Reports")
+        self.right_tabs.addTab(with_gold, "With gold")
+        right = self.right_tabs
         split = QSplitter(self)
         split.addWidget(left)
         split.addWidget(right)
@@ -184,6 +209,11 @@ class AgreementDashboard(QDialog):
         self.pairs.set_report(report)
         self.labels.set_rows([LabelRow(k, v) for k, v in sorted(report.by_label.items())])
         self.reports.set_rows(report.by_report)
+        self.gold.set_rows(gold_rows(report))
+        self.gold_note.setText(
+            "Each annotator against gold (the reference side: precision = their spans gold also has), over all "
+            "labels, per label and per ISO week of their last edit." if report.vs_gold else
+            "No gold set yet: curate one (Supervisor → Compare annotators) to see each annotator against it.")
         o = report.overall
         self.summary.setText(
             f"Overall: F1 exact {fmt(o.f1_exact)}, F1 overlap {fmt(o.f1_overlap)} "
