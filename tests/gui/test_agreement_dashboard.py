@@ -9,8 +9,8 @@ from pathlib import Path
 from annotator.gui.models.agreement_models import VALUE_ROLE, fmt
 from annotator.gui.views.agreement_dashboard import AgreementDashboard
 from annotator.gui.views.side_by_side import SideBySideView
-from annotator.services.agreement import compute_agreement
 from annotator.services import curation
+from annotator.services.agreement import compute_agreement
 from annotator.services.annotate import get_set
 from annotator.services.database import open_database
 from annotator.services.samples import load_samples
