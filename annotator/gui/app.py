@@ -30,7 +30,7 @@ from annotator.gui.window_workflow import show_assignments
 from annotator.records.dates import warm_up as warm_up_dates
 from annotator.services.backups import AutoBackup, latest_backup_of_target, restore_backup
 from annotator.services.database import open_database, open_for_repair
-from annotator.services.identity import check_identity, set_default_annotator, who_acts
+from annotator.services.identity import annotators, check_identity, set_default_annotator, who_acts
 from annotator.services.records import warm_up_registry
 from annotator.services.reports import resolve_report_id
 from annotator.services.samples import load_samples, resources_dir
@@ -86,7 +86,7 @@ def choose_annotator(ctx: ServiceContext, settings: QSettings, explicit: str | N
             pass  # e.g. "gold", stored by a screenshot run of an older version: ask instead
     if not ask:
         return default_name()
-    dialog = AnnotatorDialog()
+    dialog = AnnotatorDialog(names=annotators(ctx))
     if dialog.exec() != dialog.DialogCode.Accepted:
         return None
     return set_default_annotator(ctx, dialog.name())

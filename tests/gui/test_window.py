@@ -13,15 +13,17 @@ from annotator.gui import window_dialogs
 from annotator.gui.app import choose_annotator
 from annotator.gui.views.annotator_dialog import AnnotatorDialog
 from annotator.gui.views.help_dialog import HelpDialog
-from annotator.services import annotate
+from annotator.services import annotate, identity
 from annotator.services.database import default_schema, open_database
 from annotator.services.identity import default_annotator, set_default_annotator
 from annotator.services.reports import store_report
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QHelpEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox, QToolTip
 
 from gui_helpers import ENGLISH, key, settle
+from workflow_helpers import staff
 
 
 def test_closing_and_reopening_finds_every_span(open_window, report_ids) -> None:  # type: ignore[no-untyped-def]
@@ -106,6 +108,33 @@ def test_spans_panel_row_selects_and_scrolls_to_the_span(open_window) -> None:  
     window.span_table.selectRow(0)
     assert window.view.selected_span() is not None
     assert window.view.selected_span().text_in(ENGLISH) == "Syrian Observatory"
+
+
+def test_first_launch_offers_the_people_a_database_already_has(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A database a supervisor set up: the first launch's name dialog lists its people, and choosing one
+    adds nobody (Enter on the system's user name, the default, quietly added "root" beside them)."""
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    ctx = open_database(tmp_path / "team.sqlite3")
+    try:
+        staff(ctx)  # sam (supervisor), alice, bob, carol
+        shown: list[list[str]] = []
+
+        def choose() -> None:  # the dialog is modal: answered from its own event loop, as a person types
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, AnnotatorDialog):
+                QTimer.singleShot(20, choose)
+                return
+            combo = getattr(dialog, "combo", None)  # (a dialog that lists nothing still gets its answer)
+            shown.append([combo.itemText(i) for i in range(combo.count())] if combo is not None else [])
+            QTest.keyClicks(QApplication.focusWidget(), "bob")
+            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+        QTimer.singleShot(20, choose)
+        assert choose_annotator(ctx, settings, None, ask=True) == "bob"
+        assert shown == [["alice", "bob", "carol", "sam"]]
+        assert identity.annotators(ctx) == ["alice", "bob", "carol", "sam"]  # nobody new
+    finally:
+        ctx.close()
 
 
 def test_first_launch_asks_for_the_name_and_keeps_it(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -70,18 +70,29 @@ class _NameDialog(QDialog):
 
 
 class AnnotatorDialog(_NameDialog):
-    """First launch on a database: who works here."""
+    """First launch on a database: who works here. The names the database already has are offered (a
+    database a supervisor set up lists its people): typing the system's user name by default quietly
+    added "root" as a new annotator beside them."""
 
-    def __init__(self, default: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, default: str | None = None, parent: QWidget | None = None, *,
+                 names: list[str] | None = None) -> None:
+        known = f"\nThis database has: {', '.join(names)}. Choose yours, or type a new name." if names else ""
         super().__init__("Who is annotating?", "Your name as an annotator. Your spans are kept under this name;\n"
-                         "other annotators' work is shown read-only. This database remembers it.", parent)
-        self.edit = QLineEdit(default or default_name(), self)
+                         "other annotators' work is shown read-only. This database remembers it." + known, parent)
+        self.combo = QComboBox(self)
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.addItems(names or [])
+        self.combo.setEditText(default or default_name())
+        line = self.combo.lineEdit()
+        assert line is not None  # an editable combo box has one
+        self.edit: QLineEdit = line
         self.edit.selectAll()
         self.edit.textChanged.connect(lambda _: self.error.setText(""))
-        self._finish(self.edit)
+        self._finish(self.combo)
 
     def text(self) -> str:
-        return self.edit.text()
+        return self.combo.currentText()
 
     def reject(self) -> None:
         """Esc or Cancel closed the whole application without a word: the window cannot open without a
