@@ -159,6 +159,17 @@ def apply_plan(ctx: ServiceContext, plan: dict[str, list[str]]) -> list[Status]:
     return out
 
 
+def unassign(ctx: ServiceContext, pairs: Sequence[tuple[str, str]]) -> int:
+    """Take back assignments not started yet, (report id, annotator) pairs, in one transaction (the
+    window's Unassign; ``status set unassigned`` one at a time). Work under way is refused by the rules."""
+    with ctx.uow() as uow:
+        roles.require_supervisor(uow, ctx.actor, "take assignments back")
+        for rid, name in pairs:
+            move(uow, rid, name, None)
+        uow.commit()
+    return len(pairs)
+
+
 def plan_round_robin(ctx: ServiceContext, report_ids: Sequence[str], annotators: Sequence[str], *,
                      per_report: int, overlap: float = 1.0) -> dict[str, list[str]]:
     """Who would get which report (round robin, ``per_report`` annotators on a share ``overlap`` of

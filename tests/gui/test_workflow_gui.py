@@ -86,6 +86,16 @@ def test_assign_cells_by_hand_and_blind_curation(open_window, db_path: Path, rep
     click(dialog.by_hand)
     assert workflow.status_of(window.session.ctx, report_ids["arabic"], "bob").status == "assigned"
     assert "Assigned 1 by hand" in dialog.status.text()
+    settle(window)
+    arabic = dialog.model.cell(report_ids["arabic"], "bob")  # assigned by mistake: taken back
+    click(dialog.table.viewport(), dialog.table.visualRect(arabic).center())
+    click(dialog.unassign)
+    settle(window)
+    assert workflow.status_of(window.session.ctx, report_ids["arabic"], "bob") is None
+    assert dialog.status.text() == "Took back 1 assignment(s)."
+    click(dialog.table.viewport(), dialog.table.visualRect(dialog.model.cell(report_ids["arabic"], "bob")).center())
+    click(dialog.by_hand)  # and assigned again, for what follows
+    settle(window)
     dialog.close()
     activate(window)
 

@@ -55,6 +55,9 @@ class AssignmentDialog(QDialog):
         self.round_robin.clicked.connect(self.assign_round_robin)
         self.by_hand = QPushButton("Assign the selected cells", self)
         self.by_hand.clicked.connect(self.assign_cells)
+        self.unassign = QPushButton("Unassign", self)
+        self.unassign.setToolTip("Take back the selected assignments that are not started yet")
+        self.unassign.clicked.connect(self.unassign_cells)
         self.review_only = QCheckBox("Only reports waiting for review", self)
         self.review_only.toggled.connect(lambda _on: self.refresh())
         self.model = AssignmentModel(self)
@@ -81,6 +84,7 @@ class AssignmentDialog(QDialog):
         plan.addWidget(self.overlap)
         plan.addWidget(self.round_robin)
         plan.addWidget(self.by_hand)
+        plan.addWidget(self.unassign)
         plan.addStretch(1)
         plan.addWidget(self.review_only)
         review = QHBoxLayout()
@@ -168,6 +172,17 @@ class AssignmentDialog(QDialog):
             return
         ctx = self.session.ctx
         self._write(lambda: workflow.apply_plan(ctx, pairs), lambda made: f"Assigned {len(made)} by hand.")
+
+    def unassign_cells(self) -> None:
+        """Take back the selected assignments not started yet, in one transaction: a cell assigned by
+        mistake could not be taken back in the window (only ``status set unassigned`` could)."""
+        pairs = [(self.model.report(index.row()).id, who) for index in self.table.selectionModel().selectedIndexes()
+                 if (who := self.model.person(index.column())) is not None and self.model.status(index) == "assigned"]
+        if not pairs:
+            self._refused(ValueError("Select cells that are assigned and not started yet to take them back."))
+            return
+        ctx = self.session.ctx
+        self._write(lambda: workflow.unassign(ctx, pairs), lambda n: f"Took back {n} assignment(s).")
 
     # -- reviewing --------------------------------------------------------------------------------------
     def _sync(self) -> None:
