@@ -35,9 +35,9 @@ def acled_row(unit: IncidentSummary, schema: DatasetSchema, countries: Mapping[s
               stamp: datetime | None = None) -> tuple[dict[str, Any] | None, list[str]]:
     ev = unit.lead
     problems: list[str] = []
-    not_happened = [q for q in ev.event.qualifiers if q in NOT_HAPPENED]
+    not_happened = ev.not_happened(NOT_HAPPENED, "ACLED")
     if not_happened:
-        return None, [f"the event is {'/'.join(not_happened)}: ACLED records only events that took place"]
+        return None, [not_happened]
     cw = unit.crosswalk(NAME)
     event_type, sub_type = cw.get("event_type"), cw.get("sub_event_type")
     types = schema.table("event_types")

@@ -79,7 +79,7 @@ def plover_record(ev: ResolvedEvent, schema: DatasetSchema, countries: Mapping[s
     record["event"] = [category]
     if modes:
         record["mode"] = modes
-    contexts += [_AUXILIARY[q] for q in ev.event.qualifiers if q in _AUXILIARY]
+    contexts += [_AUXILIARY[q] for q in ev.qualifiers if q in _AUXILIARY]
     if contexts:
         record["context"] = contexts
     place = ev.place(NAME)

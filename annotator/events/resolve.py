@@ -135,6 +135,34 @@ class ResolvedEvent:
         return self.event.count(kind)
 
     @property
+    def claims_say(self) -> str | None:
+        """What the claims reporting the event say of it: "negated" when every one is marked denied,
+        "hypothetical" when every one is denied or speculative (some speculative); None when a claim
+        reports it. A claim the analyst marked denied was exported as an event that took place."""
+        statuses = {c.status for c in self.claims}
+        if not statuses:
+            return None
+        if statuses <= {"denied"}:
+            return "negated"
+        return "hypothetical" if statuses <= {"denied", "speculative"} else None
+
+    @property
+    def qualifiers(self) -> tuple[str, ...]:
+        """The event's own qualifiers, with what its claims say (``claims_say``): what every export reads."""
+        said = self.claims_say
+        own = tuple(self.event.qualifiers)
+        return own if said is None or said in own else (*own, said)
+
+    def not_happened(self, kinds: Sequence[str], dataset: str) -> str | None:
+        """Why the event is not one of ``dataset``'s (which records only events that took place), or None."""
+        found = [q for q in self.qualifiers if q in kinds]
+        if not found:
+            return None
+        why = " (every claim reporting it is marked denied or speculative)" if self.claims_say in found \
+            and self.claims_say not in self.event.qualifiers else ""
+        return f"the event is {'/'.join(found)}{why}: {dataset} records only events that took place"
+
+    @property
     def best_grade(self) -> Grade:
         graded = [c.grade for c in self.claims if not c.grade.is_empty]
         return min(graded, key=lambda g: g.rank()) if graded else Grade()

@@ -106,8 +106,8 @@ def _content(ev: ResolvedEvent, title: str) -> str:
         lines.append(f"Place: {place.name}")
     for kind, est in ev.event.counts.items():
         lines.append(f"{kind.capitalize()}: best {est.best}, low {est.low}, high {est.high}")
-    if ev.event.qualifiers:
-        lines.append(f"Qualifiers: {', '.join(ev.event.qualifiers)}")
+    if ev.qualifiers:
+        lines.append(f"Qualifiers: {', '.join(ev.qualifiers)}")
     for c in ev.claims:
         lines.append(f"Reported by {c.source or 'an unnamed source'} ({c.grade.code or 'ungraded'}): {c.text}")
     return "\n".join(lines)
@@ -160,7 +160,7 @@ def stix_bundle(events: Sequence[ResolvedEvent], units: Iterable[IncidentSummary
             refs.append(incident_ids[ev.event.incident])
         title = ev.type.title if ev.type else ev.event.type
         grade: Grade = ev.best_grade
-        labels = [f"event-type:{ev.event.type}", *(f"qualifier:{q}" for q in ev.event.qualifiers)]
+        labels = [f"event-type:{ev.event.type}", *(f"qualifier:{q}" for q in ev.qualifiers)]
         note = b.sdo("note", ev.key, creator, abstract=f"{title}: {ev.evidence[0] if ev.evidence else ''}"[:300],
                      content=_content(ev, title), authors=[ev.annotator], object_refs=sorted(set(note_refs)),
                      confidence=STIX_CONFIDENCE.get(grade.credibility or ""), labels=labels)

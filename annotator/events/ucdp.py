@@ -34,9 +34,9 @@ def _is_government(schema: DatasetSchema, actor: ActorRef | None) -> bool:
 def ged_row(unit: IncidentSummary, schema: DatasetSchema,
             countries: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str, Any] | None, list[str]]:
     ev = unit.lead
-    not_happened = [q for q in ev.event.qualifiers if q in NOT_HAPPENED]
+    not_happened = ev.not_happened(NOT_HAPPENED, "GED")
     if not_happened:
-        return None, [f"the event is {'/'.join(not_happened)}: GED records only events that took place"]
+        return None, [not_happened]
     cw = unit.crosswalk(NAME)
     problems: list[str] = []
     sa = unit.actors(NAME, "side_a")

@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 from annotator.core.errors import ValidationError
 from annotator.events.stix import validate_references
+from annotator.services.database import open_database
 from annotator.services.event_export import events_dir, export_events
-from annotator.services.export import export_scope
-from annotator.services.reports import get_report
+from annotator.services.export import export_corpus, export_scope
+from annotator.services.load import load_annotations
+from annotator.services.reports import get_report, list_reports
+from annotator.services.samples import load_samples
 
 STAMP = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
@@ -173,3 +176,51 @@ def test_unknown_tlp_and_format_are_one_sentence(samples_ctx, export_dir: Path) 
     with pytest.raises(ValidationError, match="not an event format"):
         _export(samples_ctx, "gdelt", export_dir / "x.csv")
     assert not (export_dir / "x.json").exists()
+
+
+def test_an_event_every_claim_of_which_is_denied_is_not_exported_as_one_that_happened(samples_ctx,
+                                                                                     export_dir: Path) -> None:
+    """alice marks the Baghdad claim ("they had sent about 300 fighters") denied: it was exported as a
+    PLOVER MOBILIZE with no negation and a STIX note "Reported by …", as if it happened. The claims'
+    status now qualifies the event: negated in PLOVER and STIX, and left out of ACLED and GED with a
+    sentence that says why."""
+    plover = export_dir / "denied.plover.jsonl"
+    _export(samples_ctx, "plover", plover)
+    baghdad = next(r.id for r in list_reports(samples_ctx) if r.title.startswith("Baghdad"))
+    (mobilize,) = [r for r in map(json.loads, plover.read_text(encoding="utf-8").splitlines())
+                   if r["event"] == ["MOBILIZE"] and r["id"].startswith(baghdad[:16])]
+    assert "negation" in mobilize["context"]
+    stix = export_dir / "denied.stix.json"
+    _export(samples_ctx, "stix", stix)
+    notes = [o for o in json.loads(stix.read_text(encoding="utf-8"))["objects"] if o["type"] == "note"
+             and "300" in o.get("content", "")]
+    assert notes and all("qualifier:negated" in o["labels"] for o in notes)
+    assert all("Qualifiers: negated" in o["content"] for o in notes)
+
+
+def test_acled_leaves_out_an_event_its_analyst_marked_denied_and_says_why(tmp_path: Path) -> None:
+    """The Homs arrests, an ACLED event, with alice's claim marked denied: not an ACLED row any more,
+    and the sentence names the claims' status (it was a row, "Arrests", as if it had happened)."""
+    ctx = open_database(tmp_path / "a.sqlite3")
+    try:
+        load_samples(ctx)
+        homs = next(r.id for r in list_reports(ctx) if r.title.startswith("حمص"))
+        before = export_events(ctx, "acled", tmp_path / "before.csv", export_scope("alice", [homs]), stamp=STAMP)
+        assert before.written == 1
+        mine = tmp_path / "alice.jsonl"
+        export_corpus(ctx, "jsonl", mine, export_scope("alice", [homs]))
+        doc = json.loads(mine.read_text(encoding="utf-8"))
+        for span in doc["spans"]:
+            if span["label"] == "claim":
+                span.setdefault("attrs", {})["status"] = "denied"
+        mine.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+        load_annotations(ctx, mine, "jsonl")
+        after = export_events(ctx, "acled", tmp_path / "after.csv", export_scope("alice", [homs]), stamp=STAMP)
+    finally:
+        ctx.close()
+    (row,) = _rows(tmp_path / "before.csv")
+    event = row["event_id_cnty"].rsplit("-", 1)[-1]
+    assert after.written == 0
+    assert [" ".join(s.reasons) for s in after.skipped if s.event == event] == [
+        "the event is negated (every claim reporting it is marked denied or speculative): ACLED records only "
+        "events that took place"]
