@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.errors import FormatError, MissingExtraError
+from annotator.core.errors import FormatError, MissingExtraError, UsageError
 from annotator.core.report import Report
 from annotator.events.datasets import DATASETS
 from annotator.services.context import ServiceContext
@@ -66,9 +66,10 @@ def list_event_formats() -> list[FormatInfo]:
 
 def _format(name: str) -> Format:
     fmt = next((f for f in _registry() if name == f.NAME), None)
-    if fmt is None:
+    if fmt is None:  # bad usage, named as an option (it read as a file: "acledd: is not …")
         names = ", ".join(f.NAME for f in _registry())
-        raise FormatError(name, None, f"is not a known format (formats: {names})")
+        raise UsageError(f"--format {name} is not a known format (corpus formats: {names}; conflict-event "
+                         f"formats, export only: {', '.join(EVENT_FORMATS)})")
     if fmt.EXTRA is not None and not extra_installed(fmt.EXTRA):
         raise MissingExtraError(name, f"the {name} format", fmt.EXTRA)
     return fmt

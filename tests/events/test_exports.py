@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from annotator.core.errors import ValidationError
+from annotator.core.errors import UsageError, ValidationError
 from annotator.events.stix import validate_references
 from annotator.services.database import open_database
 from annotator.services.event_export import events_dir, export_events
@@ -176,6 +176,12 @@ def test_unknown_tlp_and_format_are_one_sentence(samples_ctx, export_dir: Path) 
     with pytest.raises(ValidationError, match="not an event format"):
         _export(samples_ctx, "gdelt", export_dir / "x.csv")
     assert not (export_dir / "x.json").exists()
+    # a misspelt name on the corpus side lists the event formats too, as an option, not as a file
+    with pytest.raises(UsageError) as said:
+        export_corpus(samples_ctx, "acledd", export_dir / "x.out", export_scope("alice"))
+    assert str(said.value) == ("--format acledd is not a known format (corpus formats: jsonl, doccano, prodigy, "
+                               "labelstudio, brat, conll, spacy, xmi, w3c; conflict-event formats, export only: "
+                               "acled, ucdp-ged, plover, stix)")
 
 
 def test_an_event_every_claim_of_which_is_denied_is_not_exported_as_one_that_happened(samples_ctx,
