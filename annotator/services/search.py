@@ -27,7 +27,7 @@ from annotator.core.spans import Span
 from annotator.records.names import fold_query, fold_text, folded_text, widen_end
 from annotator.services import annotate
 from annotator.services.context import ServiceContext
-from annotator.services.names import known_annotators, known_source
+from annotator.services.names import known_annotators, known_labels, known_source
 from annotator.services.search_index import ensure_indexed
 from annotator.store.mapping import relation_to_dict, span_from_row, span_to_dict
 
@@ -137,6 +137,8 @@ def _span_search(ctx: ServiceContext, folded: str, *, label: str | None, entity:
                  status: str | None, source: str | None, report_ids: Sequence[str] | None, limit: int) -> list[Hit]:
     if annotator is not None:
         known_annotators(ctx, [annotator], option="--annotator")
+    if label is not None:
+        known_labels(ctx, [label], option="--label")  # a typo, not an empty answer ("no matches", exit 0)
     with ctx.uow() as uow:
         rows = uow.search.span_hits(label=label, entity=entity, annotator=annotator, status=status, source=source,
                                     report_ids=report_ids, context=CONTEXT, limit=None if folded else limit)

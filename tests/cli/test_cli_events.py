@@ -51,3 +51,14 @@ def test_record_json_carries_events_and_grades(db: Path) -> None:
     events = [e for r in records for e in r["events"]]
     assert len(events) == 18 and all(c["grade"]["code"] for e in events for c in e["claims"])
     assert {e["incident"]["id"] for e in events if e["incident"]} >= {"I-beirut-meeting", "I-raqqa-drone-strike"}
+
+
+def test_labels_on_an_event_export_is_refused_not_ignored(db: Path, tmp_path: Path) -> None:
+    """--labels chooses spans for a corpus format: an event export dropped it without a word and wrote
+    every event."""
+    out = tmp_path / "l.acled.csv"
+    proc = cli("export", "--format", "acled", "--labels", "actor", "--out", str(out), db=db)
+    assert (proc.returncode, proc.stderr.strip()) == (
+        2, "error: --labels chooses spans for a corpus format; acled writes events, every one in scope (choose "
+           "reports with --report, annotators with --annotator).")
+    assert not out.exists()

@@ -64,3 +64,6 @@ def test_search_filters_by_status_and_source(tmp_path: Path) -> None:
     assert wrong.returncode == 2
     assert wrong.stderr.strip().endswith("--status: 'finished' is not a workflow status; search by one of: assigned, "
                                          "in progress, done, done-empty, accepted, returned, curated, not assigned.")
+    label = cli("search", "--label", "bogus", db=db)  # a typo in a label: not "no matches" with exit 0
+    assert (label.returncode, label.stderr.strip()) == (
+        2, "error: --label: schema 'conflict-reports' has no label 'bogus' (known: actor, claim, date, place).")

@@ -6,6 +6,7 @@ import argparse
 from dataclasses import asdict
 
 from annotator.cli.output import counted, emit, open_context
+from annotator.core.errors import UsageError
 from annotator.services.export import export_corpus, export_scope
 from annotator.services.formats import EVENT_FORMATS
 from annotator.services.halves import HalvesRun
@@ -39,6 +40,9 @@ def run_events(args: argparse.Namespace) -> int:
     """``export --format acled|ucdp-ged|plover|stix``: every event not written is printed with what it
     lacks; the exit status is 1 when any event was left out (the file holds the others)."""
     from annotator.services.event_export import export_events  # noqa: PLC0415 (0.3 s to import, only for event formats)
+    if args.labels:  # it was dropped without a word: every event was written whatever the labels
+        raise UsageError(f"--labels chooses spans for a corpus format; {args.format} writes events, every one in "
+                         "scope (choose reports with --report, annotators with --annotator)")
     ctx = open_context(args)
     try:
         summary = export_events(ctx, args.format, args.out, export_scope(args.annotator, args.report),
