@@ -85,7 +85,11 @@ def suggest(ctx: ServiceContext, report_id: str, *, annotator: str, model: str |
         # a claim holds its actors, places and dates: a suggestion inside one is still wanted (it blocked
         # every suggestion it covered); the spans of the other labels take their stretch
         claims = ctx.schema.record_roles.claims
-        taken = [(s.start, s.end) for s in uow.repo.spans_of(row) if s.label not in claims] if row is not None else []
+        own = uow.repo.spans_of(row) if row is not None else []
+        taken = [(s.start, s.end) for s in own if s.label not in claims]
+        # a claim leaves its stretch open, but not its own extent: the same claim again was offered, and
+        # accepting it stored nothing (it is there), so it never went away
+        marked = {(s.start, s.end, s.label) for s in own}
         rejected = uow.search.rejected(report_id, annotator)
         earlier = uow.search.labelled_texts([annotator, GOLD])
         if model is None:
@@ -109,7 +113,8 @@ def suggest(ctx: ServiceContext, report_id: str, *, annotator: str, model: str |
     occupied = _Occupied(taken)
     # longest first; at equal extent the registry, dates and earlier annotations before a model's guess
     for s in sorted(found, key=lambda s: (-(s.end - s.start), s.start, s.source.startswith("model:"), s.source)):
-        if (s.start, s.end, s.label) in rejected or occupied.overlaps(s.start, s.end):
+        if (s.start, s.end, s.label) in rejected or (s.start, s.end, s.label) in marked \
+                or occupied.overlaps(s.start, s.end):
             continue
         chosen.append(s)
         occupied.add(s.start, s.end)

@@ -64,6 +64,10 @@ def test_a_claim_keeps_the_suggestions_inside_it(ctx) -> None:
         ("9 April 2024", "2024-04-09")]
     create_span(ctx, rid, date, date + 12, "date", annotator="alice")
     assert not [s for s in suggest(ctx, rid, annotator="alice") if s.source == "date"]
+    # a short claim is not offered again at its own place (accepting it stored nothing: it never went away)
+    killing = text.index("killing two")
+    create_span(ctx, rid, killing, killing + 11, "claim", annotator="alice")
+    assert not [s for s in suggest(ctx, rid, annotator="alice") if (s.start, s.end) == (killing, killing + 11)]
 
 
 def test_accepting_creates_the_span_with_its_source_and_rejecting_is_remembered(ctx, db_url) -> None:
