@@ -31,11 +31,13 @@ class EventExport:
     path: str
     events: int = 0  # events considered
     written: int = 0  # rows, records or STIX notes written
+    events_written: int = 0  # events in them (an incident's events share one ACLED or GED row)
     objects: int = 0  # STIX objects in the bundle
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"format": self.format, "out": self.path, "events": self.events, "written": self.written,
+                "events_written": self.events_written,
                 "objects": self.objects, "skipped": [s.to_dict() for s in self.skipped],
                 "warnings": list(self.warnings)}

@@ -109,12 +109,14 @@ def export_events(ctx: ServiceContext, fmt: str, out: Path | str, scope: ExportS
                     continue
                 fh.write(compact_json(record) + "\n")
                 summary.written += 1
+        summary.events_written = summary.written
         return summary
     units = group(events)
     if fmt == "stix":
         bundle, skipped, written = stix_bundle(events, units, dataset, tlp=tlp, stamp=stamp)
         summary.skipped += [_skipped(ev, problems) for ev, problems in skipped]
         summary.written, summary.objects = written, len(bundle["objects"])
+        summary.events_written = len(events) - len(summary.skipped)  # a note per event written
         with atomic_file(out) as fh:
             json.dump(bundle, fh, ensure_ascii=False, indent=1)
             fh.write("\n")
@@ -130,6 +132,7 @@ def export_events(ctx: ServiceContext, fmt: str, out: Path | str, scope: ExportS
                 continue
             writer.writerow(row)
             summary.written += 1
+            summary.events_written += len(unit.events)
     return summary
 
 

@@ -28,6 +28,10 @@ def test_event_exports_report_what_they_could_not_write(db: Path, tmp_path: Path
     assert proc.returncode == 1, proc.stderr  # some events lack a required field: the user must act
     data = json.loads(proc.stdout)
     assert data["format"] == "acled" and data["written"] == 2 and data["events"] == 18
+    everyone = tmp_path / "all.acled.csv"  # every annotator's: an incident's events in one row
+    said = cli("export", "--format", "acled", "--out", str(everyone), db=db).stdout
+    assert said.startswith(f"wrote {everyone} (acled): 10 of 35 events, in 3 rows (an incident's events share one "
+                           "row)\n")
     assert all(s["missing"] and s["report"] and s["event"] for s in data["skipped"])
     assert any("actor1 (no actor" in m for s in data["skipped"] for m in s["missing"])
     with open(out, encoding="utf-8", newline="") as fh:

@@ -49,9 +49,11 @@ def run_events(args: argparse.Namespace) -> int:
                                 tlp=args.tlp or "green")
     finally:
         ctx.close()
-    unit = "objects" if args.format == "stix" else "records" if args.format == "plover" else "rows"
+    unit = "object" if args.format == "stix" else "record" if args.format == "plover" else "row"
     size = summary.objects if args.format == "stix" else summary.written
-    lines = [f"wrote {args.out} ({args.format}): {summary.written} of {summary.events} events, {size} {unit}"]
+    lines = [f"wrote {args.out} ({args.format}): {summary.events_written} of {summary.events} events, "
+             f"in {counted(size, unit)}"
+             + (" (an incident's events share one row)" if unit == "row" and summary.events_written > size else "")]
     lines += [f"  not written: {s.sentence()}" for s in summary.skipped]
     emit(args, summary.to_json(), lines)
     return 1 if summary.skipped else 0

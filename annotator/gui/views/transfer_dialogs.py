@@ -263,7 +263,10 @@ class ExportDialog(_JobDialog):
 def _describe_events(result: Any) -> str:
     """What an event export wrote (an ``events.summary.EventExport``), and each event it could not write with
     what that event lacks (the sentences ``annotator export --format acled`` prints)."""
-    text = f"Wrote {result.written} of {result.events} event(s) to {result.path} ({result.format})."
+    shared = " (an incident's events share one row)" if result.events_written > result.written \
+        and result.format in ("acled", "ucdp-ged") else ""
+    text = (f"Wrote {result.events_written} of {result.events} event(s) to {result.path} ({result.format}){shared}; "
+            f"{len(result.skipped)} not written.")
     for skipped in result.skipped[:8]:
         text += f"\n• not written: {skipped.sentence()}"
     if len(result.skipped) > 8:
