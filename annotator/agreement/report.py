@@ -389,7 +389,8 @@ def agreement_report(docs: Iterable[DocumentSpans], labels: Sequence[str] | None
     else:
         token_kappa = TokenKappa(
             kappa=None, tokens=0, n_reports=0, per_label={}, explanation=EXPLANATION, tokenizer=TOKENIZER, unit=unit,
-            reason=("no report text was given (DocumentSpans.text), so there are no tokens"
+            reason=("no report has two annotators yet" if not docs  # (an empty database said "DocumentSpans")
+                    else "no report text was given (DocumentSpans.text), so there are no tokens"
                     if n_with_text == 0 and not any(d.text for d in docs)
                     else "no report with text has two annotators"))
 

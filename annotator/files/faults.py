@@ -37,6 +37,6 @@ def storage_error(exc: OSError, target: Path | str, *, nothing_written: bool = T
         return StorageError(f"the name {target} is too long for its disk{tail}")
     if code in (errno.ENOTDIR, errno.ENOENT):
         return StorageError(f"cannot write {target}: a part of {folder} is not a folder{tail}")
-    if code == errno.EISDIR:
+    if code == errno.EISDIR or (code == errno.EBUSY and target.is_dir()):  # "." is busy, not a folder, to rename
         return StorageError(f"cannot write {target}: it is a folder{tail}")
     return StorageError(f"cannot write {target} ({exc.strerror or exc}){tail}")

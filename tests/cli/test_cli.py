@@ -163,3 +163,24 @@ def test_ctrl_c_while_a_command_loads_is_one_sentence(monkeypatch: pytest.Monkey
     assert cli_main.main(["reports"]) == 130
     said = capsys.readouterr().err
     assert said == "error: Interrupted.\n"
+
+
+def test_sentences_a_new_user_met_on_an_empty_database(tmp_path: Path, db: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each said what went wrong in words a user has: "Device or resource busy" for the current folder as
+    --out, an internal class name for an empty database's agreement, "no annotator chosen" to
+    --annotator gold."""
+    monkeypatch.chdir(tmp_path)
+    proc = cli("export", "--format", "jsonl", "--out", ".", db=db)
+    assert (proc.returncode, proc.stderr.strip()) == (1, "error: cannot write .: it is a folder; nothing was written "
+                                                         "to .")
+    said = cli("agreement", db=db, check=True).stdout
+    assert "(no report has two annotators yet)" in said and "DocumentSpans" not in said
+    page = tmp_path / "r.txt"
+    page.write_text("Fighters entered Homs on Monday, a monitor said.\n", encoding="utf-8")
+    cli("import", str(page), db=db, check=True)
+    rid = json.loads(cli("reports", "--json", db=db, check=True).stdout)["reports"][0]["id"]
+    gold = cli("suggest", "--report", rid[:12], "--annotator", "gold", db=db)
+    assert (gold.returncode, gold.stderr.strip()) == (
+        2, "error: suggestions are for a person's own set: gold is written in curation (annotator curate, or Compare "
+           "annotators in the window).")

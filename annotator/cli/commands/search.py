@@ -8,6 +8,7 @@ import sys
 
 from annotator.cli.output import emit, error, open_context
 from annotator.core.errors import ValidationError
+from annotator.core.ids import GOLD, annotator_name
 from annotator.services.reports import resolve_report_id
 from annotator.services.search import parse_status, search
 
@@ -47,6 +48,10 @@ def _suggest(args: argparse.Namespace) -> int:
     try:
         report_id = resolve_report_id(ctx, args.report)
         who = ctx.actor
+        if getattr(args, "annotator", None) and annotator_name(args.annotator) == GOLD:
+            error("suggestions are for a person's own set: gold is written in curation (annotator curate, or "
+                  "Compare annotators in the window)")
+            return 2
         if who is None:
             error("no annotator chosen: give --annotator NAME (suggestions leave out what they already annotated)")
             return 2
