@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
         ctx.close()
     lines = [f"{h.report[:12]}  {h.start:>6}-{h.end:<6} {_flat(h.left)[-30:]:>30} [{h.text}] {_flat(h.right)[:30]:30}"
              + (f"  {h.label} ({h.annotator})" if h.label else "") for h in hits]
-    emit(args, {"hits": [h.to_dict() for h in hits]}, lines or ["no matches"])
+    none = ["no matches"] + ([f"(--entity lists spans that store a link to {args.entity}; annotator record also "
+                              "links mentions it matches when it reads them)"] if args.entity else [])
+    emit(args, {"hits": [h.to_dict() for h in hits]}, lines or none)
     return 0
 
 
