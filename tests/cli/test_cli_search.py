@@ -67,3 +67,6 @@ def test_search_filters_by_status_and_source(tmp_path: Path) -> None:
     label = cli("search", "--label", "bogus", db=db)  # a typo in a label: not "no matches" with exit 0
     assert (label.returncode, label.stderr.strip()) == (
         2, "error: --label: schema 'conflict-reports' has no label 'bogus' (known: actor, claim, date, place).")
+    linked = cli("search", "--entity", "actor:irgc", db=db, check=True).stdout  # no span stores that link here
+    assert linked == ("no matches\n(--entity lists spans that store a link to actor:irgc; annotator record also links "
+                      "mentions it matches when it reads them)\n")
