@@ -445,6 +445,12 @@ _IN_TEXT = re.compile(r"(?<![^\W_])(?:"
                       rf"{_D} {_MONTH_WORD} {_Y}|{_MONTH_WORD} {_D} {_Y}|{_MONTH_WORD} {_Y}|{_D} {_MONTH_WORD}|"
                       rf"{_MONTH_WORD} {_D}|{_Y} \d{{2}} \d{{2}}"
                       r")(?![^\W_])")
+# a range of days ("April 5–7", "5–7 April 2024"): folded, its dash is a space, so the text itself must have one
+_RANGE_IN_TEXT = re.compile(r"(?<![^\W_])(?:"
+                            rf"{_MONTH_WORD} {_D} {_D} {_Y}|{_D} {_D} {_MONTH_WORD} {_Y}|{_MONTH_WORD} {_D} {_D}|"
+                            rf"{_D} {_D} {_MONTH_WORD}"
+                            r")(?![^\W_])")
+_DASHED = re.compile(r"\d\s*[-–—]\s*\d")
 
 
 def find_dates(text: str, anchor: str | date | datetime | None = None, *,
@@ -455,10 +461,23 @@ def find_dates(text: str, anchor: str | date | datetime | None = None, *,
     read by ``normalize_date`` (our rules only) and kept when it has a value."""
     folded, origins = fold_text(text)
     found: list[tuple[int, int, DateValue]] = []
-    for m in _IN_TEXT.finditer(folded):
-        start = origins[m.start()]
-        end = widen_end(text, origins[m.end() - 1] + 1)
-        value = normalize_date(text[start:end], anchor, language=language, use_dateparser=False)
-        if value is not None:
-            found.append((start, end, value))
-    return found
+    at = 0
+    while True:
+        # the earliest date, a range of days before a day where both start ("April 5" of "April 5–7" was
+        # suggested alone, and "7 April 2024" of "5–7 April 2024")
+        candidates = sorted((c for c in (_RANGE_IN_TEXT.search(folded, at), _IN_TEXT.search(folded, at)) if c),
+                            key=lambda c: (c.start(), c.start() - c.end()))
+        if not candidates:
+            return found
+        for candidate in candidates:
+            start = origins[candidate.start()]
+            end = widen_end(text, origins[candidate.end() - 1] + 1)
+            if candidate.re is _RANGE_IN_TEXT and not _DASHED.search(text[start:end]):
+                continue  # "April 5, 7 people": two numbers, not a range
+            value = normalize_date(text[start:end], anchor, language=language, use_dateparser=False)
+            if value is not None:
+                found.append((start, end, value))
+                at = candidate.end()
+                break
+        else:
+            at = min(c.end() for c in candidates)

@@ -83,3 +83,17 @@ def test_helpers():
     assert is_iso_value("2024-04-05/2024-04-07") and not is_iso_value("April")
     assert granularity_of("2024-04") == "month" and granularity_of("2024/2025") == "interval"
     assert prenormalize("٧ نيسان ٢٠٢٤") == "7 april 2024"
+
+
+def test_a_range_of_days_in_running_text_is_one_date() -> None:
+    """"April 5–7" was found as "April 5" (a day: a suggestion accepted stored the wrong extent and value),
+    and "5–7 April 2024" as "7 April 2024"; two numbers that are not a range stay a day."""
+    from annotator.records.dates import find_dates  # noqa: PLC0415 (as the suggestions import it)
+
+    def found(text: str) -> list[tuple[str, str]]:
+        return [(text[s:e], v.value) for s, e, v in find_dates(text, "2024-04-09")]
+
+    assert found("Clashes went on April 5–7 near Homs.") == [("April 5–7", "2024-04-05/2024-04-07")]
+    assert found("Between 5–7 April 2024 the army moved; on 9 April it left.") == [
+        ("5–7 April 2024", "2024-04-05/2024-04-07"), ("9 April", "2024-04-09")]
+    assert found("On April 5, 7 people died.") == [("April 5", "2024-04-05")]
