@@ -462,10 +462,14 @@ def find_dates(text: str, anchor: str | date | datetime | None = None, *,
     folded, origins = fold_text(text)
     found: list[tuple[int, int, DateValue]] = []
     at = 0
+    ranged = _RANGE_IN_TEXT.search(folded)
     while True:
         # the earliest date, a range of days before a day where both start ("April 5" of "April 5–7" was
-        # suggested alone, and "7 April 2024" of "5–7 April 2024")
-        candidates = sorted((c for c in (_RANGE_IN_TEXT.search(folded, at), _IN_TEXT.search(folded, at)) if c),
+        # suggested alone, and "7 April 2024" of "5–7 April 2024"); the next range is searched for again
+        # only once passed (a search each time scanned the rest of a report with no range, per date)
+        if ranged is not None and ranged.start() < at:
+            ranged = _RANGE_IN_TEXT.search(folded, at)
+        candidates = sorted((c for c in (ranged, _IN_TEXT.search(folded, at)) if c),
                             key=lambda c: (c.start(), c.start() - c.end()))
         if not candidates:
             return found

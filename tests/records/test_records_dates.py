@@ -97,3 +97,17 @@ def test_a_range_of_days_in_running_text_is_one_date() -> None:
     assert found("Between 5–7 April 2024 the army moved; on 9 April it left.") == [
         ("5–7 April 2024", "2024-04-05/2024-04-07"), ("9 April", "2024-04-09")]
     assert found("On April 5, 7 people died.") == [("April 5", "2024-04-05")]
+
+
+def test_finding_dates_in_a_long_report_stays_linear() -> None:
+    """Looking for the next range of days from every date found scanned the rest of the report each
+    time: 20,000 dates in 580 KB ran for over five minutes. Now about a third of a second here."""
+    import time  # noqa: PLC0415 (only this test measures)
+
+    from annotator.records.dates import find_dates  # noqa: PLC0415 (as the suggestions import it)
+
+    text = "attack on April 7 near Homs. " * 20_000 + "Clashes went on April 5–7."
+    started = time.perf_counter()
+    found = find_dates(text, "2024-04-09")
+    assert time.perf_counter() - started < 20  # quadratic took more than 300 s
+    assert len(found) == 20_001 and found[-1][2].value == "2024-04-05/2024-04-07"
